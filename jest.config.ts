@@ -1,0 +1,22 @@
+import type { Config } from 'jest';
+
+// Each workspace is a jest project; ts-jest compiles TypeScript with decorator metadata
+// (TypeORM and class-validator need it). The database comes from DATABASE_URL, which
+// `npm test` (scripts/test.mjs) points at an embedded PostgreSQL unless it is already set.
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }] } as const;
+
+const project = (name: string, dir: string): Config => ({
+  displayName: name,
+  rootDir: dir,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: tsJest as unknown as Config['transform'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+});
+
+const config: Config = {
+  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway')],
+  testTimeout: 60_000,
+};
+
+export default config;

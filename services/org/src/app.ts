@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { DataSource } from 'typeorm';
+import { authPlugin, genReqId, registerErrorHandler } from '@redheart/shared';
+import dbPlugin from './plugins/db';
+import authRoutes from './modules/auth/routes';
+import unitRoutes from './modules/units/routes';
+import detailRoutes from './modules/details/routes';
+import publicRoutes from './modules/details/public-routes';
+import type { OrgConfig } from './config';
+
+export interface BuildOptions {
+  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginRateLimit' | 'lockout'>;
+  dataSource: DataSource;
+  /** Close the DataSource with the app (true for the server; tests share one). */
+  ownsDataSource?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the org service as a plugin tree; never listens (server.ts does). */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  });
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Red Heart Community — organisation service', version: '0.1.0', description: '组织架构、网格、服务目录、便民服务台与账号' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(dbPlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(cookie);
+  await app.register(authPlugin, { publicKey: opts.config.publicKey, privateKey: opts.config.privateKey });
+
+  await app.register(authRoutes, opts.config);
+  await app.register(unitRoutes);
+  await app.register(detailRoutes);
+  await app.register(publicRoutes);
+
+  app.get('/api/org/health', { schema: { hide: true } }, async () => {
+    await app.db.query('SELECT 1');
+    return { status: 'ok', service: 'org' };
+  });
+  app.get('/api/org/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

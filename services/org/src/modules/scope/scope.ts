@@ -1,0 +1,40 @@
+import type { EntityManager } from 'typeorm';
+import { type AuthUser, inScope, notFound } from '@redheart/shared';
+
+/**
+ * The org service owns the tree, so it reads scope fresh from the database on every request:
+ * after a community is moved the new street admin sees it at once. Other services trust the
+ * `scopePaths` claim, which is right again at the next token refresh (≤ 15 min).
+ */
+export async function currentScopePaths(db: EntityManager, orgId: number, role: string): Promise<string[]> {
+  const own: { path: string }[] = await db.query('SELECT path FROM org_unit WHERE id = $1', [orgId]);
+  if (!own.length) return [];
+  const paths = [own[0].path];
+  if (role === 'unit_staff') {
+    const reported: { path: string }[] = await db.query(
+      `SELECT c.path FROM unit_community_report r JOIN org_unit c ON c.id = r.community_id
+        WHERE r.unit_id = $1 AND r.ended_on IS NULL ORDER BY c.path`,
+      [orgId],
+    );
+    paths.push(...reported.map((r) => r.path));
+  }
+  return paths;
+}
+
+export interface Scope {
+  user: AuthUser;
+  paths: string[];
+  /** The path of the user's own organisation. */
+  ownPath: string;
+}
+
+export async function loadScope(db: EntityManager, user: AuthUser): Promise<Scope> {
+  const paths = await currentScopePaths(db, user.orgId, user.role);
+  if (!paths.length) throw notFound('Organisation');
+  return { user, paths, ownPath: paths[0] };
+}
+
+/** Outside the caller's scope a record does not exist for them: 404, never a hint that it does. */
+export function assertInScope(scope: Scope, path: string, what = 'Organisation'): void {
+  if (!inScope(path, scope.paths)) throw notFound(what);
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { ArchiveUnitDto, ChildrenQuery, CreateUnitDto, MoveUnitDto, SearchQuery, UpdateUnitDto } from './dto';
+import { UnitService } from './service';
+import { idParams, orgUnitSchema, orgUnitWithAncestorsSchema, ancestorsSchema, orgUnitProperties } from '../schemas';
+
+const list = { type: 'array', items: orgUnitSchema } as const;
+
+export default async function unitRoutes(app: FastifyInstance) {
+  const service = new UnitService(app.db);
+  app.addHook('onRequest', app.authenticate);
+  const ctx = (req: { user: import('@redheart/shared').AuthUser; id: string }) => ({ user: req.user, requestId: req.id });
+
+  app.get('/api/org/units/roots', {
+    schema: { tags: ['org'], summary: 'Top organisations of the caller’s scope', response: { 200: list } },
+    handler: async (req) => service.roots(req.user),
+  });
+
+  app.get('/api/org/units/search', {
+    schema: {
+      tags: ['org'], summary: 'Search organisations by name within scope',
+      response: { 200: { type: 'array', items: { type: 'object', properties: { ...orgUnitProperties, ancestors: ancestorsSchema } } } },
+    },
+    handler: async (req) => {
+      const q = await parseQuery(SearchQuery, req.query);
+      return service.search(req.user, q.q.trim(), q.type, q.limit ?? 20);
+    },
+  });
+
+  app.get<{ Params: { id: string } }>('/api/org/units/:id', {
+    schema: { tags: ['org'], summary: 'One organisation with its ancestors', params: idParams, response: { 200: orgUnitWithAncestorsSchema } },
+    handler: async (req) => service.get(req.user, parseId(req.params.id, 'Organisation')),
+  });
+
+  app.get<{ Params: { id: string } }>('/api/org/units/:id/children', {
+    schema: { tags: ['org'], summary: 'Children, optionally as the tree stood on a past date (asOf)', params: idParams, response: { 200: list } },
+    handler: async (req) => {
+      const q = await parseQuery(ChildrenQuery, req.query);
+      return service.children(req.user, parseId(req.params.id, 'Organisation'), q.asOf, q.includeArchived === 'true');
+    },
+  });
+
+  app.get<{ Params: { id: string } }>('/api/org/units/:id/allowed-child-types', {
+    schema: { tags: ['org'], summary: 'Types the caller may create under this organisation', params: idParams, response: { 200: { type: 'array', items: { type: 'string' } } } },
+    handler: async (req) => service.allowedChildTypes(req.user, parseId(req.params.id, 'Organisation')),
+  });
+
+  app.post('/api/org/units', {
+    schema: { tags: ['org'], summary: 'Create an organisation under a parent', response: { 201: orgUnitSchema } },
+    handler: async (req, reply) => {
+      const dto = await parseDto(CreateUnitDto, req.body);
+      reply.status(201);
+      return service.create(ctx(req), dto);
+    },
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/org/units/:id', {
+    schema: { tags: ['org'], summary: 'Edit name, contacts or attributes (optimistic version)', params: idParams, response: { 200: orgUnitSchema } },
+    handler: async (req) => service.update(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(UpdateUnitDto, req.body)),
+  });
+
+  app.post<{ Params: { id: string } }>('/api/org/units/:id/archive', {
+    schema: { tags: ['org'], summary: 'Archive (never delete) an organisation', params: idParams, response: { 200: orgUnitSchema } },
+    handler: async (req) => service.archive(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(ArchiveUnitDto, req.body)),
+  });
+
+  app.post<{ Params: { id: string } }>('/api/org/units/:id/move', {
+    schema: {
+      tags: ['org'], summary: 'Move a whole subtree to a new parent in one transaction', params: idParams,
+      response: { 200: { type: 'object', properties: { ...orgUnitProperties, movedCount: { type: 'integer' } } } },
+    },
+    handler: async (req) => service.move(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(MoveUnitDto, req.body)),
+  });
+}

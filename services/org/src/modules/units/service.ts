@@ -1,0 +1,231 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
+import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
+import { assertInScope, loadScope, type Scope } from '../scope/scope';
+import { pathIds, UnitRepository, type UnitRow } from './repository';
+import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from './dto';
+
+/** Roles that may change the org chart, each inside its own subtree. */
+export const ORG_WRITERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary'];
+// A global advisory lock key: subtree moves take it exclusively, inserts shared, so a node can
+// never be inserted under a path that a concurrent move is rewriting.
+const TREE_LOCK = 7712002;
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+export interface UnitView extends Omit<UnitRow, 'path'> {
+  ancestors?: { id: number; name: string; type: string }[];
+}
+
+function view(u: UnitRow): UnitView {
+  const { path: _path, ...rest } = u;
+  void _path;
+  return rest;
+}
+
+export interface Ctx {
+  user: AuthUser;
+  requestId?: string;
+}
+
+export class UnitService {
+  private readonly repo: UnitRepository;
+
+  constructor(private readonly ds: DataSource) {
+    this.repo = new UnitRepository(ds.manager);
+  }
+
+  scope(user: AuthUser, db: EntityManager = this.ds.manager): Promise<Scope> {
+    return loadScope(db, user);
+  }
+
+  /** Loads a unit the caller may see, else 404. */
+  async visible(scope: Scope, id: number, repo = this.repo, lock: '' | 'FOR UPDATE' | 'FOR SHARE' = ''): Promise<UnitRow> {
+    const u = await repo.findById(id, lock);
+    if (!u) throw notFound('Organisation');
+    assertInScope(scope, u.path);
+    return u;
+  }
+
+  private assertWriter(scope: Scope) {
+    if (!ORG_WRITERS.includes(scope.user.role)) throw forbidden('Your role may not change the organisation chart');
+  }
+
+  /** Non-admins manage what lies below their own organisation, not the organisation itself. */
+  private assertBelowOwn(scope: Scope, u: UnitRow, what: string) {
+    if (scope.user.role !== 'admin' && (u.path === scope.ownPath || !u.path.startsWith(scope.ownPath))) {
+      throw forbidden(`Only a higher level may ${what} this organisation`);
+    }
+  }
+
+  private assertFields(scope: Scope, dto: { divisionCode?: string }) {
+    if (dto.divisionCode !== undefined && scope.user.role !== 'admin') {
+      throw badRequest('Field divisionCode may only be set by an admin (it comes from the national division codes)', [{ field: 'divisionCode', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
+    }
+  }
+
+  async roots(user: AuthUser): Promise<UnitView[]> {
+    const scope = await this.scope(user);
+    const ids = scope.paths.map((p) => pathIds(p).at(-1)!);
+    return (await this.repo.findByIds(ids)).map(view);
+  }
+
+  async get(user: AuthUser, id: number): Promise<UnitView> {
+    const scope = await this.scope(user);
+    const u = await this.visible(scope, id);
+    const ancestorIds = pathIds(u.path).slice(0, -1);
+    const ancestors = (await this.repo.findByIds(ancestorIds))
+      .filter((a) => inScope(a.path, scope.paths))
+      .sort((a, b) => a.depth - b.depth)
+      .map((a) => ({ id: a.id, name: a.name, type: a.type }));
+    return { ...view(u), ancestors };
+  }
+
+  async children(user: AuthUser, id: number, asOf: string | undefined, includeArchived: boolean): Promise<UnitView[]> {
+    const scope = await this.scope(user);
+    await this.visible(scope, id);
+    const rows = asOf ? await this.repo.childrenAsOf(id, asOf) : await this.repo.children(id, includeArchived);
+    // A unit's staff see their reported communities, but not siblings of them.
+    return rows.filter((r) => inScope(r.path, scope.paths)).map(view);
+  }
+
+  async search(user: AuthUser, q: string, type: OrgType | undefined, limit: number) {
+    const scope = await this.scope(user);
+    const rows = await this.repo.search(q, scope.paths, type, Math.min(limit, 50));
+    const ancestorIds = [...new Set(rows.flatMap((r) => pathIds(r.path).slice(0, -1)))];
+    const byId = new Map((await this.repo.findByIds(ancestorIds)).filter((a) => inScope(a.path, scope.paths)).map((a) => [a.id, a]));
+    return rows.map((r) => ({
+      ...view(r),
+      ancestors: pathIds(r.path).slice(0, -1).filter((i) => byId.has(i)).map((i) => ({ id: i, name: byId.get(i)!.name, type: byId.get(i)!.type })),
+    }));
+  }
+
+  async allowedChildTypes(user: AuthUser, id: number): Promise<OrgType[]> {
+    const scope = await this.scope(user);
+    const u = await this.visible(scope, id);
+    if (!ORG_WRITERS.includes(user.role) || u.validTo) return [];
+    return [...ALLOWED_CHILDREN[u.type]];
+  }
+
+  async create(ctx: Ctx, dto: CreateUnitDto): Promise<UnitView> {
+    const scope = await this.scope(ctx.user);
+    this.assertWriter(scope);
+    this.assertFields(scope, dto);
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock_shared($1)', [TREE_LOCK]);
+      const repo = this.repo.with(m);
+      const parent = await this.visible(scope, dto.parentId, repo, 'FOR SHARE');
+      if (parent.validTo) throw conflict('The parent organisation is archived', 'PARENT_ARCHIVED');
+      if (!ALLOWED_CHILDREN[parent.type].includes(dto.type)) {
+        throw badRequest(`A ${dto.type} cannot be placed under a ${parent.type}`, [{ field: 'type', errors: [`allowed under ${parent.type}: ${ALLOWED_CHILDREN[parent.type].join(', ') || 'none'}`] }], 'TYPE_RULE');
+      }
+      const validFrom = dto.validFrom ?? today();
+      if (validFrom < parent.validFrom) throw badRequest(`validFrom ${validFrom} is before the parent was founded (${parent.validFrom})`, [{ field: 'validFrom', errors: ['before parent'] }], 'VALIDATION_FAILED');
+      const id = await repo.nextId();
+      const row = {
+        id,
+        type: dto.type,
+        name: dto.name.trim(),
+        divisionCode: dto.divisionCode ?? null,
+        parentId: parent.id,
+        path: `${parent.path}${id}/`,
+        depth: parent.depth + 1,
+        contacts: { ...(dto.contacts ?? {}) },
+        attributes: dto.attributes ?? {},
+        validFrom,
+        validTo: null,
+      };
+      await repo.insert(row);
+      const created = (await repo.findById(id))!;
+      await writeAudit(m, { actor: ctx.user, action: 'org.create', entityType: 'org_unit', entityId: id, after: view(created), reason: dto.reason, requestId: ctx.requestId });
+      return view(created);
+    });
+  }
+
+  async update(ctx: Ctx, id: number, dto: UpdateUnitDto): Promise<UnitView> {
+    const scope = await this.scope(ctx.user);
+    this.assertWriter(scope);
+    this.assertFields(scope, dto);
+    return this.ds.transaction(async (m) => {
+      const repo = this.repo.with(m);
+      const before = await this.visible(scope, id, repo, 'FOR UPDATE');
+      if (scope.user.role !== 'admin' && !before.path.startsWith(scope.ownPath)) throw notFound('Organisation');
+      if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
+      if (before.validTo) throw conflict('An archived organisation cannot be edited', 'ARCHIVED');
+      const name = dto.name?.trim() ?? before.name;
+      const ok = await repo.updateFields(id, dto.version, {
+        name,
+        divisionCode: dto.divisionCode ?? before.divisionCode,
+        contacts: dto.contacts ? { ...dto.contacts } : before.contacts,
+        attributes: dto.attributes ?? before.attributes,
+      });
+      if (!ok) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
+      if (name !== before.name) await repo.recordVersion(id, { parentId: before.parentId, name, type: before.type }, today());
+      const after = (await repo.findById(id))!;
+      await writeAudit(m, { actor: ctx.user, action: 'org.update', entityType: 'org_unit', entityId: id, before: view(before), after: view(after), reason: dto.reason, requestId: ctx.requestId });
+      return view(after);
+    });
+  }
+
+  async archive(ctx: Ctx, id: number, dto: ArchiveUnitDto): Promise<UnitView> {
+    const scope = await this.scope(ctx.user);
+    this.assertWriter(scope);
+    return this.ds.transaction(async (m) => {
+      const repo = this.repo.with(m);
+      const before = await this.visible(scope, id, repo, 'FOR UPDATE');
+      if (before.parentId === null) throw badRequest('The root organisation cannot be archived', undefined, 'ROOT');
+      this.assertBelowOwn(scope, before, 'archive');
+      if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
+      if (before.validTo) throw conflict('The organisation is already archived', 'ARCHIVED');
+      const validTo = dto.validTo ?? today();
+      if (validTo < before.validFrom || validTo > today()) {
+        throw badRequest(`validTo must lie between ${before.validFrom} and today`, [{ field: 'validTo', errors: ['out of range'] }], 'VALIDATION_FAILED');
+      }
+      const active: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL', [id]);
+      if (active[0].n > 0) throw conflict(`Archive or move its ${active[0].n} active sub-organisations first`, 'HAS_CHILDREN');
+      if (!(await repo.archive(id, dto.version, validTo))) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
+      const after = (await repo.findById(id))!;
+      await writeAudit(m, { actor: ctx.user, action: 'org.archive', entityType: 'org_unit', entityId: id, before: view(before), after: view(after), reason: dto.reason, requestId: ctx.requestId });
+      return view(after);
+    });
+  }
+
+  async move(ctx: Ctx, id: number, dto: MoveUnitDto): Promise<UnitView & { movedCount: number }> {
+    const scope = await this.scope(ctx.user);
+    this.assertWriter(scope);
+    const effective = dto.effectiveDate ?? today();
+    if (effective > today()) throw badRequest('effectiveDate cannot lie in the future', [{ field: 'effectiveDate', errors: ['future'] }], 'VALIDATION_FAILED');
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
+      const repo = this.repo.with(m);
+      const node = await this.visible(scope, id, repo, 'FOR UPDATE');
+      if (node.parentId === null) throw badRequest('The root organisation cannot be moved', undefined, 'ROOT');
+      this.assertBelowOwn(scope, node, 'move');
+      if (node.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
+      if (node.validTo) throw conflict('An archived organisation cannot be moved', 'ARCHIVED');
+      const target = await this.visible(scope, dto.newParentId, repo, 'FOR UPDATE');
+      if (target.validTo) throw conflict('The new parent is archived', 'PARENT_ARCHIVED');
+      if (target.path.startsWith(node.path)) throw badRequest('An organisation cannot be moved into its own subtree', [{ field: 'newParentId', errors: ['inside the moved subtree'] }], 'CYCLE');
+      if (target.id === node.parentId) throw badRequest('The organisation already sits under this parent', [{ field: 'newParentId', errors: ['same parent'] }], 'SAME_PARENT');
+      if (!ALLOWED_CHILDREN[target.type].includes(node.type)) {
+        throw badRequest(`A ${node.type} cannot be placed under a ${target.type}`, [{ field: 'newParentId', errors: ['type rule'] }], 'TYPE_RULE');
+      }
+      if (effective < node.validFrom || effective < target.validFrom) {
+        throw badRequest('effectiveDate is before the organisation or its new parent existed', [{ field: 'effectiveDate', errors: ['too early'] }], 'VALIDATION_FAILED');
+      }
+      const lastChange: { d: string | null }[] = await m.query('SELECT max(effective_from) AS d FROM org_unit_version WHERE org_id = $1', [id]);
+      if (lastChange[0].d && effective < lastChange[0].d) {
+        throw new AppError(409, 'HISTORY_CONFLICT', `effectiveDate must not precede the last recorded change (${lastChange[0].d})`);
+      }
+      const movedCount = await repo.moveSubtree(node, target);
+      await repo.recordVersion(id, { parentId: target.id, name: node.name, type: node.type }, effective);
+      const after = (await repo.findById(id))!;
+      await writeAudit(m, {
+        actor: ctx.user, action: 'org.move', entityType: 'org_unit', entityId: id,
+        before: { ...view(node), parentName: undefined }, after: { ...view(after), movedCount, effectiveDate: effective },
+        reason: dto.reason, requestId: ctx.requestId,
+      });
+      return { ...view(after), movedCount };
+    });
+  }
+}

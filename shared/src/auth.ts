@@ -1,0 +1,96 @@
+import fp from 'fastify-plugin';
+import fastifyJwt from '@fastify/jwt';
+// Re-exported so that dependants load @fastify/jwt's request/reply typings with ours.
+export type { FastifyJWT, JWT } from '@fastify/jwt';
+import type { FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from './errors';
+
+export const ROLES = [
+  'admin',
+  'street_admin',
+  'community_secretary',
+  'community_clerk',
+  'grid_worker',
+  'unit_staff',
+  'member',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const TOKEN_ISSUER = 'redheart-org';
+export const TOKEN_AUDIENCE = 'redheart-api';
+export const TOKEN_ALGORITHM = 'ES256';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/** What an access token says about its holder. Scope paths are materialised org paths like `/1/4/17/`. */
+export interface AuthUser {
+  sub: string;
+  username: string;
+  role: Role;
+  orgId: number;
+  /** Paths whose subtrees the user may read; the first is their own organisation's. */
+  scopePaths: string[];
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AuthUser;
+    user: AuthUser;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+export interface AuthPluginOptions {
+  publicKey: string;
+  /** Only the org service (the identity owner) holds the private key and signs. */
+  privateKey?: string;
+}
+
+/**
+ * Registers @fastify/jwt with the algorithm pinned to ES256 and `exp`, `iss`, `aud` required,
+ * so forged, `alg: none`, expired or exp-less tokens are refused (401), never a 500.
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, opts) => {
+    await app.register(fastifyJwt, {
+      secret: opts.privateKey ? { private: opts.privateKey, public: opts.publicKey } : { public: opts.publicKey },
+      sign: { algorithm: TOKEN_ALGORITHM, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, expiresIn: ACCESS_TOKEN_TTL_SECONDS },
+      verify: {
+        algorithms: [TOKEN_ALGORITHM],
+        allowedIss: TOKEN_ISSUER,
+        allowedAud: TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'iss', 'aud', 'sub'],
+      },
+    });
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      const header = request.headers.authorization;
+      if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('Missing bearer token');
+      try {
+        await request.jwtVerify();
+      } catch {
+        throw unauthorized('Invalid or expired token', 'INVALID_TOKEN');
+      }
+      const u = request.user as Partial<AuthUser>;
+      if (!u || typeof u.role !== 'string' || !ROLES.includes(u.role as Role) || !Array.isArray(u.scopePaths)) {
+        throw unauthorized('Token is missing required claims', 'INVALID_TOKEN');
+      }
+    });
+  },
+  { name: 'redheart-auth' },
+);
+
+/** preHandler factory: the caller's role must be one of these, else 403. */
+export function requireRole(...roles: Role[]) {
+  return async (request: FastifyRequest) => {
+    if (!roles.includes(request.user.role)) throw forbidden();
+  };
+}
+
+/** True when `path` lies in one of the scope subtrees. Paths are `/id/id/…/` so a prefix test is exact. */
+export function inScope(path: string, scopePaths: readonly string[]): boolean {
+  return scopePaths.some((p) => path.startsWith(p));
+}

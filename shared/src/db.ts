@@ -1,0 +1,81 @@
+import { Client, types } from 'pg';
+
+/**
+ * Each service owns its own database. Given the server URL (DATABASE_URL) and a service name,
+ * the service's database is `<base>_<service>`: postgres://…/redheart → redheart_org.
+ * `<SERVICE>_DATABASE_URL` overrides it for that one service.
+ */
+export function serviceDatabaseUrl(env: NodeJS.ProcessEnv, service: string): string {
+  const own = env[`${service.toUpperCase()}_DATABASE_URL`];
+  if (own) return own;
+  const base = env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set (npm start and npm test start an embedded PostgreSQL and set it)');
+  const url = new URL(base);
+  const baseName = url.pathname.replace(/^\//, '') || 'redheart';
+  url.pathname = `/${baseName}_${service}`;
+  return url.toString();
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+}
+
+/** Creates the database named in `url` on its server when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const name = databaseName(url);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Refusing unusual database name ${name}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    try {
+      await client.query(`CREATE DATABASE "${name}"`);
+    } catch (e) {
+      // another process created it between our check and our create
+      if ((e as { code?: string }).code !== '42P04' && (e as { code?: string }).code !== '23505') throw e;
+      return false;
+    }
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Refusing unusual database name ${name}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+let typesConfigured = false;
+/**
+ * DATE columns stay 'YYYY-MM-DD' strings (no time-zone shift through JS Date), and int8 (ids,
+ * count(*)) become numbers: our identities and counts stay far below 2^53.
+ */
+export function configurePgTypes(): void {
+  if (typesConfigured) return;
+  typesConfigured = true;
+  types.setTypeParser(1082, (v: string) => v);
+  types.setTypeParser(20, (v: string) => Number(v));
+}
+configurePgTypes();
+
+/**
+ * TypeORM's `query()` answers UPDATE/DELETE with `[rows, rowCount]` but SELECT/INSERT with `rows`;
+ * this gives the rows either way (for `… RETURNING`).
+ */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,0 +1,144 @@
+/**
+ * The one HTTP client of the SPA. Components never call fetch: they call the typed
+ * functions in src/api/<domain>.ts, which go through `request` here.
+ *
+ * Auth: the access token lives in the auth store; the client only asks for it through
+ * the hooks registered with `configureAuth`, so this module has no import cycle with Pinia.
+ * On a 401 it tries POST /api/auth/refresh once (the HttpOnly refresh cookie rides along),
+ * then retries the original call; if the refresh fails the session is over.
+ */
+
+export interface ApiErrorBody {
+  statusCode?: number
+  code?: string
+  message?: string
+  details?: unknown
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly details?: unknown
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError
+}
+
+export interface AuthHooks {
+  /** Current access token, or null when signed out. */
+  getToken(): string | null
+  /** Obtain a fresh access token with the refresh cookie; resolves false when that fails. */
+  refresh(): Promise<boolean>
+  /** The session cannot be recovered: clear state and go to the login page. */
+  onSessionExpired(): void
+}
+
+let hooks: AuthHooks | null = null
+
+export function configureAuth(h: AuthHooks): void {
+  hooks = h
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>
+
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  /** false: send no token and do not try to refresh on 401 (login, refresh, public pages). */
+  auth?: boolean
+  signal?: AbortSignal
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+
+function buildUrl(path: string, query?: Query): string {
+  if (!query) return path
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue
+    params.append(key, String(value))
+  }
+  const qs = params.toString()
+  return qs ? `${path}?${qs}` : path
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: ApiErrorBody | null = null
+  try {
+    const text = await res.text()
+    body = text ? (JSON.parse(text) as ApiErrorBody) : null
+  } catch {
+    body = null
+  }
+  return new ApiError(
+    res.status,
+    body?.code ?? `HTTP_${res.status}`,
+    body?.message ?? res.statusText ?? '',
+    body?.details,
+  )
+}
+
+async function send(method: Method, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (token) headers.Authorization = `Bearer ${token}`
+  try {
+    return await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: 'same-origin',
+      signal: opts.signal,
+    })
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e))
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T
+  const text = await res.text()
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  const auth = opts.auth !== false ? hooks : null
+  const sentToken = auth ? auth.getToken() : null
+  let res = await send(method, path, opts, sentToken)
+
+  if (res.status === 401 && auth) {
+    // Another call may already have refreshed while this one was in flight: then just retry.
+    const current = auth.getToken()
+    const refreshed = current !== null && current !== sentToken ? true : await auth.refresh()
+    if (refreshed) {
+      res = await send(method, path, opts, auth.getToken())
+    }
+    if (res.status === 401) {
+      const err = await toApiError(res)
+      auth.onSessionExpired()
+      throw err
+    }
+  }
+
+  if (!res.ok) throw await toApiError(res)
+  return parse<T>(res)
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query' | 'body'> = {}) =>
+    request<T>('GET', path, { ...opts, query }),
+  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...opts, body }),
+  patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PATCH', path, { ...opts, body }),
+}

@@ -1,0 +1,108 @@
+import { http } from './client'
+import type {
+  ArchiveUnitInput,
+  CatalogueService,
+  Compound,
+  Coverage,
+  CreatePositionInput,
+  CreateUnitInput,
+  Desk,
+  EndPositionInput,
+  Grid,
+  IsoDate,
+  MoveUnitInput,
+  OrgStats,
+  OrgType,
+  OrgUnit,
+  OrgUnitWithAncestors,
+  Position,
+  PublicDesk,
+  UpdateUnitInput,
+} from './types'
+
+const base = '/api/org'
+const unitPath = (id: string) => `${base}/units/${encodeURIComponent(id)}`
+
+export function getRoots(): Promise<OrgUnit[]> {
+  return http.get<OrgUnit[]>(`${base}/units/roots`)
+}
+
+export function getUnit(id: string): Promise<OrgUnitWithAncestors> {
+  return http.get<OrgUnitWithAncestors>(unitPath(id))
+}
+
+export function getChildren(id: string, opts: { asOf?: IsoDate | null; includeArchived?: boolean } = {}): Promise<OrgUnit[]> {
+  return http.get<OrgUnit[]>(`${unitPath(id)}/children`, {
+    asOf: opts.asOf ?? undefined,
+    includeArchived: opts.includeArchived ? true : undefined,
+  })
+}
+
+export function searchUnits(q: string, opts: { type?: OrgType; limit?: number } = {}): Promise<OrgUnitWithAncestors[]> {
+  return http.get<OrgUnitWithAncestors[]>(`${base}/units/search`, { q, type: opts.type, limit: opts.limit ?? 20 })
+}
+
+export function createUnit(input: CreateUnitInput): Promise<OrgUnit> {
+  return http.post<OrgUnit>(`${base}/units`, input)
+}
+
+export function updateUnit(id: string, input: UpdateUnitInput): Promise<OrgUnit> {
+  return http.patch<OrgUnit>(unitPath(id), input)
+}
+
+export function archiveUnit(id: string, input: ArchiveUnitInput): Promise<OrgUnit> {
+  return http.post<OrgUnit>(`${unitPath(id)}/archive`, input)
+}
+
+export function moveUnit(id: string, input: MoveUnitInput): Promise<OrgUnit> {
+  return http.post<OrgUnit>(`${unitPath(id)}/move`, input)
+}
+
+export function getAllowedChildTypes(id: string): Promise<OrgType[]> {
+  return http.get<OrgType[]>(`${unitPath(id)}/allowed-child-types`)
+}
+
+export function getPositions(id: string): Promise<Position[]> {
+  return http.get<Position[]>(`${unitPath(id)}/positions`)
+}
+
+export function createPosition(unitId: string, input: CreatePositionInput): Promise<Position> {
+  return http.post<Position>(`${unitPath(unitId)}/positions`, input)
+}
+
+export function endPosition(positionId: string, input: EndPositionInput): Promise<Position> {
+  return http.post<Position>(`${base}/positions/${encodeURIComponent(positionId)}/end`, input)
+}
+
+export function getGrids(communityId: string): Promise<Grid[]> {
+  return http.get<Grid[]>(`${unitPath(communityId)}/grids`)
+}
+
+export function getDesks(unitId: string): Promise<Desk[]> {
+  return http.get<Desk[]>(`${unitPath(unitId)}/desks`)
+}
+
+/** No login: what the QR code on a convenience desk opens. */
+export function getPublicDesk(code: string): Promise<PublicDesk> {
+  return http.get<PublicDesk>(`${base}/public/desks/${encodeURIComponent(code)}`, undefined, { auth: false })
+}
+
+export function getUnitCatalogue(communityId: string): Promise<CatalogueService[]> {
+  return http.get<CatalogueService[]>(`${unitPath(communityId)}/catalogue`)
+}
+
+export function getCatalogue(opts: { q?: string; category?: string } = {}): Promise<CatalogueService[]> {
+  return http.get<CatalogueService[]>(`${base}/catalogue`, opts)
+}
+
+export function getCompounds(communityId: string): Promise<Compound[]> {
+  return http.get<Compound[]>(`${unitPath(communityId)}/compounds`)
+}
+
+export function getCoverage(streetId?: string): Promise<Coverage> {
+  return http.get<Coverage>(`${base}/coverage`, { streetId })
+}
+
+export function getStats(): Promise<OrgStats> {
+  return http.get<OrgStats>(`${base}/stats`)
+}

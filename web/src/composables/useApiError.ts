@@ -1,0 +1,68 @@
+import { ElMessage, ElMessageBox } from 'element-plus'
+import { useI18n } from 'vue-i18n'
+import { isApiError } from '@/api/client'
+
+/** Turns API errors into localised messages; the server's own text is added where it helps. */
+export function useApiError() {
+  const { t } = useI18n()
+
+  function describe(e: unknown): string {
+    if (!isApiError(e)) return e instanceof Error && e.message ? e.message : t('errors.unknown')
+    const withServer = (base: string) => (e.message ? `${base} ${t('errors.serverSaid', { message: e.message })}` : base)
+    switch (e.status) {
+      case 0:
+        return t('errors.network')
+      case 400:
+      case 422:
+        return withServer(t('errors.validation'))
+      case 401:
+        return t('errors.sessionExpired')
+      case 403:
+        return t('errors.forbidden')
+      case 404:
+        return t('errors.notFound')
+      case 409:
+        return t('errors.conflict')
+      case 423:
+        return withServer(t('errors.locked'))
+      case 429:
+        return t('errors.rateLimited')
+      case 502:
+      case 503:
+      case 504:
+        return t('errors.upstream')
+      default:
+        return e.message || t('errors.unknown')
+    }
+  }
+
+  function notify(e: unknown): void {
+    ElMessage.error({ message: describe(e), grouping: true })
+  }
+
+  function isConflict(e: unknown): boolean {
+    return isApiError(e) && e.status === 409
+  }
+
+  /**
+   * A 409 means our copy is stale (someone else saved first): say so and offer to reload.
+   * Any other error is shown as a message. Resolves once the user dismissed the notice.
+   */
+  async function handle(e: unknown, reload?: () => unknown): Promise<void> {
+    if (isConflict(e)) {
+      try {
+        await ElMessageBox.alert(t('errors.conflict'), t('errors.conflictTitle'), {
+          type: 'warning',
+          confirmButtonText: t('common.refresh'),
+        })
+      } catch {
+        // closed without pressing the button: still reload, the data is stale either way
+      }
+      await reload?.()
+      return
+    }
+    notify(e)
+  }
+
+  return { describe, notify, handle, isConflict }
+}

@@ -1,0 +1,144 @@
+import type { App, Component } from 'vue'
+import {
+  ElAlert,
+  ElAside,
+  ElAutocomplete,
+  ElBreadcrumb,
+  ElBreadcrumbItem,
+  ElButton,
+  ElCard,
+  ElCheckbox,
+  ElCol,
+  ElConfigProvider,
+  ElContainer,
+  ElDatePicker,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElIcon,
+  ElInput,
+  ElLoading,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElResult,
+  ElRow,
+  ElScrollbar,
+  ElSelect,
+  ElSkeleton,
+  ElStatistic,
+  ElSwitch,
+  ElTable,
+  ElTableColumn,
+  ElTabPane,
+  ElTabs,
+  ElTag,
+  ElTooltip,
+  ElTree,
+  vLoading,
+} from 'element-plus'
+import 'element-plus/dist/index.css'
+
+/**
+ * Only the Element Plus components the SPA uses are registered, so the rest is tree-shaken
+ * (the public desk page is opened on phones). GlobalComponents below lists the same names, so a
+ * component used in a template but missing here fails `vue-tsc` (checkUnknownComponents).
+ */
+const components: Record<string, Component> = {
+  ElAlert,
+  ElAside,
+  ElAutocomplete,
+  ElBreadcrumb,
+  ElBreadcrumbItem,
+  ElButton,
+  ElCard,
+  ElCheckbox,
+  ElCol,
+  ElConfigProvider,
+  ElContainer,
+  ElDatePicker,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElIcon,
+  ElInput,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElResult,
+  ElRow,
+  ElScrollbar,
+  ElSelect,
+  ElSkeleton,
+  ElStatistic,
+  ElSwitch,
+  ElTable,
+  ElTableColumn,
+  ElTabPane,
+  ElTabs,
+  ElTag,
+  ElTooltip,
+  ElTree,
+}
+
+declare module 'vue' {
+  export interface GlobalComponents {
+    ElAlert: typeof ElAlert
+    ElAside: typeof ElAside
+    ElAutocomplete: typeof ElAutocomplete
+    ElBreadcrumb: typeof ElBreadcrumb
+    ElBreadcrumbItem: typeof ElBreadcrumbItem
+    ElButton: typeof ElButton
+    ElCard: typeof ElCard
+    ElCheckbox: typeof ElCheckbox
+    ElCol: typeof ElCol
+    ElConfigProvider: typeof ElConfigProvider
+    ElContainer: typeof ElContainer
+    ElDatePicker: typeof ElDatePicker
+    ElDescriptions: typeof ElDescriptions
+    ElDescriptionsItem: typeof ElDescriptionsItem
+    ElDialog: typeof ElDialog
+    ElEmpty: typeof ElEmpty
+    ElForm: typeof ElForm
+    ElFormItem: typeof ElFormItem
+    ElHeader: typeof ElHeader
+    ElIcon: typeof ElIcon
+    ElInput: typeof ElInput
+    ElMain: typeof ElMain
+    ElMenu: typeof ElMenu
+    ElMenuItem: typeof ElMenuItem
+    ElOption: typeof ElOption
+    ElResult: typeof ElResult
+    ElRow: typeof ElRow
+    ElScrollbar: typeof ElScrollbar
+    ElSelect: typeof ElSelect
+    ElSkeleton: typeof ElSkeleton
+    ElStatistic: typeof ElStatistic
+    ElSwitch: typeof ElSwitch
+    ElTable: typeof ElTable
+    ElTableColumn: typeof ElTableColumn
+    ElTabPane: typeof ElTabPane
+    ElTabs: typeof ElTabs
+    ElTag: typeof ElTag
+    ElTooltip: typeof ElTooltip
+    ElTree: typeof ElTree
+  }
+  export interface GlobalDirectives {
+    vLoading: typeof vLoading
+  }
+}
+
+export function installElementPlus(app: App): void {
+  for (const [name, component] of Object.entries(components)) app.component(name, component)
+  app.use(ElLoading) // v-loading directive
+}

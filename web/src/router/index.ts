@@ -1,0 +1,22 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import type { Role } from '@/api/types'
+import { routes } from './routes'
+import { setupAuthGuard } from './guard'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    roles?: readonly Role[]
+    titleKey?: string
+    menu?: boolean
+    icon?: 'home' | 'org' | 'coverage'
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+setupAuthGuard(router)

@@ -1,0 +1,119 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import * as authApi from '@/api/auth'
+import type { LoginResponse, Role, User } from '@/api/types'
+
+const TOKEN_KEY = 'rh.accessToken'
+const USER_KEY = 'rh.user'
+
+function readSession<T>(key: string): T | null {
+  try {
+    const raw = sessionStorage.getItem(key)
+    return raw ? (JSON.parse(raw) as T) : null
+  } catch {
+    return null
+  }
+}
+
+function writeSession(key: string, value: unknown): void {
+  try {
+    if (value === null || value === undefined) sessionStorage.removeItem(key)
+    else sessionStorage.setItem(key, JSON.stringify(value))
+  } catch {
+    // Private mode or quota: the session then simply does not survive a reload.
+  }
+}
+
+/**
+ * Refresh tokens rotate and reuse of an old one revokes the whole family, so two refreshes
+ * must never race: inside one tab they share one promise, across tabs they queue on a Web Lock
+ * (each then sends whatever cookie is current when its turn comes).
+ */
+async function withRefreshLock(fn: () => Promise<boolean>): Promise<boolean> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  if (!locks) return fn()
+  return await locks.request('rh-auth-refresh', fn)
+}
+
+export const useAuthStore = defineStore('auth', () => {
+  // Kept in memory and in sessionStorage (per tab) so a reload keeps the session.
+  const accessToken = ref<string | null>(readSession<string>(TOKEN_KEY))
+  const user = ref<User | null>(readSession<User>(USER_KEY))
+  /** Set once the app tried to recover a session from the refresh cookie. */
+  const restoreAttempted = ref(false)
+
+  const isAuthenticated = computed(() => accessToken.value !== null)
+  const role = computed<Role | null>(() => user.value?.role ?? null)
+
+  function apply(res: LoginResponse): void {
+    accessToken.value = res.accessToken
+    user.value = res.user
+    writeSession(TOKEN_KEY, res.accessToken)
+    writeSession(USER_KEY, res.user)
+  }
+
+  function clear(): void {
+    accessToken.value = null
+    user.value = null
+    writeSession(TOKEN_KEY, null)
+    writeSession(USER_KEY, null)
+  }
+
+  async function login(username: string, password: string): Promise<User> {
+    const res = await authApi.login(username, password)
+    apply(res)
+    restoreAttempted.value = true
+    return res.user
+  }
+
+  let inFlight: Promise<boolean> | null = null
+
+  function refresh(): Promise<boolean> {
+    if (!inFlight) {
+      inFlight = withRefreshLock(async () => {
+        try {
+          apply(await authApi.refresh())
+          return true
+        } catch {
+          clear()
+          return false
+        }
+      }).finally(() => {
+        inFlight = null
+      })
+    }
+    return inFlight
+  }
+
+  /** On first navigation without a token, try the refresh cookie once (e.g. a new tab). */
+  async function restore(): Promise<boolean> {
+    if (isAuthenticated.value) return true
+    if (restoreAttempted.value) return false
+    restoreAttempted.value = true
+    return refresh()
+  }
+
+  async function loadMe(): Promise<User> {
+    const me = await authApi.me()
+    user.value = me
+    writeSession(USER_KEY, me)
+    return me
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await authApi.logout()
+    } catch {
+      // The server session may already be gone; signing out locally is what matters.
+    } finally {
+      clear()
+    }
+  }
+
+  function hasRole(roles: readonly Role[] | undefined): boolean {
+    if (!roles || roles.length === 0) return true
+    return role.value !== null && roles.includes(role.value)
+  }
+
+  return { accessToken, user, role, isAuthenticated, login, logout, refresh, restore, loadMe, clear, hasRole }
+})
