@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -138,7 +138,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   }
   // a server killed hard leaves its pid file behind; postgres itself checks whether that pid still runs
   await pg.start();
-  writeFileSync(join(dirname(dataDir), `${relative(dirname(dataDir), dataDir)}.port`), String(opts.port));
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/redheart`,
     stop: async () => {

@@ -74,19 +74,22 @@ export class AuthService {
   /** Rotates: the presented token is spent; presenting a spent one again revokes its whole family. */
   async refresh(token: string): Promise<Session> {
     const tokenHash = sha256(token);
-    return this.ds.transaction(async (m) => {
+    const outcome = await this.ds.transaction(async (m) => {
       const rows: { id: string; family_id: string; account_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }[] =
         await m.query('SELECT id, family_id, account_id, expires_at, used_at, revoked_at FROM refresh_token WHERE token_hash = $1 FOR UPDATE', [tokenHash]);
       const t = rows[0];
-      if (!t) throw unauthorized('Invalid refresh token', 'INVALID_REFRESH');
+      if (!t) return { error: unauthorized('Invalid refresh token', 'INVALID_REFRESH') };
       if (t.used_at || t.revoked_at) {
+        // Committed (not thrown inside the transaction): a replayed token must kill the family for good.
         await m.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [t.family_id]);
-        throw unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED');
+        return { error: unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED') };
       }
-      if (new Date(t.expires_at) <= new Date()) throw unauthorized('Refresh token expired', 'REFRESH_EXPIRED');
+      if (new Date(t.expires_at) <= new Date()) return { error: unauthorized('Refresh token expired', 'REFRESH_EXPIRED') };
       await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [t.id]);
-      return this.issue(Number(t.account_id), t.family_id, m);
+      return { session: await this.issue(Number(t.account_id), t.family_id, m) };
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.session;
   }
 
   async logout(token: string | undefined): Promise<void> {
