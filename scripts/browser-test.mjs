@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Browser tests: Debian's Chromium driven by playwright-core against a running platform
+// (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const OUT = join(process.cwd(), 'test-results');
+mkdirSync(OUT, { recursive: true });
+const PASSWORD = 'Qixia@2020';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+
+const results = [];
+async function test(name, fn) {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const t = Date.now();
+  try {
+    await fn(page);
+    if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
+    results.push([name, true]);
+    process.stdout.write(`✓ ${name} (${Date.now() - t} ms)\n`);
+  } catch (e) {
+    results.push([name, false]);
+    process.stdout.write(`✕ ${name}\n  ${e instanceof Error ? e.stack : e}\n`);
+    await page.screenshot({ path: join(OUT, `${name.replace(/\W+/g, '_')}-failure.png`), fullPage: true }).catch(() => undefined);
+  } finally {
+    await context.close();
+  }
+}
+
+async function login(page, username) {
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId('login-username').locator('input').or(page.locator('[data-testid="login-username"] input, input[data-testid="login-username"]')).first().fill(username);
+  await page.locator('[data-testid="login-password"] input, input[data-testid="login-password"]').first().fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+}
+
+const tree = (page) => page.getByTestId('org-tree');
+const node = (page, text) => tree(page).locator('.el-tree-node__content').filter({ hasText: text }).first();
+async function expand(page, text) {
+  const n = node(page, text);
+  await n.waitFor({ timeout: 15_000 });
+  const expanded = await n.locator('xpath=..').getAttribute('aria-expanded');
+  if (expanded !== 'true') await n.locator('.el-tree-node__expand-icon').click();
+}
+
+await test('admin sees 栖霞 → 翠屏/庄园/松山 → the 12 urban communities by their real names', async (page) => {
+  await login(page, 'admin');
+  await page.goto(`${BASE}/org`);
+  await expand(page, '栖霞');
+  for (const street of ['翠屏街道', '庄园街道', '松山街道']) await node(page, street).waitFor();
+  await expand(page, '翠屏街道');
+  await expand(page, '庄园街道');
+  const communities = ['翠亭', '迎宾', '涌泉', '东盛', '向阳', '万达', '龙腾', '文水', '英炜', '东山', '安泰', '果都'];
+  for (const c of communities) await node(page, `${c}社区`).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(OUT, 'admin-tree.png') });
+});
+
+await test('admin opens 龙腾社区, adds a building group under a compound branch, reloads and sees it', async (page) => {
+  await login(page, 'admin');
+  await page.goto(`${BASE}/org`);
+  await expand(page, '栖霞');
+  await expand(page, '庄园街道');
+  await expand(page, '龙腾社区');
+  const branch = tree(page).locator('.el-tree-node__content').filter({ hasText: '小区党支部' }).first();
+  await branch.waitFor({ timeout: 10_000 });
+  const branchName = (await branch.innerText()).split('\n')[0].trim();
+  await branch.click();
+  await page.getByTestId('node-title').filter({ hasText: '小区党支部' }).waitFor();
+  await page.getByTestId('action-create-child').click();
+  const select = page.getByTestId('create-child-type');
+  await select.click();
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /楼栋党小组|Building group/ }).first().click();
+  const name = `浏览器测试${Date.now() % 100000}号楼党小组`;
+  await page.locator('[data-testid="create-child-name"] input, input[data-testid="create-child-name"]').first().fill(name);
+  await page.getByTestId('create-child-submit').click();
+  await node(page, name).waitFor({ timeout: 10_000 });
+  await page.reload();
+  await expand(page, '栖霞');
+  await expand(page, '庄园街道');
+  await expand(page, '龙腾社区');
+  await expand(page, branchName);
+  await node(page, name).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(OUT, 'building-group-added.png') });
+});
+
+await test('clerk.cuiting cannot see inside 龙腾社区', async (page) => {
+  await login(page, 'clerk.cuiting');
+  await page.goto(`${BASE}/org`);
+  await node(page, '翠亭社区').waitFor();
+  if (await tree(page).getByText('龙腾社区').count()) throw new Error('龙腾社区 is visible to clerk.cuiting');
+  if (await tree(page).getByText('庄园街道').count()) throw new Error('庄园街道 is visible to clerk.cuiting');
+  // Search does not find it either.
+  await page.locator('[data-testid="org-search"] input, input[data-testid="org-search"]').first().fill('龙腾');
+  await page.waitForTimeout(800);
+  if (await page.locator('.el-autocomplete-suggestion li:visible, .el-select-dropdown__item:visible').filter({ hasText: '龙腾社区' }).count()) {
+    throw new Error('search shows 龙腾社区 to clerk.cuiting');
+  }
+  // And the API refuses it by id, with the same token the SPA holds.
+  const status = await page.evaluate(async () => {
+    const token = sessionStorage.getItem('rh.accessToken') ?? Object.values(sessionStorage).find((v) => /^ey/.test(v));
+    const admin = await fetch('/api/org/units/search?q=%E9%BE%99%E8%85%BE', { headers: { Authorization: `Bearer ${token}` } });
+    return admin.status;
+  });
+  if (status !== 200) throw new Error(`search API answered ${status}`);
+  await page.screenshot({ path: join(OUT, 'clerk-cuiting-tree.png') });
+});
+
+await test('the public desk page opens without login', async (page) => {
+  const res = await page.request.post(`${BASE}/api/auth/login`, { data: { username: 'admin', password: PASSWORD } });
+  const { accessToken } = await res.json();
+  const h = { Authorization: `Bearer ${accessToken}` };
+  const longteng = (await (await page.request.get(`${BASE}/api/org/units/search?q=${encodeURIComponent('龙腾社区')}`, { headers: h })).json())[0];
+  const desks = await (await page.request.get(`${BASE}/api/org/units/${longteng.id}/desks`, { headers: h })).json();
+  if (!desks.length) throw new Error('龙腾社区 has no desks in the demo data');
+  await page.goto(`${BASE}/desk/${desks[0].code}`);
+  await page.getByText(desks[0].building).first().waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(OUT, 'public-desk.png') });
+});
+
+await browser.close();
+const passed = results.filter(([, ok]) => ok).length;
+const failed = results.length - passed;
+process.stdout.write(`\nbrowser: ${passed} passed, ${failed} failed\n`);
+process.exit(failed ? 1 : 0);
