@@ -40,7 +40,7 @@ import {
   ElTag,
   ElTooltip,
   ElTree,
-  vLoading,
+  type vLoading,
 } from 'element-plus'
 import 'element-plus/dist/index.css'
 

@@ -6,19 +6,28 @@ import type { LoginResponse, Role, User } from '@/api/types'
 const TOKEN_KEY = 'rh.accessToken'
 const USER_KEY = 'rh.user'
 
-function readSession<T>(key: string): T | null {
+function readSession(key: string): string | null {
   try {
-    const raw = sessionStorage.getItem(key)
-    return raw ? (JSON.parse(raw) as T) : null
+    return sessionStorage.getItem(key)
   } catch {
     return null
   }
 }
 
-function writeSession(key: string, value: unknown): void {
+function readUser(): User | null {
   try {
-    if (value === null || value === undefined) sessionStorage.removeItem(key)
-    else sessionStorage.setItem(key, JSON.stringify(value))
+    const raw = readSession(USER_KEY)
+    return raw ? (JSON.parse(raw) as User) : null
+  } catch {
+    return null
+  }
+}
+
+/** The token is stored as the bare string (tools read it as is); the user as JSON. */
+function writeSession(key: string, value: string | null): void {
+  try {
+    if (value === null) sessionStorage.removeItem(key)
+    else sessionStorage.setItem(key, value)
   } catch {
     // Private mode or quota: the session then simply does not survive a reload.
   }
@@ -37,8 +46,8 @@ async function withRefreshLock(fn: () => Promise<boolean>): Promise<boolean> {
 
 export const useAuthStore = defineStore('auth', () => {
   // Kept in memory and in sessionStorage (per tab) so a reload keeps the session.
-  const accessToken = ref<string | null>(readSession<string>(TOKEN_KEY))
-  const user = ref<User | null>(readSession<User>(USER_KEY))
+  const accessToken = ref<string | null>(readSession(TOKEN_KEY))
+  const user = ref<User | null>(readUser())
   /** Set once the app tried to recover a session from the refresh cookie. */
   const restoreAttempted = ref(false)
 
@@ -49,7 +58,7 @@ export const useAuthStore = defineStore('auth', () => {
     accessToken.value = res.accessToken
     user.value = res.user
     writeSession(TOKEN_KEY, res.accessToken)
-    writeSession(USER_KEY, res.user)
+    writeSession(USER_KEY, JSON.stringify(res.user))
   }
 
   function clear(): void {
@@ -96,7 +105,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function loadMe(): Promise<User> {
     const me = await authApi.me()
     user.value = me
-    writeSession(USER_KEY, me)
+    writeSession(USER_KEY, JSON.stringify(me))
     return me
   }
 
