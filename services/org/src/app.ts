@@ -3,16 +3,17 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, genReqId, registerErrorHandler } from '@redheart/shared';
-import dbPlugin from './plugins/db';
+import { authPlugin, dataSourcePlugin, genReqId, registerErrorHandler } from '@redheart/shared';
+
 import authRoutes from './modules/auth/routes';
 import unitRoutes from './modules/units/routes';
 import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
+import internalRoutes from './modules/internal/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
-  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginRateLimit' | 'lockout'>;
+  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginRateLimit' | 'lockout'> & { internalToken?: string };
   dataSource: DataSource;
   /** Close the DataSource with the app (true for the server; tests share one). */
   ownsDataSource?: boolean;
@@ -35,7 +36,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(dbPlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
   await app.register(authPlugin, { publicKey: opts.config.publicKey, privateKey: opts.config.privateKey });
 
@@ -43,6 +44,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(unitRoutes);
   await app.register(detailRoutes);
   await app.register(publicRoutes);
+  await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 
   app.get('/api/org/health', { schema: { hide: true } }, async () => {
     await app.db.query('SELECT 1');

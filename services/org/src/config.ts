@@ -12,6 +12,8 @@ export interface OrgConfig {
   loginRateLimit: { max: number; timeWindow: string };
   lockout: { maxFailures: number; minutes: number };
   logLevel: string;
+  /** Secret for the service-to-service community list; unset → that route does not exist. */
+  internalToken?: string;
 }
 
 /** The only reader of process.env in this service. */
@@ -39,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     loginRateLimit: { max: int('LOGIN_RATE_LIMIT', 20), timeWindow: '1 minute' },
     lockout: { maxFailures: int('LOGIN_MAX_FAILURES', 5), minutes: int('LOGIN_LOCK_MINUTES', 15) },
     logLevel: env.LOG_LEVEL ?? 'info',
+    internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
   };
 }

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ensureDatabase } from '@redheart/shared';
+import { ensureDatabase, pgConnectionExtra } from '@redheart/shared';
 import { ORG_ENTITIES } from './entities';
 import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
+import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
 
-export const ORG_MIGRATIONS = [InitOrg1764200000000];
+export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
@@ -16,7 +17,7 @@ export function createOrgDataSource(url: string, opts: { poolSize?: number } = {
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
-    extra: { max: opts.poolSize ?? 10 },
+    extra: pgConnectionExtra(opts.poolSize ?? 10),
   });
 }
 

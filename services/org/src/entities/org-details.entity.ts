@@ -156,6 +156,9 @@ export class CatalogueService {
 
   @Column({ type: 'text', nullable: true })
   description: string | null;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
 }
 
 @Entity({ name: 'community_service' })

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { publicDeskRoutes } from './desks';
 
-// Routes readable without login (the convenience desk a QR code opens).
+// Routes readable without login (the convenience desk a QR code opens). This plugin is registered
+// beside, not inside, the authenticated details plugin, so no onRequest authenticate hook reaches it.
 export default async function publicRoutes(app: FastifyInstance) {
-  void app;
+  publicDeskRoutes(app);
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { rowsOf } from '@redheart/shared';
+import { likeEscape, rowsOf } from '@redheart/shared';
+
+export { likeEscape };
 import type { OrgType } from '../../domain';
 
 export interface UnitRow {
@@ -22,8 +24,6 @@ const COLUMNS = `u.id, u.type, u.name, u.division_code AS "divisionCode", u.pare
   u.contacts, u.attributes, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version`;
 const CHILD_COUNT = `(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)::int AS "childCount"`;
 
-/** Escapes LIKE wildcards so user text matches literally. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Ids along a path `/1/4/17/` → [1, 4, 17]. */
 export const pathIds = (path: string) => path.split('/').filter(Boolean).map(Number);

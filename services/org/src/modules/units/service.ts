@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
+import { businessToday } from '@redheart/shared';
 import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
 import { assertInScope, loadScope, type Scope } from '../scope/scope';
 import { pathIds, UnitRepository, type UnitRow } from './repository';
@@ -9,9 +10,9 @@ import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from '
 export const ORG_WRITERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary'];
 // A global advisory lock key: subtree moves take it exclusively, inserts shared, so a node can
 // never be inserted under a path that a concurrent move is rewriting.
-const TREE_LOCK = 7712002;
+export const TREE_LOCK = 7712002;
 
-export const today = () => new Date().toISOString().slice(0, 10);
+export const today = () => businessToday();
 
 export interface UnitView extends Omit<UnitRow, 'path'> {
   ancestors?: { id: number; name: string; type: string }[];

@@ -1,0 +1,76 @@
+import { join, resolve } from 'node:path';
+import { readKeyFromEnv } from '@redheart/shared';
+
+/** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
+export const UPSTREAM_NAMES = ['org', 'household', 'volunteer'] as const;
+export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** Base URLs (origin only) of the upstream services. */
+  upstreams: Record<UpstreamName, string>;
+  /** The built SPA (`npm run build -w web`). */
+  webDist: string;
+  /** ES256 public key of the org service: the gateway verifies tokens, it never signs. */
+  publicKey: string;
+  /** An upstream that has not answered (headers) within this time gets a 504. */
+  upstreamTimeoutMs: number;
+  /** Timeout of the upstream calls made by GET /api/health (one per service). */
+  healthTimeoutMs: number;
+  /** The one foreign origin allowed to call the API with CORS (e.g. a separately hosted SPA); same-origin always works. */
+  publicOrigin?: string;
+  /** Fastify `trustProxy`: set it when a reverse proxy (nginx, a load balancer) sits in front of the gateway. */
+  trustProxy: boolean | string;
+  logLevel: string;
+}
+
+/** The only reader of process.env in the gateway. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const publicKey = readKeyFromEnv(env, 'JWT_PUBLIC_KEY');
+  if (!publicKey) {
+    throw new Error('JWT_PUBLIC_KEY(_FILE) must be set: the gateway checks access tokens before proxying (npm start creates the keys in .data/keys)');
+  }
+  const int = (name: string, dflt: number, min = 0) => {
+    const v = env[name];
+    if (v === undefined || v === '') return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const url = (name: string, dflt: string) => {
+    const raw = env[name] || dflt;
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new Error(`${name} must be an http(s) URL, got ${raw}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got ${raw}`);
+    // services serve /api/<name>/… themselves, so only the origin matters
+    return u.origin;
+  };
+  const publicOrigin = env.PUBLIC_ORIGIN ? url('PUBLIC_ORIGIN', env.PUBLIC_ORIGIN) : undefined;
+  return {
+    port: int('GATEWAY_PORT', int('PORT', 8080)),
+    host: env.GATEWAY_HOST || '127.0.0.1',
+    upstreams: {
+      org: url('ORG_URL', 'http://127.0.0.1:8081'),
+      household: url('HOUSEHOLD_URL', 'http://127.0.0.1:8082'),
+      volunteer: url('VOLUNTEER_URL', 'http://127.0.0.1:8083'),
+    },
+    webDist: resolve(env.WEB_DIST || join(__dirname, '../../../web/dist')),
+    publicKey,
+    upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 1),
+    healthTimeoutMs: int('HEALTH_TIMEOUT_MS', 1000, 1),
+    publicOrigin,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | string {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return v; // comma-separated addresses / CIDRs of the proxies in front, as Fastify accepts
+}

@@ -1,0 +1,140 @@
+import proxy from '@fastify/http-proxy';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
+import { Agent, type Dispatcher } from 'undici';
+import { AppError, REQUEST_ID_HEADER, notFound } from '@redheart/shared';
+import type { UpstreamName } from '../config';
+import { ROUTES, isInternalPath, isPublicPath, type UpstreamRoute } from '../upstreams';
+
+export interface ProxyOptions {
+  upstreams: Record<UpstreamName, string>;
+  upstreamTimeoutMs: number;
+}
+
+type Headers = IncomingHttpHeaders | Http2IncomingHttpHeaders;
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and must not be copied across.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+
+/** Error codes that mean "no connection could be made": the service is down or unreachable. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
+const DEADLINE = 'GATEWAY_UPSTREAM_DEADLINE';
+/** No answer in time (including a connection that could not be made in time). */
+const TIMED_OUT = new Set([DEADLINE, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
+
+/** reply-from wraps the client error (`cause`); Node may wrap per-address errors in an AggregateError. */
+function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (!e || typeof e !== 'object' || depth > 4) return;
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    visit(cause, depth + 1);
+    if (Array.isArray(errors)) for (const x of errors) visit(x, depth + 1);
+  };
+  visit(err, 0);
+  return codes;
+}
+
+export function upstreamError(service: UpstreamName, err: unknown): AppError {
+  const codes = errorCodes(err);
+  if (codes.some((c) => UNREACHABLE.has(c))) {
+    return new AppError(503, 'UPSTREAM_UNAVAILABLE', `The ${service} service is unavailable`);
+  }
+  if (codes.some((c) => TIMED_OUT.has(c))) {
+    return new AppError(504, 'UPSTREAM_TIMEOUT', `The ${service} service did not answer in time`);
+  }
+  return new AppError(502, 'UPSTREAM_ERROR', `The ${service} service sent no valid answer`);
+}
+
+/**
+ * The HTTP client of the proxies: one undici Agent (a keep-alive pool per service) whose requests
+ * carry a deadline for the response headers on a real timer. Undici's own headersTimeout runs on a
+ * coarse clock (ticks of ~0.5 s), which would turn a 300 ms limit into up to a second and 5 s into
+ * up to 6 s. The deadline is cleared as soon as the headers arrive: a long but flowing body is fine,
+ * a stalled one is cut by bodyTimeout.
+ */
+export function createUpstreamClient(timeoutMs: number) {
+  const agent = new Agent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs, // a backstop only: the deadline below fires first
+    bodyTimeout: timeoutMs,
+    connections: 128,
+    pipelining: 1,
+  });
+  const request = (options: Dispatcher.RequestOptions, callback: (err: Error | null, data?: Dispatcher.ResponseData) => void) => {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => {
+      deadline.abort(Object.assign(new Error(`No response headers within ${timeoutMs} ms`), { code: DEADLINE }));
+    }, timeoutMs);
+    agent.request({ ...options, signal: deadline.signal }, (err, data) => {
+      clearTimeout(timer);
+      callback(err, data);
+    });
+  };
+  return { dispatcher: { request: request as unknown as Dispatcher['request'] }, close: () => agent.close() };
+}
+
+/**
+ * One @fastify/http-proxy registration per route prefix. Paths are passed on unchanged
+ * (`/api/org/units` → ORG_URL/api/org/units): each service serves its own prefix.
+ *
+ * Before proxying, the access token is checked here (except on public paths), so an
+ * anonymous or forged request never reaches a service; the services check again.
+ * Authorization and Cookie go through; Set-Cookie comes back.
+ */
+export default async function proxyPlugin(app: FastifyInstance, opts: ProxyOptions) {
+  const client = createUpstreamClient(opts.upstreamTimeoutMs);
+  app.addHook('onClose', async () => client.close());
+  for (const route of ROUTES) {
+    await app.register(async (scope) => registerRoute(scope, route, opts, client.dispatcher));
+  }
+}
+
+async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, opts: ProxyOptions, dispatcher: Pick<Dispatcher, 'request'>) {
+  const { service } = route;
+
+  // onRequest, not preHandler: an unauthenticated request is refused before its body is read.
+  scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // service-to-service routes do not exist from the outside, token or not
+    if (isInternalPath(route, request.url)) throw notFound(`Route ${request.method} ${request.url.split('?', 1)[0]}`, 'ROUTE_NOT_FOUND');
+    if (!isPublicPath(route, request.url)) await scope.authenticate(request, reply);
+  });
+
+  await scope.register(proxy, {
+    upstream: opts.upstreams[service],
+    prefix: route.prefix,
+    rewritePrefix: route.prefix,
+    undici: dispatcher,
+    replyOptions: {
+      // reply-from retries a GET that got a 503 up to 10 times by default; a gateway should not
+      // multiply load on a struggling service, nor hide its answer.
+      retryDelay: () => null,
+      rewriteRequestHeaders: (request, headers) => {
+        const out: Headers = { ...headers };
+        out[REQUEST_ID_HEADER] = request.id;
+        // the shared secret of service-to-service calls never comes from a browser
+        for (const name of Object.keys(out)) if (name.startsWith('x-internal-')) delete out[name];
+        // The services trust X-Forwarded-* (they are only reachable through the gateway), so the
+        // gateway replaces whatever the client sent with what it saw itself.
+        delete out.forwarded;
+        out['x-forwarded-for'] = request.ip;
+        out['x-forwarded-proto'] = request.protocol;
+        out['x-forwarded-host'] = request.host;
+        return out;
+      },
+      rewriteHeaders: (headers, request) => {
+        const out: Headers = { ...headers };
+        for (const h of HOP_BY_HOP) delete out[h];
+        if (request) out[REQUEST_ID_HEADER] = request.id;
+        return out;
+      },
+      onError: (reply, { error }) => {
+        const err = upstreamError(service, error);
+        reply.log.warn({ service, code: err.code, err: error }, 'upstream call failed');
+        reply.send(err);
+      },
+    },
+  });
+}

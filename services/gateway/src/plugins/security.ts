@@ -1,0 +1,84 @@
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import type { FastifyRequest } from 'fastify';
+import { AppError, REQUEST_ID_HEADER } from '@redheart/shared';
+
+export interface SecurityOptions {
+  /** A foreign origin allowed to use the API through CORS; without it only same-origin calls work. */
+  publicOrigin?: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The origin the browser sees for this request (scheme + Host header). */
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Security headers and the CORS lock.
+ *
+ * CSP: the SPA is self-hosted (scripts, styles, fonts); Element Plus sets inline styles, so
+ * style-src needs 'unsafe-inline'; QR codes and charts use data:/blob: images. No inline scripts.
+ * `upgrade-insecure-requests` is only sent when the public origin is https, since on a plain-http
+ * deployment (dev, an intranet) it would make the browser request the SPA's own assets over https.
+ *
+ * CORS: the SPA and the API share one origin, so CORS is off unless PUBLIC_ORIGIN names a second
+ * one. A preflight, or a state-changing request, from any other origin is refused with 403 before
+ * it reaches a route or a service (a browser without CORS headers would only refuse to *read*
+ * the answer; a POST would still have been executed).
+ */
+export default fp<SecurityOptions>(
+  async (app, opts) => {
+    const https = opts.publicOrigin?.startsWith('https:') ?? false;
+    await app.register(helmet, {
+      global: true,
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          baseUri: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          ...(https ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // HSTS only makes sense when the gateway is reached over https
+      strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'same-origin' },
+    });
+
+    const allowed = (request: FastifyRequest, origin: string) =>
+      origin === ownOrigin(request) || (opts.publicOrigin !== undefined && origin === opts.publicOrigin);
+
+    app.addHook('onRequest', async (request) => {
+      const origin = request.headers.origin;
+      if (origin === undefined) return; // not a browser cross-origin call (curl, same-origin GET)
+      const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+      if ((preflight || !SAFE_METHODS.has(request.method)) && !allowed(request, origin)) {
+        throw new AppError(403, 'CORS_ORIGIN_DENIED', `Origin ${origin} may not call this API`);
+      }
+    });
+
+    if (opts.publicOrigin) {
+      await app.register(cors, {
+        origin: [opts.publicOrigin],
+        credentials: true,
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language', REQUEST_ID_HEADER],
+        exposedHeaders: [REQUEST_ID_HEADER],
+        maxAge: 600,
+      });
+    }
+  },
+  { name: 'gateway-security' },
+);

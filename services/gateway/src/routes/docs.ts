@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import swaggerUi from '@fastify/swagger-ui';
+import { UPSTREAM_NAMES, type UpstreamName } from '../config';
+import { mergeOpenApi, type OpenApiDocument } from '../openapi-merge';
+import { probe } from '../upstreams';
+
+export interface DocsOptions {
+  upstreams: Record<UpstreamName, string>;
+  timeoutMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The merged document, loaded by the Swagger UI hook for its /json and /yaml routes. */
+    mergedOpenApi: OpenApiDocument | null;
+  }
+}
+
+/**
+ * GET /api/openapi.json is the whole public API: the gateway's own routes (plugins/openapi.ts)
+ * merged with each service's /api/<name>/openapi.json, fetched on each call. A service that does
+ * not answer is left out (and listed in `x-upstreams`).
+ * GET /api/docs is Swagger UI over the same merged document.
+ */
+export default async function docsRoutes(app: FastifyInstance, opts: DocsOptions) {
+  const merged = async (request: FastifyRequest): Promise<OpenApiDocument> => {
+    const upstreams = await Promise.all(
+      UPSTREAM_NAMES.map(async (service) => {
+        const r = await probe<OpenApiDocument>(`${opts.upstreams[service]}/api/${service}/openapi.json`, opts.timeoutMs, request.id);
+        if (!r.ok) request.log.warn({ service, status: r.status, error: r.error }, 'OpenAPI document of a service is unavailable');
+        return { service, document: r.ok ? (r.body ?? null) : null };
+      }),
+    );
+    const { document, conflicts } = mergeOpenApi(app.swagger() as OpenApiDocument, upstreams);
+    if (conflicts.length) request.log.warn({ conflicts }, 'OpenAPI merge conflicts');
+    return document;
+  };
+
+  app.get('/api/openapi.json', {
+    schema: { tags: ['gateway'], summary: 'The merged OpenAPI document of the whole API', security: [] },
+    handler: async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return merged(request);
+    },
+  });
+
+  app.decorateRequest('mergedOpenApi', null);
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { deepLinking: true, persistAuthorization: false },
+    uiHooks: {
+      onRequest: async (request) => {
+        const path = request.url.split('?', 1)[0];
+        if (path.endsWith('/json') || path.endsWith('/yaml')) request.mergedOpenApi = await merged(request);
+      },
+    },
+    // Swagger UI reads ./json; give it the merged document instead of the gateway's own.
+    transformSpecificationClone: false,
+    transformSpecification: (own, request) => request.mergedOpenApi ?? own,
+  });
+}
