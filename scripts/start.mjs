@@ -4,7 +4,7 @@
 // `--dev`: services restart on rebuilt code (tsc -w + node --watch) and Vite serves the SPA.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, seedAll, shared } from './lib/platform.mjs';
+import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
 const children = [];
@@ -70,17 +70,17 @@ db = await databaseServer();
 await migrateAll(db.url);
 await seedAll(db.url);
 
-const keys = shared.loadOrCreateKeys(join(root, '.data', 'keys'));
+const { keys, env: secretEnv } = secrets();
 const common = {
   DATABASE_URL: db.url,
-  JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
+  ...secretEnv,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
 const urls = {};
 for (const s of SERVICES) {
   const port = process.env[s.portEnv] ? Number(process.env[s.portEnv]) : await shared.freePort(s.defaultPort);
   urls[s.name] = `http://127.0.0.1:${port}`;
-  const env = { ...common, [s.portEnv]: String(port), ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
+  const env = { ...common, [s.portEnv]: String(port), ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
   if (dev) {
     run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
     run(s.name, ['--watch', join(root, s.server)], env, { watch: true });

@@ -32,7 +32,14 @@ export const SERVICES = [
     },
     accounts: () => require(join(root, 'services/org/dist/src/seed/demo.js')).DEMO_ACCOUNTS,
   },
-].filter((s) => existsSync(join(root, s.server)) || s.name === 'org');
+  {
+    name: 'household',
+    portEnv: 'HOUSEHOLD_PORT',
+    defaultPort: 8082,
+    server: 'services/household/dist/src/server.js',
+    migrate: async (url) => require(join(root, 'services/household/dist/src/data-source.js')).migrateHousehold(url),
+  },
+].filter((s) => existsSync(join(root, s.server)));
 
 /**
  * DATABASE_URL when set; otherwise an embedded PostgreSQL 18 whose data lives in .data/pg
@@ -70,6 +77,24 @@ export async function seedAll(baseUrl) {
     await s.seed(url, (line) => log(`${s.name}: ${line}`));
     log(`${s.name}: demo data ready (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
+}
+
+/**
+ * Secrets every start shares: the ES256 token key pair (only org gets the private key), the
+ * service-to-service token, and the keys that encrypt and hash ID numbers. Kept in .data/keys.
+ */
+export function secrets() {
+  const dir = join(root, '.data', 'keys');
+  const keys = shared.loadOrCreateKeys(dir);
+  return {
+    keys,
+    env: {
+      JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
+      INTERNAL_TOKEN_FILE: shared.loadOrCreateSecret(dir, 'internal-token').file,
+      PII_ENCRYPTION_KEY_FILE: shared.loadOrCreateSecret(dir, 'pii-encryption-key').file,
+      PII_HASH_KEY_FILE: shared.loadOrCreateSecret(dir, 'pii-hash-key').file,
+    },
+  };
 }
 
 export function demoAccounts() {

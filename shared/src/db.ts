@@ -79,3 +79,21 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
 }
+
+/** Escapes LIKE wildcards so user text (or a scope path) matches literally. */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Today's date where the programme runs (China Standard Time, no DST): a clerk in Qixia working
+ * at 07:00 must not be told that "today" is yesterday, which UTC would say.
+ */
+export function businessToday(now = new Date(), timeZone = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai'): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Connection options that make SQL's `current_date` agree with businessToday(). */
+export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
+  const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
+  if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
+  return { max: poolSize, options: `-c timezone=${tz}` };
+}

@@ -6,3 +6,8 @@ export * from './audit';
 export * from './db';
 export * from './embedded-pg';
 export * from './request-id';
+export * from './resident-id';
+export * from './pii';
+export * from './idempotency';
+export * from './db-plugin';
+export * from './testing';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,4 +41,14 @@ export function readKeyFromEnv(env: NodeJS.ProcessEnv, name: string): string | u
   const file = env[`${name}_FILE`];
   if (file) return readFileSync(file, 'utf8');
   return undefined;
+}
+
+/** A random secret (base64) kept in `dir/name`, created 0600 on first use. */
+export function loadOrCreateSecret(dir: string, name: string, bytes = 32): { value: string; file: string } {
+  const file = join(dir, name);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, randomBytes(bytes).toString('base64'), { mode: 0o600 });
+  }
+  return { value: readFileSync(file, 'utf8').trim(), file };
 }
