@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { DataSource } from 'typeorm';
+import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler } from '@redheart/shared';
+import { CommunityDirectory, type OrgCommunity } from './modules/community/directory';
+import { CaseService } from './modules/cases/service';
+import caseRoutes from './modules/cases/routes';
+import registerRoutes from './modules/register/routes';
+
+export interface BuildOptions {
+  publicKey: string;
+  pii: { encryptionKey: string; hashKey: string };
+  dataSource: DataSource;
+  ownsDataSource?: boolean;
+  /** How to read the org service's community list (absent in tests, which fill community_ref themselves). */
+  fetchCommunities?: () => Promise<OrgCommunity[]>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the household service as a plugin tree; never listens (server.ts does). */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: 5 * 1024 * 1024 });
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Red Heart Community — household registration service', version: '0.1.0', description: '户籍进社区：户籍登记、迁入/迁出案件、人户分离' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(authPlugin, { publicKey: opts.publicKey });
+  const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
+  const communities = new CommunityDirectory(opts.fetchCommunities);
+  app.decorate('communities', communities);
+  const cases = new CaseService(app.db, vault, communities);
+  await app.register(caseRoutes, { cases });
+  await app.register(registerRoutes, { vault });
+  app.get('/api/household/health', { schema: { hide: true } }, async () => {
+    await app.db.query('SELECT 1');
+    return { status: 'ok', service: 'household' };
+  });
+  app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    communities: CommunityDirectory;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Role } from '@redheart/shared';
+
+/** Case types: 购房落户, 投靠, 集体户, other move-ins, and 迁出 (moving out of the system). */
+export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const CASE_STATUSES = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED', 'SETTLED', 'REJECTED', 'WITHDRAWN', 'REVOKED'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+/** Materials a clerk must see for each case type (一次性告知 lists the missing ones at once). */
+export const CHECKLISTS: Record<CaseType, readonly string[]> = {
+  purchased_flat: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+  joining_relatives: ['id_card', 'hukou_booklet', 'relationship_proof', 'host_hukou_booklet', 'host_consent', 'application_form'],
+  collective: ['id_card', 'hukou_booklet', 'employment_or_residence_proof', 'application_form'],
+  other: ['id_card', 'hukou_booklet', 'supporting_documents', 'application_form'],
+  move_out: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
+};
+
+export const ACTIONS = [
+  'submit', 'request_supplement', 'supplement', 'accept', 'approve', 'settle', 'reject', 'withdraw', 'request_revoke', 'confirm_revoke', 'cancel_revoke',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const CLERKS: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
+const SECRETARIES: readonly Role[] = ['community_secretary', 'admin'];
+const REVOKERS: readonly Role[] = ['street_admin', 'admin'];
+
+interface TransitionRule {
+  from: readonly CaseStatus[];
+  /** null: the status does not change (revocation requests are flags on a settled case). */
+  to: CaseStatus | null;
+  roles: readonly Role[];
+  reasonRequired: boolean;
+}
+
+/** The workflow of DOMAIN.md, one row per action. */
+export const TRANSITIONS: Record<Action, TransitionRule> = {
+  submit: { from: ['DRAFT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
+  request_supplement: { from: ['SUBMITTED'], to: 'NEEDS_SUPPLEMENT', roles: CLERKS, reasonRequired: false },
+  supplement: { from: ['NEEDS_SUPPLEMENT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
+  accept: { from: ['SUBMITTED'], to: 'ACCEPTED', roles: CLERKS, reasonRequired: false },
+  approve: { from: ['ACCEPTED'], to: 'APPROVED', roles: SECRETARIES, reasonRequired: false },
+  settle: { from: ['APPROVED'], to: 'SETTLED', roles: CLERKS, reasonRequired: false },
+  reject: { from: ['SUBMITTED', 'ACCEPTED'], to: 'REJECTED', roles: CLERKS, reasonRequired: true },
+  withdraw: { from: ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'], to: 'WITHDRAWN', roles: CLERKS, reasonRequired: true },
+  request_revoke: { from: ['SETTLED'], to: null, roles: REVOKERS, reasonRequired: true },
+  confirm_revoke: { from: ['SETTLED'], to: 'REVOKED', roles: REVOKERS, reasonRequired: true },
+  cancel_revoke: { from: ['SETTLED'], to: null, roles: REVOKERS, reasonRequired: true },
+};
+
+/** Time limit (calendar days) of the step a case waits in; green channel halves it. */
+export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = {
+  DRAFT: 5,
+  SUBMITTED: 3,
+  ACCEPTED: 2,
+  APPROVED: 2,
+};
+
+export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
+
+/** green < 80 % of the limit, yellow 80–100 %, red beyond. */
+export function trafficLight(status: CaseStatus, stepStartedAt: Date, greenChannel: boolean, now = new Date()): { light: TrafficLight; dueAt: Date | null } {
+  const days = STEP_LIMIT_DAYS[status];
+  if (!days) return { light: 'none', dueAt: null };
+  const limitMs = (greenChannel ? days / 2 : days) * 86400_000;
+  const dueAt = new Date(stepStartedAt.getTime() + limitMs);
+  const used = (now.getTime() - stepStartedAt.getTime()) / limitMs;
+  return { light: used < 0.8 ? 'green' : used <= 1 ? 'yellow' : 'red', dueAt };
+}
+
+/** The actions a role may take on a case in a status (the SPA shows only these). */
+export function allowedActions(status: CaseStatus, role: Role, revokeRequestedBy: string | null, userId: string): Action[] {
+  return (Object.keys(TRANSITIONS) as Action[]).filter((a) => {
+    const r = TRANSITIONS[a];
+    if (!r.from.includes(status) || !r.roles.includes(role)) return false;
+    if (a === 'request_revoke') return revokeRequestedBy === null;
+    if (a === 'confirm_revoke') return revokeRequestedBy !== null && revokeRequestedBy !== userId;
+    if (a === 'cancel_revoke') return revokeRequestedBy !== null;
+    return true;
+  });
+}

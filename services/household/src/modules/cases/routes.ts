@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { idempotencyKey, parseDto, parseId, parseQuery, requestHash, runIdempotent } from '@redheart/shared';
+import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
+import type { CaseService } from './service';
+import { caseDetailSchema, caseListSchema, noticeSchema } from './schemas';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+
+export default async function caseRoutes(app: FastifyInstance, opts: { cases: CaseService }) {
+  const { cases } = opts;
+  app.addHook('onRequest', app.authenticate);
+
+  app.post('/api/household/cases', {
+    schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema } },
+    handler: async (req, reply) => {
+      const dto = await parseDto(CreateCaseDto, req.body);
+      const key = idempotencyKey(req.headers);
+      const out = await runIdempotent(app.db, req.user.sub, key, requestHash('POST', '/api/household/cases', req.body), async (m) => ({
+        status: 201,
+        body: await cases.create({ user: req.user, requestId: req.id }, dto, m),
+      }));
+      if (out.replayed) reply.header('idempotent-replay', 'true');
+      return reply.status(out.status as 200).send(out.body);
+    },
+  });
+
+  app.get('/api/household/cases', {
+    schema: { tags: ['cases'], summary: 'Work queue: filters, free text on name / ID number / case number, keyset pages', response: { 200: caseListSchema } },
+    handler: async (req) => cases.list(req.user, await parseQuery(ListCasesQuery, req.query)),
+  });
+
+  app.get<{ Params: { id: string } }>('/api/household/cases/:id', {
+    schema: { tags: ['cases'], summary: 'A case with persons (masked), checklist, timeline and the actions you may take', params: idParams, response: { 200: caseDetailSchema } },
+    handler: async (req) => cases.detail(app.db.manager, req.user, parseId(req.params.id, 'Case')),
+  });
+
+  app.post<{ Params: { id: string } }>('/api/household/cases/:id/transitions', {
+    schema: { tags: ['cases'], summary: 'Every state change: {action, version, …}; stale version → 409', params: idParams, response: { 200: caseDetailSchema } },
+    handler: async (req, reply) => {
+      const id = parseId(req.params.id, 'Case');
+      const dto = await parseDto(TransitionDto, req.body);
+      const key = idempotencyKey(req.headers);
+      const out = await runIdempotent(app.db, req.user.sub, key, requestHash('POST', `/api/household/cases/${id}/transitions`, req.body), async (m) => ({
+        status: 200,
+        body: await cases.transition({ user: req.user, requestId: req.id }, id, dto, m),
+      }));
+      if (out.replayed) reply.header('idempotent-replay', 'true');
+      return reply.status(out.status as 200).send(out.body);
+    },
+  });
+
+  app.get<{ Params: { id: string; noticeId: string } }>('/api/household/cases/:id/notices/:noticeId', {
+    schema: { tags: ['cases'], summary: 'The one-time notice (一次性告知) for printing', response: { 200: noticeSchema } },
+    handler: async (req) => cases.notice(req.user, parseId(req.params.id, 'Case'), parseId(req.params.noticeId, 'Notice')),
+  });
+}

@@ -1,0 +1,77 @@
+const nullableString = { type: ['string', 'null'] } as const;
+
+export const caseSummaryProperties = {
+  id: { type: 'integer' },
+  caseNo: { type: 'string' },
+  type: { type: 'string' },
+  status: { type: 'string' },
+  communityId: { type: 'integer' },
+  communityName: nullableString,
+  applicantName: { type: 'string' },
+  greenChannel: { type: 'boolean' },
+  potentialDuplicate: { type: 'boolean' },
+  revokePending: { type: 'boolean' },
+  light: { type: 'string', enum: ['green', 'yellow', 'red', 'none'] },
+  dueAt: nullableString,
+  createdAt: { type: 'string' },
+  updatedAt: { type: 'string' },
+  settledAt: nullableString,
+  version: { type: 'integer' },
+} as const;
+
+export const caseListSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: { type: 'object', properties: caseSummaryProperties } },
+    nextCursor: nullableString,
+  },
+} as const;
+
+const personSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, name: { type: 'string' }, idMasked: { type: 'string' }, sex: { type: 'string' }, birthDate: { type: 'string' }, relation: { type: 'string' } },
+} as const;
+
+export const caseDetailSchema = {
+  type: 'object',
+  properties: {
+    ...caseSummaryProperties,
+    applicantPhone: nullableString,
+    targetHouseholdId: { type: ['integer', 'null'] },
+    newHousehold: { type: ['object', 'null'], additionalProperties: true },
+    sourceHouseholdId: { type: ['integer', 'null'] },
+    destination: nullableString,
+    propertyCertificateNo: nullableString,
+    approvalNo: nullableString,
+    revokeReason: nullableString,
+    checklist: { type: 'array', items: { type: 'object', properties: { item: { type: 'string' }, provided: { type: 'boolean' }, verified: { type: 'boolean' } } } },
+    missingItems: { type: 'array', items: { type: 'string' } },
+    persons: { type: 'array', items: personSchema },
+    duplicates: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, idMasked: { type: 'string' }, caseNo: { type: 'string' } } } },
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' }, action: { type: 'string' }, fromStatus: nullableString, toStatus: nullableString, actorUsername: { type: 'string' },
+          actorRole: { type: 'string' }, at: { type: 'string' }, reason: nullableString,
+          attachments: { type: 'array', items: { type: 'object', additionalProperties: true } }, data: { type: ['object', 'null'], additionalProperties: true },
+        },
+      },
+    },
+    notices: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'integer' }, items: { type: 'array', items: { type: 'string' } }, note: nullableString, issuedBy: { type: 'string' }, issuedAt: { type: 'string' } } },
+    },
+    allowedActions: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const noticeSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, caseNo: { type: 'string' }, type: { type: 'string' }, applicantName: { type: 'string' }, communityName: { type: 'string' },
+    items: { type: 'array', items: { type: 'string' } }, note: nullableString, issuedBy: { type: 'string' }, issuedAt: { type: 'string' },
+    persons: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, idMasked: { type: 'string' }, relation: { type: 'string' } } } },
+  },
+} as const;

@@ -1,0 +1,547 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
+  type Role, rowsOf, writeAudit,
+} from '@redheart/shared';
+import { businessToday } from '@redheart/shared';
+import {
+  allowedActions, type Action, type CaseStatus, type CaseType, CHECKLISTS, TRANSITIONS, trafficLight,
+} from '../../domain';
+import { CommunityDirectory, scopeSql } from '../community/directory';
+import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
+
+/** Who may open the household register at all (read); writes are narrowed per action. */
+export const REGISTER_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker'];
+const CASE_CREATORS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
+const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
+
+export interface Ctx {
+  user: AuthUser;
+  requestId?: string;
+}
+
+interface CaseRow {
+  id: number;
+  caseNo: string;
+  type: CaseType;
+  status: CaseStatus;
+  communityId: number;
+  targetHouseholdId: number | null;
+  newHousehold: { kind: 'family' | 'collective'; building?: string; unit?: string; room?: string; address: string; gridCode?: string } | null;
+  sourceHouseholdId: number | null;
+  destination: string | null;
+  propertyCertificateNo: string | null;
+  applicantName: string;
+  applicantPhone: string | null;
+  greenChannel: boolean;
+  checklist: Record<string, { provided: boolean; verified?: boolean }>;
+  approvalNo: string | null;
+  potentialDuplicate: boolean;
+  revokeRequestedBy: string | null;
+  revokeReason: string | null;
+  stepStartedAt: Date;
+  settledAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+const CASE_COLUMNS = `c.id, c.case_no AS "caseNo", c.type, c.status, c.community_id AS "communityId", c.target_household_id AS "targetHouseholdId",
+  c.new_household AS "newHousehold", c.source_household_id AS "sourceHouseholdId", c.destination, c.property_certificate_no AS "propertyCertificateNo",
+  c.applicant_name AS "applicantName", c.applicant_phone AS "applicantPhone", c.green_channel AS "greenChannel", c.checklist,
+  c.approval_no AS "approvalNo", c.potential_duplicate AS "potentialDuplicate", c.revoke_requested_by AS "revokeRequestedBy",
+  c.revoke_reason AS "revokeReason", c.step_started_at AS "stepStartedAt", c.settled_at AS "settledAt", c.created_by AS "createdBy",
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.version`;
+
+interface CasePersonRow {
+  id: number;
+  name: string;
+  idHash: string;
+  idMasked: string;
+  sex: 'M' | 'F';
+  birthDate: string;
+  relation: string;
+}
+
+export const today = () => businessToday();
+
+function summary(c: CaseRow, communityName?: string) {
+  const { light, dueAt } = trafficLight(c.status, new Date(c.stepStartedAt), c.greenChannel);
+  return {
+    id: c.id,
+    caseNo: c.caseNo,
+    type: c.type,
+    status: c.status,
+    communityId: c.communityId,
+    communityName: communityName ?? null,
+    applicantName: c.applicantName,
+    greenChannel: c.greenChannel,
+    potentialDuplicate: c.potentialDuplicate,
+    revokePending: c.revokeRequestedBy !== null,
+    light,
+    dueAt: dueAt?.toISOString() ?? null,
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+    settledAt: c.settledAt ? new Date(c.settledAt).toISOString() : null,
+    version: c.version,
+  };
+}
+
+export function missingItems(c: Pick<CaseRow, 'type' | 'checklist'>): string[] {
+  return CHECKLISTS[c.type].filter((item) => !c.checklist[item]?.provided);
+}
+
+export class CaseService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly vault: PiiVault,
+    private readonly communities: CommunityDirectory,
+  ) {}
+
+  private assertReader(user: AuthUser) {
+    if (!REGISTER_READERS.includes(user.role)) throw forbidden('Your role has no access to the household register');
+  }
+
+  /** Validates every person's ID (GB 11643), naming the failing field in the 400. */
+  private persons(dto: CreateCaseDto) {
+    const seen = new Set<string>();
+    return dto.persons.map((p, i) => {
+      const parsed = parseResidentId(p.idNumber);
+      if (!parsed.ok) {
+        throw badRequest(`persons[${i}].idNumber: ${parsed.message}`, [{ field: `persons[${i}].idNumber`, errors: [parsed.message] }], 'INVALID_ID_NUMBER');
+      }
+      if (seen.has(parsed.info.id)) throw badRequest(`persons[${i}].idNumber appears twice in this case`, [{ field: `persons[${i}].idNumber`, errors: ['duplicate'] }], 'VALIDATION_FAILED');
+      seen.add(parsed.info.id);
+      return { name: p.name.trim(), relation: p.relation, ...parsed.info };
+    });
+  }
+
+  async create(ctx: Ctx, dto: CreateCaseDto, m: EntityManager) {
+    const { user } = ctx;
+    if (!CASE_CREATORS.includes(user.role)) throw forbidden('Your role may not open registration cases');
+    const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
+    if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
+    const community = await this.communities.visible(m, user, communityId);
+    const persons = this.persons(dto);
+    const checklistItems = CHECKLISTS[dto.type];
+    const unknown = (dto.provided ?? []).filter((i) => !checklistItems.includes(i));
+    if (unknown.length) throw badRequest(`Unknown checklist items for ${dto.type}: ${unknown.join(', ')}`, [{ field: 'provided', errors: unknown }], 'VALIDATION_FAILED');
+
+    let targetHouseholdId: number | null = null;
+    let sourceHouseholdId: number | null = null;
+    if (dto.type === 'move_out') {
+      if (!dto.sourceHouseholdId || !dto.destination) {
+        throw badRequest('A move-out needs sourceHouseholdId and destination', [{ field: 'sourceHouseholdId', errors: ['required for move_out'] }], 'VALIDATION_FAILED');
+      }
+      const src = await this.household(m, dto.sourceHouseholdId);
+      if (!src || src.communityId !== community.id) throw notFound('Household');
+      sourceHouseholdId = src.id;
+    } else {
+      if (dto.sourceHouseholdId || dto.destination) throw badRequest('sourceHouseholdId and destination belong to move_out cases only', undefined, 'VALIDATION_FAILED');
+      const targets = [dto.targetHouseholdId !== undefined, dto.newHousehold !== undefined].filter(Boolean).length;
+      if (dto.type === 'collective') {
+        if (targets) throw badRequest('A collective-household case settles into the community collective household; give no target', undefined, 'VALIDATION_FAILED');
+      } else if (targets !== 1) {
+        throw badRequest('Give exactly one of targetHouseholdId (join a household) or newHousehold (open one)', [{ field: 'targetHouseholdId', errors: ['exactly one target'] }], 'VALIDATION_FAILED');
+      }
+      if (dto.targetHouseholdId) {
+        const target = await this.household(m, dto.targetHouseholdId);
+        if (!target || target.communityId !== community.id) throw notFound('Household');
+        targetHouseholdId = target.id;
+      }
+      if (dto.type === 'purchased_flat' && !dto.propertyCertificateNo) {
+        throw badRequest('A purchased-flat case needs propertyCertificateNo', [{ field: 'propertyCertificateNo', errors: ['required for purchased_flat'] }], 'VALIDATION_FAILED');
+      }
+    }
+    const checklist = Object.fromEntries(checklistItems.map((i) => [i, { provided: (dto.provided ?? []).includes(i), verified: false }]));
+    const rows: { id: number }[] = await m.query(
+      `INSERT INTO move_case (case_no, type, status, community_id, target_household_id, new_household, source_household_id, destination,
+          property_certificate_no, applicant_name, applicant_phone, green_channel, checklist, created_by)
+       VALUES ('HJ' || to_char(now(), 'YYYY') || '-' || lpad(nextval('move_case_no_seq')::text, 6, '0'), $1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       RETURNING id`,
+      [dto.type, community.id, targetHouseholdId, dto.newHousehold ? JSON.stringify(dto.newHousehold) : null, sourceHouseholdId, dto.destination ?? null,
+        dto.propertyCertificateNo ?? null, dto.applicantName.trim(), dto.applicantPhone ?? null, dto.greenChannel ?? false, JSON.stringify(checklist), user.sub],
+    );
+    const id = rows[0].id;
+    for (const p of persons) {
+      await m.query(
+        `INSERT INTO case_person (case_id, name, id_cipher, id_hash, id_masked, sex, birth_date, relation) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [id, p.name, this.vault.encrypt(p.id), this.vault.hash(p.id), maskResidentId(p.id), p.sex, p.birthDate, p.relation],
+      );
+    }
+    if (sourceHouseholdId) {
+      // Everyone moving out must be registered in that household now.
+      const notThere: { n: number }[] = await m.query(
+        `SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = $1 AND NOT EXISTS (
+           SELECT 1 FROM registration r JOIN person p ON p.id = r.person_id
+            WHERE p.id_hash = cp.id_hash AND r.household_id = $2 AND r.status = 'active')`,
+        [id, sourceHouseholdId],
+      );
+      if (notThere[0].n) throw conflict(`${notThere[0].n} of the persons are not registered in that household`, 'NOT_IN_HOUSEHOLD');
+    }
+    await this.event(m, ctx, id, 'create', null, 'DRAFT', { reason: null, data: { type: dto.type, persons: persons.length } });
+    await writeAudit(m, { actor: user, action: 'case.create', entityType: 'move_case', entityId: id, after: { type: dto.type, communityId: community.id, persons: persons.map((p) => maskResidentId(p.id)) }, requestId: ctx.requestId });
+    return this.detail(m, user, id);
+  }
+
+  private async household(m: EntityManager, id: number): Promise<{ id: number; communityId: number; kind: string } | undefined> {
+    return (await m.query(`SELECT id, community_id AS "communityId", kind FROM household WHERE id = $1`, [id]))[0];
+  }
+
+  private async load(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<CaseRow & { path: string; communityName: string }> {
+    const rows = await m.query(
+      `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+        WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [id],
+    );
+    const c = rows[0];
+    if (!c || !inScope(c.path, user.scopePaths)) throw notFound('Case');
+    return c;
+  }
+
+  async detail(m: EntityManager, user: AuthUser, id: number) {
+    this.assertReader(user);
+    const c = await this.load(m, user, id);
+    const persons: CasePersonRow[] = await m.query(
+      `SELECT id, name, id_hash AS "idHash", id_masked AS "idMasked", sex, birth_date AS "birthDate", relation FROM case_person WHERE case_id = $1 ORDER BY id`,
+      [id],
+    );
+    const timeline = await m.query(
+      `SELECT id, action, from_status AS "fromStatus", to_status AS "toStatus", actor_username AS "actorUsername", actor_role AS "actorRole",
+              at, reason, attachments, data FROM case_event WHERE case_id = $1 ORDER BY id`,
+      [id],
+    );
+    const notices = await m.query(`SELECT id, items, note, issued_by AS "issuedBy", issued_at AS "issuedAt" FROM supplement_notice WHERE case_id = $1 ORDER BY id`, [id]);
+    const duplicates = OPEN.includes(c.status) ? await this.duplicates(m, c) : [];
+    return {
+      ...summary(c, c.communityName),
+      applicantPhone: c.applicantPhone,
+      targetHouseholdId: c.targetHouseholdId,
+      newHousehold: c.newHousehold,
+      sourceHouseholdId: c.sourceHouseholdId,
+      destination: c.destination,
+      propertyCertificateNo: c.propertyCertificateNo,
+      approvalNo: c.approvalNo,
+      revokeReason: c.revokeReason,
+      checklist: CHECKLISTS[c.type].map((item) => ({ item, provided: !!c.checklist[item]?.provided, verified: !!c.checklist[item]?.verified })),
+      missingItems: missingItems(c),
+      persons: persons.map(({ idHash: _h, ...p }) => (void _h, p)),
+      duplicates,
+      timeline: timeline.map((e: { at: Date }) => ({ ...e, at: new Date(e.at).toISOString() })),
+      notices: notices.map((n: { issuedAt: Date }) => ({ ...n, issuedAt: new Date(n.issuedAt).toISOString() })),
+      allowedActions: allowedActions(c.status, user.role, c.revokeRequestedBy, user.sub),
+    };
+  }
+
+  /**
+   * Potential duplicates: the same person in another open case for the same property certificate,
+   * or the same person already registered in the target household.
+   */
+  private async duplicates(m: EntityManager, c: CaseRow): Promise<{ kind: string; idMasked: string; caseNo?: string }[]> {
+    const rows = await m.query(
+      `SELECT 'open_case_same_property' AS kind, cp.id_masked AS "idMasked", oc.case_no AS "caseNo"
+         FROM case_person cp
+         JOIN case_person ocp ON ocp.id_hash = cp.id_hash AND ocp.case_id <> cp.case_id
+         JOIN move_case oc ON oc.id = ocp.case_id AND oc.status = ANY($2::text[])
+        WHERE cp.case_id = $1 AND $3::text IS NOT NULL AND oc.property_certificate_no = $3
+       UNION ALL
+       SELECT 'already_in_target' AS kind, cp.id_masked, NULL
+         FROM case_person cp JOIN person p ON p.id_hash = cp.id_hash
+         JOIN registration r ON r.person_id = p.id AND r.status = 'active' AND r.household_id = $4
+        WHERE cp.case_id = $1`,
+      [c.id, OPEN, c.propertyCertificateNo, c.targetHouseholdId ?? -1],
+    );
+    return rows.map((r: { kind: string; idMasked: string; caseNo: string | null }) => (r.caseNo ? r : { kind: r.kind, idMasked: r.idMasked }));
+  }
+
+  async list(user: AuthUser, q: ListCasesQuery) {
+    this.assertReader(user);
+    const limit = Math.min(q.limit ?? 20, 100);
+    const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
+    const where: string[] = [scopeSql('cr.path', user.scopePaths, 1)];
+    const add = (sql: (n: number) => string, v: unknown) => {
+      params.push(v);
+      where.push(sql(params.length));
+    };
+    if (q.status) add((n) => `c.status = $${n}`, q.status);
+    if (q.type) add((n) => `c.type = $${n}`, q.type);
+    if (q.communityId) add((n) => `c.community_id = $${n}`, q.communityId);
+    if (q.greenChannel) add((n) => `c.green_channel = $${n}`, q.greenChannel === 'true');
+    if (q.overdue === 'true') {
+      // Red: past the step's limit (halved on the green channel).
+      where.push(`c.status IN ('DRAFT','SUBMITTED','ACCEPTED','APPROVED') AND now() > c.step_started_at + make_interval(secs =>
+        (CASE c.status WHEN 'DRAFT' THEN 5 WHEN 'SUBMITTED' THEN 3 ELSE 2 END) * 86400 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END))`);
+    }
+    if (q.q) {
+      const text = q.q.trim();
+      const id = parseResidentId(text);
+      if (id.ok) add((n) => `EXISTS (SELECT 1 FROM case_person cp WHERE cp.case_id = c.id AND cp.id_hash = $${n})`, this.vault.hash(id.info.id));
+      else if (/^HJ\d{4}-\d+$/i.test(text)) add((n) => `c.case_no = $${n}`, text.toUpperCase());
+      else add((n) => `(c.applicant_name LIKE $${n} OR EXISTS (SELECT 1 FROM case_person cp WHERE cp.case_id = c.id AND cp.name LIKE $${n}))`, `${likeEscape(text)}%`);
+    }
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      params.push(at, id);
+      where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
+    params.push(limit + 1);
+    const rows: (CaseRow & { communityName: string })[] = await this.ds.query(
+      `SELECT ${CASE_COLUMNS}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+        WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((c) => summary(c, c.communityName)),
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
+    };
+  }
+
+  async transition(ctx: Ctx, id: number, dto: TransitionDto, m: EntityManager) {
+    const { user } = ctx;
+    this.assertReader(user);
+    const c = await this.load(m, user, id, true);
+    const rule = TRANSITIONS[dto.action];
+    if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a case`);
+    if (!rule.from.includes(c.status)) throw conflict(`A ${c.status} case cannot be ${dto.action}ed`, 'WRONG_STATE');
+    if (c.version !== dto.version) throw conflict('The case was changed by someone else; reload it', 'STALE_VERSION');
+    if (rule.reasonRequired && !dto.reason) throw badRequest(`${dto.action} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+    const items = CHECKLISTS[c.type];
+    const checkItems = (list: string[] | undefined, field: string) => {
+      const bad = (list ?? []).filter((i) => !items.includes(i));
+      if (bad.length) throw badRequest(`Unknown checklist items for ${c.type}: ${bad.join(', ')}`, [{ field, errors: bad }], 'VALIDATION_FAILED');
+    };
+    const checklist = structuredClone(c.checklist);
+    const set: Record<string, unknown> = {};
+    let data: Record<string, unknown> | null = null;
+
+    switch (dto.action) {
+      case 'submit':
+      case 'supplement': {
+        checkItems(dto.provided, 'provided');
+        for (const i of dto.provided ?? []) checklist[i] = { provided: true, verified: false };
+        set.potential_duplicate = (await this.duplicates(m, c)).length > 0;
+        data = { provided: dto.provided ?? [], missing: missingItems({ type: c.type, checklist }) };
+        break;
+      }
+      case 'request_supplement': {
+        checkItems(dto.missingItems, 'missingItems');
+        const missing = dto.missingItems?.length ? dto.missingItems : missingItems(c);
+        if (!missing.length) throw conflict('Every item of the checklist is in; nothing to ask for', 'NOTHING_MISSING');
+        for (const i of missing) checklist[i] = { provided: false, verified: false };
+        // The one-time notice (一次性告知): every missing item at once, printable.
+        await m.query(`INSERT INTO supplement_notice (case_id, items, note, issued_by) VALUES ($1, $2, $3, $4)`, [id, JSON.stringify(missing), dto.note ?? null, user.username]);
+        data = { missing };
+        break;
+      }
+      case 'accept': {
+        const missing = missingItems({ type: c.type, checklist });
+        if (missing.length) throw new AppError(409, 'MATERIALS_INCOMPLETE', `Materials missing: ${missing.join(', ')}`, { missing });
+        if (dto.originalsVerified !== true) throw badRequest('Accepting needs originalsVerified: true (originals checked against copies)', [{ field: 'originalsVerified', errors: ['must be true'] }], 'VALIDATION_FAILED');
+        const dups = await this.duplicates(m, c);
+        if (dups.length) throw new AppError(409, 'POTENTIAL_DUPLICATE', 'Duplicate check failed: the same person is in another open case for this property or already in the household', { duplicates: dups });
+        for (const i of items) checklist[i] = { provided: true, verified: true };
+        // Remember where each person is registered now; settle moves them only from there.
+        await m.query(
+          `UPDATE case_person cp SET source_registration_id = (
+             SELECT r.id FROM registration r JOIN person p ON p.id = r.person_id WHERE p.id_hash = cp.id_hash AND r.status = 'active')
+            WHERE cp.case_id = $1`,
+          [id],
+        );
+        break;
+      }
+      case 'approve': {
+        if (!dto.approvalNo) throw badRequest('approve needs approvalNo (准迁证明 / decision number)', [{ field: 'approvalNo', errors: ['required'] }], 'VALIDATION_FAILED');
+        set.approval_no = dto.approvalNo;
+        break;
+      }
+      case 'settle': {
+        data = await this.settle(m, c);
+        set.settled_at = new Date();
+        if (data.householdId) set.target_household_id = data.householdId;
+        break;
+      }
+      case 'request_revoke': {
+        if (c.revokeRequestedBy) throw conflict('A revocation is already waiting for confirmation', 'REVOKE_PENDING');
+        set.revoke_requested_by = user.sub;
+        set.revoke_reason = dto.reason;
+        break;
+      }
+      case 'confirm_revoke': {
+        if (!c.revokeRequestedBy) throw conflict('Nobody has requested a revocation of this case', 'NO_REVOKE_REQUEST');
+        if (c.revokeRequestedBy === user.sub) throw forbidden('A second person must confirm the revocation');
+        data = await this.undoSettle(m, c);
+        break;
+      }
+      case 'cancel_revoke': {
+        if (!c.revokeRequestedBy) throw conflict('Nobody has requested a revocation of this case', 'NO_REVOKE_REQUEST');
+        set.revoke_requested_by = null;
+        set.revoke_reason = null;
+        break;
+      }
+      default:
+        break;
+    }
+
+    const to = rule.to ?? c.status;
+    set.checklist = JSON.stringify(checklist);
+    const cols = Object.keys(set);
+    const updated = await m.query(
+      `UPDATE move_case SET status = $3, version = version + 1, updated_at = now()
+              ${to !== c.status ? ', step_started_at = now()' : ''}
+              ${cols.map((k, i) => `, ${k} = $${i + 4}`).join('')}
+        WHERE id = $1 AND version = $2 AND status = '${c.status}' RETURNING id`,
+      [id, dto.version, to, ...cols.map((k) => set[k])],
+    );
+    if (!rowsOf(updated).length) throw conflict('The case was changed by someone else; reload it', 'STALE_VERSION');
+    await this.event(m, ctx, id, dto.action, c.status, to, { reason: dto.reason ?? null, attachments: dto.attachments, data: { ...(data ?? {}), ...(dto.approvalNo ? { approvalNo: dto.approvalNo } : {}), ...(dto.note ? { note: dto.note } : {}) } });
+    await writeAudit(m, {
+      actor: user, action: `case.${dto.action}`, entityType: 'move_case', entityId: id,
+      before: { status: c.status, version: c.version }, after: { status: to, version: c.version + 1, ...(data ?? {}) },
+      reason: dto.reason, requestId: ctx.requestId,
+    });
+    return this.detail(m, user, id);
+  }
+
+  /**
+   * Writes every person of the case into the target household in the caller's transaction: all or
+   * none. A person registered elsewhere in the system is moved (the old registration ends); the
+   * partial unique index on active registrations makes a concurrent second settle of the same person fail.
+   */
+  private async settle(m: EntityManager, c: CaseRow): Promise<Record<string, unknown>> {
+    const persons: { name: string; idCipher: string; idHash: string; idMasked: string; sex: string; birthDate: string; relation: string; sourceRegistrationId: number | null }[] = await m.query(
+      `SELECT name, id_cipher AS "idCipher", id_hash AS "idHash", id_masked AS "idMasked", sex, birth_date AS "birthDate", relation,
+              source_registration_id AS "sourceRegistrationId"
+         FROM case_person WHERE case_id = $1 ORDER BY id`,
+      [c.id],
+    );
+    const day = today();
+    if (c.type === 'move_out') {
+      let ended = 0;
+      for (const p of persons) {
+        const r = await m.query(
+          `UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $4
+             FROM person p WHERE p.id = r.person_id AND p.id_hash = $1 AND r.household_id = $2 AND r.status = 'active' RETURNING r.id`,
+          [p.idHash, c.sourceHouseholdId, day, c.id],
+        );
+        if (!rowsOf(r).length) throw conflict(`${p.idMasked} is no longer registered in the household`, 'NOT_IN_HOUSEHOLD');
+        ended++;
+      }
+      return { movedOut: ended, destination: c.destination };
+    }
+    let householdId = c.targetHouseholdId;
+    if (!householdId) {
+      if (c.type === 'collective') {
+        const existing = await m.query(`SELECT id FROM household WHERE community_id = $1 AND kind = 'collective'`, [c.communityId]);
+        householdId = existing[0]?.id ?? (await this.createHousehold(m, c.communityId, { kind: 'collective', address: '社区集体户' }));
+      } else {
+        householdId = await this.createHousehold(m, c.communityId, c.newHousehold!);
+      }
+    } else {
+      await m.query(`SELECT id FROM household WHERE id = $1 FOR UPDATE`, [householdId]);
+    }
+    let movedFromSystem = 0;
+    for (const p of persons) {
+      const person = await m.query(
+        `INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+        [p.name, p.idCipher, p.idHash, p.idMasked, p.sex, p.birthDate],
+      );
+      const personId = person[0].id;
+      // The registration must be the one seen at acceptance: a person registered since (say, by a
+      // concurrent settle) makes this case fail instead of silently moving them.
+      const current: { id: number; householdId: number }[] = await m.query(
+        `SELECT id, household_id AS "householdId" FROM registration WHERE person_id = $1 AND status = 'active' FOR UPDATE`,
+        [personId],
+      );
+      if ((current[0]?.id ?? null) !== p.sourceRegistrationId) {
+        throw conflict(`${p.idMasked}'s registration changed after the case was accepted; check the person again`, 'REGISTRATION_CHANGED');
+      }
+      if (current[0]) {
+        if (current[0].householdId === householdId) throw conflict(`${p.idMasked} is already registered in this household`, 'ALREADY_REGISTERED');
+        await m.query(
+          `UPDATE registration SET status = 'ended', end_date = $2, end_reason = 'moved', ended_by_case_id = $3 WHERE id = $1`,
+          [current[0].id, day, c.id],
+        );
+        movedFromSystem++;
+      }
+      try {
+        await m.query(
+          `INSERT INTO registration (person_id, household_id, relation, status, start_date, case_id) VALUES ($1, $2, $3, 'active', $4, $5)`,
+          [personId, householdId, p.relation, day, c.id],
+        );
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw conflict(`${p.idMasked} already holds an active registration`, 'ALREADY_REGISTERED');
+        throw e;
+      }
+    }
+    return { householdId, settledPersons: persons.length, movedWithinSystem: movedFromSystem };
+  }
+
+  private async createHousehold(m: EntityManager, communityId: number, h: NonNullable<CaseRow['newHousehold']>): Promise<number> {
+    const rows = await m.query(
+      `INSERT INTO household (household_no, community_id, kind, building, unit, room, address, grid_code)
+       SELECT 'HH' || coalesce(cr.division_code, cr.id::text) || '-' || lpad(nextval('household_no_seq')::text, 6, '0'), cr.id, $2, $3, $4, $5, $6, $7
+         FROM community_ref cr WHERE cr.id = $1
+       RETURNING id`,
+      [communityId, h.kind, h.building ?? null, h.unit ?? null, h.room ?? null, h.address, h.gridCode ?? null],
+    );
+    return rows[0].id;
+  }
+
+  /** Revocation: the registrations this case made end, the ones it ended come back; all or none. */
+  private async undoSettle(m: EntityManager, c: CaseRow): Promise<Record<string, unknown>> {
+    const day = today();
+    const undone = await m.query(
+      `UPDATE registration SET status = 'ended', end_date = $2, end_reason = 'revoked' WHERE case_id = $1 AND status = 'active' RETURNING id`,
+      [c.id, day],
+    );
+    let restored = 0;
+    try {
+      const r = await m.query(
+        `UPDATE registration SET status = 'active', end_date = NULL, end_reason = NULL, ended_by_case_id = NULL WHERE ended_by_case_id = $1 RETURNING id`,
+        [c.id],
+      );
+      restored = rowsOf(r).length;
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw conflict('A person of this case has registered elsewhere since; revoke that change first', 'CANNOT_RESTORE');
+      throw e;
+    }
+    return { endedRegistrations: rowsOf(undone).length, restoredRegistrations: restored };
+  }
+
+  private async event(m: EntityManager, ctx: Ctx, caseId: number, action: Action | 'create', from: CaseStatus | null, to: CaseStatus,
+    e: { reason: string | null; attachments?: unknown[]; data?: unknown }) {
+    await m.query(
+      `INSERT INTO case_event (case_id, action, from_status, to_status, actor_id, actor_username, actor_role, reason, attachments, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [caseId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, e.reason, JSON.stringify(e.attachments ?? []), e.data ? JSON.stringify(e.data) : null],
+    );
+  }
+
+  /** The printable one-time notice: every missing item at once. */
+  async notice(user: AuthUser, caseId: number, noticeId: number) {
+    this.assertReader(user);
+    const c = await this.load(this.ds.manager, user, caseId);
+    const rows = await this.ds.query(`SELECT id, items, note, issued_by AS "issuedBy", issued_at AS "issuedAt" FROM supplement_notice WHERE id = $1 AND case_id = $2`, [noticeId, caseId]);
+    if (!rows[0]) throw notFound('Notice');
+    const persons = await this.ds.query(`SELECT name, id_masked AS "idMasked", relation FROM case_person WHERE case_id = $1 ORDER BY id`, [caseId]);
+    return { ...rows[0], issuedAt: new Date(rows[0].issuedAt).toISOString(), caseNo: c.caseNo, type: c.type, applicantName: c.applicantName, communityName: c.communityName, persons };
+  }
+}
+
+export function encodeCursor(at: Date, id: number): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, number] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && Number.isSafeInteger(v[1])) return [v[0], v[1]];
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['malformed'] }], 'VALIDATION_FAILED');
+}

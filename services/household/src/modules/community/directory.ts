@@ -1,0 +1,76 @@
+import type { EntityManager } from 'typeorm';
+import { type AuthUser, inScope, likeEscape, notFound } from '@redheart/shared';
+
+export interface CommunityRef {
+  id: number;
+  name: string;
+  path: string;
+  streetName: string | null;
+  divisionCode: string | null;
+}
+
+export interface OrgCommunity {
+  id: number;
+  name: string;
+  path: string;
+  streetName: string | null;
+  divisionCode: string | null;
+}
+
+/**
+ * The household service keeps a copy of the communities (id, name, path) that it syncs from the
+ * org service's internal list; the path decides whose scope a case or household lies in.
+ */
+export class CommunityDirectory {
+  constructor(private readonly fetchAll?: () => Promise<OrgCommunity[]>) {}
+
+  async upsert(db: EntityManager, list: OrgCommunity[]): Promise<number> {
+    if (!list.length) return 0;
+    await db.query(
+      `INSERT INTO community_ref (id, name, path, street_name, division_code, synced_at)
+       SELECT * , now() FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, street_name = EXCLUDED.street_name,
+         division_code = EXCLUDED.division_code, synced_at = now()`,
+      [list.map((c) => c.id), list.map((c) => c.name), list.map((c) => c.path), list.map((c) => c.streetName), list.map((c) => c.divisionCode)],
+    );
+    return list.length;
+  }
+
+  /** Pulls the org service's list; no-op when the service runs without an org connection (tests). */
+  async sync(db: EntityManager): Promise<number> {
+    if (!this.fetchAll) return 0;
+    return this.upsert(db, await this.fetchAll());
+  }
+
+  async get(db: EntityManager, id: number): Promise<CommunityRef | undefined> {
+    const rows: CommunityRef[] = await db.query(
+      `SELECT id, name, path, street_name AS "streetName", division_code AS "divisionCode" FROM community_ref WHERE id = $1`,
+      [id],
+    );
+    if (rows[0] || !this.fetchAll) return rows[0];
+    // A community created in the org chart since the last sync.
+    await this.sync(db);
+    return (await db.query(`SELECT id, name, path, street_name AS "streetName", division_code AS "divisionCode" FROM community_ref WHERE id = $1`, [id]))[0];
+  }
+
+  /** A community the caller may work in, else 404. */
+  async visible(db: EntityManager, user: AuthUser, id: number): Promise<CommunityRef> {
+    const c = await this.get(db, id);
+    if (!c || !inScope(c.path, user.scopePaths)) throw notFound('Community');
+    return c;
+  }
+
+  async inScopeIds(db: EntityManager, user: AuthUser): Promise<number[]> {
+    const rows: { id: number }[] = await db.query(
+      `SELECT id FROM community_ref WHERE ${scopeSql('path', user.scopePaths, 1)}`,
+      user.scopePaths.map((p) => `${likeEscape(p)}%`),
+    );
+    return rows.map((r) => r.id);
+  }
+}
+
+/** `(col LIKE $n OR col LIKE $n+1 …)` for scope prefixes (values: `${likeEscape(p)}%`). */
+export function scopeSql(col: string, scopePaths: string[], firstParam: number): string {
+  if (!scopePaths.length) return 'false';
+  return `(${scopePaths.map((_, i) => `${col} LIKE $${firstParam + i}`).join(' OR ')})`;
+}

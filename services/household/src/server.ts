@@ -1,0 +1,47 @@
+import { loadConfig } from './config';
+import { buildApp } from './app';
+import { createHouseholdDataSource } from './data-source';
+import type { OrgCommunity } from './modules/community/directory';
+
+const SYNC_EVERY_MS = 60_000;
+
+async function main() {
+  const config = loadConfig();
+  const fetchCommunities = async (): Promise<OrgCommunity[]> => {
+    const res = await fetch(`${config.orgUrl}/api/org/internal/communities`, {
+      headers: { 'x-internal-token': config.internalToken },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`org service answered ${res.status} for the community list`);
+    return (await res.json()) as OrgCommunity[];
+  };
+  const app = await buildApp({
+    publicKey: config.publicKey,
+    pii: { encryptionKey: config.piiEncryptionKey, hashKey: config.piiHashKey },
+    dataSource: createHouseholdDataSource(config.databaseUrl),
+    ownsDataSource: true,
+    fetchCommunities,
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  // Communities move between streets in the org chart: keep the copy (and so scope) current.
+  const sync = () => app.communities.sync(app.db.manager).then(
+    (n) => app.log.debug({ communities: n }, 'community list synced'),
+    (err) => app.log.warn({ err }, 'community sync failed; keeping the last copy'),
+  );
+  await sync();
+  const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
+  timer.unref();
+  const close = async () => {
+    clearInterval(timer);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close());
+  process.once('SIGINT', () => void close());
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err) => {
+  process.stderr.write(`household service failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
