@@ -67,19 +67,24 @@ await test('admin sees 栖霞 → 翠屏/庄园/松山 → the 12 urban communit
 
 await test('admin opens 龙腾社区, adds a building group under a compound branch, reloads and sees it', async (page) => {
   await login(page, 'admin');
+  // Which compound branch 龙腾社区 has comes from the demo data: ask the API, then use the UI.
+  const token = await page.evaluate(() => sessionStorage.getItem('rh.accessToken'));
+  const h = { Authorization: `Bearer ${token}` };
+  const longteng = (await (await page.request.get(`${BASE}/api/org/units/search?q=${encodeURIComponent('龙腾社区')}&type=community_committee`, { headers: h })).json())[0];
+  const kids = await (await page.request.get(`${BASE}/api/org/units/${longteng.id}/children`, { headers: h })).json();
+  const branch = kids.find((k) => k.type === 'compound_branch');
+  if (!branch) throw new Error('龙腾社区 has no compound branch in the demo data');
   await page.goto(`${BASE}/org`);
   await expand(page, '栖霞');
   await expand(page, '庄园街道');
   await expand(page, '龙腾社区');
-  const branch = tree(page).locator('.el-tree-node__content').filter({ hasText: '小区党支部' }).first();
-  await branch.waitFor({ timeout: 10_000 });
-  const branchName = (await branch.innerText()).split('\n')[0].trim();
-  await branch.click();
-  await page.getByTestId('node-title').filter({ hasText: '小区党支部' }).waitFor();
+  const row = page.getByTestId(`org-node-${branch.id}`);
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  await page.getByTestId('node-title').filter({ hasText: branch.name }).waitFor();
   await page.getByTestId('action-create-child').click();
-  const select = page.getByTestId('create-child-type');
-  await select.click();
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /楼栋党小组|Building group/ }).first().click();
+  await page.getByTestId('create-child-type').click();
+  await page.getByTestId('create-child-type-option-building_group').click();
   const name = `浏览器测试${Date.now() % 100000}号楼党小组`;
   await page.locator('[data-testid="create-child-name"] input, input[data-testid="create-child-name"]').first().fill(name);
   await page.getByTestId('create-child-submit').click();
@@ -88,7 +93,7 @@ await test('admin opens 龙腾社区, adds a building group under a compound bra
   await expand(page, '栖霞');
   await expand(page, '庄园街道');
   await expand(page, '龙腾社区');
-  await expand(page, branchName);
+  await expand(page, branch.name);
   await node(page, name).waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(OUT, 'building-group-added.png') });
 });
