@@ -11,3 +11,4 @@ export * from './pii';
 export * from './idempotency';
 export * from './db-plugin';
 export * from './testing';
+export * from './community-ref';

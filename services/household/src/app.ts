@@ -1,9 +1,9 @@
 import 'reflect-metadata';
+import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler } from '@redheart/shared';
-import { CommunityDirectory, type OrgCommunity } from './modules/community/directory';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';

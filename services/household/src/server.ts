@@ -1,7 +1,7 @@
+import { type OrgCommunity } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createHouseholdDataSource } from './data-source';
-import type { OrgCommunity } from './modules/community/directory';
 
 const SYNC_EVERY_MS = 60_000;
 

@@ -1,21 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createAuditTable, dropAuditTable } from '@redheart/shared';
+import { createAuditTable, createCommunityRefTable, dropAuditTable } from '@redheart/shared';
 
 export class InitHousehold1764300000000 implements MigrationInterface {
   name = 'InitHousehold1764300000000';
 
   public async up(q: QueryRunner): Promise<void> {
     // The communities as the org service knows them (synced): their path decides scope.
-    await q.query(`
-      CREATE TABLE community_ref (
-        id bigint PRIMARY KEY,
-        name text NOT NULL,
-        path text NOT NULL,
-        street_name text,
-        division_code text,
-        synced_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await q.query(`CREATE INDEX community_ref_path_idx ON community_ref (path text_pattern_ops)`);
+    await createCommunityRefTable(q);
 
     await q.query(`
       CREATE TABLE household (

@@ -1,3 +1,4 @@
+import { CommunityDirectory, scopeSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -7,7 +8,6 @@ import { businessToday } from '@redheart/shared';
 import {
   allowedActions, type Action, type CaseStatus, type CaseType, CHECKLISTS, TRANSITIONS, trafficLight,
 } from '../../domain';
-import { CommunityDirectory, scopeSql } from '../community/directory';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 
 /** Who may open the household register at all (read); writes are narrowed per action. */

@@ -1,9 +1,9 @@
+import { scopeSql } from '@redheart/shared';
 import type { FastifyInstance } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import {
   type AuthUser, badRequest, forbidden, inScope, likeEscape, notFound, parseDto, parseId, parseQuery, parseResidentId, type PiiVault, writeAudit,
 } from '@redheart/shared';
-import { scopeSql } from '../community/directory';
 import { REGISTER_READERS } from '../cases/service';
 
 class PersonQuery {

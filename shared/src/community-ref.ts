@@ -1,5 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import { type AuthUser, inScope, likeEscape, notFound } from '@redheart/shared';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { type AuthUser, inScope } from './auth';
+import { likeEscape } from './db';
+import { notFound } from './errors';
 
 export interface CommunityRef {
   id: number;
@@ -17,8 +19,22 @@ export interface OrgCommunity {
   divisionCode: string | null;
 }
 
+/** Each service that works per community keeps this copy of the org chart's communities. */
+export async function createCommunityRefTable(q: QueryRunner): Promise<void> {
+  await q.query(`
+    CREATE TABLE community_ref (
+      id bigint PRIMARY KEY,
+      name text NOT NULL,
+      path text NOT NULL,
+      street_name text,
+      division_code text,
+      synced_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  await q.query(`CREATE INDEX community_ref_path_idx ON community_ref (path text_pattern_ops)`);
+}
+
 /**
- * The household service keeps a copy of the communities (id, name, path) that it syncs from the
+ * A service keeps a copy of the communities (id, name, path) that it syncs from the
  * org service's internal list; the path decides whose scope a case or household lies in.
  */
 export class CommunityDirectory {
