@@ -15,7 +15,7 @@ const project = (name: string, dir: string): Config => ({
 });
 
 const config: Config = {
-  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household')],
+  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household'), project('volunteer', '<rootDir>/services/volunteer')],
   testTimeout: 60_000,
 };
 

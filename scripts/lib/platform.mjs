@@ -39,6 +39,13 @@ export const SERVICES = [
     server: 'services/household/dist/src/server.js',
     migrate: async (url) => require(join(root, 'services/household/dist/src/data-source.js')).migrateHousehold(url),
   },
+  {
+    name: 'volunteer',
+    portEnv: 'VOLUNTEER_PORT',
+    defaultPort: 8083,
+    server: 'services/volunteer/dist/src/server.js',
+    migrate: async (url) => require(join(root, 'services/volunteer/dist/src/data-source.js')).migrateVolunteer(url),
+  },
 ].filter((s) => existsSync(join(root, s.server)));
 
 /**

@@ -97,3 +97,31 @@ export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
   if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
   return { max: poolSize, options: `-c timezone=${tz}` };
 }
+
+/**
+ * Creates the database if missing and applies pending migrations, one process at a time (an
+ * advisory lock per service), each migration in its own transaction.
+ */
+export async function migrateDatabase(
+  url: string,
+  create: (url: string, opts: { poolSize?: number }) => import('typeorm').DataSource,
+  lockKey: number,
+): Promise<string[]> {
+  await ensureDatabase(url);
+  const ds = create(url, { poolSize: 2 });
+  await ds.initialize();
+  try {
+    const qr = ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.query('SELECT pg_advisory_lock($1)', [lockKey]);
+      const ran = await ds.runMigrations({ transaction: 'each' });
+      return ran.map((m) => m.name);
+    } finally {
+      await qr.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
+      await qr.release();
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

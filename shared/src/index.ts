@@ -12,3 +12,4 @@ export * from './idempotency';
 export * from './db-plugin';
 export * from './testing';
 export * from './community-ref';
+export * from './pagination';

@@ -2,7 +2,7 @@ import { CommunityDirectory, scopeSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
-  type Role, rowsOf, writeAudit,
+  type Role, rowsOf, writeAudit, encodeCursor, decodeCursor,
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import {
@@ -530,18 +530,4 @@ export class CaseService {
     const persons = await this.ds.query(`SELECT name, id_masked AS "idMasked", relation FROM case_person WHERE case_id = $1 ORDER BY id`, [caseId]);
     return { ...rows[0], issuedAt: new Date(rows[0].issuedAt).toISOString(), caseNo: c.caseNo, type: c.type, applicantName: c.applicantName, communityName: c.communityName, persons };
   }
-}
-
-export function encodeCursor(at: Date, id: number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): [string, number] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && Number.isSafeInteger(v[1])) return [v[0], v[1]];
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['malformed'] }], 'VALIDATION_FAILED');
 }

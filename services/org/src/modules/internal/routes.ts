@@ -1,6 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '@redheart/shared';
+import { IsBoolean, IsInt, Min } from 'class-validator';
+import { notFound, parseDto, writeAudit } from '@redheart/shared';
+
+class UnitReportSyncDto {
+  @IsInt() @Min(1) unitId: number;
+  @IsInt() @Min(1) communityId: number;
+  @IsBoolean() active: boolean;
+}
 
 /**
  * Service-to-service reads, guarded by a shared secret (never by a user token) and never routed by
@@ -31,5 +38,39 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
            FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
           WHERE c.type = 'community_committee' AND c.valid_to IS NULL ORDER BY c.path`,
       ),
+  });
+
+  app.get('/api/org/internal/work-units', {
+    schema: {
+      hide: true,
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, path: { type: 'string' } } } } },
+    },
+    handler: async () => app.db.query(`SELECT id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`),
+  });
+
+  // The volunteer service owns dual reports; an approved (or ended) one changes the unit staff's scope here.
+  app.post('/api/org/internal/unit-reports', {
+    schema: { hide: true },
+    handler: async (req) => {
+      const dto = await parseDto(UnitReportSyncDto, req.body);
+      return app.db.transaction(async (m) => {
+        const ok: { n: number }[] = await m.query(
+          `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
+          [dto.unitId, dto.communityId],
+        );
+        if (!ok[0].n) throw notFound('Work unit or community');
+        if (dto.active) {
+          await m.query(
+            `INSERT INTO unit_community_report (unit_id, community_id) VALUES ($1, $2)
+             ON CONFLICT (unit_id, community_id) DO UPDATE SET ended_on = NULL`,
+            [dto.unitId, dto.communityId],
+          );
+        } else {
+          await m.query(`UPDATE unit_community_report SET ended_on = current_date WHERE unit_id = $1 AND community_id = $2`, [dto.unitId, dto.communityId]);
+        }
+        await writeAudit(m, { actor: null, action: dto.active ? 'unit_report.approved' : 'unit_report.ended', entityType: 'unit_community_report', entityId: `${dto.unitId}:${dto.communityId}`, after: dto, reason: 'from the volunteer service' });
+        return { unitId: dto.unitId, communityId: dto.communityId, active: dto.active };
+      });
+    },
   });
 }

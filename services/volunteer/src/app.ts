@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { DataSource } from 'typeorm';
+import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, registerErrorHandler } from '@redheart/shared';
+import { ItemService } from './modules/items/service';
+import itemRoutes from './modules/items/routes';
+import reportRoutes from './modules/reports/routes';
+import listRoutes from './modules/lists/routes';
+import scorecardRoutes from './modules/scorecards/routes';
+import serviceDayRoutes from './modules/servicedays/routes';
+import publicRoutes from './modules/public/routes';
+
+export interface BuildOptions {
+  publicKey: string;
+  dataSource: DataSource;
+  ownsDataSource?: boolean;
+  filesDir: string;
+  fetchCommunities?: () => Promise<OrgCommunity[]>;
+  /** Tells the org service that a unit now reports to (or left) a community, for token scope. */
+  notifyOrg?: (unitId: number, communityId: number, active: boolean) => Promise<void>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the dual-report (双报到) service; never listens (server.ts does). */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: 1024 * 1024 });
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Red Heart Community — dual-report and volunteer service', version: '0.1.0', description: '双报到 · 我是党员我行动：需求、资源、项目，认领、服务、评价' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(authPlugin, { publicKey: opts.publicKey });
+  const communities = new CommunityDirectory(opts.fetchCommunities);
+  const items = new ItemService(app.db, communities);
+  app.decorate('volunteer', { communities, items });
+  await app.register(itemRoutes, { items, filesDir: opts.filesDir });
+  await app.register(reportRoutes, { communities, notifyOrg: opts.notifyOrg });
+  await app.register(listRoutes, { communities });
+  await app.register(scorecardRoutes);
+  await app.register(serviceDayRoutes);
+  await app.register(publicRoutes, { filesDir: opts.filesDir });
+  app.get('/api/volunteer/health', { schema: { hide: true } }, async () => {
+    await app.db.query('SELECT 1');
+    return { status: 'ok', service: 'volunteer' };
+  });
+  app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    volunteer: { communities: CommunityDirectory; items: ItemService };
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
+import { InitVolunteer1764400000000 } from './migrations/1764400000000-InitVolunteer';
+
+export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000];
+
+/** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
+export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [AuditEntry],
+    migrations: VOLUNTEER_MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: false,
+    extra: pgConnectionExtra(opts.poolSize ?? 10),
+  });
+}
+
+/** Creates the database if missing and applies pending migrations. */
+export const migrateVolunteer = (url: string): Promise<string[]> => migrateDatabase(url, createVolunteerDataSource, 7712201);

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { AppError, forbidden, idempotencyKey, notFound, parseDto, parseId, parseQuery, requestHash, runIdempotent, writeAudit } from '@redheart/shared';
+import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
+import type { ItemService } from './service';
+import { MAX_PHOTO_BYTES, readPhoto, storePhoto } from './evidence';
+import { itemDetailSchema, itemListSchema } from './schemas';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+
+export default async function itemRoutes(app: FastifyInstance, opts: { items: ItemService; filesDir: string }) {
+  const { items, filesDir } = opts;
+  app.addHook('onRequest', app.authenticate);
+  await app.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES + 1, files: 1, fields: 5 } });
+
+  app.post('/api/volunteer/items', {
+    schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema } },
+    handler: async (req, reply) => {
+      const dto = await parseDto(CreateItemDto, req.body);
+      const out = await runIdempotent(app.db, req.user.sub, idempotencyKey(req.headers), requestHash('POST', '/api/volunteer/items', req.body), async (m) => ({
+        status: 201,
+        body: await items.create({ user: req.user, requestId: req.id }, dto, m),
+      }));
+      if (out.replayed) reply.header('idempotent-replay', 'true');
+      return reply.status(201).send(out.body);
+    },
+  });
+
+  app.get('/api/volunteer/items', {
+    schema: { tags: ['items'], summary: 'Items in scope: filters, view=open|mine, keyset pages', response: { 200: itemListSchema } },
+    handler: async (req) => items.list(req.user, await parseQuery(ListItemsQuery, req.query)),
+  });
+
+  app.get<{ Params: { id: string } }>('/api/volunteer/items/:id', {
+    schema: { tags: ['items'], summary: 'An item with its timeline, hours, evidence and the actions you may take', params: idParams, response: { 200: itemDetailSchema } },
+    handler: async (req) => items.detail(app.db.manager, req.user, parseId(req.params.id, 'Item')),
+  });
+
+  app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/transitions', {
+    schema: { tags: ['items'], summary: 'Every state change {action, version, …}; stale version → 409; Idempotency-Key supported', params: idParams, response: { 200: itemDetailSchema } },
+    handler: async (req, reply) => {
+      const id = parseId(req.params.id, 'Item');
+      const dto = await parseDto(ItemTransitionDto, req.body);
+      const out = await runIdempotent(app.db, req.user.sub, idempotencyKey(req.headers), requestHash('POST', `/api/volunteer/items/${id}/transitions`, req.body), async (m) => ({
+        status: 200,
+        body: await items.transition({ user: req.user, requestId: req.id }, id, dto, m),
+      }));
+      if (out.replayed) reply.header('idempotent-replay', 'true');
+      return out.body;
+    },
+  });
+
+  app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
+    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB)', params: idParams },
+    handler: async (req, reply) => {
+      const id = parseId(req.params.id, 'Item');
+      const item = await items.detail(app.db.manager, req.user, id);
+      const mayUpload = ['community_clerk', 'community_secretary', 'admin'].includes(req.user.role) || (req.user.role === 'unit_staff' && item.unitId === req.user.orgId);
+      if (!mayUpload) throw forbidden('Only the claiming unit or the community may add evidence');
+      if (!['SCHEDULED', 'IN_PROGRESS', 'DONE'].includes(item.status)) throw new AppError(409, 'WRONG_STATE', 'Evidence is added while the item is being delivered');
+      if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data');
+      const file = await req.file();
+      if (!file) throw new AppError(400, 'NO_FILE', 'No file in the upload');
+      let buf: Buffer;
+      try {
+        buf = await file.toBuffer();
+      } catch {
+        throw new AppError(413, 'FILE_TOO_LARGE', `Photos may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+      }
+      if (file.file.truncated) throw new AppError(413, 'FILE_TOO_LARGE', `Photos may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+      const stored = await storePhoto(filesDir, id, buf);
+      const note = typeof (file.fields.note as { value?: unknown } | undefined)?.value === 'string' ? String((file.fields.note as { value: string }).value).slice(0, 500) : null;
+      const row = await app.db.transaction(async (m) => {
+        const r = await m.query(
+          `INSERT INTO item_evidence (item_id, kind, file_name, mime, size, sha256, note, uploaded_by) VALUES ($1, 'photo', $2, $3, $4, $5, $6, $7) RETURNING id, at`,
+          [id, stored.fileName, stored.mime, stored.size, stored.sha256, note, req.user.username],
+        );
+        await writeAudit(m, { actor: req.user, action: 'item.evidence', entityType: 'item', entityId: id, after: { evidenceId: r[0].id, sha256: stored.sha256, size: stored.size }, requestId: req.id });
+        return r[0];
+      });
+      return reply.status(201).send({ id: row.id, kind: 'photo', mime: stored.mime, size: stored.size, at: new Date(row.at).toISOString() });
+    },
+  });
+
+  app.get<{ Params: { id: string; evidenceId: string } }>('/api/volunteer/items/:id/evidence/:evidenceId', {
+    schema: { tags: ['items'], summary: 'An evidence photo' },
+    handler: async (req, reply) => {
+      const id = parseId(req.params.id, 'Item');
+      await items.detail(app.db.manager, req.user, id);
+      const rows = await app.db.query(`SELECT file_name, mime FROM item_evidence WHERE id = $1 AND item_id = $2 AND kind = 'photo'`, [parseId(req.params.evidenceId, 'Evidence'), id]);
+      if (!rows[0]) throw notFound('Evidence');
+      reply.header('content-type', rows[0].mime).header('cache-control', 'private, max-age=3600');
+      return reply.send(await readPhoto(filesDir, id, rows[0].file_name));
+    },
+  });
+
+  app.get<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
+    schema: { tags: ['service-days'], summary: 'What a check-in code opens' },
+    handler: async (req) => {
+      if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
+      const rows = await app.db.query(`SELECT id FROM item WHERE checkin_code = $1`, [req.params.code]);
+      if (!rows[0]) throw notFound('Check-in code');
+      const d = await items.detail(app.db.manager, req.user, rows[0].id);
+      return { itemId: d.id, itemNo: d.itemNo, place: d.place, description: d.description, categoryName: d.categoryName, scheduledDate: d.scheduledDate, unitName: d.unitName, status: d.status, communityName: d.communityName };
+    },
+  });
+
+  app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
+    schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day' },
+    handler: async (req) => {
+      if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
+      return items.checkin(req.user, req.params.code);
+    },
+  });
+
+  app.post('/api/volunteer/jobs/escalate', {
+    schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)' },
+    handler: async (req) => {
+      if (req.user.role !== 'admin') throw forbidden('Only admins run jobs by hand');
+      return { escalated: await items.escalateOverdue() };
+    },
+  });
+}

@@ -1,0 +1,33 @@
+const s = { type: 'string' } as const;
+const ns = { type: ['string', 'null'] } as const;
+const ni = { type: ['integer', 'null'] } as const;
+
+export const itemProperties = {
+  id: { type: 'integer' }, itemNo: s, communityId: { type: 'integer' }, communityName: s, categoryId: { type: 'integer' }, categoryName: s,
+  kind: s, place: s, description: s, status: s, source: s, reportedBy: s, reporterName: ns, capacity: { type: 'integer' }, deadline: ns,
+  unitId: ni, unitName: ns, claimedAt: ns, assignedBy: ns, responseDeadline: ns, scheduledDate: ns, startedAt: ns, doneAt: ns, rating: ni,
+  reworkCount: { type: 'integer' }, releaseCount: { type: 'integer' }, mergedIntoId: ni, referralBody: ns, pledge: { type: 'boolean' }, closedAt: ns,
+  createdAt: s, updatedAt: s, version: { type: 'integer' }, signups: { type: 'integer' },
+} as const;
+
+export const itemListSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: { type: 'object', properties: itemProperties } }, nextCursor: ns },
+} as const;
+
+export const itemDetailSchema = {
+  type: 'object',
+  properties: {
+    ...itemProperties,
+    checkinCode: ns,
+    possibleDuplicates: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, itemNo: s, status: s } } },
+    timeline: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'integer' }, action: s, fromStatus: ns, toStatus: ns, actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } } },
+    },
+    hours: { type: 'array', items: { type: 'object', properties: { memberId: ni, name: s, hours: { type: 'number' }, posted: { type: 'boolean' } } } },
+    evidence: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, kind: s, fileName: ns, mime: ns, size: ni, note: ns, uploadedBy: s, at: s } } },
+    signups: { type: 'array', items: { type: 'object', properties: { memberId: { type: 'integer' }, name: s, signedAt: s, checkedInAt: ns } } },
+    allowedActions: { type: 'array', items: s },
+  },
+} as const;

@@ -1,0 +1,424 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  notFound, rowsOf, scopeSql, writeAudit,
+} from '@redheart/shared';
+import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
+import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
+
+export interface Ctx {
+  user: AuthUser;
+  requestId?: string;
+}
+
+const REPORTERS = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'] as const;
+const DUPLICATE_WINDOW_DAYS = 7;
+const DEFAULT_PUBLISH_DAYS = 7;
+const DEFAULT_RESPONSE_DAYS = 3;
+
+interface ItemRow {
+  id: number;
+  itemNo: string;
+  communityId: number;
+  communityName: string;
+  path: string;
+  categoryId: number;
+  categoryName: string;
+  kind: 'unit' | 'individual';
+  place: string;
+  description: string;
+  status: ItemStatus;
+  source: string;
+  reportedBy: string;
+  reporterName: string | null;
+  capacity: number;
+  deadline: Date | null;
+  unitId: number | null;
+  unitName: string | null;
+  claimedAt: Date | null;
+  assignedBy: string | null;
+  responseDeadline: Date | null;
+  scheduledDate: string | null;
+  checkinCode: string | null;
+  startedAt: Date | null;
+  doneAt: Date | null;
+  rating: number | null;
+  reworkCount: number;
+  releaseCount: number;
+  mergedIntoId: number | null;
+  referralBody: string | null;
+  pledge: boolean;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  signups: number;
+}
+
+const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", cr.name AS "communityName", cr.path, i.category_id AS "categoryId",
+  sc.name AS "categoryName", i.kind, i.place, i.description, i.status, i.source, i.reported_by AS "reportedBy", i.reporter_name AS "reporterName",
+  i.capacity, i.deadline, i.unit_id AS "unitId", u.name AS "unitName", i.claimed_at AS "claimedAt", i.assigned_by AS "assignedBy",
+  i.response_deadline AS "responseDeadline", i.scheduled_date AS "scheduledDate", i.checkin_code AS "checkinCode", i.started_at AS "startedAt",
+  i.done_at AS "doneAt", i.rating, i.rework_count AS "reworkCount", i.release_count AS "releaseCount", i.merged_into_id AS "mergedIntoId",
+  i.referral_body AS "referralBody", i.pledge, i.closed_at AS "closedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt", i.version,
+  (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups`;
+const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function view(i: ItemRow) {
+  const { path: _p, checkinCode: _c, ...rest } = i;
+  void _p;
+  void _c;
+  return {
+    ...rest,
+    deadline: iso(i.deadline),
+    claimedAt: iso(i.claimedAt),
+    responseDeadline: iso(i.responseDeadline),
+    startedAt: iso(i.startedAt),
+    doneAt: iso(i.doneAt),
+    closedAt: iso(i.closedAt),
+    createdAt: iso(i.createdAt)!,
+    updatedAt: iso(i.updatedAt)!,
+  };
+}
+
+export class ItemService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly communities: CommunityDirectory,
+  ) {}
+
+  /** A unit's staff act only in communities their unit has reported to (and that report was approved). */
+  async unitReportedTo(m: EntityManager, unitId: number, communityId: number): Promise<boolean> {
+    const rows = await m.query(`SELECT 1 FROM unit_report WHERE unit_id = $1 AND community_id = $2 AND status = 'approved'`, [unitId, communityId]);
+    return rows.length > 0;
+  }
+
+  private async load(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<ItemRow> {
+    const rows: ItemRow[] = await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = $1 ${lock ? 'FOR UPDATE OF i' : ''}`, [id]);
+    const item = rows[0];
+    if (!item || !inScope(item.path, user.scopePaths)) throw notFound('Service item');
+    if (user.role === 'unit_staff' && !(await this.unitReportedTo(m, user.orgId, item.communityId))) throw notFound('Service item');
+    return item;
+  }
+
+  async create(ctx: Ctx, dto: CreateItemDto, m: EntityManager) {
+    const { user } = ctx;
+    if (!(REPORTERS as readonly string[]).includes(user.role)) throw forbidden('Your role may not report needs');
+    const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
+    if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
+    const community = await this.communities.visible(m, user, communityId);
+    const cat = await m.query(`SELECT id FROM service_category WHERE id = $1 AND active`, [dto.categoryId]);
+    if (!cat.length) throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+    const source = dto.source ?? (user.role === 'grid_worker' ? 'grid_worker' : user.role === 'member' ? 'resident' : 'community');
+    const rows = await m.query(
+      `INSERT INTO item (item_no, community_id, category_id, place, description, status, source, reported_by, reporter_name)
+       VALUES ('FW' || to_char(now(), 'YYYYMM') || '-' || lpad(nextval('item_no_seq')::text, 6, '0'), $1, $2, $3, $4, 'REPORTED', $5, $6, $7) RETURNING id`,
+      [community.id, dto.categoryId, dto.place.trim(), dto.description.trim(), source, user.username, dto.reporterName ?? null],
+    );
+    const id = rows[0].id;
+    await this.event(m, ctx, id, 'report', null, 'REPORTED', null, null, { source });
+    await writeAudit(m, { actor: user, action: 'item.report', entityType: 'item', entityId: id, after: { communityId: community.id, categoryId: dto.categoryId, place: dto.place }, requestId: ctx.requestId });
+    return this.detail(m, user, id);
+  }
+
+  /** Same place and category in the same community within 7 days: the triage merges them. */
+  private async possibleDuplicates(m: EntityManager, item: ItemRow) {
+    return m.query(
+      `SELECT id, item_no AS "itemNo", status FROM item
+        WHERE community_id = $1 AND category_id = $2 AND place = $3 AND id <> $4 AND status NOT IN ('MERGED','REJECTED','CANCELLED','CLOSED')
+          AND created_at BETWEEN $5::timestamptz - make_interval(days => ${DUPLICATE_WINDOW_DAYS}) AND $5::timestamptz + make_interval(days => ${DUPLICATE_WINDOW_DAYS})
+        ORDER BY id`,
+      [item.communityId, item.categoryId, item.place, item.id, item.createdAt],
+    );
+  }
+
+  async detail(m: EntityManager, user: AuthUser, id: number) {
+    const item = await this.load(m, user, id);
+    const timeline = await m.query(
+      `SELECT id, action, from_status AS "fromStatus", to_status AS "toStatus", actor_username AS "actorUsername", actor_role AS "actorRole", at, reason, data
+         FROM item_event WHERE item_id = $1 ORDER BY id`,
+      [id],
+    );
+    const hours = await m.query(`SELECT member_id AS "memberId", person_name AS name, hours::float AS hours, posted FROM item_hours WHERE item_id = $1 ORDER BY id`, [id]);
+    const evidence = await m.query(`SELECT id, kind, file_name AS "fileName", mime, size, note, uploaded_by AS "uploadedBy", at FROM item_evidence WHERE item_id = $1 ORDER BY id`, [id]);
+    const signups = await m.query(
+      `SELECT m.id AS "memberId", m.name, s.signed_at AS "signedAt", s.checked_in_at AS "checkedInAt" FROM item_signup s JOIN member m ON m.id = s.member_id WHERE s.item_id = $1 ORDER BY s.signed_at`,
+      [id],
+    );
+    const canSeeCode = ['community_clerk', 'community_secretary', 'admin'].includes(user.role) || (user.role === 'unit_staff' && item.unitId === user.orgId);
+    return {
+      ...view(item),
+      checkinCode: canSeeCode ? item.checkinCode : null,
+      possibleDuplicates: item.status === 'REPORTED' ? await this.possibleDuplicates(m, item) : [],
+      timeline: timeline.map((e: { at: Date }) => ({ ...e, at: iso(e.at) })),
+      hours,
+      evidence: evidence.map((e: { at: Date }) => ({ ...e, at: iso(e.at) })),
+      signups: signups.map((s: { signedAt: Date; checkedInAt: Date | null }) => ({ ...s, signedAt: iso(s.signedAt), checkedInAt: iso(s.checkedInAt) })),
+      allowedActions: await this.allowedActions(m, user, item),
+    };
+  }
+
+  private async allowedActions(m: EntityManager, user: AuthUser, item: ItemRow): Promise<ItemAction[]> {
+    const out: ItemAction[] = [];
+    for (const [action, rule] of Object.entries(ITEM_RULES) as [ItemAction, (typeof ITEM_RULES)[ItemAction]][]) {
+      if (!rule.from.includes(item.status) || !rule.roles.includes(user.role)) continue;
+      if (action === 'claim' && item.kind !== 'unit') continue;
+      if ((action === 'signup' || action === 'withdraw_signup') && item.kind !== 'individual') continue;
+      if (['release', 'schedule', 'start', 'complete'].includes(action) && user.role === 'unit_staff' && item.unitId !== user.orgId) continue;
+      out.push(action);
+    }
+    void m;
+    return out;
+  }
+
+  async list(user: AuthUser, q: ListItemsQuery) {
+    const limit = Math.min(q.limit ?? 20, 100);
+    const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
+    const where = [scopeSql('cr.path', user.scopePaths, 1)];
+    const add = (f: (n: number) => string, v: unknown) => {
+      params.push(v);
+      where.push(f(params.length));
+    };
+    if (user.role === 'unit_staff') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
+    if (q.view === 'open') where.push(`i.status IN ('PUBLISHED', 'ESCALATED')`);
+    if (q.view === 'mine') {
+      if (user.role === 'unit_staff') add((n) => `i.unit_id = $${n}`, user.orgId);
+      else add((n) => `i.reported_by = $${n}`, user.username);
+    }
+    if (q.status) add((n) => `i.status = $${n}`, q.status);
+    if (q.communityId) add((n) => `i.community_id = $${n}`, q.communityId);
+    if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
+    if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
+    if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');
+    if (q.q) add((n) => `(i.item_no = $${n} OR i.place LIKE '%' || $${n} || '%' OR i.description LIKE '%' || $${n} || '%')`, likeEscape(q.q.trim()));
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      params.push(at, id);
+      where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
+    params.push(limit + 1);
+    const rows: ItemRow[] = await this.ds.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null };
+  }
+
+  async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {
+    const { user } = ctx;
+    const item = await this.load(m, user, id, true);
+    const rule = ITEM_RULES[dto.action];
+    if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a service item`);
+    if (!rule.from.includes(item.status)) throw conflict(`A ${item.status} item cannot be ${dto.action}ed`, 'WRONG_STATE');
+    // Sign-ups are rows of their own, guarded by the item's row lock; they don't race on the item's version.
+    const isSignup = dto.action === 'signup' || dto.action === 'withdraw_signup';
+    if (!isSignup && item.version !== dto.version) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
+    if (rule.reasonRequired && !dto.reason) throw badRequest(`${dto.action} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+    const set: Record<string, unknown> = {};
+    let to: ItemStatus = rule.to ?? item.status;
+    let data: Record<string, unknown> | null = null;
+    let eventUnit: number | null = item.unitId;
+    const today = businessToday();
+
+    switch (dto.action) {
+      case 'publish': {
+        const kind = dto.kind ?? 'unit';
+        const capacity = dto.capacity ?? 1;
+        if (kind === 'unit' && capacity !== 1) throw badRequest('A unit item is claimed whole: capacity is 1', [{ field: 'capacity', errors: ['must be 1 for kind unit'] }], 'VALIDATION_FAILED');
+        const deadline = dto.deadline ? new Date(dto.deadline) : new Date(Date.now() + DEFAULT_PUBLISH_DAYS * 86400_000);
+        if (deadline.getTime() <= Date.now()) throw badRequest('deadline must lie in the future', [{ field: 'deadline', errors: ['past'] }], 'VALIDATION_FAILED');
+        Object.assign(set, { kind, capacity, deadline, pledge: dto.pledge ?? false });
+        data = { kind, capacity, deadline: deadline.toISOString(), pledge: dto.pledge ?? false };
+        break;
+      }
+      case 'refer': {
+        if (!dto.referralBody) throw badRequest('A referral names the responsible body', [{ field: 'referralBody', errors: ['required'] }], 'VALIDATION_FAILED');
+        set.referral_body = dto.referralBody;
+        data = { referralBody: dto.referralBody };
+        break;
+      }
+      case 'merge': {
+        if (!dto.mergeIntoId || dto.mergeIntoId === id) throw badRequest('merge needs mergeIntoId of another item', [{ field: 'mergeIntoId', errors: ['required'] }], 'VALIDATION_FAILED');
+        const target: { community_id: number; status: string }[] = await m.query(`SELECT community_id, status FROM item WHERE id = $1 FOR UPDATE`, [dto.mergeIntoId]);
+        if (!target[0] || target[0].community_id !== item.communityId) throw notFound('Item to merge into');
+        if (['MERGED', 'REJECTED', 'CANCELLED', 'CLOSED'].includes(target[0].status)) throw conflict('Cannot merge into a finished item', 'WRONG_STATE');
+        set.merged_into_id = dto.mergeIntoId;
+        data = { mergedInto: dto.mergeIntoId };
+        break;
+      }
+      case 'claim': {
+        if (item.kind !== 'unit') throw conflict('Individual items are signed up for by members, not claimed', 'WRONG_KIND');
+        Object.assign(set, { unit_id: user.orgId, claimed_at: new Date() });
+        eventUnit = user.orgId;
+        break;
+      }
+      case 'release': {
+        if (item.unitId !== user.orgId) throw forbidden('Only the claiming unit may release the item');
+        // 推诿: counted against the unit in its scorecard.
+        Object.assign(set, { unit_id: null, claimed_at: null, release_count: item.releaseCount + 1 });
+        break;
+      }
+      case 'assign': {
+        if (!dto.unitId) throw badRequest('assign names the unit (unitId)', [{ field: 'unitId', errors: ['required'] }], 'VALIDATION_FAILED');
+        if (!(await this.unitReportedTo(m, dto.unitId, item.communityId))) throw badRequest('That unit has not reported to this community', [{ field: 'unitId', errors: ['not reported here'] }], 'UNIT_NOT_REPORTED');
+        const responseDeadline = new Date(Date.now() + (dto.responseDays ?? DEFAULT_RESPONSE_DAYS) * 86400_000);
+        Object.assign(set, { unit_id: dto.unitId, claimed_at: new Date(), assigned_by: user.username, response_deadline: responseDeadline });
+        eventUnit = dto.unitId;
+        data = { unitId: dto.unitId, responseDeadline: responseDeadline.toISOString() };
+        break;
+      }
+      case 'schedule': {
+        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may schedule it');
+        const date = dto.date ?? nextServiceDay(today);
+        if (date < today) throw badRequest('The date lies in the past', [{ field: 'date', errors: ['past'] }], 'VALIDATION_FAILED');
+        Object.assign(set, { scheduled_date: date, checkin_code: item.checkinCode ?? randomBytes(9).toString('base64url') });
+        data = { date, serviceDay: isServiceDay(date) };
+        break;
+      }
+      case 'start': {
+        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may start it');
+        set.started_at = new Date();
+        break;
+      }
+      case 'complete': {
+        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may complete it');
+        if (!dto.hours?.length) throw badRequest('complete records volunteer hours per member', [{ field: 'hours', errors: ['required'] }], 'VALIDATION_FAILED');
+        const evidence = await m.query(`SELECT count(*)::int AS n FROM item_evidence WHERE item_id = $1`, [id]);
+        if (!evidence[0].n && !dto.note) throw badRequest('complete needs evidence: upload a photo or give a note', [{ field: 'note', errors: ['evidence required'] }], 'EVIDENCE_REQUIRED');
+        if (dto.note) await m.query(`INSERT INTO item_evidence (item_id, kind, note, uploaded_by) VALUES ($1, 'note', $2, $3)`, [id, dto.note, user.username]);
+        for (const h of dto.hours) {
+          if (h.memberId) {
+            const mem = await m.query(`SELECT 1 FROM member WHERE id = $1 AND status = 'approved'`, [h.memberId]);
+            if (!mem.length) throw badRequest(`memberId ${h.memberId} is not a reported member`, [{ field: 'hours.memberId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+          }
+          await m.query(`INSERT INTO item_hours (item_id, member_id, person_name, hours) VALUES ($1, $2, $3, $4)`, [id, h.memberId ?? null, h.name, h.hours]);
+        }
+        set.done_at = new Date();
+        data = { hours: dto.hours.reduce((s, h) => s + h.hours, 0), people: dto.hours.length };
+        break;
+      }
+      case 'confirm': {
+        if (!dto.rating) throw badRequest('confirm needs a rating from 1 to 5', [{ field: 'rating', errors: ['required'] }], 'VALIDATION_FAILED');
+        set.rating = dto.rating;
+        data = { rating: dto.rating };
+        break;
+      }
+      case 'reopen': {
+        // Rework: back to the schedule, on the next service day.
+        Object.assign(set, { rework_count: item.reworkCount + 1, scheduled_date: nextServiceDay(today), done_at: null, started_at: null });
+        await m.query(`DELETE FROM item_hours WHERE item_id = $1 AND NOT posted`, [id]);
+        break;
+      }
+      case 'cancel':
+        break;
+      case 'signup':
+      case 'withdraw_signup': {
+        data = await this.signup(m, user, item, dto.action === 'signup');
+        to = item.status;
+        break;
+      }
+      default:
+        throw badRequest(`Unsupported action ${dto.action}`, undefined, 'VALIDATION_FAILED');
+    }
+
+    if (!isSignup) await this.apply(m, item, dto.version, to, set);
+    await this.event(m, ctx, id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data);
+    if (dto.action === 'confirm') {
+      // CONFIRMED → CLOSED by the system: hours are posted to the members, the scorecard counts it.
+      const posted = rowsOf(await m.query(`UPDATE item_hours SET posted = true WHERE item_id = $1 RETURNING id`, [id])).length;
+      await m.query(`UPDATE item SET status = 'CLOSED', closed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted });
+    }
+    await writeAudit(m, {
+      actor: user, action: `item.${dto.action}`, entityType: 'item', entityId: id,
+      before: { status: item.status, version: item.version, unitId: item.unitId }, after: { status: to, ...(data ?? {}) },
+      reason: dto.reason, requestId: ctx.requestId,
+    });
+    return this.detail(m, user, id);
+  }
+
+  private async apply(m: EntityManager, item: ItemRow, version: number, to: ItemStatus, set: Record<string, unknown>) {
+    const cols = Object.keys(set);
+    const updated = await m.query(
+      `UPDATE item SET status = $3, version = version + 1, updated_at = now() ${cols.map((k, i) => `, ${k} = $${i + 4}`).join('')}
+        WHERE id = $1 AND version = $2 AND status = '${item.status}' RETURNING id`,
+      [item.id, version, to, ...cols.map((k) => set[k])],
+    );
+    if (!rowsOf(updated).length) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
+  }
+
+  /** Places on an individual item: the item row is locked, so sign-ups never exceed capacity. */
+  private async signup(m: EntityManager, user: AuthUser, item: ItemRow, join: boolean) {
+    if (item.kind !== 'individual') throw conflict('Only individual items take sign-ups', 'WRONG_KIND');
+    const mem: { id: number; community_id: number }[] = await m.query(`SELECT id, community_id FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
+    if (!mem[0]) throw forbidden('Report to your community as a party member first (双报到)');
+    // Counted by a statement of its own, after the row lock: the count read with the locked row
+    // came from the snapshot taken before waiting for that lock.
+    const taken: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [item.id]);
+    if (join) {
+      if (taken[0].n >= item.capacity) throw conflict('All places are taken', 'CAPACITY_FULL');
+      const ins = await m.query(`INSERT INTO item_signup (item_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING member_id`, [item.id, mem[0].id]);
+      if (!ins.length) throw conflict('You have signed up already', 'ALREADY_SIGNED_UP');
+    } else {
+      const del = rowsOf(await m.query(`DELETE FROM item_signup WHERE item_id = $1 AND member_id = $2 RETURNING member_id`, [item.id, mem[0].id]));
+      if (!del.length) throw conflict('You were not signed up', 'NOT_SIGNED_UP');
+    }
+    return { memberId: mem[0].id, places: item.capacity, taken: taken[0].n + (join ? 1 : -1) };
+  }
+
+  /**
+   * The escalation job (吹哨): published items nobody claimed by their deadline go to the street.
+   * The status condition makes a second run (or a concurrent one) escalate nothing twice.
+   */
+  async escalateOverdue(now = new Date()): Promise<number[]> {
+    return this.ds.transaction(async (m) => {
+      const ids: { id: number }[] = rowsOf(await m.query(
+        `UPDATE item SET status = 'ESCALATED', version = version + 1, updated_at = now()
+          WHERE status = 'PUBLISHED' AND deadline < $1 RETURNING id`,
+        [now],
+      ));
+      const system = { sub: 'system', username: 'system', role: 'admin' as const, orgId: 0, scopePaths: [] };
+      for (const { id } of ids) {
+        await this.event(m, { user: system }, id, 'escalate', 'PUBLISHED', 'ESCALATED', 'unclaimed past the deadline', null, null);
+        await writeAudit(m, { actor: null, action: 'item.escalate', entityType: 'item', entityId: id, after: { status: 'ESCALATED' }, reason: 'unclaimed past the deadline' });
+      }
+      return ids.map((r) => r.id);
+    });
+  }
+
+  /** A member's phone opens the item by its check-in code on the service day. */
+  async checkin(user: AuthUser, code: string) {
+    return this.ds.transaction(async (m) => {
+      const rows: { id: number; status: string; kind: string; unit_id: number | null }[] = await m.query(
+        `SELECT id, status, kind, unit_id FROM item WHERE checkin_code = $1 FOR UPDATE`,
+        [code],
+      );
+      if (!rows[0]) throw notFound('Check-in code');
+      const item = await this.load(m, user, rows[0].id);
+      if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw conflict('Check-in is open while the item is scheduled or in progress', 'WRONG_STATE');
+      const mem: { id: number; name: string }[] = await m.query(`SELECT id, name FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
+      if (!mem[0]) throw forbidden('Only reported members check in');
+      await m.query(
+        `INSERT INTO item_signup (item_id, member_id, checked_in_at) VALUES ($1, $2, now())
+         ON CONFLICT (item_id, member_id) DO UPDATE SET checked_in_at = coalesce(item_signup.checked_in_at, now())`,
+        [item.id, mem[0].id],
+      );
+      await this.event(m, { user }, item.id, 'checkin', item.status, item.status, null, item.unitId, { memberId: mem[0].id });
+      return { itemId: item.id, itemNo: item.itemNo, place: item.place, member: mem[0].name, checkedIn: true };
+    });
+  }
+
+  async event(m: EntityManager, ctx: Pick<Ctx, 'user'>, itemId: number, action: string, from: ItemStatus | null, to: ItemStatus, reason: string | null, unitId: number | null, data: unknown) {
+    await m.query(
+      `INSERT INTO item_event (item_id, action, from_status, to_status, actor_id, actor_username, actor_role, unit_id, reason, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [itemId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, unitId, reason, data ? JSON.stringify(data) : null],
+    );
+  }
+}
+

@@ -1,0 +1,169 @@
+import type { FastifyInstance } from 'fastify';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import {
+  badRequest, conflict, type CommunityDirectory, forbidden, likeEscape, notFound, parseDto, parseId, parseQuery, rowsOf, scopeSql, writeAudit,
+} from '@redheart/shared';
+
+class UnitReportDto {
+  @IsInt() @Min(1) communityId: number;
+  @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) resources: string[];
+  @IsString() @Length(1, 40) contactName: string;
+  @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'contactPhone must be a phone number' }) contactPhone: string;
+}
+
+class MemberReportDto {
+  @IsString() @Length(1, 40) name: string;
+  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @IsOptional() @IsInt() @Min(1) unitId?: number;
+}
+
+class DecisionDto {
+  @IsIn(['approve', 'reject', 'end']) decision: 'approve' | 'reject' | 'end';
+  @IsInt() @Min(1) version: number;
+  @IsOptional() @IsString() @Length(2, 300) reason?: string;
+}
+
+class ListQuery {
+  @IsOptional() @IsIn(['pending', 'approved', 'rejected', 'ended']) status?: string;
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+const COMMUNITY_STAFF = ['community_clerk', 'community_secretary', 'admin'];
+
+/**
+ * 双报到: a work unit reports to communities (with what it offers and a contact), a member reports
+ * where they live; the community approves. An approved unit report also tells the org service, which
+ * puts the community into the unit staff's token scope.
+ */
+export default async function reportRoutes(app: FastifyInstance, opts: { communities: CommunityDirectory; notifyOrg?: (unitId: number, communityId: number, active: boolean) => Promise<void> }) {
+  const { communities } = opts;
+  app.addHook('onRequest', app.authenticate);
+
+  app.post('/api/volunteer/reports', {
+    schema: { tags: ['reports'], summary: 'A unit reports to a community (unit staff, for their own unit)' },
+    handler: async (req, reply) => {
+      if (req.user.role !== 'unit_staff') throw forbidden('Only a unit’s staff report their unit');
+      const dto = await parseDto(UnitReportDto, req.body);
+      const c = await communities.get(app.db.manager, dto.communityId);
+      if (!c) throw notFound('Community');
+      const unit = await app.db.query(`SELECT id FROM unit_ref WHERE id = $1`, [req.user.orgId]);
+      if (!unit.length) throw notFound('Work unit');
+      return app.db.transaction(async (m) => {
+        const live = await m.query(`SELECT id FROM unit_report WHERE unit_id = $1 AND community_id = $2 AND status IN ('pending','approved')`, [req.user.orgId, dto.communityId]);
+        if (live.length) throw conflict('Your unit has reported to this community already', 'ALREADY_REPORTED');
+        const r = await m.query(
+          `INSERT INTO unit_report (unit_id, community_id, resources, contact_name, contact_phone, status) VALUES ($1,$2,$3,$4,$5,'pending') RETURNING id`,
+          [req.user.orgId, dto.communityId, JSON.stringify(dto.resources), dto.contactName, dto.contactPhone],
+        );
+        await writeAudit(m, { actor: req.user, action: 'report.unit', entityType: 'unit_report', entityId: r[0].id, after: dto, requestId: req.id });
+        reply.status(201);
+        return { id: r[0].id, status: 'pending' };
+      });
+    },
+  });
+
+  app.get('/api/volunteer/reports', {
+    schema: { tags: ['reports'], summary: 'Unit reports: a community sees those to it, a unit its own' },
+    handler: async (req) => {
+      const q = await parseQuery(ListQuery, req.query);
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (req.user.role === 'unit_staff') {
+        params.push(req.user.orgId);
+        where.push(`r.unit_id = $1`);
+      } else {
+        params.push(...req.user.scopePaths.map((p) => `${likeEscape(p)}%`));
+        where.push(scopeSql('cr.path', req.user.scopePaths, 1));
+      }
+      if (q.status) { params.push(q.status); where.push(`r.status = $${params.length}`); }
+      if (q.communityId) { params.push(q.communityId); where.push(`r.community_id = $${params.length}`); }
+      return (await app.db.query(
+        `SELECT r.id, r.unit_id AS "unitId", u.name AS "unitName", r.community_id AS "communityId", cr.name AS "communityName", r.resources,
+                r.contact_name AS "contactName", r.contact_phone AS "contactPhone", r.status, r.reported_at AS "reportedAt", r.decided_by AS "decidedBy", r.version
+           FROM unit_report r JOIN unit_ref u ON u.id = r.unit_id JOIN community_ref cr ON cr.id = r.community_id
+          WHERE ${where.join(' AND ')} ORDER BY r.reported_at DESC, r.id DESC LIMIT 500`,
+        params,
+      )).map((r: { reportedAt: Date }) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString() }));
+    },
+  });
+
+  app.post<{ Params: { id: string } }>('/api/volunteer/reports/:id/decision', {
+    schema: { tags: ['reports'], summary: 'The community approves, rejects or ends a unit report' },
+    handler: async (req) => {
+      if (!COMMUNITY_STAFF.includes(req.user.role)) throw forbidden('Only the community decides on reports');
+      const id = parseId(req.params.id, 'Report');
+      const dto = await parseDto(DecisionDto, req.body);
+      const out = await app.db.transaction(async (m) => {
+        const rows = await m.query(`SELECT r.*, cr.path FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id WHERE r.id = $1 FOR UPDATE OF r`, [id]);
+        const r = rows[0];
+        if (!r || !req.user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
+        if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
+        const allowed: Record<string, string[]> = { approve: ['pending'], reject: ['pending'], end: ['approved'] };
+        if (!allowed[dto.decision].includes(r.status)) throw conflict(`A ${r.status} report cannot be ${dto.decision}d`, 'WRONG_STATE');
+        if (dto.decision !== 'approve' && !dto.reason) throw badRequest(`${dto.decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+        const status = { approve: 'approved', reject: 'rejected', end: 'ended' }[dto.decision];
+        const upd = rowsOf(await m.query(
+          `UPDATE unit_report SET status = $3, decided_by = $4, decided_at = now(), decision_reason = $5, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version`,
+          [id, dto.version, status, req.user.username, dto.reason ?? null],
+        ));
+        await writeAudit(m, { actor: req.user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: req.id });
+        return { id, status, version: (upd[0] as { version: number }).version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
+      });
+      if (opts.notifyOrg && out.status !== 'rejected') await opts.notifyOrg(out.unitId, out.communityId, out.status === 'approved');
+      return out;
+    },
+  });
+
+  app.post('/api/volunteer/members', {
+    schema: { tags: ['reports'], summary: 'A party member reports to the community where they live' },
+    handler: async (req, reply) => {
+      if (req.user.role !== 'member') throw forbidden('Members report themselves');
+      const dto = await parseDto(MemberReportDto, req.body);
+      const c = await communities.visible(app.db.manager, req.user, req.user.orgId);
+      const r = await app.db.query(
+        `INSERT INTO member (username, name, phone, unit_id, community_id, status) VALUES ($1,$2,$3,$4,$5,'pending')
+         ON CONFLICT (username) DO NOTHING RETURNING id`,
+        [req.user.username, dto.name, dto.phone ?? null, dto.unitId ?? null, c.id],
+      );
+      if (!r.length) throw conflict('You have reported already', 'ALREADY_REPORTED');
+      reply.status(201);
+      return { id: r[0].id, status: 'pending' };
+    },
+  });
+
+  app.get('/api/volunteer/members', {
+    schema: { tags: ['reports'], summary: 'Members reported to communities in scope' },
+    handler: async (req) => {
+      const q = await parseQuery(ListQuery, req.query);
+      if (!COMMUNITY_STAFF.includes(req.user.role) && req.user.role !== 'street_admin') throw forbidden();
+      const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
+      const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
+      if (q.status) { params.push(q.status); where.push(`m.status = $${params.length}`); }
+      return app.db.query(
+        `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
+                coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours
+           FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT 1000`,
+        params,
+      );
+    },
+  });
+
+  app.post<{ Params: { id: string } }>('/api/volunteer/members/:id/decision', {
+    schema: { tags: ['reports'], summary: 'The community approves or rejects a member report' },
+    handler: async (req) => {
+      if (!COMMUNITY_STAFF.includes(req.user.role)) throw forbidden('Only the community decides on reports');
+      const id = parseId(req.params.id, 'Member');
+      const dto = await parseDto(DecisionDto, req.body);
+      return app.db.transaction(async (m) => {
+        const rows = await m.query(`SELECT mb.status, mb.version, cr.path FROM member mb JOIN community_ref cr ON cr.id = mb.community_id WHERE mb.id = $1 FOR UPDATE OF mb`, [id]);
+        if (!rows[0] || !req.user.scopePaths.some((p) => rows[0].path.startsWith(p))) throw notFound('Member');
+        if (rows[0].version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
+        if (rows[0].status !== 'pending' || dto.decision === 'end') throw conflict(`A ${rows[0].status} member report cannot be ${dto.decision}d`, 'WRONG_STATE');
+        const status = dto.decision === 'approve' ? 'approved' : 'rejected';
+        await m.query(`UPDATE member SET status = $2, decided_by = $3, version = version + 1 WHERE id = $1`, [id, status, req.user.username]);
+        await writeAudit(m, { actor: req.user, action: `member.${dto.decision}`, entityType: 'member', entityId: id, after: { status }, reason: dto.reason, requestId: req.id });
+        return { id, status };
+      });
+    },
+  });
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import { IsDateString, IsInt, IsOptional, Length, Min } from 'class-validator';
+import { forbidden, likeEscape, notFound, parseId, parseQuery, scopeSql } from '@redheart/shared';
+
+class RangeQuery {
+  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
+  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) to?: string;
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+/**
+ * A unit's scorecard, computed from the records each time: claims (own and assigned), on-time
+ * completion (done by the scheduled day), rework (reopened), releases (推诿), average rating, hours.
+ */
+export async function unitScorecard(db: EntityManager, unitId: number, from = '1900-01-01', to = '2999-12-31') {
+  const rows = await db.query(
+    `WITH ev AS (
+       SELECT action, item_id FROM item_event WHERE unit_id = $1 AND at::date BETWEEN $2 AND $3 AND action IN ('claim', 'assign', 'release')
+     ), done AS (
+       SELECT i.id, i.done_at, i.scheduled_date, i.rating, i.rework_count, i.status FROM item i
+        WHERE i.unit_id = $1 AND i.done_at IS NOT NULL AND i.done_at::date BETWEEN $2 AND $3
+     )
+     SELECT (SELECT count(*) FROM ev WHERE action IN ('claim', 'assign'))::int AS claims,
+            (SELECT count(*) FROM ev WHERE action = 'release')::int AS releases,
+            (SELECT count(*) FROM done)::int AS completed,
+            (SELECT count(*) FROM done WHERE done_at::date <= scheduled_date)::int AS "onTime",
+            (SELECT coalesce(sum(rework_count), 0) FROM done)::int AS rework,
+            (SELECT round(avg(rating)::numeric, 2) FROM done WHERE rating IS NOT NULL)::float AS "averageRating",
+            (SELECT count(*) FROM done WHERE rating IS NOT NULL)::int AS rated,
+            (SELECT coalesce(sum(h.hours), 0) FROM item_hours h JOIN done ON done.id = h.item_id WHERE h.posted)::float AS hours,
+            (SELECT count(*) FROM item WHERE unit_id = $1 AND status IN ('CLAIMED','SCHEDULED','IN_PROGRESS','DONE'))::int AS "inHand"`,
+    [unitId, from, to],
+  );
+  const r = rows[0];
+  return { ...r, onTimeRate: r.completed ? Math.round((r.onTime / r.completed) * 10000) / 10000 : null };
+}
+
+export default async function scorecardRoutes(app: FastifyInstance) {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get<{ Params: { id: string } }>('/api/volunteer/scorecards/units/:id', {
+    schema: { tags: ['scorecards'], summary: 'A unit’s scorecard (its staff, or communities/streets it reported to, admins)' },
+    handler: async (req) => {
+      const unitId = parseId(req.params.id, 'Unit');
+      const q = await parseQuery(RangeQuery, req.query);
+      const unit = await app.db.query(`SELECT id, name FROM unit_ref WHERE id = $1`, [unitId]);
+      if (!unit[0]) throw notFound('Unit');
+      if (req.user.role === 'unit_staff' && req.user.orgId !== unitId) throw notFound('Unit');
+      if (req.user.role !== 'admin' && req.user.role !== 'unit_staff') {
+        const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
+        const seen = await app.db.query(
+          `SELECT 1 FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id WHERE r.unit_id = $${params.length + 1} AND ${scopeSql('cr.path', req.user.scopePaths, 1)} LIMIT 1`,
+          [...params, unitId],
+        );
+        if (!seen.length) throw notFound('Unit');
+      }
+      const members = await app.db.query(
+        `SELECT m.id, m.name, coalesce(sum(h.hours) FILTER (WHERE h.posted), 0)::float AS hours, count(DISTINCT h.item_id)::int AS items
+           FROM member m LEFT JOIN item_hours h ON h.member_id = m.id WHERE m.unit_id = $1 GROUP BY m.id ORDER BY hours DESC, m.id LIMIT 200`,
+        [unitId],
+      );
+      return { unit: unit[0], from: q.from ?? null, to: q.to ?? null, ...(await unitScorecard(app.db.manager, unitId, q.from, q.to)), members };
+    },
+  });
+
+  app.get('/api/volunteer/scorecards/units', {
+    schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards' },
+    handler: async (req) => {
+      if (!['admin', 'street_admin', 'community_secretary', 'community_clerk'].includes(req.user.role)) throw forbidden();
+      const q = await parseQuery(RangeQuery, req.query);
+      const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
+      const units: { id: number; name: string }[] = await app.db.query(
+        `SELECT DISTINCT u.id, u.name FROM unit_ref u JOIN unit_report r ON r.unit_id = u.id AND r.status = 'approved'
+           JOIN community_ref cr ON cr.id = r.community_id WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)} ORDER BY u.id`,
+        params,
+      );
+      const out = [];
+      for (const u of units) out.push({ unit: u, ...(await unitScorecard(app.db.manager, u.id, q.from, q.to)) });
+      return out;
+    },
+  });
+
+  app.get<{ Params: { id: string } }>('/api/volunteer/scorecards/members/:id', {
+    schema: { tags: ['scorecards'], summary: 'A member’s hours and items' },
+    handler: async (req) => {
+      const id = parseId(req.params.id, 'Member');
+      const rows = await app.db.query(
+        `SELECT m.id, m.name, m.username, m.community_id AS "communityId", cr.path, cr.name AS "communityName" FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE m.id = $1`,
+        [id],
+      );
+      const m = rows[0];
+      const self = req.user.role === 'member' && m?.username === req.user.username;
+      if (!m || (!self && !req.user.scopePaths.some((p) => m.path.startsWith(p)))) throw notFound('Member');
+      const items = await app.db.query(
+        `SELECT i.id, i.item_no AS "itemNo", i.place, i.status, h.hours::float AS hours, h.posted, i.done_at AS "doneAt"
+           FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.member_id = $1 ORDER BY i.done_at DESC NULLS LAST LIMIT 200`,
+        [id],
+      );
+      const total = items.filter((i: { posted: boolean }) => i.posted).reduce((s: number, i: { hours: number }) => s + i.hours, 0);
+      return { id: m.id, name: m.name, communityName: m.communityName, hours: Math.round(total * 100) / 100, items };
+    },
+  });
+}

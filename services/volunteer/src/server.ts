@@ -1,0 +1,70 @@
+import { loadConfig } from './config';
+import { buildApp } from './app';
+import { createVolunteerDataSource } from './data-source';
+import type { OrgCommunity } from '@redheart/shared';
+
+const SYNC_EVERY_MS = 60_000;
+
+async function main() {
+  const config = loadConfig();
+  const internal = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${config.orgUrl}${path}`, {
+      ...init,
+      headers: { 'x-internal-token': config.internalToken, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`org service answered ${res.status} for ${path}`);
+    return res.json();
+  };
+  const app = await buildApp({
+    publicKey: config.publicKey,
+    dataSource: createVolunteerDataSource(config.databaseUrl),
+    ownsDataSource: true,
+    filesDir: config.filesDir,
+    fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
+    notifyOrg: async (unitId, communityId, active) => {
+      await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
+    },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  // Communities and work units come from the org chart; keep the copies current.
+  const sync = async () => {
+    try {
+      await app.volunteer.communities.sync(app.db.manager);
+      const units = (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string }[];
+      if (units.length) {
+        await app.db.query(
+          `INSERT INTO unit_ref (id, name, path) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = now()`,
+          [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path)],
+        );
+      }
+    } catch (err) {
+      app.log.warn({ err }, 'sync with the org service failed; keeping the last copy');
+    }
+  };
+  await sync();
+  const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
+  const escalateTimer = setInterval(() => {
+    app.volunteer.items.escalateOverdue().then(
+      (ids) => ids.length && app.log.info({ escalated: ids }, 'escalated unclaimed items'),
+      (err) => app.log.error({ err }, 'escalation job failed'),
+    );
+  }, config.escalateEveryMs);
+  syncTimer.unref();
+  escalateTimer.unref();
+  const close = async () => {
+    clearInterval(syncTimer);
+    clearInterval(escalateTimer);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close());
+  process.once('SIGINT', () => void close());
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err) => {
+  process.stderr.write(`volunteer service failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
