@@ -5,6 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY services/org/package.json services/org/
+COPY services/household/package.json services/household/
+COPY services/volunteer/package.json services/volunteer/
 COPY services/gateway/package.json services/gateway/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund

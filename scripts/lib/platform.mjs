@@ -92,14 +92,19 @@ export async function seedAll(baseUrl) {
  */
 export function secrets() {
   const dir = join(root, '.data', 'keys');
-  const keys = shared.loadOrCreateKeys(dir);
+  const given = process.env.JWT_PRIVATE_KEY_FILE && process.env.JWT_PUBLIC_KEY_FILE;
+  const keys = given
+    ? { privateKeyFile: process.env.JWT_PRIVATE_KEY_FILE, publicKeyFile: process.env.JWT_PUBLIC_KEY_FILE }
+    : shared.loadOrCreateKeys(dir);
+  // A secret given as <NAME>_FILE in the environment wins over the generated one.
+  const secret = (name, file) => process.env[`${name}_FILE`] ?? shared.loadOrCreateSecret(dir, file).file;
   return {
     keys,
     env: {
       JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
-      INTERNAL_TOKEN_FILE: shared.loadOrCreateSecret(dir, 'internal-token').file,
-      PII_ENCRYPTION_KEY_FILE: shared.loadOrCreateSecret(dir, 'pii-encryption-key').file,
-      PII_HASH_KEY_FILE: shared.loadOrCreateSecret(dir, 'pii-hash-key').file,
+      INTERNAL_TOKEN_FILE: secret('INTERNAL_TOKEN', 'internal-token'),
+      PII_ENCRYPTION_KEY_FILE: secret('PII_ENCRYPTION_KEY', 'pii-encryption-key'),
+      PII_HASH_KEY_FILE: secret('PII_HASH_KEY', 'pii-hash-key'),
     },
   };
 }
