@@ -56,6 +56,8 @@ export interface RequestOptions {
   /** false: send no token and do not try to refresh on 401 (login, refresh, public pages). */
   auth?: boolean
   signal?: AbortSignal
+  /** Extra request headers, e.g. `Idempotency-Key` on state changes. */
+  headers?: Record<string, string>
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
@@ -87,8 +89,8 @@ async function toApiError(res: Response): Promise<ApiError> {
   )
 }
 
-async function send(method: Method, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+async function send(method: Method, path: string, opts: RequestOptions, token: string | null, accept = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers, Accept: accept }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
   try {
@@ -111,17 +113,18 @@ async function parse<T>(res: Response): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T
 }
 
-export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+/** Sends with the token; on a 401 refreshes once and retries; throws ApiError unless 2xx. */
+async function authorised(method: Method, path: string, opts: RequestOptions, accept?: string): Promise<Response> {
   const auth = opts.auth !== false ? hooks : null
   const sentToken = auth ? auth.getToken() : null
-  let res = await send(method, path, opts, sentToken)
+  let res = await send(method, path, opts, sentToken, accept)
 
   if (res.status === 401 && auth) {
     // Another call may already have refreshed while this one was in flight: then just retry.
     const current = auth.getToken()
     const refreshed = current !== null && current !== sentToken ? true : await auth.refresh()
     if (refreshed) {
-      res = await send(method, path, opts, auth.getToken())
+      res = await send(method, path, opts, auth.getToken(), accept)
     }
     if (res.status === 401) {
       const err = await toApiError(res)
@@ -131,7 +134,37 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   }
 
   if (!res.ok) throw await toApiError(res)
-  return parse<T>(res)
+  return res
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  return parse<T>(await authorised(method, path, opts))
+}
+
+export interface Download {
+  blob: Blob
+  /** From Content-Disposition (RFC 5987 `filename*` preferred), else the fallback. */
+  filename: string
+}
+
+function filenameOf(res: Response, fallback: string): string {
+  const cd = res.headers.get('Content-Disposition') ?? ''
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(cd)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''))
+    } catch {
+      // malformed encoding: fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(cd)
+  return plain ? plain[1].trim() : fallback
+}
+
+/** A file (Excel export …) fetched with the token, as a Blob the caller saves. */
+export async function download(path: string, query: Query | undefined, fallbackName: string, opts: Omit<RequestOptions, 'query' | 'body'> = {}): Promise<Download> {
+  const res = await authorised('GET', path, { ...opts, query }, '*/*')
+  return { blob: await res.blob(), filename: filenameOf(res, fallbackName) }
 }
 
 export const http = {

@@ -244,3 +244,436 @@ export interface OrgStats {
   desks: number
   workUnits: number
 }
+
+/* ─── Household registration (户籍进社区), docs/api.md "Household registration" ─── */
+
+/** Case types: 购房落户, 投靠, 集体户, other move-ins, 迁出. */
+export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const
+export type CaseType = (typeof CASE_TYPES)[number]
+
+export const CASE_STATUSES = [
+  'DRAFT',
+  'SUBMITTED',
+  'NEEDS_SUPPLEMENT',
+  'ACCEPTED',
+  'APPROVED',
+  'SETTLED',
+  'REJECTED',
+  'WITHDRAWN',
+  'REVOKED',
+] as const
+export type CaseStatus = (typeof CASE_STATUSES)[number]
+
+export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const
+export type Relation = (typeof RELATIONS)[number]
+
+export const CASE_ACTIONS = [
+  'submit',
+  'request_supplement',
+  'supplement',
+  'accept',
+  'approve',
+  'settle',
+  'reject',
+  'withdraw',
+  'request_revoke',
+  'confirm_revoke',
+  'cancel_revoke',
+] as const
+export type CaseAction = (typeof CASE_ACTIONS)[number]
+
+export const CHECKLIST_ITEMS = [
+  'id_card',
+  'hukou_booklet',
+  'property_certificate',
+  'purchase_contract',
+  'application_form',
+  'relationship_proof',
+  'host_hukou_booklet',
+  'host_consent',
+  'employment_or_residence_proof',
+  'supporting_documents',
+  'move_in_permit',
+] as const
+export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number]
+
+/** Materials per case type (the server checks again; the wizard shows these checkboxes). */
+export const CHECKLISTS: Record<CaseType, readonly ChecklistItem[]> = {
+  purchased_flat: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+  joining_relatives: ['id_card', 'hukou_booklet', 'relationship_proof', 'host_hukou_booklet', 'host_consent', 'application_form'],
+  collective: ['id_card', 'hukou_booklet', 'employment_or_residence_proof', 'application_form'],
+  other: ['id_card', 'hukou_booklet', 'supporting_documents', 'application_form'],
+  move_out: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
+}
+
+export type TrafficLight = 'green' | 'yellow' | 'red' | 'none'
+export type Sex = 'M' | 'F'
+export type HouseholdKind = 'family' | 'collective'
+/** ISO 8601 timestamp. */
+export type IsoDateTime = string
+
+export interface CaseSummary {
+  id: number
+  caseNo: string
+  type: CaseType
+  status: CaseStatus
+  communityId: number
+  communityName: string | null
+  applicantName: string
+  greenChannel: boolean
+  potentialDuplicate: boolean
+  revokePending: boolean
+  light: TrafficLight
+  dueAt: IsoDateTime | null
+  createdAt: IsoDateTime
+  updatedAt: IsoDateTime
+  settledAt: IsoDateTime | null
+  version: number
+}
+
+export interface CaseList {
+  items: CaseSummary[]
+  nextCursor: string | null
+}
+
+export interface CaseQuery {
+  status?: CaseStatus
+  type?: CaseType
+  communityId?: number
+  overdue?: boolean
+  greenChannel?: boolean
+  /** Name prefix, exact ID number, or case number HJ2020-000123. */
+  q?: string
+  limit?: number
+  cursor?: string
+}
+
+export interface NewHousehold {
+  kind: HouseholdKind
+  building?: string
+  unit?: string
+  room?: string
+  address: string
+  gridCode?: string
+}
+
+export interface CasePersonInput {
+  name: string
+  idNumber: string
+  relation: Relation
+}
+
+export interface CreateCaseInput {
+  type: CaseType
+  communityId?: number
+  applicantName: string
+  applicantPhone?: string
+  greenChannel?: boolean
+  persons: CasePersonInput[]
+  targetHouseholdId?: number
+  newHousehold?: NewHousehold
+  sourceHouseholdId?: number
+  destination?: string
+  propertyCertificateNo?: string
+  provided?: ChecklistItem[]
+}
+
+export interface CasePerson {
+  id: number
+  name: string
+  idMasked: string
+  sex: Sex
+  birthDate: IsoDate
+  relation: Relation
+}
+
+export interface ChecklistEntry {
+  item: ChecklistItem
+  provided: boolean
+  verified: boolean
+}
+
+export interface CaseDuplicate {
+  kind: 'open_case_same_property' | 'already_in_target' | string
+  idMasked: string
+  caseNo?: string
+}
+
+export interface Attachment {
+  name: string
+  ref?: string
+}
+
+export interface CaseEvent {
+  id: number
+  action: CaseAction | 'create'
+  fromStatus: CaseStatus | null
+  toStatus: CaseStatus | null
+  actorUsername: string
+  actorRole: Role
+  at: IsoDateTime
+  reason: string | null
+  attachments: Attachment[]
+  data: Record<string, unknown> | null
+}
+
+export interface NoticeRef {
+  id: number
+  items: ChecklistItem[]
+  note: string | null
+  issuedBy: string
+  issuedAt: IsoDateTime
+}
+
+export interface CaseDetail extends CaseSummary {
+  applicantPhone: string | null
+  targetHouseholdId: number | null
+  newHousehold: NewHousehold | null
+  sourceHouseholdId: number | null
+  destination: string | null
+  propertyCertificateNo: string | null
+  approvalNo: string | null
+  revokeReason: string | null
+  checklist: ChecklistEntry[]
+  missingItems: ChecklistItem[]
+  persons: CasePerson[]
+  duplicates: CaseDuplicate[]
+  timeline: CaseEvent[]
+  notices: NoticeRef[]
+  allowedActions: CaseAction[]
+}
+
+export interface TransitionInput {
+  action: CaseAction
+  version: number
+  reason?: string
+  approvalNo?: string
+  missingItems?: ChecklistItem[]
+  provided?: ChecklistItem[]
+  originalsVerified?: boolean
+  note?: string
+  attachments?: Attachment[]
+}
+
+/** The one-time notice (一次性告知书) for printing. */
+export interface SupplementNotice {
+  id: number
+  caseNo: string
+  type: CaseType
+  applicantName: string
+  communityName: string
+  items: ChecklistItem[]
+  note: string | null
+  issuedBy: string
+  issuedAt: IsoDateTime
+  persons: { name: string; idMasked: string; relation: Relation }[]
+}
+
+export interface RegisteredPerson {
+  id: number
+  name: string
+  idMasked: string
+  sex: Sex
+  birthDate: IsoDate
+  householdId: number | null
+  householdNo: string | null
+  communityName: string | null
+  relation: Relation | null
+}
+
+export interface RevealedId {
+  id: number
+  idNumber: string
+}
+
+export interface HouseholdSummary {
+  id: number
+  householdNo: string
+  communityId: number
+  communityName: string
+  kind: HouseholdKind
+  building: string | null
+  unit: string | null
+  room: string | null
+  address: string
+  gridCode: string | null
+  members: number
+}
+
+export interface HouseholdList {
+  items: HouseholdSummary[]
+  nextAfter: number | null
+}
+
+export interface HouseholdMember {
+  personId: number
+  name: string
+  idMasked: string
+  sex: Sex
+  birthDate: IsoDate
+  relation: Relation
+  since: IsoDate
+  caseId: number | null
+}
+
+export interface PastHouseholdMember extends HouseholdMember {
+  until: IsoDate
+  endReason: string | null
+}
+
+export interface HouseholdBook extends HouseholdSummary {
+  current: HouseholdMember[]
+  past: PastHouseholdMember[]
+}
+
+export interface Property {
+  id: number
+  certificateNo: string
+  communityId: number
+  communityName: string
+  building: string | null
+  unit: string | null
+  room: string | null
+  address: string
+  area: number | null
+  gridCode: string | null
+  owners: { name: string; idMasked: string }[]
+}
+
+/* ─── 人户分离 outreach (separation funnel and tasks) ─── */
+
+export const TASK_STATUSES = ['identified', 'contacted', 'applied', 'settled', 'declined'] as const
+export type TaskStatus = (typeof TASK_STATUSES)[number]
+export const TASK_ACTIONS = ['contact', 'apply', 'settle', 'decline'] as const
+export type TaskAction = (typeof TASK_ACTIONS)[number]
+export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const
+export type TaskKind = (typeof TASK_KINDS)[number]
+
+/** Cumulative: `contacted` counts every task that was ever contacted, and so on down the funnel. */
+export interface FunnelCounts {
+  identified: number
+  contacted: number
+  applied: number
+  settled: number
+  declined: number
+  open: number
+  /** Shares of `identified` (0..1), null when nothing was identified. */
+  rates: { contacted: number | null; applied: number | null; settled: number | null; declined: number | null }
+}
+
+export interface GridFunnel extends FunnelCounts {
+  communityId: number
+  communityName: string
+  gridCode: string | null
+}
+
+export interface SeparationFunnel {
+  communityId: number | null
+  totals: FunnelCounts
+  grids: GridFunnel[]
+}
+
+export interface OutreachTask {
+  id: number
+  communityId: number
+  communityName: string
+  gridCode: string | null
+  kind: TaskKind
+  propertyId: number
+  certificateNo: string
+  address: string
+  personName: string
+  idMasked: string
+  registeredCommunityId: number | null
+  registeredCommunityName: string | null
+  status: TaskStatus
+  caseId: number | null
+  caseNo: string | null
+  caseStatus: CaseStatus | null
+  assignedTo: string | null
+  note: string | null
+  identifiedAt: IsoDateTime
+  contactedAt: IsoDateTime | null
+  appliedAt: IsoDateTime | null
+  settledAt: IsoDateTime | null
+  declinedAt: IsoDateTime | null
+  updatedAt: IsoDateTime
+  version: number
+  allowedActions: TaskAction[]
+}
+
+export interface OutreachTaskList {
+  items: OutreachTask[]
+  nextAfter: number | null
+}
+
+export interface TaskQuery {
+  communityId?: number
+  gridCode?: string
+  status?: TaskStatus
+  kind?: TaskKind
+  limit?: number
+  after?: number
+}
+
+export interface TaskTransitionInput {
+  action: TaskAction
+  version: number
+  /** apply: the move-in case opened for the person; settle: their SETTLED case. */
+  caseId?: number
+  /** Required for decline (why). */
+  note?: string
+}
+
+export interface SeparationMeasure {
+  flats: number
+  flatsSeparated: number
+  /** 房户分离率 (0..1). */
+  flatRate: number | null
+  residents: number
+  residentsElsewhere: number
+  /** 人户分离率 (0..1). */
+  residentRate: number | null
+}
+
+export interface SeparationSnapshot extends SeparationMeasure {
+  id: number
+  communityId: number
+  communityName: string
+  takenAt: IsoDateTime
+  takenBy: string
+  tasksCreated: number
+}
+
+/* ─── household statistics (GET /api/household/stats/summary) ─── */
+
+export interface SettledCounts {
+  /** Households moved in = SETTLED move-in cases. */
+  households: number
+  persons: number
+}
+
+export interface StatsCommunity extends SettledCounts {
+  communityId: number
+  communityName: string
+  streetName: string | null
+  avgProcessingDays: number | null
+  open: number
+  overdue: number
+}
+
+export interface SeparationRates extends SeparationMeasure {
+  takenAt: IsoDateTime
+}
+
+export interface HouseholdStats {
+  from: IsoDate | null
+  to: IsoDate | null
+  communityId: number | null
+  totals: SettledCounts & { avgProcessingDays: number | null; open: number; overdue: number }
+  communities: StatsCommunity[]
+  months: ({ month: string } & SettledCounts)[]
+  openByStatus: Partial<Record<CaseStatus, number>>
+  overdueByStatus: Partial<Record<CaseStatus, number>>
+  separation: { communities: number; before: SeparationRates | null; now: SeparationRates | null }
+}

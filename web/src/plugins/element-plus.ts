@@ -8,6 +8,7 @@ import {
   ElButton,
   ElCard,
   ElCheckbox,
+  ElCheckboxGroup,
   ElCol,
   ElConfigProvider,
   ElContainer,
@@ -15,6 +16,7 @@ import {
   ElDescriptions,
   ElDescriptionsItem,
   ElDialog,
+  ElDivider,
   ElEmpty,
   ElForm,
   ElFormItem,
@@ -26,18 +28,26 @@ import {
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElRadio,
+  ElRadioButton,
+  ElRadioGroup,
   ElResult,
   ElRow,
   ElScrollbar,
   ElSelect,
   ElSkeleton,
   ElStatistic,
+  ElStep,
+  ElSteps,
+  ElSubMenu,
   ElSwitch,
+  ElTabPane,
   ElTable,
   ElTableColumn,
-  ElTabPane,
   ElTabs,
   ElTag,
+  ElTimeline,
+  ElTimelineItem,
   ElTooltip,
   ElTree,
   type vLoading,
@@ -58,6 +68,7 @@ const components: Record<string, Component> = {
   ElButton,
   ElCard,
   ElCheckbox,
+  ElCheckboxGroup,
   ElCol,
   ElConfigProvider,
   ElContainer,
@@ -65,28 +76,38 @@ const components: Record<string, Component> = {
   ElDescriptions,
   ElDescriptionsItem,
   ElDialog,
+  ElDivider,
   ElEmpty,
   ElForm,
   ElFormItem,
   ElHeader,
   ElIcon,
   ElInput,
+  ElLoading,
   ElMain,
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElRadio,
+  ElRadioButton,
+  ElRadioGroup,
   ElResult,
   ElRow,
   ElScrollbar,
   ElSelect,
   ElSkeleton,
   ElStatistic,
+  ElStep,
+  ElSteps,
+  ElSubMenu,
   ElSwitch,
+  ElTabPane,
   ElTable,
   ElTableColumn,
-  ElTabPane,
   ElTabs,
   ElTag,
+  ElTimeline,
+  ElTimelineItem,
   ElTooltip,
   ElTree,
 }
@@ -101,6 +122,7 @@ declare module 'vue' {
     ElButton: typeof ElButton
     ElCard: typeof ElCard
     ElCheckbox: typeof ElCheckbox
+    ElCheckboxGroup: typeof ElCheckboxGroup
     ElCol: typeof ElCol
     ElConfigProvider: typeof ElConfigProvider
     ElContainer: typeof ElContainer
@@ -108,28 +130,38 @@ declare module 'vue' {
     ElDescriptions: typeof ElDescriptions
     ElDescriptionsItem: typeof ElDescriptionsItem
     ElDialog: typeof ElDialog
+    ElDivider: typeof ElDivider
     ElEmpty: typeof ElEmpty
     ElForm: typeof ElForm
     ElFormItem: typeof ElFormItem
     ElHeader: typeof ElHeader
     ElIcon: typeof ElIcon
     ElInput: typeof ElInput
+    ElLoading: typeof ElLoading
     ElMain: typeof ElMain
     ElMenu: typeof ElMenu
     ElMenuItem: typeof ElMenuItem
     ElOption: typeof ElOption
+    ElRadio: typeof ElRadio
+    ElRadioButton: typeof ElRadioButton
+    ElRadioGroup: typeof ElRadioGroup
     ElResult: typeof ElResult
     ElRow: typeof ElRow
     ElScrollbar: typeof ElScrollbar
     ElSelect: typeof ElSelect
     ElSkeleton: typeof ElSkeleton
     ElStatistic: typeof ElStatistic
+    ElStep: typeof ElStep
+    ElSteps: typeof ElSteps
+    ElSubMenu: typeof ElSubMenu
     ElSwitch: typeof ElSwitch
+    ElTabPane: typeof ElTabPane
     ElTable: typeof ElTable
     ElTableColumn: typeof ElTableColumn
-    ElTabPane: typeof ElTabPane
     ElTabs: typeof ElTabs
     ElTag: typeof ElTag
+    ElTimeline: typeof ElTimeline
+    ElTimelineItem: typeof ElTimelineItem
     ElTooltip: typeof ElTooltip
     ElTree: typeof ElTree
   }

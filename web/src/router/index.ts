@@ -9,7 +9,10 @@ declare module 'vue-router' {
     roles?: readonly Role[]
     titleKey?: string
     menu?: boolean
-    icon?: 'home' | 'org' | 'coverage'
+    menuGroup?: 'household'
+    /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
+    activeMenu?: string
+    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel'
   }
 }
 

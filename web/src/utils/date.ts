@@ -15,3 +15,18 @@ export function todayIso(): IsoDate {
 export function hasEnded(validTo: IsoDate | null | undefined, on: IsoDate = todayIso()): boolean {
   return !!validTo && validTo <= on
 }
+
+/** A timestamp as local 'YYYY-MM-DD HH:mm' (same in both languages, as on paper forms). */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  return `${toIsoDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** A timestamp's local calendar date. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : toIsoDate(d)
+}
