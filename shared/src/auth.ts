@@ -48,6 +48,8 @@ export interface AuthPluginOptions {
   publicKey: string;
   /** Only the org service (the identity owner) holds the private key and signs. */
   privateKey?: string;
+  /** How many verified tokens to remember until they expire (0: none). */
+  cacheSize?: number;
 }
 
 /**
@@ -66,17 +68,31 @@ export const authPlugin = fp<AuthPluginOptions>(
         requiredClaims: ['exp', 'iss', 'aud', 'sub'],
       },
     });
+    // Verified tokens, until they expire: an ES256 verification costs far more than the rest of a
+    // typical request, and every request of a session presents the same token. Bounded, oldest out.
+    const verified = new Map<string, { user: AuthUser; expMs: number }>();
+    const MAX_CACHED = opts.cacheSize ?? 10_000;
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const header = request.headers.authorization;
       if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('Missing bearer token');
+      const token = header.slice(header.indexOf(' ') + 1).trim();
+      const hit = verified.get(token);
+      if (hit && hit.expMs > Date.now()) {
+        request.user = hit.user;
+        return;
+      }
       try {
         await request.jwtVerify();
       } catch {
         throw unauthorized('Invalid or expired token', 'INVALID_TOKEN');
       }
-      const u = request.user as Partial<AuthUser>;
+      const u = request.user as Partial<AuthUser> & { exp?: number };
       if (!u || typeof u.role !== 'string' || !ROLES.includes(u.role as Role) || !Array.isArray(u.scopePaths)) {
         throw unauthorized('Token is missing required claims', 'INVALID_TOKEN');
+      }
+      if (MAX_CACHED > 0 && typeof u.exp === 'number') {
+        if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { user: Object.freeze({ ...(u as AuthUser) }), expMs: u.exp * 1000 });
       }
     });
   },
