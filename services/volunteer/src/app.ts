@@ -10,6 +10,8 @@ import listRoutes from './modules/lists/routes';
 import scorecardRoutes from './modules/scorecards/routes';
 import serviceDayRoutes from './modules/servicedays/routes';
 import publicRoutes from './modules/public/routes';
+import { OverviewService } from './modules/overview/service';
+import overviewRoutes from './modules/overview/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -44,6 +46,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
+  await app.register(overviewRoutes, { overview: new OverviewService(app.db) });
   app.get('/api/volunteer/health', { schema: { hide: true } }, async () => {
     await app.db.query('SELECT 1');
     return { status: 'ok', service: 'volunteer' };

@@ -37,7 +37,8 @@ export const ITEM_RULES: Record<ItemAction, ItemRule> = {
   claim: { from: ['PUBLISHED'], to: 'CLAIMED', roles: UNIT, reasonRequired: false },
   release: { from: ['CLAIMED'], to: 'PUBLISHED', roles: UNIT, reasonRequired: true },
   assign: { from: ['ESCALATED'], to: 'CLAIMED', roles: STREET, reasonRequired: false },
-  schedule: { from: ['CLAIMED'], to: 'SCHEDULED', roles: [...UNIT, ...COMMUNITY], reasonRequired: false },
+  // An individual item has no claimer: once members have signed up, the community schedules it from PUBLISHED.
+  schedule: { from: ['CLAIMED', 'PUBLISHED'], to: 'SCHEDULED', roles: [...UNIT, ...COMMUNITY], reasonRequired: false },
   start: { from: ['SCHEDULED'], to: 'IN_PROGRESS', roles: [...UNIT, ...COMMUNITY], reasonRequired: false },
   complete: { from: ['IN_PROGRESS'], to: 'DONE', roles: [...UNIT, ...COMMUNITY], reasonRequired: false },
   confirm: { from: ['DONE'], to: 'CONFIRMED', roles: COMMUNITY, reasonRequired: false },

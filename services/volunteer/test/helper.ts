@@ -93,3 +93,44 @@ export async function setup(): Promise<TestContext> {
     },
   };
 }
+
+/**
+ * A migrated database of its own with nothing in it (no fixture rows), and an app on it: for the
+ * demo seed, which brings its own communities and units. `name` keeps it apart from setup()'s.
+ */
+export async function setupBlank(name: string): Promise<TestContext> {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `${url.pathname}_${name}`;
+  await ensureDatabase(url.toString());
+  const reset = createVolunteerDataSource(url.toString(), { poolSize: 1 });
+  await reset.initialize();
+  await reset.query('DROP SCHEMA public CASCADE');
+  await reset.query('CREATE SCHEMA public');
+  await reset.destroy();
+  await migrateVolunteer(url.toString());
+  const ds = createVolunteerDataSource(url.toString(), { poolSize: 10 });
+  await ds.initialize();
+  const keys = generateSigningKeys();
+  const notified: TestContext['notified'] = [];
+  const app = await buildApp({
+    publicKey: keys.publicKey,
+    dataSource: ds,
+    filesDir: mkdtempSync(join(tmpdir(), 'redheart-evidence-')),
+    notifyOrg: async (unitId, communityId, active) => {
+      notified.push({ unitId, communityId, active });
+    },
+  });
+  await app.ready();
+  return {
+    app,
+    ds,
+    category: 0,
+    notified,
+    sign: (user) => signTestToken(keys.privateKey, user),
+    token: (who) => signTestToken(keys.privateKey, USERS[who]),
+    close: async () => {
+      await app.close();
+      await ds.destroy();
+    },
+  };
+}

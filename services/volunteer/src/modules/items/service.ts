@@ -168,6 +168,7 @@ export class ItemService {
       if (action === 'claim' && item.kind !== 'unit') continue;
       if ((action === 'signup' || action === 'withdraw_signup') && item.kind !== 'individual') continue;
       if (['release', 'schedule', 'start', 'complete'].includes(action) && user.role === 'unit_staff' && item.unitId !== user.orgId) continue;
+      if (action === 'schedule' && item.status === 'PUBLISHED' && (item.kind !== 'individual' || !item.signups)) continue;
       out.push(action);
     }
     void m;
@@ -274,6 +275,12 @@ export class ItemService {
       }
       case 'schedule': {
         if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may schedule it');
+        if (item.status === 'PUBLISHED') {
+          if (item.kind !== 'individual') throw conflict('A unit item is scheduled after a unit has claimed it', 'WRONG_STATE');
+          // Counted after the row lock (sign-ups change only under it), not from the snapshot read with the row.
+          const taken: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [id]);
+          if (!taken[0].n) throw conflict('No member has signed up yet', 'NO_SIGNUPS');
+        }
         const date = dto.date ?? nextServiceDay(today);
         if (date < today) throw badRequest('The date lies in the past', [{ field: 'date', errors: ['past'] }], 'VALIDATION_FAILED');
         Object.assign(set, { scheduled_date: date, checkin_code: item.checkinCode ?? randomBytes(9).toString('base64url') });
@@ -373,13 +380,16 @@ export class ItemService {
 
   /**
    * The escalation job (吹哨): published items nobody claimed by their deadline go to the street.
+   * An individual item that members have signed up for is taken (the community schedules it), not escalated.
    * The status condition makes a second run (or a concurrent one) escalate nothing twice.
    */
   async escalateOverdue(now = new Date()): Promise<number[]> {
     return this.ds.transaction(async (m) => {
       const ids: { id: number }[] = rowsOf(await m.query(
         `UPDATE item SET status = 'ESCALATED', version = version + 1, updated_at = now()
-          WHERE status = 'PUBLISHED' AND deadline < $1 RETURNING id`,
+          WHERE status = 'PUBLISHED' AND deadline < $1
+            AND NOT (kind = 'individual' AND EXISTS (SELECT 1 FROM item_signup s WHERE s.item_id = item.id))
+          RETURNING id`,
         [now],
       ));
       const system = { sub: 'system', username: 'system', role: 'admin' as const, orgId: 0, scopePaths: [] };
@@ -403,12 +413,14 @@ export class ItemService {
       if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw conflict('Check-in is open while the item is scheduled or in progress', 'WRONG_STATE');
       const mem: { id: number; name: string }[] = await m.query(`SELECT id, name FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
       if (!mem[0]) throw forbidden('Only reported members check in');
-      await m.query(
+      // A second scan (a retry, a double tap) changes nothing and writes no second event.
+      const fresh = rowsOf(await m.query(
         `INSERT INTO item_signup (item_id, member_id, checked_in_at) VALUES ($1, $2, now())
-         ON CONFLICT (item_id, member_id) DO UPDATE SET checked_in_at = coalesce(item_signup.checked_in_at, now())`,
+         ON CONFLICT (item_id, member_id) DO UPDATE SET checked_in_at = now() WHERE item_signup.checked_in_at IS NULL
+         RETURNING member_id`,
         [item.id, mem[0].id],
-      );
-      await this.event(m, { user }, item.id, 'checkin', item.status, item.status, null, item.unitId, { memberId: mem[0].id });
+      ));
+      if (fresh.length) await this.event(m, { user }, item.id, 'checkin', item.status, item.status, null, item.unitId, { memberId: mem[0].id });
       return { itemId: item.id, itemNo: item.itemNo, place: item.place, member: mem[0].name, checkedIn: true };
     });
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { type CommunityDirectory, conflict, forbidden, likeEscape, notFound, parseDto, parseId, rowsOf, scopeSql, writeAudit } from '@redheart/shared';
+import { badRequest, type CommunityDirectory, conflict, forbidden, likeEscape, notFound, parseDto, parseId, rowsOf, scopeSql, writeAudit } from '@redheart/shared';
 
 class CategoryDto {
   @IsString() @Length(2, 20) code: string;
@@ -193,7 +193,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
       const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
       return (await app.db.query(
         `SELECT p.id, p.community_id AS "communityId", cr.name AS "communityName", p.name, p.unit_id AS "unitId", u.name AS "unitName",
-                p.practical_project_id AS "practicalProjectId", p.budget_yuan::float AS "budgetYuan", p.milestones, p.status, p.version, p.created_at AS "createdAt"
+                p.practical_project_id AS "practicalProjectId", p.resource_id AS "resourceId", p.budget_yuan::float AS "budgetYuan", p.milestones, p.status, p.version, p.created_at AS "createdAt"
            FROM project p JOIN community_ref cr ON cr.id = p.community_id LEFT JOIN unit_ref u ON u.id = p.unit_id
           WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)} ORDER BY p.id DESC LIMIT 500`,
         params,
@@ -206,15 +206,28 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
       if (!['community_clerk', 'community_secretary', 'admin', 'street_admin'].includes(req.user.role)) throw forbidden();
       const dto = await parseDto(ProjectDto, req.body);
       await opts.communities.visible(app.db.manager, req.user, dto.communityId);
+      // A project matches a need with what a unit offers here: the unit must have reported to this
+      // community, and the resource (if named) must be that unit's, offered here or everywhere.
+      let unitId = dto.unitId ?? null;
+      if (dto.resourceId) {
+        const res: { unit_id: number; community_id: number | null }[] = await app.db.query(`SELECT unit_id, community_id FROM resource WHERE id = $1`, [dto.resourceId]);
+        const ok = res[0] && (unitId === null || res[0].unit_id === unitId) && (res[0].community_id === null || res[0].community_id === dto.communityId);
+        if (!ok) throw badRequest('The resource is not one that unit offers to this community', [{ field: 'resourceId', errors: ['not offered here'] }], 'VALIDATION_FAILED');
+        unitId = res[0].unit_id;
+      }
+      if (unitId !== null) {
+        const rep = await app.db.query(`SELECT 1 FROM unit_report WHERE unit_id = $1 AND community_id = $2 AND status = 'approved'`, [unitId, dto.communityId]);
+        if (!rep.length) throw badRequest('That unit has not reported to this community', [{ field: 'unitId', errors: ['not reported here'] }], 'UNIT_NOT_REPORTED');
+      }
       const r = await app.db.transaction(async (m) => {
         const row = await m.query(
           `INSERT INTO project (community_id, name, unit_id, resource_id, practical_project_id, budget_yuan, milestones) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id, version`,
-          [dto.communityId, dto.name, dto.unitId ?? null, dto.resourceId ?? null, dto.practicalProjectId ?? null, dto.budgetYuan ?? 0, JSON.stringify(dto.milestones ?? [])],
+          [dto.communityId, dto.name, unitId, dto.resourceId ?? null, dto.practicalProjectId ?? null, dto.budgetYuan ?? 0, JSON.stringify(dto.milestones ?? [])],
         );
         await writeAudit(m, { actor: req.user, action: 'project.create', entityType: 'project', entityId: row[0].id, after: dto, requestId: req.id });
         return row[0];
       });
-      return reply.status(201).send({ id: r.id, version: r.version, ...dto });
+      return reply.status(201).send({ id: r.id, version: r.version, ...dto, unitId });
     },
   });
   app.patch<{ Params: { id: string } }>('/api/volunteer/projects/:id', {

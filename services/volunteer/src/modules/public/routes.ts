@@ -3,6 +3,17 @@ import { notFound, parseId } from '@redheart/shared';
 import { readPhoto } from '../items/evidence';
 
 /**
+ * The description is the reporter's free text and the board needs no login: ID numbers and phone
+ * numbers written into it (a resident's mobile, a landline) are masked before it is shown.
+ */
+export function maskPublicText(text: string): string {
+  return text
+    .replace(/(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)/g, '$1********$2')
+    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2')
+    .replace(/(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g, '$1****$2');
+}
+
+/**
  * 公开履诺: the public pledge board, readable without login so residents can hold units to their
  * promises. Only pledge items and their photos are shown; nothing about residents.
  */
@@ -27,7 +38,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
         const { unitId: _u, unitName: _n, ...p } = r;
         void _u;
         void _n;
-        u.pledges.push({ ...p, doneAt: p.doneAt ? new Date(p.doneAt).toISOString() : null });
+        u.pledges.push({ ...p, description: maskPublicText(p.description), doneAt: p.doneAt ? new Date(p.doneAt).toISOString() : null });
         units.set(r.unitId, u);
       }
       reply.header('cache-control', 'public, max-age=60');
@@ -37,11 +48,13 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
   });
 
   app.get<{ Params: { id: string; evidenceId: string } }>('/api/volunteer/public/pledges/:id/evidence/:evidenceId', {
+    // Only the photos of pledges the board shows (a unit holds them; not cancelled, merged or rejected).
     schema: { tags: ['public'], summary: 'A photo of a public pledge (no login)', security: [] },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const rows = await app.db.query(
-        `SELECT e.file_name, e.mime FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE e.id = $1 AND e.item_id = $2 AND i.pledge AND e.kind = 'photo'`,
+        `SELECT e.file_name, e.mime FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE e.id = $1 AND e.item_id = $2 AND i.pledge AND e.kind = 'photo'
+            AND i.unit_id IS NOT NULL AND i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')`,
         [parseId(req.params.evidenceId, 'Evidence'), id],
       );
       if (!rows[0]) throw notFound('Evidence');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
-  badRequest, conflict, type CommunityDirectory, forbidden, likeEscape, notFound, parseDto, parseId, parseQuery, rowsOf, scopeSql, writeAudit,
+  AppError, badRequest, conflict, type CommunityDirectory, forbidden, likeEscape, notFound, parseDto, parseId, parseQuery, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 
 class UnitReportDto {
@@ -107,9 +107,19 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
           [id, dto.version, status, req.user.username, dto.reason ?? null],
         ));
         await writeAudit(m, { actor: req.user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: req.id });
+        // The org service is told before this commits: if it cannot be told, nothing changes here and the
+        // clerk retries (its endpoint is an upsert). Told after the commit, a failure left an approved
+        // report whose staff never got the community into their scope, and a retry answered 409.
+        if (opts.notifyOrg && status !== 'rejected') {
+          try {
+            await opts.notifyOrg(Number(r.unit_id), Number(r.community_id), status === 'approved');
+          } catch (err) {
+            req.log.warn({ err }, 'could not tell the org service about a unit report');
+            throw new AppError(503, 'ORG_UNAVAILABLE', 'The organisation service could not be reached; nothing was changed, try again');
+          }
+        }
         return { id, status, version: (upd[0] as { version: number }).version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
       });
-      if (opts.notifyOrg && out.status !== 'rejected') await opts.notifyOrg(out.unitId, out.communityId, out.status === 'approved');
       return out;
     },
   });
@@ -159,6 +169,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         if (!rows[0] || !req.user.scopePaths.some((p) => rows[0].path.startsWith(p))) throw notFound('Member');
         if (rows[0].version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
         if (rows[0].status !== 'pending' || dto.decision === 'end') throw conflict(`A ${rows[0].status} member report cannot be ${dto.decision}d`, 'WRONG_STATE');
+        if (dto.decision === 'reject' && !dto.reason) throw badRequest('reject needs a reason', [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
         const status = dto.decision === 'approve' ? 'approved' : 'rejected';
         await m.query(`UPDATE member SET status = $2, decided_by = $3, version = version + 1 WHERE id = $1`, [id, status, req.user.username]);
         await writeAudit(m, { actor: req.user, action: `member.${dto.decision}`, entityType: 'member', entityId: id, after: { status }, reason: dto.reason, requestId: req.id });

@@ -12,20 +12,22 @@ class RangeQuery {
 /**
  * A unit's scorecard, computed from the records each time: claims (own and assigned), on-time
  * completion (done by the scheduled day), rework (reopened), releases (推诿), average rating, hours.
+ * Rework is counted from the reopen events, when it happens: a reopened item has no done_at until it
+ * is delivered again, so counting it from the done items hid the rework while it was pending.
  */
 export async function unitScorecard(db: EntityManager, unitId: number, from = '1900-01-01', to = '2999-12-31') {
   const rows = await db.query(
     `WITH ev AS (
-       SELECT action, item_id FROM item_event WHERE unit_id = $1 AND at::date BETWEEN $2 AND $3 AND action IN ('claim', 'assign', 'release')
+       SELECT action, item_id FROM item_event WHERE unit_id = $1 AND at::date BETWEEN $2 AND $3 AND action IN ('claim', 'assign', 'release', 'reopen')
      ), done AS (
-       SELECT i.id, i.done_at, i.scheduled_date, i.rating, i.rework_count, i.status FROM item i
+       SELECT i.id, i.done_at, i.scheduled_date, i.rating, i.status FROM item i
         WHERE i.unit_id = $1 AND i.done_at IS NOT NULL AND i.done_at::date BETWEEN $2 AND $3
      )
      SELECT (SELECT count(*) FROM ev WHERE action IN ('claim', 'assign'))::int AS claims,
             (SELECT count(*) FROM ev WHERE action = 'release')::int AS releases,
             (SELECT count(*) FROM done)::int AS completed,
             (SELECT count(*) FROM done WHERE done_at::date <= scheduled_date)::int AS "onTime",
-            (SELECT coalesce(sum(rework_count), 0) FROM done)::int AS rework,
+            (SELECT count(*) FROM ev WHERE action = 'reopen')::int AS rework,
             (SELECT round(avg(rating)::numeric, 2) FROM done WHERE rating IS NOT NULL)::float AS "averageRating",
             (SELECT count(*) FROM done WHERE rating IS NOT NULL)::int AS rated,
             (SELECT coalesce(sum(h.hours), 0) FROM item_hours h JOIN done ON done.id = h.item_id WHERE h.posted)::float AS hours,

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { IsInt, IsOptional, Min } from 'class-validator';
+import { parseQuery } from '@redheart/shared';
+import { ITEM_STATUSES } from '../../domain';
+import type { OverviewService } from './service';
+
+class OverviewQuery {
+  @IsOptional() @IsInt() @Min(1) streetId?: number;
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+const int = { type: 'integer' } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+const figures = {
+  items: int, open: int, claimed: int, delivered: int, rated: int, averageRating: nullableNumber, escalated: int, releases: int, rework: int,
+  hours: { type: 'number' }, checkIns: int, pledges: int, pledgesDelivered: int, units: int, members: int,
+} as const;
+
+export const overviewSchema = {
+  type: 'object',
+  properties: {
+    streetId: { type: ['integer', 'null'] },
+    communityId: { type: ['integer', 'null'] },
+    totals: { type: 'object', properties: { communities: int, ...figures, serviceDaysHeld: int, checkInsPerServiceDay: nullableNumber } },
+    byStatus: { type: 'object', properties: Object.fromEntries(ITEM_STATUSES.map((s) => [s, int])) },
+    serviceDays: { type: 'array', items: { type: 'object', properties: { date: { type: 'string' }, scheduled: int, delivered: int, checkIns: int } } },
+    communities: {
+      type: 'array',
+      items: { type: 'object', properties: { communityId: int, communityName: { type: 'string' }, streetName: { type: ['string', 'null'] }, ...figures } },
+    },
+  },
+} as const;
+
+/** GET /api/volunteer/overview: the figures the city overview shows next to org coverage and household statistics. */
+export default async function overviewRoutes(app: FastifyInstance, opts: { overview: OverviewService }) {
+  app.addHook('onRequest', app.authenticate);
+  app.get('/api/volunteer/overview', {
+    schema: {
+      tags: ['overview'],
+      summary: 'Items claimed, delivered and rated, average rating, service-day attendance, hours, pledges, per community in scope; ?streetId=&communityId=',
+      response: { 200: overviewSchema },
+    },
+    handler: async (req) => opts.overview.overview(req.user, await parseQuery(OverviewQuery, req.query)),
+  });
+}

@@ -1,0 +1,162 @@
+import type { DataSource } from 'typeorm';
+import { type AuthUser, businessToday, forbidden, likeEscape, notFound, type Role, scopeSql } from '@redheart/shared';
+import { ITEM_STATUSES } from '../../domain';
+
+export const OVERVIEW_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
+const OPEN = `('REPORTED', 'PUBLISHED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE')`;
+const DELIVERED = `('DONE', 'CONFIRMED', 'CLOSED')`;
+/** As on the public board: a pledge a unit holds, not cancelled, merged or rejected. */
+const LIVE_PLEDGE = `(i.pledge AND i.unit_id IS NOT NULL AND i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED'))`;
+
+export interface CommunityFigures {
+  communityId: number;
+  communityName: string;
+  streetName: string | null;
+  items: number;
+  open: number;
+  claimed: number;
+  delivered: number;
+  rated: number;
+  averageRating: number | null;
+  escalated: number;
+  releases: number;
+  rework: number;
+  hours: number;
+  checkIns: number;
+  pledges: number;
+  pledgesDelivered: number;
+  units: number;
+  members: number;
+}
+
+interface CommunityRow {
+  id: number;
+  name: string;
+  path: string;
+  streetName: string | null;
+}
+
+/** The street a community belongs to is the parent in its org path: /county/street/community/. */
+const streetOf = (path: string): number | null => {
+  const seg = path.split('/').filter(Boolean);
+  return seg.length >= 2 ? Number(seg[seg.length - 2]) : null;
+};
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * The dual-report figures of the communities in the caller's scope, computed from the records each
+ * time: items reported, claimed (claim/assign events), delivered, rated with the average rating,
+ * escalations, releases and rework (events), posted volunteer hours, check-ins per service day,
+ * public pledges and how many are delivered, reported units and members.
+ */
+export class OverviewService {
+  constructor(private readonly ds: DataSource) {}
+
+  async overview(user: AuthUser, q: { streetId?: number; communityId?: number }) {
+    if (!OVERVIEW_ROLES.includes(user.role)) throw forbidden('The overview is for the organisation department, streets and communities');
+    let communities: CommunityRow[] = await this.ds.query(
+      `SELECT id, name, path, street_name AS "streetName" FROM community_ref cr WHERE ${scopeSql('cr.path', user.scopePaths, 1)} ORDER BY path`,
+      user.scopePaths.map((p) => `${likeEscape(p)}%`),
+    );
+    if (q.streetId !== undefined) {
+      communities = communities.filter((c) => streetOf(c.path) === q.streetId);
+      if (!communities.length) throw notFound('Street');
+    }
+    if (q.communityId !== undefined) {
+      communities = communities.filter((c) => c.id === q.communityId);
+      if (!communities.length) throw notFound('Community');
+    }
+    const ids = communities.map((c) => c.id);
+    const [items, events, hours, checkIns, reports, members, units, byStatus, days] = await Promise.all([
+      this.ds.query(
+        `SELECT i.community_id AS id, count(*)::int AS items,
+                count(*) FILTER (WHERE i.status IN ${OPEN})::int AS open,
+                count(*) FILTER (WHERE i.status IN ${DELIVERED})::int AS delivered,
+                count(i.rating)::int AS rated, coalesce(sum(i.rating), 0)::int AS "ratingSum",
+                count(*) FILTER (WHERE ${LIVE_PLEDGE})::int AS pledges,
+                count(*) FILTER (WHERE ${LIVE_PLEDGE} AND i.status IN ${DELIVERED})::int AS "pledgesDelivered"
+           FROM item i WHERE i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(
+        `SELECT i.community_id AS id,
+                count(DISTINCT e.item_id) FILTER (WHERE e.action IN ('claim', 'assign'))::int AS claimed,
+                count(DISTINCT e.item_id) FILTER (WHERE e.action = 'escalate')::int AS escalated,
+                count(*) FILTER (WHERE e.action = 'release')::int AS releases,
+                count(*) FILTER (WHERE e.action = 'reopen')::int AS rework
+           FROM item_event e JOIN item i ON i.id = e.item_id
+          WHERE i.community_id = ANY($1::bigint[]) AND e.action IN ('claim', 'assign', 'escalate', 'release', 'reopen')
+          GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(
+        `SELECT i.community_id AS id, coalesce(sum(h.hours), 0)::float AS hours
+           FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.posted AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(
+        `SELECT i.community_id AS id, count(*)::int AS "checkIns"
+           FROM item_signup s JOIN item i ON i.id = s.item_id WHERE s.checked_in_at IS NOT NULL AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(`SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
+      this.ds.query(`SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
+      this.ds.query(`SELECT count(DISTINCT unit_id)::int AS n FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[])`, [ids]),
+      this.ds.query(`SELECT status, count(*)::int AS n FROM item WHERE community_id = ANY($1::bigint[]) GROUP BY status`, [ids]),
+      // Attendance per service day: the check-ins of the items scheduled on it (a reopened item counts on its last date).
+      this.ds.query(
+        `SELECT i.scheduled_date AS date, count(*)::int AS scheduled,
+                count(*) FILTER (WHERE i.status IN ${DELIVERED})::int AS delivered,
+                coalesce(sum((SELECT count(*) FROM item_signup s WHERE s.item_id = i.id AND s.checked_in_at IS NOT NULL)), 0)::int AS "checkIns"
+           FROM item i
+          WHERE i.community_id = ANY($1::bigint[]) AND i.scheduled_date IS NOT NULL AND i.status <> 'CANCELLED'
+            AND extract(day FROM i.scheduled_date) IN (15, 25)
+          GROUP BY i.scheduled_date ORDER BY i.scheduled_date`,
+        [ids],
+      ),
+    ]);
+    // Every column of these rows is a number (ids, counts, sums).
+    const by = (rows: Record<string, number>[]) => new Map(rows.map((r) => [Number(r.id), r]));
+    const [itemMap, eventMap, hourMap, checkInMap, reportMap, memberMap] = [by(items), by(events), by(hours), by(checkIns), by(reports), by(members)];
+    const perCommunity = communities.map((c) => {
+      const i = itemMap.get(c.id);
+      const e = eventMap.get(c.id);
+      const row = {
+        communityId: c.id, communityName: c.name, streetName: c.streetName,
+        items: i?.items ?? 0, open: i?.open ?? 0, claimed: e?.claimed ?? 0, delivered: i?.delivered ?? 0, rated: i?.rated ?? 0,
+        averageRating: i?.rated ? round(i.ratingSum / i.rated) : null,
+        escalated: e?.escalated ?? 0, releases: e?.releases ?? 0, rework: e?.rework ?? 0,
+        hours: round(hourMap.get(c.id)?.hours ?? 0), checkIns: checkInMap.get(c.id)?.checkIns ?? 0,
+        pledges: i?.pledges ?? 0, pledgesDelivered: i?.pledgesDelivered ?? 0,
+        units: reportMap.get(c.id)?.units ?? 0, members: memberMap.get(c.id)?.members ?? 0,
+      };
+      return { row, ratingSum: i?.ratingSum ?? 0 };
+    });
+    const sum = (k: keyof CommunityFigures) => perCommunity.reduce((s, { row }) => s + (row[k] as number), 0);
+    const rated = sum('rated');
+    const ratingSum = perCommunity.reduce((s, x) => s + x.ratingSum, 0);
+    const serviceDays: { date: string; scheduled: number; delivered: number; checkIns: number }[] = days;
+    const today = businessToday();
+    const held = serviceDays.filter((d) => d.date <= today);
+    const heldCheckIns = held.reduce((s, d) => s + d.checkIns, 0);
+    const statusCounts: Record<string, number> = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0]));
+    for (const r of byStatus as { status: string; n: number }[]) statusCounts[r.status] = r.n;
+    return {
+      streetId: q.streetId ?? null,
+      communityId: q.communityId ?? null,
+      totals: {
+        communities: communities.length,
+        items: sum('items'), open: sum('open'), claimed: sum('claimed'), delivered: sum('delivered'), rated,
+        averageRating: rated ? round(ratingSum / rated) : null,
+        escalated: sum('escalated'), releases: sum('releases'), rework: sum('rework'),
+        hours: round(sum('hours')), checkIns: sum('checkIns'), pledges: sum('pledges'), pledgesDelivered: sum('pledgesDelivered'),
+        units: (units as { n: number }[])[0]?.n ?? 0, members: sum('members'),
+        serviceDaysHeld: held.length,
+        checkInsPerServiceDay: held.length ? round(heldCheckIns / held.length, 1) : null,
+      },
+      byStatus: statusCounts,
+      serviceDays,
+      communities: perCommunity.map(({ row }) => row),
+    };
+  }
+}

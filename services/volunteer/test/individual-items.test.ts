@@ -1,0 +1,64 @@
+import { setup, type TestContext, USERS } from './helper';
+import { client } from './client';
+
+let t: TestContext;
+let c: ReturnType<typeof client>;
+beforeAll(async () => {
+  t = await setup();
+  c = client(t);
+  await t.ds.query(`INSERT INTO member (username, name, community_id, status) VALUES ('m.sun', '孙党员', 7, 'approved'), ('m.yi', '衣党员', 7, 'approved')`);
+});
+afterAll(async () => t.close());
+
+const asMember = (username: string) => ({ Authorization: `Bearer ${t.sign({ ...USERS.member, sub: username, username })}` });
+
+/**
+ * Individual items (volunteer activities members sign up for) have no claimer: once members have
+ * signed up, the community schedules them from PUBLISHED; before this fix they could never leave
+ * PUBLISHED and were escalated to the street although they were fully taken.
+ */
+describe('individual items: sign-ups → schedule → check-in → done → confirmed', () => {
+  it('the community schedules an activity once members signed up, and delivers it with their hours', async () => {
+    const item = await c.published({ kind: 'individual', capacity: 3 });
+    const early = await c.act(item.id, { action: 'schedule', version: item.version }, 'clerk');
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('NO_SIGNUPS');
+    expect((await c.api().get(`/api/volunteer/items/${item.id}`).set(c.as('clerk'))).body.allowedActions).not.toContain('schedule');
+    for (const u of ['member', 'm.sun']) {
+      expect((await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember(u)).send({ action: 'signup', version: item.version })).status).toBe(200);
+    }
+    const detail = (await c.api().get(`/api/volunteer/items/${item.id}`).set(c.as('clerk'))).body;
+    expect(detail.allowedActions).toContain('schedule');
+    // Nobody claims it, so no unit may schedule it.
+    expect((await c.act(item.id, { action: 'schedule', version: detail.version }, 'unit')).status).toBe(403);
+    const scheduled = await c.run(detail, [[{ action: 'schedule', date: '2030-05-25' }, 'clerk']]);
+    expect(scheduled).toMatchObject({ status: 'SCHEDULED', scheduledDate: '2030-05-25', unitId: null, checkinCode: expect.any(String) });
+    expect((await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.yi')).send({ action: 'signup', version: 1 })).body.code).toBe('WRONG_STATE');
+    expect((await c.api().post(`/api/volunteer/checkin/${scheduled.checkinCode}`).set(c.as('member'))).status).toBe(200);
+    const closed = await c.run(scheduled, [[{ action: 'start' }, 'clerk'], [{ action: 'complete', hours: [{ memberId: 1, name: '刘党员', hours: 2 }], note: '清扫龙腾花园公共区域' }, 'clerk'],
+      [{ action: 'confirm', rating: 5 }, 'clerk']]);
+    expect(closed.status).toBe('CLOSED');
+    expect((await c.api().get('/api/volunteer/scorecards/members/1').set(c.as('member'))).body.hours).toBe(2);
+    const timeline = (closed as unknown as { timeline: { action: string; fromStatus: string | null }[] }).timeline;
+    expect(timeline.map((e) => e.action)).toEqual(['report', 'publish', 'signup', 'signup', 'schedule', 'checkin', 'start', 'complete', 'confirm', 'close']);
+    expect(timeline.find((e) => e.action === 'schedule')!.fromStatus).toBe('PUBLISHED');
+  });
+
+  it('a published unit item is still scheduled only after a unit claimed it', async () => {
+    const item = await c.published();
+    const r = await c.act(item.id, { action: 'schedule', version: item.version }, 'clerk');
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('WRONG_STATE');
+    expect((await c.api().get(`/api/volunteer/items/${item.id}`).set(c.as('clerk'))).body.allowedActions).not.toContain('schedule');
+  });
+
+  it('the escalation job leaves activities with sign-ups alone and escalates those nobody signed up for', async () => {
+    const deadline = new Date(Date.now() + 60_000).toISOString();
+    const taken = await c.published({ kind: 'individual', capacity: 5, deadline });
+    await c.api().post(`/api/volunteer/items/${taken.id}/transitions`).set(asMember('m.yi')).send({ action: 'signup', version: taken.version });
+    const empty = await c.published({ kind: 'individual', capacity: 5, deadline });
+    const escalated = await t.app.volunteer.items.escalateOverdue(new Date(Date.now() + 120_000));
+    expect(escalated).toContain(empty.id);
+    expect(escalated).not.toContain(taken.id);
+  });
+});
