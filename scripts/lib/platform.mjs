@@ -38,6 +38,40 @@ export const SERVICES = [
     defaultPort: 8082,
     server: 'services/household/dist/src/server.js',
     migrate: async (url) => require(join(root, 'services/household/dist/src/data-source.js')).migrateHousehold(url),
+    // Runs after org is seeded and before the household server syncs its community list: this script,
+    // not the household service, reads the org chart's communities and hands them to the seed, with
+    // the same PII keys the server will use (so the demo's ID numbers decrypt and hash alike).
+    seed: async (url, logFn) => {
+      const demoFile = join(root, 'services/household/dist/src/seed/demo.js');
+      if (!existsSync(demoFile)) return logFn('not built (npm run build -w services/household): no demo data');
+      const orgDb = new URL(url);
+      orgDb.pathname = orgDb.pathname.replace(/_household$/, '_org');
+      const orgUrl = process.env.ORG_DATABASE_URL ?? orgDb.toString();
+      if (orgUrl === url) return logFn('cannot tell where the org database is (set ORG_DATABASE_URL): no demo data');
+      const { createOrgDataSource } = require(join(root, 'services/org/dist/src/data-source.js'));
+      const org = createOrgDataSource(orgUrl, { poolSize: 1 });
+      await org.initialize();
+      let communities;
+      try {
+        communities = await org.query(`SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
+          FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`);
+      } finally {
+        await org.destroy();
+      }
+      const env = { ...process.env, ...secrets().env };
+      const vault = new shared.PiiVault({
+        encryptionKey: shared.readKeyFromEnv(env, 'PII_ENCRYPTION_KEY').trim(),
+        hashKey: shared.readKeyFromEnv(env, 'PII_HASH_KEY').trim(),
+      });
+      const { createHouseholdDataSource } = require(join(root, 'services/household/dist/src/data-source.js'));
+      const ds = createHouseholdDataSource(url, { poolSize: 2 });
+      await ds.initialize();
+      try {
+        return await require(demoFile).seedDemo(ds, { log: logFn, vault, communities });
+      } finally {
+        await ds.destroy();
+      }
+    },
   },
   {
     name: 'volunteer',
@@ -45,6 +79,42 @@ export const SERVICES = [
     defaultPort: 8083,
     server: 'services/volunteer/dist/src/server.js',
     migrate: async (url) => require(join(root, 'services/volunteer/dist/src/data-source.js')).migrateVolunteer(url),
+    // The org chart is the org service's (seeded first): this script, not the volunteer service, reads
+    // its communities, work units, dual reports and demo accounts and hands them to the volunteer seed.
+    seed: async (url, logFn) => {
+      const demoFile = join(root, 'services/volunteer/dist/src/seed/demo.js');
+      if (!existsSync(demoFile)) return logFn('not built (npm run build -w services/volunteer): no demo data');
+      const orgDb = new URL(url);
+      orgDb.pathname = orgDb.pathname.replace(/_volunteer$/, '_org');
+      const orgUrl = process.env.ORG_DATABASE_URL ?? orgDb.toString();
+      if (orgUrl === url) return logFn('cannot tell where the org database is (set ORG_DATABASE_URL): no demo data');
+      const { createOrgDataSource } = require(join(root, 'services/org/dist/src/data-source.js'));
+      const org = createOrgDataSource(orgUrl, { poolSize: 1 });
+      await org.initialize();
+      let chart;
+      try {
+        chart = {
+          communities: await org.query(`SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
+            FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`),
+          units: await org.query(`SELECT id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
+          reports: await org.query(`SELECT unit_id, community_id, reported_on FROM unit_community_report WHERE ended_on IS NULL`),
+          accounts: await org.query(`SELECT username, role, org_id AS "orgId", display_name AS "displayName" FROM account WHERE username = ANY($1)`,
+            [require(join(root, 'services/org/dist/src/seed/demo.js')).DEMO_ACCOUNTS.map((a) => a.username)]),
+        };
+      } finally {
+        await org.destroy();
+      }
+      if (!chart.communities.length) return logFn('the org chart has no communities yet: no demo data');
+      const { createVolunteerDataSource } = require(join(root, 'services/volunteer/dist/src/data-source.js'));
+      const ds = createVolunteerDataSource(url, { poolSize: 2 });
+      await ds.initialize();
+      try {
+        const pledges = process.env.SEED_PLEDGES ? Number(process.env.SEED_PLEDGES) : undefined;
+        return await require(demoFile).seedDemo(ds, { log: logFn, ...chart, pledges });
+      } finally {
+        await ds.destroy();
+      }
+    },
   },
 ].filter((s) => existsSync(join(root, s.server)));
 

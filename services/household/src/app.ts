@@ -7,6 +7,14 @@ import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler 
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
+import { SeparationService } from './modules/separation/service';
+import { PropertyRegister } from './modules/separation/properties';
+import separationRoutes from './modules/separation/routes';
+import { StatsService } from './modules/stats/service';
+import statsRoutes from './modules/stats/routes';
+import { Exporter } from './modules/bulk/export';
+import { RegisterImport } from './modules/bulk/register-import';
+import bulkRoutes from './modules/bulk/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -37,6 +45,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const cases = new CaseService(app.db, vault, communities);
   await app.register(caseRoutes, { cases });
   await app.register(registerRoutes, { vault });
+  const separation = new SeparationService(app.db, communities);
+  const properties = new PropertyRegister(vault);
+  await app.register(separationRoutes, { separation, properties });
+  await app.register(statsRoutes, { stats: new StatsService(app.db, separation) });
+  await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation) });
   app.get('/api/household/health', { schema: { hide: true } }, async () => {
     await app.db.query('SELECT 1');
     return { status: 'ok', service: 'household' };

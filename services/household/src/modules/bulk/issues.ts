@@ -1,0 +1,85 @@
+import type { EntityManager } from 'typeorm';
+import { AppError, type AuthUser, likeEscape, type Role, scopeSql } from '@redheart/shared';
+
+/** Who may load a register into the system (the household and the property register alike). */
+export const IMPORTERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
+
+/** The most rows one import takes; a county's register is split by community. */
+export const MAX_IMPORT_ROWS = 20_000;
+const MAX_REPORTED = 1000;
+
+/** One problem of an import: the row as the user sees it (spreadsheet row, or 1-based array index), the field, what is wrong. */
+export interface ImportIssue {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export class IssueList {
+  readonly items: ImportIssue[] = [];
+
+  add(row: number, field: string, message: string): void {
+    this.items.push({ row, field, message });
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+}
+
+/** 400 with the whole report: the user fixes every row at once instead of one per upload. */
+export function importInvalid(issues: IssueList, rows: number): AppError {
+  const sorted = [...issues.items].sort((a, b) => a.row - b.row || a.field.localeCompare(b.field));
+  const rowsWithErrors = new Set(sorted.map((i) => i.row)).size;
+  return new AppError(400, 'IMPORT_INVALID', `${rowsWithErrors} of ${rows} rows have errors; nothing was written`, {
+    rows,
+    rowsWithErrors,
+    errors: sorted.slice(0, MAX_REPORTED),
+    truncated: sorted.length > MAX_REPORTED,
+  });
+}
+
+interface ScopedCommunity {
+  id: number;
+  name: string;
+  divisionCode: string | null;
+}
+
+/**
+ * Resolves the community column of an import (id, 12-digit division code, or name) among the
+ * communities in the caller's scope only; an empty cell means the caller's own community.
+ */
+export class CommunityResolver {
+  private constructor(
+    private readonly byId: Map<number, ScopedCommunity>,
+    private readonly byCode: Map<string, ScopedCommunity>,
+    private readonly byName: Map<string, ScopedCommunity>,
+    private readonly fallback: ScopedCommunity | undefined,
+  ) {}
+
+  static async load(m: EntityManager, user: AuthUser): Promise<CommunityResolver> {
+    const rows: ScopedCommunity[] = await m.query(
+      `SELECT id, name, division_code AS "divisionCode" FROM community_ref WHERE ${scopeSql('path', user.scopePaths, 1)} ORDER BY id`,
+      user.scopePaths.map((p) => `${likeEscape(p)}%`),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byCode = new Map(rows.filter((r) => r.divisionCode).map((r) => [r.divisionCode!, r]));
+    const byName = new Map<string, ScopedCommunity>();
+    for (const r of rows) {
+      byName.set(r.name, r);
+      // 龙腾社区党委 is also written 龙腾社区 in a register.
+      if (r.name.endsWith('党委')) byName.set(r.name.slice(0, -2), r);
+    }
+    const fallback = byId.get(user.orgId) ?? (rows.length === 1 ? rows[0] : undefined);
+    return new CommunityResolver(byId, byCode, byName, fallback);
+  }
+
+  resolve(raw: string | number | undefined | null): { ok: true; id: number } | { ok: false; message: string } {
+    const text = raw === undefined || raw === null ? '' : String(raw).trim();
+    if (!text) {
+      return this.fallback ? { ok: true, id: this.fallback.id } : { ok: false, message: 'required: give the community id or its 12-digit division code' };
+    }
+    const hit = /^\d{12}$/.test(text) ? this.byCode.get(text) : /^\d{1,11}$/.test(text) ? this.byId.get(Number(text)) : this.byName.get(text);
+    return hit ? { ok: true, id: hit.id } : { ok: false, message: `${text} is not a community in your area` };
+  }
+}

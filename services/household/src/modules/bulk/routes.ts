@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { AppError, forbidden, parseQuery } from '@redheart/shared';
+import { ListCasesQuery } from '../cases/dto';
+import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
+import type { PropertyRegister } from '../separation/properties';
+import { importResultSchema } from '../separation/schemas';
+import type { Exporter } from './export';
+import { IMPORTERS } from './issues';
+import { propertiesFromTable, type RegisterImport } from './register-import';
+import { readTable, XLSX_TYPE } from './sheet';
+
+/** Uploads are spreadsheets, well above the JSON limit but bounded. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+class HouseholdExportQuery {
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+  @IsOptional() @IsIn(['family', 'collective']) kind?: 'family' | 'collective';
+  @IsOptional() @IsString() @MaxLength(40) q?: string;
+  @IsOptional() @IsInt() @Min(1) limit?: number;
+  @IsOptional() @IsInt() @Min(1) after?: number;
+}
+
+class TaskExportQuery extends TaskFilterQuery {
+  @IsOptional() @IsInt() @Min(1) limit?: number;
+  @IsOptional() @IsInt() @Min(1) after?: number;
+}
+
+/** An ASCII file name for old clients, the Chinese one (RFC 5987) for the rest. */
+function sendXlsx(reply: FastifyReply, ascii: string, name: string, body: Buffer) {
+  const stamp = new Date().toISOString().slice(0, 10);
+  return reply
+    .header('content-type', XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${ascii}-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${name}-${stamp}.xlsx`)}`)
+    .header('cache-control', 'no-store')
+    .send(body);
+}
+
+function upload(req: FastifyRequest): Buffer {
+  if (!Buffer.isBuffer(req.body)) {
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the file as text/csv or ${XLSX_TYPE}`);
+  }
+  return req.body;
+}
+
+const importSchema = (summary: string) => ({
+  tags: ['bulk'], summary, consumes: ['text/csv', XLSX_TYPE],
+  querystring: { type: 'object', properties: { dryRun: { type: 'string', enum: ['true', 'false'] } } },
+  response: { 200: importResultSchema, 201: importResultSchema },
+});
+
+/**
+ * Spreadsheets in and out. The raw-body parser for CSV and .xlsx lives in this plugin only, so no
+ * other route accepts a file.
+ */
+export default async function bulkRoutes(app: FastifyInstance, opts: { registerImport: RegisterImport; properties: PropertyRegister; exporter: Exporter }) {
+  const { registerImport, properties, exporter } = opts;
+  app.addContentTypeParser(['text/csv', XLSX_TYPE, 'application/vnd.ms-excel'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', app.authenticate);
+
+  const guard = (req: FastifyRequest) => {
+    if (!IMPORTERS.includes(req.user.role)) throw forbidden('Your role may not import registers');
+  };
+
+  app.post('/api/household/import/register', {
+    schema: importSchema('Load an existing household register (CSV or .xlsx, one row per person): every row checked first, a 400 report lists each bad row, nothing is written unless all are good; ?dryRun=true only checks'),
+    handler: async (req, reply) => {
+      guard(req);
+      const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
+      const table = await readTable(upload(req));
+      const out = await app.db.transaction((m) => registerImport.import(m, { user: req.user, requestId: req.id }, table, dryRun));
+      return reply.status(dryRun ? 200 : 201).send(out);
+    },
+  });
+
+  app.post('/api/household/import/properties', {
+    schema: importSchema('Load the property register (CSV or .xlsx, one row per owner; rows with one certificate number are one flat), upserted by certificate number; all or nothing; ?dryRun=true only checks'),
+    handler: async (req, reply) => {
+      guard(req);
+      const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
+      const table = await readTable(upload(req));
+      const { input, issues } = propertiesFromTable(table);
+      const out = await app.db.transaction((m) => properties.import(m, { user: req.user, requestId: req.id }, input, table.rows.length, dryRun, issues));
+      return reply.status(dryRun ? 200 : 201).send(out);
+    },
+  });
+
+  const xlsxResponse = { 200: { type: 'string', format: 'binary', description: 'an .xlsx workbook' } };
+
+  app.get('/api/household/export/cases.xlsx', {
+    schema: { tags: ['bulk'], summary: 'The case queue as Excel: the filters of GET /cases, every page, persons with masked ID numbers', produces: [XLSX_TYPE], response: xlsxResponse },
+    handler: async (req, reply) => sendXlsx(reply, 'cases', '户籍案件', await exporter.cases(req.user, await parseQuery(ListCasesQuery, req.query), req.id)),
+  });
+
+  app.get('/api/household/export/households.xlsx', {
+    schema: { tags: ['bulk'], summary: 'Households and their current members as Excel (filters of GET /households; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse },
+    handler: async (req, reply) => {
+      const { limit: _l, after: _a, ...q } = await parseQuery(HouseholdExportQuery, req.query);
+      void _l;
+      void _a;
+      return sendXlsx(reply, 'households', '户籍登记', await exporter.households(req.user, q, req.id));
+    },
+  });
+
+  app.get('/api/household/export/tasks.xlsx', {
+    schema: { tags: ['bulk'], summary: 'Outreach tasks as Excel (filters of GET /separation/tasks; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse },
+    handler: async (req, reply) => {
+      const { limit: _l, after: _a, ...f } = await parseQuery(TaskExportQuery, req.query);
+      void _l;
+      void _a;
+      return sendXlsx(reply, 'outreach-tasks', '走访任务', await exporter.tasks(req.user, f, req.id));
+    },
+  });
+}

@@ -1,0 +1,120 @@
+import ExcelJS from 'exceljs';
+import { AppError, badRequest } from '@redheart/shared';
+import { CsvError, decodeText, parseCsv } from './csv';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** One data row of an uploaded table: its row number as a spreadsheet shows it (header = row 1). */
+export interface TableRow {
+  row: number;
+  cells: string[];
+  /** Columns whose cell held a number too long to be exact (an ID number typed as a number). */
+  lossy: Set<number>;
+}
+
+export interface Table {
+  header: string[];
+  rows: TableRow[];
+}
+
+function cellText(v: ExcelJS.CellValue, lossy: () => void): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) && Math.abs(v) >= 1e15) lossy();
+    return Number.isInteger(v) && Math.abs(v) < 1e21 ? BigInt(v).toString() : String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if ('richText' in v) return v.richText.map((t) => t.text).join('');
+  if ('formula' in v || 'sharedFormula' in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue, lossy);
+  if ('text' in v && typeof v.text === 'string') return v.text;
+  return '';
+}
+
+/**
+ * Reads an upload into a header and rows. The format is decided by the bytes, not the declared
+ * type: a ZIP is .xlsx, the old binary .xls is refused with a hint, anything else is CSV text.
+ */
+export async function readTable(body: Buffer): Promise<Table> {
+  if (!body.length) throw badRequest('The file is empty', undefined, 'EMPTY_FILE');
+  if (body.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+    throw new AppError(415, 'UNSUPPORTED_FILE', 'This is an old .xls workbook; save it as .xlsx (Excel 2007+) or CSV');
+  }
+  if (body.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readXlsx(body);
+  let records: string[][];
+  try {
+    records = parseCsv(decodeText(body));
+  } catch (e) {
+    if (e instanceof CsvError) throw new AppError(400, 'IMPORT_INVALID', e.message, { rows: 0, rowsWithErrors: 1, errors: [{ row: e.row, field: '*', message: 'a quoted field is never closed' }], truncated: false });
+    throw e;
+  }
+  const [header = [], ...rest] = records;
+  return {
+    header,
+    rows: rest.map((cells, i) => ({ row: i + 2, cells, lossy: new Set<number>() })).filter((r) => r.cells.some((c) => c.trim() !== '')),
+  };
+}
+
+async function readXlsx(body: Buffer): Promise<Table> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(body as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  } catch {
+    throw badRequest('The file is not a readable .xlsx workbook', undefined, 'UNREADABLE_FILE');
+  }
+  const ws = wb.worksheets.find((w) => w.actualRowCount > 0);
+  if (!ws) return { header: [], rows: [] };
+  let header: string[] = [];
+  const rows: TableRow[] = [];
+  let headerRow = 0;
+  ws.eachRow({ includeEmpty: false }, (r, n) => {
+    const width = Math.max(r.cellCount, header.length);
+    const lossy = new Set<number>();
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(cellText(r.getCell(c).value, () => lossy.add(c - 1)));
+    if (!headerRow) {
+      headerRow = n;
+      header = cells;
+      return;
+    }
+    if (cells.some((c) => c.trim() !== '')) rows.push({ row: n, cells, lossy });
+  });
+  return { header, rows };
+}
+
+/** Header text as typed by people: no spaces, no required-marks or notes in brackets, lower case. */
+export const normaliseHeader = (h: string) => h.replace(/^\uFEFF/, '').replace(/[(（][^)）]*[)）]/g, '').replace(/[\s*＊:：]/g, '').toLowerCase();
+
+/** Maps the header to known fields through their accepted names (Chinese and English). */
+export function columnsOf<F extends string>(header: string[], aliases: Record<F, string[]>): Partial<Record<F, number>> {
+  const out: Partial<Record<F, number>> = {};
+  header.forEach((h, i) => {
+    const key = normaliseHeader(h);
+    for (const [field, names] of Object.entries(aliases) as [F, string[]][]) {
+      if (out[field] === undefined && names.some((n) => normaliseHeader(n) === key)) out[field] = i;
+    }
+  });
+  return out;
+}
+
+export interface SheetSpec {
+  name: string;
+  columns: { header: string; key: string; width?: number }[];
+  rows: Record<string, unknown>[];
+}
+
+/** A workbook with a bold, frozen, filterable header row per sheet. */
+export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '红心社区';
+  wb.created = new Date();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = s.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
+    ws.getRow(1).font = { bold: true };
+    for (const r of s.rows) ws.addRow(r);
+    if (s.columns.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: s.columns.length } };
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

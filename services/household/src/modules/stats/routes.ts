@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { parseQuery } from '@redheart/shared';
+import { measureProperties } from '../separation/schemas';
+import type { StatsService } from './service';
+
+class SummaryQuery {
+  @IsOptional() @IsString() @Length(7, 10) from?: string;
+  @IsOptional() @IsString() @Length(7, 10) to?: string;
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+const counts = { households: { type: 'integer' }, persons: { type: 'integer' } } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+const statusCounts = { type: 'object', additionalProperties: { type: 'integer' } } as const;
+const rates = { type: ['object', 'null'], properties: { takenAt: { type: 'string' }, ...measureProperties } } as const;
+
+const summarySchema = {
+  type: 'object',
+  properties: {
+    from: { type: ['string', 'null'] },
+    to: { type: ['string', 'null'] },
+    communityId: { type: ['integer', 'null'] },
+    totals: { type: 'object', properties: { ...counts, avgProcessingDays: nullableNumber, open: { type: 'integer' }, overdue: { type: 'integer' } } },
+    communities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          communityId: { type: 'integer' }, communityName: { type: 'string' }, streetName: { type: ['string', 'null'] }, ...counts,
+          avgProcessingDays: nullableNumber, open: { type: 'integer' }, overdue: { type: 'integer' },
+        },
+      },
+    },
+    months: { type: 'array', items: { type: 'object', properties: { month: { type: 'string' }, ...counts } } },
+    openByStatus: statusCounts,
+    overdueByStatus: statusCounts,
+    separation: { type: 'object', properties: { communities: { type: 'integer' }, before: rates, now: rates } },
+  },
+} as const;
+
+export default async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService }) {
+  app.addHook('onRequest', app.authenticate);
+  app.get('/api/household/stats/summary', {
+    schema: {
+      tags: ['stats'],
+      summary: 'Households and persons moved in (settled move-in cases) per community and month, processing days, open and overdue cases, separation rates before/after; ?from=&to= (YYYY-MM[-DD]) &communityId=',
+      response: { 200: summarySchema },
+    },
+    handler: async (req) => opts.stats.summary(req.user, await parseQuery(SummaryQuery, req.query)),
+  });
+}

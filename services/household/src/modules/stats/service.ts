@@ -1,0 +1,139 @@
+import type { DataSource } from 'typeorm';
+import { type AuthUser, badRequest } from '@redheart/shared';
+import { type CaseStatus, STEP_LIMIT_DAYS } from '../../domain';
+import type { SeparationService } from '../separation/service';
+
+const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
+
+/**
+ * "Past the step's limit" in SQL, built from STEP_LIMIT_DAYS so the statistics and the traffic
+ * light of a case never disagree (the green channel halves the limit).
+ */
+const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
+export const OVERDUE_SQL = `(now() > c.step_started_at + make_interval(secs => ${LIMIT_DAYS_SQL} * 86400.0 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END)))`;
+
+export interface Period {
+  from: string | null;
+  to: string | null;
+}
+
+/** `YYYY-MM` or `YYYY-MM-DD`; a month as `from` is its first day, as `to` its last. */
+export function parsePeriod(from?: string, to?: string): Period {
+  const day = (raw: string | undefined, field: 'from' | 'to'): string | null => {
+    if (!raw) return null;
+    const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(raw.trim());
+    const bad = () => badRequest(`${field} must be YYYY-MM or YYYY-MM-DD`, [{ field, errors: ['not a date or month'] }], 'VALIDATION_FAILED');
+    if (!m) throw bad();
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = m[3] ? Number(m[3]) : field === 'from' ? 1 : new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    const date = new Date(Date.UTC(y, mo - 1, d));
+    if (mo < 1 || mo > 12 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) throw bad();
+    return date.toISOString().slice(0, 10);
+  };
+  const p = { from: day(from, 'from'), to: day(to, 'to') };
+  if (p.from && p.to && p.from > p.to) throw badRequest('from must not be after to', [{ field: 'from', errors: ['after to'] }], 'VALIDATION_FAILED');
+  return p;
+}
+
+function monthsBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  let [y, m] = first.split('-').map(Number);
+  const [ly, lm] = last.split('-').map(Number);
+  while (y < ly || (y === ly && m <= lm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m === 13) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+const days = (v: number | null) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+
+/**
+ * 户籍进社区 in figures, computed from the cases and registers each time (nothing stored):
+ * households (= SETTLED move-in cases) and persons moved in per community and month, processing
+ * time, overdue and open cases, and the separation rates before and after.
+ */
+export class StatsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly separation: SeparationService,
+  ) {}
+
+  async summary(user: AuthUser, q: { from?: string; to?: string; communityId?: number }) {
+    this.separation.assertReader(user);
+    const period = parsePeriod(q.from, q.to);
+    const m = this.ds.manager;
+    const communities: { id: number; name: string }[] = await this.separation.targetCommunities(m, user, q.communityId);
+    const ids = communities.map((c) => c.id);
+    const meta: { id: number; streetName: string | null }[] = await m.query(`SELECT id, street_name AS "streetName" FROM community_ref WHERE id = ANY($1::bigint[])`, [ids]);
+    const street = new Map(meta.map((c) => [c.id, c.streetName]));
+    // Settled move-ins only: a move out of the system is not a household moved in, a REVOKED case was undone.
+    const settledWhere = `c.status = 'SETTLED' AND c.type <> 'move_out' AND c.community_id = ANY($1::bigint[])
+      AND ($2::date IS NULL OR c.settled_at >= $2::date) AND ($3::date IS NULL OR c.settled_at < $3::date + 1)`;
+    const params = [ids, period.from, period.to];
+    const perCommunity: { communityId: number | null; households: number; persons: number; avgDays: number | null }[] = await m.query(
+      `SELECT c.community_id AS "communityId", count(*)::int AS households, coalesce(sum(pc.n), 0)::int AS persons,
+              avg(extract(epoch FROM c.settled_at - c.created_at)) / 86400 AS "avgDays"
+         FROM move_case c CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = c.id) pc
+        WHERE ${settledWhere}
+        GROUP BY GROUPING SETS ((c.community_id), ())`,
+      params,
+    );
+    const perMonth: { month: string; households: number; persons: number }[] = await m.query(
+      `SELECT to_char(c.settled_at, 'YYYY-MM') AS month, count(*)::int AS households, coalesce(sum(pc.n), 0)::int AS persons
+         FROM move_case c CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = c.id) pc
+        WHERE ${settledWhere}
+        GROUP BY 1 ORDER BY 1`,
+      params,
+    );
+    const open: { communityId: number; status: CaseStatus; n: number; overdue: number }[] = await m.query(
+      `SELECT c.community_id AS "communityId", c.status, count(*)::int AS n, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
+         FROM move_case c WHERE c.status = ANY($2::text[]) AND c.community_id = ANY($1::bigint[])
+        GROUP BY 1, 2`,
+      [ids, OPEN],
+    );
+
+    const settledBy = new Map(perCommunity.filter((r) => r.communityId !== null).map((r) => [r.communityId!, r]));
+    const total = perCommunity.find((r) => r.communityId === null) ?? { households: 0, persons: 0, avgDays: null };
+    const openBy = new Map<number, { open: number; overdue: number }>();
+    const openByStatus = Object.fromEntries(OPEN.map((s) => [s, 0])) as Record<string, number>;
+    const overdueByStatus = Object.fromEntries(Object.keys(STEP_LIMIT_DAYS).map((s) => [s, 0])) as Record<string, number>;
+    for (const r of open) {
+      const e = openBy.get(r.communityId) ?? { open: 0, overdue: 0 };
+      e.open += r.n;
+      e.overdue += r.overdue;
+      openBy.set(r.communityId, e);
+      openByStatus[r.status] += r.n;
+      if (r.status in overdueByStatus) overdueByStatus[r.status] += r.overdue;
+    }
+    const byMonth = new Map(perMonth.map((r) => [r.month, r]));
+    const first = period.from?.slice(0, 7) ?? perMonth[0]?.month;
+    const last = period.to?.slice(0, 7) ?? perMonth.at(-1)?.month;
+    const months = first && last && first <= last ? monthsBetween(first, last) : [];
+    const openTotal = open.reduce((n, r) => n + r.n, 0);
+    const overdueTotal = open.reduce((n, r) => n + r.overdue, 0);
+    return {
+      from: period.from,
+      to: period.to,
+      communityId: q.communityId ?? null,
+      totals: { households: total.households, persons: total.persons, avgProcessingDays: days(total.avgDays), open: openTotal, overdue: overdueTotal },
+      communities: communities.map((c) => {
+        const s = settledBy.get(c.id);
+        const o = openBy.get(c.id);
+        return {
+          communityId: c.id, communityName: c.name, streetName: street.get(c.id) ?? null, households: s?.households ?? 0, persons: s?.persons ?? 0,
+          avgProcessingDays: days(s?.avgDays ?? null), open: o?.open ?? 0, overdue: o?.overdue ?? 0,
+        };
+      }),
+      months: months.map((month) => ({ month, households: byMonth.get(month)?.households ?? 0, persons: byMonth.get(month)?.persons ?? 0 })),
+      openByStatus,
+      overdueByStatus,
+      separation: await this.separation.beforeAfter(m, ids),
+    };
+  }
+}
