@@ -59,6 +59,13 @@ export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = {
   APPROVED: 2,
 };
 
+/**
+ * "Past the step's limit" in SQL over a move_case aliased `c`, built from STEP_LIMIT_DAYS so the work
+ * queue's overdue filter, the statistics and the traffic light never disagree (green channel halves it).
+ */
+const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
+export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND now() > c.step_started_at + make_interval(secs => ${LIMIT_DAYS_SQL} * 86400.0 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END)))`;
+
 export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
 
 /** green < 80 % of the limit, yellow 80–100 %, red beyond. */

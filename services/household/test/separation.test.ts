@@ -247,9 +247,12 @@ describe('POST /api/household/separation/tasks/:id/transitions', () => {
     await kase.step({ action: 'accept', originalsVerified: true });
     await kase.step({ action: 'approve', approvalNo: '栖公准迁字〔2020〕1号' }, 'secretary');
     await kase.step({ action: 'settle' });
-    r = await act(task.id, { action: 'settle', version: task.version }, 'clerk');
+    // Settling the case settles the person's open outreach task with it.
+    expect(kase.get().timeline.at(-1).data).toMatchObject({ outreachTasksSettled: 1 });
+    r = await api().get(`/api/household/separation/tasks/${task.id}`).set(as('clerk'));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'settled', caseStatus: 'SETTLED', allowedActions: [] });
+    expect(r.body).toMatchObject({ status: 'settled', caseId: kase.get().id, caseStatus: 'SETTLED', allowedActions: [] });
+    expect((await act(task.id, { action: 'settle', version: r.body.version }, 'clerk')).status).toBe(409);
     const funnel = (await api().get(`/api/household/separation/funnel?communityId=${C.longteng}`).set(as('secretary'))).body;
     expect(funnel.totals).toMatchObject({ identified: 3, contacted: 1, applied: 1, settled: 1, declined: 0, open: 2 });
     expect(funnel.totals.rates).toEqual({ contacted: 0.3333, applied: 0.3333, settled: 0.3333, declined: 0 });

@@ -6,7 +6,7 @@ import {
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import {
-  allowedActions, type Action, type CaseStatus, type CaseType, CHECKLISTS, TRANSITIONS, trafficLight,
+  allowedActions, type Action, type CaseStatus, type CaseType, CHECKLISTS, OVERDUE_SQL, TRANSITIONS, trafficLight,
 } from '../../domain';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 
@@ -155,13 +155,18 @@ export class CaseService {
       }
     }
     const checklist = Object.fromEntries(checklistItems.map((i) => [i, { provided: (dto.provided ?? []).includes(i), verified: false }]));
+    // A flat already in the community's property register is linked to the case.
+    const property: { id: number }[] = dto.propertyCertificateNo
+      ? await m.query(`SELECT id FROM property WHERE certificate_no = $1 AND community_id = $2`, [dto.propertyCertificateNo.trim(), community.id])
+      : [];
     const rows: { id: number }[] = await m.query(
       `INSERT INTO move_case (case_no, type, status, community_id, target_household_id, new_household, source_household_id, destination,
-          property_certificate_no, applicant_name, applicant_phone, green_channel, checklist, created_by)
-       VALUES ('HJ' || to_char(now(), 'YYYY') || '-' || lpad(nextval('move_case_no_seq')::text, 6, '0'), $1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+          property_certificate_no, property_id, applicant_name, applicant_phone, green_channel, checklist, created_by)
+       VALUES ('HJ' || to_char(now(), 'YYYY') || '-' || lpad(nextval('move_case_no_seq')::text, 6, '0'), $1, 'DRAFT', $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, $12)
        RETURNING id`,
       [dto.type, community.id, targetHouseholdId, dto.newHousehold ? JSON.stringify(dto.newHousehold) : null, sourceHouseholdId, dto.destination ?? null,
-        dto.propertyCertificateNo ?? null, dto.applicantName.trim(), dto.applicantPhone ?? null, dto.greenChannel ?? false, JSON.stringify(checklist), user.sub],
+        dto.propertyCertificateNo?.trim() ?? null, dto.applicantName.trim(), dto.applicantPhone ?? null, dto.greenChannel ?? false, JSON.stringify(checklist), user.sub,
+        property[0]?.id ?? null],
     );
     const id = rows[0].id;
     for (const p of persons) {
@@ -268,11 +273,7 @@ export class CaseService {
     if (q.type) add((n) => `c.type = $${n}`, q.type);
     if (q.communityId) add((n) => `c.community_id = $${n}`, q.communityId);
     if (q.greenChannel) add((n) => `c.green_channel = $${n}`, q.greenChannel === 'true');
-    if (q.overdue === 'true') {
-      // Red: past the step's limit (halved on the green channel).
-      where.push(`c.status IN ('DRAFT','SUBMITTED','ACCEPTED','APPROVED') AND now() > c.step_started_at + make_interval(secs =>
-        (CASE c.status WHEN 'DRAFT' THEN 5 WHEN 'SUBMITTED' THEN 3 ELSE 2 END) * 86400 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END))`);
-    }
+    if (q.overdue === 'true') where.push(OVERDUE_SQL);
     if (q.q) {
       const text = q.q.trim();
       const id = parseResidentId(text);
@@ -477,7 +478,13 @@ export class CaseService {
         throw e;
       }
     }
-    return { householdId, settledPersons: persons.length, movedWithinSystem: movedFromSystem };
+    // The separation funnel's open outreach tasks for these persons in this community are done now.
+    const closedTasks = rowsOf(await m.query(
+      `UPDATE outreach_task SET status = 'settled', case_id = $3, settled_at = now(), updated_at = now(), version = version + 1
+        WHERE community_id = $1 AND id_hash = ANY($2::text[]) AND status IN ('identified', 'contacted', 'applied') RETURNING id`,
+      [c.communityId, persons.map((p) => p.idHash), c.id],
+    )).length;
+    return { householdId, settledPersons: persons.length, movedWithinSystem: movedFromSystem, outreachTasksSettled: closedTasks };
   }
 
   private async createHousehold(m: EntityManager, communityId: number, h: NonNullable<CaseRow['newHousehold']>): Promise<number> {

@@ -1,16 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { type AuthUser, badRequest } from '@redheart/shared';
-import { type CaseStatus, STEP_LIMIT_DAYS } from '../../domain';
+import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS } from '../../domain';
 import type { SeparationService } from '../separation/service';
 
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
-
-/**
- * "Past the step's limit" in SQL, built from STEP_LIMIT_DAYS so the statistics and the traffic
- * light of a case never disagree (the green channel halves the limit).
- */
-const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
-export const OVERDUE_SQL = `(now() > c.step_started_at + make_interval(secs => ${LIMIT_DAYS_SQL} * 86400.0 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END)))`;
 
 export interface Period {
   from: string | null;
