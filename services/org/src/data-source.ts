@@ -4,8 +4,9 @@ import { migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { ORG_ENTITIES } from './entities';
 import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
 import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
+import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-CurrentPathIndex';
 
-export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000];
+export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
