@@ -342,7 +342,7 @@ await test('grid.longteng reads the queue and the funnel, and may not open cases
   await page.screenshot({ path: join(OUT, 'household-separation.png'), fullPage: true });
 });
 
-await test('grid.longteng walks an outreach task from the funnel: contacted → applied (case linked) → settled', async (page) => {
+await test('grid.longteng walks an outreach task from the funnel: contacted → applied (case linked) → settled with the case', async (page) => {
   // Set-up through the API: a flat in 龙腾 whose owner is registered nowhere, then the comparison.
   const clerk = await api('clerk.longteng');
   const secretary = await api('secretary.longteng');
@@ -376,12 +376,14 @@ await test('grid.longteng walks an outreach task from the funnel: contacted → 
     await step('contact', '已联系', (d) => input(d, 'task-note').fill('已上门走访，户主同意办理落户'));
     await step('apply', '已申请', (d) => input(d, 'task-case-no').fill(created.caseNo));
 
-    // The case goes through (clerk and secretary), then the grid worker closes the task.
+    // The case goes through (clerk and secretary); settling it settles the outreach task too.
     let c = await clerk.post(`/api/household/cases/${created.id}/transitions`, { action: 'submit', version: created.version });
     c = await clerk.post(`/api/household/cases/${c.id}/transitions`, { action: 'accept', version: c.version, originalsVerified: true });
     c = await secretary.post(`/api/household/cases/${c.id}/transitions`, { action: 'approve', version: c.version, approvalNo: `栖准迁${run}` });
     await clerk.post(`/api/household/cases/${c.id}/transitions`, { action: 'settle', version: c.version });
-    await step('settle', '已落户');
+    await page.reload();
+    await selectOption(page, 'separation-grid', `separation-grid-option-${grid}`);
+    await page.getByTestId(`task-status-${task.id}`).filter({ hasText: '已落户' }).waitFor({ timeout: 10_000 });
     await page.getByTestId(`funnel-grid-${grid}`).waitFor();
     const row = await page.getByTestId('funnel-grids').locator('.el-table__body tr').filter({ hasText: grid }).innerText();
     if (!/1\s+1\s+1\s+1\s+0\s+100%/.test(row)) throw new Error(`the funnel row of ${grid} reads "${row.replace(/\s+/g, ' ')}"`);
