@@ -91,13 +91,15 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 async function send(method: Method, path: string, opts: RequestOptions, token: string | null, accept = 'application/json'): Promise<Response> {
   const headers: Record<string, string> = { ...opts.headers, Accept: accept }
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  // A FormData body (file uploads) sets its own multipart Content-Type with the boundary.
+  const isForm = typeof FormData !== 'undefined' && opts.body instanceof FormData
+  if (opts.body !== undefined && !isForm) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
   try {
     return await fetch(buildUrl(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : isForm ? (opts.body as FormData) : JSON.stringify(opts.body),
       credentials: 'same-origin',
       signal: opts.signal,
     })
@@ -174,4 +176,7 @@ export const http = {
     request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', path, { ...opts, body }),
+  /** multipart/form-data (file uploads), with the token and the one refresh on 401 like every call. */
+  postForm: <T>(path: string, form: FormData, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...opts, body: form }),
 }

@@ -677,3 +677,521 @@ export interface HouseholdStats {
   overdueByStatus: Partial<Record<CaseStatus, number>>
   separation: { communities: number; before: SeparationRates | null; now: SeparationRates | null }
 }
+
+/* ─── Dual report and volunteer service (双报到 · 我是党员我行动), /api/volunteer ─── */
+
+/** 需求 → 认领 → 服务 → 评价: the life of a service item. */
+export const ITEM_STATUSES = [
+  'REPORTED',
+  'PUBLISHED',
+  'REJECTED',
+  'REFERRED',
+  'MERGED',
+  'CLAIMED',
+  'ESCALATED',
+  'SCHEDULED',
+  'IN_PROGRESS',
+  'DONE',
+  'CONFIRMED',
+  'CLOSED',
+  'CANCELLED',
+] as const
+export type ItemStatus = (typeof ITEM_STATUSES)[number]
+
+export const ITEM_ACTIONS = [
+  'publish',
+  'reject',
+  'refer',
+  'merge',
+  'claim',
+  'release',
+  'assign',
+  'schedule',
+  'start',
+  'complete',
+  'confirm',
+  'reopen',
+  'close',
+  'cancel',
+  'signup',
+  'withdraw_signup',
+] as const
+export type ItemAction = (typeof ITEM_ACTIONS)[number]
+/** Timeline entries that are not user actions: the report itself, the escalation timer, check-ins. */
+export type ItemEventAction = ItemAction | 'report' | 'escalate' | 'checkin'
+
+/** unit: claimed whole by one work unit; individual: places that reported members sign up for. */
+export const ITEM_KINDS = ['unit', 'individual'] as const
+export type ItemKind = (typeof ITEM_KINDS)[number]
+
+export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const
+export type ReporterSource = (typeof REPORTER_SOURCES)[number]
+
+export interface VolunteerItem {
+  id: number
+  itemNo: string
+  communityId: number
+  communityName: string
+  categoryId: number
+  categoryName: string
+  kind: ItemKind
+  place: string
+  description: string
+  status: ItemStatus
+  source: ReporterSource
+  reportedBy: string
+  reporterName: string | null
+  capacity: number
+  deadline: IsoDateTime | null
+  unitId: number | null
+  unitName: string | null
+  claimedAt: IsoDateTime | null
+  assignedBy: string | null
+  responseDeadline: IsoDateTime | null
+  scheduledDate: IsoDate | null
+  startedAt: IsoDateTime | null
+  doneAt: IsoDateTime | null
+  rating: number | null
+  reworkCount: number
+  releaseCount: number
+  mergedIntoId: number | null
+  referralBody: string | null
+  pledge: boolean
+  closedAt: IsoDateTime | null
+  createdAt: IsoDateTime
+  updatedAt: IsoDateTime
+  version: number
+  /** Members signed up (individual items). */
+  signups: number
+}
+
+export interface ItemList {
+  items: VolunteerItem[]
+  nextCursor: string | null
+}
+
+export interface ItemQuery {
+  /** open: PUBLISHED and ESCALATED; mine: claimed by my unit (unit staff) or reported by me. */
+  view?: 'open' | 'mine'
+  status?: ItemStatus
+  communityId?: number
+  categoryId?: number
+  unitId?: number
+  pledge?: boolean
+  /** Item number, or part of the place or description. */
+  q?: string
+  limit?: number
+  cursor?: string
+}
+
+export interface ItemEvent {
+  id: number
+  action: ItemEventAction
+  fromStatus: ItemStatus | null
+  toStatus: ItemStatus | null
+  actorUsername: string
+  actorRole: Role
+  at: IsoDateTime
+  reason: string | null
+  data: Record<string, unknown> | null
+}
+
+export interface ItemHours {
+  memberId: number | null
+  name: string
+  hours: number
+  /** Posted to the member once the item is confirmed (and closed). */
+  posted: boolean
+}
+
+export interface ItemEvidence {
+  id: number
+  kind: 'photo' | 'note'
+  fileName: string | null
+  mime: string | null
+  size: number | null
+  note: string | null
+  uploadedBy: string
+  at: IsoDateTime
+}
+
+export interface ItemSignup {
+  memberId: number
+  name: string
+  signedAt: IsoDateTime
+  checkedInAt: IsoDateTime | null
+}
+
+export interface ItemRef {
+  id: number
+  itemNo: string
+  status: ItemStatus
+}
+
+export interface ItemDetail extends Omit<VolunteerItem, 'signups'> {
+  /** Only for the community and the claiming unit. */
+  checkinCode: string | null
+  /** Same place and category within 7 days (REPORTED items only): candidates to merge into. */
+  possibleDuplicates: ItemRef[]
+  timeline: ItemEvent[]
+  hours: ItemHours[]
+  evidence: ItemEvidence[]
+  signups: ItemSignup[]
+  /** What the caller may do now; the page offers exactly these. */
+  allowedActions: ItemAction[]
+}
+
+export interface CreateItemInput {
+  communityId?: number
+  categoryId: number
+  place: string
+  description: string
+  source?: ReporterSource
+  reporterName?: string
+}
+
+export interface HoursInput {
+  memberId?: number
+  name: string
+  hours: number
+}
+
+export interface ItemTransitionInput {
+  action: ItemAction
+  version: number
+  reason?: string
+  kind?: ItemKind
+  capacity?: number
+  deadline?: IsoDateTime
+  pledge?: boolean
+  referralBody?: string
+  mergeIntoId?: number
+  unitId?: number
+  responseDays?: number
+  date?: IsoDate
+  hours?: HoursInput[]
+  note?: string
+  rating?: number
+}
+
+export interface EvidenceUploaded {
+  id: number
+  kind: 'photo'
+  mime: string
+  size: number
+  at: IsoDateTime
+}
+
+export const REPORT_STATUSES = ['pending', 'approved', 'rejected', 'ended'] as const
+export type ReportStatus = (typeof REPORT_STATUSES)[number]
+export type ReportDecisionKind = 'approve' | 'reject' | 'end'
+
+/** 双报到 of a work unit to a community. */
+export interface UnitReport {
+  id: number
+  unitId: number
+  unitName: string
+  communityId: number
+  communityName: string
+  resources: string[]
+  contactName: string
+  contactPhone: string
+  status: ReportStatus
+  reportedAt: IsoDateTime
+  decidedBy: string | null
+  version: number
+}
+
+export interface UnitReportInput {
+  communityId: number
+  resources: string[]
+  contactName: string
+  contactPhone: string
+}
+
+export interface ReportDecisionInput {
+  decision: ReportDecisionKind
+  version: number
+  reason?: string
+}
+
+export interface ReportDecisionResult {
+  id: number
+  status: ReportStatus
+  version: number
+}
+
+/** A party member reported to the community where they live. */
+export interface MemberReport {
+  id: number
+  name: string
+  phone: string | null
+  username: string
+  unitId: number | null
+  communityId: number
+  communityName: string
+  status: ReportStatus
+  version: number
+  /** Posted volunteer hours. */
+  hours: number
+}
+
+export interface MemberReportInput {
+  name: string
+  phone?: string
+  unitId?: number
+}
+
+export interface ServiceCategory {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
+  sort: number
+  active: boolean
+  version: number
+}
+
+export interface CategoryInput {
+  code: string
+  name: string
+  nameEn?: string
+  sort?: number
+}
+
+export interface CategoryPatch {
+  version: number
+  name?: string
+  nameEn?: string
+  sort?: number
+  active?: boolean
+}
+
+export type ProjectStatus = 'planned' | 'ongoing' | 'done'
+export const PROJECT_STATUSES: readonly ProjectStatus[] = ['planned', 'ongoing', 'done']
+
+/** 惠民实事: one of the practical projects for residents. */
+export interface PracticalProject {
+  id: number
+  code: string
+  name: string
+  description: string | null
+  launchedOn: IsoDate
+  progress: number
+  status: ProjectStatus
+  version: number
+}
+
+export interface PracticalProjectInput {
+  code: string
+  name: string
+  description?: string
+  launchedOn: IsoDate
+  progress?: number
+  status?: ProjectStatus
+}
+
+export interface PracticalProjectPatch {
+  version: number
+  name?: string
+  description?: string
+  progress?: number
+  status?: ProjectStatus
+}
+
+/** What a unit offers (资源清单). */
+export interface VolunteerResource {
+  id: number
+  unitId: number
+  unitName: string
+  communityId: number | null
+  categoryId: number | null
+  title: string
+  description: string | null
+  capacity: number
+}
+
+export interface ResourceInput {
+  title: string
+  description?: string
+  categoryId?: number
+  communityId?: number
+  capacity?: number
+}
+
+export interface Milestone {
+  title: string
+  due?: IsoDate
+  done?: boolean
+}
+
+/** A need matched with a resource (项目清单). */
+export interface VolunteerProject {
+  id: number
+  communityId: number
+  communityName: string
+  name: string
+  unitId: number | null
+  unitName: string | null
+  practicalProjectId: number | null
+  resourceId: number | null
+  budgetYuan: number
+  milestones: Milestone[]
+  status: ProjectStatus
+  version: number
+  createdAt: IsoDateTime
+}
+
+export interface ProjectInput {
+  communityId: number
+  name: string
+  unitId?: number
+  resourceId?: number
+  practicalProjectId?: number
+  budgetYuan?: number
+  milestones?: Milestone[]
+}
+
+export interface ProjectPatch {
+  version: number
+  status?: ProjectStatus
+  budgetYuan?: number
+  milestones?: Milestone[]
+}
+
+/** A unit's record, computed from the items each time. */
+export interface ScorecardFigures {
+  claims: number
+  releases: number
+  completed: number
+  onTime: number
+  /** Share of completed items done by their scheduled day (0..1), null when none completed. */
+  onTimeRate: number | null
+  rework: number
+  averageRating: number | null
+  rated: number
+  hours: number
+  inHand: number
+}
+
+export interface UnitScorecard extends ScorecardFigures {
+  unit: { id: number; name: string }
+  from: IsoDate | null
+  to: IsoDate | null
+  members: { id: number; name: string; hours: number; items: number }[]
+}
+
+export interface UnitScorecardRow extends ScorecardFigures {
+  unit: { id: number; name: string }
+}
+
+export interface MemberScorecard {
+  id: number
+  name: string
+  communityName: string
+  hours: number
+  items: { id: number; itemNo: string; place: string; status: ItemStatus; hours: number; posted: boolean; doneAt: IsoDateTime | null }[]
+}
+
+export interface ServiceDayItem {
+  scheduledDate: IsoDate
+  id: number
+  itemNo: string
+  place: string
+  status: ItemStatus
+  unitName: string | null
+  communityName: string
+  categoryName: string
+  signups: number
+  checkedIn: number
+}
+
+/** 集中服务日: the 15th or the 25th, with what is scheduled and a roster per place. */
+export interface ServiceDay {
+  date: IsoDate
+  items: ServiceDayItem[]
+  roster: { place: string; items: { id: number; itemNo: string; unitName: string | null; status: ItemStatus }[] }[]
+  attendance: number
+}
+
+export interface CheckinInfo {
+  itemId: number
+  itemNo: string
+  place: string
+  description: string
+  categoryName: string
+  scheduledDate: IsoDate | null
+  unitName: string | null
+  status: ItemStatus
+  communityName: string
+}
+
+export interface CheckinResult {
+  itemId: number
+  itemNo: string
+  place: string
+  member: string
+  checkedIn: boolean
+}
+
+export interface PublicPledge {
+  id: number
+  itemNo: string
+  communityName: string
+  categoryName: string
+  place: string
+  description: string
+  status: ItemStatus
+  scheduledDate: IsoDate | null
+  doneAt: IsoDateTime | null
+  rating: number | null
+  evidence: { id: number; kind: 'photo' | 'note'; note: string | null }[]
+}
+
+export interface PledgeUnit {
+  unitId: number
+  unitName: string
+  total: number
+  delivered: number
+  pledges: PublicPledge[]
+}
+
+/** 公开履诺: the public board (no login). */
+export interface PledgeBoard {
+  totals: { units: number; pledges: number; delivered: number }
+  units: PledgeUnit[]
+}
+
+export interface OverviewFigures {
+  items: number
+  open: number
+  claimed: number
+  delivered: number
+  rated: number
+  averageRating: number | null
+  escalated: number
+  releases: number
+  rework: number
+  hours: number
+  checkIns: number
+  pledges: number
+  pledgesDelivered: number
+  units: number
+  members: number
+}
+
+export interface OverviewCommunity extends OverviewFigures {
+  communityId: number
+  communityName: string
+  streetName: string | null
+}
+
+/** GET /api/volunteer/overview: dual-report figures per community in scope. */
+export interface VolunteerOverview {
+  streetId: number | null
+  communityId: number | null
+  totals: OverviewFigures & { communities: number; serviceDaysHeld: number; checkInsPerServiceDay: number | null }
+  byStatus: Record<ItemStatus, number>
+  serviceDays: { date: IsoDate; scheduled: number; delivered: number; checkIns: number }[]
+  communities: OverviewCommunity[]
+}

@@ -13,6 +13,23 @@ export const HOUSEHOLD_ROLES: readonly Role[] = ['admin', 'street_admin', 'commu
 export const CASE_CREATOR_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
 /** Roles that see household statistics (grid workers keep to their funnel and the queue). */
 export const HOUSEHOLD_STATS_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk']
+/* 双报到 (dual report and volunteer service); the server checks every action again. */
+/** Community staff: triage needs, approve reports, confirm on a resident's behalf. */
+export const VOLUNTEER_COMMUNITY_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
+/** Staff of a work unit: claim and deliver items, report their unit, read its scorecard. */
+export const VOLUNTEER_UNIT_ROLES: readonly Role[] = ['unit_staff']
+/** The street's whistle (吹哨): escalated items are assigned to a unit. */
+export const VOLUNTEER_STREET_ROLES: readonly Role[] = ['admin', 'street_admin']
+/** Who reads the item lists of their area. */
+export const VOLUNTEER_ITEM_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker']
+/** Service-day calendar, unit scorecards of the area, the city overview. */
+export const VOLUNTEER_AREA_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk']
+/** The three lists (a unit sees and offers its own resources). */
+export const VOLUNTEER_LIST_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff']
+/** Who may report a need (a resident through a member, grid workers, community staff). */
+export const NEED_REPORTER_ROLES: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member']
+export const MEMBER_ROLES: readonly Role[] = ['member']
+
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']
 
@@ -24,5 +41,9 @@ export function usePermissions() {
   const seesManyCommunities = computed(() => auth.hasRole(MULTI_COMMUNITY_ROLES))
   // Exports are reads: whoever reads the register may take it to Excel (IDs stay masked).
   const canExportHousehold = computed(() => auth.hasRole(HOUSEHOLD_ROLES))
-  return { canEditOrg, canSeeCoverage, canCreateCase, seesManyCommunities, canExportHousehold }
+  const isCommunityStaff = computed(() => auth.hasRole(VOLUNTEER_COMMUNITY_ROLES))
+  const isUnitStaff = computed(() => auth.hasRole(VOLUNTEER_UNIT_ROLES))
+  const canReportNeed = computed(() => auth.hasRole(NEED_REPORTER_ROLES))
+  const isAdmin = computed(() => auth.role === 'admin')
+  return { canEditOrg, canSeeCoverage, canCreateCase, seesManyCommunities, canExportHousehold, isCommunityStaff, isUnitStaff, canReportNeed, isAdmin }
 }

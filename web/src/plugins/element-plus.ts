@@ -49,6 +49,12 @@ import {
   ElTimeline,
   ElTimelineItem,
   ElTooltip,
+  ElCalendar,
+  ElImage,
+  ElInputNumber,
+  ElProgress,
+  ElRate,
+  ElUpload,
   ElTree,
   type vLoading,
 } from 'element-plus'
@@ -109,6 +115,12 @@ const components: Record<string, Component> = {
   ElTimeline,
   ElTimelineItem,
   ElTooltip,
+  ElCalendar,
+  ElImage,
+  ElInputNumber,
+  ElProgress,
+  ElRate,
+  ElUpload,
   ElTree,
 }
 
@@ -163,6 +175,12 @@ declare module 'vue' {
     ElTimeline: typeof ElTimeline
     ElTimelineItem: typeof ElTimelineItem
     ElTooltip: typeof ElTooltip
+    ElCalendar: typeof ElCalendar
+    ElImage: typeof ElImage
+    ElInputNumber: typeof ElInputNumber
+    ElProgress: typeof ElProgress
+    ElRate: typeof ElRate
+    ElUpload: typeof ElUpload
     ElTree: typeof ElTree
   }
   export interface GlobalDirectives {

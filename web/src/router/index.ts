@@ -9,10 +9,10 @@ declare module 'vue-router' {
     roles?: readonly Role[]
     titleKey?: string
     menu?: boolean
-    menuGroup?: 'household'
+    menuGroup?: 'household' | 'volunteer'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
     activeMenu?: string
-    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel'
+    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists'
   }
 }
 

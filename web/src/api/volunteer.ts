@@ -1,0 +1,209 @@
+import { download, http } from './client'
+import { newIdempotencyKey } from './household'
+import type {
+  CategoryInput,
+  CategoryPatch,
+  CheckinInfo,
+  CheckinResult,
+  CreateItemInput,
+  EvidenceUploaded,
+  ItemDetail,
+  ItemList,
+  ItemQuery,
+  ItemTransitionInput,
+  MemberReport,
+  MemberReportInput,
+  MemberScorecard,
+  PledgeBoard,
+  PracticalProject,
+  PracticalProjectInput,
+  PracticalProjectPatch,
+  ProjectInput,
+  ProjectPatch,
+  ReportDecisionInput,
+  ReportDecisionResult,
+  ReportStatus,
+  ResourceInput,
+  ServiceCategory,
+  ServiceDay,
+  UnitReport,
+  UnitReportInput,
+  UnitScorecard,
+  UnitScorecardRow,
+  VolunteerOverview,
+  VolunteerProject,
+  VolunteerResource,
+} from './types'
+
+/** The dual-report and volunteer service (双报到 · 我是党员我行动), docs/api.md. */
+const base = '/api/volunteer'
+const seg = (v: number | string) => encodeURIComponent(String(v))
+const itemPath = (id: number | string) => `${base}/items/${seg(id)}`
+const idem = (key: string) => ({ headers: { 'Idempotency-Key': key } })
+
+export { newIdempotencyKey }
+
+/** Photos the server takes (it decides by the first bytes; these are checked first in the browser). */
+export const EVIDENCE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+/* ─── items (需求 → 认领 → 服务 → 评价) ─── */
+
+export function listItems(query: ItemQuery = {}): Promise<ItemList> {
+  return http.get<ItemList>(`${base}/items`, { ...query })
+}
+
+/** Every page of a query (keyset), up to `max` rows: for reports and the small lists of one unit. */
+export async function listAllItems(query: ItemQuery = {}, max = 500): Promise<ItemList['items']> {
+  const out: ItemList['items'] = []
+  let cursor: string | undefined
+  do {
+    const page = await listItems({ ...query, limit: 100, cursor })
+    out.push(...page.items)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor && out.length < max)
+  return out
+}
+
+export function getItem(id: number | string): Promise<ItemDetail> {
+  return http.get<ItemDetail>(itemPath(id))
+}
+
+/** Reports a need (REPORTED). */
+export function createItem(input: CreateItemInput, idempotencyKey: string): Promise<ItemDetail> {
+  return http.post<ItemDetail>(`${base}/items`, input, idem(idempotencyKey))
+}
+
+/** Every state change; `version` is the one the user saw (stale → 409). */
+export function transitionItem(id: number, input: ItemTransitionInput, idempotencyKey: string): Promise<ItemDetail> {
+  return http.post<ItemDetail>(`${itemPath(id)}/transitions`, input, idem(idempotencyKey))
+}
+
+/** An evidence photo (multipart field "file"), before `complete`; JPEG/PNG/WebP up to 5 MB. */
+export function uploadEvidence(itemId: number, file: Blob, fileName = 'photo', note?: string): Promise<EvidenceUploaded> {
+  const form = new FormData()
+  if (note) form.append('note', note)
+  form.append('file', file, fileName)
+  return http.postForm<EvidenceUploaded>(`${itemPath(itemId)}/evidence`, form)
+}
+
+/** The photo itself, fetched with the token (an <img> cannot send one): show it through an object URL. */
+export async function fetchEvidence(itemId: number, evidenceId: number): Promise<Blob> {
+  return (await download(`${itemPath(itemId)}/evidence/${seg(evidenceId)}`, undefined, `evidence-${evidenceId}`)).blob
+}
+
+/* ─── check-in on the service day ─── */
+
+export function getCheckin(code: string): Promise<CheckinInfo> {
+  return http.get<CheckinInfo>(`${base}/checkin/${seg(code)}`)
+}
+
+export function checkIn(code: string, idempotencyKey: string): Promise<CheckinResult> {
+  return http.post<CheckinResult>(`${base}/checkin/${seg(code)}`, {}, idem(idempotencyKey))
+}
+
+/* ─── 双报到: units and members report to communities ─── */
+
+export function listUnitReports(query: { status?: ReportStatus; communityId?: number } = {}): Promise<UnitReport[]> {
+  return http.get<UnitReport[]>(`${base}/reports`, query)
+}
+
+export function createUnitReport(input: UnitReportInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
+  return http.post<{ id: number; status: ReportStatus }>(`${base}/reports`, input, idem(idempotencyKey))
+}
+
+export function decideUnitReport(id: number, input: ReportDecisionInput, idempotencyKey: string): Promise<ReportDecisionResult> {
+  return http.post<ReportDecisionResult>(`${base}/reports/${seg(id)}/decision`, input, idem(idempotencyKey))
+}
+
+export function listMembers(query: { status?: ReportStatus } = {}): Promise<MemberReport[]> {
+  return http.get<MemberReport[]>(`${base}/members`, query)
+}
+
+export function createMemberReport(input: MemberReportInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
+  return http.post<{ id: number; status: ReportStatus }>(`${base}/members`, input, idem(idempotencyKey))
+}
+
+export function decideMember(id: number, input: ReportDecisionInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
+  return http.post<{ id: number; status: ReportStatus }>(`${base}/members/${seg(id)}/decision`, input, idem(idempotencyKey))
+}
+
+/* ─── the three lists and their reference data ─── */
+
+export function listCategories(): Promise<ServiceCategory[]> {
+  return http.get<ServiceCategory[]>(`${base}/categories`)
+}
+
+export function createCategory(input: CategoryInput, idempotencyKey: string): Promise<ServiceCategory> {
+  return http.post<ServiceCategory>(`${base}/categories`, input, idem(idempotencyKey))
+}
+
+export function updateCategory(id: number, input: CategoryPatch): Promise<ServiceCategory> {
+  return http.patch<ServiceCategory>(`${base}/categories/${seg(id)}`, input)
+}
+
+export function listPracticalProjects(): Promise<PracticalProject[]> {
+  return http.get<PracticalProject[]>(`${base}/practical-projects`)
+}
+
+export function createPracticalProject(input: PracticalProjectInput, idempotencyKey: string): Promise<PracticalProject> {
+  return http.post<PracticalProject>(`${base}/practical-projects`, input, idem(idempotencyKey))
+}
+
+export function updatePracticalProject(id: number, input: PracticalProjectPatch): Promise<PracticalProject> {
+  return http.patch<PracticalProject>(`${base}/practical-projects/${seg(id)}`, input)
+}
+
+export function listResources(): Promise<VolunteerResource[]> {
+  return http.get<VolunteerResource[]>(`${base}/resources`)
+}
+
+export function createResource(input: ResourceInput, idempotencyKey: string): Promise<VolunteerResource> {
+  return http.post<VolunteerResource>(`${base}/resources`, input, idem(idempotencyKey))
+}
+
+export function listProjects(): Promise<VolunteerProject[]> {
+  return http.get<VolunteerProject[]>(`${base}/projects`)
+}
+
+export function createProject(input: ProjectInput, idempotencyKey: string): Promise<{ id: number; version: number }> {
+  return http.post<{ id: number; version: number }>(`${base}/projects`, input, idem(idempotencyKey))
+}
+
+export function updateProject(id: number, input: ProjectPatch): Promise<{ id: number; version: number }> {
+  return http.patch<{ id: number; version: number }>(`${base}/projects/${seg(id)}`, input)
+}
+
+/* ─── scorecards, service days, overview ─── */
+
+export function getUnitScorecard(unitId: number | string, range: { from?: string; to?: string } = {}): Promise<UnitScorecard> {
+  return http.get<UnitScorecard>(`${base}/scorecards/units/${seg(unitId)}`, range)
+}
+
+export function listUnitScorecards(range: { from?: string; to?: string } = {}): Promise<UnitScorecardRow[]> {
+  return http.get<UnitScorecardRow[]>(`${base}/scorecards/units`, range)
+}
+
+export function getMemberScorecard(memberId: number | string): Promise<MemberScorecard> {
+  return http.get<MemberScorecard>(`${base}/scorecards/members/${seg(memberId)}`)
+}
+
+/** The 15th and 25th between `from` and `to` (default: the next four from the start of this month). */
+export function listServiceDays(query: { from?: string; to?: string; communityId?: number } = {}): Promise<ServiceDay[]> {
+  return http.get<ServiceDay[]>(`${base}/service-days`, query)
+}
+
+export function getVolunteerOverview(query: { streetId?: number; communityId?: number } = {}): Promise<VolunteerOverview> {
+  return http.get<VolunteerOverview>(`${base}/overview`, query)
+}
+
+/* ─── public (no login) ─── */
+
+export function getPledgeBoard(): Promise<PledgeBoard> {
+  return http.get<PledgeBoard>(`${base}/public/pledges`, undefined, { auth: false })
+}
+
+/** A photo of a public pledge: a plain URL, readable without login. */
+export function publicEvidenceUrl(itemId: number, evidenceId: number): string {
+  return `${base}/public/pledges/${seg(itemId)}/evidence/${seg(evidenceId)}`
+}
