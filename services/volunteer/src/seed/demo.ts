@@ -385,6 +385,12 @@ export async function seedDemo(ds: DataSource, opts: VolunteerSeedOptions): Prom
       log('[seed] already seeded; nothing to do');
       return { skipped: true, counts: await volunteerCounts(m) };
     }
+    // The demo only fills an empty database: never mix it into records people have made.
+    const used = await m.query(`SELECT 1 FROM item UNION ALL SELECT 1 FROM unit_report UNION ALL SELECT 1 FROM member LIMIT 1`);
+    if (used.length) {
+      log('[seed] the volunteer database already holds records; the demo seed only fills an empty one, so it is skipped');
+      return { skipped: true, counts: await volunteerCounts(m) };
+    }
     await new DemoBuilder(m, opts, log).build();
     const counts = await volunteerCounts(m);
     await writeAudit(m, { actor: null, action: MARKER.action, entityType: MARKER.entityType, entityId: MARKER.entityId, after: counts, reason: 'Qixia demo seed' });
