@@ -70,7 +70,8 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
         cond = `p.id_hash = $${params.length}`;
       } else {
         params.push(`${likeEscape(q.name!.trim())}%`);
-        cond = `p.name LIKE $${params.length}`;
+        // Byte order (COLLATE "C") matches person_name_c_id_idx, so the first page stops early.
+        cond = `p.name COLLATE "C" LIKE $${params.length}`;
       }
       params.push(Math.min(q.limit ?? 20, 100));
       // Only persons registered in a community in scope are found.
@@ -82,7 +83,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
            JOIN household h ON h.id = r.household_id
            JOIN community_ref cr ON cr.id = h.community_id
           WHERE ${cond} AND ${scopeSql('cr.path', req.user.scopePaths, 1)}
-          ORDER BY p.name, p.id LIMIT $${params.length}`,
+          ORDER BY p.name COLLATE "C", p.id LIMIT $${params.length}`,
         params,
       );
     },
