@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { IsBoolean, IsInt, Min } from 'class-validator';
 import { notFound, parseDto, writeAudit } from '@redheart/shared';
+import { clearScopeCache } from '../scope/scope';
 
 class UnitReportSyncDto {
   @IsInt() @Min(1) unitId: number;
@@ -53,7 +54,7 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
     schema: { hide: true },
     handler: async (req) => {
       const dto = await parseDto(UnitReportSyncDto, req.body);
-      return app.db.transaction(async (m) => {
+      const out = await app.db.transaction(async (m) => {
         const ok: { n: number }[] = await m.query(
           `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
           [dto.unitId, dto.communityId],
@@ -71,6 +72,8 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
         await writeAudit(m, { actor: null, action: dto.active ? 'unit_report.approved' : 'unit_report.ended', entityType: 'unit_community_report', entityId: `${dto.unitId}:${dto.communityId}`, after: dto, reason: 'from the volunteer service' });
         return { unitId: dto.unitId, communityId: dto.communityId, active: dto.active };
       });
+      clearScopeCache();
+      return out;
     },
   });
 }

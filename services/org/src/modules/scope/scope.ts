@@ -6,7 +6,27 @@ import { type AuthUser, inScope, notFound } from '@redheart/shared';
  * after a community is moved the new street admin sees it at once. Other services trust the
  * `scopePaths` claim, which is right again at the next token refresh (≤ 15 min).
  */
+// Scope is read on every request; paths change only when the chart is restructured, which clears
+// this cache in the process that made the change (and other processes see it within SCOPE_TTL_MS).
+const SCOPE_TTL_MS = 5_000;
+const scopeCache = new Map<string, { paths: string[]; until: number }>();
+
+/** Called after a subtree move or a change of a unit's reports. */
+export function clearScopeCache(): void {
+  scopeCache.clear();
+}
+
 export async function currentScopePaths(db: EntityManager, orgId: number, role: string): Promise<string[]> {
+  const key = `${orgId}:${role === 'unit_staff' ? 'unit' : 'org'}`;
+  const hit = scopeCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.paths;
+  const paths = await readScopePaths(db, orgId, role);
+  if (scopeCache.size > 50_000) scopeCache.clear();
+  scopeCache.set(key, { paths, until: Date.now() + SCOPE_TTL_MS });
+  return paths;
+}
+
+async function readScopePaths(db: EntityManager, orgId: number, role: string): Promise<string[]> {
   const own: { path: string }[] = await db.query('SELECT path FROM org_unit WHERE id = $1', [orgId]);
   if (!own.length) return [];
   const paths = [own[0].path];

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
-import { assertInScope, loadScope, type Scope } from '../scope/scope';
+import { assertInScope, clearScopeCache, loadScope, type Scope } from '../scope/scope';
 import { pathIds, UnitRepository, type UnitRow } from './repository';
 import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from './dto';
 
@@ -196,7 +196,7 @@ export class UnitService {
     this.assertWriter(scope);
     const effective = dto.effectiveDate ?? today();
     if (effective > today()) throw badRequest('effectiveDate cannot lie in the future', [{ field: 'effectiveDate', errors: ['future'] }], 'VALIDATION_FAILED');
-    return this.ds.transaction(async (m) => {
+    const moved = await this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
       const repo = this.repo.with(m);
       const node = await this.visible(scope, id, repo, 'FOR UPDATE');
@@ -228,5 +228,8 @@ export class UnitService {
       });
       return { ...view(after), movedCount };
     });
+    // Paths changed: scope must be read afresh (after the commit, so no reader caches the old ones).
+    clearScopeCache();
+    return moved;
   }
 }
