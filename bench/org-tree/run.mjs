@@ -738,7 +738,9 @@ How each figure is taken (a latency passes when its p99 is within the target; "p
   cycling over ${REPEAT > 1 ? 'up to 200 sampled nodes' : 'one node'} of each level; client round trip through TypeORM.
 - **city subtree count**: \`UnitRepository.countSubtree\` (\`path LIKE '/1/<city>/%' AND valid_to IS NULL\`) over the cities.
 - **scope check**: the org service's per-request \`loadScope\` (\`SELECT path FROM org_unit WHERE id = $1\`) and \`assertInScope\`
-  (prefix test), for street admins and community secretaries opening a household in their subtree.
+  (prefix test), for street admins and community secretaries opening a household in their subtree. The service keeps
+  each organisation's scope paths for 5 s (cleared when a move commits), so most checks are served from memory; the
+  p99 is the lookup that refreshes it.
 - **move**: \`UnitService.move\` with an admin, each a whole transaction (tree lock, row locks, checks, the one-statement path
   rewrite, the version row, the audit entry, commit), there and back ${MOVE_ROUNDS}×.
 - **HTTP**: the org service (\`buildApp\`) and the gateway (\`buildApp\`) from their built dist, each in its own Node process, log
