@@ -439,9 +439,9 @@ async function main() {
            JOIN household h ON h.id = r.household_id
            JOIN community_ref cr ON cr.id = h.community_id
           WHERE ${cond} AND (cr.path LIKE $1)
-          ORDER BY p.name, p.id LIMIT $3`;
+          ORDER BY p.name COLLATE "C", p.id LIMIT $3`;
   const idSql = personsSql('p.id_hash = $2');
-  const nameSql = personsSql('p.name LIKE $2');
+  const nameSql = personsSql('p.name COLLATE "C" LIKE $2');
   // correctness first
   const one = await get(`/api/household/persons?idNumber=${f.real[0].idNumber}`);
   if (one.length !== 1 || one[0].name !== f.real[0].name) throw new Error(`ID lookup through the API did not find the real person: ${JSON.stringify(one)}`);
@@ -580,7 +580,10 @@ async function main() {
   // in byte order and the route's query asking for that order, so the LIMIT stops the scan after 20
   // in-scope rows instead of joining every prefix match (hundreds) to registration/household/community first.
   const notes = [];
-  if (r.nameSql.p99 >= TARGETS.name || EXPLAIN_ALL) {
+  // The fix below has landed (migration PersonNameSearchIndex, the route orders by name COLLATE "C"); it is only
+  // tried again on a schema without it.
+  const fixLanded = (await ds.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'person_name_c_id_idx'`)).length > 0;
+  if (!fixLanded && (r.nameSql.p99 >= TARGETS.name || EXPLAIN_ALL)) {
     const fixSql = nameSql.replace('p.name LIKE $2', 'p.name COLLATE "C" LIKE $2').replace('ORDER BY p.name, p.id', 'ORDER BY p.name COLLATE "C", p.id');
     const s0 = performance.now();
     await ds.query(`CREATE INDEX bench_person_name_c_idx ON person (name COLLATE "C", id)`);
