@@ -622,13 +622,13 @@ cached, and measure on an unloaded machine.`);
   }
   if (!(settlesPerSec >= TARGETS.settles)) {
     notes.push(`**Settles — cause:** each settle is one transaction of ~${seqSettle ? seqSettle.queries : '20'} sequential statements (idempotency wrapper, case row lock,
-household lock or insert, three statements per person, outreach update, case update, event, audit, then the four reads of the
+household lock or insert, set-based person and registration writes, outreach update, case update, event, audit, then the four reads of the
 case detail returned to the client) over a pool of 10 connections, so throughput ≈ 10 / transaction time; one client alone
 settles in median ${seqSettle ? ms(seqSettle.st.median) : '?'} ms. On this shared 2-CPU machine (load ${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)}) every round trip waits for a CPU;
-the app's own Node CPU was ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle (app and load generator together). **Fix candidates:** set-based
-person/registration writes in \`CaseService.settle\` (one \`INSERT … SELECT … FROM case_person … ON CONFLICT\` for the persons, one
-\`SELECT … FOR UPDATE\` and one \`INSERT … SELECT\` for the registrations, instead of three statements per person), and a slimmer
-transition answer (the detail re-read is four more queries inside the transaction); then re-measure on an unloaded machine.`);
+the app's own Node CPU was ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle (app and load generator together). The set-based
+person/registration writes are in (they moved 142 → 146/s here: the limit is CPU, Node's included). **Next:** a slimmer transition
+answer (the detail re-read is four more queries and a large serialised body inside the transaction), and the load generator in a
+process of its own; then re-measure on an unloaded machine.`);
   }
   for (const n of notes) log(n.replace(/\n/g, ' '));
 
