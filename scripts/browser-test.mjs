@@ -49,8 +49,29 @@ const node = (page, text) => tree(page).locator('.el-tree-node__content').filter
 async function expand(page, text) {
   const n = node(page, text);
   await n.waitFor({ timeout: 15_000 });
-  const expanded = await n.locator('xpath=..').getAttribute('aria-expanded');
-  if (expanded !== 'true') await n.locator('.el-tree-node__expand-icon').click();
+  const item = n.locator('xpath=..');
+  // A click that lands while the tree re-renders after a lazy load can be lost: check and retry.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await item.getAttribute('aria-expanded')) === 'true') return;
+    await n.locator('.el-tree-node__expand-icon').click();
+    for (let i = 0; i < 30 && (await item.getAttribute('aria-expanded')) !== 'true'; i++) await page.waitForTimeout(100);
+  }
+  if ((await item.getAttribute('aria-expanded')) !== 'true') throw new Error(`could not expand ${text}`);
+}
+
+/** Expands `parent` until `child` shows (the children load lazily). */
+async function expandTo(page, parent, child) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await expand(page, parent);
+    try {
+      await node(page, child).waitFor({ timeout: 5_000 });
+      return;
+    } catch {
+      const item = node(page, parent).locator('xpath=..');
+      if ((await item.getAttribute('aria-expanded')) === 'true') await node(page, parent).locator('.el-tree-node__expand-icon').click();
+    }
+  }
+  await node(page, child).waitFor({ timeout: 5_000 });
 }
 
 await test('admin sees 栖霞 → 翠屏/庄园/松山 → the 12 urban communities by their real names', async (page) => {
@@ -90,11 +111,10 @@ await test('admin opens 龙腾社区, adds a building group under a compound bra
   await page.getByTestId('create-child-submit').click();
   await node(page, name).waitFor({ timeout: 10_000 });
   await page.reload();
-  await expand(page, '栖霞');
-  await expand(page, '庄园街道');
-  await expand(page, '龙腾社区');
-  await expand(page, branch.name);
-  await node(page, name).waitFor({ timeout: 10_000 });
+  await expandTo(page, '栖霞', '庄园街道');
+  await expandTo(page, '庄园街道', '龙腾社区');
+  await expandTo(page, '龙腾社区', branch.name);
+  await expandTo(page, branch.name, name);
   await page.screenshot({ path: join(OUT, 'building-group-added.png') });
 });
 
