@@ -461,7 +461,8 @@ async function main() {
   log(`load average before measuring: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} (${os.availableParallelism?.() ?? os.cpus().length} CPUs)`);
   const r = {};
   log(`measuring (warm, ${REPEAT} runs each after 20 warm-up runs, sequential, one keep-alive connection for HTTP):`);
-  r.idSql = await timed(`ID lookup · SQL (DataSource)`, REPEAT, realInputs, (p) => ds.query(idSql, ['/1/%', p.hash, 20]));
+  // The route sends the exact lookup as a named prepared statement (shared preparedQuery); so does this.
+  r.idSql = await timed(`ID lookup · SQL (prepared statement, as the route)`, REPEAT, realInputs, (p) => shared.preparedQuery(ds, idSql, ['/1/%', p.hash, 20]));
   r.idHttp = await timed(`ID lookup · HTTP GET /persons?idNumber=`, REPEAT, realInputs, (p) => get(`/api/household/persons?idNumber=${p.idNumber}`));
   r.nameSql = await timed(`two-character name search · SQL (DataSource)`, REPEAT, nameInputs, (n) => ds.query(nameSql, ['/1/%', `${n}%`, 20]));
   r.nameHttp = await timed(`two-character name search · HTTP GET /persons?name=`, REPEAT, nameInputs, (n) => get(`/api/household/persons?name=${encodeURIComponent(n)}`));
@@ -506,7 +507,7 @@ async function main() {
     if (res.statusCode !== 200) throw new Error(`sequential settle failed: ${res.statusCode} ${body.slice(0, 200)}`);
     seqLat.push(performance.now() - s);
   }
-  const seqSettle = { st: stats(seqLat), queries: '20' };
+  const seqSettle = { st: stats(seqLat) };
   log(`  one client, ${seqCases.length} settles one after another: median ${ms(seqSettle.st.median)} ms, p99 ${ms(seqSettle.st.p99)} ms`);
   const cpCount = (await ds.query(`SELECT count(*)::int AS n FROM case_person WHERE case_id = ANY($1::bigint[])`, [allSettle.map((c) => c.id)]))[0].n;
   log(`settling ${fmt(settleCases.length)} APPROVED cases (${fmt(cpCount)} persons, none registered) with POST /cases/:id/transitions {action:'settle'}, ${CONCURRENCY} concurrent keep-alive clients (undici ${require('undici/package.json').version} Pool) …`);
@@ -614,21 +615,17 @@ hits becomes code-point order). The index alone does not help: the route's query
 admin) still walks all prefix matches outside the scope; that needs the scope join first (community → household → registration) if it matters.`);
   }
   if (r.idSql.p99 >= TARGETS.id || r.idHttp.p99 >= TARGETS.id) {
-    notes.push(`**ID lookup — cause:** the plan is already minimal (one probe each of \`person_id_hash_key\`, \`registration_one_active_uq\`,
-\`household_pkey\`, \`community_ref_pkey\`; a handful of buffers; the single EXPLAIN below is one cold-ish run, while the warm median of the whole SQL round trip is itself about 1 ms); the time is the round trip, planning
-(~0.5–2 ms for the four-table join, re-planned on every unnamed statement) and CPU scheduling on a 2-CPU machine at load ${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)}.
-No index would help. **Fix candidates:** run it as a named prepared statement (TypeORM/pg: \`{ name, text, values }\`) so the plan is
-cached, and measure on an unloaded machine.`);
+    notes.push(`**ID lookup — p99:** the plan is minimal (one probe each of \`person_id_hash_key\`, \`registration_one_active_uq\`,
+\`household_pkey\`, \`community_ref_pkey\`; a handful of buffers) and the route sends it as a named prepared statement, so it is
+planned once per connection. The median is the round trip; the slow tail is CPU scheduling on a 2-CPU machine at load
+${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)} (the bench, its server and PostgreSQL share those two CPUs). No index would help.`);
   }
   if (!(settlesPerSec >= TARGETS.settles)) {
-    notes.push(`**Settles — cause:** each settle is one transaction of ~${seqSettle ? seqSettle.queries : '20'} sequential statements (idempotency wrapper, case row lock,
-household lock or insert, set-based person and registration writes, outreach update, case update, event, audit, then the four reads of the
-case detail returned to the client) over a pool of 10 connections, so throughput ≈ 10 / transaction time; one client alone
+    notes.push(`**Settles — cause:** each settle is one transaction of sequential statements (idempotency wrapper, case row lock,
+household lock or insert, set-based person and registration writes, outreach update, case update, event, audit, and the case detail
+returned to the client, read in one statement) over a pool of 10 connections, so throughput ≈ 10 / transaction time; one client alone
 settles in median ${seqSettle ? ms(seqSettle.st.median) : '?'} ms. On this shared 2-CPU machine (load ${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)}) every round trip waits for a CPU;
-the app's own Node CPU was ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle (app and load generator together). The set-based
-person/registration writes are in (they moved 142 → 146/s here: the limit is CPU, Node's included). **Next:** a slimmer transition
-answer (the detail re-read is four more queries and a large serialised body inside the transaction), and the load generator in a
-process of its own; then re-measure on an unloaded machine.`);
+the app's own Node CPU was ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle (app and load generator together).`);
   }
   for (const n of notes) log(n.replace(/\n/g, ' '));
 

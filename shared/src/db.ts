@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client, types } from 'pg';
 
 /**
@@ -79,6 +80,32 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
 }
+
+/**
+ * A read through a named prepared statement on the DataSource's pool: PostgreSQL parses and plans
+ * it once per connection instead of on every call (TypeORM sends unnamed statements). For hot,
+ * selective lookups whose plan does not depend on the parameters (an equality on a unique key);
+ * not for LIKE prefixes or ranges, whose generic plan can be worse than a custom one.
+ * The name is derived from the text, so two texts never share a name.
+ */
+export async function preparedQuery<T = Record<string, unknown>>(ds: import('typeorm').DataSource, text: string, values: unknown[]): Promise<T[]> {
+  const pool = (ds.driver as unknown as { master: import('pg').Pool }).master;
+  const res = await pool.query({ name: preparedName(text), text, values });
+  return res.rows as T[];
+}
+
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `rh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
+/** SQL for a timestamptz column as the ISO string the APIs answer with (UTC, milliseconds), for JSON built in SQL. */
+export const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Escapes LIKE wildcards so user text (or a scope path) matches literally. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,4 +1,4 @@
-import { CommunityDirectory, scopeSql } from '@redheart/shared';
+import { CommunityDirectory, isoSql, scopeSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -62,6 +62,25 @@ interface CasePersonRow {
   sex: 'M' | 'F';
   birthDate: string;
   relation: string;
+}
+
+/** The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. */
+const DETAIL_PARTS = `
+  coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'idMasked', p.id_masked, 'sex', p.sex,
+      'birthDate', to_char(p.birth_date, 'YYYY-MM-DD'), 'relation', p.relation) ORDER BY p.id)
+    FROM case_person p WHERE p.case_id = c.id), '[]') AS persons,
+  coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
+      'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'attachments', e.attachments,
+      'data', e.data) ORDER BY e.id)
+    FROM case_event e WHERE e.case_id = c.id), '[]') AS timeline,
+  coalesce((SELECT json_agg(json_build_object('id', n.id, 'items', n.items, 'note', n.note, 'issuedBy', n.issued_by, 'issuedAt', ${isoSql('n.issued_at')})
+      ORDER BY n.id)
+    FROM supplement_notice n WHERE n.case_id = c.id), '[]') AS notices`;
+
+interface DetailParts {
+  persons: Omit<CasePersonRow, 'idHash'>[];
+  timeline: unknown[];
+  notices: unknown[];
 }
 
 export const today = () => businessToday();
@@ -194,10 +213,11 @@ export class CaseService {
     return (await m.query(`SELECT id, community_id AS "communityId", kind FROM household WHERE id = $1`, [id]))[0];
   }
 
-  private async load(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<CaseRow & { path: string; communityName: string }> {
+  private async load(m: EntityManager, user: AuthUser, id: number, opts: { lock?: boolean; withDetail?: boolean } = {}): Promise<CaseRow & { path: string; communityName: string } & Partial<DetailParts>> {
     const rows = await m.query(
-      `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
-        WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
+      `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName" ${opts.withDetail ? `, ${DETAIL_PARTS}` : ''}
+         FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+        WHERE c.id = $1 ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
       [id],
     );
     const c = rows[0];
@@ -207,17 +227,7 @@ export class CaseService {
 
   async detail(m: EntityManager, user: AuthUser, id: number) {
     this.assertReader(user);
-    const c = await this.load(m, user, id);
-    const persons: CasePersonRow[] = await m.query(
-      `SELECT id, name, id_hash AS "idHash", id_masked AS "idMasked", sex, birth_date AS "birthDate", relation FROM case_person WHERE case_id = $1 ORDER BY id`,
-      [id],
-    );
-    const timeline = await m.query(
-      `SELECT id, action, from_status AS "fromStatus", to_status AS "toStatus", actor_username AS "actorUsername", actor_role AS "actorRole",
-              at, reason, attachments, data FROM case_event WHERE case_id = $1 ORDER BY id`,
-      [id],
-    );
-    const notices = await m.query(`SELECT id, items, note, issued_by AS "issuedBy", issued_at AS "issuedAt" FROM supplement_notice WHERE case_id = $1 ORDER BY id`, [id]);
+    const c = (await this.load(m, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts;
     const duplicates = OPEN.includes(c.status) ? await this.duplicates(m, c) : [];
     return {
       ...summary(c, c.communityName),
@@ -231,10 +241,10 @@ export class CaseService {
       revokeReason: c.revokeReason,
       checklist: CHECKLISTS[c.type].map((item) => ({ item, provided: !!c.checklist[item]?.provided, verified: !!c.checklist[item]?.verified })),
       missingItems: missingItems(c),
-      persons: persons.map(({ idHash: _h, ...p }) => (void _h, p)),
+      persons: c.persons,
       duplicates,
-      timeline: timeline.map((e: { at: Date }) => ({ ...e, at: new Date(e.at).toISOString() })),
-      notices: notices.map((n: { issuedAt: Date }) => ({ ...n, issuedAt: new Date(n.issuedAt).toISOString() })),
+      timeline: c.timeline,
+      notices: c.notices,
       allowedActions: allowedActions(c.status, user.role, c.revokeRequestedBy, user.sub),
     };
   }
@@ -303,7 +313,7 @@ export class CaseService {
   async transition(ctx: Ctx, id: number, dto: TransitionDto, m: EntityManager) {
     const { user } = ctx;
     this.assertReader(user);
-    const c = await this.load(m, user, id, true);
+    const c = await this.load(m, user, id, { lock: true });
     const rule = TRANSITIONS[dto.action];
     if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a case`);
     if (!rule.from.includes(c.status)) throw conflict(`A ${c.status} case cannot be ${dto.action}ed`, 'WRONG_STATE');

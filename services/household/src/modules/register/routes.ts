@@ -1,4 +1,4 @@
-import { scopeSql } from '@redheart/shared';
+import { preparedQuery, scopeSql } from '@redheart/shared';
 import type { FastifyInstance } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import {
@@ -75,17 +75,17 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
       }
       params.push(Math.min(q.limit ?? 20, 100));
       // Only persons registered in a community in scope are found.
-      return app.db.query(
-        `SELECT p.id, p.name, p.id_masked AS "idMasked", p.sex, p.birth_date AS "birthDate", h.id AS "householdId", h.household_no AS "householdNo",
+      const sql = `SELECT p.id, p.name, p.id_masked AS "idMasked", p.sex, p.birth_date AS "birthDate", h.id AS "householdId", h.household_no AS "householdNo",
                 cr.name AS "communityName", r.relation
            FROM person p
            JOIN registration r ON r.person_id = p.id AND r.status = 'active'
            JOIN household h ON h.id = r.household_id
            JOIN community_ref cr ON cr.id = h.community_id
           WHERE ${cond} AND ${scopeSql('cr.path', req.user.scopePaths, 1)}
-          ORDER BY p.name COLLATE "C", p.id LIMIT $${params.length}`,
-        params,
-      );
+          ORDER BY p.name COLLATE "C", p.id LIMIT $${params.length}`;
+      // The exact lookup is an equality on a unique hash: a prepared statement (planned once per
+      // connection) serves it; a name prefix keeps a plan made for its own pattern.
+      return q.idNumber ? preparedQuery(app.db, sql, params) : app.db.query(sql, params);
     },
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
-  notFound, rowsOf, scopeSql, writeAudit,
+  isoSql, notFound, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -65,6 +65,27 @@ const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", c
   (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups`;
 const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
 
+/** The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). */
+const DETAIL_PARTS = `
+  coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
+      'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'data', e.data) ORDER BY e.id)
+    FROM item_event e WHERE e.item_id = i.id), '[]') AS timeline,
+  coalesce((SELECT json_agg(json_build_object('memberId', h.member_id, 'name', h.person_name, 'hours', h.hours::float, 'posted', h.posted) ORDER BY h.id)
+    FROM item_hours h WHERE h.item_id = i.id), '[]') AS hours,
+  coalesce((SELECT json_agg(json_build_object('id', v.id, 'kind', v.kind, 'fileName', v.file_name, 'mime', v.mime, 'size', v.size, 'note', v.note,
+      'uploadedBy', v.uploaded_by, 'at', ${isoSql('v.at')}) ORDER BY v.id)
+    FROM item_evidence v WHERE v.item_id = i.id), '[]') AS evidence,
+  coalesce((SELECT json_agg(json_build_object('memberId', mb.id, 'name', mb.name, 'signedAt', ${isoSql('s.signed_at')},
+      'checkedInAt', ${isoSql('s.checked_in_at')}) ORDER BY s.signed_at)
+    FROM item_signup s JOIN member mb ON mb.id = s.member_id WHERE s.item_id = i.id), '[]') AS "signupList"`;
+
+interface DetailParts {
+  timeline: unknown[];
+  hours: unknown[];
+  evidence: unknown[];
+  signupList: unknown[];
+}
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function view(i: ItemRow) {
@@ -96,11 +117,22 @@ export class ItemService {
     return rows.length > 0;
   }
 
-  private async load(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<ItemRow> {
-    const rows: ItemRow[] = await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = $1 ${lock ? 'FOR UPDATE OF i' : ''}`, [id]);
+  /**
+   * The item in the caller's scope, in one statement: for unit staff the check that their unit
+   * reported to the item's community rides along; `withDetail` adds the timeline, hours, evidence and
+   * sign-ups as JSON (the detail answer is one round trip, which matters inside a transition).
+   */
+  private async load(m: EntityManager, user: AuthUser, id: number, opts: { lock?: boolean; withDetail?: boolean } = {}): Promise<ItemRow & Partial<DetailParts>> {
+    const unitStaff = user.role === 'unit_staff';
+    const rows: (ItemRow & { reported: boolean } & Partial<DetailParts>)[] = await m.query(
+      `SELECT ${COLUMNS},
+              ${unitStaff ? `EXISTS (SELECT 1 FROM unit_report ur WHERE ur.unit_id = $2 AND ur.community_id = i.community_id AND ur.status = 'approved')` : 'true'} AS reported
+              ${opts.withDetail ? `, ${DETAIL_PARTS}` : ''}
+         FROM ${FROM} WHERE i.id = $1 ${opts.lock ? 'FOR UPDATE OF i' : ''}`,
+      unitStaff ? [id, user.orgId] : [id],
+    );
     const item = rows[0];
-    if (!item || !inScope(item.path, user.scopePaths)) throw notFound('Service item');
-    if (user.role === 'unit_staff' && !(await this.unitReportedTo(m, user.orgId, item.communityId))) throw notFound('Service item');
+    if (!item || !inScope(item.path, user.scopePaths) || !item.reported) throw notFound('Service item');
     return item;
   }
 
@@ -136,32 +168,23 @@ export class ItemService {
   }
 
   async detail(m: EntityManager, user: AuthUser, id: number) {
-    const item = await this.load(m, user, id);
-    const timeline = await m.query(
-      `SELECT id, action, from_status AS "fromStatus", to_status AS "toStatus", actor_username AS "actorUsername", actor_role AS "actorRole", at, reason, data
-         FROM item_event WHERE item_id = $1 ORDER BY id`,
-      [id],
-    );
-    const hours = await m.query(`SELECT member_id AS "memberId", person_name AS name, hours::float AS hours, posted FROM item_hours WHERE item_id = $1 ORDER BY id`, [id]);
-    const evidence = await m.query(`SELECT id, kind, file_name AS "fileName", mime, size, note, uploaded_by AS "uploadedBy", at FROM item_evidence WHERE item_id = $1 ORDER BY id`, [id]);
-    const signups = await m.query(
-      `SELECT m.id AS "memberId", m.name, s.signed_at AS "signedAt", s.checked_in_at AS "checkedInAt" FROM item_signup s JOIN member m ON m.id = s.member_id WHERE s.item_id = $1 ORDER BY s.signed_at`,
-      [id],
-    );
+    const item = (await this.load(m, user, id, { withDetail: true })) as ItemRow & DetailParts;
     const canSeeCode = ['community_clerk', 'community_secretary', 'admin'].includes(user.role) || (user.role === 'unit_staff' && item.unitId === user.orgId);
+    const { timeline, hours, evidence, signupList, reported: _r, ...row } = item as ItemRow & DetailParts & { reported?: boolean };
+    void _r;
     return {
-      ...view(item),
+      ...view(row),
       checkinCode: canSeeCode ? item.checkinCode : null,
       possibleDuplicates: item.status === 'REPORTED' ? await this.possibleDuplicates(m, item) : [],
-      timeline: timeline.map((e: { at: Date }) => ({ ...e, at: iso(e.at) })),
+      timeline,
       hours,
-      evidence: evidence.map((e: { at: Date }) => ({ ...e, at: iso(e.at) })),
-      signups: signups.map((s: { signedAt: Date; checkedInAt: Date | null }) => ({ ...s, signedAt: iso(s.signedAt), checkedInAt: iso(s.checkedInAt) })),
-      allowedActions: await this.allowedActions(m, user, item),
+      evidence,
+      signups: signupList,
+      allowedActions: this.allowedActions(user, item),
     };
   }
 
-  private async allowedActions(m: EntityManager, user: AuthUser, item: ItemRow): Promise<ItemAction[]> {
+  private allowedActions(user: AuthUser, item: ItemRow): ItemAction[] {
     const out: ItemAction[] = [];
     for (const [action, rule] of Object.entries(ITEM_RULES) as [ItemAction, (typeof ITEM_RULES)[ItemAction]][]) {
       if (!rule.from.includes(item.status) || !rule.roles.includes(user.role)) continue;
@@ -171,7 +194,6 @@ export class ItemService {
       if (action === 'schedule' && item.status === 'PUBLISHED' && (item.kind !== 'individual' || !item.signups)) continue;
       out.push(action);
     }
-    void m;
     return out;
   }
 
@@ -212,7 +234,7 @@ export class ItemService {
 
   async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {
     const { user } = ctx;
-    const item = await this.load(m, user, id, true);
+    const item = await this.load(m, user, id, { lock: true });
     const rule = ITEM_RULES[dto.action];
     if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a service item`);
     if (!rule.from.includes(item.status)) throw conflict(`A ${item.status} item cannot be ${dto.action}ed`, 'WRONG_STATE');
