@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, badRequest } from './errors';
 
@@ -61,4 +62,31 @@ export async function runIdempotent<T>(
     }
     return { ...res, replayed: false };
   });
+}
+
+/** The route path with its parameters filled in: '/api/x/items/:id/transitions' → '/api/x/items/42/transitions'. */
+export function routePath(req: Pick<FastifyRequest, 'url' | 'params' | 'routeOptions'>, params: Record<string, string | number> = {}): string {
+  const route = req.routeOptions?.url ?? req.url.split('?')[0];
+  const given = (req.params ?? {}) as Record<string, string | number | undefined>;
+  return route.replace(/:(\w+)/g, (whole, name: string) => String(params[name] ?? given[name] ?? whole));
+}
+
+/**
+ * The whole idempotent POST of a route handler: runs `work` through runIdempotent under the caller
+ * and the Idempotency-Key header, with the request hashed from its method, the route path (route
+ * parameters replaced by `params`, e.g. the parsed id, else as sent) and the body; then answers with
+ * `status` (a replay: the first attempt's status and body, and the header idempotent-replay: true).
+ */
+export async function sendIdempotent<T>(
+  ds: DataSource,
+  req: Pick<FastifyRequest, 'method' | 'url' | 'params' | 'routeOptions' | 'headers' | 'body' | 'user'>,
+  reply: FastifyReply,
+  status: number,
+  work: (m: EntityManager) => Promise<T>,
+  params: Record<string, string | number> = {},
+): Promise<FastifyReply> {
+  const hash = requestHash(req.method, routePath(req, params), req.body);
+  const out = await runIdempotent(ds, req.user.sub, idempotencyKey(req.headers), hash, async (m) => ({ status, body: await work(m) }));
+  if (out.replayed) reply.header('idempotent-replay', 'true');
+  return reply.status(out.status).send(out.body);
 }

@@ -13,3 +13,4 @@ export * from './db-plugin';
 export * from './testing';
 export * from './community-ref';
 export * from './pagination';
+export * from './prng';

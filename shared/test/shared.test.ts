@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { IsInt, IsString, Length, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { AppError, createAuditTable, ensureDatabase, inScope, parseDto, parseId, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import type { DataSource } from 'typeorm';
+import { AppError, createAuditTable, inScope, parseDto, parseId, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import { emptyTestDatabase } from './db';
 
 class Dto {
   @IsString() @Length(1, 10) name: string;
@@ -62,12 +63,7 @@ describe('rowsOf', () => {
 describe('audit_entry (real PostgreSQL)', () => {
   let ds: DataSource;
   beforeAll(async () => {
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/redheart_test_shared_w${process.env.JEST_WORKER_ID ?? '1'}`;
-    await ensureDatabase(url.toString());
-    ds = new DataSource({ type: 'postgres', url: url.toString() });
-    await ds.initialize();
-    await ds.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    ds = await emptyTestDatabase('shared');
     const qr = ds.createQueryRunner();
     await createAuditTable(qr);
     await qr.release();

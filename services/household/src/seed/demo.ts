@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CommunityDirectory, makeResidentId, maskResidentId, type OrgCommunity, type PiiVault, writeAudit } from '@redheart/shared';
+import { CommunityDirectory, makeResidentId, maskResidentId, mobile, type OrgCommunity, type PiiVault, Prng, writeAudit } from '@redheart/shared';
 import { type Action, type CaseStatus, type CaseType, CHECKLISTS, type Relation, TRANSITIONS } from '../domain';
 import { SeparationService } from '../modules/separation/service';
 import {
   COMPOUND_SUFFIXES, CONTACT_NOTES, DECLINE_NOTES, ELSEWHERE, FIRST_COMPARISON, LONGTENG_CODE, MONTHS, QIXIA, TARGET, TYPE_WEIGHTS, URBAN, type UrbanCommunity,
 } from './demo-data';
-import { mobile, personName, Prng, surname } from './prng';
+import { personName, surname } from './names';
 
 export interface HouseholdSeedOptions {
   /** Encrypts and hashes the ID numbers exactly as the running service will read them. */
@@ -539,8 +539,8 @@ class DemoBuilder {
     const drafts: Draft[] = [];
     this.communities.forEach((c, ci) => {
       for (let i = 0; i < share[ci]; i++) {
-        const type = TYPE_WEIGHTS[rnd.weighted(TYPE_WEIGHTS.map((t) => t.weight))].type;
-        const month = MONTHS[rnd.weighted(MONTHS.map((x) => x.weight))].month;
+        const type = TYPE_WEIGHTS[rnd.weightedIndex(TYPE_WEIGHTS.map((t) => t.weight))].type;
+        const month = MONTHS[rnd.weightedIndex(MONTHS.map((x) => x.weight))].month;
         const settledAt = this.settleTime(month);
         // Staff of public bodies led by example through the green channel; the first day was theirs.
         const green = month === '2019-12' || rnd.chance(0.06);

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Role, writeAudit } from '@redheart/shared';
+import { landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
 import type { OrgType, PositionKind } from '../domain';
 import { hashPassword } from '../modules/auth/service';
 import { UnitRepository } from '../modules/units/repository';
@@ -9,7 +9,6 @@ import {
   type StreetKey, type UrbanCommunity,
 } from './demo-data';
 import { importDivisions, type ImportResult } from './import-divisions';
-import { landline, mobile, NameMaker, Prng } from './prng';
 
 export const DEMO_PASSWORD = 'Qixia@2020';
 

@@ -1,11 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { businessToday, CommunityDirectory, type Role, writeAudit } from '@redheart/shared';
+import { anyName, anySurname, businessToday, CommunityDirectory, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
 import { ITEM_RULES, ITEM_STATUSES, type ItemAction, type ItemKind, type ItemStatus, nextServiceDay } from '../domain';
 import {
   CANCEL_REASONS, CATEGORIES, type CategorySpec, COMPOUNDS, GENERAL_CATEGORIES, INDIVIDUAL_CATEGORIES, PINYIN, PRACTICAL_PROJECTS, REFERRAL_BODIES,
   REJECT_REASONS, RELEASE_REASONS, REOPEN_REASONS, ROAD, STAFF_UNIT_NAME, UNIT_AFFINITY,
 } from './demo-data';
-import { anyName, anySurname, landline, mobile, NameMaker, Prng } from './prng';
 
 /** A community as the org service's internal list gives it. */
 export interface SeedCommunity {

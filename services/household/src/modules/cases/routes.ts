@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { idempotencyKey, parseDto, parseId, parseQuery, requestHash, runIdempotent } from '@redheart/shared';
+import { parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
 import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 import type { CaseService } from './service';
 import { caseDetailSchema, caseListSchema, noticeSchema } from './schemas';
@@ -14,13 +14,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
     schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCaseDto, req.body);
-      const key = idempotencyKey(req.headers);
-      const out = await runIdempotent(app.db, req.user.sub, key, requestHash('POST', '/api/household/cases', req.body), async (m) => ({
-        status: 201,
-        body: await cases.create({ user: req.user, requestId: req.id }, dto, m),
-      }));
-      if (out.replayed) reply.header('idempotent-replay', 'true');
-      return reply.status(out.status as 200).send(out.body);
+      return sendIdempotent(app.db, req, reply, 201, (m) => cases.create({ user: req.user, requestId: req.id }, dto, m));
     },
   });
 
@@ -39,13 +33,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Case');
       const dto = await parseDto(TransitionDto, req.body);
-      const key = idempotencyKey(req.headers);
-      const out = await runIdempotent(app.db, req.user.sub, key, requestHash('POST', `/api/household/cases/${id}/transitions`, req.body), async (m) => ({
-        status: 200,
-        body: await cases.transition({ user: req.user, requestId: req.id }, id, dto, m),
-      }));
-      if (out.replayed) reply.header('idempotent-replay', 'true');
-      return reply.status(out.status as 200).send(out.body);
+      return sendIdempotent(app.db, req, reply, 200, (m) => cases.transition({ user: req.user, requestId: req.id }, id, dto, m), { id });
     },
   });
 

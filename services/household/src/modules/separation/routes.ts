@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { forbidden, idempotencyKey, parseDto, parseId, parseQuery, requestHash, runIdempotent } from '@redheart/shared';
+import { forbidden, parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
@@ -77,13 +77,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       const id = parseId(req.params.id, 'Task');
       const dto = await parseDto(TaskTransitionDto, req.body);
       // A grid worker on a phone retries on a flaky connection: the same key gets the first answer.
-      const key = idempotencyKey(req.headers);
-      const out = await runIdempotent(app.db, req.user.sub, key, requestHash('POST', `/api/household/separation/tasks/${id}/transitions`, req.body), async (m) => ({
-        status: 200,
-        body: await separation.transition({ user: req.user, requestId: req.id }, id, dto, m),
-      }));
-      if (out.replayed) reply.header('idempotent-replay', 'true');
-      return reply.status(200).send(out.body);
+      return sendIdempotent(app.db, req, reply, 200, (m) => separation.transition({ user: req.user, requestId: req.id }, id, dto, m), { id });
     },
   });
 }

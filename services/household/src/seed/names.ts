@@ -1,58 +1,8 @@
 /**
- * A seeded pseudo-random generator (mulberry32, as the org seed uses), so every demo seed writes the
- * same people, flats and cases: screenshots, tests and the walkthrough stay true.
+ * Household's own name lists (the seeded generator, Prng, and `mobile` are @redheart/shared's): the
+ * common surnames appear twice, so they come up more often, and given names follow the birth year.
  */
-export class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** Integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  /** Real in [min, max). */
-  real(min: number, max: number): number {
-    return min + this.next() * (max - min);
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  /** An index drawn by weight. */
-  weighted(weights: readonly number[]): number {
-    const total = weights.reduce((a, b) => a + b, 0);
-    let r = this.next() * total;
-    for (let i = 0; i < weights.length; i++) {
-      r -= weights[i];
-      if (r < 0) return i;
-    }
-    return weights.length - 1;
-  }
-
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
-  }
-}
+import type { Prng } from '@redheart/shared';
 
 // Surnames common in Qixia and the Jiaodong peninsula (衣, 牟, 林, 隋, 慕 …) among the national ones; the first ones more often.
 const SURNAMES = [
@@ -80,6 +30,3 @@ export function personName(rnd: Prng, sex: 'M' | 'F', birthYear: number, family?
   const pool = GIVEN[sex].find(([until]) => birthYear < until)![1];
   return (family ?? surname(rnd)) + rnd.pick(pool);
 }
-
-/** Mobile numbers: digits only, so forms that re-validate them accept them. */
-export const mobile = (rnd: Prng) => `1${rnd.pick(['3', '5', '8'])}${rnd.digits(9)}`;
