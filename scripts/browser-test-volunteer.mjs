@@ -245,7 +245,7 @@ await test('unit.staff schedules it in 我的任务: the default date is the nex
   await page.screenshot({ path: join(OUT, 'volunteer-scheduled.png'), fullPage: true });
 });
 
-await test('a reported member checks in on the phone page /checkin/:code (login first, then the big 签到 button)', async (page) => {
+await test('a reported member opens the phone page /checkin/:code (login first): before the service day the big 签到 button waits', async (page) => {
   const code = need('code');
   // Set-up: the member reports to 龙腾 (once) and the clerk approves.
   const member = await api('member');
@@ -271,16 +271,38 @@ await test('a reported member checks in on the phone page /checkin/:code (login 
   if ((await page.getByTestId('checkin-date').innerText()).trim() !== need('date')) throw new Error('the check-in page shows another date');
   const box = await page.getByTestId('checkin-submit').boundingBox();
   if (!box || box.width < 120 || box.height < 120) throw new Error('the 签到 button is not big on a phone');
+  // Check-in opens on the scheduled day (business time); the next service day may be today (the 15th or 25th).
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  if (need('date') > today) {
+    await page.getByTestId('checkin-not-yet').filter({ hasText: need('date') }).waitFor({ timeout: 10_000 });
+    if (!(await page.getByTestId('checkin-submit').isDisabled())) throw new Error('the 签到 button is enabled before the service day');
+  }
+  await page.screenshot({ path: join(OUT, 'volunteer-checkin-waiting.png'), fullPage: true });
+}, PHONE);
+
+await test('on the service day unit.staff starts it from its task list', async (page) => {
+  await login(page, 'unit.staff');
+  await page.goto(`${BASE}/volunteer/tasks`);
+  await rowStatus(page, 'SCHEDULED');
+  await listAction(page, 'start');
+  await rowStatus(page, 'IN_PROGRESS');
+});
+
+await test('the member checks in on the phone with the big 签到 button', async (page) => {
+  const code = need('code');
+  await login(page, 'member');
+  await page.goto(`${BASE}/checkin/${encodeURIComponent(code)}`);
+  const card = page.getByTestId('checkin-item');
+  await card.waitFor({ timeout: 10_000 });
+  if (await page.getByTestId('checkin-not-yet').count()) throw new Error('check-in is still closed after the unit started the item');
   await page.getByTestId('checkin-submit').click();
   await page.getByTestId('checkin-done').waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(OUT, 'volunteer-checkin-phone.png'), fullPage: true });
 }, PHONE);
 
-await test('unit.staff starts and completes it with hours per person, a note and a photo (a wrong file type is refused)', async (page) => {
+await test('unit.staff completes it with hours per person, a note and a photo (a wrong file type is refused)', async (page) => {
   await login(page, 'unit.staff');
   await page.goto(`${BASE}/volunteer/tasks`);
-  await rowStatus(page, 'SCHEDULED');
-  await listAction(page, 'start');
   await rowStatus(page, 'IN_PROGRESS');
   await listAction(page, 'complete', async (d) => {
     await input(d, 'action-hours-name-0').fill('王建军');
@@ -373,9 +395,26 @@ await test('the public pledge board (no login, on a phone) shows the delivered p
   await page.goto(`${BASE}/pledges`);
   await page.getByTestId('pledge-board').waitFor({ timeout: 10_000 });
   if (page.url().includes('/login')) throw new Error('the public board asks for a login');
-  const q = input(page, 'pledge-search');
-  await q.fill(state.place);
-  const pledge = page.locator(`[data-testid="pledge-${state.itemId}"][data-status="CLOSED"]`);
+  await page.locator('[data-testid="pledge-totals"][data-pledges]').waitFor({ timeout: 10_000 });
+  const allPledges = Number(await page.getByTestId('pledge-totals').getAttribute('data-pledges'));
+  // Only 龙腾 (the pledge's community), as a shared link would open it; units come 20 at a time.
+  await page.goto(`${BASE}/pledges?communityId=${state.communityId}`);
+  await page.getByTestId('pledge-filter').waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="pledge-totals"][data-pledges]').waitFor({ timeout: 10_000 });
+  const inCommunity = Number(await page.getByTestId('pledge-totals').getAttribute('data-pledges'));
+  if (!(inCommunity >= 1 && inCommunity <= allPledges)) throw new Error(`龙腾 shows ${inCommunity} pledges of ${allPledges}`);
+  const card = page.getByTestId(`pledge-unit-${state.unitId}`);
+  const cards = page.locator('section.unit');
+  await page.locator('section.unit, .el-empty').first().waitFor({ timeout: 10_000 });
+  for (let i = 0; i < 50 && !(await card.isVisible()); i++) {
+    const more = page.getByTestId('pledge-more-units');
+    if (!(await more.isVisible())) throw new Error(`unit ${state.unitId} is not on 龙腾's board`);
+    const before = await cards.count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('section.unit').length > n, before, { timeout: 10_000 });
+  }
+  // The unit's newest pledge is among its latest three.
+  const pledge = card.locator(`[data-testid="pledge-${state.itemId}"][data-status="CLOSED"]`);
   await pledge.waitFor({ timeout: 10_000 });
   await pledge.getByText('已更换楼道灯').waitFor();
   const progress = page.getByTestId(`pledge-progress-${state.unitId}`);
@@ -388,6 +427,20 @@ await test('the public pledge board (no login, on a phone) shows the delivered p
     return img && img.complete && img.naturalWidth > 0;
   }, `[data-testid="pledge-${state.itemId}"] [data-testid^="pledge-photo-"] img`, { timeout: 10_000 });
   await page.screenshot({ path: join(OUT, 'volunteer-pledge-board-phone.png'), fullPage: true });
+  // All of the unit's pledges (when it has more than the three shown): the list pages from the unit's own endpoint.
+  const all = page.getByTestId(`pledge-all-${state.unitId}`);
+  if (await all.isVisible()) {
+    await all.click();
+    await page.locator(`[data-testid="pledge-list-${state.unitId}"][data-mode="all"]`).waitFor({ timeout: 10_000 });
+    await card.locator(`[data-testid="pledge-${state.itemId}"]`).waitFor({ timeout: 10_000 });
+    const total = Number(await progress.getAttribute('data-total'));
+    const shown = await card.locator('li.pledge').count();
+    if (shown < Math.min(total, 10)) throw new Error(`the unit's list shows ${shown} of ${total} pledges`);
+  }
+  // Back to every community.
+  await page.getByTestId('pledge-filter').locator('.el-tag__close').click();
+  await page.waitForURL((u) => !u.search.includes('communityId'), { timeout: 10_000 });
+  await page.getByTestId('pledge-filter').waitFor({ state: 'detached', timeout: 10_000 });
 }, PHONE);
 
 await test('clerk triage: a duplicate need is merged, the other is published through the dialog', async (page) => {

@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitVolunteer1764400000000 } from './migrations/1764400000000-InitVolunteer';
 import { ScorecardCoveringIndexes1764500000000 } from './migrations/1764500000000-ScorecardCoveringIndexes';
+import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-PublicBoardIndexes';
 
-export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000];
+export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -1,3 +1,4 @@
+import { businessToday } from '@redheart/shared';
 import { setup, type TestContext, USERS } from './helper';
 import { client } from './client';
 
@@ -31,8 +32,9 @@ describe('individual items: sign-ups → schedule → check-in → done → conf
     expect(detail.allowedActions).toContain('schedule');
     // Nobody claims it, so no unit may schedule it.
     expect((await c.act(item.id, { action: 'schedule', version: detail.version }, 'unit')).status).toBe(403);
-    const scheduled = await c.run(detail, [[{ action: 'schedule', date: '2030-05-25' }, 'clerk']]);
-    expect(scheduled).toMatchObject({ status: 'SCHEDULED', scheduledDate: '2030-05-25', unitId: null, checkinCode: expect.any(String) });
+    const scheduled = await c.run(detail, [[{ action: 'schedule', date: businessToday() }, 'clerk']]);
+    // Scheduled for today: check-in is open on the day itself.
+    expect(scheduled).toMatchObject({ status: 'SCHEDULED', scheduledDate: businessToday(), unitId: null, checkinCode: expect.any(String) });
     expect((await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.yi')).send({ action: 'signup', version: 1 })).body.code).toBe('WRONG_STATE');
     expect((await c.api().post(`/api/volunteer/checkin/${scheduled.checkinCode}`).set(c.as('member'))).status).toBe(200);
     const closed = await c.run(scheduled, [[{ action: 'start' }, 'clerk'], [{ action: 'complete', hours: [{ memberId: 1, name: '刘党员', hours: 2 }], note: '清扫龙腾花园公共区域' }, 'clerk'],

@@ -84,8 +84,8 @@ describe('POST /api/volunteer/items/:id/transitions', () => {
     const board = await api().get('/api/volunteer/public/pledges');
     expect(board.status).toBe(200);
     const unit = board.body.units.find((u: { unitId: number }) => u.unitId === U.ziran);
-    expect(unit.delivered).toBe(1);
-    const pledge = unit.pledges.find((p: { id: number }) => p.id === item.id);
+    expect(unit.summary.delivered).toBe(1);
+    const pledge = unit.latest.find((p: { id: number }) => p.id === item.id);
     expect(pledge.evidence.map((e: { kind: string }) => e.kind)).toEqual(['photo', 'note']);
     const photo = await api().get(`/api/volunteer/public/pledges/${item.id}/evidence/${pledge.evidence[0].id}`);
     expect(photo.status).toBe(200);

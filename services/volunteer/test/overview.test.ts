@@ -16,7 +16,7 @@ beforeAll(async () => {
   t = await setup();
   c = client(t);
   await t.ds.query(`INSERT INTO unit_report (unit_id, community_id, contact_name, contact_phone, status) VALUES (12, 5, '孙老师', '0535-5213456', 'approved')`);
-  const a = await c.run(await c.published({ pledge: true }), [[{ action: 'claim' }, 'unit'], [{ action: 'schedule' }, 'unit']]);
+  const a = await c.run(await c.published({ pledge: true }), [[{ action: 'claim' }, 'unit'], [{ action: 'schedule', date: businessToday() }, 'unit']]);
   expect((await c.api().post(`/api/volunteer/checkin/${a.checkinCode}`).set(c.as('member'))).status).toBe(200);
   await c.run(a, [[{ action: 'start' }, 'unit'], [{ action: 'complete', hours: [{ memberId: 1, name: '刘党员', hours: 2.5 }, { name: '王科长', hours: 2 }], note }, 'unit'],
     [{ action: 'confirm', rating: 4 }, 'clerk']]);

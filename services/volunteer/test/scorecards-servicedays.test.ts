@@ -1,3 +1,4 @@
+import { checkinOpensOn } from '../src/modules/items/service';
 import { C, setup, type TestContext, U, USERS } from './helper';
 import { client } from './client';
 
@@ -127,7 +128,16 @@ describe('GET /api/volunteer/service-days', () => {
     expect((await c.api().get(`/api/volunteer/items/${g.id}`).set(c.as('member'))).body.checkinCode).toBeNull();
     const look = await c.api().get(`/api/volunteer/checkin/${code}`).set(c.as('member'));
     expect(look.status).toBe(200);
-    expect(look.body).toMatchObject({ itemId: g.id, place: '龙腾花园1号楼', scheduledDate: '2030-01-25', unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED', communityName: '龙腾社区党委' });
+    expect(look.body).toMatchObject({ itemId: g.id, place: '龙腾花园1号楼', scheduledDate: '2030-01-25', unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED', communityName: '龙腾社区党委',
+      checkinOpen: false, opensOn: '2030-01-25' });
+    // Before the service day check-in is not open yet: 409, nothing written.
+    const early = await c.api().post(`/api/volunteer/checkin/${code}`).set(c.as('member'));
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'CHECKIN_NOT_OPEN', details: { opensOn: '2030-01-25' } });
+    expect((await t.ds.query(`SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [g.id]))[0].n).toBe(0);
+    // On the day the unit starts the item; from then on members check in.
+    g = await c.run(g, [[{ action: 'start' }, 'unit']]);
+    expect((await c.api().get(`/api/volunteer/checkin/${code}`).set(c.as('member'))).body).toMatchObject({ status: 'IN_PROGRESS', checkinOpen: true, opensOn: null });
     const first = await c.api().post(`/api/volunteer/checkin/${code}`).set(c.as('member'));
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ itemId: g.id, member: '刘党员', checkedIn: true });
@@ -138,6 +148,13 @@ describe('GET /api/volunteer/service-days', () => {
     const days = await c.api().get('/api/volunteer/service-days?from=2030-01-01&to=2030-01-31').set(c.as('clerk'));
     expect(days.body[1].attendance).toBe(1);
     expect(days.body[1].items.find((x: { id: number }) => x.id === g.id)).toMatchObject({ signups: 1, checkedIn: 1 });
+  });
+
+  it('check-in opens on the scheduled day (business time), stays open after it, and at once when the unit has started', () => {
+    expect(checkinOpensOn({ status: 'SCHEDULED', scheduledDate: '2030-01-25' }, '2030-01-24')).toBe('2030-01-25');
+    expect(checkinOpensOn({ status: 'SCHEDULED', scheduledDate: '2030-01-25' }, '2030-01-25')).toBeNull();
+    expect(checkinOpensOn({ status: 'SCHEDULED', scheduledDate: '2030-01-25' }, '2030-01-26')).toBeNull();
+    expect(checkinOpensOn({ status: 'IN_PROGRESS', scheduledDate: '2030-01-25' }, '2030-01-20')).toBeNull();
   });
 
   it('check-in: wrong code 404, not scheduled (any more) 409, not a member 403, a member of another community 404', async () => {

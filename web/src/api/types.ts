@@ -1124,6 +1124,10 @@ export interface CheckinInfo {
   unitName: string | null
   status: ItemStatus
   communityName: string
+  /** Open on the scheduled date (business time) and after, or once the unit has started the item. */
+  checkinOpen: boolean
+  /** While not open yet: the day it opens. */
+  opensOn: IsoDate | null
 }
 
 export interface CheckinResult {
@@ -1134,9 +1138,18 @@ export interface CheckinResult {
   checkedIn: boolean
 }
 
+/** A pledge as the public board shows it: nothing about the reporter; free text masked by the service. */
+/** A community as the public board and the unit's report form list it. */
+export interface PublicCommunity {
+  id: number
+  name: string
+  streetName: string | null
+}
+
 export interface PublicPledge {
   id: number
   itemNo: string
+  communityId: number
   communityName: string
   categoryName: string
   place: string
@@ -1148,18 +1161,44 @@ export interface PublicPledge {
   evidence: { id: number; kind: 'photo' | 'note'; note: string | null }[]
 }
 
+/** A unit's pledges on the board: delivered = DONE, CONFIRMED or CLOSED; the rest are in progress. */
+export interface PledgeSummary {
+  total: number
+  delivered: number
+  inProgress: number
+}
+
 export interface PledgeUnit {
   unitId: number
   unitName: string
-  total: number
-  delivered: number
-  pledges: PublicPledge[]
+  summary: PledgeSummary
+  /** Its newest 3 pledges (within the community when the board is filtered). */
+  latest: PublicPledge[]
 }
 
-/** 公开履诺: the public board (no login). */
+/** 公开履诺: the public board (no login), one page of units in name order. */
 export interface PledgeBoard {
+  communityId: number | null
   totals: { units: number; pledges: number; delivered: number }
   units: PledgeUnit[]
+  nextCursor: string | null
+}
+
+export interface PledgeBoardQuery {
+  communityId?: number
+  /** 1–100, default 20 */
+  limit?: number
+  cursor?: string
+}
+
+/** One unit's pledges on the board, newest first. */
+export interface UnitPledgePage {
+  unitId: number
+  unitName: string
+  communityId: number | null
+  summary: PledgeSummary
+  items: PublicPledge[]
+  nextCursor: string | null
 }
 
 export interface OverviewFigures {

@@ -1,6 +1,7 @@
 import { download, http } from './client'
 import { newIdempotencyKey } from './household'
 import type {
+  PublicCommunity,
   CategoryInput,
   CategoryPatch,
   CheckinInfo,
@@ -15,6 +16,7 @@ import type {
   MemberReportInput,
   MemberScorecard,
   PledgeBoard,
+  PledgeBoardQuery,
   PracticalProject,
   PracticalProjectInput,
   PracticalProjectPatch,
@@ -26,6 +28,7 @@ import type {
   ResourceInput,
   ServiceCategory,
   ServiceDay,
+  UnitPledgePage,
   UnitReport,
   UnitReportInput,
   UnitScorecard,
@@ -103,6 +106,11 @@ export function checkIn(code: string, idempotencyKey: string): Promise<CheckinRe
 }
 
 /* ─── 双报到: units and members report to communities ─── */
+
+/** Every community of the programme (no login): the pledge board's filter, and where a unit may report to. */
+export function listPublicCommunities(): Promise<PublicCommunity[]> {
+  return http.get<PublicCommunity[]>(`${base}/public/communities`)
+}
 
 export function listUnitReports(query: { status?: ReportStatus; communityId?: number } = {}): Promise<UnitReport[]> {
   return http.get<UnitReport[]>(`${base}/reports`, query)
@@ -199,8 +207,14 @@ export function getVolunteerOverview(query: { streetId?: number; communityId?: n
 
 /* ─── public (no login) ─── */
 
-export function getPledgeBoard(): Promise<PledgeBoard> {
-  return http.get<PledgeBoard>(`${base}/public/pledges`, undefined, { auth: false })
+/** The board: totals and a page of units (keyset cursor), optionally within one community. */
+export function getPledgeBoard(query: PledgeBoardQuery = {}): Promise<PledgeBoard> {
+  return http.get<PledgeBoard>(`${base}/public/pledges`, { ...query }, { auth: false })
+}
+
+/** One unit's pledges, newest first (keyset cursor); 404 when it has none on the board. */
+export function getUnitPledges(unitId: number, query: PledgeBoardQuery = {}): Promise<UnitPledgePage> {
+  return http.get<UnitPledgePage>(`${base}/public/pledges/units/${seg(unitId)}`, { ...query }, { auth: false })
 }
 
 /** A photo of a public pledge: a plain URL, readable without login. */

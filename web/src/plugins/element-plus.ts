@@ -28,6 +28,7 @@ import {
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElOptionGroup,
   ElRadio,
   ElRadioButton,
   ElRadioGroup,
@@ -94,6 +95,7 @@ const components: Record<string, Component> = {
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElOptionGroup,
   ElRadio,
   ElRadioButton,
   ElRadioGroup,
@@ -154,6 +156,7 @@ declare module 'vue' {
     ElMenu: typeof ElMenu
     ElMenuItem: typeof ElMenuItem
     ElOption: typeof ElOption
+    ElOptionGroup: typeof ElOptionGroup
     ElRadio: typeof ElRadio
     ElRadioButton: typeof ElRadioButton
     ElRadioGroup: typeof ElRadioGroup

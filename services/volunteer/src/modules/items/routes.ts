@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, forbidden, idempotencyKey, notFound, parseDto, parseId, parseQuery, requestHash, runIdempotent, writeAudit } from '@redheart/shared';
+import { AppError, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import type { ItemService } from './service';
+import { checkinOpensOn, type ItemService } from './service';
 import { MAX_PHOTO_BYTES, readPhoto, storePhoto } from './evidence';
 import { itemDetailSchema, itemListSchema } from './schemas';
 
@@ -17,12 +17,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
     schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
-      const out = await runIdempotent(app.db, req.user.sub, idempotencyKey(req.headers), requestHash('POST', '/api/volunteer/items', req.body), async (m) => ({
-        status: 201,
-        body: await items.create({ user: req.user, requestId: req.id }, dto, m),
-      }));
-      if (out.replayed) reply.header('idempotent-replay', 'true');
-      return reply.status(201).send(out.body);
+      return sendIdempotent(app.db, req, reply, 201, (m) => items.create({ user: req.user, requestId: req.id }, dto, m));
     },
   });
 
@@ -41,12 +36,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const dto = await parseDto(ItemTransitionDto, req.body);
-      const out = await runIdempotent(app.db, req.user.sub, idempotencyKey(req.headers), requestHash('POST', `/api/volunteer/items/${id}/transitions`, req.body), async (m) => ({
-        status: 200,
-        body: await items.transition({ user: req.user, requestId: req.id }, id, dto, m),
-      }));
-      if (out.replayed) reply.header('idempotent-replay', 'true');
-      return out.body;
+      return sendIdempotent(app.db, req, reply, 200, (m) => items.transition({ user: req.user, requestId: req.id }, id, dto, m), { id });
     },
   });
 
@@ -101,7 +91,11 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
       const rows = await app.db.query(`SELECT id FROM item WHERE checkin_code = $1`, [req.params.code]);
       if (!rows[0]) throw notFound('Check-in code');
       const d = await items.detail(app.db.manager, req.user, rows[0].id);
-      return { itemId: d.id, itemNo: d.itemNo, place: d.place, description: d.description, categoryName: d.categoryName, scheduledDate: d.scheduledDate, unitName: d.unitName, status: d.status, communityName: d.communityName };
+      const opensOn = ['SCHEDULED', 'IN_PROGRESS'].includes(d.status) ? checkinOpensOn(d) : null;
+      return {
+        itemId: d.id, itemNo: d.itemNo, place: d.place, description: d.description, categoryName: d.categoryName, scheduledDate: d.scheduledDate, unitName: d.unitName,
+        status: d.status, communityName: d.communityName, checkinOpen: ['SCHEDULED', 'IN_PROGRESS'].includes(d.status) && !opensOn, opensOn,
+      };
     },
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  AppError, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
   isoSql, notFound, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
@@ -103,6 +103,16 @@ function view(i: ItemRow) {
     createdAt: iso(i.createdAt)!,
     updatedAt: iso(i.updatedAt)!,
   };
+}
+
+/**
+ * Members check in on the day the item is delivered: from its scheduled date on (business time), or
+ * as soon as the unit has started it. Before that the answer is the day it opens (null: open now).
+ */
+export function checkinOpensOn(item: Pick<ItemRow, 'status' | 'scheduledDate'>, today = businessToday()): string | null {
+  if (item.status === 'IN_PROGRESS') return null;
+  if (item.status === 'SCHEDULED' && item.scheduledDate && item.scheduledDate > today) return item.scheduledDate;
+  return null;
 }
 
 export class ItemService {
@@ -435,6 +445,8 @@ export class ItemService {
       if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw conflict('Check-in is open while the item is scheduled or in progress', 'WRONG_STATE');
       const mem: { id: number; name: string }[] = await m.query(`SELECT id, name FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
       if (!mem[0]) throw forbidden('Only reported members check in');
+      const opensOn = checkinOpensOn(item);
+      if (opensOn) throw new AppError(409, 'CHECKIN_NOT_OPEN', `Check-in opens on the service day, ${opensOn}`, { opensOn });
       // A second scan (a retry, a double tap) changes nothing and writes no second event.
       const fresh = rowsOf(await m.query(
         `INSERT INTO item_signup (item_id, member_id, checked_in_at) VALUES ($1, $2, now())
