@@ -669,6 +669,7 @@ ${rows.map((x) => `| ${x.figure} | ${x.value} | ${x.target} | ${resultText(x.pas
 
 How each figure is taken (a latency passes when its p99 is within the target; "pass on median, p99 over" when only its median is; ${REPEAT} warm runs after 20 warm-up runs, sequential):
 - **SQL**: the route's own SQL through the household DataSource (TypeORM, pg): for persons the query of \`GET /api/household/persons\`
+  (the exact ID lookup as the named prepared statement the route sends, \`preparedQuery\` of @redheart/shared)
   with an admin's scope (\`cr.path LIKE '/1/%'\`), for the case list \`CaseService.list\` from the built service itself.
 - **HTTP**: the real app (\`buildApp\` from dist, logger off, its own DataSource with the default pool) listening on 127.0.0.1 in the
   bench's process, an admin's bearer token, one keep-alive connection (undici Pool), requests one after another.

@@ -47,7 +47,8 @@ SELECT count(*)::int AS units, coalesce(sum(s.total), 0)::int AS pledges, coales
 /**
  * A page of units in (name, id) order after the cursor, then for those units only: their summary (an
  * index-only count over their own index range) and their latest 3 pledges (the top of the same range).
- * $1: page size + 1, $2/$3: the (name, id) to continue after, $4: the community, if any. Without a community
+ * $1: page size + 1, $3: the unit to continue after (its name is read in the same statement; $2 when there is none,
+ * '' for the first page), $4: the community, if any. Without a community
  * the units are walked in name order (unit_ref_name_idx), each probed for one board pledge (LIMIT 1 keeps
  * it a probe); within a community, the units come from that community's board rows.
  */
@@ -55,11 +56,11 @@ const pageSql = (inCommunity: boolean) => {
   const here = inCommunity ? ' AND i.community_id = $4' : '';
   const units = inCommunity
     ? `SELECT u.id, u.name FROM unit_ref u
-        WHERE u.id IN (SELECT i.unit_id FROM item i WHERE ${ON_BOARD}${here}) AND (u.name, u.id) > ($2::text, $3::bigint)
+        WHERE u.id IN (SELECT i.unit_id FROM item i WHERE ${ON_BOARD}${here}) AND (u.name, u.id) > (coalesce((SELECT cu.name FROM unit_ref cu WHERE cu.id = $3::bigint), $2::text), $3::bigint)
         ORDER BY u.name, u.id LIMIT $1`
     : `SELECT u.id, u.name FROM unit_ref u
         CROSS JOIN LATERAL (SELECT 1 FROM item i WHERE i.unit_id = u.id AND ${ON_BOARD} LIMIT 1) held
-        WHERE (u.name, u.id) > ($2::text, $3::bigint)
+        WHERE (u.name, u.id) > (coalesce((SELECT cu.name FROM unit_ref cu WHERE cu.id = $3::bigint), $2::text), $3::bigint)
         ORDER BY u.name, u.id LIMIT $1`;
   return `
 WITH page AS MATERIALIZED (
@@ -184,18 +185,16 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
     handler: async (req, reply) => {
       const q = await parseQuery(BoardQuery, req.query);
       const limit = q.limit ?? DEFAULT_LIMIT;
-      let after: [string, number] = ['', 0];
-      if (q.cursor) {
-        const [, unitId] = decodeCursor(q.cursor);
-        const rows: { name: string }[] = await app.db.query(`SELECT name FROM unit_ref WHERE id = $1`, [unitId]);
-        if (!rows[0]) throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['names no unit'] }], 'VALIDATION_FAILED');
-        after = [rows[0].name, unitId];
-      }
+      // The page statement reads the cursor unit's name itself; whether that unit exists is checked alongside.
+      const afterId = q.cursor ? decodeCursor(q.cursor)[1] : 0;
+      const after = ['', afterId];
       const c = q.communityId ?? null;
-      const [[totals], rows] = await Promise.all([
+      const [[totals], rows, cursorUnit] = await Promise.all([
         app.db.query(c ? BOARD_SQL.communityTotals : BOARD_SQL.totals, c ? [c] : []),
         app.db.query(c ? BOARD_SQL.communityPage : BOARD_SQL.page, c ? [limit + 1, ...after, c] : [limit + 1, ...after]),
+        q.cursor ? app.db.query(`SELECT 1 FROM unit_ref WHERE id = $1`, [afterId]) : [true],
       ]);
+      if (!cursorUnit.length) throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['names no unit'] }], 'VALIDATION_FAILED');
       const page: { unitId: number; unitName: string; total: number; delivered: number; latest: PledgeRow[] }[] = rows.slice(0, limit);
       const last = page.at(-1);
       reply.header('cache-control', 'public, max-age=60');
