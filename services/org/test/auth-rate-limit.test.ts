@@ -16,5 +16,11 @@ describe('POST /api/auth/login rate limit', () => {
     }
     expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
     expect(codes[3]).toBe(429);
+    expect((await request(t.app.server).post('/api/auth/login').send({ username: 'MEMBER', password: 'y' })).status).toBe(429);
+  });
+
+  it('counts per client and username: another account behind the same address can still log in', async () => {
+    const other = await request(t.app.server).post('/api/auth/login').send({ username: 'admin', password: 'wrong' });
+    expect(other.status).toBe(401);
   });
 });

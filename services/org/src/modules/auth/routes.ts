@@ -51,6 +51,9 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     await limited.register(rateLimit, {
       max: opts.loginRateLimit.max,
       timeWindow: opts.loginRateLimit.timeWindow,
+      // Counted once the body is parsed (the default onRequest hook runs before it), so the key really is
+      // the client and the username: one person's typos do not lock everyone behind the same address out.
+      hook: 'preHandler',
       keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
       errorResponseBuilder: (_req, ctx) => ({
         statusCode: 429,
