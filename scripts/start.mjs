@@ -108,7 +108,7 @@ if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 30_000))) {
 }
 let appUrl = `http://localhost:${port}`;
 if (dev) {
-  run('web', [join(root, 'node_modules/vite/bin/vite.js'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });
+  run('web', [join(root, 'node_modules/vite/bin/vite.js'), join(root, 'web'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });
   appUrl = `http://localhost:${process.env.WEB_DEV_PORT ?? 5173} (Vite, API through the gateway on ${port})`;
 }
 

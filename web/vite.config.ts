@@ -3,8 +3,8 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const apiProxy = {
-  // The gateway is the one origin the SPA talks to (docs/api.md).
-  '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
+  // The gateway is the one origin the SPA talks to (docs/api.md); `npm run dev` passes its address.
+  '/api': { target: process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080', changeOrigin: false },
 }
 
 export default defineConfig({
