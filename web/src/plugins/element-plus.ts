@@ -63,135 +63,81 @@ import 'element-plus/dist/index.css'
 
 /**
  * Only the Element Plus components the SPA uses are registered, so the rest is tree-shaken
- * (the public desk page is opened on phones). GlobalComponents below lists the same names, so a
- * component used in a template but missing here fails `vue-tsc` (checkUnknownComponents).
+ * (the public desk page is opened on phones). This one list serves both the registration and the
+ * template types: GlobalComponents extends it, so a component used in a template but missing here
+ * fails `vue-tsc` (checkUnknownComponents). It is a class, not an object literal, because an
+ * interface may extend a class whose field types TypeScript resolves one by one; the inferred type
+ * of an object literal of these components would reference GlobalComponents while it is being built.
  */
-const components: Record<string, Component> = {
-  ElAlert,
-  ElAside,
-  ElAutocomplete,
-  ElBreadcrumb,
-  ElBreadcrumbItem,
-  ElButton,
-  ElCard,
-  ElCheckbox,
-  ElCheckboxGroup,
-  ElCol,
-  ElConfigProvider,
-  ElContainer,
-  ElDatePicker,
-  ElDescriptions,
-  ElDescriptionsItem,
-  ElDialog,
-  ElDivider,
-  ElEmpty,
-  ElForm,
-  ElFormItem,
-  ElHeader,
-  ElIcon,
-  ElInput,
-  ElLoading,
-  ElMain,
-  ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElOptionGroup,
-  ElRadio,
-  ElRadioButton,
-  ElRadioGroup,
-  ElResult,
-  ElRow,
-  ElScrollbar,
-  ElSelect,
-  ElSkeleton,
-  ElStatistic,
-  ElStep,
-  ElSteps,
-  ElSubMenu,
-  ElSwitch,
-  ElTabPane,
-  ElTable,
-  ElTableColumn,
-  ElTabs,
-  ElTag,
-  ElTimeline,
-  ElTimelineItem,
-  ElTooltip,
-  ElCalendar,
-  ElImage,
-  ElInputNumber,
-  ElProgress,
-  ElRate,
-  ElUpload,
-  ElTree,
+class RegisteredComponents {
+  ElAlert = ElAlert
+  ElAside = ElAside
+  ElAutocomplete = ElAutocomplete
+  ElBreadcrumb = ElBreadcrumb
+  ElBreadcrumbItem = ElBreadcrumbItem
+  ElButton = ElButton
+  ElCard = ElCard
+  ElCheckbox = ElCheckbox
+  ElCheckboxGroup = ElCheckboxGroup
+  ElCol = ElCol
+  ElConfigProvider = ElConfigProvider
+  ElContainer = ElContainer
+  ElDatePicker = ElDatePicker
+  ElDescriptions = ElDescriptions
+  ElDescriptionsItem = ElDescriptionsItem
+  ElDialog = ElDialog
+  ElDivider = ElDivider
+  ElEmpty = ElEmpty
+  ElForm = ElForm
+  ElFormItem = ElFormItem
+  ElHeader = ElHeader
+  ElIcon = ElIcon
+  ElInput = ElInput
+  ElLoading = ElLoading
+  ElMain = ElMain
+  ElMenu = ElMenu
+  ElMenuItem = ElMenuItem
+  ElOption = ElOption
+  ElOptionGroup = ElOptionGroup
+  ElRadio = ElRadio
+  ElRadioButton = ElRadioButton
+  ElRadioGroup = ElRadioGroup
+  ElResult = ElResult
+  ElRow = ElRow
+  ElScrollbar = ElScrollbar
+  ElSelect = ElSelect
+  ElSkeleton = ElSkeleton
+  ElStatistic = ElStatistic
+  ElStep = ElStep
+  ElSteps = ElSteps
+  ElSubMenu = ElSubMenu
+  ElSwitch = ElSwitch
+  ElTabPane = ElTabPane
+  ElTable = ElTable
+  ElTableColumn = ElTableColumn
+  ElTabs = ElTabs
+  ElTag = ElTag
+  ElTimeline = ElTimeline
+  ElTimelineItem = ElTimelineItem
+  ElTooltip = ElTooltip
+  ElCalendar = ElCalendar
+  ElImage = ElImage
+  ElInputNumber = ElInputNumber
+  ElProgress = ElProgress
+  ElRate = ElRate
+  ElUpload = ElUpload
+  ElTree = ElTree
 }
 
 declare module 'vue' {
-  export interface GlobalComponents {
-    ElAlert: typeof ElAlert
-    ElAside: typeof ElAside
-    ElAutocomplete: typeof ElAutocomplete
-    ElBreadcrumb: typeof ElBreadcrumb
-    ElBreadcrumbItem: typeof ElBreadcrumbItem
-    ElButton: typeof ElButton
-    ElCard: typeof ElCard
-    ElCheckbox: typeof ElCheckbox
-    ElCheckboxGroup: typeof ElCheckboxGroup
-    ElCol: typeof ElCol
-    ElConfigProvider: typeof ElConfigProvider
-    ElContainer: typeof ElContainer
-    ElDatePicker: typeof ElDatePicker
-    ElDescriptions: typeof ElDescriptions
-    ElDescriptionsItem: typeof ElDescriptionsItem
-    ElDialog: typeof ElDialog
-    ElDivider: typeof ElDivider
-    ElEmpty: typeof ElEmpty
-    ElForm: typeof ElForm
-    ElFormItem: typeof ElFormItem
-    ElHeader: typeof ElHeader
-    ElIcon: typeof ElIcon
-    ElInput: typeof ElInput
-    ElLoading: typeof ElLoading
-    ElMain: typeof ElMain
-    ElMenu: typeof ElMenu
-    ElMenuItem: typeof ElMenuItem
-    ElOption: typeof ElOption
-    ElOptionGroup: typeof ElOptionGroup
-    ElRadio: typeof ElRadio
-    ElRadioButton: typeof ElRadioButton
-    ElRadioGroup: typeof ElRadioGroup
-    ElResult: typeof ElResult
-    ElRow: typeof ElRow
-    ElScrollbar: typeof ElScrollbar
-    ElSelect: typeof ElSelect
-    ElSkeleton: typeof ElSkeleton
-    ElStatistic: typeof ElStatistic
-    ElStep: typeof ElStep
-    ElSteps: typeof ElSteps
-    ElSubMenu: typeof ElSubMenu
-    ElSwitch: typeof ElSwitch
-    ElTabPane: typeof ElTabPane
-    ElTable: typeof ElTable
-    ElTableColumn: typeof ElTableColumn
-    ElTabs: typeof ElTabs
-    ElTag: typeof ElTag
-    ElTimeline: typeof ElTimeline
-    ElTimelineItem: typeof ElTimelineItem
-    ElTooltip: typeof ElTooltip
-    ElCalendar: typeof ElCalendar
-    ElImage: typeof ElImage
-    ElInputNumber: typeof ElInputNumber
-    ElProgress: typeof ElProgress
-    ElRate: typeof ElRate
-    ElUpload: typeof ElUpload
-    ElTree: typeof ElTree
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- its members are the fields of RegisteredComponents
+  export interface GlobalComponents extends RegisteredComponents {}
   export interface GlobalDirectives {
     vLoading: typeof vLoading
   }
 }
 
 export function installElementPlus(app: App): void {
-  for (const [name, component] of Object.entries(components)) app.component(name, component)
+  for (const [name, component] of Object.entries(new RegisteredComponents())) app.component(name, component as Component)
   app.use(ElLoading) // v-loading directive
 }

@@ -11,7 +11,7 @@ import VChart from 'vue-echarts'
 use([CanvasRenderer, BarChart, FunnelChart, GaugeChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent])
 
 export { VChart }
-export type { ComposeOption } from 'echarts/core'
+export type { ComposeOption, EChartsCoreOption } from 'echarts/core'
 export type { BarSeriesOption, FunnelSeriesOption, GaugeSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts'
 export type {
   GridComponentOption,

@@ -1,0 +1,55 @@
+import { ref, shallowRef, type Ref } from 'vue'
+import { ElMessage } from 'element-plus'
+import { newIdempotencyKey } from '@/api/household'
+import { useApiError } from './useApiError'
+
+export interface FormDialogOptions<T> {
+  /** What the form still lacks; nothing is saved while there is any (shown once `tried`). */
+  errors: Ref<string[]>
+  /** Creates (`editing` null, with the dialog's idempotency key) or updates `editing`. */
+  save: (editing: T | null, idempotencyKey: string) => Promise<unknown>
+  successMessage: () => string
+  /** Reads the list again after a save (and after a conflict on an update). */
+  reload: () => unknown
+}
+
+/**
+ * A create / edit dialog of a list: opened for a new row (`start()`) or an existing one
+ * (`start(row)`), saved once the form is complete, then the list is read again. A failed update
+ * may be a stale copy (409: explained, then reloaded); a failed create is a message.
+ */
+export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
+  const { notify, handle } = useApiError()
+  const open = ref(false)
+  const saving = ref(false)
+  const tried = ref(false)
+  const editing = shallowRef<T | null>(null)
+  // A key per opening: a retried create is answered once by the server.
+  let key = newIdempotencyKey()
+
+  function start(row: T | null = null): void {
+    key = newIdempotencyKey()
+    tried.value = false
+    editing.value = row
+    open.value = true
+  }
+
+  async function submit(): Promise<void> {
+    tried.value = true
+    if (opts.errors.value.length) return
+    saving.value = true
+    try {
+      await opts.save(editing.value, key)
+      ElMessage.success(opts.successMessage())
+      open.value = false
+      await opts.reload()
+    } catch (e) {
+      if (editing.value) await handle(e, opts.reload)
+      else notify(e)
+    } finally {
+      saving.value = false
+    }
+  }
+
+  return { open, saving, tried, editing, start, submit }
+}
