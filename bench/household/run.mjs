@@ -4,41 +4,24 @@
 // PostgreSQL and measures the household service's lookups, case-list pages and settle throughput
 // against the targets of the issue; the figures go into docs/benchmarks.md. See bench/household/README.md.
 //
-// Modelled on bench/org-tree/run.mjs (same output, statistics, machine and docs conventions).
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Shares its settings, output, statistics, machine, database and docs helpers with the other
+// benches (bench/lib/common.mjs). The app runs in a child process: this same file with `--serve`.
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import {
+  databaseNote, envInt, explain, fmt, freshSchema, lat, loadBefore as logLoadBefore, loadSession, log,
+  machineDocs, makeRnd, missedText, ms, openDatabase, pgFacts, planDetails, require, requireBuilt, root, runMain, secondaries,
+  serveOverIpc, startChild, stats, summary, timed as timedRuns, verdict, writeDocs,
+} from '../lib/common.mjs';
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-
-for (const f of ['shared/dist/index.js', 'services/household/dist/src/app.js']) {
-  if (!existsSync(join(root, f))) {
-    process.stderr.write(`missing ${f}: run \`npm run build -w shared -w services/household\` first\n`);
-    process.exit(2);
-  }
-}
+requireBuilt(['shared/dist/index.js', 'services/household/dist/src/app.js'], 'run `npm run build -w shared -w services/household` first');
 
 const shared = require(join(root, 'shared/dist/index.js'));
-const { buildApp } = require(join(root, 'services/household/dist/src/app.js'));
 const { createHouseholdDataSource, migrateHousehold } = require(join(root, 'services/household/dist/src/data-source.js'));
-const { CaseService } = require(join(root, 'services/household/dist/src/modules/cases/service.js'));
-const { Client } = require('pg');
-const undici = require('undici');
 
 // ---------------------------------------------------------------- settings
-const envInt = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
 const PERSONS = envInt('BENCH_PERSONS', 2_000_000);
 const HOUSEHOLDS = envInt('BENCH_HOUSEHOLDS', 700_000);
 const CASES = envInt('BENCH_CASES', 240_000);
@@ -48,7 +31,6 @@ const SETTLES = envInt('BENCH_SETTLES', 2_000);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 24);
 const PAGE = envInt('BENCH_PAGE', 500);
 const EXPLAIN_ALL = process.env.BENCH_EXPLAIN === '1';
-const DOCS = join(root, 'docs', 'benchmarks.md');
 const TARGETS = { id: 2, name: 10, page: 10, settles: 200 };
 
 // Yantai-like: 12 counties × 12 streets × 10 communities = 1,440 communities.
@@ -68,116 +50,26 @@ const GIVEN = [
 const sqlArray = (a) => `ARRAY[${a.map((w) => `'${w}'`).join(',')}]::text[]`;
 const REAL_DIVISION = '370602'; // 芝罘区
 
-// ---------------------------------------------------------------- output helpers
-const t0 = performance.now();
-const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
-const log = (line) => process.stdout.write(`[bench ${clock()}] ${line}\n`);
-const fmt = (n) => n.toLocaleString('en-US');
-const ms = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-
-function stats(samples) {
-  const s = Float64Array.from(samples).sort();
-  const at = (q) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-  return { n: s.length, median: at(0.5), p99: at(0.99), max: s[s.length - 1], min: s[0] };
-}
-
 // Random but repeatable samples (the same every run).
-let seed = 20261126;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-const pickOne = (a) => a[Math.floor(rnd() * a.length)];
-
-// ---------------------------------------------------------------- database
-let pgServer;
-let app;
-let interrupted = false;
-async function cleanup() {
-  if (app) {
-    const a = app;
-    app = undefined;
-    await a.close().catch(() => undefined);
-  }
-  if (pgServer) {
-    const s = pgServer;
-    pgServer = undefined;
-    await s.stop().catch(() => undefined);
-  }
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    interrupted = true;
-    log(`${sig}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function database() {
-  let base = process.env.DATABASE_URL;
-  if (!base) {
-    const port = await shared.freePort(0);
-    const dataDir = join(root, '.data', 'pg-bench-household');
-    log(`starting embedded PostgreSQL in .data/pg-bench-household on 127.0.0.1:${port} …`);
-    pgServer = await shared.startEmbeddedPostgres({ dataDir, port });
-    base = pgServer.url;
-  } else {
-    log(`using DATABASE_URL=${base.replace(/:[^:@/]*@/, ':***@')}`);
-  }
-  const url = shared.serviceDatabaseUrl({ DATABASE_URL: base }, 'bench_household');
-  await shared.ensureDatabase(url);
-  return url;
-}
-
-async function freshSchema(url) {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  await c.query('SET client_min_messages = warning');
-  await c.query('DROP SCHEMA IF EXISTS public CASCADE');
-  await c.query('CREATE SCHEMA public');
-  await c.end();
-  const ran = await migrateHousehold(url);
-  log(`fresh schema, migrations: ${ran.join(', ')}`);
-}
+const { pickOne } = makeRnd(20261126);
 
 // ---------------------------------------------------------------- fill
 const LOAD_TABLES = ['household', 'person', 'registration', 'move_case', 'case_person'];
 
 async function fill(url, vault) {
-  const c = new Client({ connectionString: url });
-  c.on('error', () => undefined); // a server stopped under us (Ctrl-C) is reported by the query
-  await c.connect();
-  const q = (sql, params) => c.query(sql, params);
-  await q("SET maintenance_work_mem = '512MB'");
-  await q("SET work_mem = '256MB'");
-  await q('SET synchronous_commit = off');
+  const { c, q, step } = await loadSession(url);
   await q('SET max_parallel_workers_per_gather = 0'); // setseed + random() stay repeatable
   await q('SELECT setseed(0.2026)');
   const started = performance.now();
-  const step = async (label, fn) => {
-    const s = performance.now();
-    const r = await fn();
-    log(`  ${label.padEnd(52)} ${(((performance.now() - s) / 1000).toFixed(1) + ' s').padStart(8)}${r !== undefined ? `  ${r}` : ''}`);
-    return r;
-  };
   const bulk = PERSONS - REAL;
   log(`filling ${fmt(COMMUNITIES)} communities, ${fmt(HOUSEHOLDS)} households, ${fmt(PERSONS)} persons (${fmt(REAL)} with real ID numbers), ${fmt(CASES)} move cases`);
 
   // Bulk load without the secondary indexes, unique constraints and foreign keys of the loaded
   // tables, then rebuild them from their own definitions: the measured schema is exactly what the
   // migrations made (primary keys stay).
-  const tableList = LOAD_TABLES.map((t) => `'${t}'::regclass`).join(', ');
-  const indexes = (await q(`
-    SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
-      FROM pg_index i
-     WHERE i.indrelid IN (${tableList})
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-     ORDER BY 1`)).rows;
-  const constraints = (await q(`
-    SELECT conname AS name, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def, contype
-      FROM pg_constraint WHERE contype IN ('f', 'u') AND conrelid IN (${tableList})
-     ORDER BY contype DESC, 1`)).rows; // unique before foreign keys when re-adding
-  await step(`drop ${indexes.length} indexes and ${constraints.length} constraints for the load`, async () => {
-    for (const k of [...constraints].reverse()) await q(`ALTER TABLE ${k.tbl} DROP CONSTRAINT ${k.name}`);
-    for (const i of indexes) await q(`DROP INDEX ${i.name}`);
-  });
+  const sec = await secondaries(q, LOAD_TABLES, { unique: true });
+  const { indexes, constraints } = sec;
+  await step(`drop ${indexes.length} indexes and ${constraints.length} constraints for the load`, () => sec.drop());
 
   const S = sqlArray(SURNAMES);
   const G = sqlArray(GIVEN);
@@ -281,8 +173,10 @@ async function fill(url, vault) {
     await q(`SELECT setval('household_no_seq', ${HOUSEHOLDS})`);
   });
   for (const i of indexes) await step(`index ${i.name}`, () => q(i.def).then(() => undefined));
-  for (const k of constraints) await step(`${k.contype === 'u' ? 'unique' : 'foreign key'} ${k.name}`, () => q(`ALTER TABLE ${k.tbl} ADD CONSTRAINT ${k.name} ${k.def}`).then(() => undefined));
+  for (const k of constraints) await step(`${k.contype === 'u' ? 'unique' : 'foreign key'} ${k.name}`, () => sec.addConstraint(k));
   await step('VACUUM (ANALYZE)', () => q('VACUUM (ANALYZE)').then(() => undefined));
+  // The fill's dirty pages are written out before measuring, not by the checkpointer in the middle of it.
+  await step('CHECKPOINT', () => q('CHECKPOINT').then(() => undefined));
   const counts = (await q(`SELECT (SELECT count(*) FROM community_ref)::int AS communities, (SELECT count(*) FROM household)::int AS households,
       (SELECT count(*) FROM person)::int AS persons, (SELECT count(*) FROM registration WHERE status = 'active')::int AS registrations,
       (SELECT count(*) FROM move_case)::int AS cases, (SELECT count(*) FROM case_person)::int AS case_persons,
@@ -326,89 +220,52 @@ async function createSettleCases(ds, n) {
 }
 
 // ---------------------------------------------------------------- measurement helpers
-async function timed(label, repeat, inputs, fn) {
-  const warm = Math.min(20, repeat);
-  for (let i = 0; i < warm; i++) await fn(inputs[i % inputs.length]);
-  const samples = [];
-  for (let i = 0; i < repeat; i++) {
-    const input = inputs[i % inputs.length];
-    const s = performance.now();
-    await fn(input);
-    samples.push(performance.now() - s);
-  }
-  const st = stats(samples);
-  log(`  ${label.padEnd(60)} median ${ms(st.median).padStart(7)} ms   p99 ${ms(st.p99).padStart(7)} ms`);
-  return st;
-}
-
-async function explain(ds, sql, params) {
-  const rows = await ds.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
-}
-
-// ---------------------------------------------------------------- machine
-function machine(pgVersion, settings) {
-  let cpu = 'unknown';
-  try {
-    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch {
-    cpu = os.cpus()[0]?.model ?? cpu;
-  }
-  let nproc = os.availableParallelism?.() ?? os.cpus().length;
-  try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
-  } catch {
-    /* keep os' figure */
-  }
-  return {
-    cpu, nproc, memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`, node: process.version, postgres: pgVersion, pgSettings: settings,
-    os: `${os.type()} ${os.release()} ${os.arch()}`, nice: os.getPriority(),
-  };
-}
+const timed = (label, repeat, inputs, fn) => timedRuns(label, repeat, inputs, fn, { pad: 60 });
 
 // ---------------------------------------------------------------- docs
-const START = '<!-- bench:household:start -->';
-const END = '<!-- bench:household:end -->';
-const INDEX_ROW = '| [Household (hukou moves)](#household-benchhousehold) | `node bench/household/run.mjs` (after `npm run build -w shared -w services/household`) |';
+const DOCS_SECTION = {
+  name: 'household',
+  title: 'Household (hukou moves)',
+  indexRow: '| [Household (hukou moves)](#household-benchhousehold) | `node bench/household/run.mjs` (after `npm run build -w shared -w services/household`) |',
+};
 
-function writeDocs(section) {
-  let text = readFileSync(DOCS, 'utf8');
-  const block = `${START}\n${section.trim()}\n${END}`;
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  // the index table at the top: this section's row only
-  text = text.replace(/^\| (?:\[Household \(hukou moves\)\]\([^)]*\)|Household \(hukou moves\)) \|.*\|$/m, INDEX_ROW);
-  writeFileSync(DOCS, text);
+// ---------------------------------------------------------------- child: the real app, listening
+// `node bench/household/run.mjs --serve`, forked by main (startChild): the household service from its
+// dist in its own Node process, as server.ts runs it, so that the load generator's CPU is not the app's.
+function serve() {
+  serveOverIpc(async (m) => {
+    const { buildApp } = require(join(root, 'services/household/dist/src/app.js'));
+    return buildApp({
+      publicKey: m.publicKey,
+      pii: m.pii,
+      // the server's own pool size (createHouseholdDataSource's default), as server.ts uses it
+      dataSource: createHouseholdDataSource(m.databaseUrl),
+      ownsDataSource: true,
+      logger: false,
+    });
+  });
 }
-
-const resultText = (pass) => (pass === true ? 'pass' : pass === 'median' ? 'pass on median, p99 over' : pass === 'info' ? '—' : '**FAIL**');
-const DATABASE_NOTE = () => (process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL, default settings');
 
 // ---------------------------------------------------------------- main
 async function main() {
-  const url = await database();
-  await freshSchema(url);
+  const { CaseService } = require(join(root, 'services/household/dist/src/modules/cases/service.js'));
+  const undici = require('undici');
+  const url = await openDatabase('bench_household', 'pg-bench-household');
+  await freshSchema(url, migrateHousehold);
   const pii = shared.PiiVault.generateKeys();
   const vault = new shared.PiiVault(pii);
   const f = await fill(url, vault);
 
   const ds = createHouseholdDataSource(url, { poolSize: 4 });
   await ds.initialize();
-  const pgVersion = (await ds.query('SHOW server_version'))[0].server_version;
-  const settings = {};
-  for (const s of ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit']) {
-    settings[s] = (await ds.query(`SELECT current_setting($1) AS v`, [s]))[0].v;
-  }
+  const { version: pgVersion, settings } = await pgFacts((sql, params) => ds.query(sql, params), ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit']);
   settings.collation = (await ds.query(`SELECT datcollate AS v FROM pg_database WHERE datname = current_database()`))[0].v;
 
-  // ---- the real app, listening on 127.0.0.1 (same process; its own DataSource with the default pool)
+  // ---- the real app, listening on 127.0.0.1 in its own process (its own DataSource with the default pool)
   const keys = shared.generateSigningKeys();
-  const appDs = createHouseholdDataSource(url);
-  app = await buildApp({ publicKey: keys.publicKey, pii, dataSource: appDs, ownsDataSource: true, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const origin = `http://127.0.0.1:${app.server.address().port}`;
+  log('starting the household service (built dist, own process, logger off) on 127.0.0.1 …');
+  const server = await startChild(fileURLToPath(import.meta.url), ['--serve'], { cmd: 'start', publicKey: keys.publicKey, pii, databaseUrl: url }, 'household');
+  const origin = server.url;
   const admin = { sub: '1', username: 'bench.admin', role: 'admin', orgId: 1, scopePaths: ['/1/'] };
   const token = shared.signTestToken(keys.privateKey, admin, { expiresIn: 4 * 3600 });
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
@@ -455,10 +312,11 @@ async function main() {
     lastListQuery = { sql, params };
     return ds.query(sql, params);
   };
-  const cases = new CaseService(recDs, vault, app.communities);
+  // The app's community directory without an org connection (as buildApp makes it without fetchCommunities):
+  // community_ref is filled by the bench, no sync needed.
+  const cases = new CaseService(recDs, vault, new shared.CommunityDirectory());
 
-  const loadBefore = os.loadavg();
-  log(`load average before measuring: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} (${os.availableParallelism?.() ?? os.cpus().length} CPUs)`);
+  const loadBefore = logLoadBefore();
   const r = {};
   log(`measuring (warm, ${REPEAT} runs each after 20 warm-up runs, sequential, one keep-alive connection for HTTP):`);
   // The route sends the exact lookup as a named prepared statement (shared preparedQuery); so does this.
@@ -516,7 +374,9 @@ async function main() {
   const settleLat = [];
   const failures = {};
   let next = 0;
-  const cpu0 = process.cpuUsage();
+  // CPU time of the service process (the child) and of the load generator (this process) during the settles
+  const serviceCpu0 = await server.cpu();
+  const clientCpu0 = process.cpuUsage();
   const sStart = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < settleCases.length) {
@@ -532,12 +392,14 @@ async function main() {
     }
   }));
   const settleSeconds = (performance.now() - sStart) / 1000;
-  const cpu1 = process.cpuUsage(cpu0);
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const serviceCpuPerSettle = ((await server.cpu()) - serviceCpu0) / settleCases.length;
+  const clientCpuPerSettle = (clientCpu.user + clientCpu.system) / 1000 / settleCases.length;
   await pool.close();
   const settleSt = stats(settleLat);
   const nFailed = Object.values(failures).reduce((a, b) => a + b, 0);
   const settlesPerSec = (settleCases.length - nFailed) / settleSeconds;
-  log(`  ${fmt(settleCases.length - nFailed)} settled in ${settleSeconds.toFixed(2)} s: ${settlesPerSec.toFixed(0)} settles/s, median ${ms(settleSt.median)} ms, p99 ${ms(settleSt.p99)} ms; ${nFailed} failed${nFailed ? ` ${JSON.stringify(failures)}` : ''}; Node CPU (app + client) ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle`);
+  log(`  ${fmt(settleCases.length - nFailed)} settled in ${settleSeconds.toFixed(2)} s: ${settlesPerSec.toFixed(0)} settles/s, median ${ms(settleSt.median)} ms, p99 ${ms(settleSt.p99)} ms; ${nFailed} failed${nFailed ? ` ${JSON.stringify(failures)}` : ''}; service CPU ${ms(serviceCpuPerSettle)} ms per settle (load generator ${ms(clientCpuPerSettle)} ms)`);
   const ids = allSettle.map((c) => c.id);
   const v = (await ds.query(`
     SELECT (SELECT count(*) FROM move_case WHERE id = ANY($1::bigint[]) AND status = 'SETTLED' AND settled_at IS NOT NULL)::int AS settled,
@@ -554,8 +416,6 @@ async function main() {
   // ---- verdicts
   const rows = [];
   const add = (figure, value, target, pass) => rows.push({ figure, value, target, pass });
-  const verdict = (st, target) => (st.p99 < target ? true : st.median < target ? 'median' : false);
-  const lat = (st) => `median ${ms(st.median)} ms, p99 ${ms(st.p99)} ms`;
   add('exact ID lookup — SQL', lat(r.idSql), `< ${TARGETS.id} ms`, verdict(r.idSql, TARGETS.id));
   add('exact ID lookup — HTTP', lat(r.idHttp), `< ${TARGETS.id} ms`, verdict(r.idHttp, TARGETS.id));
   add(`two-character name search — SQL (~${fmt(avgMatches)} prefix matches)`, lat(r.nameSql), `< ${TARGETS.name} ms`, verdict(r.nameSql, TARGETS.name));
@@ -625,54 +485,45 @@ ${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)} (the bench, its server 
 household lock or insert, set-based person and registration writes, outreach update, case update, event, audit, and the case detail
 returned to the client, read in one statement) over a pool of 10 connections, so throughput ≈ 10 / transaction time; one client alone
 settles in median ${seqSettle ? ms(seqSettle.st.median) : '?'} ms. On this shared 2-CPU machine (load ${loadBefore[0].toFixed(1)}–${loadAfter[0].toFixed(1)}) every round trip waits for a CPU;
-the app's own Node CPU was ${((cpu1.user + cpu1.system) / 1000 / settleCases.length).toFixed(2)} ms per settle (app and load generator together).`);
+the service's process used ${ms(serviceCpuPerSettle)} ms of CPU per settle (the load generator, in the bench's process, ${ms(clientCpuPerSettle)} ms).`);
   }
   for (const n of notes) log(n.replace(/\n/g, ' '));
 
   await seq.close();
-  await app.close();
-  app = undefined;
+  await server.stop();
   await ds.destroy();
 
-  const loadNote = `load average (1 min) ${loadBefore[0].toFixed(2)} before the measurements, ${loadAfter[0].toFixed(2)} after`;
-  const m = machine(pgVersion, settings);
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const table = ['| figure | value | target | result |', '| --- | --- | --- | --- |', ...rows.map((x) => `| ${x.figure} | ${x.value} | ${x.target} | ${resultText(x.pass)} |`)].join('\n');
-  process.stdout.write(`\n${table}\n\n`);
-  process.stdout.write(`machine: ${m.cpu}, ${m.nproc} CPUs (nproc), ${m.memory} RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (${Object.entries(m.pgSettings).map(([k, x]) => `${k}=${x}`).join(', ')})\n`);
-  process.stdout.write(`${loadNote} (the machine is shared with other work)\n`);
-  process.stdout.write(`data: ${Object.entries(f.counts).map(([k, x]) => `${k} ${typeof x === 'number' ? fmt(x) : x}`).join(', ')}; filled in ${f.fillSeconds.toFixed(1)} s; ${date}\n\n`);
+  const { m, date, table, loadNote } = summary(rows, {
+    pgVersion, settings, loadBefore, loadAfter, loadSuffix: ' (the machine is shared with other work)',
+    data: (d) => `data: ${Object.entries(f.counts).map(([k, x]) => `${k} ${typeof x === 'number' ? fmt(x) : x}`).join(', ')}; filled in ${f.fillSeconds.toFixed(1)} s; ${d}`,
+  });
 
   const failed = rows.filter((x) => x.pass === false);
-  const p99Over = rows.filter((x) => x.pass === 'median');
   if (PERSONS >= 2_000_000 || process.env.BENCH_WRITE_DOCS === '1') {
     const c = f.counts;
-    writeDocs(`## Household (bench/household)
+    writeDocs(DOCS_SECTION, `## Household (bench/household)
 
-Measured ${date} with \`node bench/household/run.mjs\` after \`npm run build -w shared -w services/household\` (${DATABASE_NOTE()}).
+Measured ${date} with \`node bench/household/run.mjs\` after \`npm run build -w shared -w services/household\` (${databaseNote()}).
 
-**Machine:** ${m.cpu}, ${m.nproc} CPUs (\`nproc\`), ${m.memory} RAM, ${m.os}; Node.js ${m.node}; PostgreSQL ${m.postgres}
-(${Object.entries(m.pgSettings).map(([k, x]) => `${k} = ${x}`).join(', ')}). Database, household service and load generator all run on
+${machineDocs(m)}. Database, household service and load generator all run on
 this one machine, which was shared with other work during the run; ${loadNote}.
 
 **Register:** ${fmt(c.persons)} persons in ${fmt(c.households)} households (about Yantai) across ${fmt(c.communities)} communities
 (${SHAPE.counties} counties × ${SHAPE.streetsPerCounty} streets × ${SHAPE.communitiesPerStreet} communities, paths \`/1/<county>/<street>/<community>/\`), ${fmt(c.registrations)} active
 registrations, ${fmt(c.cases)} move cases spread over five years with ${fmt(c.case_persons)} case persons; filled with set-based SQL in
-${f.fillSeconds.toFixed(1)} s (database ${c.db_size}, \`person\` ${c.person_size} with its indexes). Names are 2-character (30 %) and
+${f.fillSeconds.toFixed(1)} s (database ${c.db_size}, \`person\` ${c.person_size} with its indexes), then \`VACUUM (ANALYZE)\` and \`CHECKPOINT\`. Names are 2-character (30 %) and
 3-character (70 %) names from a frequency-weighted table of ${SURNAMES.length} surname entries × ${GIVEN.length} given-name characters, so a
 two-character prefix matches ~${fmt(avgMatches)} persons on average (max ${fmt(maxMatches)} in the sample). The bulk has a synthetic \`id_hash\`;
 ${fmt(REAL)} persons have valid ID numbers (\`makeResidentId\`) encrypted and hashed with the app's PII keys, and are the ones looked up.
 
-| figure | value | target | result |
-| --- | --- | --- | --- |
-${rows.map((x) => `| ${x.figure} | ${x.value} | ${x.target} | ${resultText(x.pass)} |`).join('\n')}
+${table}
 
 How each figure is taken (a latency passes when its p99 is within the target; "pass on median, p99 over" when only its median is; ${REPEAT} warm runs after 20 warm-up runs, sequential):
 - **SQL**: the route's own SQL through the household DataSource (TypeORM, pg): for persons the query of \`GET /api/household/persons\`
   (the exact ID lookup as the named prepared statement the route sends, \`preparedQuery\` of @redheart/shared)
   with an admin's scope (\`cr.path LIKE '/1/%'\`), for the case list \`CaseService.list\` from the built service itself.
-- **HTTP**: the real app (\`buildApp\` from dist, logger off, its own DataSource with the default pool) listening on 127.0.0.1 in the
-  bench's process, an admin's bearer token, one keep-alive connection (undici Pool), requests one after another.
+- **HTTP**: the real app (\`buildApp\` from dist, logger off, its own DataSource with the default pool) listening on 127.0.0.1 in its
+  own Node process (this same file with \`--serve\`), an admin's bearer token, one keep-alive connection (undici Pool), requests one after another.
 - **exact ID lookup**: \`GET /api/household/persons?idNumber=<18-digit number>\` over the ${fmt(REAL)} real persons (the route validates the
   number and hashes it with HMAC-SHA256); **name search**: \`?name=<two characters>\` over 200 sampled two-character names (limit 20).
 - **case list**: \`GET /api/household/cases?limit=20\` (city-wide for an admin, newest first, keyset cursor on \`(created_at, id)\`); page ${PAGE}
@@ -681,32 +532,14 @@ How each figure is taken (a latency passes when its p99 is within the target; "p
   two in three join a distinct existing household, one in three settles into a new household), then \`POST /api/household/cases/:id/transitions\`
   \`{action: 'settle', version}\` for all of them from ${CONCURRENCY} concurrent keep-alive clients (undici Pool); settles/s is the number
   settled over the wall time; afterwards SQL checks that every one of the ${fmt(ids.length)} cases is SETTLED with one settle event and that each case person has
-  exactly one registration, active, written by its case.
-${failed.length ? `\n**Missed:** ${failed.map((x) => x.figure).join('; ')}.\n` : ''}${p99Over.length ? `\n**Median within the target, p99 over it:** ${p99Over.map((x) => x.figure).join('; ')}.\n` : ''}${notes.map((n) => `\n${n}\n`).join('')}${plans.map(([name, plan]) => `
-<details><summary>EXPLAIN (ANALYZE, BUFFERS) — ${name}</summary>
-
-\`\`\`
-${plan}
-\`\`\`
-
-</details>
-`).join('')}`);
-    log(`wrote ${DOCS.replace(root + '/', '')}`);
+  exactly one registration, active, written by its case; the service's process used ${ms(serviceCpuPerSettle)} ms of CPU per settle
+  (\`process.cpuUsage\` of that process; PostgreSQL and the load generator not counted).
+${missedText(rows)}${notes.map((n) => `\n${n}\n`).join('')}${planDetails(plans)}`);
   } else {
     log(`register below 2,000,000 persons: docs/benchmarks.md left unchanged (BENCH_WRITE_DOCS=1 writes it anyway)`);
   }
   return failed.length ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    if (code) log('some targets were missed (see the table)');
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    if (interrupted) return;
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await cleanup();
-    process.exit(1);
-  });
+if (process.argv[2] === '--serve') serve();
+else runMain(main);

@@ -4,24 +4,22 @@
 // targets of the issue; the figures go into docs/benchmarks.md. See bench/org-tree/README.md.
 //
 // Uses the built dist of shared, services/org and services/gateway (the npm script builds them).
-import { fork, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Shares its settings, output, statistics, machine, database and docs helpers with the other
+// benches (bench/lib/common.mjs).
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import {
+  databaseNote, envInt, explain, fmt, freshSchema, lat, loadBefore as logLoadBefore, loadSession, log,
+  machineDocs, makeRnd, missedText, ms, openDatabase, pgFacts, planDetails, require, requireBuilt, root, runMain, secondaries,
+  startChild, stats, summary, timed, verdict, writeDocs,
+} from '../lib/common.mjs';
 
-const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 
-for (const f of ['shared/dist/index.js', 'services/org/dist/src/app.js', 'services/gateway/dist/app.js']) {
-  if (!existsSync(join(root, f))) {
-    process.stderr.write(`missing ${f}: run \`npm run bench:org-tree\` (it builds shared, org and gateway first)\n`);
-    process.exit(2);
-  }
-}
+requireBuilt(['shared/dist/index.js', 'services/org/dist/src/app.js', 'services/gateway/dist/app.js'], 'run `npm run bench:org-tree` (it builds shared, org and gateway first)');
 
 const shared = require(join(root, 'shared/dist/index.js'));
 const { createOrgDataSource, migrateOrg } = require(join(root, 'services/org/dist/src/data-source.js'));
@@ -29,16 +27,8 @@ const { UnitRepository } = require(join(root, 'services/org/dist/src/modules/uni
 const { UnitService } = require(join(root, 'services/org/dist/src/modules/units/service.js'));
 const { loadScope, assertInScope } = require(join(root, 'services/org/dist/src/modules/scope/scope.js'));
 const { hashPassword } = require(join(root, 'services/org/dist/src/modules/auth/service.js'));
-const { Client } = require('pg');
 
 // ---------------------------------------------------------------- settings
-const envInt = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
 const TARGET_NODES = envInt('BENCH_NODES', 1_000_000);
 const REPEAT = envInt('BENCH_REPEAT', 200);
 const HTTP_SECONDS = envInt('BENCH_HTTP_SECONDS', 8);
@@ -46,22 +36,8 @@ const CONCURRENCY = envInt('BENCH_CONCURRENCY', 32);
 const MOVE_ROUNDS = envInt('BENCH_MOVE_ROUNDS', 3);
 const HTTP_WARMUP = envInt('BENCH_HTTP_WARMUP', 4);
 const EXPLAIN_ALL = process.env.BENCH_EXPLAIN === '1';
-const DOCS = join(root, 'docs', 'benchmarks.md');
 
 const TARGETS = { children: 5, count: 20, scope: 1, move: 2000, ratio: 0.6 };
-
-// ---------------------------------------------------------------- output helpers
-const t0 = performance.now();
-const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
-const log = (line) => process.stdout.write(`[bench ${clock()}] ${line}\n`);
-const fmt = (n) => n.toLocaleString('en-US');
-const ms = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-
-function stats(samples) {
-  const s = Float64Array.from(samples).sort();
-  const at = (q) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-  return { n: s.length, median: at(0.5), p99: at(0.99), max: s[s.length - 1], min: s[0] };
-}
 
 // ---------------------------------------------------------------- tree shape
 // Provinces have no type of their own: the root is the only county_committee (the CHECK
@@ -95,93 +71,17 @@ const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周',
 const GIVEN = ['建国', '秀英', '志强', '桂英', '卫东', '丽华', '国庆', '海燕', '明', '静', '伟', '芳'];
 const sqlArray = (a) => `ARRAY[${a.map((w) => `'${w}'`).join(',')}]`;
 
-// ---------------------------------------------------------------- database
-let pgServer;
-let children = [];
-let interrupted = false;
-async function cleanup() {
-  for (const c of children) {
-    try {
-      c.kill('SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }
-  children = [];
-  if (pgServer) {
-    const s = pgServer;
-    pgServer = undefined;
-    await s.stop().catch(() => undefined);
-  }
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    interrupted = true;
-    log(`${sig}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function database() {
-  let base = process.env.DATABASE_URL;
-  if (!base) {
-    const port = await shared.freePort(0);
-    const dataDir = join(root, '.data', 'pg-bench');
-    log(`starting embedded PostgreSQL in .data/pg-bench on 127.0.0.1:${port} …`);
-    pgServer = await shared.startEmbeddedPostgres({ dataDir, port });
-    base = pgServer.url;
-  } else {
-    log(`using DATABASE_URL=${base.replace(/:[^:@/]*@/, ':***@')}`);
-  }
-  const url = shared.serviceDatabaseUrl({ DATABASE_URL: base }, 'bench_org');
-  await shared.ensureDatabase(url);
-  return url;
-}
-
-async function freshSchema(url) {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  await c.query('SET client_min_messages = warning');
-  await c.query('DROP SCHEMA IF EXISTS public CASCADE');
-  await c.query('CREATE SCHEMA public');
-  await c.end();
-  const ran = await migrateOrg(url);
-  log(`fresh schema, migrations: ${ran.join(', ')}`);
-}
-
 // ---------------------------------------------------------------- fill
 async function fill(url) {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  const q = (sql, params) => c.query(sql, params);
-  await q("SET maintenance_work_mem = '512MB'");
-  await q("SET work_mem = '256MB'");
-  await q('SET synchronous_commit = off');
+  const { c, q, step } = await loadSession(url, { pad: 44 });
   const started = performance.now();
-  const step = async (label, fn) => {
-    const s = performance.now();
-    const r = await fn();
-    log(`  ${label.padEnd(44)} ${(((performance.now() - s) / 1000).toFixed(1) + ' s').padStart(8)}${r !== undefined ? `  ${r}` : ''}`);
-    return r;
-  };
   log(`filling ${fmt(EXPECTED)} organisations: ${CITIES} cities × ${fmt(perCity)} + ${SHAPE.workUnits} work units + root + a ${fmt(bigSize)}-node community`);
 
   // Bulk load without the secondary indexes and foreign keys of the two tree tables, then rebuild
   // them from their own definitions: the measured schema is exactly what the migrations made.
-  const indexes = (await q(`
-    SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
-      FROM pg_index i
-     WHERE i.indrelid IN ('org_unit'::regclass, 'org_unit_version'::regclass)
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-     ORDER BY 1`)).rows;
-  const fks = (await q(`
-    SELECT conname AS name, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def
-      FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('org_unit'::regclass, 'org_unit_version'::regclass)
-     ORDER BY 1`)).rows;
-  await step(`drop ${indexes.length} indexes and ${fks.length} foreign keys for the load`, async () => {
-    for (const f of fks) await q(`ALTER TABLE ${f.tbl} DROP CONSTRAINT ${f.name}`);
-    for (const i of indexes) await q(`DROP INDEX ${i.name}`);
-  });
+  const sec = await secondaries(q, ['org_unit', 'org_unit_version']);
+  const { indexes, constraints: fks } = sec;
+  await step(`drop ${indexes.length} indexes and ${fks.length} foreign keys for the load`, () => sec.drop());
 
   let maxId = 0;
   const level = async (label, { parents, fanout, type, name, code = 'NULL', contacts = `'{}'::jsonb`, validTo = 'NULL::date' }) => {
@@ -284,7 +184,7 @@ async function fill(url) {
   await step('identity sequence', () => q(`SELECT setval(pg_get_serial_sequence('org_unit', 'id'), $1)`, [maxId]).then(() => undefined));
   for (const i of indexes) await step(`index ${i.name}`, () => q(i.def).then(() => undefined));
   await step('foreign keys (validated)', async () => {
-    for (const f of fks) await q(`ALTER TABLE ${f.tbl} ADD CONSTRAINT ${f.name} ${f.def}`);
+    for (const f of fks) await sec.addConstraint(f);
   });
   // As autovacuum would leave a settled table: statistics, visibility map, hint bits.
   await step('VACUUM (ANALYZE)', async () => {
@@ -302,66 +202,12 @@ async function fill(url) {
   return { total, versions, fillSeconds, size, byType, cityIds, lastCity, fromStreet, toStreet, bigId };
 }
 
-// ---------------------------------------------------------------- measurement helpers
-async function timed(label, repeat, inputs, fn) {
-  const warm = Math.min(20, repeat);
-  for (let i = 0; i < warm; i++) await fn(inputs[i % inputs.length]);
-  const samples = [];
-  for (let i = 0; i < repeat; i++) {
-    const input = inputs[i % inputs.length];
-    const s = performance.now();
-    await fn(input);
-    samples.push(performance.now() - s);
-  }
-  const st = stats(samples);
-  log(`  ${label.padEnd(52)} median ${ms(st.median).padStart(7)} ms   p99 ${ms(st.p99).padStart(7)} ms`);
-  return st;
-}
-
-async function explain(ds, sql, params) {
-  const rows = await ds.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
-}
-
 // Random but repeatable samples (the same every run).
-let seed = 20251126;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const { rnd } = makeRnd(20251126);
 
 // ---------------------------------------------------------------- HTTP load
-function startServer(kind, options) {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'serve.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.push(child);
-    child.once('message', (m) => (m.ready ? resolve({ child, url: `http://127.0.0.1:${m.port}` }) : reject(new Error(`${kind}: ${m.error}`))));
-    child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before it was ready`)));
-    child.send({ cmd: 'start', kind, options });
-  });
-}
-
-function cpuOf(s) {
-  return new Promise((resolve) => {
-    const on = (m) => {
-      if (m && typeof m.cpu === 'number') {
-        s.child.off('message', on);
-        resolve(m.cpu / 1000);
-      }
-    };
-    s.child.on('message', on);
-    s.child.send({ cmd: 'cpu' });
-  });
-}
-
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 5000);
-    s.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    s.child.send({ cmd: 'stop' });
-  });
-}
+// The org service or the gateway in its own process (serve.mjs)
+const startServer = (kind, options) => startChild(join(here, 'serve.mjs'), [], { cmd: 'start', kind, options }, kind);
 
 /** A GET-er with keep-alive connections: undici's Pool when it is installed, else node:http. */
 function makeClient(origin, connections) {
@@ -452,74 +298,19 @@ async function compareLoads(targets, path, headers, seconds, concurrency, cpuNow
   });
 }
 
-// ---------------------------------------------------------------- machine
-function machine(pgVersion, settings) {
-  let cpu = 'unknown';
-  try {
-    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch {
-    cpu = os.cpus()[0]?.model ?? cpu;
-  }
-  let nproc = os.availableParallelism?.() ?? os.cpus().length;
-  try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
-  } catch {
-    /* keep os' figure */
-  }
-  return {
-    cpu,
-    nproc,
-    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    node: process.version,
-    postgres: pgVersion,
-    pgSettings: settings,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    nice: os.getPriority(),
-  };
-}
-
 // ---------------------------------------------------------------- docs
-const START = '<!-- bench:org-tree:start -->';
-const END = '<!-- bench:org-tree:end -->';
-const SKELETON = `# Benchmarks
-
-Figures measured by the benchmarks under \`bench/\`, each on the machine named in its section.
-Each section is rewritten by its own benchmark between its markers; the rest of this file is kept.
-
-| section | command |
-| --- | --- |
-| [Org tree](#org-tree-benchorg-tree) | \`npm run bench:org-tree\` |
-| Household (hukou moves) | to come with services/household |
-| Volunteer (dual report) | to come with services/volunteer |
-
-${START}
-${END}
-`;
-
-function writeDocs(section) {
-  let text = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : SKELETON;
-  const block = `${START}\n${section.trim()}\n${END}`;
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(DOCS, text);
-}
+const DOCS_SECTION = { name: 'org-tree', title: 'Org tree', indexRow: '| [Org tree](#org-tree-benchorg-tree) | `npm run bench:org-tree` |' };
 
 // ---------------------------------------------------------------- main
 async function main() {
-  const url = await database();
-  await freshSchema(url);
+  const url = await openDatabase('bench_org', 'pg-bench');
+  await freshSchema(url, migrateOrg);
   const f = await fill(url);
 
   const ds = createOrgDataSource(url, { poolSize: 4 });
   await ds.initialize();
   const repo = new UnitRepository(ds.manager);
-  const pgVersion = (await ds.query('SHOW server_version'))[0].server_version;
-  const settings = {};
-  for (const s of ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit']) {
-    settings[s] = (await ds.query(`SELECT current_setting($1) AS v`, [s]))[0].v;
-  }
+  const { version: pgVersion, settings } = await pgFacts((sql, params) => ds.query(sql, params), ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit']);
 
   // ---- samples
   const sample = async (sql, n) => {
@@ -544,8 +335,7 @@ async function main() {
     return { user: { sub: '0', username: 'bench', role: i % 2 ? 'street_admin' : 'community_secretary', orgId, scopePaths: [] }, target: h.path };
   });
 
-  const loadBefore = os.loadavg();
-  log(`load average before measuring: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} (${os.availableParallelism?.() ?? os.cpus().length} CPUs)`);
+  const loadBefore = logLoadBefore();
   const results = {};
   log(`measuring on the filled tree (warm, ${REPEAT} runs each after 20 warm-up runs; figures in ms):`);
   results.childrenRoot = await timed(`children · province root (${SHAPE.workUnits + CITIES} children)`, REPEAT, [rootNode], (n) => repo.children(n.id, false));
@@ -626,7 +416,7 @@ async function main() {
   // CPU milliseconds each process spends per request (process.cpuUsage of the server processes)
   const cpuNow = async () => {
     const u = process.cpuUsage();
-    return { org: await cpuOf(org), gateway: await cpuOf(gw), client: (u.user + u.system) / 1000 };
+    return { org: await org.cpu(), gateway: await gw.cpu(), client: (u.user + u.system) / 1000 };
   };
   log(`  warm-up: ${HTTP_WARMUP} s each …`);
   await compareLoads([direct, viaGw], path, headers, HTTP_WARMUP, CONCURRENCY, cpuNow);
@@ -640,9 +430,8 @@ async function main() {
   log(`  ${cpuNote}`);
   await direct.close();
   await viaGw.close();
-  await stopServer(gw);
-  await stopServer(org);
-  children = [];
+  await gw.stop();
+  await org.stop();
   rmSync(emptyWebDist, { recursive: true, force: true });
   const ratio = httpGw.rps / httpDirect.rps;
 
@@ -651,8 +440,6 @@ async function main() {
   // pass: within the target; 'median' (latencies only): the median is within it but the p99 is not;
   // FAIL: missed. Only FAIL makes the exit code 1.
   const add = (figure, value, target, pass) => rows.push({ figure, value, target, pass });
-  const verdict = (st, target) => (st.p99 < target ? true : st.median < target ? 'median' : false);
-  const lat = (st) => `median ${ms(st.median)} ms, p99 ${ms(st.p99)} ms`;
   add(`children of a node — province root (${SHAPE.workUnits + CITIES} children)`, lat(results.childrenRoot), `< ${TARGETS.children} ms`, verdict(results.childrenRoot, TARGETS.children));
   add(`children of a node — city (${SHAPE.cityDistricts})`, lat(results.childrenCity), `< ${TARGETS.children} ms`, verdict(results.childrenCity, TARGETS.children));
   add(`children of a node — street (${SHAPE.streetCommunities})`, lat(results.childrenStreet), `< ${TARGETS.children} ms`, verdict(results.childrenStreet, TARGETS.children));
@@ -696,31 +483,19 @@ async function main() {
   for (const [name, plan] of plans) log(`EXPLAIN (ANALYZE, BUFFERS) — ${name}:\n${plan}`);
   await ds.destroy();
 
-  const loadAfter = os.loadavg();
-  const loadNote = `load average (1 min) ${loadBefore[0].toFixed(2)} before the measurements, ${loadAfter[0].toFixed(2)} after`;
-  const m = machine(pgVersion, settings);
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const table = [
-    '| figure | value | target | result |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${resultText(r.pass)} |`),
-  ].join('\n');
+  const { m, date, table, loadNote } = summary(rows, {
+    pgVersion, settings, loadBefore,
+    data: (d) => `tree: ${fmt(f.total)} organisations (${fmt(f.versions)} versions), filled in ${f.fillSeconds.toFixed(1)} s; ${d}`,
+  });
   const shapeRows = f.byType.map((r) => `| ${r.depth} | ${r.type} | ${fmt(r.n)} |`).join('\n');
 
-  process.stdout.write(`\n${table}\n\n`);
-  process.stdout.write(`machine: ${m.cpu}, ${m.nproc} CPUs (nproc), ${m.memory} RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (${Object.entries(m.pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')})\n`);
-  process.stdout.write(`${loadNote}\n`);
-  process.stdout.write(`tree: ${fmt(f.total)} organisations (${fmt(f.versions)} versions), filled in ${f.fillSeconds.toFixed(1)} s; ${date}\n\n`);
-
   const failed = rows.filter((r) => r.pass === false);
-  const p99Over = rows.filter((r) => r.pass === 'median');
   if (f.total >= 1_000_000 || process.env.BENCH_WRITE_DOCS === '1') {
-    writeDocs(`## Org tree (bench/org-tree)
+    writeDocs(DOCS_SECTION, `## Org tree (bench/org-tree)
 
-Measured ${date} with \`npm run bench:org-tree\` (${DATABASE_NOTE()}).
+Measured ${date} with \`npm run bench:org-tree\` (${databaseNote()}).
 
-**Machine:** ${m.cpu}, ${m.nproc} CPUs (\`nproc\`), ${m.memory} RAM, ${m.os}; Node.js ${m.node}; PostgreSQL ${m.postgres}
-(${Object.entries(m.pgSettings).map(([k, v]) => `${k} = ${v}`).join(', ')}). Database, services, gateway and load
+${machineDocs(m)}. Database, services, gateway and load
 generator all run on this one machine${m.nice !== 0 ? ` (the run at nice ${m.nice}, as the machine was shared with other work)` : ''}; ${loadNote}.
 
 **Tree:** ${fmt(f.total)} organisations and ${fmt(f.versions)} \`org_unit_version\` rows, filled with set-based SQL in
@@ -729,9 +504,7 @@ ${fmt(perCity)} organisations (${SHAPE.cityDistricts} districts × ${SHAPE.distr
 ${SHAPE.workUnits} province work units, and one large community of ${fmt(bigSize)} organisations (${SHAPE.big.compounds} × ${SHAPE.big.groups} × ${SHAPE.big.households}) that is moved. Every
 ${SHAPE.archiveEvery}th member household is archived; every ${SHAPE.renameEvery}th organisation has a closed earlier version.
 
-| figure | value | target | result |
-| --- | --- | --- | --- |
-${rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${resultText(r.pass)} |`).join('\n')}
+${table}
 
 How each figure is taken (a latency passes when its p99 is within the target; "pass on median, p99 over" when only its median is; ${REPEAT} warm runs after 20 warm-up runs, the scope check ${Math.max(REPEAT, 1000)}):
 - **children**: \`UnitRepository.children\` from the built org service (its SQL, with the \`childCount\` subquery per child),
@@ -756,34 +529,11 @@ How each figure is taken (a latency passes when its p99 is within the target; "p
 ${shapeRows}
 
 </details>
-${failed.length ? `\n**Missed:** ${failed.map((r) => r.figure).join('; ')}.\n` : ''}${p99Over.length ? `\n**Median within the target, p99 over it:** ${p99Over.map((r) => r.figure).join('; ')}.\n` : ''}${plans.map(([name, plan]) => `
-<details><summary>EXPLAIN (ANALYZE, BUFFERS) — ${name}</summary>
-
-\`\`\`
-${plan}
-\`\`\`
-
-</details>
-`).join('')}`);
-    log(`wrote ${DOCS.replace(root + '/', '')}`);
+${missedText(rows)}${planDetails(plans)}`);
   } else {
     log(`tree below 1,000,000 organisations: docs/benchmarks.md left unchanged (BENCH_WRITE_DOCS=1 writes it anyway)`);
   }
   return failed.length ? 1 : 0;
 }
 
-const resultText = (pass) => (pass === true ? 'pass' : pass === 'median' ? 'pass on median, p99 over' : pass === 'info' ? '—' : '**FAIL**');
-const DATABASE_NOTE = () => (process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL, default settings');
-
-main()
-  .then(async (code) => {
-    await cleanup();
-    if (code) log('some targets were missed (see the table)');
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    if (interrupted) return; // the signal handler stops everything and exits
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await cleanup();
-    process.exit(1);
-  });
+runMain(main);

@@ -5,59 +5,40 @@
 //
 // Uses the built dist of shared and services/volunteer:
 //   npm run build -w shared -w services/volunteer && node bench/volunteer/run.mjs
-import { fork, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Shares its settings, output, statistics, machine, database and docs helpers with the other
+// benches (bench/lib/common.mjs).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import {
+  databaseNote, envInt, explain as explainSql, fmt, freshSchema, lat, loadBefore as logLoadBefore, loadSession, log,
+  machineDocs, makeRnd, missedText, ms, openDatabase, pgFacts, planDetails, require, requireBuilt, root, runMain,
+  secondaries, serveOverIpc, startChild, stats, summary, timed as timedRuns, verdict, writeDocs,
+} from '../lib/common.mjs';
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const DIST = join(root, 'services/volunteer/dist/src');
 
-for (const f of ['shared/dist/index.js', 'services/volunteer/dist/src/app.js']) {
-  if (!existsSync(join(root, f))) {
-    process.stderr.write(`missing ${f}: run \`npm run build -w shared -w services/volunteer\` first\n`);
-    process.exit(2);
-  }
-}
+requireBuilt(['shared/dist/index.js', 'services/volunteer/dist/src/app.js'], 'run `npm run build -w shared -w services/volunteer` first');
 const shared = require(join(root, 'shared/dist/index.js'));
 
 // ---------------------------------------------------------------- child: the real app, listening
 if (process.argv[2] === '--serve') {
-  let app;
-  process.on('message', async (m) => {
-    try {
-      if (m.cmd === 'start') {
-        const { buildApp } = require(join(DIST, 'app.js'));
-        const { createVolunteerDataSource } = require(join(DIST, 'data-source.js'));
-        app = await buildApp({
-          publicKey: m.publicKey,
-          // the server's own pool size (createVolunteerDataSource's default), as server.ts uses it
-          dataSource: createVolunteerDataSource(m.databaseUrl),
-          ownsDataSource: true,
-          filesDir: m.filesDir,
-          fetchCommunities: async () => [],
-          notifyOrg: async () => undefined,
-          logger: { level: 'warn' },
-        });
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        process.send({ ready: true, port: app.server.address().port });
-      } else if (m.cmd === 'cpu') {
-        const u = process.cpuUsage();
-        process.send({ cpu: u.user + u.system });
-      } else if (m.cmd === 'stop') {
-        await app?.close();
-        process.exit(0);
-      }
-    } catch (e) {
-      process.send({ error: e instanceof Error ? e.stack : String(e) });
-    }
+  serveOverIpc(async (m) => {
+    const { buildApp } = require(join(DIST, 'app.js'));
+    const { createVolunteerDataSource } = require(join(DIST, 'data-source.js'));
+    return buildApp({
+      publicKey: m.publicKey,
+      // the server's own pool size (createVolunteerDataSource's default), as server.ts uses it
+      dataSource: createVolunteerDataSource(m.databaseUrl),
+      ownsDataSource: true,
+      filesDir: m.filesDir,
+      fetchCommunities: async () => [],
+      notifyOrg: async () => undefined,
+      logger: { level: 'warn' },
+    });
   });
-  process.on('disconnect', () => process.exit(0));
 } else {
   await runBench();
 }
@@ -68,17 +49,9 @@ async function runBench() {
   const { unitScorecard } = require(join(DIST, 'modules/scorecards/routes.js'));
   // the public board's statements, exported by its route module (exactly what the route sends)
   const { BOARD_SQL } = require(join(DIST, 'modules/public/routes.js'));
-  const { Client } = require('pg');
   const undici = require('undici');
 
   // ---------------------------------------------------------------- settings
-  const envInt = (name, dflt) => {
-    const v = process.env[name];
-    if (v === undefined || v === '') return dflt;
-    const n = Number(v.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-    return n;
-  };
   const ITEMS = envInt('BENCH_ITEMS', 1_000_000);
   const UNITS = envInt('BENCH_UNITS', 500);
   const MEMBERS = envInt('BENCH_MEMBERS', 50_000);
@@ -89,96 +62,20 @@ async function runBench() {
   const CLIENTS = envInt('BENCH_CLIENTS', 50);
   const CLAIM_SECONDS = envInt('BENCH_CLAIM_SECONDS', 30);
   const CLAIM_TARGET_ITEMS = 5_000;
-  const DOCS = process.env.BENCH_DOCS_FILE || join(root, 'docs', 'benchmarks.md'); // another file for trial runs
   const TARGETS = { page: 10, scorecard: 50, board: 10, claims: 300 };
   // The last RECENT share of items (by creation time) are still in the works; the rest are history.
   const RECENT = 0.04;
   const PLEDGE_EVERY = 67; // ~1.5 % of items are a unit's public pledge (公开承诺)
 
-  // ---------------------------------------------------------------- output helpers
-  const t0 = performance.now();
-  const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
-  const log = (line) => process.stdout.write(`[bench ${clock()}] ${line}\n`);
-  const fmt = (n) => n.toLocaleString('en-US');
-  const ms = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-  const stats = (samples) => {
-    const s = Float64Array.from(samples).sort();
-    const at = (q) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-    return { n: s.length, median: at(0.5), p99: at(0.99), max: s[s.length - 1] };
-  };
-
-  // ---------------------------------------------------------------- database
-  let pgServer;
-  let child;
-  let interrupted = false;
-  const cleanup = async () => {
-    try {
-      child?.kill('SIGTERM');
-    } catch {
-      /* gone */
-    }
-    child = undefined;
-    if (pgServer) {
-      const s = pgServer;
-      pgServer = undefined;
-      await s.stop().catch(() => undefined);
-    }
-  };
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => {
-      interrupted = true;
-      log(`${sig}: stopping`);
-      cleanup().finally(() => process.exit(130));
-    });
-  }
-
-  let base = process.env.DATABASE_URL;
-  if (!base) {
-    const port = await shared.freePort(0);
-    log(`starting embedded PostgreSQL in .data/pg-bench-volunteer on 127.0.0.1:${port} …`);
-    pgServer = await shared.startEmbeddedPostgres({ dataDir: join(root, '.data', 'pg-bench-volunteer'), port });
-    base = pgServer.url;
-  } else {
-    log(`using DATABASE_URL=${base.replace(/:[^:@/]*@/, ':***@')}`);
-  }
-  const url = shared.serviceDatabaseUrl({ DATABASE_URL: base }, 'bench_volunteer');
-  await shared.ensureDatabase(url);
-
-
   // ---------------------------------------------------------------- fill
-  async function fill() {
-    const c = new Client({ connectionString: url });
-    c.on('error', () => undefined);
-    await c.connect();
-    const q = (sql, params) => c.query(sql, params);
-    await q('SET client_min_messages = warning');
-    await q('DROP SCHEMA IF EXISTS public CASCADE');
-    await q('CREATE SCHEMA public');
-    const ran = await migrateVolunteer(url);
-    log(`fresh schema, migrations: ${ran.join(', ')}`);
-    await q("SET maintenance_work_mem = '512MB'");
-    await q("SET work_mem = '256MB'");
-    await q('SET synchronous_commit = off');
+  async function fill(url) {
+    await freshSchema(url, migrateVolunteer);
+    const { c, q, step } = await loadSession(url);
     const started = performance.now();
-    const step = async (label, fn) => {
-      const s = performance.now();
-      const r = await fn();
-      log(`  ${label.padEnd(52)} ${(((performance.now() - s) / 1000).toFixed(1) + ' s').padStart(8)}${r !== undefined ? `  ${r}` : ''}`);
-      return r;
-    };
-    const tables = ['item', 'item_event', 'item_hours', 'item_evidence', 'member', 'item_signup'];
-    const regs = tables.map((t) => `'${t}'::regclass`).join(',');
-    const indexes = (await q(`
-      SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
-       WHERE i.indrelid IN (${regs}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1`)).rows;
-    const fks = (await q(`
-      SELECT conname AS name, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
-       WHERE contype = 'f' AND conrelid IN (${regs}) ORDER BY 1`)).rows;
+    const sec = await secondaries(q, ['item', 'item_event', 'item_hours', 'item_evidence', 'member', 'item_signup']);
+    const { indexes, constraints: fks } = sec;
     log(`filling ${fmt(COMMUNITIES)} communities, ${UNITS} units, ${fmt(MEMBERS)} members, ${fmt(ITEMS)} items`);
-    await step(`drop ${indexes.length} indexes and ${fks.length} foreign keys for the load`, async () => {
-      for (const f of fks) await q(`ALTER TABLE ${f.tbl} DROP CONSTRAINT ${f.name}`);
-      for (const i of indexes) await q(`DROP INDEX ${i.name}`);
-    });
+    await step(`drop ${indexes.length} indexes and ${fks.length} foreign keys for the load`, () => sec.drop());
 
     // communities: 50 streets × 20 communities under a county (/1/); units: /1/<unit>/
     await step('community_ref, unit_ref, unit_report, categories', async () => {
@@ -307,12 +204,14 @@ async function runBench() {
     });
     for (const i of indexes) await step(`index ${i.name}`, () => q(i.def).then(() => undefined));
     await step('foreign keys (validated)', async () => {
-      for (const f of fks) await q(`ALTER TABLE ${f.tbl} ADD CONSTRAINT ${f.name} ${f.def}`);
+      for (const f of fks) await sec.addConstraint(f);
     });
     await step('sequences', async () => {
       for (const t of ['member', 'item_hours', 'item_evidence']) await q(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`);
     });
     await step('VACUUM (ANALYZE)', () => q('VACUUM (ANALYZE)').then(() => undefined));
+    // The fill's dirty pages are written out before measuring, not by the checkpointer in the middle of it.
+    await step('CHECKPOINT', () => q('CHECKPOINT').then(() => undefined));
     const counts = (await q(`SELECT (SELECT count(*) FROM item)::int AS items, (SELECT count(*) FROM item_event)::int AS events, (SELECT count(*) FROM item_hours)::int AS hours,
         (SELECT count(*) FROM item_evidence)::int AS evidence, (SELECT count(*) FROM member)::int AS members, (SELECT count(*) FROM unit_report)::int AS reports,
         (SELECT count(*) FROM item WHERE pledge)::int AS pledges, (SELECT count(*) FROM item WHERE pledge AND unit_id IS NOT NULL AND status NOT IN ('CANCELLED','MERGED','REJECTED'))::int AS board,
@@ -325,61 +224,8 @@ async function runBench() {
   }
 
   // ---------------------------------------------------------------- helpers
-  // maxRuns caps a slow figure at 3 warm-up runs and maxRuns measured ones, so that the run stays within
-  // minutes; the table says how many runs it had.
-  async function timed(label, inputs, fn, maxRuns = REPEAT) {
-    const repeat = Math.min(maxRuns, REPEAT);
-    const warm = repeat < REPEAT ? 3 : Math.min(20, REPEAT);
-    for (let i = 0; i < warm; i++) await fn(inputs[i % inputs.length]);
-    const samples = [];
-    for (let i = 0; i < repeat; i++) {
-      const input = inputs[i % inputs.length];
-      const s = performance.now();
-      await fn(input);
-      samples.push(performance.now() - s);
-    }
-    const st = stats(samples);
-    log(`  ${label.padEnd(64)} median ${ms(st.median).padStart(7)} ms   p99 ${ms(st.p99).padStart(7)} ms${repeat !== REPEAT ? `   (${repeat} runs)` : ''}`);
-    return st;
-  }
-  let seed = 20261126;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-
-  function startServer(options) {
-    return new Promise((resolve, reject) => {
-      child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      child.once('message', (m) => (m.ready ? resolve({ url: `http://127.0.0.1:${m.port}` }) : reject(new Error(`volunteer: ${m.error}`))));
-      child.once('exit', (code) => reject(new Error(`volunteer exited (${code}) before it was ready`)));
-      child.send({ cmd: 'start', ...options });
-    });
-  }
-  const childCpu = () =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m && typeof m.cpu === 'number') {
-          child.off('message', on);
-          resolve(m.cpu / 1000);
-        }
-      };
-      child.on('message', on);
-      child.send({ cmd: 'cpu' });
-    });
-
-  function machine(pgVersion, settings) {
-    let cpu = os.cpus()[0]?.model ?? 'unknown';
-    try {
-      cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-    } catch {
-      /* keep */
-    }
-    let nproc = os.availableParallelism?.() ?? os.cpus().length;
-    try {
-      nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
-    } catch {
-      /* keep */
-    }
-    return { cpu, nproc, memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`, node: process.version, postgres: pgVersion, pgSettings: settings, os: `${os.type()} ${os.release()} ${os.arch()}`, nice: os.getPriority() };
-  }
+  const timed = (label, inputs, fn) => timedRuns(label, REPEAT, inputs, fn, { pad: 64 });
+  const { rnd } = makeRnd(20261126);
 
   // How the public board is built (written with the figures, like the scorecard indexes below).
   const BOARD_NOTE = (n, bytes) => `**The public board is paged by unit (migration \`1764600000000-PublicBoardIndexes\`, services/volunteer).**
@@ -393,24 +239,16 @@ its cost does not grow with all the pledges ever made; the totals (${fmt(n)} ple
 pledge, then per page unit a LATERAL index-only count over its own index range and a LATERAL top 3 ids of the same range (index-only,
 stopping at its LIMIT), only those rows read by primary key and given their evidence (\`item_evidence_item_idx\`). Within a community the same reads use \`item_board_community_idx ON item (community_id, unit_id, id DESC) INCLUDE (status)\`
 with the same predicate. The statements are the route module's exported \`BOARD_SQL\`; the bench measures exactly those.`;
-  const START = '<!-- bench:volunteer:start -->';
-  const END = '<!-- bench:volunteer:end -->';
-  function writeDocs(section) {
-    // Re-read right before writing: other benches rewrite their own sections of the same file.
-    let text = readFileSync(DOCS, 'utf8');
-    const block = `${START}\n${section.trim()}\n${END}`;
-    const a = text.indexOf(START);
-    const b = text.indexOf(END);
-    if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + END.length);
-    else text = `${text.trimEnd()}\n\n${block}\n`;
-    const row = '| [Volunteer (dual report)](#volunteer-benchvolunteer) | `node bench/volunteer/run.mjs` (after `npm run build -w shared -w services/volunteer`) |';
-    text = text.replace(/^\| \[?Volunteer \(dual report\).*$/m, row);
-    writeFileSync(DOCS, text);
-  }
+  const DOCS_SECTION = {
+    name: 'volunteer',
+    title: 'Volunteer (dual report)',
+    indexRow: '| [Volunteer (dual report)](#volunteer-benchvolunteer) | `node bench/volunteer/run.mjs` (after `npm run build -w shared -w services/volunteer`) |',
+  };
 
   // ---------------------------------------------------------------- main
   async function main() {
-    const f = await fill();
+    const url = await openDatabase('bench_volunteer', 'pg-bench-volunteer');
+    const f = await fill(url);
     const ds = createVolunteerDataSource(url, { poolSize: 4 });
     await ds.initialize();
     // Remember the last statement of each kind, for EXPLAIN of what misses its target.
@@ -425,10 +263,8 @@ with the same predicate. The statements are the route module's exported \`BOARD_
       lastSql = { sql, params };
       return origMq(sql, params);
     };
-    const explain = async ({ sql, params }) => (await origQuery(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r) => r['QUERY PLAN']).join('\n');
-    const pgVersion = (await origQuery('SHOW server_version'))[0].server_version;
-    const settings = {};
-    for (const s of ['shared_buffers', 'work_mem', 'effective_cache_size', 'synchronous_commit', 'max_connections']) settings[s] = (await origQuery(`SELECT current_setting($1) AS v`, [s]))[0].v;
+    const explain = ({ sql, params }) => explainSql({ query: origQuery }, sql, params);
+    const { version: pgVersion, settings } = await pgFacts(origQuery, ['shared_buffers', 'work_mem', 'effective_cache_size', 'synchronous_commit', 'max_connections']);
 
     // ---- who and what
     const keys = shared.generateSigningKeys();
@@ -458,8 +294,7 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     const openAvg = communities.reduce((a, c) => a + c.open, 0) / communities.length;
     const scoreUnits = Array.from({ length: 100 }, () => unitIds[Math.floor(rnd() * unitIds.length)]);
 
-    const loadBefore = os.loadavg();
-    log(`load average before measuring: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} (${os.availableParallelism?.() ?? os.cpus().length} CPUs; the machine is shared with other work)`);
+    const loadBefore = logLoadBefore('; the machine is shared with other work');
     const items = new ItemService(ds, { visible: async () => { throw new Error('unused'); } });
     const results = {};
     const plans = {};
@@ -492,7 +327,7 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     // ---- HTTP: the real app in its own process
     const filesDir = mkdtempSync(join(os.tmpdir(), 'redheart-bench-volunteer-'));
     log('starting the volunteer service (built dist, own process, log level warn) on 127.0.0.1 …');
-    const server = await startServer({ publicKey: keys.publicKey, databaseUrl: url, filesDir });
+    const server = await startChild(fileURLToPath(import.meta.url), ['--serve'], { cmd: 'start', publicKey: keys.publicKey, databaseUrl: url, filesDir }, 'volunteer');
     const token = (u) => shared.signTestToken(keys.privateKey, u, { expiresIn: 3600 });
     for (const p of pageInputs) {
       p.unitHeaders = { authorization: `Bearer ${token(p.unit)}`, accept: 'application/json' };
@@ -576,7 +411,7 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     }));
     const latencies = [];
     let ok = 0;
-    const cpu0 = await childCpu();
+    const cpu0 = await server.cpu();
     const cs = performance.now();
     const deadline = cs + CLAIM_SECONDS * 1000;
     await Promise.all(perClient.map(async (c) => {
@@ -599,7 +434,7 @@ with the same predicate. The statements are the route module's exported \`BOARD_
       }
     }));
     const elapsed = (performance.now() - cs) / 1000;
-    const cpuPerClaim = ok ? ((await childCpu()) - cpu0) / ok : 0;
+    const cpuPerClaim = ok ? ((await server.cpu()) - cpu0) / ok : 0;
     const claimStats = stats(latencies.length ? latencies : [0]);
     results.claims = { rps: ok / elapsed, ok, elapsed, failed: Object.values(failures).reduce((a, b) => a + b, 0), failures, p99: claimStats.p99, median: claimStats.median, cpuPerClaim };
     log(`  ${fmt(ok)} claims in ${elapsed.toFixed(1)} s: ${fmt(Math.round(results.claims.rps))} claims/s, median ${ms(claimStats.median)} ms, p99 ${ms(claimStats.p99)} ms; ${results.claims.failed} failed ${JSON.stringify(failures)}; service CPU ${ms(cpuPerClaim)} ms per claim`);
@@ -617,16 +452,12 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     log(`  verified by SQL: ${fmt(v.items)} claimed items, ${fmt(v.one_event)} with exactly one claim event, ${fmt(v.event_unit_ok)} by the claiming unit, ${fmt(v.item_ok)} CLAIMED by it → ${verified ? 'ok' : 'MISMATCH'}`);
     await pool.close();
     await one.close();
-    child.send({ cmd: 'stop' });
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    child = undefined;
+    await server.stop();
     rmSync(filesDir, { recursive: true, force: true });
 
     // ---- verdicts
     const rows = [];
     const add = (figure, value, target, pass) => rows.push({ figure, value, target, pass });
-    const verdict = (st, target) => (st.p99 < target ? true : st.median < target ? 'median' : false);
-    const lat = (st) => `median ${ms(st.median)} ms, p99 ${ms(st.p99)} ms${st.n !== REPEAT ? ` (${st.n} runs)` : ''}`;
     add('open items, first page — SQL, unit staff', lat(results.sqlPageUnit), `< ${TARGETS.page} ms`, verdict(results.sqlPageUnit, TARGETS.page));
     add('open items, first page — SQL, community clerk', lat(results.sqlPageClerk), `< ${TARGETS.page} ms`, verdict(results.sqlPageClerk, TARGETS.page));
     add('open items, first page — HTTP, unit staff', lat(results.httpPageUnit), `< ${TARGETS.page} ms`, verdict(results.httpPageUnit, TARGETS.page));
@@ -661,37 +492,27 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     for (const [name, plan] of explained) log(`EXPLAIN (ANALYZE, BUFFERS) — ${name}:\n${plan}`);
     await ds.destroy();
 
-    const loadAfter = os.loadavg();
-    const loadNote = `load average (1 min) ${loadBefore[0].toFixed(2)} before the measurements, ${loadAfter[0].toFixed(2)} after`;
-    const m = machine(pgVersion, settings);
-    const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const resultText = (pass) => (pass === true ? 'pass' : pass === 'median' ? 'pass on median, p99 over' : '**FAIL**');
-    const table = ['| figure | value | target | result |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${resultText(r.pass)} |`)].join('\n');
-    const pgLine = Object.entries(m.pgSettings).map(([k, val]) => `${k} = ${val}`).join(', ');
-    process.stdout.write(`\n${table}\n\n`);
-    process.stdout.write(`machine: ${m.cpu}, ${m.nproc} CPUs (nproc), ${m.memory} RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres} (${pgLine}); nice ${m.nice}\n`);
-    process.stdout.write(`${loadNote} (the machine is shared with other work)\n`);
-    process.stdout.write(`data: ${fmt(f.counts.items)} items, ${fmt(f.counts.events)} events, filled in ${f.fillSeconds.toFixed(1)} s; ${date}\n\n`);
+    const { m, date, table, loadNote } = summary(rows, {
+      pgVersion, settings, loadBefore, loadSuffix: ' (the machine is shared with other work)',
+      data: (d) => `data: ${fmt(f.counts.items)} items, ${fmt(f.counts.events)} events, filled in ${f.fillSeconds.toFixed(1)} s; ${d}`,
+    });
 
     const failed = rows.filter((r) => r.pass === false);
     const statusRows = f.byStatus.map((r) => `| ${r.status} | ${r.kind} | ${fmt(r.n)} |`).join('\n');
     if (ITEMS >= 1_000_000 || process.env.BENCH_WRITE_DOCS === '1') {
-      writeDocs(`## Volunteer (bench/volunteer)
+      writeDocs(DOCS_SECTION, `## Volunteer (bench/volunteer)
 
-Measured ${date} with \`node bench/volunteer/run.mjs\` (${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL, default settings'}).
+Measured ${date} with \`node bench/volunteer/run.mjs\` (${databaseNote()}).
 
-**Machine:** ${m.cpu}, ${m.nproc} CPUs (\`nproc\`), ${m.memory} RAM, ${m.os}; Node.js ${m.node}; PostgreSQL ${m.postgres}
-(${pgLine}). Database, service and load generator all run on this one machine, which was shared with other work
+${machineDocs(m)}. Database, service and load generator all run on this one machine, which was shared with other work
 while this ran${m.nice !== 0 ? ` (the run at nice ${m.nice})` : ''}; ${loadNote}.
 
 **Data:** ${fmt(COMMUNITIES)} communities, ${UNITS} units each reported (approved) to ${REPORTS_PER_UNIT} communities (${fmt(f.counts.reports)} reports),
 ${fmt(f.counts.members)} members, ${CATEGORIES} categories, ${fmt(f.counts.items)} items from 2022-01 to now, ${fmt(f.counts.events)} \`item_event\` rows,
 ${fmt(f.counts.hours)} \`item_hours\` rows, ${fmt(f.counts.evidence)} \`item_evidence\` rows; ${fmt(f.counts.pledges)} pledge items (1 in ${PLEDGE_EVERY}), ${fmt(f.counts.board)} of them on the
-public board; ~${openAvg.toFixed(1)} open items per community. Filled with set-based SQL in ${f.fillSeconds.toFixed(1)} s (database ${f.counts.size}), then \`VACUUM (ANALYZE)\`.
+public board; ~${openAvg.toFixed(1)} open items per community. Filled with set-based SQL in ${f.fillSeconds.toFixed(1)} s (database ${f.counts.size}), then \`VACUUM (ANALYZE)\` and \`CHECKPOINT\`.
 
-| figure | value | target | result |
-| --- | --- | --- | --- |
-${rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${resultText(r.pass)} |`).join('\n')}
+${table}
 
 How each figure is taken (warm: 20 warm-up runs, then ${REPEAT}; a latency passes when its p99 is within the target, "pass on median, p99 over" when only its median is):
 - **SQL**: the service's own code from its dist, in the bench process: \`ItemService.list\` (\`view=open\`, \`communityId\`, \`limit=20\`) for the staff of
@@ -713,7 +534,7 @@ How each figure is taken (warm: 20 warm-up runs, then ${REPEAT}; a latency passe
 ${statusRows}
 
 </details>
-${failed.length ? `\n**Missed:** ${failed.map((r) => r.figure).join('; ')}.\n` : ''}\n${BOARD_NOTE(f.counts.board, boardBytes)}\n${results.claims.rps < TARGETS.claims ? `\n**Claims are CPU-bound on this machine.** No claim failed and none waited on a lock (distinct items); the service process spent
+${missedText(rows, { p99Over: false })}\n${BOARD_NOTE(f.counts.board, boardBytes)}\n${results.claims.rps < TARGETS.claims ? `\n**Claims are CPU-bound on this machine.** No claim failed and none waited on a lock (distinct items); the service process spent
 ${ms(results.claims.cpuPerClaim)} ms of CPU per claim and PostgreSQL about as much again, on 2 cores shared with other work. A claim is one
 transaction of ~14 statements: BEGIN, the item with its joins FOR UPDATE, the unit-report check, the UPDATE, the event, the audit entry,
 then the whole detail again (item, unit-report check, timeline, hours, evidence, sign-ups), COMMIT. Fewer round trips (answering the claim
@@ -727,31 +548,12 @@ scheduled_date, rating, status) WHERE done_at IS NOT NULL\`, \`item_hours (item_
 \`item_hours (member_id) INCLUDE (item_id, hours, posted)\` (replacing the partial \`item_hours_member_idx\`, which the route's
 member list — a LEFT JOIN over all hours — could not use, so it scanned all of \`item_hours\`: HTTP median 194 ms before); each read is
 now an index-only scan.
-${explained.map(([name, plan]) => `
-<details><summary>EXPLAIN (ANALYZE, BUFFERS) — ${name}</summary>
-
-\`\`\`
-${plan}
-\`\`\`
-
-</details>
-`).join('')}`);
-      log(`wrote ${DOCS.replace(root + '/', '')}`);
+${planDetails(explained)}`);
     } else {
       log('fewer than 1,000,000 items: docs/benchmarks.md left unchanged (BENCH_WRITE_DOCS=1 writes it anyway)');
     }
     return failed.length ? 1 : 0;
   }
 
-  try {
-    const code = await main(url);
-    await cleanup();
-    if (code) log('some targets were missed (see the table)');
-    process.exit(code);
-  } catch (err) {
-    if (interrupted) return; // the signal handler stops everything and exits
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await cleanup();
-    process.exit(1);
-  }
+  runMain(main);
 }
