@@ -16,6 +16,27 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; error
 }
 
 /**
+ * Integers beyond 2^53 pass @IsInt() (1e20 is an integer to JavaScript) but are not ids, counts or
+ * versions of ours, and PostgreSQL would refuse them as bigint (a 500): they are named and refused here.
+ */
+function unsafeIntegers(value: unknown, prefix = ''): { field: string; errors: string[] }[] {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && !Number.isSafeInteger(value) ? [{ field: prefix || 'value', errors: [`must be at most ${Number.MAX_SAFE_INTEGER}`] }] : [];
+  }
+  if (!value || typeof value !== 'object') return [];
+  const out: { field: string; errors: string[] }[] = [];
+  for (const [k, v] of Object.entries(value)) out.push(...unsafeIntegers(v, prefix ? `${prefix}.${k}` : k));
+  return out;
+}
+
+function refuseUnsafeIntegers(instance: object, what: 'input' | 'query'): void {
+  const fields = unsafeIntegers(instance);
+  if (fields.length) {
+    throw badRequest(`Invalid ${what}: ${fields.map((f) => `${f.field} (${f.errors.join('; ')})`).join(', ')}`, fields, 'VALIDATION_FAILED');
+  }
+}
+
+/**
  * Validate once, at the edge: unknown fields are refused (forbidNonWhitelisted), so a role
  * cannot smuggle a field in. Throws 400 naming every bad field.
  */
@@ -33,6 +54,7 @@ export async function parseDto<T extends object>(cls: Ctor<T>, input: unknown): 
       'VALIDATION_FAILED',
     );
   }
+  refuseUnsafeIntegers(instance, 'input');
   return instance;
 }
 
@@ -44,6 +66,7 @@ export async function parseQuery<T extends object>(cls: Ctor<T>, input: unknown)
     const fields = flatten(errors);
     throw badRequest(`Invalid query: ${fields.map((f) => `${f.field} (${f.errors.join('; ')})`).join(', ')}`, fields, 'VALIDATION_FAILED');
   }
+  refuseUnsafeIntegers(instance, 'query');
   return instance;
 }
 

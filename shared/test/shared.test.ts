@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { IsInt, IsString, Length, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { AppError, createAuditTable, inScope, parseDto, parseId, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import { AppError, createAuditTable, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
 import { emptyTestDatabase } from './db';
 
 class Dto {
@@ -27,6 +27,24 @@ describe('parseDto', () => {
   it('refuses non-objects', async () => {
     await expect(parseDto(Dto, [1])).rejects.toMatchObject({ statusCode: 400 });
     await expect(parseDto(Dto, null)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('refuses integers beyond 2^53 that @IsInt() lets through (PostgreSQL would fail on them as bigint)', async () => {
+    const err = (await parseDto(Dto, { name: 'a', version: 1e20 }).catch((e) => e)) as AppError;
+    expect(err).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'version', errors: [expect.stringMatching(/at most 9007199254740991/)] }] });
+    expect(await parseDto(Dto, { name: 'a', version: Number.MAX_SAFE_INTEGER })).toMatchObject({ version: Number.MAX_SAFE_INTEGER });
+  });
+});
+
+class Query {
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+describe('parseQuery', () => {
+  it('converts query strings and refuses integers beyond 2^53 with a 400 naming the field', async () => {
+    expect(await parseQuery(Query, { communityId: '7' })).toEqual({ communityId: 7 });
+    const err = (await parseQuery(Query, { communityId: '99999999999999999999' }).catch((e) => e)) as AppError;
+    expect(err).toMatchObject({ statusCode: 400, details: [{ field: 'communityId' }] });
   });
 });
 

@@ -295,6 +295,10 @@ describe('GET /api/household/export/*.xlsx', () => {
     expect((await api().get('/api/household/export/cases.xlsx?status=FLYING').set(as('clerk'))).status).toBe(400);
     expect((await api().get('/api/household/export/tasks.xlsx?kind=x').set(as('clerk'))).status).toBe(400);
     expect((await api().get('/api/household/export/households.xlsx?foo=1').set(as('clerk'))).status).toBe(400);
+    // An id beyond 2^53 is a 400, not a bigint error from PostgreSQL (500).
+    for (const path of ['/api/household/export/cases.xlsx', '/api/household/cases', '/api/household/households', '/api/household/separation/funnel', '/api/household/stats/summary']) {
+      expect((await api().get(`${path}?communityId=99999999999999999999`).set(as('clerk'))).status).toBe(400);
+    }
     expect((await api().get('/api/household/export/cases.xlsx')).status).toBe(401);
     expect((await api().get('/api/household/export/households.xlsx').set(as('unit'))).status).toBe(403);
     expect((await api().get('/api/household/export/tasks.xlsx').set(as('member'))).status).toBe(403);

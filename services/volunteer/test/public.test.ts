@@ -84,6 +84,8 @@ describe('GET /api/volunteer/public/pledges (公开履诺, no login)', () => {
     expect((await unitPage(U.ziran, `?communityId=${C.wanda}`)).status).toBe(404);
     expect((await unitPage('abc')).status).toBe(400);
     expect((await unitPage(U.ziran, '?limit=101')).status).toBe(400);
+    expect((await unitPage(U.ziran, '?communityId=99999999999999999999')).status).toBe(400);
+    expect((await board('?communityId=99999999999999999999')).status).toBe(400);
     expect((await unitPage(U.ziran, '?cursor=not-a-cursor')).status).toBe(400);
   });
 
