@@ -5,40 +5,10 @@
 // accept → approval by the secretary (another browser context) → settle → household book.
 // Screenshots go to test-results/.
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, request } from 'playwright-core';
+import { BASE, OUT, api, browserSuite, input, login, stepState } from './lib/browser.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
-const OUT = join(process.cwd(), 'test-results');
-mkdirSync(OUT, { recursive: true });
-const PASSWORD = 'Qixia@2020';
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-});
-
-const results = [];
-async function test(name, fn) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const t = Date.now();
-  try {
-    await fn(page, context);
-    if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
-    results.push([name, true]);
-    process.stdout.write(`✓ ${name} (${Date.now() - t} ms)\n`);
-  } catch (e) {
-    results.push([name, false]);
-    process.stdout.write(`✕ ${name}\n  ${e instanceof Error ? e.stack : e}\n`);
-    await page.screenshot({ path: join(OUT, `household-${name.replace(/\W+/g, '_').slice(0, 80)}-failure.png`), fullPage: true }).catch(() => undefined);
-  } finally {
-    await context.close();
-  }
-}
+const { test, finish } = await browserSuite('household-browser', { failurePrefix: 'household-', nameLength: 80 });
 
 /* ─── GB 11643-1999 resident ID numbers, made up for this run ─── */
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -65,37 +35,9 @@ const certificateNo = `鲁(2020)栖霞市不动产权第${run}号`;
 const approvalNo = `栖公准迁字〔2020〕${run % 10000}号`;
 
 /** What the later steps need from the earlier ones. */
-const state = { caseId: null, caseNo: null };
-const need = (key) => {
-  if (!state[key]) throw new Error(`skipped: an earlier step did not produce ${key}`);
-  return state[key];
-};
+const { state, need } = stepState({ caseId: null, caseNo: null });
 
 /* ─── helpers ─── */
-/** The API with one user's token (for setting up data the UI test then works on). */
-async function api(username) {
-  const ctx = await request.newContext({ baseURL: BASE });
-  const res = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } });
-  if (!res.ok()) throw new Error(`login ${username}: ${res.status()}`);
-  const headers = { Authorization: `Bearer ${(await res.json()).accessToken}` };
-  const call = async (method, path, data) => {
-    const r = await ctx.fetch(path, { method, headers, data });
-    if (!r.ok()) throw new Error(`${method} ${path} → ${r.status()} ${await r.text()}`);
-    return r.json();
-  };
-  return { get: (path) => call('GET', path), post: (path, data = {}) => call('POST', path, data), dispose: () => ctx.dispose() };
-}
-
-const input = (page, testid) => page.locator(`[data-testid="${testid}"] input, input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first();
-
-async function login(page, username) {
-  await page.goto(`${BASE}/login`);
-  await input(page, 'login-username').fill(username);
-  await input(page, 'login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
-}
-
 async function expectStatus(page, status) {
   await page.locator(`[data-testid="case-status"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
 }
@@ -417,8 +359,4 @@ await test('the statistics page shows the summary cards and charts', async (page
   await page.screenshot({ path: join(OUT, 'household-stats.png'), fullPage: true });
 });
 
-await browser.close();
-const passed = results.filter(([, ok]) => ok).length;
-const failed = results.length - passed;
-process.stdout.write(`\nhousehold-browser: ${passed} passed, ${failed} failed\n`);
-process.exit(failed ? 1 : 0);
+await finish();

@@ -8,42 +8,12 @@
 // pledge board (no login) show it. Triage, the street's overview and the menus are checked too.
 // Screenshots go to test-results/.
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { chromium, request } from 'playwright-core';
+import { BASE, OUT, api, browserSuite, input, login, stepState } from './lib/browser.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
-const OUT = join(process.cwd(), 'test-results');
-mkdirSync(OUT, { recursive: true });
-const PASSWORD = 'Qixia@2020';
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-});
-
+const { test, fail, finish } = await browserSuite('volunteer-browser', { failurePrefix: 'volunteer-', nameLength: 80 });
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const results = [];
-async function test(name, fn, contextOptions = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 }, ...contextOptions });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const t = Date.now();
-  try {
-    await fn(page, context);
-    if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
-    results.push([name, true]);
-    process.stdout.write(`✓ ${name} (${Date.now() - t} ms)\n`);
-  } catch (e) {
-    results.push([name, false]);
-    process.stdout.write(`✕ ${name}\n  ${e instanceof Error ? e.stack : e}\n`);
-    await page.screenshot({ path: join(OUT, `volunteer-${name.replace(/\W+/g, '_').slice(0, 80)}-failure.png`), fullPage: true }).catch(() => undefined);
-  } finally {
-    await context.close();
-  }
-}
 
 /* ─── a small PNG made here (a red heart on white), so the upload needs no file on disk ─── */
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -86,43 +56,7 @@ function heartPng(size = 64) {
 
 /* ─── helpers ─── */
 const run = randomInt(100000, 999999);
-const state = {};
-const need = (key) => {
-  if (state[key] === undefined || state[key] === null) throw new Error(`skipped: an earlier step did not produce ${key}`);
-  return state[key];
-};
-
-/** The API with one user's token (for setting up data the UI test then works on). */
-async function api(username) {
-  const ctx = await request.newContext({ baseURL: BASE });
-  const res = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } });
-  if (!res.ok()) throw new Error(`login ${username}: ${res.status()}`);
-  const body = await res.json();
-  const headers = { Authorization: `Bearer ${body.accessToken}` };
-  const call = async (method, path, data, okStatuses = []) => {
-    const r = await ctx.fetch(path, { method, headers, data });
-    if (!r.ok() && !okStatuses.includes(r.status())) throw new Error(`${method} ${path} → ${r.status()} ${await r.text()}`);
-    return { status: r.status(), body: await r.json().catch(() => null) };
-  };
-  return {
-    user: body.user,
-    get: async (path) => (await call('GET', path)).body,
-    post: async (path, data = {}) => (await call('POST', path, data)).body,
-    postAllowing: (path, data, statuses) => call('POST', path, data, statuses),
-    dispose: () => ctx.dispose(),
-  };
-}
-
-const input = (scope, testid) =>
-  scope.locator(`[data-testid="${testid}"] input, input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first();
-
-async function login(page, username, { direct = true } = {}) {
-  if (direct) await page.goto(`${BASE}/login`);
-  await input(page, 'login-username').fill(username);
-  await input(page, 'login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
-}
+const { state, need } = stepState();
 
 async function expectItemStatus(page, status) {
   await page.locator(`[data-testid="item-status"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
@@ -189,8 +123,7 @@ try {
     await Promise.all([admin.dispose(), clerk.dispose(), unit.dispose()]);
   }
 } catch (e) {
-  process.stdout.write(`✕ set-up through the API\n  ${e instanceof Error ? e.stack : e}\n`);
-  results.push(['set-up through the API', false]);
+  fail('set-up through the API', e);
 }
 
 /* ─── the tests ─── */
@@ -552,8 +485,4 @@ await test('street.zhuangyuan: the city overview and the service-day roster show
   await page.screenshot({ path: join(OUT, 'volunteer-service-days.png'), fullPage: true });
 });
 
-await browser.close();
-const passed = results.filter(([, ok]) => ok).length;
-const failed = results.length - passed;
-process.stdout.write(`\nvolunteer-browser: ${passed} passed, ${failed} failed\n`);
-process.exit(failed ? 1 : 0);
+await finish();

@@ -1,48 +1,10 @@
 #!/usr/bin/env node
 // Browser tests: Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, OUT, PASSWORD, browserSuite, login } from './lib/browser.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
-const OUT = join(process.cwd(), 'test-results');
-mkdirSync(OUT, { recursive: true });
-const PASSWORD = 'Qixia@2020';
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-});
-
-const results = [];
-async function test(name, fn) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const t = Date.now();
-  try {
-    await fn(page);
-    if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
-    results.push([name, true]);
-    process.stdout.write(`✓ ${name} (${Date.now() - t} ms)\n`);
-  } catch (e) {
-    results.push([name, false]);
-    process.stdout.write(`✕ ${name}\n  ${e instanceof Error ? e.stack : e}\n`);
-    await page.screenshot({ path: join(OUT, `${name.replace(/\W+/g, '_')}-failure.png`), fullPage: true }).catch(() => undefined);
-  } finally {
-    await context.close();
-  }
-}
-
-async function login(page, username) {
-  await page.goto(`${BASE}/login`);
-  await page.getByTestId('login-username').locator('input').or(page.locator('[data-testid="login-username"] input, input[data-testid="login-username"]')).first().fill(username);
-  await page.locator('[data-testid="login-password"] input, input[data-testid="login-password"]').first().fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
-}
+const { test, finish } = await browserSuite('browser');
 
 const tree = (page) => page.getByTestId('org-tree');
 const node = (page, text) => tree(page).locator('.el-tree-node__content').filter({ hasText: text }).first();
@@ -152,8 +114,4 @@ await test('the public desk page opens without login', async (page) => {
   await page.screenshot({ path: join(OUT, 'public-desk.png') });
 });
 
-await browser.close();
-const passed = results.filter(([, ok]) => ok).length;
-const failed = results.length - passed;
-process.stdout.write(`\nbrowser: ${passed} passed, ${failed} failed\n`);
-process.exit(failed ? 1 : 0);
+await finish();

@@ -1,0 +1,109 @@
+// What the browser-test suites (scripts/browser-test*.mjs) share: where the platform is, Debian's
+// Chromium driven by playwright-core, the test runner and its "<suite>: N passed, M failed" line,
+// logging in, filling inputs, state handed from step to step and the API with a user's token.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, request } from 'playwright-core';
+
+/** The running platform (`npm start`). */
+export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+/** Screenshots go here. */
+export const OUT = join(process.cwd(), 'test-results');
+mkdirSync(OUT, { recursive: true });
+/** Every demo account's password. */
+export const PASSWORD = 'Qixia@2020';
+
+/**
+ * Launches Chromium and returns the suite's runner:
+ * - `test(name, fn, contextOptions?)` runs `fn(page, context)` in a fresh context (zh-CN, 1400×900
+ *   unless `contextOptions` say otherwise); an uncaught page error fails the test; a failed test
+ *   leaves `<failurePrefix><name>-failure.png` in OUT (the name cut to `nameLength` characters);
+ * - `fail(name, error)` records a failure that happened outside a test (set-up);
+ * - `finish()` closes the browser, prints `<label>: N passed, M failed` and exits (1 on a failure).
+ */
+export async function browserSuite(label, { failurePrefix = '', nameLength } = {}) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+  const results = [];
+
+  function fail(name, e) {
+    results.push([name, false]);
+    process.stdout.write(`✕ ${name}\n  ${e instanceof Error ? e.stack : e}\n`);
+  }
+
+  async function test(name, fn, contextOptions = {}) {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 }, ...contextOptions });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const t = Date.now();
+    try {
+      await fn(page, context);
+      if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
+      results.push([name, true]);
+      process.stdout.write(`✓ ${name} (${Date.now() - t} ms)\n`);
+    } catch (e) {
+      fail(name, e);
+      const file = `${failurePrefix}${name.replace(/\W+/g, '_').slice(0, nameLength)}-failure.png`;
+      await page.screenshot({ path: join(OUT, file), fullPage: true }).catch(() => undefined);
+    } finally {
+      await context.close();
+    }
+  }
+
+  async function finish() {
+    await browser.close();
+    const passed = results.filter(([, ok]) => ok).length;
+    const failed = results.length - passed;
+    process.stdout.write(`\n${label}: ${passed} passed, ${failed} failed\n`);
+    process.exit(failed ? 1 : 0);
+  }
+
+  return { browser, test, fail, finish };
+}
+
+/** What the later steps need from the earlier ones: `need(key)` fails a step whose prerequisite is missing. */
+export function stepState(initial = {}) {
+  const state = { ...initial };
+  const need = (key) => {
+    if (state[key] === undefined || state[key] === null) throw new Error(`skipped: an earlier step did not produce ${key}`);
+    return state[key];
+  };
+  return { state, need };
+}
+
+/** The input or textarea of an Element Plus field (or the element itself) by its data-testid. */
+export const input = (scope, testid) =>
+  scope.locator(`[data-testid="${testid}"] input, input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first();
+
+/** Logs in through the login page (`direct: false` when the page is already there, e.g. after a redirect). */
+export async function login(page, username, { direct = true } = {}) {
+  if (direct) await page.goto(`${BASE}/login`);
+  await input(page, 'login-username').fill(username);
+  await input(page, 'login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+}
+
+/** The API with one user's token (for setting up data the UI test then works on). */
+export async function api(username) {
+  const ctx = await request.newContext({ baseURL: BASE });
+  const res = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } });
+  if (!res.ok()) throw new Error(`login ${username}: ${res.status()}`);
+  const body = await res.json();
+  const headers = { Authorization: `Bearer ${body.accessToken}` };
+  const call = async (method, path, data, okStatuses = []) => {
+    const r = await ctx.fetch(path, { method, headers, data });
+    if (!r.ok() && !okStatuses.includes(r.status())) throw new Error(`${method} ${path} → ${r.status()} ${await r.text()}`);
+    return { status: r.status(), body: await r.json().catch(() => null) };
+  };
+  return {
+    user: body.user,
+    get: async (path) => (await call('GET', path)).body,
+    post: async (path, data = {}) => (await call('POST', path, data)).body,
+    postAllowing: (path, data, statuses) => call('POST', path, data, statuses),
+    dispose: () => ctx.dispose(),
+  };
+}
