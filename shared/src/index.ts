@@ -14,3 +14,6 @@ export * from './testing';
 export * from './community-ref';
 export * from './pagination';
 export * from './prng';
+export * from './insert-many';
+export * from './service-config';
+export * from './service-main';

@@ -1,9 +1,16 @@
 import { sign } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { type AuthUser, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth';
+import type { OrgCommunity } from './community-ref';
+import { ensureDatabase } from './db';
+import { generateSigningKeys, type KeyPair } from './keys';
+
+// Helpers for the services' tests and benches. Never used by a running service.
 
 /**
  * Signs an ES256 access token exactly as the org service does (for tests and benches of the
- * services that only verify). Never used by a running service.
+ * services that only verify).
  */
 export function signTestToken(privateKey: string, user: AuthUser, opts: { expiresIn?: number } = {}): string {
   const now = Math.floor(Date.now() / 1000);
@@ -11,3 +18,99 @@ export function signTestToken(privateKey: string, user: AuthUser, opts: { expire
   const data = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ ...user, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, exp: now + (opts.expiresIn ?? 900) })}`;
   return `${data}.${sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
+
+/** A token per named test user, signed on first use and the same on every later call. */
+export function testTokens<K extends string>(privateKey: string, users: Record<K, AuthUser>): (who: K) => string {
+  const cache = new Map<K, string>();
+  return (who) => {
+    if (!cache.has(who)) cache.set(who, signTestToken(privateKey, users[who]));
+    return cache.get(who)!;
+  };
+}
+
+/**
+ * One database per jest worker, so files in parallel workers never see each other's rows:
+ * `redheart_test_<service>_w<worker>` (`…_<suffix>` with one) on DATABASE_URL's server.
+ */
+export function workerTestDatabaseUrl(service: string, suffix?: string): string {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set: run the tests with `npm test` (it starts an embedded PostgreSQL)');
+  const url = new URL(base);
+  url.pathname = `/redheart_test_${service}_w${process.env.JEST_WORKER_ID ?? '1'}${suffix ? `_${suffix}` : ''}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  /** The service's DataSource factory (createXDataSource). */
+  create: (url: string, opts: { poolSize?: number }) => DataSource;
+  /** The service's migrations (migrateX). */
+  migrate: (url: string) => Promise<unknown>;
+}
+
+/** The database at `url` (created when missing) with an empty public schema, migrated, and a pool of `poolSize` on it. */
+export async function freshTestDataSource(url: string, db: TestDatabase, poolSize: number): Promise<DataSource> {
+  await ensureDatabase(url);
+  const reset = db.create(url, { poolSize: 1 });
+  await reset.initialize();
+  await reset.query('DROP SCHEMA public CASCADE');
+  await reset.query('CREATE SCHEMA public');
+  await reset.destroy();
+  await db.migrate(url);
+  const ds = db.create(url, { poolSize });
+  await ds.initialize();
+  return ds;
+}
+
+export interface TestApp<A extends FastifyInstance = FastifyInstance> {
+  app: A;
+  ds: DataSource;
+  /** A key pair of the test's own: the app verifies with the public key, tests sign with the private one. */
+  keys: KeyPair;
+  /** Closes the app, then the pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh migrated database (freshTestDataSource) and the app that `build` makes on it with a new
+ * signing key pair, ready; it never listens (supertest drives app.server).
+ */
+export async function startTestApp<A extends FastifyInstance>(
+  opts: TestDatabase & { url: string; poolSize: number; build: (ds: DataSource, keys: KeyPair) => Promise<A> },
+): Promise<TestApp<A>> {
+  const ds = await freshTestDataSource(opts.url, opts, opts.poolSize);
+  const keys = generateSigningKeys();
+  const app = await opts.build(ds, keys);
+  await app.ready();
+  return {
+    app,
+    ds,
+    keys,
+    close: async () => {
+      await app.close();
+      await ds.destroy();
+    },
+  };
+}
+
+/** The communities of the services' test fixture, as the org chart has them: 栖霞(1) → 翠屏(2): 翠亭(5); 庄园(3): 龙腾(7), 万达(8). */
+export const TEST_COMMUNITY = { cuiting: 5, longteng: 7, wanda: 8 } as const;
+export const TEST_COMMUNITIES: OrgCommunity[] = [
+  { id: TEST_COMMUNITY.cuiting, name: '翠亭社区党委', path: '/1/2/5/', streetName: '翠屏街道党工委', divisionCode: '370686001001' },
+  { id: TEST_COMMUNITY.longteng, name: '龙腾社区党委', path: '/1/3/7/', streetName: '庄园街道党工委', divisionCode: '370686002002' },
+  { id: TEST_COMMUNITY.wanda, name: '万达社区党委', path: '/1/3/8/', streetName: '庄园街道党工委', divisionCode: '370686002001' },
+];
+
+/**
+ * Token claims of the fixture's accounts as the org service signs them, one per role: 龙腾 (7) is
+ * the community of the community roles, 11 the work unit reported to it.
+ */
+export const TEST_USERS = {
+  admin: { sub: '1', username: 'admin', role: 'admin', orgId: 1, scopePaths: ['/1/'] },
+  street: { sub: '2', username: 'street.zhuangyuan', role: 'street_admin', orgId: 3, scopePaths: ['/1/3/'] },
+  secretary: { sub: '3', username: 'secretary.longteng', role: 'community_secretary', orgId: 7, scopePaths: ['/1/3/7/'] },
+  clerk: { sub: '4', username: 'clerk.longteng', role: 'community_clerk', orgId: 7, scopePaths: ['/1/3/7/'] },
+  clerkCuiting: { sub: '5', username: 'clerk.cuiting', role: 'community_clerk', orgId: 5, scopePaths: ['/1/2/5/'] },
+  grid: { sub: '6', username: 'grid.longteng', role: 'grid_worker', orgId: 7, scopePaths: ['/1/3/7/'] },
+  unit: { sub: '7', username: 'unit.staff', role: 'unit_staff', orgId: 11, scopePaths: ['/1/11/', '/1/3/7/'] },
+  member: { sub: '8', username: 'member', role: 'member', orgId: 7, scopePaths: ['/1/3/7/'] },
+} satisfies Record<string, AuthUser>;

@@ -1,4 +1,4 @@
-import { type OrgCommunity } from '@redheart/shared';
+import { type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createHouseholdDataSource } from './data-source';
@@ -21,7 +21,7 @@ async function main() {
     dataSource: createHouseholdDataSource(config.databaseUrl),
     ownsDataSource: true,
     fetchCommunities,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: serviceLogger(config.logLevel),
   });
   // Communities move between streets in the org chart: keep the copy (and so scope) current.
   const sync = () => app.communities.sync(app.db.manager).then(
@@ -31,17 +31,7 @@ async function main() {
   await sync();
   const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
   timer.unref();
-  const close = async () => {
-    clearInterval(timer);
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close());
-  process.once('SIGINT', () => void close());
-  await app.listen({ port: config.port, host: config.host });
+  await serveUntilSignal(app, { port: config.port, host: config.host, beforeClose: () => clearInterval(timer) });
 }
 
-main().catch((err) => {
-  process.stderr.write(`household service failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runService('household service', main);

@@ -1,3 +1,4 @@
+import { runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createOrgDataSource } from './data-source';
@@ -8,19 +9,9 @@ async function main() {
     config,
     dataSource: createOrgDataSource(config.databaseUrl),
     ownsDataSource: true,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: serviceLogger(config.logLevel),
   });
-  const close = async (signal: string) => {
-    app.log.info({ signal }, 'closing');
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close('SIGTERM'));
-  process.once('SIGINT', () => void close('SIGINT'));
-  await app.listen({ port: config.port, host: config.host });
+  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true });
 }
 
-main().catch((err) => {
-  process.stderr.write(`org service failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runService('org service', main);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
-import { ensureDatabase, generateSigningKeys, type KeyPair } from '@redheart/shared';
+import { startTestApp, type TestApp, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp } from '../src/app';
 import { createOrgDataSource, migrateOrg } from '../src/data-source';
 import { hashPassword } from '../src/modules/auth/service';
@@ -10,54 +10,28 @@ import { hashPassword } from '../src/modules/auth/service';
 export const PASSWORD = 'Qixia@2020';
 
 /** One database per jest worker, so files in parallel workers never see each other's rows. */
-export function testDatabaseUrl(): string {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error('DATABASE_URL is not set: run the tests with `npm test` (it starts an embedded PostgreSQL)');
-  const url = new URL(base);
-  url.pathname = `/redheart_test_org_w${process.env.JEST_WORKER_ID ?? '1'}`;
-  return url.toString();
-}
+export const testDatabaseUrl = (): string => workerTestDatabaseUrl('org');
 
-export interface TestContext {
-  app: FastifyInstance;
-  ds: DataSource;
-  keys: KeyPair;
-  close(): Promise<void>;
-}
+export type TestContext = TestApp;
 
 /** Fresh schema, migrated, with the app built on it (no listen: supertest drives app.server). */
-export async function setup(overrides: { loginRateLimit?: number; maxFailures?: number } = {}): Promise<TestContext> {
-  const url = testDatabaseUrl();
-  await ensureDatabase(url);
-  const reset = createOrgDataSource(url, { poolSize: 1 });
-  await reset.initialize();
-  await reset.query('DROP SCHEMA public CASCADE');
-  await reset.query('CREATE SCHEMA public');
-  await reset.destroy();
-  await migrateOrg(url);
-  const ds = createOrgDataSource(url, { poolSize: 20 });
-  await ds.initialize();
-  const keys = generateSigningKeys();
-  const app = await buildApp({
-    dataSource: ds,
-    config: {
-      ...keys,
-      secureCookies: false,
-      refreshTokenDays: 7,
-      loginRateLimit: { max: overrides.loginRateLimit ?? 1000, timeWindow: '1 minute' },
-      lockout: { maxFailures: overrides.maxFailures ?? 5, minutes: 15 },
-    },
+export function setup(overrides: { loginRateLimit?: number; maxFailures?: number } = {}): Promise<TestContext> {
+  return startTestApp({
+    url: testDatabaseUrl(),
+    create: createOrgDataSource,
+    migrate: migrateOrg,
+    poolSize: 20,
+    build: (dataSource, keys) => buildApp({
+      dataSource,
+      config: {
+        ...keys,
+        secureCookies: false,
+        refreshTokenDays: 7,
+        loginRateLimit: { max: overrides.loginRateLimit ?? 1000, timeWindow: '1 minute' },
+        lockout: { maxFailures: overrides.maxFailures ?? 5, minutes: 15 },
+      },
+    }),
   });
-  await app.ready();
-  return {
-    app,
-    ds,
-    keys,
-    close: async () => {
-      await app.close();
-      await ds.destroy();
-    },
-  };
 }
 
 export interface Fixture {

@@ -1,7 +1,7 @@
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
-import type { OrgCommunity } from '@redheart/shared';
+import { type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 
 const SYNC_EVERY_MS = 60_000;
 
@@ -25,7 +25,7 @@ async function main() {
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: serviceLogger(config.logLevel),
   });
   // Communities and work units come from the org chart; keep the copies current.
   const sync = async () => {
@@ -53,18 +53,14 @@ async function main() {
   }, config.escalateEveryMs);
   syncTimer.unref();
   escalateTimer.unref();
-  const close = async () => {
-    clearInterval(syncTimer);
-    clearInterval(escalateTimer);
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close());
-  process.once('SIGINT', () => void close());
-  await app.listen({ port: config.port, host: config.host });
+  await serveUntilSignal(app, {
+    port: config.port,
+    host: config.host,
+    beforeClose: () => {
+      clearInterval(syncTimer);
+      clearInterval(escalateTimer);
+    },
+  });
 }
 
-main().catch((err) => {
-  process.stderr.write(`volunteer service failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runService('volunteer service', main);

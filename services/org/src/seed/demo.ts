@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
+import { insertMany, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
 import type { OrgType, PositionKind } from '../domain';
 import { hashPassword } from '../modules/auth/service';
 import { UnitRepository } from '../modules/units/repository';
@@ -69,23 +69,6 @@ interface CommunityState {
 }
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
-
-/** Multi-row INSERT in chunks; table and column names are constants of this file, never input. */
-async function insertMany(m: EntityManager, table: string, cols: string[], rows: unknown[][], returning = ''): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  const per = Math.max(1, Math.floor(30000 / cols.length));
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params: unknown[] = [];
-    const values = chunk.map((r) => `(${r.map((v) => {
-      params.push(v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
-      return `$${params.length}`;
-    }).join(', ')})`);
-    const res = await m.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values.join(', ')}${returning ? ` RETURNING ${returning}` : ''}`, params);
-    if (returning) out.push(...res);
-  }
-  return out;
-}
 
 export async function demoCounts(db: EntityManager): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { anyName, anySurname, businessToday, CommunityDirectory, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
+import { anyName, anySurname, businessToday, CommunityDirectory, insertMany, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
 import { ITEM_RULES, ITEM_STATUSES, type ItemAction, type ItemKind, type ItemStatus, nextServiceDay } from '../domain';
 import {
   CANCEL_REASONS, CATEGORIES, type CategorySpec, COMPOUNDS, GENERAL_CATEGORIES, INDIVIDUAL_CATEGORIES, PINYIN, PRACTICAL_PROJECTS, REFERRAL_BODIES,
@@ -326,23 +326,6 @@ class Story {
   cancel(when: number, clerk: Actor, reason: string) {
     this.move('cancel', when, clerk, { reason });
   }
-}
-
-/** Multi-row INSERT in chunks; table and column names are constants of this file, never input. */
-async function insertMany(m: EntityManager, table: string, cols: readonly string[], rows: unknown[][], returning = '', onConflict = ''): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  const per = Math.max(1, Math.floor(30000 / cols.length));
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params: unknown[] = [];
-    const values = chunk.map((r) => `(${r.map((v) => {
-      params.push(v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
-      return `$${params.length}`;
-    }).join(', ')})`);
-    const res = await m.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values.join(', ')}${onConflict ? ` ${onConflict}` : ''}${returning ? ` RETURNING ${returning}` : ''}`, params);
-    if (returning) out.push(...res);
-  }
-  return out;
 }
 
 /** What the demo holds, computed from the tables (also when the seed was skipped). */

@@ -1,0 +1,51 @@
+import { serviceDatabaseUrl } from './db';
+import { readKeyFromEnv } from './keys';
+
+/** What every service that works for the org chart (household, volunteer) reads from its environment. */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  publicKey: string;
+  /** Where the org service is, and the secret for its internal lists. */
+  orgUrl: string;
+  internalToken: string;
+  logLevel: string;
+}
+
+/**
+ * Reads the common part of such a service's configuration: `<SERVICE>_PORT` (default
+ * `defaultPort`) and `<SERVICE>_HOST`, its database (serviceDatabaseUrl), JWT_PUBLIC_KEY(_FILE),
+ * INTERNAL_TOKEN(_FILE), ORG_URL and LOG_LEVEL. `secrets` names further required keys of the
+ * service, field → env name (each given inline or as `<NAME>_FILE`, trimmed); they are checked
+ * after the public key and before the internal token.
+ */
+export function loadServiceConfig<F extends string = never>(
+  env: NodeJS.ProcessEnv,
+  service: string,
+  defaultPort: number,
+  secrets: Record<F, string> = {} as Record<F, string>,
+): ServiceConfig & Record<F, string> {
+  const publicKey = readKeyFromEnv(env, 'JWT_PUBLIC_KEY');
+  if (!publicKey) throw new Error('JWT_PUBLIC_KEY(_FILE) must be set (npm start creates it in .data/keys)');
+  const entries = (Object.entries(secrets) as [F, string][]).map(([field, name]) => [field, readKeyFromEnv(env, name)] as const);
+  if (entries.some(([, v]) => !v)) {
+    const names = Object.values<string>(secrets).map((n) => `${n}(_FILE)`).join(' and ');
+    throw new Error(`${names} must be set (npm start creates ${entries.length > 1 ? 'them' : 'it'} in .data/keys)`);
+  }
+  const internalToken = readKeyFromEnv(env, 'INTERNAL_TOKEN');
+  if (!internalToken) throw new Error('INTERNAL_TOKEN(_FILE) must be set (npm start creates it in .data/keys)');
+  const SERVICE = service.toUpperCase();
+  const port = Number(env[`${SERVICE}_PORT`] ?? defaultPort);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`${SERVICE}_PORT must be a port number`);
+  return {
+    port,
+    host: env[`${SERVICE}_HOST`] ?? '127.0.0.1',
+    databaseUrl: serviceDatabaseUrl(env, service),
+    publicKey,
+    orgUrl: env.ORG_URL ?? 'http://127.0.0.1:8081',
+    internalToken: internalToken.trim(),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),
+  };
+}
