@@ -1,9 +1,16 @@
 import { badRequest } from './errors';
 
-/** Keyset cursor over (timestamp, id) descending: opaque to clients, checked on the way back in. */
-export function encodeCursor(at: Date, id: number): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+/**
+ * Keyset cursor over (timestamp, id) descending: opaque to clients, checked on the way back in.
+ * Give the timestamp as cursorAtSql() reads it (microseconds): a JS Date keeps milliseconds only,
+ * and a cursor rounded down would skip the rows created earlier within the same millisecond.
+ */
+export function encodeCursor(at: Date | string, id: number): string {
+  return Buffer.from(JSON.stringify([typeof at === 'string' ? at : at.toISOString(), id])).toString('base64url');
 }
+
+/** SQL for a timestamptz as the cursor carries it: ISO 8601 in UTC with microseconds. */
+export const cursorAtSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export function decodeCursor(cursor: string): [string, number] {
   try {

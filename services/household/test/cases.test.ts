@@ -325,6 +325,23 @@ describe('GET /api/household/cases', () => {
     expect((await api().get('/api/household/cases')).status).toBe(401);
   });
 
+  it('pages through cases created within the same millisecond without skipping any (the cursor keeps microseconds)', async () => {
+    const before: { id: number; created_at: Date }[] = await t.ds.query(`SELECT id, created_at FROM move_case`);
+    await t.ds.query(`UPDATE move_case SET created_at = timestamptz '2031-01-01 00:00:00.123' + id * interval '1 microsecond' WHERE community_id = $1`, [C.longteng]);
+    const whole = await api().get('/api/household/cases?limit=100').set(as('clerk'));
+    expect(whole.body.items.length).toBeGreaterThan(4);
+    const seen: number[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: { body: { items: { id: number }[]; nextCursor: string | null } } = await api().get(`/api/household/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(as('clerk'));
+      seen.push(...page.body.items.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual(whole.body.items.map((c: { id: number }) => c.id));
+    // Back as they were: other tests compare creation times (duplicates within 7 days, timelines).
+    for (const r of before) await t.ds.query(`UPDATE move_case SET created_at = $2 WHERE id = $1`, [r.id, r.created_at]);
+  });
+
   it('finds a case by a person’s exact ID number', async () => {
     const persons = family(1);
     const c = await createCase({ persons });

@@ -218,5 +218,22 @@ describe('GET /api/volunteer/items', () => {
     expect((await api().get('/api/volunteer/items?status=NOPE').set(as('clerk'))).status).toBe(400);
     expect((await api().get('/api/volunteer/items')).status).toBe(401);
   });
+
+  it('pages through items created within the same millisecond without skipping any (the cursor keeps microseconds)', async () => {
+    const before: { id: number; created_at: Date }[] = await t.ds.query(`SELECT id, created_at FROM item`);
+    await t.ds.query(`UPDATE item SET created_at = timestamptz '2031-01-01 00:00:00.123' + id * interval '1 microsecond'`);
+    const whole = await api().get('/api/volunteer/items?limit=100').set(as('clerk'));
+    expect(whole.body.items.length).toBeGreaterThan(4);
+    const seen: number[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: { body: { items: { id: number }[]; nextCursor: string | null } } = await api().get(`/api/volunteer/items?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(as('clerk'));
+      seen.push(...page.body.items.map((i) => i.id));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual(whole.body.items.map((i: { id: number }) => i.id));
+    // Back as they were: other tests compare creation times (duplicates within 7 days, timelines).
+    for (const r of before) await t.ds.query(`UPDATE item SET created_at = $2 WHERE id = $1`, [r.id, r.created_at]);
+  });
 });
 

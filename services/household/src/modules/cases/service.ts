@@ -1,4 +1,4 @@
-import { CommunityDirectory, isoSql, scopeSql } from '@redheart/shared';
+import { CommunityDirectory, cursorAtSql, isoSql, scopeSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -297,8 +297,8 @@ export class CaseService {
       where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
     params.push(limit + 1);
-    const rows: (CaseRow & { communityName: string })[] = await this.ds.query(
-      `SELECT ${CASE_COLUMNS}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+    const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.ds.query(
+      `SELECT ${CASE_COLUMNS}, cr.name AS "communityName", ${cursorAtSql('c.created_at')} AS "cursorAt" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
         WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
       params,
     );
@@ -306,7 +306,7 @@ export class CaseService {
     const last = page.at(-1);
     return {
       items: page.map((c) => summary(c, c.communityName)),
-      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
     };
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  AppError, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
   isoSql, notFound, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
@@ -233,13 +233,13 @@ export class ItemService {
       where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
     params.push(limit + 1);
-    const rows: ItemRow[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
+    const rows: (ItemRow & { cursorAt: string })[] = await this.ds.query(
+      `SELECT ${COLUMNS}, ${cursorAtSql('i.created_at')} AS "cursorAt" FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null };
+    return { items: page.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
   }
 
   async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {
