@@ -10,6 +10,7 @@ import unitRoutes from './modules/units/routes';
 import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
+import accountRoutes from './modules/accounts/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
@@ -43,6 +44,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, opts.config);
   await app.register(unitRoutes);
   await app.register(detailRoutes);
+  await app.register(accountRoutes);
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

@@ -5,8 +5,9 @@ import { ORG_ENTITIES } from './entities';
 import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
 import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
 import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-CurrentPathIndex';
+import { AccountManagement1764700000000 } from './migrations/1764700000000-AccountManagement';
 
-export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000];
+export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -10,6 +10,7 @@ export const userSchema = {
     orgId: { type: 'integer' },
     orgName: { type: 'string' },
     orgType: { type: 'string' },
+    mustChangePassword: { type: 'boolean' },
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { IsString, Length } from 'class-validator';
 import rateLimit from '@fastify/rate-limit';
 import { ACCESS_TOKEN_TTL_SECONDS, parseDto } from '@redheart/shared';
 import { AuthService, type Session } from './service';
+import { ChangePasswordDto } from '../accounts/dto';
 import { errorSchema, userSchema } from '../schemas';
 
 class LoginDto {
@@ -87,6 +88,20 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     handler: async (req, reply) => {
       await service.logout(req.cookies[REFRESH_COOKIE]);
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+      return reply.status(204).send();
+    },
+  });
+
+  app.post('/api/auth/password', {
+    onRequest: [app.authenticate],
+    schema: {
+      tags: ['auth'],
+      summary: 'Change your own password {currentPassword, newPassword}: 10–128 characters, a letter and a digit, not the username; other sessions end',
+      response: { 204: { type: 'null' } },
+    },
+    handler: async (req, reply) => {
+      const dto = await parseDto(ChangePasswordDto, req.body);
+      await service.changePassword(req.user, dto.currentPassword, dto.newPassword, req.cookies[REFRESH_COOKIE], req.id);
       return reply.status(204).send();
     },
   });

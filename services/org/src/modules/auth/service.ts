@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
 import type { DataSource } from 'typeorm';
-import { ACCESS_TOKEN_TTL_SECONDS, AppError, type AuthUser, unauthorized } from '@redheart/shared';
+import { ACCESS_TOKEN_TTL_SECONDS, AppError, type AuthUser, badRequest, unauthorized, writeAudit } from '@redheart/shared';
+import { passwordProblem } from '../accounts/password';
 import type { Account } from '../../entities';
 import { currentScopePaths } from '../scope/scope';
 
@@ -21,6 +22,8 @@ export interface PublicUser {
   orgId: number;
   orgName: string;
   orgType: string;
+  /** A one-time password (new account, reset) must be replaced before anything else. */
+  mustChangePassword: boolean;
 }
 
 export interface Session {
@@ -98,10 +101,53 @@ export class AuthService {
     if (rows[0]) await this.ds.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [rows[0].family_id]);
   }
 
+  /**
+   * The account's own password change: the current password is checked (a wrong one counts toward
+   * the lock like a failed login), the new one must pass the rule, and every other session ends.
+   */
+  async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, requestId?: string): Promise<void> {
+    const accountId = Number(user.sub);
+    const rows: { username: string; password_hash: string; locked_until: Date | null }[] = await this.ds.query(
+      `SELECT username, password_hash, locked_until FROM account WHERE id = $1 AND NOT disabled`,
+      [accountId],
+    );
+    const acc = rows[0];
+    if (!acc) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
+    if (acc.locked_until && new Date(acc.locked_until) > new Date()) {
+      throw new AppError(423, 'ACCOUNT_LOCKED', `Account locked after repeated failures; try again after ${new Date(acc.locked_until).toISOString()}`);
+    }
+    if (!(await verify(acc.password_hash, current).catch(() => false))) {
+      await this.ds.query(
+        `UPDATE account SET failed_logins = failed_logins + 1,
+                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+          WHERE id = $1`,
+        [accountId, this.opts.maxFailures, this.opts.lockMinutes],
+      );
+      throw badRequest('The current password is wrong', [{ field: 'currentPassword', errors: ['wrong'] }], 'WRONG_CURRENT_PASSWORD');
+    }
+    const problem = passwordProblem(next, acc.username);
+    if (problem) throw badRequest(`The new password ${problem}`, [{ field: 'newPassword', errors: [problem] }], 'WEAK_PASSWORD');
+    if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'] }], 'WEAK_PASSWORD');
+    const newHash = await hashPassword(next);
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `UPDATE account SET password_hash = $2, must_change_password = false, failed_logins = 0, password_changed_at = now(),
+                updated_at = now(), version = version + 1 WHERE id = $1`,
+        [accountId, newHash],
+      );
+      const own: { family_id: string }[] = refreshToken ? await m.query('SELECT family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2', [sha256(refreshToken), accountId]) : [];
+      await m.query(
+        `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
+        [accountId, own[0]?.family_id ?? null],
+      );
+      await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
+    });
+  }
+
   async publicUser(accountId: number): Promise<PublicUser> {
     const rows: PublicUser[] = await this.ds.query(
       `SELECT a.id::int AS id, a.username, a.display_name AS "displayName", a.role, a.org_id::int AS "orgId",
-              o.name AS "orgName", o.type AS "orgType"
+              o.name AS "orgName", o.type AS "orgType", a.must_change_password AS "mustChangePassword"
          FROM account a JOIN org_unit o ON o.id = a.org_id WHERE a.id = $1 AND NOT a.disabled`,
       [accountId],
     );

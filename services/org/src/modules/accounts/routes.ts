@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { idParams } from '../schemas';
+import { CreateAccountDto, ListAccountsQuery, UpdateAccountDto, VersionDto } from './dto';
+import { AccountService } from './service';
+
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
+export const accountSchema = {
+  type: 'object',
+  properties: {
+    id: int, username: str, displayName: str, role: str, orgId: int, orgName: str, orgType: str, disabled: bool, locked: bool,
+    lockedUntil: { type: ['string', 'null'] }, mustChangePassword: bool, createdAt: str, updatedAt: str, version: int,
+  },
+} as const;
+const withPassword = { type: 'object', properties: { account: accountSchema, initialPassword: str } } as const;
+
+/**
+ * 账号管理: the organisation department (and, for their own staff, a street or a community secretary)
+ * creates accounts with a one-time password, changes role and placement, disables, and resets
+ * passwords. Passwords are never shown again after the answer that creates them.
+ */
+export default async function accountRoutes(app: FastifyInstance) {
+  const accounts = new AccountService(app.db);
+  app.addHook('onRequest', app.authenticate);
+
+  app.get('/api/org/accounts/grantable', {
+    schema: {
+      tags: ['accounts'], summary: 'The roles you may give, and the organisation types each belongs to',
+      response: { 200: { type: 'array', items: { type: 'object', properties: { role: str, orgTypes: { type: 'array', items: str } } } } },
+    },
+    handler: async (req) => accounts.grantable(req.user),
+  });
+
+  app.get('/api/org/accounts', {
+    schema: {
+      tags: ['accounts'], summary: 'Accounts you manage (in scope, of roles you may give): ?q=&role=&orgId=&status=active|disabled|locked&limit=&cursor=',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] } } } },
+    },
+    handler: async (req) => accounts.list(req.user, await parseQuery(ListAccountsQuery, req.query)),
+  });
+
+  app.get<{ Params: { id: string } }>('/api/org/accounts/:id', {
+    schema: { tags: ['accounts'], summary: 'One account you manage', params: idParams, response: { 200: accountSchema } },
+    handler: async (req) => accounts.get(req.user, parseId(req.params.id, 'Account')),
+  });
+
+  app.post('/api/org/accounts', {
+    schema: { tags: ['accounts'], summary: 'Create an account; the answer carries its one-time password (shown once)', response: { 201: withPassword } },
+    handler: async (req, reply) => {
+      const dto = await parseDto(CreateAccountDto, req.body);
+      const out = await accounts.create({ user: req.user, requestId: req.id }, dto);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send(out);
+    },
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/org/accounts/:id', {
+    schema: { tags: ['accounts'], summary: 'Change name, role, organisation or disable/enable {version, …}; stale version → 409', params: idParams, response: { 200: accountSchema } },
+    handler: async (req) => {
+      const id = parseId(req.params.id, 'Account');
+      return accounts.update({ user: req.user, requestId: req.id }, id, await parseDto(UpdateAccountDto, req.body));
+    },
+  });
+
+  app.post<{ Params: { id: string } }>('/api/org/accounts/:id/reset-password', {
+    schema: { tags: ['accounts'], summary: 'A new one-time password (shown once); lifts a lock and signs the account out everywhere', params: idParams, response: { 200: withPassword } },
+    handler: async (req, reply) => {
+      const id = parseId(req.params.id, 'Account');
+      const dto = await parseDto(VersionDto, req.body);
+      reply.header('cache-control', 'no-store');
+      return accounts.resetPassword({ user: req.user, requestId: req.id }, id, dto.version);
+    },
+  });
+}
