@@ -2,7 +2,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, browserSuite, login } from './lib/browser.mjs';
+import { BASE, OUT, PASSWORD, browserSuite, input, login } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('browser');
 
@@ -112,6 +112,121 @@ await test('the public desk page opens without login', async (page) => {
   await page.goto(`${BASE}/desk/${desks[0].code}`);
   await page.getByText(desks[0].building).first().waitFor({ timeout: 10_000 });
   await page.screenshot({ path: join(OUT, 'public-desk.png') });
+});
+
+// 账号管理: a new account's one-time password works once, must be replaced at the first login, and a reset replaces it again.
+const run = String(Date.now() % 100_000_000);
+
+/** Logs in with any password; the caller checks where that leads. */
+async function submitLogin(page, username, password) {
+  if (!page.url().includes('/login')) await page.goto(`${BASE}/login`);
+  await input(page, 'login-username').fill(username);
+  await input(page, 'login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Reads the one-time password from its dialog and closes the dialog. */
+async function takeOneTimePassword(page) {
+  const shown = page.getByTestId('account-initial-password');
+  await shown.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.getByTestId('account-password-warning').waitFor();
+  const password = (await shown.innerText()).trim();
+  if (!/^\S{10,}$/.test(password)) throw new Error(`the one-time password reads "${password}"`);
+  await page.getByTestId('account-password-done').click();
+  await shown.waitFor({ state: 'hidden' });
+  return password;
+}
+
+/** The forced dialog: it stays after Esc and a click beside it, and has no close button. */
+async function expectForcedPasswordDialog(page) {
+  const dialog = page.getByTestId('password-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await dialog.getAttribute('data-forced')) !== 'true') throw new Error('the password dialog is not the forced one');
+  if (await page.getByTestId('side-menu').count()) throw new Error('the app shows behind the forced password dialog');
+  await page.keyboard.press('Escape');
+  await page.mouse.click(8, 450);
+  const closed = await dialog.waitFor({ state: 'hidden', timeout: 1_500 }).then(() => true, () => false);
+  if (closed) throw new Error('the forced password dialog could be dismissed');
+  if (await dialog.locator('.el-dialog__headerbtn:visible').count()) throw new Error('the forced password dialog has a close button');
+  return dialog;
+}
+
+await test('admin creates a 龙腾社区 clerk; the one-time password must be changed at the first login; a reset replaces the password', async (page) => {
+  const username = `clerk.new${run}`;
+  const ownPassword = `Longteng${run}x`;
+
+  // admin opens 账号管理 and creates the account.
+  await login(page, 'admin');
+  await page.getByTestId('menu-accounts').click();
+  await page.getByTestId('accounts-page').waitFor();
+  await page.getByTestId('account-new').click();
+  const form = page.getByTestId('account-dialog');
+  await form.waitFor({ state: 'visible' });
+  await input(form, 'account-form-username').fill(username);
+  await input(form, 'account-form-display-name').fill(`新社工${run.slice(-4)}`);
+  await form.getByTestId('account-form-role').click();
+  await page.getByTestId('account-form-role-option-community_clerk').click();
+  await form.getByTestId('account-form-org-hint').filter({ hasText: '社区党委' }).waitFor();
+  await input(form, 'account-form-org').fill('龙腾');
+  const option = page.locator('[data-testid^="account-form-org-option-"]:visible').filter({ hasText: '龙腾社区' }).first();
+  await option.waitFor({ timeout: 10_000 });
+  await option.click();
+  await form.getByTestId('account-submit').click();
+  const firstPassword = await takeOneTimePassword(page);
+  const row = page.getByTestId(`account-status-${username}`);
+  await row.filter({ hasText: '待修改初始密码' }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(OUT, 'accounts-created.png') });
+
+  // The new clerk logs in with it and must set a password of their own first.
+  await page.getByTestId('logout').click();
+  await page.waitForURL(/\/login/);
+  await submitLogin(page, username, firstPassword);
+  let dialog = await expectForcedPasswordDialog(page);
+  await page.screenshot({ path: join(OUT, 'accounts-forced-password.png') });
+  await input(dialog, 'password-current').fill(firstPassword);
+  await input(dialog, 'password-new').fill('onlyletterspassword');
+  await input(dialog, 'password-repeat').fill('onlyletterspassword');
+  await dialog.getByTestId('password-submit').click();
+  await dialog.getByTestId('password-errors').waitFor();
+  await input(dialog, 'password-new').fill(ownPassword);
+  await input(dialog, 'password-repeat').fill(ownPassword);
+  await dialog.getByTestId('password-submit').click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  // In the app as 龙腾's clerk.
+  await page.getByTestId('menu-group-household').waitFor({ timeout: 15_000 });
+  await page.getByTestId('current-role').filter({ hasText: '社区工作人员' }).waitFor();
+  await page.getByTestId('current-user').filter({ hasText: '龙腾' }).waitFor();
+  if (await page.getByTestId('menu-accounts').count()) throw new Error('a clerk sees 账号管理');
+
+  // admin resets the password.
+  await page.getByTestId('logout').click();
+  await page.waitForURL(/\/login/);
+  await login(page, 'admin', { direct: false });
+  await page.goto(`${BASE}/accounts`);
+  await input(page, 'account-search').fill(username);
+  await page.getByTestId('account-search-submit').click();
+  await page.getByTestId(`account-status-${username}`).filter({ hasNotText: '待修改初始密码' }).waitFor({ timeout: 10_000 });
+  await page.getByTestId(`account-action-${username}-reset`).click();
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click();
+  const resetPassword = await takeOneTimePassword(page);
+  if (resetPassword === firstPassword) throw new Error('the reset gave the same one-time password');
+  await page.getByTestId(`account-status-${username}`).filter({ hasText: '待修改初始密码' }).waitFor();
+
+  // The clerk's own password no longer works; the reset one does, and must be replaced again.
+  await page.getByTestId('logout').click();
+  await page.waitForURL(/\/login/);
+  await submitLogin(page, username, ownPassword);
+  await page.getByTestId('login-error').waitFor({ timeout: 15_000 });
+  if (!page.url().includes('/login')) throw new Error('the replaced password still logs in');
+  await submitLogin(page, username, resetPassword);
+  dialog = await expectForcedPasswordDialog(page);
+  await input(dialog, 'password-current').fill(resetPassword);
+  await input(dialog, 'password-new').fill(`${ownPassword}2`);
+  await input(dialog, 'password-repeat').fill(`${ownPassword}2`);
+  await dialog.getByTestId('password-submit').click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  await page.getByTestId('menu-group-household').waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(OUT, 'accounts-clerk-in.png') });
 });
 
 await finish();

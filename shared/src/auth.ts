@@ -29,6 +29,18 @@ export interface AuthUser {
   orgId: number;
   /** Paths whose subtrees the user may read; the first is their own organisation's. */
   scopePaths: string[];
+  /**
+   * Set while the account holds a one-time password (new account, reset): such a token opens only
+   * routes marked `config: { allowPendingPasswordChange: true }` (the password change itself, /me).
+   */
+  mustChangePassword?: true;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route serves a token whose holder must first replace a one-time password. */
+    allowPendingPasswordChange?: boolean;
+  }
 }
 
 declare module '@fastify/jwt' {
@@ -72,6 +84,11 @@ export const authPlugin = fp<AuthPluginOptions>(
     // typical request, and every request of a session presents the same token. Bounded, oldest out.
     const verified = new Map<string, { user: AuthUser; expMs: number }>();
     const MAX_CACHED = opts.cacheSize ?? 10_000;
+    const pendingPasswordChange = (request: FastifyRequest) => {
+      if (request.user.mustChangePassword === true && request.routeOptions.config?.allowPendingPasswordChange !== true) {
+        throw forbidden('Change your one-time password first', 'PASSWORD_CHANGE_REQUIRED');
+      }
+    };
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const header = request.headers.authorization;
       if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('Missing bearer token');
@@ -79,6 +96,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       const hit = verified.get(token);
       if (hit && hit.expMs > Date.now()) {
         request.user = hit.user;
+        pendingPasswordChange(request);
         return;
       }
       try {
@@ -94,6 +112,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value as string);
         verified.set(token, { user: Object.freeze({ ...(u as AuthUser) }), expMs: u.exp * 1000 });
       }
+      pendingPasswordChange(request);
     });
   },
   { name: 'redheart-auth' },

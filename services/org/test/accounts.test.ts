@@ -27,6 +27,11 @@ describe('POST /api/org/accounts', () => {
     expect(r.body.initialPassword).toMatch(/^[A-Za-z2-9]{12}$/);
     const session = await login(t.app, 'clerk.new1', r.body.initialPassword);
     expect(session.body.user).toMatchObject({ username: 'clerk.new1', mustChangePassword: true, orgId: f.longteng });
+    // Until the one-time password is replaced the token opens only /me and the password change.
+    const blocked = await api().get('/api/org/units/roots').set('Authorization', `Bearer ${session.token}`);
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect((await api().get('/api/auth/me').set('Authorization', `Bearer ${session.token}`)).body).toMatchObject({ username: 'clerk.new1', mustChangePassword: true });
     expect(await audit(r.body.account.id)).toEqual([{ action: 'account.create', actor_username: 'admin' }]);
     // The stored hash is Argon2id, never the password.
     const stored = await t.ds.query(`SELECT password_hash FROM account WHERE username = 'clerk.new1'`);
@@ -168,12 +173,18 @@ describe('POST /api/auth/password', () => {
       expect(r.body.code).toBe('WEAK_PASSWORD');
     }
     expect((await change({ currentPassword: otp, newPassword: otp })).body.code).toBe('WEAK_PASSWORD');
-    expect((await change({ currentPassword: otp, newPassword: '新密码Longteng2026' })).status).toBe(204);
+    expect((await api().get('/api/org/units/roots').set('Authorization', `Bearer ${mine.token}`)).status).toBe(403);
+    const changed = await change({ currentPassword: otp, newPassword: '新密码Longteng2026' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user).toMatchObject({ username: 'clerk.pw', mustChangePassword: false });
+    // The answer is a fresh session: its token opens the API, its cookie continues this session.
+    expect((await api().get('/api/org/units/roots').set('Authorization', `Bearer ${changed.body.accessToken}`)).status).toBe(200);
+    const newCookie = ([] as string[]).concat(changed.headers['set-cookie'] ?? []).find((c) => c.startsWith('rh_refresh='))!.split(';')[0];
     expect((await api().post('/api/auth/login').send({ username: 'clerk.pw', password: otp })).status).toBe(401);
     expect((await login(t.app, 'clerk.pw', '新密码Longteng2026')).body.user.mustChangePassword).toBe(false);
     // The other session is over; this one goes on.
     expect((await api().post('/api/auth/refresh').set('Cookie', other.cookie)).status).toBe(401);
-    expect((await api().post('/api/auth/refresh').set('Cookie', mine.cookie)).status).toBe(200);
+    expect((await api().post('/api/auth/refresh').set('Cookie', newCookie)).status).toBe(200);
     expect((await audit(made.body.account.id)).map((a) => a.action)).toEqual(['account.create', 'account.change_password']);
     expect((await api().post('/api/auth/password').send({ currentPassword: otp, newPassword: 'Whatever2026x' })).status).toBe(401);
     expect((await api().post('/api/auth/password').set(as('admin')).send({ currentPassword: PASSWORD })).status).toBe(400);

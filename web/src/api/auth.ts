@@ -1,5 +1,5 @@
 import { http } from './client'
-import type { LoginResponse, User } from './types'
+import type { ChangePasswordInput, LoginResponse, User } from './types'
 
 export function login(username: string, password: string): Promise<LoginResponse> {
   return http.post<LoginResponse>('/api/auth/login', { username, password }, { auth: false })
@@ -16,4 +16,12 @@ export function logout(): Promise<void> {
 
 export function me(): Promise<User> {
   return http.get<User>('/api/auth/me')
+}
+
+/**
+ * A fresh session like login (its token no longer carries the one-time-password claim; the refresh
+ * cookie rotates); 400 WRONG_CURRENT_PASSWORD or WEAK_PASSWORD. The account's other sessions are signed out.
+ */
+export function changePassword(input: ChangePasswordInput): Promise<LoginResponse> {
+  return http.post<LoginResponse>('/api/auth/password', input)
 }

@@ -34,12 +34,89 @@ export interface User {
   orgId: string | null
   orgName: string | null
   orgType: OrgType | null
+  /** A one-time password (new account, reset) must be replaced before anything else; absent from older servers. */
+  mustChangePassword?: boolean
 }
 
 export interface LoginResponse {
   accessToken: string
   expiresIn: number
   user: User
+}
+
+/* ─── 账号管理 (accounts of the staff), GET/POST/PATCH /api/org/accounts ─── */
+
+export const ACCOUNT_STATUSES = ['active', 'disabled', 'locked'] as const
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number]
+
+/** username: lower-case letters, digits, dot, underscore, hyphen; 3–64 characters. */
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/
+export const DISPLAY_NAME_MAX = 40
+
+export interface Account {
+  id: number
+  username: string
+  displayName: string
+  role: Role
+  orgId: number
+  orgName: string
+  orgType: OrgType
+  disabled: boolean
+  /** Locked after repeated failed logins, until `lockedUntil` (a reset unlocks). */
+  locked: boolean
+  lockedUntil: string | null
+  /** Still on a one-time password (new or reset). */
+  mustChangePassword: boolean
+  createdAt: string
+  updatedAt: string
+  version: number
+}
+
+export interface AccountList {
+  items: Account[]
+  nextCursor: string | null
+}
+
+export interface AccountQuery {
+  q?: string
+  role?: Role
+  orgId?: number
+  status?: AccountStatus
+  /** 1–100, default 50 */
+  limit?: number
+  cursor?: string
+}
+
+/** A role the caller may give, and the organisation types an account with that role may belong to. */
+export interface GrantableRole {
+  role: Role
+  orgTypes: OrgType[]
+}
+
+export interface CreateAccountInput {
+  username: string
+  displayName: string
+  role: Role
+  orgId: number
+}
+
+export interface UpdateAccountInput {
+  version: number
+  displayName?: string
+  role?: Role
+  orgId?: number
+  disabled?: boolean
+}
+
+/** A new or reset account with its one-time password (shown once, never again). */
+export interface AccountWithPassword {
+  account: Account
+  initialPassword: string
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string
+  newPassword: string
 }
 
 export interface Contacts {

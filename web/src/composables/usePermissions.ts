@@ -30,6 +30,9 @@ export const VOLUNTEER_LIST_ROLES: readonly Role[] = ['admin', 'street_admin', '
 export const NEED_REPORTER_ROLES: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member']
 export const MEMBER_ROLES: readonly Role[] = ['member']
 
+/** 账号管理: the organisation department (admin), a street for its communities, a community secretary for the community. */
+export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary']
+
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']
 

@@ -17,6 +17,9 @@ import {
   ElDescriptionsItem,
   ElDialog,
   ElDivider,
+  ElDropdown,
+  ElDropdownItem,
+  ElDropdownMenu,
   ElEmpty,
   ElForm,
   ElFormItem,
@@ -87,6 +90,9 @@ class RegisteredComponents {
   ElDescriptionsItem = ElDescriptionsItem
   ElDialog = ElDialog
   ElDivider = ElDivider
+  ElDropdown = ElDropdown
+  ElDropdownItem = ElDropdownItem
+  ElDropdownMenu = ElDropdownMenu
   ElEmpty = ElEmpty
   ElForm = ElForm
   ElFormItem = ElFormItem

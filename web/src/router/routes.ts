@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 import {
+  ACCOUNT_ADMIN_ROLES,
   CASE_CREATOR_ROLES,
   COVERAGE_ROLES,
   HOUSEHOLD_ROLES,
@@ -221,6 +222,13 @@ export const routes: RouteRecordRaw[] = [
         name: 'volunteer-signups',
         component: () => import('@/views/volunteer/MemberView.vue'),
         meta: { titleKey: 'nav.volunteerSignups', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: MEMBER_ROLES },
+      },
+      // 账号管理 (last in the menu): accounts of the staff in the caller's area; the server scopes and checks every change.
+      {
+        path: 'accounts',
+        name: 'accounts',
+        component: () => import('@/views/accounts/AccountsView.vue'),
+        meta: { titleKey: 'nav.accounts', menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
       },
     ],
   },

@@ -119,10 +119,19 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  /** The signed-in user still has a one-time password: the app asks for a new one before anything else. */
+  const mustChangePassword = computed(() => isAuthenticated.value && user.value?.mustChangePassword === true)
+
+  /** Changes the own password; on success the user no longer has to (the account's other sessions are signed out). */
+  async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    // The answer is a new session: until now the token opened nothing but this change (403 PASSWORD_CHANGE_REQUIRED).
+    apply(await authApi.changePassword({ currentPassword, newPassword }))
+  }
+
   function hasRole(roles: readonly Role[] | undefined): boolean {
     if (!roles || roles.length === 0) return true
     return role.value !== null && roles.includes(role.value)
   }
 
-  return { accessToken, user, role, isAuthenticated, login, logout, refresh, restore, loadMe, clear, hasRole }
+  return { accessToken, user, role, isAuthenticated, mustChangePassword, login, logout, refresh, restore, loadMe, clear, changePassword, hasRole }
 })

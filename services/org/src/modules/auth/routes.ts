@@ -94,20 +94,21 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
 
   app.post('/api/auth/password', {
     onRequest: [app.authenticate],
+    config: { allowPendingPasswordChange: true },
     schema: {
       tags: ['auth'],
-      summary: 'Change your own password {currentPassword, newPassword}: 10–128 characters, a letter and a digit, not the username; other sessions end',
-      response: { 204: { type: 'null' } },
+      summary: 'Change your own password {currentPassword, newPassword}: 10–128 characters, a letter and a digit, not the username; answers a fresh session like login, other sessions end',
+      response: sessionResponse,
     },
     handler: async (req, reply) => {
       const dto = await parseDto(ChangePasswordDto, req.body);
-      await service.changePassword(req.user, dto.currentPassword, dto.newPassword, req.cookies[REFRESH_COOKIE], req.id);
-      return reply.status(204).send();
+      return send(reply, await service.changePassword(req.user, dto.currentPassword, dto.newPassword, req.cookies[REFRESH_COOKIE], req.id));
     },
   });
 
   app.get('/api/auth/me', {
     onRequest: [app.authenticate],
+    config: { allowPendingPasswordChange: true },
     schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: userSchema } },
     handler: async (req) => service.publicUser(Number(req.user.sub)),
   });

@@ -105,7 +105,7 @@ export class AuthService {
    * The account's own password change: the current password is checked (a wrong one counts toward
    * the lock like a failed login), the new one must pass the rule, and every other session ends.
    */
-  async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, requestId?: string): Promise<void> {
+  async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, requestId?: string): Promise<Session> {
     const accountId = Number(user.sub);
     const rows: { username: string; password_hash: string; locked_until: Date | null }[] = await this.ds.query(
       `SELECT username, password_hash, locked_until FROM account WHERE id = $1 AND NOT disabled`,
@@ -129,23 +129,29 @@ export class AuthService {
     if (problem) throw badRequest(`The new password ${problem}`, [{ field: 'newPassword', errors: [problem] }], 'WEAK_PASSWORD');
     if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'] }], 'WEAK_PASSWORD');
     const newHash = await hashPassword(next);
-    await this.ds.transaction(async (m) => {
+    return this.ds.transaction(async (m) => {
       await m.query(
         `UPDATE account SET password_hash = $2, must_change_password = false, failed_logins = 0, password_changed_at = now(),
                 updated_at = now(), version = version + 1 WHERE id = $1`,
         [accountId, newHash],
       );
-      const own: { family_id: string }[] = refreshToken ? await m.query('SELECT family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2', [sha256(refreshToken), accountId]) : [];
+      // This session goes on (its refresh token is spent and a new one issued in its family, so the
+      // answer carries a token without the one-time-password claim); every other session ends.
+      const own: { id: string; family_id: string }[] = refreshToken
+        ? await m.query('SELECT id, family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL', [sha256(refreshToken), accountId])
+        : [];
       await m.query(
         `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
         [accountId, own[0]?.family_id ?? null],
       );
+      if (own[0]) await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [own[0].id]);
       await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
+      return this.issue(accountId, own[0]?.family_id ?? randomUUID(), m);
     });
   }
 
-  async publicUser(accountId: number): Promise<PublicUser> {
-    const rows: PublicUser[] = await this.ds.query(
+  async publicUser(accountId: number, manager = this.ds.manager): Promise<PublicUser> {
+    const rows: PublicUser[] = await manager.query(
       `SELECT a.id::int AS id, a.username, a.display_name AS "displayName", a.role, a.org_id::int AS "orgId",
               o.name AS "orgName", o.type AS "orgType", a.must_change_password AS "mustChangePassword"
          FROM account a JOIN org_unit o ON o.id = a.org_id WHERE a.id = $1 AND NOT a.disabled`,
@@ -156,7 +162,7 @@ export class AuthService {
   }
 
   private async issue(accountId: number, familyId: string, manager = this.ds.manager): Promise<Session> {
-    const user = await this.publicUser(accountId);
+    const user = await this.publicUser(accountId, manager);
     const scopePaths = await currentScopePaths(manager, user.orgId, user.role);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.opts.refreshTokenDays * 86400_000);
@@ -166,7 +172,10 @@ export class AuthService {
     );
     return {
       user,
-      claims: { sub: String(user.id), username: user.username, role: user.role as AuthUser['role'], orgId: user.orgId, scopePaths },
+      claims: {
+        sub: String(user.id), username: user.username, role: user.role as AuthUser['role'], orgId: user.orgId, scopePaths,
+        ...(user.mustChangePassword ? { mustChangePassword: true as const } : {}),
+      },
       refreshToken,
       refreshExpiresAt,
     };
