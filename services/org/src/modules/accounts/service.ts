@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, rowsOf, writeAudit,
+  type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
-import { hashPassword } from '../auth/service';
+import { hashPassword, revokeSessions } from '../auth/service';
 import { loadScope, type Scope } from '../scope/scope';
 import { oneTimePassword } from './password';
 import type { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './dto';
@@ -190,7 +190,7 @@ export class AccountService {
         [id, displayName, role, orgId, disabled],
       );
       // Someone disabled or moved elsewhere keeps no session: its refresh tokens end now (access tokens within 15 minutes).
-      if ((disabled && !a.disabled) || role !== a.role || orgId !== a.orgId) await this.signOutEverywhere(m, id);
+      if ((disabled && !a.disabled) || role !== a.role || orgId !== a.orgId) await revokeSessions(m, id);
       const after = view(await this.manageable(m, scope, id));
       await writeAudit(m, {
         actor: ctx.user, action: 'account.update', entityType: 'account', entityId: id,
@@ -216,7 +216,7 @@ export class AccountService {
                 password_changed_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`,
         [id, passwordHash],
       );
-      await this.signOutEverywhere(m, id);
+      await revokeSessions(m, id);
       const account = view(await this.manageable(m, scope, id));
       await writeAudit(m, {
         actor: ctx.user, action: 'account.reset_password', entityType: 'account', entityId: id,
@@ -224,12 +224,5 @@ export class AccountService {
       });
       return { account, initialPassword: password };
     });
-  }
-
-  async signOutEverywhere(m: EntityManager, accountId: number, exceptFamily?: string): Promise<number> {
-    return rowsOf(await m.query(
-      `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid) RETURNING id`,
-      [accountId, exceptFamily ?? null],
-    )).length;
   }
 }

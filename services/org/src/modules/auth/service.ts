@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ACCESS_TOKEN_TTL_SECONDS, AppError, type AuthUser, badRequest, unauthorized, writeAudit } from '@redheart/shared';
 import { passwordProblem } from '../accounts/password';
 import type { Account } from '../../entities';
@@ -36,6 +36,14 @@ export interface Session {
 // A fixed hash so that an unknown username costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/** Ends an account's sessions (its refresh tokens; access tokens run out within 15 minutes), all but one family if given. */
+export async function revokeSessions(m: EntityManager, accountId: number, exceptFamily?: string): Promise<void> {
+  await m.query(
+    `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
+    [accountId, exceptFamily ?? null],
+  );
+}
+
 export class AuthService {
   constructor(
     private readonly ds: DataSource,
@@ -61,13 +69,7 @@ export class AuthService {
     }
     const ok = await verify(acc.passwordHash, password).catch(() => false);
     if (!ok) {
-      // Counting and locking in one statement keeps concurrent failures from slipping past the limit.
-      await this.ds.query(
-        `UPDATE account SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-          WHERE id = $1`,
-        [Number(acc.id), this.opts.maxFailures, this.opts.lockMinutes],
-      );
+      await this.countFailure(Number(acc.id));
       throw unauthorized('Wrong username or password', 'BAD_CREDENTIALS');
     }
     await this.ds.query('UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = $1', [Number(acc.id)]);
@@ -117,12 +119,7 @@ export class AuthService {
       throw new AppError(423, 'ACCOUNT_LOCKED', `Account locked after repeated failures; try again after ${new Date(acc.locked_until).toISOString()}`);
     }
     if (!(await verify(acc.password_hash, current).catch(() => false))) {
-      await this.ds.query(
-        `UPDATE account SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-          WHERE id = $1`,
-        [accountId, this.opts.maxFailures, this.opts.lockMinutes],
-      );
+      await this.countFailure(accountId);
       throw badRequest('The current password is wrong', [{ field: 'currentPassword', errors: ['wrong'] }], 'WRONG_CURRENT_PASSWORD');
     }
     const problem = passwordProblem(next, acc.username);
@@ -140,14 +137,21 @@ export class AuthService {
       const own: { id: string; family_id: string }[] = refreshToken
         ? await m.query('SELECT id, family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL', [sha256(refreshToken), accountId])
         : [];
-      await m.query(
-        `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
-        [accountId, own[0]?.family_id ?? null],
-      );
+      await revokeSessions(m, accountId, own[0]?.family_id);
       if (own[0]) await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [own[0].id]);
       await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
       return this.issue(accountId, own[0]?.family_id ?? randomUUID(), m);
     });
+  }
+
+  /** A wrong password: counting and locking in one statement keeps concurrent failures from slipping past the limit. */
+  private async countFailure(accountId: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE account SET failed_logins = failed_logins + 1,
+              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+        WHERE id = $1`,
+      [accountId, this.opts.maxFailures, this.opts.lockMinutes],
+    );
   }
 
   async publicUser(accountId: number, manager = this.ds.manager): Promise<PublicUser> {
