@@ -5,7 +5,6 @@ import { C, setup, type TestContext, USERS } from './helper';
 
 let t: TestContext;
 let first: HouseholdSeedSummary;
-let seconds = 0;
 const lines: string[] = [];
 const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
 const api = () => request(t.app.server);
@@ -23,16 +22,13 @@ const COMMUNITIES: OrgCommunity[] = [
 
 beforeAll(async () => {
   t = await setup();
-  const started = Date.now();
   first = await seedDemo(t.ds, { vault: t.vault, communities: COMMUNITIES, log: (l) => lines.push(l) });
-  seconds = (Date.now() - started) / 1000;
 });
 afterAll(async () => t.close());
 
 describe('seedDemo', () => {
-  it('loads the demo in one go, fast, with progress lines and a summary', () => {
+  it('loads the demo in one go, with progress lines and a summary', () => {
     expect(first.skipped).toBe(false);
-    expect(seconds).toBeLessThan(20);
     expect(lines.some((l) => /1067 households \/ 2576 persons/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/household demo ready/);
     expect(first.counts.household).toBeGreaterThan(2000);
