@@ -80,32 +80,43 @@ const urls = {};
 for (const s of SERVICES) {
   const port = process.env[s.portEnv] ? Number(process.env[s.portEnv]) : await shared.freePort(s.defaultPort);
   urls[s.name] = `http://127.0.0.1:${port}`;
-  const env = { ...common, [s.portEnv]: String(port), ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
+}
+const port = Number(process.env.PORT ?? 8080);
+
+function startService(s) {
+  const env = { ...common, [s.portEnv]: new URL(urls[s.name]).port, ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
   if (dev) {
     run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
     run(s.name, ['--watch', join(root, s.server)], env, { watch: true });
   } else {
     run(s.name, [join(root, s.server)], env);
   }
-  if (!(await waitFor(`${urls[s.name]}/api/${s.name}/health`, 30_000))) {
-    log(`${s.name} did not become healthy in 30 s`);
-    await shutdown(1);
-  }
+  return { name: s.name, health: `${urls[s.name]}/api/${s.name}/health` };
 }
 
-const port = Number(process.env.PORT ?? 8080);
-run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
-  ...common,
-  PORT: String(port),
-  ORG_URL: urls.org,
-  ...(urls.household ? { HOUSEHOLD_URL: urls.household } : {}),
-  ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer } : {}),
-  WEB_DIST: join(root, 'web', 'dist'),
-});
-if (!(await waitFor(`http://127.0.0.1:${port}/api/health`, 30_000))) {
-  log('gateway did not become healthy in 30 s');
-  await shutdown(1);
+function startGateway() {
+  run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
+    ...common,
+    PORT: String(port),
+    ORG_URL: urls.org,
+    ...(urls.household ? { HOUSEHOLD_URL: urls.household } : {}),
+    ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer } : {}),
+    WEB_DIST: join(root, 'web', 'dist'),
+  });
+  return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };
 }
+
+async function healthy(started) {
+  const results = await Promise.all(started.map(async (p) => ({ ...p, ok: await waitFor(p.health, 30_000) })));
+  for (const p of results.filter((r) => !r.ok)) log(`${p.name} did not become healthy in 30 s`);
+  if (results.some((r) => !r.ok)) await shutdown(1);
+}
+
+// The org service first (the others read the community list from it when they start), then the
+// other services and the gateway side by side.
+const [org, ...others] = SERVICES;
+await healthy([startService(org)]);
+await healthy([...others.map(startService), startGateway()]);
 let appUrl = `http://localhost:${port}`;
 if (dev) {
   run('web', [join(root, 'node_modules/vite/bin/vite.js'), join(root, 'web'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });

@@ -137,13 +137,16 @@ export async function databaseServer() {
   return { url: pg.url, stop: () => pg.stop(), embedded: true };
 }
 
+/** Each service's database (created when missing) migrated; the three side by side. */
 export async function migrateAll(baseUrl) {
-  for (const s of SERVICES) {
-    const url = shared.serviceDatabaseUrl({ ...process.env, DATABASE_URL: baseUrl }, s.name);
-    const created = await shared.ensureDatabase(url);
-    const ran = await s.migrate(url);
-    log(`${s.name}: database ${shared.databaseName(url)}${created ? ' created' : ''}; ${ran.length ? `applied ${ran.join(', ')}` : 'schema up to date'}`);
-  }
+  await Promise.all(
+    SERVICES.map(async (s) => {
+      const url = shared.serviceDatabaseUrl({ ...process.env, DATABASE_URL: baseUrl }, s.name);
+      const created = await shared.ensureDatabase(url);
+      const ran = await s.migrate(url);
+      log(`${s.name}: database ${shared.databaseName(url)}${created ? ' created' : ''}; ${ran.length ? `applied ${ran.join(', ')}` : 'schema up to date'}`);
+    }),
+  );
 }
 
 export async function seedAll(baseUrl) {
