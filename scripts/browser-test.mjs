@@ -114,6 +114,54 @@ await test('the public desk page opens without login', async (page) => {
   await page.screenshot({ path: join(OUT, 'public-desk.png') });
 });
 
+await test('a first visit to the login page asks nothing of the server and logs no console error', async (page) => {
+  const refreshes = [];
+  const consoleErrors = [];
+  page.context().on('request', (r) => r.url().includes('/api/auth/refresh') && refreshes.push(r.url()));
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  await page.goto(`${BASE}/`);
+  await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+  await input(page, 'login-username').waitFor();
+  await page.waitForLoadState('networkidle');
+  if (refreshes.length) throw new Error(`the signed-out visit called ${refreshes.join(', ')}`);
+  if (consoleErrors.length) throw new Error(`console errors on the login page: ${consoleErrors.join(' | ')}`);
+  // After a login a reload keeps the session, and a new tab recovers it from the refresh cookie.
+  await login(page, 'clerk.longteng', { direct: false });
+  const tab = await page.context().newPage();
+  await tab.goto(`${BASE}/household/cases`);
+  await tab.getByTestId('case-refresh').waitFor({ timeout: 15_000 });
+  if (!refreshes.length) throw new Error('the new tab did not recover the session with the refresh cookie');
+});
+
+await test('a session ended elsewhere: one message, then the login page', async (page) => {
+  await login(page, 'clerk.longteng');
+  await page.goto(`${BASE}/household/cases`);
+  await page.getByTestId('case-refresh').waitFor({ timeout: 15_000 });
+  // The session is signed out behind the page's back (as another tab or an admin would) …
+  await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' }));
+  await page.evaluate(() => sessionStorage.setItem('rh.accessToken', 'expired.token.value'));
+  await page.reload();
+  // … so the page's calls fail with 401, the refresh fails too, and the user gets one message.
+  await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+  await page.locator('.el-message').first().waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(1_000);
+  const messages = await page.locator('.el-message').allInnerTexts();
+  if (messages.length !== 1) throw new Error(`expected one message, saw ${messages.length}: ${messages.join(' | ')}`);
+  if (!messages[0].includes('登录已过期')) throw new Error(`unexpected message: ${messages[0]}`);
+});
+
+await test('the English case queue shows its time-limit header on one line', async (page) => {
+  await login(page, 'clerk.longteng');
+  await page.evaluate(() => localStorage.setItem('rh.locale', 'en'));
+  await page.goto(`${BASE}/household/cases`);
+  const header = page.locator('.el-table__header th').first();
+  await header.waitFor({ timeout: 15_000 });
+  const cell = header.locator('.cell');
+  const text = (await cell.innerText()).trim();
+  const { height, lineHeight } = await cell.evaluate((el) => ({ height: el.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(el).lineHeight) }));
+  if (height > lineHeight * 1.5) throw new Error(`the header "${text}" wraps (${height}px for a ${lineHeight}px line)`);
+});
+
 // 账号管理: a new account's one-time password works once, must be replaced at the first login, and a reset replaces it again.
 const run = String(Date.now() % 100_000_000);
 

@@ -23,6 +23,8 @@ configureAuth({
     useOrgStore(pinia).reset()
     const current = router.currentRoute.value
     if (current.meta.public) return
+    // The one message of this failure: whatever the page showed for its failed calls goes.
+    ElMessage.closeAll()
     ElMessage.warning({ message: i18n.global.t('errors.sessionExpired'), grouping: true })
     void router.replace({ name: 'login', query: { redirect: current.fullPath } })
   },

@@ -36,7 +36,12 @@ export function useApiError() {
     }
   }
 
+  /**
+   * One message per failure: a 401 that reaches a component means the session could not be
+   * recovered, which the client's onSessionExpired already announced (and it went to the login page).
+   */
   function notify(e: unknown): void {
+    if (isApiError(e) && e.status === 401) return
     ElMessage.error({ message: describe(e), grouping: true })
   }
 

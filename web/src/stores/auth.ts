@@ -5,6 +5,28 @@ import type { LoginResponse, Role, User } from '@/api/types'
 
 const TOKEN_KEY = 'rh.accessToken'
 const USER_KEY = 'rh.user'
+/**
+ * Set (in localStorage, shared by the tabs) while this browser holds a refresh cookie from a
+ * login; without it a visit never asks POST /api/auth/refresh, which could only answer 401.
+ */
+const HAS_SESSION_KEY = 'rh.hasSession'
+
+function hasSessionHint(): boolean {
+  try {
+    return localStorage.getItem(HAS_SESSION_KEY) === '1'
+  } catch {
+    return true // storage unavailable: fall back to asking the server
+  }
+}
+
+function setSessionHint(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(HAS_SESSION_KEY, '1')
+    else localStorage.removeItem(HAS_SESSION_KEY)
+  } catch {
+    // Private mode or quota: the next visit then asks the server once.
+  }
+}
 
 function readSession(key: string): string | null {
   try {
@@ -59,6 +81,7 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = res.user
     writeSession(TOKEN_KEY, res.accessToken)
     writeSession(USER_KEY, JSON.stringify(res.user))
+    setSessionHint(true)
   }
 
   function clear(): void {
@@ -66,6 +89,7 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = null
     writeSession(TOKEN_KEY, null)
     writeSession(USER_KEY, null)
+    setSessionHint(false)
   }
 
   async function login(username: string, password: string): Promise<User> {
@@ -94,11 +118,15 @@ export const useAuthStore = defineStore('auth', () => {
     return inFlight
   }
 
-  /** On first navigation without a token, try the refresh cookie once (e.g. a new tab). */
+  /**
+   * On first navigation without a token, try the refresh cookie once (e.g. a new tab) — only when
+   * this browser signed in and has not signed out since: a first visit to the login page sends nothing.
+   */
   async function restore(): Promise<boolean> {
     if (isAuthenticated.value) return true
     if (restoreAttempted.value) return false
     restoreAttempted.value = true
+    if (!hasSessionHint()) return false
     return refresh()
   }
 
