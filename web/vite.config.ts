@@ -1,6 +1,8 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 const apiProxy = {
   // The gateway is the one origin the SPA talks to (docs/api.md); `npm run dev` passes its address.
@@ -8,7 +10,18 @@ const apiProxy = {
 }
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Element Plus on demand: each <el-…> (and v-loading) used in a template is imported, with its
+    // CSS, by the component that uses it, so a page loads only its own widgets (the login page does
+    // not carry the table, the tree or the date picker). src/components.d.ts gives templates their
+    // types (vue-tsc checks unknown components); it is rewritten by each build and committed.
+    Components({
+      dirs: [],
+      resolvers: [ElementPlusResolver({ importStyle: 'css', directives: true })],
+      dts: 'src/components.d.ts',
+    }),
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
@@ -22,18 +35,15 @@ export default defineConfig({
   preview: { port: 4173, proxy: apiProxy },
   build: {
     outDir: 'dist',
-    // Vendor chunks (element-plus, echarts) are split out below and cached on their own;
-    // echarts loads only with the coverage page. App chunks stay far below this.
+    // Vue and its router, store and i18n form one vendor chunk, cached on its own. Element Plus and
+    // ECharts are not grouped: their modules go with the pages that use them (a chart type with
+    // the page that draws it, see src/components/charts/echarts.ts).
     chunkSizeWarningLimit: 650,
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // Groups pull in their dependencies, so the most shared library claims its modules first:
-          // otherwise vue-echarts would drag Vue into the echarts chunk and every page would load it.
           groups: [
             { name: 'vue', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash-es|lodash-unified|@vueuse|normalize-wheel-es|@ctrl)[\\/]/, priority: 20 },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|vue-echarts|tslib)[\\/]/, priority: 10 },
           ],
         },
       },

@@ -2,17 +2,20 @@ import { createApp } from 'vue'
 import { ElMessage } from 'element-plus'
 import App from './App.vue'
 import { configureAuth } from './api/client'
-import { installElementPlus } from './plugins/element-plus'
-import { i18n } from './i18n'
+import { i18n, restoreLocale } from './i18n'
 import { router } from './router'
 import { pinia } from './stores'
 import { useAuthStore } from './stores/auth'
 import { useOrgStore } from './stores/org'
+// Element Plus components bring their own CSS where a template uses them (vite.config.ts); the
+// base variables and the services called from code (messages, message boxes) are styled here.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import './styles/main.css'
 
 const app = createApp(App)
 app.use(pinia).use(i18n).use(router)
-installElementPlus(app)
 
 const auth = useAuthStore(pinia)
 configureAuth({
@@ -30,4 +33,5 @@ configureAuth({
   },
 })
 
+await restoreLocale()
 app.mount('#app')

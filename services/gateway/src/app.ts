@@ -1,4 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCompress from '@fastify/compress';
+import { Readable } from 'node:stream';
+import { constants as zlib } from 'node:zlib';
 import { authPlugin, genReqId, registerErrorHandler } from '@redheart/shared';
 import type { GatewayConfig } from './config';
 import requestIdPlugin from './plugins/request-id';
@@ -8,6 +11,9 @@ import spaPlugin from './plugins/spa';
 import openapiPlugin from './plugins/openapi';
 import healthRoutes from './routes/health';
 import docsRoutes from './routes/docs';
+
+/** Answers from this size on are compressed (when the client accepts it). */
+const COMPRESS_THRESHOLD = 1024;
 
 export interface BuildOptions {
   config: Pick<GatewayConfig, 'upstreams' | 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
@@ -35,6 +41,25 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin, { publicOrigin: config.publicOrigin });
   await app.register(authPlugin, { publicKey: config.publicKey });
   await app.register(openapiPlugin);
+  // JSON (and other text) answers of 1 KB or more go out compressed when the browser asks for it;
+  // brotli at a middle quality, since it runs per response (the SPA's files are compressed once,
+  // at build time, and served as they are — see plugins/spa.ts).
+  // A service's answer arrives as a stream, which the compressor would take whatever its size: one
+  // that says it is under the threshold is read into a buffer first, so small answers go out as they are.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const length = Number(reply.getHeader('content-length'));
+    if (payload instanceof Readable && Number.isFinite(length) && length < COMPRESS_THRESHOLD) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of payload) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks);
+    }
+    return payload;
+  });
+  await app.register(fastifyCompress, {
+    threshold: COMPRESS_THRESHOLD,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
 
   await app.register(healthRoutes, { upstreams: config.upstreams, timeoutMs: config.healthTimeoutMs ?? 1000 });
   await app.register(docsRoutes, { upstreams: config.upstreams, timeoutMs: Math.max(config.healthTimeoutMs ?? 1000, 2000) });

@@ -20,6 +20,20 @@ afterAll(async () => {
 });
 
 describe('proxying /api/<service>/…', () => {
+  it('compresses JSON answers of 1 KB or more for a client that accepts it, and not the small ones', async () => {
+    const big = { note: '户籍迁入材料清单 '.repeat(200) };
+    const res = await request(gw.app.server).post('/api/household/echo').set('Authorization', bearer).set('Accept-Encoding', 'gzip').send(big);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.body).toMatchObject({ body: big }); // supertest decompressed it
+    const small = await request(gw.app.server).post('/api/household/echo').set('Authorization', bearer).set('Accept-Encoding', 'gzip').send({ a: 1 });
+    expect(small.status).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    const refused = await request(gw.app.server).post('/api/household/echo').set('Authorization', bearer).set('Accept-Encoding', 'identity').send(big);
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toMatchObject({ body: big });
+  });
+
   it('passes method, full path, query, body, Authorization and cookies to the service', async () => {
     const res = await request(gw.app.server)
       .post('/api/household/echo?x=1&y=%E4%B8%AD')

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { buildGateway, makeWebDist, type GatewayContext } from './helper';
 
@@ -38,6 +41,31 @@ describe('the SPA from WEB_DIST', () => {
     expect(res.text).toBe('console.log("app")');
     expect(res.headers['cache-control']).toMatch(/max-age=31536000/);
     expect(res.headers['cache-control']).toMatch(/immutable/);
+  });
+
+  it('serves the build\'s precompressed copy that the browser accepts, the plain file to others', async () => {
+    const source = `console.log(${JSON.stringify('红心社区 '.repeat(400))})`;
+    writeFileSync(join(web.dir, 'assets', 'big-abc123.js'), source);
+    writeFileSync(join(web.dir, 'assets', 'big-abc123.js.br'), brotliCompressSync(source));
+    writeFileSync(join(web.dir, 'assets', 'big-abc123.js.gz'), gzipSync(source));
+    // supertest decodes what it is sent; the headers tell what crossed the wire.
+    const br = await request(gw.app.server).get('/assets/big-abc123.js').set('Accept-Encoding', 'gzip, deflate, br');
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toMatch(/immutable/);
+    expect(Number(br.headers['content-length'])).toBe(brotliCompressSync(source).length);
+    expect(br.text).toBe(source);
+
+    const gz = await request(gw.app.server).get('/assets/big-abc123.js').set('Accept-Encoding', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(Number(gz.headers['content-length'])).toBe(gzipSync(source).length);
+    expect(gz.text).toBe(source);
+
+    const plain = await request(gw.app.server).get('/assets/big-abc123.js').set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(Number(plain.headers['content-length'])).toBe(Buffer.byteLength(source));
+    expect(plain.text).toBe(source);
   });
 
   it('serves other files revalidated', async () => {

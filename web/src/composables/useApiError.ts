@@ -1,4 +1,4 @@
-import { ElMessage, ElMessageBox } from 'element-plus'
+import { ElMessage } from 'element-plus'
 import { useI18n } from 'vue-i18n'
 import { isApiError } from '@/api/client'
 
@@ -55,6 +55,8 @@ export function useApiError() {
    */
   async function handle(e: unknown, reload?: () => unknown): Promise<void> {
     if (isConflict(e)) {
+      // The message box is loaded when a conflict first needs it, not with every page (the login page).
+      const { ElMessageBox } = await import('element-plus/es/components/message-box/index.mjs')
       try {
         await ElMessageBox.alert(t('errors.conflict'), t('errors.conflictTitle'), {
           type: 'warning',

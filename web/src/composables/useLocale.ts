@@ -11,8 +11,8 @@ export function useLocale() {
   const elementLocale = computed(() => elementLocales[locale.value])
   const otherLocale = computed<AppLocale>(() => (locale.value === 'zh-CN' ? 'en' : 'zh-CN'))
 
-  function toggle(): void {
-    setLocale(currentLocale() === 'zh-CN' ? 'en' : 'zh-CN')
+  function toggle(): Promise<void> {
+    return setLocale(currentLocale() === 'zh-CN' ? 'en' : 'zh-CN')
   }
 
   return { locale, elementLocale, otherLocale, setLocale, toggle }

@@ -1,6 +1,5 @@
 import { createI18n } from 'vue-i18n'
 import zhCN, { type MessageSchema } from './zh-CN'
-import en from './en'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type AppLocale = (typeof LOCALES)[number]
@@ -21,18 +20,35 @@ function storedLocale(): AppLocale {
   }
 }
 
+// zh-CN is in the first bundle; English is fetched when it is chosen (ensureLocale), so the login
+// page of a Chinese user carries one language.
 export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
-  locale: storedLocale(),
+  locale: DEFAULT_LOCALE,
   fallbackLocale: DEFAULT_LOCALE,
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhCN } as Record<AppLocale, MessageSchema>,
 })
+
+const loaders: Record<AppLocale, () => Promise<MessageSchema>> = {
+  'zh-CN': async () => zhCN,
+  en: async () => (await import('./en')).default,
+}
+const loaded = new Set<AppLocale>(['zh-CN'])
+
+/** Loads a language's messages once (a separate chunk but for zh-CN). */
+export async function ensureLocale(locale: AppLocale): Promise<void> {
+  if (loaded.has(locale)) return
+  i18n.global.setLocaleMessage(locale, await loaders[locale]())
+  loaded.add(locale)
+}
 
 export function currentLocale(): AppLocale {
   return i18n.global.locale.value
 }
 
-export function setLocale(locale: AppLocale): void {
+/** Switches the language (loading its messages first) and remembers it for the next visit. */
+export async function setLocale(locale: AppLocale): Promise<void> {
+  await ensureLocale(locale)
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
   try {
@@ -42,4 +58,14 @@ export function setLocale(locale: AppLocale): void {
   }
 }
 
-document.documentElement.lang = currentLocale()
+/** Before the app mounts: the language the user chose on an earlier visit, loaded. */
+export async function restoreLocale(): Promise<void> {
+  const stored = storedLocale()
+  try {
+    await ensureLocale(stored)
+    i18n.global.locale.value = stored
+  } catch {
+    // The chunk did not load (offline, a new deployment): stay in the default language.
+  }
+  document.documentElement.lang = currentLocale()
+}

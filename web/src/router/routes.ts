@@ -13,7 +13,6 @@ import {
   VOLUNTEER_STREET_ROLES,
   VOLUNTEER_UNIT_ROLES,
 } from '@/composables/usePermissions'
-import MainLayout from '@/layouts/MainLayout.vue'
 
 /**
  * meta.public:   reachable without signing in
@@ -51,7 +50,7 @@ export const routes: RouteRecordRaw[] = [
   },
   {
     path: '/',
-    component: MainLayout,
+    component: () => import('@/layouts/MainLayout.vue'),
     children: [
       {
         path: '',

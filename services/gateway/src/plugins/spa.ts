@@ -35,13 +35,16 @@ async function isFile(path: string): Promise<boolean> {
  * not ask for HTML) is a 404, not index.html: a script tag given HTML fails in confusing ways.
  * Unknown /api/* paths fall through to the JSON 404 of the shared not-found handler.
  *
+ * Files go out precompressed (brotli or gzip, by Accept-Encoding) when the build made such a copy.
  * Vite names assets by content hash, so /assets/* may be cached for good; everything else
  * (index.html above all) is revalidated on each load so a new build is picked up at once.
  */
 export default async function spaPlugin(app: FastifyInstance, opts: SpaOptions) {
   const root = resolve(opts.root);
-  // serve: false — only reply.sendFile (with @fastify/send's path checks); routing is ours
-  await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny', cacheControl: false, etag: true, lastModified: true });
+  // serve: false — only reply.sendFile (with @fastify/send's path checks); routing is ours.
+  // preCompressed: the build leaves name.br / name.gz beside each text asset (web/scripts/compress.mjs);
+  // a browser that accepts one gets it as it is, the others the plain file.
+  await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny', cacheControl: false, etag: true, lastModified: true, preCompressed: true });
 
   const sendIndex = async (reply: FastifyReply) => {
     if (!(await isFile(resolve(root, 'index.html')))) {

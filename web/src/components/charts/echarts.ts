@@ -1,14 +1,18 @@
 /**
- * The only place ECharts modules are registered: just what the dashboards use (coverage,
- * household statistics, separation funnel, volunteer scorecards and the city overview), so the bundle does not carry the whole library.
+ * The one place ECharts' core is set up: the canvas renderer, the bar chart (on nearly every
+ * dashboard) and the components every chart uses. The other chart types are registered by the
+ * pages that draw them (`registerCharts([LineChart])`), so a page carries only its own types.
  */
 import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { BarChart, FunnelChart, GaugeChart, LineChart, PieChart } from 'echarts/charts'
+import { BarChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components'
 import VChart from 'vue-echarts'
 
-use([CanvasRenderer, BarChart, FunnelChart, GaugeChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent])
+use([CanvasRenderer, BarChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent])
+
+/** Registers further chart types (LineChart, PieChart, FunnelChart, GaugeChart from 'echarts/charts'). */
+export const registerCharts = use
 
 export { VChart }
 export type { ComposeOption, EChartsCoreOption } from 'echarts/core'
