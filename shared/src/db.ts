@@ -118,11 +118,17 @@ export function businessToday(now = new Date(), timeZone = process.env.BUSINESS_
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-/** Connection options that make SQL's `current_date` agree with businessToday(). */
+/**
+ * The pool's options: `current_date` in SQL agrees with businessToday(), and opening a connection
+ * gives up after PG_CONNECT_TIMEOUT_MS (3000) so that a request never hangs on an unreachable
+ * database; it fails and is answered 503 (db-outage.ts).
+ */
 export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
   const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
   if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
-  return { max: poolSize, options: `-c timezone=${tz}` };
+  const connectTimeout = Number(process.env.PG_CONNECT_TIMEOUT_MS ?? 3000);
+  if (!Number.isInteger(connectTimeout) || connectTimeout <= 0) throw new Error('PG_CONNECT_TIMEOUT_MS must be a positive number of milliseconds');
+  return { max: poolSize, options: `-c timezone=${tz}`, connectionTimeoutMillis: connectTimeout };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, sendDatabaseUnavailable } from './db-outage';
 
 /** A domain error that carries its HTTP status; the error handler turns it into `{statusCode, code, message}`. */
 export class AppError extends Error {
@@ -31,7 +32,8 @@ interface PgError {
 /**
  * One error handler for every service: typed errors keep their status, Fastify's own 4xx
  * (schema validation, JWT, rate limit) keep theirs, PostgreSQL constraint errors map to 409/400,
- * and anything else is a logged 500 whose message is not leaked.
+ * an unreachable database is a 503 with Retry-After (a fault, not a bug), and anything else is a
+ * logged 500 whose message is not leaked.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & PgError, request: FastifyRequest, reply: FastifyReply) => {
@@ -54,6 +56,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (err.code === '23503' || err.code === '22P02' || err.code === '22007' || err.code === '22008') {
       return reply.status(400).send({ statusCode: 400, code: 'INVALID_REFERENCE', message: 'Invalid value or reference' });
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      return sendDatabaseUnavailable(reply);
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {

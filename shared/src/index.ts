@@ -10,6 +10,7 @@ export * from './resident-id';
 export * from './pii';
 export * from './idempotency';
 export * from './db-plugin';
+export * from './db-outage';
 export * from './testing';
 export * from './community-ref';
 export * from './pagination';

@@ -127,10 +127,12 @@ describe('GET /api/health', () => {
     }
   });
 
-  it('says degraded, still with 200, when a service is down or unhealthy, without waiting for the down one', async () => {
+  it('says degraded with 503 and Retry-After (not ready: a load balancer takes the instance out) when a service is down or not ready, without waiting for the down one', async () => {
     gw = await buildGateway({ upstreams: { org: org.url, household: household.url, volunteer: await closedPortUrl() } });
     const res = await request(gw.app.server).get('/api/health');
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.status).toBe('degraded');
     expect(res.body.upstreams.org.status).toBe('up');
     expect(res.body.upstreams.household).toMatchObject({ status: 'down', error: 'HTTP 503' });

@@ -151,9 +151,11 @@ describe('GET /api/openapi.json with the real org', () => {
 });
 
 describe('GET /api/health with the real org', () => {
-  it('reports org up', async () => {
+  it('reports org up, and not-ready (503) as a whole: household and volunteer do not run here', async () => {
     const res = await request(gw.app.server).get('/api/health');
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('degraded');
     expect(res.body.upstreams.org.status).toBe('up');
+    expect(res.body.upstreams.household).toMatchObject({ status: 'down', error: 'HTTP 404' });
   });
 });

@@ -47,10 +47,16 @@ describe('security headers', () => {
 
 describe('CORS: same origin only (no PUBLIC_ORIGIN)', () => {
   let gw: GatewayContext;
+  let org: FakeUpstream;
+  let volunteer: FakeUpstream;
   beforeAll(async () => {
-    gw = await buildGateway({ webDist: web.dir, upstreams: { org: household.url, household: household.url, volunteer: household.url } });
+    [org, volunteer] = await Promise.all([startUpstream('org'), startUpstream('volunteer')]);
+    gw = await buildGateway({ webDist: web.dir, upstreams: { org: org.url, household: household.url, volunteer: volunteer.url } });
   });
-  afterAll(async () => gw.close());
+  afterAll(async () => {
+    await gw.close();
+    await Promise.all([org.close(), volunteer.close()]);
+  });
 
   it('refuses a preflight from another origin with 403', async () => {
     const res = await request(gw.app.server)
@@ -64,10 +70,10 @@ describe('CORS: same origin only (no PUBLIC_ORIGIN)', () => {
   });
 
   it('refuses a state-changing request from another origin before it reaches the service', async () => {
-    const before = household.hits.length;
+    const before = org.hits.length;
     const res = await request(gw.app.server).post('/api/auth/logout').set('Origin', 'https://evil.example').set('Cookie', 'rh_refresh=x');
     expect(res.status).toBe(403);
-    expect(household.hits.length).toBe(before);
+    expect(org.hits.length).toBe(before);
   });
 
   it('lets a same-origin POST through (the browser sends Origin on it)', async () => {

@@ -123,7 +123,10 @@ describe('when WEB_DIST has no index.html', () => {
         expect(res.text).toContain('npm run build -w web');
       }
       expect((await request(gw.app.server).get('/assets/index-abc123.js')).status).toBe(200);
-      expect((await request(gw.app.server).get('/api/health')).status).toBe(200);
+      // The API answers JSON (here 503 degraded: no service runs behind this gateway), not the page.
+      const health = await request(gw.app.server).get('/api/health');
+      expect(health.status).toBe(503);
+      expect(health.body.status).toBe('degraded');
     } finally {
       await gw.close();
       web.remove();

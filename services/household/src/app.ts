@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -50,10 +50,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(separationRoutes, { separation, properties });
   await app.register(statsRoutes, { stats: new StatsService(app.db, separation) });
   await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation) });
-  app.get('/api/household/health', { schema: { hide: true } }, async () => {
-    await app.db.query('SELECT 1');
-    return { status: 'ok', service: 'household' };
-  });
+  registerHealthRoute(app, 'household');
   app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, registerErrorHandler } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
 
 import authRoutes from './modules/auth/routes';
 import unitRoutes from './modules/units/routes';
@@ -48,10 +48,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 
-  app.get('/api/org/health', { schema: { hide: true } }, async () => {
-    await app.db.query('SELECT 1');
-    return { status: 'ok', service: 'org' };
-  });
+  registerHealthRoute(app, 'org');
   app.get('/api/org/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, registerErrorHandler } from '@redheart/shared';
+import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -47,10 +47,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(overviewRoutes, { overview: new OverviewService(app.db) });
-  app.get('/api/volunteer/health', { schema: { hide: true } }, async () => {
-    await app.db.query('SELECT 1');
-    return { status: 'ok', service: 'volunteer' };
-  });
+  registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import {
-  type AuthUser, signTestToken, startTestApp, TEST_COMMUNITIES, TEST_COMMUNITY, type TestApp, TEST_USERS, testTokens, workerTestDatabaseUrl,
+  type AuthUser, type KeyPair, signTestToken, startTestApp, TEST_COMMUNITIES, TEST_COMMUNITY, type TestApp, TEST_USERS, testTokens, workerTestDatabaseUrl,
 } from '@redheart/shared';
 import { buildApp } from '../src/app';
 import { createVolunteerDataSource, migrateVolunteer } from '../src/data-source';
@@ -26,6 +26,8 @@ export const USERS: Record<string, AuthUser> = {
 export interface TestContext {
   app: FastifyInstance;
   ds: DataSource;
+  /** The app verifies tokens with keys.publicKey (a gateway in front of it needs it too). */
+  keys: KeyPair;
   token: (who: keyof typeof USERS) => string;
   sign: (user: AuthUser) => string;
   category: number;
@@ -53,8 +55,9 @@ async function start(url: string, poolSize: number): Promise<TestApp & Pick<Test
   return { ...t, notified, sign: (user) => signTestToken(t.keys.privateKey, user), token: testTokens(t.keys.privateKey, USERS) };
 }
 
-export async function setup(): Promise<TestContext> {
-  const t = await start(testDatabaseUrl(), 30);
+/** The fixture (communities, units, reports, categories, a member) on this worker's database, or on `url`. */
+export async function setup(url = testDatabaseUrl()): Promise<TestContext> {
+  const t = await start(url, 30);
   const { app, ds } = t;
   await app.volunteer.communities.upsert(ds.manager, TEST_COMMUNITIES);
   await ds.query(`INSERT INTO unit_ref (id, name, path) VALUES (11, '栖霞市自然资源和规划局党组', '/1/11/'), (12, '栖霞市教育和体育局党组', '/1/12/'), (13, '国网栖霞市供电公司党委', '/1/13/')`);

@@ -1,16 +1,18 @@
 import request from 'supertest';
+import sharp from 'sharp';
 import { C, setup, type TestContext, U, USERS } from './helper';
+import { gpsJpeg, hugePng, polyglotPngHtml, realPng } from './images';
 
 let t: TestContext;
+let PNG: Buffer;
 beforeAll(async () => {
   t = await setup();
+  PNG = await realPng();
 });
 afterAll(async () => t.close());
 
 const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
 const api = () => request(t.app.server);
-// A 1×1 PNG.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a40000000049454e44ae426082', 'hex');
 
 async function report(over: Record<string, unknown> = {}, who: keyof typeof USERS = 'grid') {
   const r = await api().post('/api/volunteer/items').set(as(who)).send({ categoryId: t.category, place: `龙腾小区${Math.floor(Math.random() * 1e6)}号楼`, description: '楼道照明损坏，老人夜间出行不便', ...over });
@@ -89,7 +91,7 @@ describe('POST /api/volunteer/items/:id/transitions', () => {
     expect(pledge.evidence.map((e: { kind: string }) => e.kind)).toEqual(['photo', 'note']);
     const photo = await api().get(`/api/volunteer/public/pledges/${item.id}/evidence/${pledge.evidence[0].id}`);
     expect(photo.status).toBe(200);
-    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.headers['content-type']).toBe('image/jpeg');
     const audits = await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE entity_type = 'item' AND entity_id = $1`, [String(item.id)]);
     expect(audits[0].n).toBeGreaterThanOrEqual(7);
   });
@@ -191,16 +193,77 @@ describe('POST /api/volunteer/items/:id/transitions', () => {
 });
 
 describe('evidence uploads', () => {
-  it('refuses files that are not images (415) and too large ones (413)', async () => {
+  async function scheduled() {
     let item = await published();
     for (const [body, who] of [[{ action: 'claim' }, 'unit'], [{ action: 'schedule' }, 'unit']] as const) {
       item = (await act(item.id, { version: item.version, ...body }, who)).body;
     }
-    const txt = await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit')).attach('file', Buffer.from('not an image'), { filename: 'x.png', contentType: 'image/png' });
+    return item;
+  }
+  const upload = (id: number, file: Buffer, filename: string, contentType: string, who: keyof typeof USERS = 'unit') =>
+    api().post(`/api/volunteer/items/${id}/evidence`).set(as(who)).attach('file', file, { filename, contentType });
+  const photoCount = async (id: number) => (await t.ds.query(`SELECT count(*)::int AS n FROM item_evidence WHERE item_id = $1`, [id]))[0].n;
+
+  it('refuses files that are not images (415) and too large ones (413)', async () => {
+    const item = await scheduled();
+    const txt = await upload(item.id, Buffer.from('not an image'), 'x.png', 'image/png');
     expect(txt.status).toBe(415);
     const big = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024 + 10)]);
-    expect((await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit')).attach('file', big, { filename: 'big.png', contentType: 'image/png' })).status).toBe(413);
-    expect((await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit2')).attach('file', PNG, { filename: 'a.png', contentType: 'image/png' })).status).toBe(403);
+    expect((await upload(item.id, big, 'big.png', 'image/png')).status).toBe(413);
+    expect((await upload(item.id, PNG, 'a.png', 'image/png', 'unit2')).status).toBe(403);
+    expect(await photoCount(item.id)).toBe(0);
+  });
+
+  it('decodes the upload: a PNG signature followed by HTML is refused (415), nothing is stored', async () => {
+    const item = await scheduled();
+    const r = await upload(item.id, polyglotPngHtml(), 'after.png', 'image/png');
+    expect(r.status).toBe(415);
+    expect(r.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_FILE_TYPE' });
+    expect(r.body.message).toContain('file');
+    // A JPEG signature on a PNG body does not pass either: the bytes must decode as what they claim.
+    const lying = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), PNG]);
+    expect((await upload(item.id, lying, 'after.jpg', 'image/jpeg')).status).toBe(415);
+    expect(await photoCount(item.id)).toBe(0);
+  });
+
+  it('refuses an image declaring more than 40 megapixels (413) without decoding it', async () => {
+    const item = await scheduled();
+    const bomb = hugePng(50_000, 50_000);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const r = await upload(item.id, bomb, 'bomb.png', 'image/png');
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ statusCode: 413, code: 'IMAGE_TOO_LARGE' });
+    expect(r.body.message).toContain('50000×50000');
+    expect(await photoCount(item.id)).toBe(0);
+  });
+
+  it('stores a re-encoded JPEG without EXIF: the GPS position of a phone photo is gone, the photo upright', async () => {
+    const item = await scheduled();
+    const phone = await gpsJpeg();
+    const sent = await sharp(phone).metadata();
+    expect(sent.exif?.includes(Buffer.from('RedHeartPhone'))).toBe(true);
+    expect(sent.exif?.includes(Buffer.from([0x25, 0x88]))).toBe(true); // the GPS IFD pointer tag (0x8825)
+    expect(sent.orientation).toBe(6);
+    const up = await upload(item.id, phone, 'IMG_0001.jpg', 'image/jpeg');
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ kind: 'photo', mime: 'image/jpeg' });
+    const back = await api().get(`/api/volunteer/items/${item.id}/evidence/${up.body.id}`).set(as('clerk'));
+    expect(back.status).toBe(200);
+    expect(back.headers['content-type']).toBe('image/jpeg');
+    const stored = back.body as Buffer;
+    expect(stored.length).toBe(up.body.size);
+    const meta = await sharp(stored).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 48, height: 64 });
+    expect(meta.exif).toBeUndefined();
+    expect(meta.xmp).toBeUndefined();
+    expect(meta.icc).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+    expect(stored.includes(Buffer.from('Exif'))).toBe(false);
+    expect(stored.includes(Buffer.from('RedHeartPhone'))).toBe(false);
+    // What the service wrote to disk is that same copy, not the upload.
+    const row = (await t.ds.query(`SELECT file_name, size FROM item_evidence WHERE id = $1`, [up.body.id]))[0];
+    expect(row.file_name).toMatch(/^[0-9a-f]{64}\.jpg$/);
+    expect(row.size).toBe(stored.length);
   });
 });
 

@@ -1,18 +1,20 @@
+import sharp from 'sharp';
 import { encodeCursor } from '@redheart/shared';
 import { maskPublicText } from '../src/modules/public/routes';
 import { C, setup, type TestContext, U } from './helper';
 import { client } from './client';
+import { realPng } from './images';
 
 let t: TestContext;
 let c: ReturnType<typeof client>;
+let PNG: Buffer;
 beforeAll(async () => {
   t = await setup();
   c = client(t);
+  PNG = await realPng();
 });
 afterAll(async () => t.close());
 
-// A 1×1 PNG.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a40000000049454e44ae426082', 'hex');
 const board = (query = '') => c.api().get(`/api/volunteer/public/pledges${query}`);
 const unitPage = (unitId: number | string, query = '') => c.api().get(`/api/volunteer/public/pledges/units/${unitId}${query}`);
 const upload = (id: number) => c.api().post(`/api/volunteer/items/${id}/evidence`).set(c.as('unit')).attach('file', PNG, { filename: 'after.png', contentType: 'image/png' });
@@ -92,9 +94,10 @@ describe('GET /api/volunteer/public/pledges (公开履诺, no login)', () => {
   it('serves the photos of pledges on the board, and 404 for other items’ photos and for pledges no longer on the board', async () => {
     const photo = await c.api().get(`/api/volunteer/public/pledges/${delivered.id}/evidence/${photos.delivered}`);
     expect(photo.status).toBe(200);
-    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.headers['content-type']).toBe('image/jpeg');
     expect(photo.headers['cache-control']).toBe('public, max-age=3600');
-    expect(Buffer.compare(photo.body as Buffer, PNG)).toBe(0);
+    // The stored copy: the uploaded 8×8 PNG, re-encoded as a JPEG.
+    expect(await sharp(photo.body as Buffer).metadata()).toMatchObject({ format: 'jpeg', width: 8, height: 8 });
     expect((await c.api().get(`/api/volunteer/public/pledges/${plain.id}/evidence/${photos.plain}`)).status).toBe(404);
     expect((await c.api().get(`/api/volunteer/public/pledges/${cancelled.id}/evidence/${photos.cancelled}`)).status).toBe(404);
     expect((await c.api().get(`/api/volunteer/public/pledges/${plain.id}/evidence/${photos.delivered}`)).status).toBe(404);

@@ -17,11 +17,25 @@ const upstreamStatus = {
   },
 } as const;
 
+const healthBody = {
+  type: 'object',
+  required: ['status', 'upstreams'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    upstreams: {
+      type: 'object',
+      required: [...UPSTREAM_NAMES],
+      properties: Object.fromEntries(UPSTREAM_NAMES.map((n) => [n, upstreamStatus])),
+    },
+  },
+} as const;
+
 /**
- * GET /api/health asks every service's /api/<name>/health (1 s each, in parallel).
- * It answers 200 even when a service is down — `status: 'degraded'` says so — because the gateway
- * itself is healthy and still serves the SPA and the other services; a load balancer that took it
- * out of rotation for one missing service would turn a partial outage into a total one.
+ * GET /api/health asks every service's /api/<name>/health (1 s each, in parallel); each of them is
+ * ready when its database answers `SELECT 1` within a second. All ready: 200 `ok`. Any not ready
+ * (down, timed out, or its database unreachable): 503 `degraded` with the same body and Retry-After,
+ * so that a load balancer takes this instance out of rotation until the services (and their
+ * database) answer again, and a client is told to retry instead of seeing writes fail.
  */
 export default async function healthRoutes(app: FastifyInstance, opts: HealthOptions) {
   app.get('/api/health', {
@@ -30,18 +44,8 @@ export default async function healthRoutes(app: FastifyInstance, opts: HealthOpt
       summary: 'Health of the gateway and of each service behind it',
       security: [],
       response: {
-        200: {
-          type: 'object',
-          required: ['status', 'upstreams'],
-          properties: {
-            status: { type: 'string', enum: ['ok', 'degraded'] },
-            upstreams: {
-              type: 'object',
-              required: [...UPSTREAM_NAMES],
-              properties: Object.fromEntries(UPSTREAM_NAMES.map((n) => [n, upstreamStatus])),
-            },
-          },
-        },
+        200: healthBody,
+        503: healthBody,
       },
     },
     handler: async (request, reply) => {
@@ -56,7 +60,8 @@ export default async function healthRoutes(app: FastifyInstance, opts: HealthOpt
       );
       const upstreams = Object.fromEntries(results);
       reply.header('cache-control', 'no-store');
-      return { status: results.every(([, r]) => r.status === 'up') ? 'ok' : 'degraded', upstreams };
+      if (results.every(([, r]) => r.status === 'up')) return { status: 'ok', upstreams };
+      return reply.status(503).header('retry-after', '5').send({ status: 'degraded', upstreams });
     },
   });
 }

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { AppError, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
 import { checkinOpensOn, type ItemService } from './service';
-import { MAX_PHOTO_BYTES, readPhoto, storePhoto } from './evidence';
+import { MAX_PHOTO_BYTES, photoTooLarge, readPhoto, storePhoto } from './evidence';
 import { itemDetailSchema, itemListSchema } from './schemas';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -41,7 +41,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
-    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB)', params: idParams },
+    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const item = await items.detail(app.db.manager, req.user, id);
@@ -55,9 +55,9 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
       try {
         buf = await file.toBuffer();
       } catch {
-        throw new AppError(413, 'FILE_TOO_LARGE', `Photos may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+        throw photoTooLarge();
       }
-      if (file.file.truncated) throw new AppError(413, 'FILE_TOO_LARGE', `Photos may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+      if (file.file.truncated) throw photoTooLarge();
       const stored = await storePhoto(filesDir, id, buf);
       const note = typeof (file.fields.note as { value?: unknown } | undefined)?.value === 'string' ? String((file.fields.note as { value: string }).value).slice(0, 500) : null;
       const row = await app.db.transaction(async (m) => {
