@@ -4,7 +4,7 @@ import {
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { hashPassword, revokeSessions } from '../auth/service';
-import { loadScope, type Scope } from '../scope/scope';
+import { assertInScope, loadScope, type Scope } from '../scope/scope';
 import { oneTimePassword } from './password';
 import type { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './dto';
 
@@ -104,7 +104,13 @@ export class AccountService {
     };
     if (q.q) add((n) => `(a.username LIKE '%' || $${n} || '%' OR a.display_name LIKE '%' || $${n} || '%')`, likeEscape(q.q.trim()));
     if (q.role) add((n) => `a.role = $${n}`, q.role);
-    if (q.orgId) add((n) => `a.org_id = $${n}`, q.orgId);
+    if (q.orgId) {
+      // An organisation outside the caller's scope does not exist for them (404), as on every filter.
+      const org: { path: string }[] = await this.ds.query(`SELECT path FROM org_unit WHERE id = $1`, [q.orgId]);
+      if (!org[0]) throw notFound('Organisation');
+      assertInScope(scope, org[0].path);
+      add((n) => `a.org_id = $${n}`, q.orgId);
+    }
     if (q.status === 'active') where.push(`NOT a.disabled AND (a.locked_until IS NULL OR a.locked_until <= now())`);
     if (q.status === 'disabled') where.push(`a.disabled`);
     if (q.status === 'locked') where.push(`a.locked_until > now()`);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit } from '@redheart/shared';
+import { AppError, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { checkinOpensOn, type ItemService } from './service';
+import { checkinOpensOn, type ItemService, REPORTERS } from './service';
 import { MAX_PHOTO_BYTES, readPhoto, storePhoto } from './evidence';
 import { itemDetailSchema, itemListSchema } from './schemas';
 
@@ -15,6 +15,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post('/api/volunteer/items', {
     schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema } },
+    preValidation: requireRole(...REPORTERS),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => items.create({ user: req.user, requestId: req.id }, dto, m));
@@ -110,7 +111,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   app.post('/api/volunteer/jobs/escalate', {
     schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)' },
     handler: async (req) => {
-      if (req.user.role !== 'admin') throw forbidden('Only admins run jobs by hand');
+      assertRole(req.user, ['admin'], '只有管理员可以手动运行任务');
       return { escalated: await items.escalateOverdue() };
     },
   });
