@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { assertRole, parseDto, requireRole, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
 import { compareSchema, funnelSchema, importResultSchema, snapshotListSchema, taskListSchema, taskSchema } from './schemas';
-import { COMPARERS, type SeparationService } from './service';
+import { COMPARERS, type SeparationService, TASK_WORKERS } from './service';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
@@ -72,6 +72,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       tags: ['separation'], summary: '{action: contact|apply|settle|decline, version, caseId?, note?}; settle needs a SETTLED move-in of the same person; stale or wrong state → 409; Idempotency-Key supported',
       params: idParams, response: { 200: taskSchema },
     },
+    preValidation: requireRole(...TASK_WORKERS),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Task');
       const dto = await parseDto(TaskTransitionDto, req.body);

@@ -43,6 +43,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
     schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB)', params: idParams },
+    preValidation: requireRole('unit_staff', 'community_clerk', 'community_secretary', 'admin'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const item = await items.detail(app.db.manager, req.user, id);
@@ -102,6 +103,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
     schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day' },
+    preValidation: requireRole('member'),
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
       return items.checkin(req.user, req.params.code);
