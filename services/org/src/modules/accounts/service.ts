@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
+  assertRole, type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { hashPassword, revokeSessions } from '../auth/service';
@@ -85,7 +85,7 @@ export class AccountService {
   constructor(private readonly ds: DataSource) {}
 
   private async managerScope(user: AuthUser, db: EntityManager = this.ds.manager): Promise<Scope> {
-    if (!GRANTABLE[user.role]) throw forbidden('Your role does not manage accounts');
+    assertRole(user, Object.keys(GRANTABLE) as Role[], '您的角色无权管理账号');
     return loadScope(db, user);
   }
 
