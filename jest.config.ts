@@ -5,17 +5,19 @@ import type { Config } from 'jest';
 // `npm test` (scripts/test.mjs) points at an embedded PostgreSQL unless it is already set.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }] } as const;
 
-const project = (name: string, dir: string): Config => ({
+const project = (name: string, dir: string, tests = 'test'): Config => ({
   displayName: name,
   rootDir: dir,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testMatch: [`<rootDir>/${tests}/**/*.test.ts`],
   transform: tsJest as unknown as Config['transform'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 });
 
 const config: Config = {
-  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household'), project('volunteer', '<rootDir>/services/volunteer')],
+  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household'), project('volunteer', '<rootDir>/services/volunteer'),
+    // The whole platform in one process on the demo seed: the authorization walk over the merged OpenAPI document.
+    project('e2e', '<rootDir>/tests', 'e2e')],
   testTimeout: 60_000,
 };
 

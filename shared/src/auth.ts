@@ -118,13 +118,6 @@ export const authPlugin = fp<AuthPluginOptions>(
   { name: 'redheart-auth' },
 );
 
-/** preHandler factory: the caller's role must be one of these, else 403. */
-export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest) => {
-    if (!roles.includes(request.user.role)) throw forbidden();
-  };
-}
-
 /** True when `path` lies in one of the scope subtrees. Paths are `/id/id/…/` so a prefix test is exact. */
 export function inScope(path: string, scopePaths: readonly string[]): boolean {
   return scopePaths.some((p) => path.startsWith(p));

@@ -18,3 +18,4 @@ export * from './prng';
 export * from './insert-many';
 export * from './service-config';
 export * from './service-main';
+export * from './scope';

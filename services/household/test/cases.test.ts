@@ -368,9 +368,33 @@ describe('register lookups and reveals', () => {
     const log = await api().get('/api/household/reveal-log').set(as('admin'));
     expect(log.body[0]).toMatchObject({ subjectId: pid, actorUsername: 'clerk.longteng', reason: '办理社保核对身份' });
     expect((await api().get('/api/household/reveal-log').set(as('clerk'))).status).toBe(403);
+    // A street admin reads its own streets' reveals only: 龙腾 lies in 庄园, not in 翠屏.
+    expect(log.body[0]).toMatchObject({ communityId: C.longteng, communityName: '龙腾社区党委' });
+    const own = await api().get('/api/household/reveal-log').set(as('street'));
+    expect(own.body.map((x: { id: number }) => x.id)).toContain(log.body[0].id);
+    const other = await api().get('/api/household/reveal-log').set(as('streetCuiping'));
+    expect(other.status).toBe(200);
+    expect(other.body.map((x: { id: number }) => x.id)).not.toContain(log.body[0].id);
+    expect(other.body.every((x: { communityId: number }) => x.communityId === C.cuiting)).toBe(true);
     // Stored encrypted, never in clear.
     const raw = await t.ds.query(`SELECT id_cipher FROM person WHERE id = $1`, [pid]);
     expect(raw[0].id_cipher).not.toContain(persons[0].idNumber);
+  });
+
+  it('answers 404 for a community filter outside the caller’s scope on every list, never 200 with an empty list', async () => {
+    for (const path of ['/api/household/cases', '/api/household/households', '/api/household/properties', '/api/household/export/cases.xlsx',
+      '/api/household/export/households.xlsx', '/api/household/separation/tasks', '/api/household/separation/funnel', '/api/household/stats/summary']) {
+      const r = await api().get(`${path}?communityId=${C.cuiting}`).set(as('clerk'));
+      expect([path, r.status, r.body.code]).toEqual([path, 404, 'NOT_FOUND']);
+      expect((await api().get(`${path}?communityId=${C.longteng}`).set(as('clerk'))).status).toBe(200);
+    }
+  });
+
+  it('answers 403 to a role without access before it reads the body', async () => {
+    const r = await api().post('/api/household/cases').set(as('member')).send({ type: 'nope' });
+    expect(r.status).toBe(403);
+    expect((await api().post('/api/household/cases').set(as('grid')).send({})).status).toBe(403);
+    expect((await api().get('/api/household/households?limit=abc').set(as('unit'))).status).toBe(403);
   });
 
   it('enforces one active registration per person in the database itself', async () => {

@@ -17,6 +17,7 @@ export const USERS: Record<string, AuthUser> = {
   admin2: { sub: '10', username: 'admin2', role: 'admin', orgId: 1, scopePaths: ['/1/'] },
   street2: { sub: '11', username: 'street.zhuangyuan2', role: 'street_admin', orgId: 3, scopePaths: ['/1/3/'] },
   clerkWanda: { sub: '12', username: 'clerk.wanda', role: 'community_clerk', orgId: 8, scopePaths: ['/1/3/8/'] },
+  streetCuiping: { sub: '13', username: 'street.cuiping', role: 'street_admin', orgId: 2, scopePaths: ['/1/2/'] },
 };
 
 export interface TestContext {

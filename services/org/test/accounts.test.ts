@@ -93,6 +93,11 @@ describe('GET /api/org/accounts', () => {
     expect(sec).toContain('member.lt2');
     const q = await api().get(`/api/org/accounts?q=new1&role=community_clerk&orgId=${f.longteng}`).set(as('admin'));
     expect(q.body.items.map((a: { username: string }) => a.username)).toEqual(['clerk.new1']);
+    // A filter naming an organisation outside the caller's scope: 404, not an empty page.
+    const outside = await api().get(`/api/org/accounts?orgId=${f.cuiting}`).set(as('street.zhuangyuan'));
+    expect(outside.status).toBe(404);
+    expect(outside.body.code).toBe('NOT_FOUND');
+    expect((await api().get(`/api/org/accounts?orgId=${f.longteng}`).set(as('street.zhuangyuan'))).status).toBe(200);
     // Pages of 2 walk every account once.
     const seen: string[] = [];
     let cursor: string | null = '';

@@ -85,6 +85,42 @@ describe('GET /api/volunteer/scorecards/units/:id', () => {
   });
 });
 
+describe('GET /api/volunteer/scorecards/units/:id: who sees it', () => {
+  it('refuses members and grid workers (403), even for a unit reported to their community', async () => {
+    for (const who of ['member', 'grid'] as const) {
+      const r = await card(U.ziran, who);
+      expect(r.status).toBe(403);
+      expect(r.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN', message: expect.any(String) });
+    }
+    // 403 before anything else: the same for a unit that does not exist.
+    expect((await card(999999, 'member')).status).toBe(403);
+  });
+
+  it('shows a community deciding a pending report the unit’s card without its members; approved: with them', async () => {
+    // 教育局 (12) reports to 翠亭 (5): pending there.
+    await t.ds.query(`INSERT INTO unit_report (unit_id, community_id, resources, contact_name, contact_phone, status) VALUES (12, 5, '["课后托管"]', '赵老师', '0535-5210000', 'pending')`);
+    await t.ds.query(`INSERT INTO member (username, name, unit_id, community_id, status) VALUES ('jiaoyu.member', '钱老师', 12, 5, 'approved')`);
+    const pending = await card(U.jiaoyu, 'clerkCuiting');
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ unit: { id: U.jiaoyu }, members: null });
+    expect((await card(U.jiaoyu, 'streetCuiping')).body.members).toBeNull();
+    // Another street, where the unit never reported: it does not exist (404).
+    expect((await card(U.jiaoyu, 'clerk')).status).toBe(404);
+    expect((await card(U.jiaoyu, 'street')).status).toBe(404);
+    // The unit itself and admins see its members.
+    expect((await card(U.jiaoyu, 'unitOther')).body.members).toEqual([expect.objectContaining({ name: '钱老师' })]);
+    expect((await card(U.jiaoyu, 'admin')).body.members).toEqual([expect.objectContaining({ name: '钱老师' })]);
+
+    await t.ds.query(`UPDATE unit_report SET status = 'approved' WHERE unit_id = 12 AND community_id = 5`);
+    expect((await card(U.jiaoyu, 'clerkCuiting')).body.members).toEqual([expect.objectContaining({ name: '钱老师' })]);
+
+    await t.ds.query(`UPDATE unit_report SET status = 'rejected' WHERE unit_id = 12 AND community_id = 5`);
+    expect((await card(U.jiaoyu, 'clerkCuiting')).status).toBe(404);
+    await t.ds.query(`DELETE FROM member WHERE username = 'jiaoyu.member'`);
+    await t.ds.query(`DELETE FROM unit_report WHERE unit_id = 12 AND community_id = 5`);
+  });
+});
+
 describe('GET /api/volunteer/service-days', () => {
   let g: { id: number; version: number; checkinCode: string | null };
   it('lists only the 15th and 25th, with the items scheduled on each and a roster per place', async () => {

@@ -1155,7 +1155,8 @@ export interface UnitScorecard extends ScorecardFigures {
   unit: { id: number; name: string }
   from: IsoDate | null
   to: IsoDate | null
-  members: { id: number; name: string; hours: number; items: number }[]
+  /** null while the caller's community is still deciding the unit's report: the card without its members. */
+  members: { id: number; name: string; hours: number; items: number }[] | null
 }
 
 export interface UnitScorecardRow extends ScorecardFigures {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { AppError, forbidden, parseQuery } from '@redheart/shared';
+import { AppError, assertRole, parseQuery } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
 import type { PropertyRegister } from '../separation/properties';
@@ -59,7 +59,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   app.addHook('onRequest', app.authenticate);
 
   const guard = (req: FastifyRequest) => {
-    if (!IMPORTERS.includes(req.user.role)) throw forbidden('Your role may not import registers');
+    assertRole(req.user, IMPORTERS, '您的角色无权导入登记数据');
   };
 
   app.post('/api/household/import/register', {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { parseDto, parseId, parseQuery, requireRole, sendIdempotent } from '@redheart/shared';
 import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
-import type { CaseService } from './service';
+import { CASE_CREATORS, type CaseService, REGISTER_READERS } from './service';
 import { caseDetailSchema, caseListSchema, noticeSchema } from './schemas';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -9,8 +9,11 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 export default async function caseRoutes(app: FastifyInstance, opts: { cases: CaseService }) {
   const { cases } = opts;
   app.addHook('onRequest', app.authenticate);
+  // The role first (403), before the body is read or validated.
+  app.addHook('preValidation', requireRole(...REGISTER_READERS));
 
   app.post('/api/household/cases', {
+    preValidation: requireRole(...CASE_CREATORS),
     schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCaseDto, req.body);

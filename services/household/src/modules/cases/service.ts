@@ -1,7 +1,7 @@
 import { CommunityDirectory, cursorAtSql, isoSql, scopeSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
+  AppError, assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
   type Role, rowsOf, writeAudit, encodeCursor, decodeCursor,
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
@@ -12,7 +12,7 @@ import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 
 /** Who may open the household register at all (read); writes are narrowed per action. */
 export const REGISTER_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker'];
-const CASE_CREATORS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
+export const CASE_CREATORS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
 
 export interface Ctx {
@@ -119,7 +119,7 @@ export class CaseService {
   ) {}
 
   private assertReader(user: AuthUser) {
-    if (!REGISTER_READERS.includes(user.role)) throw forbidden('Your role has no access to the household register');
+    assertRole(user, REGISTER_READERS, '您的角色无权查看户籍');
   }
 
   /** Validates every person's ID (GB 11643), naming the failing field in the 400. */
@@ -138,7 +138,7 @@ export class CaseService {
 
   async create(ctx: Ctx, dto: CreateCaseDto, m: EntityManager) {
     const { user } = ctx;
-    if (!CASE_CREATORS.includes(user.role)) throw forbidden('Your role may not open registration cases');
+    assertRole(user, CASE_CREATORS, '您的角色无权办理迁入迁出案件');
     const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
@@ -281,7 +281,7 @@ export class CaseService {
     };
     if (q.status) add((n) => `c.status = $${n}`, q.status);
     if (q.type) add((n) => `c.type = $${n}`, q.type);
-    if (q.communityId) add((n) => `c.community_id = $${n}`, q.communityId);
+    if (q.communityId) add((n) => `c.community_id = $${n}`, (await this.communities.visible(this.ds.manager, user, q.communityId)).id);
     if (q.greenChannel) add((n) => `c.green_channel = $${n}`, q.greenChannel === 'true');
     if (q.overdue === 'true') where.push(OVERDUE_SQL);
     if (q.q) {

@@ -2,9 +2,12 @@ import { preparedQuery, scopeSql } from '@redheart/shared';
 import type { FastifyInstance } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import {
-  type AuthUser, badRequest, forbidden, inScope, likeEscape, notFound, parseDto, parseId, parseQuery, parseResidentId, type PiiVault, writeAudit,
+  assertRole, type AuthUser, type Role, badRequest, inScope, likeEscape, notFound, parseDto, parseId, parseQuery, parseResidentId, type PiiVault, requireRole, writeAudit,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
+
+/** Who reads the log of revealed ID numbers: the county's admins (all), street admins (their streets'). */
+const REVEAL_LOG_READERS: readonly Role[] = ['admin', 'street_admin'];
 
 class PersonQuery {
   @IsOptional() @IsString() @Length(1, 40) idNumber?: string;
@@ -48,9 +51,7 @@ const householdProps = {
 export default async function registerRoutes(app: FastifyInstance, opts: { vault: PiiVault }) {
   const { vault } = opts;
   app.addHook('onRequest', app.authenticate);
-  app.addHook('preHandler', async (req) => {
-    if (!REGISTER_READERS.includes(req.user.role)) throw forbidden('Your role has no access to the household register');
-  });
+  app.addHook('preValidation', requireRole(...REGISTER_READERS));
   const scopeParams = (u: AuthUser) => u.scopePaths.map((p) => `${likeEscape(p)}%`);
 
   app.get('/api/household/persons', {
@@ -96,7 +97,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
       const dto = await parseDto(RevealDto, req.body);
       return app.db.transaction(async (m) => {
         const rows = await m.query(
-          `SELECT p.id, p.id_cipher AS cipher, cr.path FROM person p
+          `SELECT p.id, p.id_cipher AS cipher, cr.path, h.community_id AS "communityId" FROM person p
              JOIN registration r ON r.person_id = p.id AND r.status = 'active'
              JOIN household h ON h.id = r.household_id JOIN community_ref cr ON cr.id = h.community_id
             WHERE p.id = $1`,
@@ -104,8 +105,8 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
         );
         if (!rows[0] || !inScope(rows[0].path, req.user.scopePaths)) throw notFound('Person');
         await m.query(
-          `INSERT INTO id_reveal_log (subject_type, subject_id, actor_id, actor_username, actor_role, reason) VALUES ('person', $1, $2, $3, $4, $5)`,
-          [id, req.user.sub, req.user.username, req.user.role, dto.reason],
+          `INSERT INTO id_reveal_log (subject_type, subject_id, actor_id, actor_username, actor_role, reason, community_id) VALUES ('person', $1, $2, $3, $4, $5, $6)`,
+          [id, req.user.sub, req.user.username, req.user.role, dto.reason, rows[0].communityId],
         );
         await writeAudit(m, { actor: req.user, action: 'person.reveal_id', entityType: 'person', entityId: id, reason: dto.reason, requestId: req.id });
         return { id, idNumber: vault.decrypt(rows[0].cipher) };
@@ -116,10 +117,15 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
   app.get('/api/household/reveal-log', {
     schema: { tags: ['register'], summary: 'Who revealed which ID number and why (admins)' },
     handler: async (req) => {
-      if (req.user.role !== 'admin' && req.user.role !== 'street_admin') throw forbidden('Only admins read the access log');
+      assertRole(req.user, REVEAL_LOG_READERS, '只有管理员可以查看身份证号查看记录');
+      // A street admin reads the reveals of its own streets' communities; the county's admin all of them.
+      const all = req.user.role === 'admin';
       return (await app.db.query(
-        `SELECT id, subject_type AS "subjectType", subject_id AS "subjectId", actor_username AS "actorUsername", actor_role AS "actorRole", reason, at
-           FROM id_reveal_log ORDER BY id DESC LIMIT 200`,
+        `SELECT l.id, l.subject_type AS "subjectType", l.subject_id AS "subjectId", l.community_id AS "communityId", cr.name AS "communityName",
+                l.actor_username AS "actorUsername", l.actor_role AS "actorRole", l.reason, l.at
+           FROM id_reveal_log l LEFT JOIN community_ref cr ON cr.id = l.community_id
+          ${all ? '' : `WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)}`} ORDER BY l.id DESC LIMIT 200`,
+        all ? [] : req.user.scopePaths.map((p) => `${likeEscape(p)}%`),
       )).map((r: { at: Date }) => ({ ...r, at: new Date(r.at).toISOString() }));
     },
   });
@@ -131,7 +137,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
       const params: unknown[] = scopeParams(req.user);
       const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
       const add = (f: (n: number) => string, v: unknown) => { params.push(v); where.push(f(params.length)); };
-      if (q.communityId) add((n) => `h.community_id = $${n}`, q.communityId);
+      if (q.communityId) add((n) => `h.community_id = $${n}`, (await app.communities.visible(app.db.manager, req.user, q.communityId)).id);
       if (q.kind) add((n) => `h.kind = $${n}`, q.kind);
       if (q.q) add((n) => `(h.household_no LIKE $${n} OR h.address LIKE '%' || $${n})`, `${likeEscape(q.q.trim())}%`);
       if (q.after) add((n) => `h.id > $${n}`, q.after);
@@ -188,7 +194,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
       const params: unknown[] = scopeParams(req.user);
       const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
       if (q.certificateNo) { params.push(q.certificateNo.trim()); where.push(`pr.certificate_no = $${params.length}`); }
-      if (q.communityId) { params.push(q.communityId); where.push(`pr.community_id = $${params.length}`); }
+      if (q.communityId) { params.push((await app.communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`pr.community_id = $${params.length}`); }
       params.push(Math.min(q.limit ?? 50, 200));
       return app.db.query(
         `SELECT pr.id, pr.certificate_no AS "certificateNo", pr.community_id AS "communityId", cr.name AS "communityName", pr.building, pr.unit, pr.room,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { forbidden, parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { assertRole, parseDto, requireRole, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
 import { compareSchema, funnelSchema, importResultSchema, snapshotListSchema, taskListSchema, taskSchema } from './schemas';
-import { COMPARERS, type SeparationService } from './service';
+import { COMPARERS, type SeparationService, TASK_WORKERS } from './service';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
@@ -19,7 +19,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: importResultSchema, 201: importResultSchema },
     },
     handler: async (req, reply) => {
-      if (!IMPORTERS.includes(req.user.role)) throw forbidden('Your role may not import registers');
+      assertRole(req.user, IMPORTERS, '您的角色无权导入登记数据');
       const q = await parseQuery(DryRunQuery, req.query);
       const dto = await parseDto(ImportPropertiesDto, req.body);
       const input = dto.properties.map((p, i) => ({
@@ -38,11 +38,10 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: compareSchema },
     },
     handler: async (req) => {
-      separation.assertReader(req.user);
+      assertRole(req.user, COMPARERS, '您的角色无权进行比对');
       const q = await parseQuery(CommunityQuery, req.query);
       return app.db.transaction(async (m) => {
         const communities = await separation.targetCommunities(m, req.user, q.communityId);
-        if (!COMPARERS.includes(req.user.role)) throw forbidden('Your role may not run the comparison');
         return separation.compare(m, { username: req.user.username, user: req.user, requestId: req.id }, communities);
       });
     },
@@ -73,6 +72,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       tags: ['separation'], summary: '{action: contact|apply|settle|decline, version, caseId?, note?}; settle needs a SETTLED move-in of the same person; stale or wrong state → 409; Idempotency-Key supported',
       params: idParams, response: { 200: taskSchema },
     },
+    preValidation: requireRole(...TASK_WORKERS),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Task');
       const dto = await parseDto(TaskTransitionDto, req.body);

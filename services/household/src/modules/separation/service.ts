@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, type CommunityDirectory, conflict, forbidden, inScope, likeEscape, notFound, type Role, rowsOf, scopeSql, writeAudit,
+  assertRole, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
 
@@ -189,7 +189,7 @@ export class SeparationService {
   ) {}
 
   assertReader(user: AuthUser): void {
-    if (!REGISTER_READERS.includes(user.role)) throw forbidden('Your role has no access to the household register');
+    assertRole(user, REGISTER_READERS, '您的角色无权查看户籍');
   }
 
   /** The communities a request is about: the one asked for (404 outside scope), else all in scope. */
@@ -334,7 +334,7 @@ export class SeparationService {
     const { user } = ctx;
     this.assertReader(user);
     const t = (await this.loadTask(m, user, id, true)) as TaskRow & { path: string; idHash: string };
-    if (!TASK_WORKERS.includes(user.role)) throw forbidden('Your role may not work outreach tasks');
+    assertRole(user, TASK_WORKERS, '您的角色无权处理走访任务');
     const rule = TASK_RULES[dto.action];
     if (!rule.from.includes(t.status)) throw conflict(`Cannot ${dto.action} a task that is ${t.status}`, 'WRONG_STATE');
     if (t.version !== dto.version) throw conflict('The task was changed by someone else; reload it', 'STALE_VERSION');

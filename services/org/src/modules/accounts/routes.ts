@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { assertRole, parseDto, parseId, parseQuery, type Role } from '@redheart/shared';
 import { idParams } from '../schemas';
 import { CreateAccountDto, ListAccountsQuery, UpdateAccountDto, VersionDto } from './dto';
-import { AccountService } from './service';
+import { AccountService, GRANTABLE } from './service';
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -24,6 +24,11 @@ const withPassword = { type: 'object', properties: { account: accountSchema, ini
 export default async function accountRoutes(app: FastifyInstance) {
   const accounts = new AccountService(app.db);
   app.addHook('onRequest', app.authenticate);
+  // A role that manages no account is refused first (403), before its body is read.
+  const managers = Object.keys(GRANTABLE) as Role[];
+  app.addHook('preValidation', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') assertRole(req.user, managers, '您的角色无权管理账号');
+  });
 
   app.get('/api/org/accounts/grantable', {
     schema: {

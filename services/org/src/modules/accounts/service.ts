@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
+  assertRole, type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { hashPassword, revokeSessions } from '../auth/service';
-import { loadScope, type Scope } from '../scope/scope';
+import { assertInScope, loadScope, type Scope } from '../scope/scope';
 import { oneTimePassword } from './password';
 import type { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './dto';
 
@@ -85,7 +85,7 @@ export class AccountService {
   constructor(private readonly ds: DataSource) {}
 
   private async managerScope(user: AuthUser, db: EntityManager = this.ds.manager): Promise<Scope> {
-    if (!GRANTABLE[user.role]) throw forbidden('Your role does not manage accounts');
+    assertRole(user, Object.keys(GRANTABLE) as Role[], '您的角色无权管理账号');
     return loadScope(db, user);
   }
 
@@ -104,7 +104,13 @@ export class AccountService {
     };
     if (q.q) add((n) => `(a.username LIKE '%' || $${n} || '%' OR a.display_name LIKE '%' || $${n} || '%')`, likeEscape(q.q.trim()));
     if (q.role) add((n) => `a.role = $${n}`, q.role);
-    if (q.orgId) add((n) => `a.org_id = $${n}`, q.orgId);
+    if (q.orgId) {
+      // An organisation outside the caller's scope does not exist for them (404), as on every filter.
+      const org: { path: string }[] = await this.ds.query(`SELECT path FROM org_unit WHERE id = $1`, [q.orgId]);
+      if (!org[0]) throw notFound('Organisation');
+      assertInScope(scope, org[0].path);
+      add((n) => `a.org_id = $${n}`, q.orgId);
+    }
     if (q.status === 'active') where.push(`NOT a.disabled AND (a.locked_until IS NULL OR a.locked_until <= now())`);
     if (q.status === 'disabled') where.push(`a.disabled`);
     if (q.status === 'locked') where.push(`a.locked_until > now()`);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import { forbidden, parseQuery, type Role } from '@redheart/shared';
+import { assertRole, parseQuery, type Role } from '@redheart/shared';
 import { type Ctx, DetailService, scopePatterns } from './common';
 import { AuditQuery } from './dto';
 import { auditEntrySchema, list } from './schemas';
@@ -63,7 +63,7 @@ export class AuditService extends DetailService {
   private readonly repo = new AuditRepository(this.ds.manager);
 
   async list(ctx: Ctx, q: AuditQuery): Promise<AuditEntryView[]> {
-    if (!AUDIT_READERS.includes(ctx.user.role)) throw forbidden('Only admins read the audit trail');
+    assertRole(ctx.user, AUDIT_READERS, '只有管理员可以查看审计记录');
     const scope = await this.scope(ctx.user);
     return this.repo.list({
       entityType: q.entityType,

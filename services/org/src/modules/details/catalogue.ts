@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, conflict, forbidden, likeEscape, notFound, parseDto, parseId, parseQuery, rowsOf, writeAudit } from '@redheart/shared';
+import { assertRole, type AuthUser, badRequest, conflict, likeEscape, notFound, parseDto, parseId, parseQuery, requireRole, rowsOf, writeAudit } from '@redheart/shared';
 import { idParams } from '../schemas';
 import { type Ctx, DetailService, staleVersion } from './common';
 import { CatalogueQuery, CreateCatalogueServiceDto, SetCommunityCatalogueDto, UpdateCatalogueServiceDto } from './dto';
@@ -110,7 +110,7 @@ export class CatalogueServiceService extends DetailService {
   }
 
   private assertAdmin(user: AuthUser) {
-    if (user.role !== 'admin') throw forbidden('Only an admin may edit the service catalogue');
+    assertRole(user, ['admin'], '只有管理员可以修改服务目录');
   }
 
   async create(ctx: Ctx, dto: CreateCatalogueServiceDto): Promise<CatalogueServiceView> {
@@ -196,6 +196,7 @@ export function catalogueRoutes(app: FastifyInstance) {
 
   app.post('/api/org/catalogue', {
     schema: { tags: ['catalogue'], summary: 'Add a service to the catalogue (admin)', response: { 201: catalogueServiceSchema } },
+    preValidation: requireRole('admin'),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCatalogueServiceDto, req.body);
       const created = await service.create(requestCtx(req), dto);
@@ -206,6 +207,7 @@ export function catalogueRoutes(app: FastifyInstance) {
 
   app.patch<{ Params: { id: string } }>('/api/org/catalogue/:id', {
     schema: { tags: ['catalogue'], summary: 'Edit a catalogue service (admin, optimistic version)', params: idParams, response: { 200: catalogueServiceSchema } },
+    preValidation: requireRole('admin'),
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Catalogue service'), await parseDto(UpdateCatalogueServiceDto, req.body)),
   });
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, notFound } from '@redheart/shared';
+import { assertRole, type AuthUser, badRequest, conflict, inScope, likeEscape, notFound } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { assertInScope, loadScope, type Scope } from '../scope/scope';
 import { pathIds, UnitRepository, type UnitRow } from '../units/repository';
@@ -37,7 +37,7 @@ export abstract class DetailService {
 
   /** Writers of the org chart (admin, street admin, community secretary) may also keep its details. */
   protected assertWriter(scope: Scope, what: string): void {
-    if (!ORG_WRITERS.includes(scope.user.role)) throw forbidden(`Your role may not change ${what}`);
+    assertRole(scope.user, ORG_WRITERS, `您的角色无权修改${what}`);
   }
 
   /** Loads an organisation the caller may see, else 404. */

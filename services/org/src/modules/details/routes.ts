@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { assertRole } from '@redheart/shared';
+import { ORG_WRITERS } from '../units/service';
 import { auditRoutes } from './audit';
 import { cadreRoutes } from './cadres';
 import { catalogueRoutes } from './catalogue';
@@ -16,6 +18,10 @@ import { statsRoutes } from './stats';
  */
 export default async function detailRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
+  // A role that may change nothing here is refused first (403), before its body is read.
+  app.addHook('preValidation', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') assertRole(req.user, ORG_WRITERS, '您的角色无权修改组织架构');
+  });
   positionRoutes(app);
   gridRoutes(app);
   cadreRoutes(app);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { assertRole, parseDto, parseId, parseQuery } from '@redheart/shared';
 import { ArchiveUnitDto, ChildrenQuery, CreateUnitDto, MoveUnitDto, SearchQuery, UpdateUnitDto } from './dto';
-import { UnitService } from './service';
+import { ORG_WRITERS, UnitService } from './service';
 import { idParams, orgUnitSchema, orgUnitWithAncestorsSchema, ancestorsSchema, orgUnitProperties } from '../schemas';
 
 const list = { type: 'array', items: orgUnitSchema } as const;
@@ -9,6 +9,10 @@ const list = { type: 'array', items: orgUnitSchema } as const;
 export default async function unitRoutes(app: FastifyInstance) {
   const service = new UnitService(app.db);
   app.addHook('onRequest', app.authenticate);
+  // A role that may change nothing in the chart is refused first (403), before its body is read.
+  app.addHook('preValidation', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') assertRole(req.user, ORG_WRITERS, '您的角色无权修改组织架构');
+  });
   const ctx = (req: { user: import('@redheart/shared').AuthUser; id: string }) => ({ user: req.user, requestId: req.id });
 
   app.get('/api/org/units/roots', {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
+import { assertRole, type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
 import { assertInScope, clearScopeCache, loadScope, type Scope } from '../scope/scope';
@@ -49,7 +49,7 @@ export class UnitService {
   }
 
   private assertWriter(scope: Scope) {
-    if (!ORG_WRITERS.includes(scope.user.role)) throw forbidden('Your role may not change the organisation chart');
+    assertRole(scope.user, ORG_WRITERS, '您的角色无权修改组织架构');
   }
 
   /** Non-admins manage what lies below their own organisation, not the organisation itself. */

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit } from '@redheart/shared';
+import { AppError, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { checkinOpensOn, type ItemService } from './service';
+import { checkinOpensOn, type ItemService, REPORTERS } from './service';
 import { MAX_PHOTO_BYTES, photoTooLarge, readPhoto, storePhoto } from './evidence';
 import { itemDetailSchema, itemListSchema } from './schemas';
 
@@ -15,6 +15,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post('/api/volunteer/items', {
     schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema } },
+    preValidation: requireRole(...REPORTERS),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => items.create({ user: req.user, requestId: req.id }, dto, m));
@@ -42,6 +43,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
     schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams },
+    preValidation: requireRole('unit_staff', 'community_clerk', 'community_secretary', 'admin'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const item = await items.detail(app.db.manager, req.user, id);
@@ -101,6 +103,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
     schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day' },
+    preValidation: requireRole('member'),
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
       return items.checkin(req.user, req.params.code);
@@ -110,7 +113,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   app.post('/api/volunteer/jobs/escalate', {
     schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)' },
     handler: async (req) => {
-      if (req.user.role !== 'admin') throw forbidden('Only admins run jobs by hand');
+      assertRole(req.user, ['admin'], '只有管理员可以手动运行任务');
       return { escalated: await items.escalateOverdue() };
     },
   });

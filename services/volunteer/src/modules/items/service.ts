@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
-  isoSql, notFound, rowsOf, scopeSql, writeAudit,
+  AppError, assertRole, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  isoSql, notFound, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -12,7 +12,7 @@ export interface Ctx {
   requestId?: string;
 }
 
-const REPORTERS = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'] as const;
+export const REPORTERS: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'];
 const DUPLICATE_WINDOW_DAYS = 7;
 const DEFAULT_PUBLISH_DAYS = 7;
 const DEFAULT_RESPONSE_DAYS = 3;
@@ -148,7 +148,7 @@ export class ItemService {
 
   async create(ctx: Ctx, dto: CreateItemDto, m: EntityManager) {
     const { user } = ctx;
-    if (!(REPORTERS as readonly string[]).includes(user.role)) throw forbidden('Your role may not report needs');
+    assertRole(user, REPORTERS, '您的角色无权上报需求');
     const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
@@ -222,7 +222,7 @@ export class ItemService {
       else add((n) => `i.reported_by = $${n}`, user.username);
     }
     if (q.status) add((n) => `i.status = $${n}`, q.status);
-    if (q.communityId) add((n) => `i.community_id = $${n}`, q.communityId);
+    if (q.communityId) add((n) => `i.community_id = $${n}`, (await this.communities.visible(this.ds.manager, user, q.communityId)).id);
     if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
     if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
     if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');

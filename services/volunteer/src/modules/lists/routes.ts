@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { badRequest, type CommunityDirectory, conflict, forbidden, likeEscape, notFound, parseDto, parseId, rowsOf, scopeSql, writeAudit } from '@redheart/shared';
+import { assertRole, badRequest, type CommunityDirectory, conflict, likeEscape, notFound, parseDto, parseId, parseQuery, type Role, rowsOf, scopeSql, writeAudit } from '@redheart/shared';
 
 class CategoryDto {
   @IsString() @Length(2, 20) code: string;
@@ -31,6 +31,10 @@ class PracticalProjectPatchDto {
   @IsOptional() @IsInt() @Min(0) @Max(100) progress?: number;
   @IsOptional() @IsIn(['planned', 'ongoing', 'done']) status?: string;
 }
+class CommunityFilter {
+  @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+const PROJECT_EDITORS: readonly Role[] = ['community_clerk', 'community_secretary', 'admin', 'street_admin'];
 class ResourceDto {
   @IsString() @Length(2, 80) title: string;
   @IsOptional() @IsString() @MaxLength(1000) description?: string;
@@ -59,8 +63,8 @@ class ProjectPatchDto {
   @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => MilestoneDto) milestones?: MilestoneDto[];
 }
 
-const adminOnly = (role: string) => {
-  if (role !== 'admin') throw forbidden('Only admins edit this list');
+const adminOnly = (role: Role) => {
+  assertRole({ role }, ['admin'], '只有管理员可以修改此列表');
 };
 
 /** The three lists (needs are the items; here: resources and projects) and the editable reference data. */
@@ -169,7 +173,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
   app.post('/api/volunteer/resources', {
     schema: { tags: ['lists'], summary: 'A unit offers a resource' },
     handler: async (req, reply) => {
-      if (req.user.role !== 'unit_staff') throw forbidden('Resources are offered by a unit’s staff');
+      assertRole(req.user, ['unit_staff'], '资源由单位工作人员提供');
       const dto = await parseDto(ResourceDto, req.body);
       if (dto.communityId) {
         const rep = await app.db.query(`SELECT 1 FROM unit_report WHERE unit_id = $1 AND community_id = $2 AND status = 'approved'`, [req.user.orgId, dto.communityId]);
@@ -190,12 +194,18 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
   app.get('/api/volunteer/projects', {
     schema: { tags: ['lists'], summary: 'Projects matched from needs and resources, with budget and milestones' },
     handler: async (req) => {
+      const q = await parseQuery(CommunityFilter, req.query);
       const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
+      let only = '';
+      if (q.communityId) {
+        params.push((await opts.communities.visible(app.db.manager, req.user, q.communityId)).id);
+        only = ` AND p.community_id = $${params.length}`;
+      }
       return (await app.db.query(
         `SELECT p.id, p.community_id AS "communityId", cr.name AS "communityName", p.name, p.unit_id AS "unitId", u.name AS "unitName",
                 p.practical_project_id AS "practicalProjectId", p.resource_id AS "resourceId", p.budget_yuan::float AS "budgetYuan", p.milestones, p.status, p.version, p.created_at AS "createdAt"
            FROM project p JOIN community_ref cr ON cr.id = p.community_id LEFT JOIN unit_ref u ON u.id = p.unit_id
-          WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)} ORDER BY p.id DESC LIMIT 500`,
+          WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)}${only} ORDER BY p.id DESC LIMIT 500`,
         params,
       )).map((p: { createdAt: Date }) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() }));
     },
@@ -203,7 +213,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
   app.post('/api/volunteer/projects', {
     schema: { tags: ['lists'], summary: 'Match a need with a resource into a project (community staff)' },
     handler: async (req, reply) => {
-      if (!['community_clerk', 'community_secretary', 'admin', 'street_admin'].includes(req.user.role)) throw forbidden();
+      assertRole(req.user, PROJECT_EDITORS);
       const dto = await parseDto(ProjectDto, req.body);
       await opts.communities.visible(app.db.manager, req.user, dto.communityId);
       // A project matches a need with what a unit offers here: the unit must have reported to this
@@ -233,7 +243,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
   app.patch<{ Params: { id: string } }>('/api/volunteer/projects/:id', {
     schema: { tags: ['lists'], summary: 'Update a project’s status, budget or milestones' },
     handler: async (req) => {
-      if (!['community_clerk', 'community_secretary', 'admin', 'street_admin'].includes(req.user.role)) throw forbidden();
+      assertRole(req.user, PROJECT_EDITORS);
       const id = parseId(req.params.id, 'Project');
       const dto = await parseDto(ProjectPatchDto, req.body);
       return app.db.transaction(async (m) => {

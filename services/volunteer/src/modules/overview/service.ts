@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, businessToday, forbidden, likeEscape, notFound, type Role, scopeSql } from '@redheart/shared';
+import { assertRole, type AuthUser, businessToday, likeEscape, notFound, type Role, scopeSql } from '@redheart/shared';
 import { ITEM_STATUSES } from '../../domain';
 
 export const OVERVIEW_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
@@ -53,7 +53,7 @@ export class OverviewService {
   constructor(private readonly ds: DataSource) {}
 
   async overview(user: AuthUser, q: { streetId?: number; communityId?: number }) {
-    if (!OVERVIEW_ROLES.includes(user.role)) throw forbidden('The overview is for the organisation department, streets and communities');
+    assertRole(user, OVERVIEW_ROLES, '总览仅供组织部、街道和社区查看');
     let communities: CommunityRow[] = await this.ds.query(
       `SELECT id, name, path, street_name AS "streetName" FROM community_ref cr WHERE ${scopeSql('cr.path', user.scopePaths, 1)} ORDER BY path`,
       user.scopePaths.map((p) => `${likeEscape(p)}%`),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
-  AppError, badRequest, conflict, type CommunityDirectory, forbidden, likeEscape, notFound, parseDto, parseId, parseQuery, rowsOf, scopeSql, writeAudit,
+  AppError, assertInScope, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, parseDto, parseId, parseQuery, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 
 class UnitReportDto {
@@ -28,7 +28,8 @@ class ListQuery {
   @IsOptional() @IsInt() @Min(1) communityId?: number;
 }
 
-const COMMUNITY_STAFF = ['community_clerk', 'community_secretary', 'admin'];
+const COMMUNITY_STAFF: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
+const MEMBER_LIST_READERS: readonly Role[] = [...COMMUNITY_STAFF, 'street_admin'];
 
 /**
  * 双报到: a work unit reports to communities (with what it offers and a contact), a member reports
@@ -42,7 +43,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.post('/api/volunteer/reports', {
     schema: { tags: ['reports'], summary: 'A unit reports to a community (unit staff, for their own unit)' },
     handler: async (req, reply) => {
-      if (req.user.role !== 'unit_staff') throw forbidden('Only a unit’s staff report their unit');
+      assertRole(req.user, ['unit_staff'], '只有单位工作人员可以为本单位报到');
       const dto = await parseDto(UnitReportDto, req.body);
       const c = await communities.get(app.db.manager, dto.communityId);
       if (!c) throw notFound('Community');
@@ -76,7 +77,15 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         where.push(scopeSql('cr.path', req.user.scopePaths, 1));
       }
       if (q.status) { params.push(q.status); where.push(`r.status = $${params.length}`); }
-      if (q.communityId) { params.push(q.communityId); where.push(`r.community_id = $${params.length}`); }
+      if (q.communityId) {
+        // A unit names a community it reported to (in any state); everyone else one in their scope.
+        if (req.user.role === 'unit_staff') {
+          const own = await app.db.query(`SELECT 1 FROM unit_report WHERE unit_id = $1 AND community_id = $2 LIMIT 1`, [req.user.orgId, q.communityId]);
+          assertInScope(own.length, '社区');
+        } else await communities.visible(app.db.manager, req.user, q.communityId);
+        params.push(q.communityId);
+        where.push(`r.community_id = $${params.length}`);
+      }
       return (await app.db.query(
         `SELECT r.id, r.unit_id AS "unitId", u.name AS "unitName", r.community_id AS "communityId", cr.name AS "communityName", r.resources,
                 r.contact_name AS "contactName", r.contact_phone AS "contactPhone", r.status, r.reported_at AS "reportedAt", r.decided_by AS "decidedBy", r.version
@@ -90,7 +99,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.post<{ Params: { id: string } }>('/api/volunteer/reports/:id/decision', {
     schema: { tags: ['reports'], summary: 'The community approves, rejects or ends a unit report' },
     handler: async (req) => {
-      if (!COMMUNITY_STAFF.includes(req.user.role)) throw forbidden('Only the community decides on reports');
+      assertRole(req.user, COMMUNITY_STAFF, '只有社区可以审核报到');
       const id = parseId(req.params.id, 'Report');
       const dto = await parseDto(DecisionDto, req.body);
       const out = await app.db.transaction(async (m) => {
@@ -127,7 +136,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.post('/api/volunteer/members', {
     schema: { tags: ['reports'], summary: 'A party member reports to the community where they live' },
     handler: async (req, reply) => {
-      if (req.user.role !== 'member') throw forbidden('Members report themselves');
+      assertRole(req.user, ['member'], '只有党员本人可以报到');
       const dto = await parseDto(MemberReportDto, req.body);
       const c = await communities.visible(app.db.manager, req.user, req.user.orgId);
       const r = await app.db.query(
@@ -144,11 +153,12 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.get('/api/volunteer/members', {
     schema: { tags: ['reports'], summary: 'Members reported to communities in scope' },
     handler: async (req) => {
+      assertRole(req.user, MEMBER_LIST_READERS);
       const q = await parseQuery(ListQuery, req.query);
-      if (!COMMUNITY_STAFF.includes(req.user.role) && req.user.role !== 'street_admin') throw forbidden();
       const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
       const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
       if (q.status) { params.push(q.status); where.push(`m.status = $${params.length}`); }
+      if (q.communityId) { params.push((await communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`m.community_id = $${params.length}`); }
       return app.db.query(
         `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
                 coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours
@@ -161,7 +171,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.post<{ Params: { id: string } }>('/api/volunteer/members/:id/decision', {
     schema: { tags: ['reports'], summary: 'The community approves or rejects a member report' },
     handler: async (req) => {
-      if (!COMMUNITY_STAFF.includes(req.user.role)) throw forbidden('Only the community decides on reports');
+      assertRole(req.user, COMMUNITY_STAFF, '只有社区可以审核报到');
       const id = parseId(req.params.id, 'Member');
       const dto = await parseDto(DecisionDto, req.body);
       return app.db.transaction(async (m) => {

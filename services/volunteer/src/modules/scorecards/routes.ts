@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { IsDateString, IsInt, IsOptional, Length, Min } from 'class-validator';
-import { forbidden, likeEscape, notFound, parseId, parseQuery, scopeSql } from '@redheart/shared';
+import { assertInScope, assertRole, likeEscape, parseId, parseQuery, type Role, scopeSql } from '@redheart/shared';
+
+/** Roles that may read a unit's scorecard at all (each within its scope); members and grid workers may not. */
+const UNIT_CARD_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'];
+const UNIT_LIST_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
 
 class RangeQuery {
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
@@ -44,24 +48,33 @@ export default async function scorecardRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string } }>('/api/volunteer/scorecards/units/:id', {
     schema: { tags: ['scorecards'], summary: 'A unit’s scorecard (its staff, or communities/streets it reported to, admins)' },
     handler: async (req) => {
+      assertRole(req.user, UNIT_CARD_READERS, '成员和网格员不能查看单位的积分卡');
       const unitId = parseId(req.params.id, 'Unit');
       const q = await parseQuery(RangeQuery, req.query);
       const unit = await app.db.query(`SELECT id, name FROM unit_ref WHERE id = $1`, [unitId]);
-      if (!unit[0]) throw notFound('Unit');
-      if (req.user.role === 'unit_staff' && req.user.orgId !== unitId) throw notFound('Unit');
-      if (req.user.role !== 'admin' && req.user.role !== 'unit_staff') {
+      assertInScope(unit[0], '单位');
+      // Who sees the members' names and hours: admins, the unit's own staff, and the communities (and their
+      // streets) whose report from the unit was approved (or has ended). A community still deciding on the
+      // unit's report sees the card without the members (members: null); a rejected report shows nothing.
+      let withMembers = true;
+      if (req.user.role === 'unit_staff') assertInScope(req.user.orgId === unitId, '单位');
+      else if (req.user.role !== 'admin') {
         const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
-        const seen = await app.db.query(
-          `SELECT 1 FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id WHERE r.unit_id = $${params.length + 1} AND ${scopeSql('cr.path', req.user.scopePaths, 1)} LIMIT 1`,
+        const seen: { status: string }[] = await app.db.query(
+          `SELECT r.status FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id
+            WHERE r.unit_id = $${params.length + 1} AND r.status IN ('approved', 'ended', 'pending') AND ${scopeSql('cr.path', req.user.scopePaths, 1)}`,
           [...params, unitId],
         );
-        if (!seen.length) throw notFound('Unit');
+        assertInScope(seen.length, '单位');
+        withMembers = seen.some((r) => r.status !== 'pending');
       }
-      const members = await app.db.query(
-        `SELECT m.id, m.name, coalesce(sum(h.hours) FILTER (WHERE h.posted), 0)::float AS hours, count(DISTINCT h.item_id)::int AS items
-           FROM member m LEFT JOIN item_hours h ON h.member_id = m.id WHERE m.unit_id = $1 GROUP BY m.id ORDER BY hours DESC, m.id LIMIT 200`,
-        [unitId],
-      );
+      const members = withMembers
+        ? await app.db.query(
+          `SELECT m.id, m.name, coalesce(sum(h.hours) FILTER (WHERE h.posted), 0)::float AS hours, count(DISTINCT h.item_id)::int AS items
+             FROM member m LEFT JOIN item_hours h ON h.member_id = m.id WHERE m.unit_id = $1 GROUP BY m.id ORDER BY hours DESC, m.id LIMIT 200`,
+          [unitId],
+        )
+        : null;
       return { unit: unit[0], from: q.from ?? null, to: q.to ?? null, ...(await unitScorecard(app.db.manager, unitId, q.from, q.to)), members };
     },
   });
@@ -69,7 +82,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
   app.get('/api/volunteer/scorecards/units', {
     schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards' },
     handler: async (req) => {
-      if (!['admin', 'street_admin', 'community_secretary', 'community_clerk'].includes(req.user.role)) throw forbidden();
+      assertRole(req.user, UNIT_LIST_READERS);
       const q = await parseQuery(RangeQuery, req.query);
       const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
       const units: { id: number; name: string }[] = await app.db.query(
@@ -88,12 +101,16 @@ export default async function scorecardRoutes(app: FastifyInstance) {
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member');
       const rows = await app.db.query(
-        `SELECT m.id, m.name, m.username, m.community_id AS "communityId", cr.path, cr.name AS "communityName" FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE m.id = $1`,
+        `SELECT m.id, m.name, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.path, cr.name AS "communityName" FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE m.id = $1`,
         [id],
       );
       const m = rows[0];
-      const self = req.user.role === 'member' && m?.username === req.user.username;
-      if (!m || (!self && !req.user.scopePaths.some((p) => m.path.startsWith(p)))) throw notFound('Member');
+      // A member sees their own card; a unit's staff the cards of their unit's members; community staff, streets
+      // and admins those in scope.
+      const mine = req.user.role === 'member' ? m?.username === req.user.username
+        : req.user.role === 'unit_staff' ? m && Number(m.unitId) === req.user.orgId
+          : m && req.user.scopePaths.some((p) => m.path.startsWith(p));
+      assertInScope(mine, '成员');
       const items = await app.db.query(
         `SELECT i.id, i.item_no AS "itemNo", i.place, i.status, h.hours::float AS hours, h.posted, i.done_at AS "doneAt"
            FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.member_id = $1 ORDER BY i.done_at DESC NULLS LAST LIMIT 200`,

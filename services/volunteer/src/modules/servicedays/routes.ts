@@ -39,7 +39,7 @@ export default async function serviceDayRoutes(app: FastifyInstance) {
       const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
       params.push(from, to);
       where.push(`i.scheduled_date BETWEEN $${params.length - 1} AND $${params.length}`);
-      if (q.communityId) { params.push(q.communityId); where.push(`i.community_id = $${params.length}`); }
+      if (q.communityId) { params.push((await app.volunteer.communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`i.community_id = $${params.length}`); }
       if (req.user.role === 'unit_staff') { params.push(req.user.orgId); where.push(`i.unit_id = $${params.length}`); }
       const rows: { scheduledDate: string; id: number; itemNo: string; place: string; status: string; unitName: string | null; communityName: string; categoryName: string; signups: number; checkedIn: number }[] = await app.db.query(
         `SELECT i.scheduled_date AS "scheduledDate", i.id, i.item_no AS "itemNo", i.place, i.status, u.name AS "unitName", cr.name AS "communityName",

@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { freshTestDataSource, generateSigningKeys, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
+import { buildApp as buildOrg } from '../../services/org/src/app';
+import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
+import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/demo';
+import { buildApp as buildHousehold } from '../../services/household/src/app';
+import { createHouseholdDataSource, migrateHousehold } from '../../services/household/src/data-source';
+import { seedDemo as seedHousehold } from '../../services/household/src/seed/demo';
+import { buildApp as buildVolunteer } from '../../services/volunteer/src/app';
+import { createVolunteerDataSource, migrateVolunteer } from '../../services/volunteer/src/data-source';
+import { seedDemo as seedVolunteer } from '../../services/volunteer/src/seed/demo';
+import { buildApp as buildGateway } from '../../services/gateway/src/app';
+
+/** The demo accounts' password (README). */
+export const DEMO_PASSWORD = 'Qixia@2020';
+export const DEMO_USERNAMES = DEMO_ACCOUNTS.map((a) => a.username);
+
+export interface Platform {
+  /** The gateway's base URL (http://127.0.0.1:<port>). */
+  url: string;
+  db: { org: DataSource; household: DataSource; volunteer: DataSource };
+  close(): Promise<void>;
+}
+
+const listen = async (app: FastifyInstance): Promise<string> => {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+};
+
+/**
+ * The whole platform in this process, as `npm start` runs it, on fresh databases of its own
+ * (`redheart_test_e2e_<service>_w<worker>` on DATABASE_URL's server) with the Qixia demo seed:
+ * the org service (which signs tokens), household and volunteer (which read the org chart over
+ * its internal routes), and the gateway in front of them, each listening on a free port.
+ */
+export async function startPlatform(): Promise<Platform> {
+  const keys = generateSigningKeys();
+  const internalToken = 'e2e-internal-token-0123456789abcdef';
+  const pii = PiiVault.generateKeys();
+  const filesDir = mkdtempSync(join(tmpdir(), 'rh-e2e-files-'));
+  const url = (service: string) => workerTestDatabaseUrl(`e2e_${service}`);
+
+  const orgDs = await freshTestDataSource(url('org'), { create: createOrgDataSource, migrate: migrateOrg }, 10);
+  const householdDs = await freshTestDataSource(url('household'), { create: createHouseholdDataSource, migrate: migrateHousehold }, 10);
+  const volunteerDs = await freshTestDataSource(url('volunteer'), { create: createVolunteerDataSource, migrate: migrateVolunteer }, 10);
+
+  // The demo data, handed from the org chart to the other two as scripts/lib/platform.mjs does.
+  await seedOrg(orgDs, { desks: 40 });
+  const communities: OrgCommunity[] = await orgDs.query(`SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
+    FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`);
+  await seedHousehold(householdDs, { vault: new PiiVault(pii), communities });
+  await seedVolunteer(volunteerDs, {
+    communities,
+    units: await orgDs.query(`SELECT id::int AS id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
+    reports: await orgDs.query(`SELECT unit_id, community_id, reported_on FROM unit_community_report WHERE ended_on IS NULL`),
+    accounts: await orgDs.query(`SELECT username, role, org_id AS "orgId", display_name AS "displayName" FROM account WHERE username = ANY($1)`, [DEMO_USERNAMES]),
+    pledges: 60,
+  });
+
+  const org = await buildOrg({
+    dataSource: orgDs,
+    config: {
+      ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
+      loginRateLimit: { max: 10_000, timeWindow: '1 minute' }, lockout: { maxFailures: 1000, minutes: 15 },
+    },
+  });
+  const orgUrl = await listen(org);
+  const internal = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${orgUrl}${path}`, { ...init, headers: { 'x-internal-token': internalToken, 'content-type': 'application/json' } });
+    if (!res.ok) throw new Error(`org service answered ${res.status} for ${path}`);
+    return res.json();
+  };
+  const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: householdDs, fetchCommunities });
+  await household.communities.sync(householdDs.manager);
+  const volunteer = await buildVolunteer({
+    publicKey: keys.publicKey, dataSource: volunteerDs, filesDir, fetchCommunities,
+    notifyOrg: async (unitId, communityId, active) => {
+      await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
+    },
+  });
+  await volunteer.volunteer.communities.sync(volunteerDs.manager);
+  const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
+  const gateway = await buildGateway({
+    config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
+  });
+  const gatewayUrl = await listen(gateway);
+  return {
+    url: gatewayUrl,
+    db: { org: orgDs, household: householdDs, volunteer: volunteerDs },
+    close: async () => {
+      for (const app of [gateway, volunteer, household, org]) await app.close();
+      for (const ds of [orgDs, householdDs, volunteerDs]) await ds.destroy();
+      rmSync(filesDir, { recursive: true, force: true });
+    },
+  };
+}
