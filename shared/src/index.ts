@@ -17,3 +17,5 @@ export * from './prng';
 export * from './insert-many';
 export * from './service-config';
 export * from './service-main';
+export * from './input-guard';
+export * from './route-limits';
