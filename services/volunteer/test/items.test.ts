@@ -202,6 +202,17 @@ describe('evidence uploads', () => {
     expect((await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit')).attach('file', big, { filename: 'big.png', contentType: 'image/png' })).status).toBe(413);
     expect((await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit2')).attach('file', PNG, { filename: 'a.png', contentType: 'image/png' })).status).toBe(403);
   });
+
+  it('refuses a note with NUL (400 naming the field) and stores no photo', async () => {
+    let item = await published();
+    for (const [body, who] of [[{ action: 'claim' }, 'unit'], [{ action: 'schedule' }, 'unit']] as const) {
+      item = (await act(item.id, { version: item.version, ...body }, who)).body;
+    }
+    const res = await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit')).field('note', '清扫\u0000完成').attach('file', PNG, { filename: 'a.png', contentType: 'image/png' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_CHARACTERS', details: { field: 'note' } });
+    expect((await t.ds.query('SELECT count(*)::int AS n FROM item_evidence WHERE item_id = $1', [item.id]))[0].n).toBe(0);
+  });
 });
 
 describe('GET /api/volunteer/items', () => {
