@@ -6,7 +6,6 @@ import { bodyLimitFor } from './route-limits';
 export const MAX_JSON_DEPTH = 64;
 
 /** C0 control characters and DEL, except tab, line feed and carriage return. PostgreSQL refuses NUL in text. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /** True when `s` holds NUL or another control character other than tab, line feed and carriage return. */

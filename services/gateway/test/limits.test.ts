@@ -82,6 +82,18 @@ describe('body limits at the gateway', () => {
     expect(JSON.parse(under.body).body).toEqual({ name: '张三' });
   });
 
+  it('gives a client that goes on sending its oversize body the 413, not a broken pipe', async () => {
+    await gw.app.listen({ port: 0, host: '127.0.0.1' }).catch(() => undefined);
+    const { port } = gw.app.server.address() as AddressInfo;
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/api/household/echo`, {
+        method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) }),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    }
+  });
+
   it('checks the token before the size: an anonymous oversize body is a 401', async () => {
     const res = await request(gw.app.server).post('/api/household/echo').set('Content-Type', 'application/json').send(JSON.stringify({ x: 'z'.repeat(2 * 1024 * 1024) }));
     expect(res.status).toBe(401);

@@ -15,6 +15,9 @@ export interface ProxyOptions {
   longUpstreamTimeoutMs?: number;
 }
 
+/** An oversize body up to this size is read and dropped after the 413 (so the client sees it); a larger one closes the connection. */
+const DRAIN_AT = 64 * 1024 * 1024;
+
 /** 2 minutes: a 10 MB import or a 50,000-row export finishes well within it even on a busy machine. */
 export const LONG_UPSTREAM_TIMEOUT_MS = 120_000;
 
@@ -155,7 +158,9 @@ async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, opts:
     if (declared !== undefined) {
       const limit = bodyLimitFor(request.method, request.url);
       if (Number(declared) > limit) {
-        reply.header('connection', 'close');
+        // Node reads and drops the unread body after the answer, so a client still sending it gets
+        // the 413 rather than a broken pipe; past DRAIN_AT the connection is closed instead.
+        if (!(Number(declared) <= DRAIN_AT)) reply.header('connection', 'close');
         throw payloadTooLarge(limit);
       }
     }
