@@ -219,7 +219,11 @@ export class RegisterImport {
       for (const t of taken) issues.add(numberRows.get(t.householdNo)!, 'householdNo', `household ${t.householdNo} is already in the register`);
     }
     if (idRows.length) {
-      const hashes = idRows.map((v) => this.vault.hash(v.id));
+      const hashes: string[] = [];
+      for (const [i, v] of idRows.entries()) {
+        if (i % 500 === 499) await yieldToLoop();
+        hashes.push(this.vault.hash(v.id));
+      }
       const registered: { idHash: string }[] = await m.query(
         `SELECT p.id_hash AS "idHash" FROM person p JOIN registration r ON r.person_id = p.id AND r.status = 'active' WHERE p.id_hash = ANY($1::text[])`,
         [hashes],

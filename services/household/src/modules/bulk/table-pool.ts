@@ -51,8 +51,14 @@ export class TableReaderPool {
 
   private run(worker: Worker, body: Buffer): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
-      const onMessage = (m: Reply) => {
+      const rows: Table['rows'] = [];
+      const onMessage = (m: Reply | { rows: Table['rows'] }) => {
+        if ('rows' in m) {
+          for (const r of m.rows) rows.push(r);
+          return;
+        }
         off();
+        if (m.ok) m.table.rows = rows;
         resolve(m);
       };
       const onError = (err: Error) => {
