@@ -3,7 +3,9 @@
 // every operation of the gateway's merged OpenAPI document, as five demo roles, with odd path ids, odd query
 // strings and odd JSON bodies. Bad input must get a clear 4xx (a JSON body with code and message), never a 5xx.
 // Run it after the browser tests: some bodies are valid enough to act (e.g. run the escalation job).
-// Exit code 1 when any answer is a 5xx or a 4xx without the error shape.
+// Also NUL and other control characters in ids, query strings and bodies, JSON nested 20,000 deep, and, once per
+// operation, bodies over the route's limit (a 10 MB JSON body; 10 MB + 1 byte to the imports) that must get a JSON 413.
+// Exit code 1 when any answer is a 5xx, a 4xx without the error shape, or an oversize body not answered 413.
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const PASSWORD = 'Qixia@2020';
 const USERS = ['admin', 'street.zhuangyuan', 'clerk.longteng', 'unit.staff', 'member'];
@@ -16,15 +18,20 @@ for (const u of USERS) {
   tokens[u] = (await r.json()).accessToken;
 }
 
-const IDS = ['0', '-1', 'abc', '1.5', '1e3', '99999999999999999999', '%27', '1'];
+const IDS = ['0', '-1', 'abc', '1.5', '1e3', '99999999999999999999', '%27', '1%00', '1'];
 const QUERIES = ['', '?limit=-1', '?limit=abc', '?limit=100000', '?cursor=%25%25', '?cursor=eyJ4IjoxfQ', '?from=2020-02-30&to=x', '?status=NOPE&communityId=abc',
-  `?q=${encodeURIComponent("%'_\\")}`, '?asOf=notadate', '?communityId=99999999999999999999', '?communityId=1&communityId=2'];
+  `?q=${encodeURIComponent("%'_\\")}`, '?asOf=notadate', '?communityId=99999999999999999999', '?communityId=1&communityId=2',
+  '?q=%00', '?q=a%00b&status=%01&communityId=1%00', '?cursor=%00&after=1%1b'];
 const BODIES = [undefined, '{}', '[]', 'null', '"x"', 'not json', '{"action":123,"version":"x"}', '{"action":"approve","version":-1}',
   JSON.stringify({ name: 'x'.repeat(5000), communityId: 'a', parentId: [], type: {}, limit: 1e9, date: '2020-13-45', idNumber: '123' }),
   JSON.stringify({ action: 'claim', version: 1e20 }),
   JSON.stringify({ communityId: 1e20, unitId: 1e20, categoryId: 1e20, parentId: 1e20, targetHouseholdId: 1e20, memberId: 1e20, version: 1 }),
   JSON.stringify({ hours: [{ name: 'a', hours: 1e300, memberId: 1e20 }], capacity: 1e300, rating: 1e300, budget: 1e300 }),
-  JSON.stringify({ communityId: 1e20, categoryId: -5, place: '', description: null })];
+  JSON.stringify({ communityId: 1e20, categoryId: -5, place: '', description: null }),
+  JSON.stringify({ username: 'admin\u0000', password: 'x\u0000', name: 'a\u0000b', place: '\u0000', description: 'x\u001by', applicantName: '\u0000', note: '\u0007', q: '\u0000' }),
+  JSON.stringify({ persons: [{ name: '\u0000', idNumber: '\u0000', relation: 'head' }], properties: [{ certificateNo: '\u0000', address: 'a\u0000' }], 'k\u0000': 1 }),
+  `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+  '['.repeat(20_000)];
 
 const param = /\{[^}]+\}|:[A-Za-z]+/g;
 const problems = [];
@@ -61,8 +68,42 @@ for (const [path, ops] of Object.entries(spec.paths)) {
     }
   }
 }
+// Bodies over the route's limit, once per operation (as admin): the gateway answers a JSON 413 itself.
+const HUGE_JSON = JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) });
+const HUGE_FILE = Buffer.alloc(10 * 1024 * 1024 + 1, 0x61);
+let oversize = 0;
+for (const [path, ops] of Object.entries(spec.paths)) {
+  for (const method of Object.keys(ops).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))) {
+    const p = path.replace(param, '1');
+    param.lastIndex = 0;
+    const isImport = /\/import\//.test(p);
+    const [type, body] = isImport ? ['text/csv', HUGE_FILE] : ['application/json', HUGE_JSON];
+    sent++;
+    oversize++;
+    const label = `${method.toUpperCase()} ${p} as admin with a ${isImport ? '10 MB + 1 byte CSV' : '10 MB JSON'} body`;
+    let r;
+    try {
+      r = await fetch(`${BASE}${p}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': type }, body });
+    } catch (e) {
+      problems.push(`no answer: ${label} → ${e.cause?.code ?? e.message}`);
+      continue;
+    }
+    const text = await r.text();
+    if (r.status !== 413 && r.status !== 404) problems.push(`${r.status} (not 413) ${label} → ${text.slice(0, 200)}`);
+    else {
+      let err;
+      try {
+        err = JSON.parse(text);
+      } catch {
+        err = null;
+      }
+      if (!err || typeof err.code !== 'string' || typeof err.message !== 'string') problems.push(`${r.status} without {code, message}: ${label} → ${text.slice(0, 200)}`);
+    }
+  }
+}
+
 const unique = [...new Set(problems)];
-process.stdout.write(`${sent} requests to ${Object.keys(spec.paths).length} paths in ${((Date.now() - started) / 1000).toFixed(1)} s: ${unique.length} problems\n`);
+process.stdout.write(`${sent} requests (${oversize} with oversize bodies) to ${Object.keys(spec.paths).length} paths in ${((Date.now() - started) / 1000).toFixed(1)} s: ${unique.length} problems\n`);
 for (const p of unique.slice(0, 100)) process.stdout.write(`  ${p}\n`);
 process.stdout.write(`fuzz-api: ${unique.length ? 'FAILED' : 'passed'}\n`);
 process.exit(unique.length ? 1 : 0);

@@ -48,6 +48,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (typeof err.code === 'string' && /^FST_JWT_|^FAST_JWT_/.test(err.code)) {
       return reply.status(401).send({ statusCode: 401, code: 'INVALID_TOKEN', message: 'Invalid or expired token' });
     }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return reply.status(413).send({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `请求体过大：此接口最多接受 ${Math.round((limit / 1048576) * 10) / 10} MB`, details: { limit } });
+    }
     if (err.validation) {
       return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: err.message });
     }

@@ -19,3 +19,5 @@ export * from './insert-many';
 export * from './service-config';
 export * from './service-main';
 export * from './scope';
+export * from './input-guard';
+export * from './route-limits';

@@ -17,7 +17,7 @@ const COMPRESS_THRESHOLD = 1024;
 
 export interface BuildOptions {
   config: Pick<GatewayConfig, 'upstreams' | 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
-    Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy'>>;
+    Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy' | 'longUpstreamTimeoutMs'>>;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -63,7 +63,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { upstreams: config.upstreams, timeoutMs: config.healthTimeoutMs ?? 1000 });
   await app.register(docsRoutes, { upstreams: config.upstreams, timeoutMs: Math.max(config.healthTimeoutMs ?? 1000, 2000) });
-  await app.register(proxyPlugin, { upstreams: config.upstreams, upstreamTimeoutMs: config.upstreamTimeoutMs });
+  await app.register(proxyPlugin, { upstreams: config.upstreams, upstreamTimeoutMs: config.upstreamTimeoutMs, longUpstreamTimeoutMs: config.longUpstreamTimeoutMs });
   await app.register(spaPlugin, { root: config.webDist });
   return app;
 }

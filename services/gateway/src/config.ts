@@ -16,6 +16,8 @@ export interface GatewayConfig {
   publicKey: string;
   /** An upstream that has not answered (headers) within this time gets a 504. */
   upstreamTimeoutMs: number;
+  /** Imports and exports (ROUTE_LIMITS `long` in @redheart/shared) wait this long instead. */
+  longUpstreamTimeoutMs: number;
   /** Timeout of the upstream calls made by GET /api/health (one per service). */
   healthTimeoutMs: number;
   /** The one foreign origin allowed to call the API with CORS (e.g. a separately hosted SPA); same-origin always works. */
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     webDist: resolve(env.WEB_DIST || join(__dirname, '../../../web/dist')),
     publicKey,
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 1),
+    longUpstreamTimeoutMs: int('LONG_UPSTREAM_TIMEOUT_MS', 120_000, 1),
     healthTimeoutMs: int('HEALTH_TIMEOUT_MS', 1000, 1),
     publicOrigin,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

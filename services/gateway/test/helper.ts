@@ -81,6 +81,14 @@ export async function startUpstream(name: string, opts: FakeUpstreamOptions = {}
     await new Promise((r) => setTimeout(r, opts.slowMs ?? 2000).unref());
     return { late: true };
   });
+  // an export that takes as long as /slow before its headers (the gateway's long deadline applies)
+  app.get(`/api/${name}/export/late.xlsx`, async () => {
+    await new Promise((r) => setTimeout(r, opts.slowMs ?? 2000).unref());
+    return { late: true };
+  });
+  // an import: counts the bytes it received
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.post(`/api/${name}/import/register`, { bodyLimit: 20 * 1024 * 1024 }, async (req) => ({ bytes: Buffer.isBuffer(req.body) ? req.body.length : JSON.stringify(req.body).length }));
   // answers at once, then sends its body in 6 chunks over ~600 ms
   app.get(`/api/${name}/drip`, async (_req, reply) => {
     const stream = new PassThrough();

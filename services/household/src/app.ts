@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -15,6 +15,7 @@ import statsRoutes from './modules/stats/routes';
 import { Exporter } from './modules/bulk/export';
 import { RegisterImport } from './modules/bulk/register-import';
 import bulkRoutes from './modules/bulk/routes';
+import { DEFAULT_TABLE_WORKERS, TableReaderPool } from './modules/bulk/table-pool';
 
 export interface BuildOptions {
   publicKey: string;
@@ -24,12 +25,15 @@ export interface BuildOptions {
   /** How to read the org service's community list (absent in tests, which fill community_ref themselves). */
   fetchCommunities?: () => Promise<OrgCommunity[]>;
   logger?: FastifyServerOptions['logger'];
+  /** Worker threads that parse uploaded spreadsheets (default 2); 0 parses on the event loop. */
+  tableWorkers?: number;
 }
 
 /** Builds the household service as a plugin tree; never listens (server.ts does). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
   registerErrorHandler(app);
+  registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Red Heart Community — household registration service', version: '0.1.0', description: '户籍进社区：户籍登记、迁入/迁出案件、人户分离' },
@@ -49,7 +53,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const properties = new PropertyRegister(vault);
   await app.register(separationRoutes, { separation, properties });
   await app.register(statsRoutes, { stats: new StatsService(app.db, separation) });
-  await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation) });
+  const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
+  app.addHook('onClose', async () => tables.close());
+  await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });
   registerHealthRoute(app, 'household');
   app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
 
 import authRoutes from './modules/auth/routes';
 import unitRoutes from './modules/units/routes';
@@ -27,9 +27,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     genReqId,
     trustProxy: true,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   });
   registerErrorHandler(app);
+  registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Red Heart Community — organisation service', version: '0.1.0', description: '组织架构、网格、服务目录、便民服务台与账号' },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, registerErrorHandler, registerHealthRoute } from '@redheart/shared';
+import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -26,8 +26,9 @@ export interface BuildOptions {
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
   registerErrorHandler(app);
+  registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Red Heart Community — dual-report and volunteer service', version: '0.1.0', description: '双报到 · 我是党员我行动：需求、资源、项目，认领、服务、评价' },

@@ -265,6 +265,17 @@ describe('evidence uploads', () => {
     expect(row.file_name).toMatch(/^[0-9a-f]{64}\.jpg$/);
     expect(row.size).toBe(stored.length);
   });
+
+  it('refuses a note with NUL (400 naming the field) and stores no photo', async () => {
+    let item = await published();
+    for (const [body, who] of [[{ action: 'claim' }, 'unit'], [{ action: 'schedule' }, 'unit']] as const) {
+      item = (await act(item.id, { version: item.version, ...body }, who)).body;
+    }
+    const res = await api().post(`/api/volunteer/items/${item.id}/evidence`).set(as('unit')).field('note', '清扫\u0000完成').attach('file', PNG, { filename: 'a.png', contentType: 'image/png' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_CHARACTERS', details: { field: 'note' } });
+    expect((await t.ds.query('SELECT count(*)::int AS n FROM item_evidence WHERE item_id = $1', [item.id]))[0].n).toBe(0);
+  });
 });
 
 describe('GET /api/volunteer/items', () => {

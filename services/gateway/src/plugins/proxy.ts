@@ -2,15 +2,24 @@ import proxy from '@fastify/http-proxy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
+import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { AppError, REQUEST_ID_HEADER, notFound } from '@redheart/shared';
+import { AppError, REQUEST_ID_HEADER, bodyLimitFor, isLongRunning, notFound, payloadTooLarge } from '@redheart/shared';
 import type { UpstreamName } from '../config';
 import { ROUTES, isInternalPath, isPublicPath, type UpstreamRoute } from '../upstreams';
 
 export interface ProxyOptions {
   upstreams: Record<UpstreamName, string>;
   upstreamTimeoutMs: number;
+  /** The deadline of imports and exports (ROUTE_LIMITS `long`), which legitimately take longer. */
+  longUpstreamTimeoutMs?: number;
 }
+
+/** An oversize body up to this size is read and dropped after the 413 (so the client sees it); a larger one closes the connection. */
+const DRAIN_AT = 64 * 1024 * 1024;
+
+/** 2 minutes: a 10 MB import or a 50,000-row export finishes well within it even on a busy machine. */
+export const LONG_UPSTREAM_TIMEOUT_MS = 120_000;
 
 type Headers = IncomingHttpHeaders | Http2IncomingHttpHeaders;
 
@@ -54,8 +63,12 @@ export function upstreamError(service: UpstreamName, err: unknown): AppError {
  * coarse clock (ticks of ~0.5 s), which would turn a 300 ms limit into up to a second and 5 s into
  * up to 6 s. The deadline is cleared as soon as the headers arrive: a long but flowing body is fine,
  * a stalled one is cut by bodyTimeout.
+ *
+ * The short deadline is for stalled services. Imports and exports (`isLongRunning`) get
+ * `longTimeoutMs` for the headers and between body chunks: a 50,000-row export under load is slow,
+ * not stalled.
  */
-export function createUpstreamClient(timeoutMs: number) {
+export function createUpstreamClient(timeoutMs: number, longTimeoutMs = Math.max(timeoutMs, LONG_UPSTREAM_TIMEOUT_MS)) {
   const agent = new Agent({
     connect: { timeout: timeoutMs },
     headersTimeout: timeoutMs, // a backstop only: the deadline below fires first
@@ -64,16 +77,56 @@ export function createUpstreamClient(timeoutMs: number) {
     pipelining: 1,
   });
   const request = (options: Dispatcher.RequestOptions, callback: (err: Error | null, data?: Dispatcher.ResponseData) => void) => {
+    const limit = isLongRunning(String(options.method), options.path) ? longTimeoutMs : timeoutMs;
     const deadline = new AbortController();
     const timer = setTimeout(() => {
-      deadline.abort(Object.assign(new Error(`No response headers within ${timeoutMs} ms`), { code: DEADLINE }));
-    }, timeoutMs);
-    agent.request({ ...options, signal: deadline.signal }, (err, data) => {
+      deadline.abort(Object.assign(new Error(`No response headers within ${limit} ms`), { code: DEADLINE }));
+    }, limit);
+    agent.request({ ...options, headersTimeout: limit, bodyTimeout: limit, signal: deadline.signal }, (err, data) => {
       clearTimeout(timer);
       callback(err, data);
     });
   };
   return { dispatcher: { request: request as unknown as Dispatcher['request'] }, close: () => agent.close() };
+}
+
+/**
+ * Reads a body sent without Content-Length (chunked) into memory while counting it, and refuses it
+ * with a 413 once it passes the route's limit, so no oversize body reaches a service (a service that
+ * refuses a body it is still being sent breaks the proxied stream: a 502). Returns undefined when it
+ * is too large; the socket is then closed after the answer.
+ */
+function readCounted(body: Readable, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        body.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+  });
 }
 
 /**
@@ -85,7 +138,7 @@ export function createUpstreamClient(timeoutMs: number) {
  * Authorization and Cookie go through; Set-Cookie comes back.
  */
 export default async function proxyPlugin(app: FastifyInstance, opts: ProxyOptions) {
-  const client = createUpstreamClient(opts.upstreamTimeoutMs);
+  const client = createUpstreamClient(opts.upstreamTimeoutMs, opts.longUpstreamTimeoutMs);
   app.addHook('onClose', async () => client.close());
   for (const route of ROUTES) {
     await app.register(async (scope) => registerRoute(scope, route, opts, client.dispatcher));
@@ -100,6 +153,31 @@ async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, opts:
     // service-to-service routes do not exist from the outside, token or not
     if (isInternalPath(route, request.url)) throw notFound(`Route ${request.method} ${request.url.split('?', 1)[0]}`, 'ROUTE_NOT_FOUND');
     if (!isPublicPath(route, request.url)) await scope.authenticate(request, reply);
+    // Bodies are bounded here, by the same table the services use, before anything is proxied.
+    const declared = request.headers['content-length'];
+    if (declared !== undefined) {
+      const limit = bodyLimitFor(request.method, request.url);
+      if (Number(declared) > limit) {
+        // Node reads and drops the unread body after the answer, so a client still sending it gets
+        // the 413 rather than a broken pipe; past DRAIN_AT the connection is closed instead.
+        if (!(Number(declared) <= DRAIN_AT)) reply.header('connection', 'close');
+        throw payloadTooLarge(limit);
+      }
+    }
+  });
+
+  // A body without Content-Length is counted as it arrives (the proxy's parser hands the raw stream over).
+  scope.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers['content-length'] !== undefined || !(request.body instanceof Readable)) return;
+    const limit = bodyLimitFor(request.method, request.url);
+    const buf = await readCounted(request.body, limit);
+    if (!buf) {
+      reply.header('connection', 'close');
+      throw payloadTooLarge(limit);
+    }
+    request.body = Readable.from([buf]);
+    delete request.headers['transfer-encoding'];
+    request.headers['content-length'] = String(buf.length);
   });
 
   await scope.register(proxy, {

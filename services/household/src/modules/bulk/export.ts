@@ -3,7 +3,8 @@ import { type AuthUser, badRequest, likeEscape, scopeSql, writeAudit } from '@re
 import type { CaseService } from '../cases/service';
 import type { ListCasesQuery } from '../cases/dto';
 import type { SeparationService, TaskFilter } from '../separation/service';
-import { writeWorkbook } from './sheet';
+import type { Readable } from 'node:stream';
+import { streamWorkbook } from './sheet';
 
 /** Past this the caller narrows the filters: a workbook is for reading, not for copying the register. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -26,6 +27,11 @@ function local(at: string | Date | null): string {
   }).formatToParts(new Date(at));
   const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** The rows of a sheet made one at a time as the workbook is written. */
+function* lazyMap<T, R>(items: readonly T[], f: (x: T) => R): Iterable<R> {
+  for (const x of items) yield f(x);
 }
 
 const tooMany = () => badRequest(`More than ${MAX_EXPORT_ROWS} rows match; narrow the filters`, undefined, 'EXPORT_TOO_LARGE');
@@ -55,7 +61,7 @@ export class Exporter {
     await writeAudit(this.ds.manager, { actor: user, action: `export.${what}`, entityType: what, entityId: 'export', after: { rows, filters }, requestId });
   }
 
-  async cases(user: AuthUser, q: ListCasesQuery, requestId?: string): Promise<Buffer> {
+  async cases(user: AuthUser, q: ListCasesQuery, requestId?: string): Promise<Readable> {
     const { limit: _l, cursor: _c, ...filters } = q;
     void _l;
     void _c;
@@ -79,7 +85,7 @@ export class Exporter {
       : [];
     const personsOf = new Map(persons.map((p) => [p.caseId, p.persons]));
     await this.audit(user, 'cases', items.length, filters, requestId);
-    return writeWorkbook([{
+    return streamWorkbook([{
       name: '户籍案件',
       columns: [
         { header: '案件编号', key: 'caseNo', width: 16 }, { header: '类型', key: 'type' }, { header: '状态', key: 'status' }, { header: '社区', key: 'community', width: 16 },
@@ -87,7 +93,7 @@ export class Exporter {
         { header: '疑似重复', key: 'duplicate' }, { header: '时限', key: 'light' }, { header: '本环节到期', key: 'dueAt', width: 18 },
         { header: '创建时间', key: 'createdAt', width: 18 }, { header: '更新时间', key: 'updatedAt', width: 18 }, { header: '落户时间', key: 'settledAt', width: 18 },
       ],
-      rows: items.map((c) => ({
+      rows: lazyMap(items, (c) => ({
         caseNo: c.caseNo, type: TYPE_ZH[c.type] ?? c.type, status: STATUS_ZH[c.status] ?? c.status, community: c.communityName ?? '', applicant: c.applicantName,
         persons: personsOf.get(c.id) ?? '', green: c.greenChannel ? '是' : '否', duplicate: c.potentialDuplicate ? '是' : '否', light: LIGHT_ZH[c.light],
         dueAt: local(c.dueAt), createdAt: local(c.createdAt), updatedAt: local(c.updatedAt), settledAt: local(c.settledAt),
@@ -96,7 +102,7 @@ export class Exporter {
   }
 
   /** The same filters as GET /api/household/households (communityId, kind, q), all pages, with the members. */
-  async households(user: AuthUser, q: { communityId?: number; kind?: string; q?: string }, requestId?: string): Promise<Buffer> {
+  async households(user: AuthUser, q: { communityId?: number; kind?: string; q?: string }, requestId?: string): Promise<Readable> {
     this.assertReader(user);
     await this.checkCommunity(user, q.communityId);
     const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
@@ -129,7 +135,7 @@ export class Exporter {
     for (const mm of members) count.set(mm.householdId, (count.get(mm.householdId) ?? 0) + 1);
     const noOf = new Map(households.map((h) => [h.id, h.householdNo]));
     await this.audit(user, 'households', households.length, q, requestId);
-    return writeWorkbook([
+    return streamWorkbook([
       {
         name: '户',
         columns: [
@@ -137,7 +143,7 @@ export class Exporter {
           { header: '楼号', key: 'building' }, { header: '单元', key: 'unit' }, { header: '房号', key: 'room' }, { header: '地址', key: 'address', width: 40 },
           { header: '网格', key: 'gridCode' }, { header: '在户人数', key: 'members' },
         ],
-        rows: households.map((h) => ({ ...h, kind: KIND_ZH[h.kind] ?? h.kind, members: count.get(h.id) ?? 0 })),
+        rows: lazyMap(households, (h) => ({ ...h, kind: KIND_ZH[h.kind] ?? h.kind, members: count.get(h.id) ?? 0 })),
       },
       {
         name: '人员',
@@ -145,18 +151,18 @@ export class Exporter {
           { header: '户号', key: 'householdNo', width: 22 }, { header: '姓名', key: 'name' }, { header: '身份证号（脱敏）', key: 'idMasked', width: 22 },
           { header: '性别', key: 'sex' }, { header: '出生日期', key: 'birthDate', width: 12 }, { header: '与户主关系', key: 'relation' }, { header: '登记日期', key: 'since', width: 12 },
         ],
-        rows: members.map((mm) => ({ ...mm, householdNo: noOf.get(mm.householdId), sex: mm.sex === 'M' ? '男' : '女', relation: RELATION_ZH[mm.relation] ?? mm.relation })),
+        rows: lazyMap(members, (mm) => ({ ...mm, householdNo: noOf.get(mm.householdId), sex: mm.sex === 'M' ? '男' : '女', relation: RELATION_ZH[mm.relation] ?? mm.relation })),
       },
     ]);
   }
 
-  async tasks(user: AuthUser, f: TaskFilter, requestId?: string): Promise<Buffer> {
+  async tasks(user: AuthUser, f: TaskFilter, requestId?: string): Promise<Readable> {
     this.assertReader(user);
     await this.checkCommunity(user, f.communityId);
     const rows = await this.separation.queryTasks(user, f, MAX_EXPORT_ROWS + 1);
     if (rows.length > MAX_EXPORT_ROWS) throw tooMany();
     await this.audit(user, 'tasks', rows.length, f, requestId);
-    return writeWorkbook([{
+    return streamWorkbook([{
       name: '人户分离走访任务',
       columns: [
         { header: '编号', key: 'id' }, { header: '社区', key: 'communityName', width: 16 }, { header: '网格', key: 'gridCode' }, { header: '类型', key: 'kind' },
@@ -166,7 +172,7 @@ export class Exporter {
         { header: '联系时间', key: 'contactedAt', width: 18 }, { header: '申请时间', key: 'appliedAt', width: 18 }, { header: '落户时间', key: 'settledAt', width: 18 },
         { header: '备注', key: 'note', width: 30 },
       ],
-      rows: rows.map((t) => ({
+      rows: lazyMap(rows, (t) => ({
         id: t.id, communityName: t.communityName, gridCode: t.gridCode ?? '', kind: TASK_KIND_ZH[t.kind], certificateNo: t.certificateNo, address: t.address,
         personName: t.personName, idMasked: t.idMasked, registeredIn: t.registeredCommunityName ?? '本系统外', status: TASK_STATUS_ZH[t.status], caseNo: t.caseNo ?? '',
         assignedTo: t.assignedTo ?? '', identifiedAt: local(t.identifiedAt), contactedAt: local(t.contactedAt), appliedAt: local(t.appliedAt), settledAt: local(t.settledAt),

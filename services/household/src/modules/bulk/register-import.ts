@@ -58,9 +58,10 @@ function requireColumns(table: Table, cols: Record<string, number | undefined>, 
   const issues = new IssueList();
   if (!table.header.length) issues.add(1, '*', 'the file has no header row');
   for (const f of required) if (cols[f] === undefined) issues.add(1, f, `column missing: name it ${aliases[f].filter((a) => /[^\x00-\x7f]/.test(a))[0]} or ${f}`);
-  if (table.rows.length > MAX_IMPORT_ROWS) issues.add(1, '*', `at most ${MAX_IMPORT_ROWS} rows per file; split the register by community`);
-  if (!table.rows.length && table.header.length) issues.add(2, '*', 'the file has a header but no rows');
-  if (issues.length) throw importInvalid(issues, table.rows.length);
+  const count = table.rowCount ?? table.rows.length;
+  if (count > MAX_IMPORT_ROWS) issues.add(1, '*', `at most ${MAX_IMPORT_ROWS} rows per file; split the register by community`);
+  if (!count && table.header.length) issues.add(2, '*', 'the file has a header but no rows');
+  if (issues.length) throw importInvalid(issues, count);
 }
 
 /**
@@ -116,6 +117,8 @@ interface RegisterRow {
   since: string;
 }
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface RegisterImportResult {
   dryRun: boolean;
   rows: number;
@@ -146,7 +149,9 @@ export class RegisterImport {
     // Checked against the register for every row whose cell is well-formed, so one report has it all.
     const idRows: { row: number; id: string }[] = [];
     const numberRows = new Map<string, number>();
-    for (const r of table.rows) {
+    for (const [i, r] of table.rows.entries()) {
+      // 20,000 rows of checks: let other requests in between (the parsing itself ran in a worker)
+      if (i % 500 === 499) await yieldToLoop();
       const before = issues.length;
       const householdNo = cell(r, 'householdNo');
       if (!/^[0-9A-Za-z-]{4,40}$/.test(householdNo)) issues.add(r.row, 'householdNo', 'required: 4–40 letters, digits or -');
@@ -214,7 +219,11 @@ export class RegisterImport {
       for (const t of taken) issues.add(numberRows.get(t.householdNo)!, 'householdNo', `household ${t.householdNo} is already in the register`);
     }
     if (idRows.length) {
-      const hashes = idRows.map((v) => this.vault.hash(v.id));
+      const hashes: string[] = [];
+      for (const [i, v] of idRows.entries()) {
+        if (i % 500 === 499) await yieldToLoop();
+        hashes.push(this.vault.hash(v.id));
+      }
       const registered: { idHash: string }[] = await m.query(
         `SELECT p.id_hash AS "idHash" FROM person p JOIN registration r ON r.person_id = p.id AND r.status = 'active' WHERE p.id_hash = ANY($1::text[])`,
         [hashes],

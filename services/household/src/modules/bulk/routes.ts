@@ -1,6 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { AppError, assertRole, parseQuery } from '@redheart/shared';
+import { AppError, assertRole, IMPORT_BODY_LIMIT, parseQuery } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
 import type { PropertyRegister } from '../separation/properties';
@@ -8,10 +9,11 @@ import { importResultSchema } from '../separation/schemas';
 import type { Exporter } from './export';
 import { IMPORTERS } from './issues';
 import { propertiesFromTable, type RegisterImport } from './register-import';
-import { readTable, XLSX_TYPE } from './sheet';
+import { XLSX_TYPE } from './sheet';
+import type { TableReaderPool } from './table-pool';
 
-/** Uploads are spreadsheets, well above the JSON limit but bounded. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Uploads are spreadsheets, well above the JSON limit but bounded (ROUTE_LIMITS; the gateway refuses larger ones first). */
+export const MAX_UPLOAD_BYTES = IMPORT_BODY_LIMIT;
 
 class HouseholdExportQuery {
   @IsOptional() @IsInt() @Min(1) communityId?: number;
@@ -26,8 +28,8 @@ class TaskExportQuery extends TaskFilterQuery {
   @IsOptional() @IsInt() @Min(1) after?: number;
 }
 
-/** An ASCII file name for old clients, the Chinese one (RFC 5987) for the rest. */
-function sendXlsx(reply: FastifyReply, ascii: string, name: string, body: Buffer) {
+/** An ASCII file name for old clients, the Chinese one (RFC 5987) for the rest; the workbook is streamed. */
+function sendXlsx(reply: FastifyReply, ascii: string, name: string, body: Readable) {
   const stamp = new Date().toISOString().slice(0, 10);
   return reply
     .header('content-type', XLSX_TYPE)
@@ -51,10 +53,11 @@ const importSchema = (summary: string) => ({
 
 /**
  * Spreadsheets in and out. The raw-body parser for CSV and .xlsx lives in this plugin only, so no
- * other route accepts a file.
+ * other route accepts a file. A file over the limit is refused (413) before it is read; an accepted
+ * one is parsed in a worker thread (TableReaderPool).
  */
-export default async function bulkRoutes(app: FastifyInstance, opts: { registerImport: RegisterImport; properties: PropertyRegister; exporter: Exporter }) {
-  const { registerImport, properties, exporter } = opts;
+export default async function bulkRoutes(app: FastifyInstance, opts: { registerImport: RegisterImport; properties: PropertyRegister; exporter: Exporter; tables: TableReaderPool }) {
+  const { registerImport, properties, exporter, tables } = opts;
   app.addContentTypeParser(['text/csv', XLSX_TYPE, 'application/vnd.ms-excel'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
   app.addHook('onRequest', app.authenticate);
 
@@ -67,7 +70,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
     handler: async (req, reply) => {
       guard(req);
       const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
-      const table = await readTable(upload(req));
+      const table = await tables.read(upload(req));
       const out = await app.db.transaction((m) => registerImport.import(m, { user: req.user, requestId: req.id }, table, dryRun));
       return reply.status(dryRun ? 200 : 201).send(out);
     },
@@ -78,7 +81,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
     handler: async (req, reply) => {
       guard(req);
       const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
-      const table = await readTable(upload(req));
+      const table = await tables.read(upload(req));
       const { input, issues } = propertiesFromTable(table);
       const out = await app.db.transaction((m) => properties.import(m, { user: req.user, requestId: req.id }, input, table.rows.length, dryRun, issues));
       return reply.status(dryRun ? 200 : 201).send(out);

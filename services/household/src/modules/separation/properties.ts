@@ -59,7 +59,9 @@ export class PropertyRegister {
     const communities = await CommunityResolver.load(m, user);
     const seen = new Map<string, number>();
     const out: ValidProperty[] = [];
-    for (const p of input) {
+    for (const [i, p] of input.entries()) {
+      // thousands of flats: let other requests in between
+      if (i % 500 === 499) await new Promise<void>((resolve) => setImmediate(resolve));
       const before = issues.length;
       const certificateNo = text(p.certificateNo);
       if (!certificateNo) issues.add(p.row, 'certificateNo', 'required');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit } from '@redheart/shared';
+import { AppError, assertNoControlCharacters, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
 import { checkinOpensOn, type ItemService, REPORTERS } from './service';
 import { MAX_PHOTO_BYTES, photoTooLarge, readPhoto, storePhoto } from './evidence';
@@ -60,8 +60,9 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
         throw photoTooLarge();
       }
       if (file.file.truncated) throw photoTooLarge();
-      const stored = await storePhoto(filesDir, id, buf);
       const note = typeof (file.fields.note as { value?: unknown } | undefined)?.value === 'string' ? String((file.fields.note as { value: string }).value).slice(0, 500) : null;
+      assertNoControlCharacters(note, 'note');
+      const stored = await storePhoto(filesDir, id, buf);
       const row = await app.db.transaction(async (m) => {
         const r = await m.query(
           `INSERT INTO item_evidence (item_id, kind, file_name, mime, size, sha256, note, uploaded_by) VALUES ($1, 'photo', $2, $3, $4, $5, $6, $7) RETURNING id, at`,
