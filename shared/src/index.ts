@@ -17,3 +17,4 @@ export * from './prng';
 export * from './insert-many';
 export * from './service-config';
 export * from './service-main';
+export * from './sessions';

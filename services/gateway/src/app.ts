@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { authPlugin, genReqId, registerErrorHandler } from '@redheart/shared';
+import { authPlugin, genReqId, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import type { GatewayConfig } from './config';
 import requestIdPlugin from './plugins/request-id';
 import securityPlugin from './plugins/security';
@@ -13,6 +13,8 @@ export interface BuildOptions {
   config: Pick<GatewayConfig, 'upstreams' | 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
     Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy'>>;
   logger?: FastifyServerOptions['logger'];
+  /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
+  revocations?: RevocationSource;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(requestIdPlugin);
   await app.register(securityPlugin, { publicOrigin: config.publicOrigin });
-  await app.register(authPlugin, { publicKey: config.publicKey });
+  await app.register(authPlugin, { publicKey: config.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   await app.register(openapiPlugin);
 
   await app.register(healthRoutes, { upstreams: config.upstreams, timeoutMs: config.healthTimeoutMs ?? 1000 });
