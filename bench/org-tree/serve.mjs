@@ -17,8 +17,7 @@ serveOverIpc(async ({ kind, options: o }) => {
         publicKey: o.publicKey,
         secureCookies: false,
         refreshTokenDays: 7,
-        loginRateLimit: { max: 1000, timeWindow: '1 minute' },
-        lockout: { maxFailures: 5, minutes: 15 },
+        loginThrottle: { addressMaxFailures: 1000, maxFailures: 5 },
       },
       // the server's own pool size (createOrgDataSource's default), as server.ts uses it
       dataSource: createOrgDataSource(o.databaseUrl),

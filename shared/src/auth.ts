@@ -4,6 +4,7 @@ import fastifyJwt from '@fastify/jwt';
 export type { FastifyJWT, JWT } from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from './errors';
+import type { SessionClaims } from './sessions';
 
 export const ROLES = [
   'admin',
@@ -34,6 +35,10 @@ export interface AuthUser {
    * routes marked `config: { allowPendingPasswordChange: true }` (the password change itself, /me).
    */
   mustChangePassword?: true;
+  /** The session (refresh-token family) the token belongs to. */
+  sid?: string;
+  /** The account's session epoch when the token was issued: ending all its sessions raises the epoch. */
+  sv?: number;
 }
 
 declare module 'fastify' {
@@ -62,6 +67,11 @@ export interface AuthPluginOptions {
   privateKey?: string;
   /** How many verified tokens to remember until they expire (0: none). */
   cacheSize?: number;
+  /**
+   * Ended sessions (see sessions.ts): a token of one is refused with 401 SESSION_ENDED, and a token
+   * without `sid`/`sv` claims is refused as invalid. Without it, sessions are not checked.
+   */
+  revocations?: { isEnded(claims: SessionClaims): boolean };
 }
 
 /**
@@ -84,7 +94,10 @@ export const authPlugin = fp<AuthPluginOptions>(
     // typical request, and every request of a session presents the same token. Bounded, oldest out.
     const verified = new Map<string, { user: AuthUser; expMs: number }>();
     const MAX_CACHED = opts.cacheSize ?? 10_000;
-    const pendingPasswordChange = (request: FastifyRequest) => {
+    const revocations = opts.revocations;
+    // After the signature: the session must not have ended, and a one-time password must be replaced first.
+    const admit = (request: FastifyRequest) => {
+      if (revocations?.isEnded(request.user)) throw unauthorized('登录会话已结束，请重新登录', 'SESSION_ENDED');
       if (request.user.mustChangePassword === true && request.routeOptions.config?.allowPendingPasswordChange !== true) {
         throw forbidden('Change your one-time password first', 'PASSWORD_CHANGE_REQUIRED');
       }
@@ -96,7 +109,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       const hit = verified.get(token);
       if (hit && hit.expMs > Date.now()) {
         request.user = hit.user;
-        pendingPasswordChange(request);
+        admit(request);
         return;
       }
       try {
@@ -108,11 +121,14 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!u || typeof u.role !== 'string' || !ROLES.includes(u.role as Role) || !Array.isArray(u.scopePaths)) {
         throw unauthorized('Token is missing required claims', 'INVALID_TOKEN');
       }
+      if (revocations && (typeof u.sid !== 'string' || !Number.isInteger(u.sv))) {
+        throw unauthorized('Token is missing required claims', 'INVALID_TOKEN');
+      }
       if (MAX_CACHED > 0 && typeof u.exp === 'number') {
         if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value as string);
         verified.set(token, { user: Object.freeze({ ...(u as AuthUser) }), expMs: u.exp * 1000 });
       }
-      pendingPasswordChange(request);
+      admit(request);
     });
   },
   { name: 'redheart-auth' },

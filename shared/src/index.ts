@@ -21,3 +21,4 @@ export * from './service-main';
 export * from './scope';
 export * from './input-guard';
 export * from './route-limits';
+export * from './sessions';

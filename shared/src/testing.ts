@@ -1,4 +1,4 @@
-import { sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { type AuthUser, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth';
@@ -10,13 +10,20 @@ import { generateSigningKeys, type KeyPair } from './keys';
 
 /**
  * Signs an ES256 access token exactly as the org service does (for tests and benches of the
- * services that only verify).
+ * services that only verify). Without `sid`/`sv`, the session is one fixed per user (`sv` 0).
  */
 export function signTestToken(privateKey: string, user: AuthUser, opts: { expiresIn?: number } = {}): string {
   const now = Math.floor(Date.now() / 1000);
+  user = { sid: testSessionId(user.sub), sv: 0, ...user };
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const data = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ ...user, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, exp: now + (opts.expiresIn ?? 900) })}`;
   return `${data}.${sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}
+
+/** The session id a test token of account `sub` carries unless it names one (a UUID made from the id). */
+export function testSessionId(sub: string): string {
+  const h = createHash('sha256').update(`test-session-${sub}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A token per named test user, signed on first use and the same on every later call. */

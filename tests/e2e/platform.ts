@@ -67,7 +67,7 @@ export async function startPlatform(): Promise<Platform> {
     dataSource: orgDs,
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
-      loginRateLimit: { max: 10_000, timeWindow: '1 minute' }, lockout: { maxFailures: 1000, minutes: 15 },
+      loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
     },
   });
   const orgUrl = await listen(org);

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyCompress from '@fastify/compress';
 import { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
-import { authPlugin, genReqId, registerErrorHandler } from '@redheart/shared';
+import { authPlugin, genReqId, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import type { GatewayConfig } from './config';
 import requestIdPlugin from './plugins/request-id';
 import securityPlugin from './plugins/security';
@@ -19,6 +19,8 @@ export interface BuildOptions {
   config: Pick<GatewayConfig, 'upstreams' | 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
     Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy' | 'longUpstreamTimeoutMs'>>;
   logger?: FastifyServerOptions['logger'];
+  /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
+  revocations?: RevocationSource;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(requestIdPlugin);
   await app.register(securityPlugin, { publicOrigin: config.publicOrigin });
-  await app.register(authPlugin, { publicKey: config.publicKey });
+  await app.register(authPlugin, { publicKey: config.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   await app.register(openapiPlugin);
   // JSON (and other text) answers of 1 KB or more go out compressed when the browser asks for it;
   // brotli at a middle quality, since it runs per response (the SPA's files are compressed once,

@@ -22,8 +22,14 @@ export interface GatewayConfig {
   healthTimeoutMs: number;
   /** The one foreign origin allowed to call the API with CORS (e.g. a separately hosted SPA); same-origin always works. */
   publicOrigin?: string;
-  /** Fastify `trustProxy`: set it when a reverse proxy (nginx, a load balancer) sits in front of the gateway. */
+  /**
+   * Fastify `trustProxy`: set it when a reverse proxy (nginx, a load balancer) sits in front of the
+   * gateway. Then its X-Forwarded-For is the client's address and its X-Forwarded-Proto says whether
+   * the browser came over TLS (→ HSTS, and a `Secure` refresh cookie from the org service).
+   */
   trustProxy: boolean | string;
+  /** The service-to-service secret: the gateway reads the org service's feed of ended sessions with it. */
+  internalToken: string;
   logLevel: string;
 }
 
@@ -52,6 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     // services serve /api/<name>/… themselves, so only the origin matters
     return u.origin;
   };
+  const internalToken = readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim();
+  if (!internalToken) {
+    throw new Error('INTERNAL_TOKEN(_FILE) must be set: the gateway reads the ended sessions from the org service (npm start creates it in .data/keys)');
+  }
   const publicOrigin = env.PUBLIC_ORIGIN ? url('PUBLIC_ORIGIN', env.PUBLIC_ORIGIN) : undefined;
   return {
     port: int('GATEWAY_PORT', int('PORT', 8080)),
@@ -68,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     healthTimeoutMs: int('HEALTH_TIMEOUT_MS', 1000, 1),
     publicOrigin,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    internalToken,
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -1,4 +1,4 @@
-import { runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { httpRevocationFetch, PollingRevocationSource, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 
@@ -7,6 +7,9 @@ async function main() {
   const app = await buildApp({
     config,
     logger: serviceLogger(config.logLevel),
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.upstreams.org, config.internalToken), {
+      onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
+    }),
   });
   await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true });
   app.log.info({ upstreams: config.upstreams, webDist: config.webDist }, 'gateway ready');

@@ -134,7 +134,7 @@ export interface GatewayContext {
 }
 
 /** Builds the gateway (no listen; supertest drives app.server). Upstreams default to closed ports. */
-export async function buildGateway(config: Partial<BuildOptions['config']> = {}): Promise<GatewayContext> {
+export async function buildGateway(config: Partial<BuildOptions['config']> = {}, extra: Omit<BuildOptions, 'config'> = {}): Promise<GatewayContext> {
   const keys = generateSigningKeys();
   const closed = await closedPortUrl();
   const app = await buildApp({
@@ -146,6 +146,7 @@ export async function buildGateway(config: Partial<BuildOptions['config']> = {})
       healthTimeoutMs: 1000,
       ...config,
     },
+    ...extra,
   });
   await app.ready();
   return { app, keys, close: () => app.close() };

@@ -100,7 +100,7 @@ describe('GET /api/org/units/roots through the gateway', () => {
   it('accepts a token org signed but the gateway did not see being issued (stateless check)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = signJwt(
-      { sub: '1', username: 'admin', role: 'admin', orgId: f.county, scopePaths: ['/1/'], iss: 'redheart-org', aud: 'redheart-api', iat: now, exp: now + 60 },
+      { sub: '1', username: 'admin', role: 'admin', orgId: f.county, scopePaths: ['/1/'], sid: '00000000-0000-4000-8000-0000000000e2', sv: 0, iss: 'redheart-org', aud: 'redheart-api', iat: now, exp: now + 60 },
       org.keys.privateKey,
     );
     expect((await request(gw.app.server).get('/api/org/units/roots').set('Authorization', `Bearer ${token}`)).status).toBe(200);

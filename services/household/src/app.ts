@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -27,6 +27,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Worker threads that parse uploaded spreadsheets (default 2); 0 parses on the event loop. */
   tableWorkers?: number;
+  /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
+  revocations?: RevocationSource;
 }
 
 /** Builds the household service as a plugin tree; never listens (server.ts does). */
@@ -42,7 +44,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
-  await app.register(authPlugin, { publicKey: opts.publicKey });
+  await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   app.decorate('communities', communities);

@@ -1,4 +1,4 @@
-import { type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createHouseholdDataSource } from './data-source';
@@ -22,6 +22,9 @@ async function main() {
     ownsDataSource: true,
     fetchCommunities,
     logger: serviceLogger(config.logLevel),
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
+      onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
+    }),
   });
   // Communities move between streets in the org chart: keep the copy (and so scope) current.
   const sync = () => app.communities.sync(app.db.manager).then(

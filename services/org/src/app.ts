@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor } from '@redheart/shared';
+import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
 import unitRoutes from './modules/units/routes';
@@ -14,7 +15,7 @@ import accountRoutes from './modules/accounts/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
-  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginRateLimit' | 'lockout'> & { internalToken?: string };
+  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle'> & { internalToken?: string };
   dataSource: DataSource;
   /** Close the DataSource with the app (true for the server; tests share one). */
   ownsDataSource?: boolean;
@@ -40,12 +41,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
-  await app.register(authPlugin, { publicKey: opts.config.publicKey, privateKey: opts.config.privateKey });
+  // Ended sessions: this service reads its own feed table (every 250 ms, and at once after it ends
+  // sessions itself); the other services and the gateway poll it over the internal route.
+  const feed = new PollingRevocationSource((after) => readRevocations(app.db, after), {
+    onError: (err) => app.log.warn({ err }, 'reading the session revocations failed; keeping what is known'),
+  });
+  const revoked = revokedSessionsFor(app, feed);
+  const onSessionsEnded = () => feed.sync().catch((err) => app.log.warn({ err }, 'reading the session revocations failed'));
+  await app.register(authPlugin, { publicKey: opts.config.publicKey, privateKey: opts.config.privateKey, revocations: revoked });
 
-  await app.register(authRoutes, opts.config);
+  await app.register(authRoutes, { ...opts.config, onSessionsEnded });
   await app.register(unitRoutes);
   await app.register(detailRoutes);
-  await app.register(accountRoutes);
+  await app.register(accountRoutes, { onSessionsEnded });
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

@@ -6,13 +6,12 @@ export interface OrgConfig {
   databaseUrl: string;
   privateKey: string;
   publicKey: string;
-  /** Set `Secure` on the refresh cookie (behind TLS in production). */
+  /** Set `Secure` on the refresh cookie always (it is set anyway on requests that came over TLS). */
   secureCookies: boolean;
   refreshTokenDays: number;
-  loginRateLimit: { max: number; timeWindow: string };
-  lockout: { maxFailures: number; minutes: number };
+  loginThrottle: { addressMaxFailures: number; maxFailures: number };
   logLevel: string;
-  /** Secret for the service-to-service community list; unset → that route does not exist. */
+  /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
 }
 
@@ -38,8 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     publicKey,
     secureCookies: env.COOKIE_SECURE === 'true',
     refreshTokenDays: int('REFRESH_TOKEN_DAYS', 7),
-    loginRateLimit: { max: int('LOGIN_RATE_LIMIT', 20), timeWindow: '1 minute' },
-    lockout: { maxFailures: int('LOGIN_MAX_FAILURES', 5), minutes: int('LOGIN_LOCK_MINUTES', 15) },
+    loginThrottle: { addressMaxFailures: Math.max(1, int('LOGIN_ADDRESS_MAX_FAILURES', 20)), maxFailures: Math.max(1, int('LOGIN_MAX_FAILURES', 5)) },
     logLevel: env.LOG_LEVEL ?? 'info',
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
   };

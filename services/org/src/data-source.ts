@@ -6,8 +6,10 @@ import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
 import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
 import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-CurrentPathIndex';
 import { AccountManagement1764700000000 } from './migrations/1764700000000-AccountManagement';
+import { SessionsAndLoginThrottle1764910000000 } from './migrations/1764910000000-SessionsAndLoginThrottle';
 
-export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000];
+export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000,
+  SessionsAndLoginThrottle1764910000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -151,7 +151,7 @@ describe('PATCH /api/org/accounts/:id and reset-password', () => {
   it('a reset gives a new one-time password, lifts a lock, and the old password stops working', async () => {
     const made = await create('admin', { username: 'member.reset', displayName: '党员', role: 'member', orgId: f.longteng });
     const first = made.body.initialPassword as string;
-    await t.ds.query(`UPDATE account SET locked_until = now() + interval '10 minutes', failed_logins = 5 WHERE username = 'member.reset'`);
+    await t.ds.query(`INSERT INTO login_lock (username, address, level, until) VALUES ('member.reset', '203.0.113.9', 1, now() + interval '10 minutes')`);
     expect((await api().get(`/api/org/accounts?q=member.reset&status=locked`).set(as('admin'))).body.items).toHaveLength(1);
     const r = await api().post(`/api/org/accounts/${made.body.account.id}/reset-password`).set(as('secretary.longteng')).send({ version: 1 });
     expect(r.status).toBe(200);

@@ -20,7 +20,7 @@ function es256(payload: object, privateKey: string, header: object = { alg: 'ES2
   return `${data}.${sig}`;
 }
 const claims = (over: object = {}) => ({
-  sub: '1', username: 'admin', role: 'admin', orgId: 1, scopePaths: ['/1/'],
+  sub: '1', username: 'admin', role: 'admin', orgId: 1, scopePaths: ['/1/'], sid: '00000000-0000-4000-8000-000000000001', sv: 0,
   iss: 'redheart-org', aud: 'redheart-api', iat: now(), exp: now() + 600, ...over,
 });
 const roots = (token: string) => request(t.app.server).get('/api/org/units/roots').set('Authorization', `Bearer ${token}`);
@@ -47,7 +47,7 @@ describe('POST /api/auth/login', () => {
     const b = await request(t.app.server).post('/api/auth/login').send({ username: 'nobody', password: 'wrong' });
     expect([a.status, b.status]).toEqual([401, 401]);
     expect(a.body.message).toBe(b.body.message);
-    await t.ds.query(`UPDATE account SET failed_logins = 0 WHERE username = 'admin'`);
+    await t.ds.query(`DELETE FROM login_lock WHERE username = 'admin'`);
   });
 
   it('returns 400 for a malformed body', async () => {
@@ -56,13 +56,13 @@ describe('POST /api/auth/login', () => {
     expect((await request(t.app.server).post('/api/auth/login').set('content-type', 'application/json').send('[1]')).status).toBe(400);
   });
 
-  it('locks the account (423) after repeated failures, even for the right password', async () => {
+  it('locks the username from this address (429) after repeated failures, even for the right password', async () => {
     for (let i = 0; i < 3; i++) {
       expect((await request(t.app.server).post('/api/auth/login').send({ username: 'street.cuiping', password: `bad${i}` })).status).toBe(401);
     }
     const locked = await request(t.app.server).post('/api/auth/login').send({ username: 'street.cuiping', password: PASSWORD });
-    expect(locked.status).toBe(423);
-    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('LOGIN_LOCKED');
   });
 });
 
@@ -97,7 +97,7 @@ describe('POST /api/auth/refresh', () => {
     expect(mv.status).toBe(200);
     const cuiping = await login(t.app, 'street.cuiping').catch(() => null);
     // street.cuiping is locked by the lockout test above; unlock it for this check.
-    await t.ds.query(`UPDATE account SET failed_logins = 0, locked_until = NULL WHERE username = 'street.cuiping'`);
+    await t.ds.query(`DELETE FROM login_lock WHERE username = 'street.cuiping'`);
     const c = cuiping ?? (await login(t.app, 'street.cuiping'));
     expect((await request(t.app.server).get(`/api/org/units/${f.wanda}`).set('Authorization', `Bearer ${c.token}`)).status).toBe(200);
     expect((await request(t.app.server).get(`/api/org/units/${f.wanda}`).set('Authorization', `Bearer ${s.token}`)).status).toBe(404);

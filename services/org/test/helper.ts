@@ -14,8 +14,12 @@ export const testDatabaseUrl = (): string => workerTestDatabaseUrl('org');
 
 export type TestContext = TestApp;
 
+/** The service-to-service secret of the test apps. */
+export const INTERNAL_TOKEN = 'test-internal-token';
+
 /** Fresh schema, migrated, with the app built on it (no listen: supertest drives app.server). */
-export function setup(overrides: { loginRateLimit?: number; maxFailures?: number } = {}): Promise<TestContext> {
+/** The login throttle is relaxed per address (1000 failures) unless a test sets it. */
+export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean } = {}): Promise<TestContext> {
   return startTestApp({
     url: testDatabaseUrl(),
     create: createOrgDataSource,
@@ -25,10 +29,10 @@ export function setup(overrides: { loginRateLimit?: number; maxFailures?: number
       dataSource,
       config: {
         ...keys,
-        secureCookies: false,
+        internalToken: INTERNAL_TOKEN,
+        secureCookies: overrides.secureCookies ?? false,
         refreshTokenDays: 7,
-        loginRateLimit: { max: overrides.loginRateLimit ?? 1000, timeWindow: '1 minute' },
-        lockout: { maxFailures: overrides.maxFailures ?? 5, minutes: 15 },
+        loginThrottle: { addressMaxFailures: overrides.addressMaxFailures ?? 1000, maxFailures: overrides.maxFailures ?? 5 },
       },
     }),
   });

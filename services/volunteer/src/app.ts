@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard } from '@redheart/shared';
+import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -22,6 +22,8 @@ export interface BuildOptions {
   /** Tells the org service that a unit now reports to (or left) a community, for token scope. */
   notifyOrg?: (unitId: number, communityId: number, active: boolean) => Promise<void>;
   logger?: FastifyServerOptions['logger'];
+  /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
+  revocations?: RevocationSource;
 }
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
@@ -37,7 +39,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
-  await app.register(authPlugin, { publicKey: opts.publicKey });
+  await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   const items = new ItemService(app.db, communities);
   app.decorate('volunteer', { communities, items });

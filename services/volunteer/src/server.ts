@@ -1,7 +1,7 @@
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
-import { type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 
 const SYNC_EVERY_MS = 60_000;
 
@@ -26,6 +26,9 @@ async function main() {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
     logger: serviceLogger(config.logLevel),
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
+      onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
+    }),
   });
   // Communities and work units come from the org chart; keep the copies current.
   const sync = async () => {

@@ -115,7 +115,17 @@ async function parse<T>(res: Response): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T
 }
 
-/** Sends with the token; on a 401 refreshes once and retries; throws ApiError unless 2xx. */
+/** True for the 401 of a token whose session was ended (the body stays readable). */
+async function sessionEnded(res: Response): Promise<boolean> {
+  try {
+    const body = (await res.clone().json()) as { code?: unknown }
+    return body?.code === 'SESSION_ENDED'
+  } catch {
+    return false
+  }
+}
+
+/** Sends with the token; on a 401 refreshes once and retries (not for SESSION_ENDED); throws ApiError unless 2xx. */
 async function authorised(method: Method, path: string, opts: RequestOptions, accept?: string): Promise<Response> {
   const auth = opts.auth !== false ? hooks : null
   const sentToken = auth ? auth.getToken() : null
@@ -124,7 +134,10 @@ async function authorised(method: Method, path: string, opts: RequestOptions, ac
   if (res.status === 401 && auth) {
     // Another call may already have refreshed while this one was in flight: then just retry.
     const current = auth.getToken()
-    const refreshed = current !== null && current !== sentToken ? true : await auth.refresh()
+    const tokenChanged = current !== null && current !== sentToken
+    // An ended session (logout, password change, account disabled, logout everywhere) cannot be
+    // refreshed: straight to the login page.
+    const refreshed = tokenChanged ? true : (await sessionEnded(res)) ? false : await auth.refresh()
     if (refreshed) {
       res = await send(method, path, opts, auth.getToken(), accept)
     }

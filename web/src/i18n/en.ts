@@ -135,7 +135,7 @@ const en: MessageSchema = {
     validation: 'Some input is not valid; please check it',
     network: 'Network error; please check your connection',
     upstream: 'The service is temporarily unavailable; please try again later',
-    locked: 'This account is locked; try later or ask an administrator',
+    locked: 'Logins to this account from here are locked for a while; try later or ask an administrator',
     rateLimited: 'Too many attempts; please wait a moment',
     sessionExpired: 'Your session has expired; please sign in again',
     unknown: 'Something went wrong; please try again',

@@ -137,7 +137,7 @@ const zhCN = {
     validation: '提交的数据有误，请检查后重试',
     network: '网络连接失败，请检查网络后重试',
     upstream: '服务暂时不可用，请稍后再试',
-    locked: '账号已被锁定，请稍后再试或联系管理员',
+    locked: '该账号在此地址的登录已被暂时锁定，请稍后再试或联系管理员',
     rateLimited: '操作过于频繁，请稍后再试',
     sessionExpired: '登录已过期，请重新登录',
     unknown: '操作失败，请稍后再试',

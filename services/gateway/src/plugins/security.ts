@@ -10,6 +10,8 @@ export interface SecurityOptions {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** 180 days. */
+export const HSTS = 'max-age=15552000';
 
 /** Runs helmet's middleware once against a recorder and keeps the headers it sets. */
 export function securityHeaders(options: HelmetOptions): Record<string, string> {
@@ -37,6 +39,8 @@ function ownOrigin(request: FastifyRequest): string {
 
 /**
  * Security headers and the CORS lock.
+ *
+ * HSTS: on every answer to a request that came over TLS, and only then.
  *
  * CSP: the SPA is self-hosted (scripts, styles, fonts); Element Plus sets inline styles, so
  * style-src needs 'unsafe-inline'; QR codes and charts use data:/blob: images. No inline scripts.
@@ -69,8 +73,8 @@ export default fp<SecurityOptions>(
           ...(https ? { upgradeInsecureRequests: [] } : {}),
         },
       },
-      // HSTS only makes sense when the gateway is reached over https
-      strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
+      // HSTS is per request (below): only an answer that went over TLS may carry it
+      strictTransportSecurity: false,
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'same-origin' },
     };
@@ -79,8 +83,11 @@ export default fp<SecurityOptions>(
     // them in one hook. @fastify/helmet rebuilds helmet on every request, which cost the gateway
     // about a quarter of its CPU per proxied call (docs/benchmarks.md, org tree).
     const headers = securityHeaders(options);
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', async (request, reply) => {
       reply.headers(headers);
+      // Over TLS: the gateway's own TLS socket, or X-Forwarded-Proto: https from a trusted proxy
+      // (TRUST_PROXY; without it the header is ignored and the protocol is the socket's).
+      if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     });
 
     const allowed = (request: FastifyRequest, origin: string) =>

@@ -22,11 +22,9 @@ export class Account {
   @Column({ name: 'org_id', type: 'bigint', transformer: bigintNumber })
   orgId: number;
 
-  @Column({ name: 'failed_logins', type: 'int', default: 0 })
-  failedLogins: number;
-
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
+  /** Raised when all the account's sessions end; access tokens carry it as `sv`. */
+  @Column({ name: 'session_epoch', type: 'int', default: 0 })
+  sessionEpoch: number;
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;

@@ -21,8 +21,8 @@ const withPassword = { type: 'object', properties: { account: accountSchema, ini
  * creates accounts with a one-time password, changes role and placement, disables, and resets
  * passwords. Passwords are never shown again after the answer that creates them.
  */
-export default async function accountRoutes(app: FastifyInstance) {
-  const accounts = new AccountService(app.db);
+export default async function accountRoutes(app: FastifyInstance, opts: { onSessionsEnded?: () => Promise<void> }) {
+  const accounts = new AccountService(app.db, opts.onSessionsEnded);
   app.addHook('onRequest', app.authenticate);
   // A role that manages no account is refused first (403), before its body is read.
   const managers = Object.keys(GRANTABLE) as Role[];
@@ -70,7 +70,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { id: string } }>('/api/org/accounts/:id/reset-password', {
-    schema: { tags: ['accounts'], summary: 'A new one-time password (shown once); lifts a lock and signs the account out everywhere', params: idParams, response: { 200: withPassword } },
+    schema: { tags: ['accounts'], summary: 'A new one-time password (shown once); lifts the login locks of the username and signs the account out everywhere', params: idParams, response: { 200: withPassword } },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Account');
       const dto = await parseDto(VersionDto, req.body);

@@ -3,7 +3,8 @@ import {
   assertRole, type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
-import { hashPassword, revokeSessions } from '../auth/service';
+import { hashPassword } from '../auth/service';
+import { endAllSessions, publishEnded } from '../auth/sessions';
 import { assertInScope, loadScope, type Scope } from '../scope/scope';
 import { oneTimePassword } from './password';
 import type { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './dto';
@@ -55,7 +56,7 @@ interface AccountRow extends Omit<AccountView, 'lockedUntil' | 'createdAt' | 'up
 }
 
 const COLUMNS = `a.id, a.username, a.display_name AS "displayName", a.role, a.org_id AS "orgId", o.name AS "orgName", o.type AS "orgType", o.path,
-  a.disabled, a.locked_until AS "lockedUntil", a.must_change_password AS "mustChangePassword", a.created_at AS "createdAt",
+  a.disabled, (SELECT max(l.until) FROM login_lock l WHERE l.username = a.username AND l.until > now()) AS "lockedUntil", a.must_change_password AS "mustChangePassword", a.created_at AS "createdAt",
   a.updated_at AS "updatedAt", a.version`;
 const FROM = `account a JOIN org_unit o ON o.id = a.org_id`;
 
@@ -82,7 +83,11 @@ export interface Ctx {
 }
 
 export class AccountService {
-  constructor(private readonly ds: DataSource) {}
+  /** `onSessionsEnded`: called after a transaction that ended an account's sessions committed. */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly onSessionsEnded: () => Promise<void> = async () => undefined,
+  ) {}
 
   private async managerScope(user: AuthUser, db: EntityManager = this.ds.manager): Promise<Scope> {
     assertRole(user, Object.keys(GRANTABLE) as Role[], '您的角色无权管理账号');
@@ -111,9 +116,10 @@ export class AccountService {
       assertInScope(scope, org[0].path);
       add((n) => `a.org_id = $${n}`, q.orgId);
     }
-    if (q.status === 'active') where.push(`NOT a.disabled AND (a.locked_until IS NULL OR a.locked_until <= now())`);
+    const lockedSql = `EXISTS (SELECT 1 FROM login_lock l WHERE l.username = a.username AND l.until > now())`;
+    if (q.status === 'active') where.push(`NOT a.disabled AND NOT ${lockedSql}`);
     if (q.status === 'disabled') where.push(`a.disabled`);
-    if (q.status === 'locked') where.push(`a.locked_until > now()`);
+    if (q.status === 'locked') where.push(lockedSql);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor);
       params.push(at, id);
@@ -178,7 +184,8 @@ export class AccountService {
   }
 
   async update(ctx: Ctx, id: number, dto: UpdateAccountDto): Promise<AccountView> {
-    return this.ds.transaction(async (m) => {
+    let ended = false;
+    const out = await this.ds.transaction(async (m) => {
       const scope = await this.managerScope(ctx.user, m);
       const a = await this.manageable(m, scope, id, true);
       if (a.version !== dto.version) throw conflict('The account was changed by someone else; reload it', 'STALE_VERSION');
@@ -195,16 +202,22 @@ export class AccountService {
         `UPDATE account SET display_name = $2, role = $3, org_id = $4, disabled = $5, updated_at = now(), version = version + 1 WHERE id = $1`,
         [id, displayName, role, orgId, disabled],
       );
-      // Someone disabled or moved elsewhere keeps no session: its refresh tokens end now (access tokens within 15 minutes).
-      if ((disabled && !a.disabled) || role !== a.role || orgId !== a.orgId) await revokeSessions(m, id);
+      // Someone disabled or moved elsewhere keeps no session: refresh and access tokens end now
+      // (a token carries the role and scope it was issued with).
+      const end = (disabled && !a.disabled) || role !== a.role || orgId !== a.orgId;
+      const endedSessions = end ? await endAllSessions(m, id, disabled && !a.disabled ? 'disabled' : 'role_change') : undefined;
       const after = view(await this.manageable(m, scope, id));
       await writeAudit(m, {
         actor: ctx.user, action: 'account.update', entityType: 'account', entityId: id,
         before: { displayName: a.displayName, role: a.role, orgId: a.orgId, disabled: a.disabled, version: a.version },
         after: { displayName, role, orgId, disabled, version: after.version }, requestId: ctx.requestId,
       });
+      if (endedSessions) await publishEnded(m, endedSessions);
+      ended = end;
       return after;
     });
+    if (ended) await this.onSessionsEnded();
+    return out;
   }
 
   /** A new one-time password; also lifts a lock (the usual reason to call the department) and ends every session. */
@@ -212,23 +225,27 @@ export class AccountService {
     const first = await this.get(ctx.user, id);
     const password = oneTimePassword(first.username);
     const passwordHash = await hashPassword(password);
-    return this.ds.transaction(async (m) => {
+    const out = await this.ds.transaction(async (m) => {
       const scope = await this.managerScope(ctx.user, m);
       const a = await this.manageable(m, scope, id, true);
       if (a.version !== version) throw conflict('The account was changed by someone else; reload it', 'STALE_VERSION');
       if (String(a.id) === ctx.user.sub) throw badRequest('Change your own password with your current one', undefined, 'CANNOT_CHANGE_SELF');
       await m.query(
-        `UPDATE account SET password_hash = $2, must_change_password = true, failed_logins = 0, locked_until = NULL,
+        `UPDATE account SET password_hash = $2, must_change_password = true,
                 password_changed_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`,
         [id, passwordHash],
       );
-      await revokeSessions(m, id);
+      await m.query(`DELETE FROM login_lock WHERE username = $1`, [a.username]);
+      const ended = await endAllSessions(m, id, 'password_reset');
       const account = view(await this.manageable(m, scope, id));
       await writeAudit(m, {
         actor: ctx.user, action: 'account.reset_password', entityType: 'account', entityId: id,
         before: { locked: view(a).locked, version: a.version }, after: { mustChangePassword: true, version: account.version }, requestId: ctx.requestId,
       });
+      await publishEnded(m, ended);
       return { account, initialPassword: password };
     });
+    await this.onSessionsEnded();
+    return out;
   }
 }

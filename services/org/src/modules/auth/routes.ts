@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsString, Length } from 'class-validator';
-import rateLimit from '@fastify/rate-limit';
 import { ACCESS_TOKEN_TTL_SECONDS, parseDto } from '@redheart/shared';
 import { AuthService, type Session } from './service';
+import { LoginThrottle, type ThrottleOptions } from './throttle';
 import { ChangePasswordDto } from '../accounts/dto';
 import { errorSchema, userSchema } from '../schemas';
 
@@ -16,9 +16,11 @@ const COOKIE_PATH = '/api/auth';
 
 export interface AuthRoutesOptions {
   refreshTokenDays: number;
+  /** `Secure` on the refresh cookie always; otherwise only when the request came over TLS (X-Forwarded-Proto from the gateway). */
   secureCookies: boolean;
-  loginRateLimit: { max: number; timeWindow: string };
-  lockout: { maxFailures: number; minutes: number };
+  loginThrottle: ThrottleOptions;
+  /** After a transaction that ended sessions committed. */
+  onSessionsEnded?: () => Promise<void>;
 }
 
 const sessionResponse = {
@@ -32,43 +34,35 @@ const sessionResponse = {
 export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions) {
   const service = new AuthService(app.db, {
     refreshTokenDays: opts.refreshTokenDays,
-    maxFailures: opts.lockout.maxFailures,
-    lockMinutes: opts.lockout.minutes,
+    throttle: new LoginThrottle(app.db, opts.loginThrottle),
+    onSessionsEnded: opts.onSessionsEnded,
   });
+  // The service trusts X-Forwarded-Proto: it is reachable only through the gateway, which sets it
+  // to what it saw itself (https only behind a trusted TLS proxy, or on its own TLS socket).
+  const secure = (req: FastifyRequest) => opts.secureCookies || req.protocol === 'https';
 
-  const send = async (reply: FastifyReply, s: Session) => {
+  const send = async (req: FastifyRequest, reply: FastifyReply, s: Session) => {
     const accessToken = await reply.jwtSign({ ...s.claims });
     reply.setCookie(REFRESH_COOKIE, s.refreshToken, {
       path: COOKIE_PATH,
       httpOnly: true,
       sameSite: 'strict',
-      secure: opts.secureCookies,
+      secure: secure(req),
       expires: s.refreshExpiresAt,
     });
     return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: s.user };
   };
 
-  await app.register(async (limited) => {
-    await limited.register(rateLimit, {
-      max: opts.loginRateLimit.max,
-      timeWindow: opts.loginRateLimit.timeWindow,
-      // Counted once the body is parsed (the default onRequest hook runs before it), so the key really is
-      // the client and the username: one person's typos do not lock everyone behind the same address out.
-      hook: 'preHandler',
-      keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
-      errorResponseBuilder: (_req, ctx) => ({
-        statusCode: 429,
-        code: 'RATE_LIMITED',
-        message: `Too many login attempts; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
-      }),
-    });
-    limited.post('/api/auth/login', {
-      schema: { tags: ['auth'], summary: 'Log in with username and password', response: sessionResponse },
-      handler: async (req, reply) => {
-        const dto = await parseDto(LoginDto, req.body);
-        return send(reply, await service.login(dto.username, dto.password));
-      },
-    });
+  app.post('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in with username and password; too many failures from one address → 429 LOGIN_RATE_LIMITED, of one username from one address → 429 LOGIN_LOCKED (both with Retry-After)',
+      response: sessionResponse,
+    },
+    handler: async (req, reply) => {
+      const dto = await parseDto(LoginDto, req.body);
+      return send(req, reply, await service.login(dto.username, dto.password, req.ip));
+    },
   });
 
   app.post('/api/auth/refresh', {
@@ -79,14 +73,25 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
         reply.status(401);
         return reply.send({ statusCode: 401, code: 'NO_REFRESH', message: 'No refresh token' });
       }
-      return send(reply, await service.refresh(token));
+      return send(req, reply, await service.refresh(token));
     },
   });
 
   app.post('/api/auth/logout', {
-    schema: { tags: ['auth'], summary: 'Revoke the refresh token family', response: { 204: { type: 'null' } } },
+    schema: { tags: ['auth'], summary: 'End the session of the refresh cookie (its access tokens are refused everywhere within a second)', response: { 204: { type: 'null' } } },
     handler: async (req, reply) => {
       await service.logout(req.cookies[REFRESH_COOKIE]);
+      reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+      return reply.status(204).send();
+    },
+  });
+
+  app.post('/api/auth/logout-everywhere', {
+    onRequest: [app.authenticate],
+    config: { allowPendingPasswordChange: true },
+    schema: { tags: ['auth'], summary: 'End every session of your account, this one included', response: { 204: { type: 'null' } } },
+    handler: async (req, reply) => {
+      await service.logoutEverywhere(req.user, req.id);
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
       return reply.status(204).send();
     },
@@ -102,7 +107,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     },
     handler: async (req, reply) => {
       const dto = await parseDto(ChangePasswordDto, req.body);
-      return send(reply, await service.changePassword(req.user, dto.currentPassword, dto.newPassword, req.cookies[REFRESH_COOKIE], req.id));
+      return send(req, reply, await service.changePassword(req.user, dto.currentPassword, dto.newPassword, req.cookies[REFRESH_COOKIE], req.ip, req.id));
     },
   });
 

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
-import type { DataSource, EntityManager } from 'typeorm';
-import { ACCESS_TOKEN_TTL_SECONDS, AppError, type AuthUser, badRequest, unauthorized, writeAudit } from '@redheart/shared';
+import type { DataSource } from 'typeorm';
+import { ACCESS_TOKEN_TTL_SECONDS, type AuthUser, badRequest, unauthorized, writeAudit } from '@redheart/shared';
 import { passwordProblem } from '../accounts/password';
-import type { Account } from '../../entities';
 import { currentScopePaths } from '../scope/scope';
+import { endAllSessions, endSession, publishEnded } from './sessions';
+import type { LoginThrottle } from './throttle';
 
 export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
@@ -36,47 +37,48 @@ export interface Session {
 // A fixed hash so that an unknown username costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-/** Ends an account's sessions (its refresh tokens; access tokens run out within 15 minutes), all but one family if given. */
-export async function revokeSessions(m: EntityManager, accountId: number, exceptFamily?: string): Promise<void> {
-  await m.query(
-    `UPDATE refresh_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
-    [accountId, exceptFamily ?? null],
-  );
+export interface AuthServiceOptions {
+  refreshTokenDays: number;
+  throttle: LoginThrottle;
+  /** Called after a transaction that ended sessions committed (the service's own cache catches up at once). */
+  onSessionsEnded?: () => Promise<void>;
 }
 
 export class AuthService {
   constructor(
     private readonly ds: DataSource,
-    private readonly opts: { refreshTokenDays: number; maxFailures: number; lockMinutes: number },
+    private readonly opts: AuthServiceOptions,
   ) {}
 
-  async login(username: string, password: string): Promise<Session> {
-    const rows: (Account & { org_name: string; org_type: string })[] = await this.ds.query(
-      `SELECT a.id, a.username, a.display_name AS "displayName", a.password_hash AS "passwordHash", a.role,
-              a.org_id AS "orgId", a.failed_logins AS "failedLogins", a.locked_until AS "lockedUntil", a.disabled,
-              o.name AS org_name, o.type AS org_type
-         FROM account a JOIN org_unit o ON o.id = a.org_id WHERE a.username = $1`,
-      [username.toLowerCase()],
+  private async ended(): Promise<void> {
+    await this.opts.onSessionsEnded?.();
+  }
+
+  /** `address`: the client's address (the gateway's X-Forwarded-For), for the failure counts. */
+  async login(username: string, password: string, address: string): Promise<Session> {
+    const name = username.toLowerCase();
+    await this.opts.throttle.check(name, address);
+    const rows: { id: string; password_hash: string; disabled: boolean }[] = await this.ds.query(
+      `SELECT id, password_hash, disabled FROM account WHERE username = $1`,
+      [name],
     );
     const acc = rows[0];
+    let ok = false;
     if (!acc || acc.disabled) {
       dummyHash ??= hashPassword('not-a-real-password');
       await verify(await dummyHash, password).catch(() => false);
-      throw unauthorized('Wrong username or password', 'BAD_CREDENTIALS');
+    } else {
+      ok = await verify(acc.password_hash, password).catch(() => false);
     }
-    if (acc.lockedUntil && new Date(acc.lockedUntil) > new Date()) {
-      throw new AppError(423, 'ACCOUNT_LOCKED', `Account locked after repeated failures; try again after ${new Date(acc.lockedUntil).toISOString()}`);
-    }
-    const ok = await verify(acc.passwordHash, password).catch(() => false);
     if (!ok) {
-      await this.countFailure(Number(acc.id));
+      await this.opts.throttle.failure(name, address);
       throw unauthorized('Wrong username or password', 'BAD_CREDENTIALS');
     }
-    await this.ds.query('UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = $1', [Number(acc.id)]);
+    await this.opts.throttle.success(name, address);
     return this.issue(Number(acc.id), randomUUID());
   }
 
-  /** Rotates: the presented token is spent; presenting a spent one again revokes its whole family. */
+  /** Rotates: the presented token is spent; presenting a spent one again ends its whole session. */
   async refresh(token: string): Promise<Session> {
     const tokenHash = sha256(token);
     const outcome = await this.ds.transaction(async (m) => {
@@ -85,73 +87,88 @@ export class AuthService {
       const t = rows[0];
       if (!t) return { error: unauthorized('Invalid refresh token', 'INVALID_REFRESH') };
       if (t.used_at || t.revoked_at) {
-        // Committed (not thrown inside the transaction): a replayed token must kill the family for good.
-        await m.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [t.family_id]);
-        return { error: unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED') };
+        // Committed (not thrown inside the transaction): a replayed token must kill the session for good.
+        if (!t.revoked_at) await publishEnded(m, await endSession(m, Number(t.account_id), t.family_id, 'refresh_reuse'));
+        else await m.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [t.family_id]);
+        return { error: unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED'), ended: !t.revoked_at };
       }
       if (new Date(t.expires_at) <= new Date()) return { error: unauthorized('Refresh token expired', 'REFRESH_EXPIRED') };
       await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [t.id]);
       return { session: await this.issue(Number(t.account_id), t.family_id, m) };
     });
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) {
+      if (outcome.ended) await this.ended();
+      throw outcome.error;
+    }
     return outcome.session;
   }
 
+  /** Ends the session of the refresh cookie: its refresh tokens and its access tokens. */
   async logout(token: string | undefined): Promise<void> {
     if (!token) return;
-    const rows: { family_id: string }[] = await this.ds.query('SELECT family_id FROM refresh_token WHERE token_hash = $1', [sha256(token)]);
-    if (rows[0]) await this.ds.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [rows[0].family_id]);
+    const done = await this.ds.transaction(async (m) => {
+      const rows: { family_id: string; account_id: string }[] = await m.query('SELECT family_id, account_id FROM refresh_token WHERE token_hash = $1', [sha256(token)]);
+      if (!rows[0]) return false;
+      await publishEnded(m, await endSession(m, Number(rows[0].account_id), rows[0].family_id, 'logout'));
+      return true;
+    });
+    if (done) await this.ended();
+  }
+
+  /** Ends every session of the caller's account, this one included. */
+  async logoutEverywhere(user: AuthUser, requestId?: string): Promise<void> {
+    const accountId = Number(user.sub);
+    await this.ds.transaction(async (m) => {
+      const ended = await endAllSessions(m, accountId, 'logout_everywhere');
+      await writeAudit(m, { actor: user, action: 'account.logout_everywhere', entityType: 'account', entityId: accountId, requestId });
+      await publishEnded(m, ended);
+    });
+    await this.ended();
   }
 
   /**
-   * The account's own password change: the current password is checked (a wrong one counts toward
-   * the lock like a failed login), the new one must pass the rule, and every other session ends.
+   * The account's own password change: the current password is checked (a wrong one counts like a
+   * failed login from this address), the new one must pass the rule, and every session ends but
+   * this one, which goes on with the fresh token of the answer.
    */
-  async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, requestId?: string): Promise<Session> {
+  async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, address: string, requestId?: string): Promise<Session> {
     const accountId = Number(user.sub);
-    const rows: { username: string; password_hash: string; locked_until: Date | null }[] = await this.ds.query(
-      `SELECT username, password_hash, locked_until FROM account WHERE id = $1 AND NOT disabled`,
+    const rows: { username: string; password_hash: string }[] = await this.ds.query(
+      `SELECT username, password_hash FROM account WHERE id = $1 AND NOT disabled`,
       [accountId],
     );
     const acc = rows[0];
     if (!acc) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
-    if (acc.locked_until && new Date(acc.locked_until) > new Date()) {
-      throw new AppError(423, 'ACCOUNT_LOCKED', `Account locked after repeated failures; try again after ${new Date(acc.locked_until).toISOString()}`);
-    }
+    await this.opts.throttle.check(acc.username, address);
     if (!(await verify(acc.password_hash, current).catch(() => false))) {
-      await this.countFailure(accountId);
+      await this.opts.throttle.failure(acc.username, address);
       throw badRequest('The current password is wrong', [{ field: 'currentPassword', errors: ['wrong'] }], 'WRONG_CURRENT_PASSWORD');
     }
     const problem = passwordProblem(next, acc.username);
     if (problem) throw badRequest(`The new password ${problem}`, [{ field: 'newPassword', errors: [problem] }], 'WEAK_PASSWORD');
     if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'] }], 'WEAK_PASSWORD');
     const newHash = await hashPassword(next);
-    return this.ds.transaction(async (m) => {
+    const session = await this.ds.transaction(async (m) => {
       await m.query(
-        `UPDATE account SET password_hash = $2, must_change_password = false, failed_logins = 0, password_changed_at = now(),
+        `UPDATE account SET password_hash = $2, must_change_password = false, password_changed_at = now(),
                 updated_at = now(), version = version + 1 WHERE id = $1`,
         [accountId, newHash],
       );
       // This session goes on (its refresh token is spent and a new one issued in its family, so the
-      // answer carries a token without the one-time-password claim); every other session ends.
+      // answer carries a token without the one-time-password claim); every other session ends, and
+      // every access token issued before (this session's too: the answer carries the new one).
       const own: { id: string; family_id: string }[] = refreshToken
         ? await m.query('SELECT id, family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL', [sha256(refreshToken), accountId])
         : [];
-      await revokeSessions(m, accountId, own[0]?.family_id);
       if (own[0]) await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [own[0].id]);
+      const ended = await endAllSessions(m, accountId, 'password_change', own[0]?.family_id);
       await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
-      return this.issue(accountId, own[0]?.family_id ?? randomUUID(), m);
+      const s = await this.issue(accountId, own[0]?.family_id ?? randomUUID(), m);
+      await publishEnded(m, ended);
+      return s;
     });
-  }
-
-  /** A wrong password: counting and locking in one statement keeps concurrent failures from slipping past the limit. */
-  private async countFailure(accountId: number): Promise<void> {
-    await this.ds.query(
-      `UPDATE account SET failed_logins = failed_logins + 1,
-              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-        WHERE id = $1`,
-      [accountId, this.opts.maxFailures, this.opts.lockMinutes],
-    );
+    await this.ended();
+    return session;
   }
 
   async publicUser(accountId: number, manager = this.ds.manager): Promise<PublicUser> {
@@ -167,6 +184,7 @@ export class AuthService {
 
   private async issue(accountId: number, familyId: string, manager = this.ds.manager): Promise<Session> {
     const user = await this.publicUser(accountId, manager);
+    const epoch: { session_epoch: number }[] = await manager.query('SELECT session_epoch FROM account WHERE id = $1', [accountId]);
     const scopePaths = await currentScopePaths(manager, user.orgId, user.role);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.opts.refreshTokenDays * 86400_000);
@@ -179,6 +197,8 @@ export class AuthService {
       claims: {
         sub: String(user.id), username: user.username, role: user.role as AuthUser['role'], orgId: user.orgId, scopePaths,
         ...(user.mustChangePassword ? { mustChangePassword: true as const } : {}),
+        sid: familyId,
+        sv: epoch[0].session_epoch,
       },
       refreshToken,
       refreshExpiresAt,

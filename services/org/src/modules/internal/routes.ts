@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { IsBoolean, IsInt, Min } from 'class-validator';
-import { notFound, parseDto, writeAudit } from '@redheart/shared';
+import { badRequest, notFound, parseDto, writeAudit } from '@redheart/shared';
 import { clearScopeCache } from '../scope/scope';
+import { readRevocations } from '../auth/sessions';
 
 class UnitReportSyncDto {
   @IsInt() @Min(1) unitId: number;
@@ -39,6 +40,16 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
            FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
           WHERE c.type = 'community_committee' AND c.valid_to IS NULL ORDER BY c.path`,
       ),
+  });
+
+  // Ended sessions, in feed order: ?after=<the previous answer's cursor> (none: the last quarter of an hour).
+  app.get<{ Querystring: { after?: string } }>('/api/org/internal/sessions/revocations', {
+    schema: { hide: true },
+    handler: async (req) => {
+      const raw = req.query.after;
+      if (raw !== undefined && !/^\d{1,15}$/.test(raw)) throw badRequest('after 必须是非负整数', [{ field: 'after', errors: ['not a non-negative integer'] }]);
+      return readRevocations(app.db, raw === undefined ? null : Number(raw));
+    },
   });
 
   app.get('/api/org/internal/work-units', {
