@@ -24,6 +24,8 @@ export interface Access {
    * (per action, e.g. a transition) or not at all (login).
    */
   attempt?: readonly Role[] | '*';
+  /** The call ends every session of the caller (its token included): the walk makes it last. */
+  endsSessions?: true;
 }
 
 const ADMIN: Role[] = ['admin'];
@@ -55,6 +57,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/auth/login': write('*'), // an empty body: 400
   'POST /api/auth/refresh': write('*'), // no cookie: 401
   'POST /api/auth/logout': open('*'), // no cookie: 204, nothing to end
+  'POST /api/auth/logout-everywhere': { ...open('*'), endsSessions: true }, // every account may end its own sessions
   'GET /api/auth/me': open('*'),
   'POST /api/auth/password': write('*'),
 

@@ -134,8 +134,12 @@ describe('authorization walk over the merged OpenAPI document', () => {
     let operations = 0;
     let calls = 0;
     let succeeded = 0;
-    for (const [path, item] of Object.entries(spec.paths)) {
-      for (const method of METHODS.filter((m) => item[m])) {
+    // Operations that end the caller's sessions go last, so every other call still has a live token.
+    const walk = Object.entries(spec.paths)
+      .flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ path, method })))
+      .sort((a, b) => Number(!!ACCESS_POLICY[`${a.method.toUpperCase()} ${a.path}`]?.endsSessions) - Number(!!ACCESS_POLICY[`${b.method.toUpperCase()} ${b.path}`]?.endsSessions));
+    for (const { path, method } of walk) {
+      {
         const op = `${method.toUpperCase()} ${path}`;
         const policy = ACCESS_POLICY[op];
         if (!policy) continue; // reported by the test above
