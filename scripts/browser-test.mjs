@@ -150,6 +150,29 @@ await test('a session ended elsewhere: one message, then the login page', async 
   if (!messages[0].includes('登录已过期')) throw new Error(`unexpected message: ${messages[0]}`);
 });
 
+await test('logout everywhere from the user menu ends the session on another device too', async (page) => {
+  // A second "device": its own browser context, signed in as the same account.
+  const other = await page.context().browser().newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+  try {
+    const elsewhere = await other.newPage();
+    await login(elsewhere, 'clerk.cuiting');
+    await login(page, 'clerk.cuiting');
+    await page.getByTestId('current-user').click();
+    await page.getByTestId('menu-logout-everywhere').click();
+    await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+    await page.locator('.el-message').filter({ hasText: '已退出所有设备' }).first().waitFor({ timeout: 10_000 });
+    // The other device's next page needs the API: its token is refused (SESSION_ENDED) and it lands on the login page.
+    await elsewhere.goto(`${BASE}/household/cases`);
+    await elsewhere.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+    // And its refresh cookie no longer opens a session.
+    const refreshed = await elsewhere.evaluate(async () => (await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })).status);
+    if (refreshed !== 401) throw new Error(`the other device's refresh answered ${refreshed}`);
+  } finally {
+    await other.close();
+  }
+});
+
 await test('the English case queue shows its time-limit header on one line', async (page) => {
   await login(page, 'clerk.longteng');
   await page.evaluate(() => localStorage.setItem('rh.locale', 'en'));

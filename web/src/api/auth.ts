@@ -14,6 +14,11 @@ export function logout(): Promise<void> {
   return http.post<void>('/api/auth/logout', undefined, { auth: false })
 }
 
+/** Ends every session of the signed-in account, this one included (204). */
+export function logoutEverywhere(): Promise<void> {
+  return http.post<void>('/api/auth/logout-everywhere')
+}
+
 export function me(): Promise<User> {
   return http.get<User>('/api/auth/me')
 }

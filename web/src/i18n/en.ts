@@ -83,6 +83,10 @@ const en: MessageSchema = {
     expand: 'Expand menu',
     userMenu: 'User menu',
     changePassword: 'Change password',
+    logoutEverywhere: 'Sign out everywhere',
+    logoutEverywhereTitle: 'Sign out everywhere',
+    logoutEverywhereConfirm: 'This ends the sessions of this account on every device and browser, this one included; pages open elsewhere go back to the login page. Continue?',
+    loggedOutEverywhere: 'Signed out on every device',
   },
   role: {
     admin: 'Administrator',

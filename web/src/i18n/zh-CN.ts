@@ -85,6 +85,10 @@ const zhCN = {
     expand: '展开菜单',
     userMenu: '用户菜单',
     changePassword: '修改密码',
+    logoutEverywhere: '退出所有设备',
+    logoutEverywhereTitle: '退出所有设备',
+    logoutEverywhereConfirm: '将结束本账号在所有设备和浏览器上的登录（包括本机），其他设备上的页面会回到登录页。是否继续？',
+    loggedOutEverywhere: '已退出所有设备上的登录',
   },
   role: {
     admin: '系统管理员',

@@ -147,6 +147,15 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  /** Ends the account's sessions on every device (a lost phone, a shared computer); signed out here too. */
+  async function logoutEverywhere(): Promise<void> {
+    try {
+      await authApi.logoutEverywhere()
+    } finally {
+      clear()
+    }
+  }
+
   /** The signed-in user still has a one-time password: the app asks for a new one before anything else. */
   const mustChangePassword = computed(() => isAuthenticated.value && user.value?.mustChangePassword === true)
 
@@ -161,5 +170,5 @@ export const useAuthStore = defineStore('auth', () => {
     return role.value !== null && roles.includes(role.value)
   }
 
-  return { accessToken, user, role, isAuthenticated, mustChangePassword, login, logout, refresh, restore, loadMe, clear, changePassword, hasRole }
+  return { accessToken, user, role, isAuthenticated, mustChangePassword, login, logout, logoutEverywhere, refresh, restore, loadMe, clear, changePassword, hasRole }
 })
