@@ -106,9 +106,12 @@ function startGateway() {
   return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };
 }
 
+/** How long a process may take to answer its health route (STARTUP_TIMEOUT_MS; a busy machine starts slowly). */
+const HEALTHY_WITHIN_MS = Number(process.env.STARTUP_TIMEOUT_MS ?? 120_000);
+
 async function healthy(started) {
-  const results = await Promise.all(started.map(async (p) => ({ ...p, ok: await waitFor(p.health, 30_000) })));
-  for (const p of results.filter((r) => !r.ok)) log(`${p.name} did not become healthy in 30 s`);
+  const results = await Promise.all(started.map(async (p) => ({ ...p, ok: await waitFor(p.health, HEALTHY_WITHIN_MS) })));
+  for (const p of results.filter((r) => !r.ok)) log(`${p.name} did not become healthy in ${HEALTHY_WITHIN_MS / 1000} s`);
   if (results.some((r) => !r.ok)) await shutdown(1);
 }
 
