@@ -5,6 +5,7 @@ export type { FastifyJWT, JWT } from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from './errors';
 import type { SessionClaims } from './sessions';
+import { TokenCache } from './token-cache';
 
 export const ROLES = [
   'admin',
@@ -65,7 +66,7 @@ export interface AuthPluginOptions {
   publicKey: string;
   /** Only the org service (the identity owner) holds the private key and signs. */
   privateKey?: string;
-  /** How many verified tokens to remember until they expire (0: none). */
+  /** How many verified tokens to remember until they expire (LRU, 10,000 by default; 0: none). */
   cacheSize?: number;
   /**
    * Ended sessions (see sessions.ts): a token of one is refused with 401 SESSION_ENDED, and a token
@@ -91,9 +92,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       },
     });
     // Verified tokens, until they expire: an ES256 verification costs far more than the rest of a
-    // typical request, and every request of a session presents the same token. Bounded, oldest out.
-    const verified = new Map<string, { user: AuthUser; expMs: number }>();
-    const MAX_CACHED = opts.cacheSize ?? 10_000;
+    // typical request, and every request of a session presents the same token. Keyed by the token's
+    // SHA-256, least recently used out; only tokens that passed every check below are remembered.
+    const verified = new TokenCache<AuthUser>(opts.cacheSize ?? 10_000);
     const revocations = opts.revocations;
     // After the signature: the session must not have ended, and a one-time password must be replaced first.
     const admit = (request: FastifyRequest) => {
@@ -107,9 +108,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!header || !/^Bearer\s+\S+$/i.test(header)) throw unauthorized('Missing bearer token');
       const token = header.slice(header.indexOf(' ') + 1).trim();
       const hit = verified.get(token);
-      if (hit && hit.expMs > Date.now()) {
-        request.user = hit.user;
-        admit(request);
+      if (hit) {
+        request.user = hit;
+        admit(request); // on every request: a remembered token of a session that ended since is refused
         return;
       }
       try {
@@ -124,10 +125,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (revocations && (typeof u.sid !== 'string' || !Number.isInteger(u.sv))) {
         throw unauthorized('Token is missing required claims', 'INVALID_TOKEN');
       }
-      if (MAX_CACHED > 0 && typeof u.exp === 'number') {
-        if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value as string);
-        verified.set(token, { user: Object.freeze({ ...(u as AuthUser) }), expMs: u.exp * 1000 });
-      }
+      if (typeof u.exp === 'number') verified.set(token, Object.freeze({ ...(u as AuthUser) }), u.exp);
       admit(request);
     });
   },

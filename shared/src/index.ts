@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './validation';
 export * from './auth';
+export * from './token-cache';
 export * from './keys';
 export * from './audit';
 export * from './db';
