@@ -306,6 +306,52 @@ describe('POST /api/household/cases/:id/transitions', () => {
   });
 });
 
+describe('the potential-duplicate flag', () => {
+  const flagOf = async (id: number) => {
+    const d = await api().get(`/api/household/cases/${id}`).set(as('clerk'));
+    const l = await api().get(`/api/household/cases?q=${d.body.caseNo}`).set(as('clerk'));
+    expect(l.body.items[0].potentialDuplicate).toBe(d.body.potentialDuplicate);
+    return d.body.potentialDuplicate as boolean;
+  };
+
+  it('is set on both open cases when the same ID number is in another open case (different certificates)', async () => {
+    const [head] = family(1);
+    const a = await createCase({ persons: [head] });
+    expect(await flagOf(a.id)).toBe(false);
+    const b = await createCase({ persons: [{ ...head, name: '张伟' }, family(2)[1]] });
+    expect(await flagOf(b.id)).toBe(true);
+    expect(await flagOf(a.id)).toBe(true);
+  });
+
+  it('is set when the same property certificate number is in another open case (different persons)', async () => {
+    const cert = `鲁(2022)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const a = await driveTo('SUBMITTED', { persons: family(1), propertyCertificateNo: cert });
+    const b = await createCase({ persons: family(1), propertyCertificateNo: cert });
+    expect(await flagOf(a.id)).toBe(true);
+    expect(await flagOf(b.id)).toBe(true);
+    const other = await createCase({ persons: family(1) });
+    expect(await flagOf(other.id)).toBe(false);
+  });
+
+  it('does not count a closed case, and clears once the other case closes', async () => {
+    const persons = family(1);
+    const cert = `鲁(2023)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const settled = await driveTo('SETTLED', { persons, propertyCertificateNo: cert, newHousehold: { kind: 'family', address: '龙腾小区7号楼' } });
+    expect(await flagOf(settled.id)).toBe(false);
+    const fresh = await createCase({ persons, propertyCertificateNo: cert });
+    expect(await flagOf(fresh.id)).toBe(false);
+
+    const cert2 = `鲁(2024)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const a = await driveTo('SUBMITTED', { persons: family(1), propertyCertificateNo: cert2 });
+    const b = await createCase({ persons: family(1), propertyCertificateNo: cert2 });
+    expect(await flagOf(b.id)).toBe(true);
+    const rejected = await act(a.id, { action: 'reject', version: a.version, reason: '材料不实' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.potentialDuplicate).toBe(false);
+    expect(await flagOf(b.id)).toBe(false);
+  });
+});
+
 describe('GET /api/household/cases', () => {
   it('lists within scope with filters, free text and keyset pages', async () => {
     const mine = await api().get('/api/household/cases?limit=5').set(as('clerk'));
