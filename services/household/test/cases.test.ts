@@ -306,6 +306,59 @@ describe('POST /api/household/cases/:id/transitions', () => {
   });
 });
 
+describe('GET /api/household/cases/:id/receipt', () => {
+  const receipt = (id: number, who: keyof typeof USERS = 'clerk') => api().get(`/api/household/cases/${id}/receipt`).set(as(who));
+
+  it('returns the receipt as data: materials received and missing, masked persons, the date and the clerk', async () => {
+    const c = await createCase({ provided: ['id_card', 'hukou_booklet', 'application_form'] });
+    const submitted = await act(c.id, { action: 'submit', version: c.version });
+    expect(submitted.status).toBe(200);
+    const r = await receipt(c.id);
+    expect(r.status).toBe(200);
+    const submit = submitted.body.timeline.find((e: { action: string }) => e.action === 'submit');
+    expect(r.body).toMatchObject({
+      caseId: c.id, caseNo: c.caseNo, type: 'purchased_flat', status: 'SUBMITTED', communityId: C.longteng, communityName: '龙腾社区党委',
+      applicantName: '张伟', applicantPhone: '13805351234', propertyCertificateNo: c.propertyCertificateNo,
+      materialsReceived: [{ item: 'id_card', verified: false }, { item: 'hukou_booklet', verified: false }, { item: 'application_form', verified: false }],
+      materialsMissing: ['property_certificate', 'purchase_contract'],
+      accepted: false, receivedAt: submit.at, clerk: 'clerk.longteng',
+    });
+    expect(r.body.dueAt).toEqual(expect.any(String));
+    expect(r.body.persons).toHaveLength(3);
+    expect(r.body.persons[0]).toEqual({ name: '张伟', relation: 'head', idMasked: expect.stringMatching(/^370686\*{8}\d{3}[\dX]$/) });
+    expect(JSON.stringify(r.body)).not.toMatch(/370686198/);
+  });
+
+  it('after acceptance: every item received with originals checked, dated by the acceptance', async () => {
+    const c = await driveTo('ACCEPTED');
+    const r = await receipt(c.id, 'secretary');
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toBe(true);
+    expect(r.body.materialsMissing).toEqual([]);
+    expect(r.body.materialsReceived).toHaveLength(5);
+    expect(r.body.materialsReceived.every((m: { verified: boolean }) => m.verified)).toBe(true);
+    expect(r.body.receivedAt).toBe(c.timeline.find((e: { action: string }) => e.action === 'accept').at);
+  });
+
+  it('answers like the detail: 404 outside scope or unknown, 403 for a role that may not read the register, 401 without a token', async () => {
+    const c = await createCase();
+    for (const who of ['clerkCuiting', 'streetCuiping'] as const) {
+      const r = await receipt(c.id, who);
+      expect(r.status).toBe(404);
+      expect(r.body).toMatchObject({ statusCode: 404, code: expect.any(String), message: expect.any(String) });
+    }
+    expect((await receipt(99999999)).status).toBe(404);
+    for (const who of ['unit', 'member'] as const) {
+      const r = await receipt(c.id, who);
+      expect(r.status).toBe(403);
+      expect(r.body.statusCode).toBe(403);
+    }
+    expect((await receipt(c.id, 'grid')).status).toBe(200);
+    expect((await api().get(`/api/household/cases/${c.id}/receipt`)).status).toBe(401);
+    expect((await receipt(Number.NaN as unknown as number)).status).toBe(400);
+  });
+});
+
 describe('the potential-duplicate flag', () => {
   const flagOf = async (id: number) => {
     const d = await api().get(`/api/household/cases/${id}`).set(as('clerk'));

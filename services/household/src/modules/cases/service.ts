@@ -563,6 +563,40 @@ export class CaseService {
   }
 
   /** The printable one-time notice: every missing item at once. */
+  /**
+   * The acceptance receipt (受理回执) as data, what the SPA's print page shows: the materials received (and whether
+   * the originals were checked), the ones still missing, the date they came in (the acceptance if there was one,
+   * else the last submission or supplement) and the clerk who took them. Same scope rule as the detail.
+   */
+  async receipt(user: AuthUser, id: number) {
+    this.assertReader(user);
+    const c = (await this.load(this.ds.manager, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts;
+    const timeline = c.timeline as { action: string; actorUsername: string; at: string }[];
+    const last = (pred: (e: { action: string }) => boolean) => [...timeline].reverse().find(pred);
+    const received = last((e) => e.action === 'accept') ?? last((e) => e.action === 'submit' || e.action === 'supplement') ?? null;
+    const { dueAt } = trafficLight(c.status, new Date(c.stepStartedAt), c.greenChannel);
+    return {
+      caseId: c.id,
+      caseNo: c.caseNo,
+      type: c.type,
+      status: c.status,
+      greenChannel: c.greenChannel,
+      communityId: c.communityId,
+      communityName: c.communityName,
+      applicantName: c.applicantName,
+      applicantPhone: c.applicantPhone,
+      propertyCertificateNo: c.propertyCertificateNo,
+      persons: c.persons.map((p) => ({ name: p.name, relation: p.relation, idMasked: p.idMasked })),
+      materialsReceived: CHECKLISTS[c.type].filter((item) => c.checklist[item]?.provided).map((item) => ({ item, verified: !!c.checklist[item]?.verified })),
+      materialsMissing: missingItems(c),
+      accepted: received?.action === 'accept',
+      receivedAt: received?.at ?? null,
+      clerk: received?.actorUsername ?? null,
+      dueAt: dueAt?.toISOString() ?? null,
+      createdAt: new Date(c.createdAt).toISOString(),
+    };
+  }
+
   async notice(user: AuthUser, caseId: number, noticeId: number) {
     this.assertReader(user);
     const c = await this.load(this.ds.manager, user, caseId);
