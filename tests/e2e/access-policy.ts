@@ -109,6 +109,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/household/cases': write(CASE_CREATORS),
   'GET /api/household/cases': read(REGISTER, 'communityId'),
   'GET /api/household/cases/{id}': read(REGISTER),
+  'GET /api/household/cases/{id}/receipt': read(REGISTER),
   'POST /api/household/cases/{id}/transitions': write(REGISTER),
   'GET /api/household/cases/{id}/notices/{noticeId}': read(REGISTER),
   'GET /api/household/persons': open(REGISTER), // by ID number or name: only persons in scope

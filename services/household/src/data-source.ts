@@ -5,8 +5,9 @@ import { InitHousehold1764300000000 } from './migrations/1764300000000-InitHouse
 import { SeparationFunnel1764400000000 } from './migrations/1764400000000-SeparationFunnel';
 import { PersonNameSearchIndex1764600000000 } from './migrations/1764600000000-PersonNameSearchIndex';
 import { RevealLogCommunity1764750000000 } from './migrations/1764750000000-RevealLogCommunity';
+import { CaseCertificateIndex1764800000000 } from './migrations/1764800000000-CaseCertificateIndex';
 
-export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000];
+export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createHouseholdDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

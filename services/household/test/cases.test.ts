@@ -306,6 +306,105 @@ describe('POST /api/household/cases/:id/transitions', () => {
   });
 });
 
+describe('GET /api/household/cases/:id/receipt', () => {
+  const receipt = (id: number, who: keyof typeof USERS = 'clerk') => api().get(`/api/household/cases/${id}/receipt`).set(as(who));
+
+  it('returns the receipt as data: materials received and missing, masked persons, the date and the clerk', async () => {
+    const c = await createCase({ provided: ['id_card', 'hukou_booklet', 'application_form'] });
+    const submitted = await act(c.id, { action: 'submit', version: c.version });
+    expect(submitted.status).toBe(200);
+    const r = await receipt(c.id);
+    expect(r.status).toBe(200);
+    const submit = submitted.body.timeline.find((e: { action: string }) => e.action === 'submit');
+    expect(r.body).toMatchObject({
+      caseId: c.id, caseNo: c.caseNo, type: 'purchased_flat', status: 'SUBMITTED', communityId: C.longteng, communityName: '龙腾社区党委',
+      applicantName: '张伟', applicantPhone: '13805351234', propertyCertificateNo: c.propertyCertificateNo,
+      materialsReceived: [{ item: 'id_card', verified: false }, { item: 'hukou_booklet', verified: false }, { item: 'application_form', verified: false }],
+      materialsMissing: ['property_certificate', 'purchase_contract'],
+      accepted: false, receivedAt: submit.at, clerk: 'clerk.longteng',
+    });
+    expect(r.body.dueAt).toEqual(expect.any(String));
+    expect(r.body.persons).toHaveLength(3);
+    expect(r.body.persons[0]).toEqual({ name: '张伟', relation: 'head', idMasked: expect.stringMatching(/^370686\*{8}\d{3}[\dX]$/) });
+    expect(JSON.stringify(r.body)).not.toMatch(/370686198/);
+  });
+
+  it('after acceptance: every item received with originals checked, dated by the acceptance', async () => {
+    const c = await driveTo('ACCEPTED');
+    const r = await receipt(c.id, 'secretary');
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toBe(true);
+    expect(r.body.materialsMissing).toEqual([]);
+    expect(r.body.materialsReceived).toHaveLength(5);
+    expect(r.body.materialsReceived.every((m: { verified: boolean }) => m.verified)).toBe(true);
+    expect(r.body.receivedAt).toBe(c.timeline.find((e: { action: string }) => e.action === 'accept').at);
+  });
+
+  it('answers like the detail: 404 outside scope or unknown, 403 for a role that may not read the register, 401 without a token', async () => {
+    const c = await createCase();
+    for (const who of ['clerkCuiting', 'streetCuiping'] as const) {
+      const r = await receipt(c.id, who);
+      expect(r.status).toBe(404);
+      expect(r.body).toMatchObject({ statusCode: 404, code: expect.any(String), message: expect.any(String) });
+    }
+    expect((await receipt(99999999)).status).toBe(404);
+    for (const who of ['unit', 'member'] as const) {
+      const r = await receipt(c.id, who);
+      expect(r.status).toBe(403);
+      expect(r.body.statusCode).toBe(403);
+    }
+    expect((await receipt(c.id, 'grid')).status).toBe(200);
+    expect((await api().get(`/api/household/cases/${c.id}/receipt`)).status).toBe(401);
+    expect((await receipt(Number.NaN as unknown as number)).status).toBe(400);
+  });
+});
+
+describe('the potential-duplicate flag', () => {
+  const flagOf = async (id: number) => {
+    const d = await api().get(`/api/household/cases/${id}`).set(as('clerk'));
+    const l = await api().get(`/api/household/cases?q=${d.body.caseNo}`).set(as('clerk'));
+    expect(l.body.items[0].potentialDuplicate).toBe(d.body.potentialDuplicate);
+    return d.body.potentialDuplicate as boolean;
+  };
+
+  it('is set on both open cases when the same ID number is in another open case (different certificates)', async () => {
+    const [head] = family(1);
+    const a = await createCase({ persons: [head] });
+    expect(await flagOf(a.id)).toBe(false);
+    const b = await createCase({ persons: [{ ...head, name: '张伟' }, family(2)[1]] });
+    expect(await flagOf(b.id)).toBe(true);
+    expect(await flagOf(a.id)).toBe(true);
+  });
+
+  it('is set when the same property certificate number is in another open case (different persons)', async () => {
+    const cert = `鲁(2022)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const a = await driveTo('SUBMITTED', { persons: family(1), propertyCertificateNo: cert });
+    const b = await createCase({ persons: family(1), propertyCertificateNo: cert });
+    expect(await flagOf(a.id)).toBe(true);
+    expect(await flagOf(b.id)).toBe(true);
+    const other = await createCase({ persons: family(1) });
+    expect(await flagOf(other.id)).toBe(false);
+  });
+
+  it('does not count a closed case, and clears once the other case closes', async () => {
+    const persons = family(1);
+    const cert = `鲁(2023)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const settled = await driveTo('SETTLED', { persons, propertyCertificateNo: cert, newHousehold: { kind: 'family', address: '龙腾小区7号楼' } });
+    expect(await flagOf(settled.id)).toBe(false);
+    const fresh = await createCase({ persons, propertyCertificateNo: cert });
+    expect(await flagOf(fresh.id)).toBe(false);
+
+    const cert2 = `鲁(2024)栖霞市不动产权第${Math.floor(Math.random() * 1e7)}号`;
+    const a = await driveTo('SUBMITTED', { persons: family(1), propertyCertificateNo: cert2 });
+    const b = await createCase({ persons: family(1), propertyCertificateNo: cert2 });
+    expect(await flagOf(b.id)).toBe(true);
+    const rejected = await act(a.id, { action: 'reject', version: a.version, reason: '材料不实' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.potentialDuplicate).toBe(false);
+    expect(await flagOf(b.id)).toBe(false);
+  });
+});
+
 describe('GET /api/household/cases', () => {
   it('lists within scope with filters, free text and keyset pages', async () => {
     const mine = await api().get('/api/household/cases?limit=5').set(as('clerk'));

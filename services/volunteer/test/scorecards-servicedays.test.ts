@@ -133,9 +133,9 @@ describe('GET /api/volunteer/service-days', () => {
     expect(r.body.map((d: { date: string }) => d.date)).toEqual(['2030-01-15', '2030-01-25', '2030-02-15', '2030-02-25']);
     const day = r.body[1];
     expect(day.items.map((x: { id: number }) => x.id)).toEqual([g.id, i.id]);
-    expect(day.roster).toEqual([{ place, items: [
-      { id: g.id, itemNo: expect.any(String), unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED' },
-      { id: i.id, itemNo: expect.any(String), unitName: '国网栖霞市供电公司党委', status: 'SCHEDULED' },
+    expect(day.roster).toEqual([{ desk: place, place, items: [
+      { id: g.id, itemNo: expect.any(String), place, unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED' },
+      { id: i.id, itemNo: expect.any(String), place, unitName: '国网栖霞市供电公司党委', status: 'SCHEDULED' },
     ] }]);
     expect(day.attendance).toBe(0);
     expect(r.body.flatMap((d: { items: { id: number }[] }) => d.items.map((x) => x.id))).not.toContain(h.id);
@@ -144,6 +144,23 @@ describe('GET /api/volunteer/service-days', () => {
     expect(unit.body[1].items.map((x: { id: number }) => x.id)).toEqual([g.id]);
     const other = await c.api().get('/api/volunteer/service-days?from=2030-01-01&to=2030-01-31').set(c.as('clerkCuiting'));
     expect(other.body.every((d: { items: unknown[] }) => d.items.length === 0)).toBe(true);
+  });
+
+  it('groups the roster by convenience desk (the building a place names), places without a building on their own', async () => {
+    const at = async (place: string, unit: 'unit' | 'unit2') =>
+      c.run(await c.published({}, { place }), [[{ action: 'claim' }, unit], [{ action: 'schedule', date: '2030-03-15' }, unit]]);
+    const stair = await at('龙腾花园2号楼3单元楼道', 'unit');
+    const roof = await at('龙腾花园2号楼楼顶', 'unit2');
+    const other = await at('龙腾花园5号楼', 'unit');
+    const gate = await at('龙腾花园东门', 'unit2');
+    const r = await c.api().get('/api/volunteer/service-days?from=2030-03-01&to=2030-03-20').set(c.as('clerk'));
+    expect(r.status).toBe(200);
+    const roster = r.body[0].roster as { desk: string | null; place: string; items: { id: number; place: string }[] }[];
+    expect(roster.map((g) => [g.desk, g.place, g.items.map((x) => [x.id, x.place])])).toEqual([
+      ['龙腾花园2号楼', '龙腾花园2号楼', [[stair.id, '龙腾花园2号楼3单元楼道'], [roof.id, '龙腾花园2号楼楼顶']]],
+      ['龙腾花园5号楼', '龙腾花园5号楼', [[other.id, '龙腾花园5号楼']]],
+      [null, '龙腾花园东门', [[gate.id, '龙腾花园东门']]],
+    ]);
   });
 
   it('defaults to the next four service days, and refuses a reversed or over-long range (400) and no token (401)', async () => {

@@ -1188,7 +1188,8 @@ export interface ServiceDayItem {
 export interface ServiceDay {
   date: IsoDate
   items: ServiceDayItem[]
-  roster: { place: string; items: { id: number; itemNo: string; unitName: string | null; status: ItemStatus }[] }[]
+  /** One group per convenience desk (the building the places name; `place` = the desk's building), else per place (`desk` null). */
+  roster: { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: ItemStatus }[] }[]
   attendance: number
 }
 

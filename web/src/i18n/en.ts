@@ -1164,7 +1164,7 @@ const en: MessageSchema = {
       items: '{n} item(s)',
       roster: 'Roster for {date}',
       notServiceDay: 'Pick the 15th or the 25th',
-      summary: '{items} item(s) at {places} place(s); {attendance} check-in(s)',
+      summary: '{items} item(s) at {places} desk(s) or place(s); {attendance} check-in(s)',
       nothing: 'Nothing scheduled',
       members: 'Member sign-ups',
       checkedIn: 'checked in {n} / {of}',

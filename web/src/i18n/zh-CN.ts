@@ -1166,7 +1166,7 @@ const zhCN = {
       items: '{n} 项',
       roster: '{date} 服务安排',
       notServiceDay: '请选择 15 日或 25 日',
-      summary: '{items} 项服务，{places} 个地点，已签到 {attendance} 人次',
+      summary: '{items} 项服务，{places} 个服务台或地点，已签到 {attendance} 人次',
       nothing: '当天暂无安排',
       members: '党员报名',
       checkedIn: '签到 {n} / {of}',

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseDto, parseId, parseQuery, requireRole, sendIdempotent } from '@redheart/shared';
 import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 import { CASE_CREATORS, type CaseService, REGISTER_READERS } from './service';
-import { caseDetailSchema, caseListSchema, noticeSchema } from './schemas';
+import { caseDetailSchema, caseListSchema, noticeSchema, receiptSchema } from './schemas';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
@@ -38,6 +38,11 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
       const dto = await parseDto(TransitionDto, req.body);
       return sendIdempotent(app.db, req, reply, 200, (m) => cases.transition({ user: req.user, requestId: req.id }, id, dto, m), { id });
     },
+  });
+
+  app.get<{ Params: { id: string } }>('/api/household/cases/:id/receipt', {
+    schema: { tags: ['cases'], summary: 'The acceptance receipt (受理回执) as data, for printing elsewhere', params: idParams, response: { 200: receiptSchema } },
+    handler: async (req) => cases.receipt(req.user, parseId(req.params.id, 'Case')),
   });
 
   app.get<{ Params: { id: string; noticeId: string } }>('/api/household/cases/:id/notices/:noticeId', {

@@ -75,3 +75,16 @@ export const noticeSchema = {
     persons: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, idMasked: { type: 'string' }, relation: { type: 'string' } } } },
   },
 } as const;
+
+export const receiptSchema = {
+  type: 'object',
+  properties: {
+    caseId: { type: 'integer' }, caseNo: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' }, greenChannel: { type: 'boolean' },
+    communityId: { type: 'integer' }, communityName: { type: 'string' }, applicantName: { type: 'string' }, applicantPhone: nullableString,
+    propertyCertificateNo: nullableString,
+    persons: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, relation: { type: 'string' }, idMasked: { type: 'string' } } } },
+    materialsReceived: { type: 'array', items: { type: 'object', properties: { item: { type: 'string' }, verified: { type: 'boolean' } } } },
+    materialsMissing: { type: 'array', items: { type: 'string' } },
+    accepted: { type: 'boolean' }, receivedAt: nullableString, clerk: nullableString, dueAt: nullableString, createdAt: { type: 'string' },
+  },
+} as const;

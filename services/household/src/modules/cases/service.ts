@@ -14,6 +14,22 @@ import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 export const REGISTER_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker'];
 export const CASE_CREATORS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
+const OPEN_SQL = OPEN.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The potential-duplicate flag, computed when read so it is always current: an open case is flagged while
+ * another open case (any community) names one of its persons (compared by the keyed ID hash, never clear
+ * text) or the same property certificate number. Closed cases (settled, rejected, withdrawn, revoked) never
+ * count and are never flagged. Accepting is refused on the narrower rule in `duplicates` (same person AND
+ * same certificate, or already in the target household).
+ */
+const POTENTIAL_DUPLICATE_SQL = `(c.status IN (${OPEN_SQL}) AND (
+    EXISTS (SELECT 1 FROM case_person cp JOIN case_person ocp ON ocp.id_hash = cp.id_hash AND ocp.case_id <> c.id
+              JOIN move_case oc ON oc.id = ocp.case_id AND oc.status IN (${OPEN_SQL})
+             WHERE cp.case_id = c.id)
+    OR (c.property_certificate_no IS NOT NULL AND EXISTS (
+          SELECT 1 FROM move_case oc WHERE oc.property_certificate_no = c.property_certificate_no AND oc.id <> c.id
+             AND oc.status IN (${OPEN_SQL})))))`;
 
 export interface Ctx {
   user: AuthUser;
@@ -50,7 +66,7 @@ interface CaseRow {
 const CASE_COLUMNS = `c.id, c.case_no AS "caseNo", c.type, c.status, c.community_id AS "communityId", c.target_household_id AS "targetHouseholdId",
   c.new_household AS "newHousehold", c.source_household_id AS "sourceHouseholdId", c.destination, c.property_certificate_no AS "propertyCertificateNo",
   c.applicant_name AS "applicantName", c.applicant_phone AS "applicantPhone", c.green_channel AS "greenChannel", c.checklist,
-  c.approval_no AS "approvalNo", c.potential_duplicate AS "potentialDuplicate", c.revoke_requested_by AS "revokeRequestedBy",
+  c.approval_no AS "approvalNo", ${POTENTIAL_DUPLICATE_SQL} AS "potentialDuplicate", c.revoke_requested_by AS "revokeRequestedBy",
   c.revoke_reason AS "revokeReason", c.step_started_at AS "stepStartedAt", c.settled_at AS "settledAt", c.created_by AS "createdBy",
   c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.version`;
 
@@ -333,7 +349,6 @@ export class CaseService {
       case 'supplement': {
         checkItems(dto.provided, 'provided');
         for (const i of dto.provided ?? []) checklist[i] = { provided: true, verified: false };
-        set.potential_duplicate = (await this.duplicates(m, c)).length > 0;
         data = { provided: dto.provided ?? [], missing: missingItems({ type: c.type, checklist }) };
         break;
       }
@@ -548,6 +563,40 @@ export class CaseService {
   }
 
   /** The printable one-time notice: every missing item at once. */
+  /**
+   * The acceptance receipt (受理回执) as data, what the SPA's print page shows: the materials received (and whether
+   * the originals were checked), the ones still missing, the date they came in (the acceptance if there was one,
+   * else the last submission or supplement) and the clerk who took them. Same scope rule as the detail.
+   */
+  async receipt(user: AuthUser, id: number) {
+    this.assertReader(user);
+    const c = (await this.load(this.ds.manager, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts;
+    const timeline = c.timeline as { action: string; actorUsername: string; at: string }[];
+    const last = (pred: (e: { action: string }) => boolean) => [...timeline].reverse().find(pred);
+    const received = last((e) => e.action === 'accept') ?? last((e) => e.action === 'submit' || e.action === 'supplement') ?? null;
+    const { dueAt } = trafficLight(c.status, new Date(c.stepStartedAt), c.greenChannel);
+    return {
+      caseId: c.id,
+      caseNo: c.caseNo,
+      type: c.type,
+      status: c.status,
+      greenChannel: c.greenChannel,
+      communityId: c.communityId,
+      communityName: c.communityName,
+      applicantName: c.applicantName,
+      applicantPhone: c.applicantPhone,
+      propertyCertificateNo: c.propertyCertificateNo,
+      persons: c.persons.map((p) => ({ name: p.name, relation: p.relation, idMasked: p.idMasked })),
+      materialsReceived: CHECKLISTS[c.type].filter((item) => c.checklist[item]?.provided).map((item) => ({ item, verified: !!c.checklist[item]?.verified })),
+      materialsMissing: missingItems(c),
+      accepted: received?.action === 'accept',
+      receivedAt: received?.at ?? null,
+      clerk: received?.actorUsername ?? null,
+      dueAt: dueAt?.toISOString() ?? null,
+      createdAt: new Date(c.createdAt).toISOString(),
+    };
+  }
+
   async notice(user: AuthUser, caseId: number, noticeId: number) {
     this.assertReader(user);
     const c = await this.load(this.ds.manager, user, caseId);

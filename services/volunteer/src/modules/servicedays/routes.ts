@@ -22,7 +22,17 @@ export function serviceDaysBetween(from: string, to: string): string[] {
   return out;
 }
 
-/** 集中服务日: the calendar with the items scheduled, and a roster per place (building / desk). */
+/**
+ * The convenience desk (便民服务台) an item's place names: the org chart keeps one desk per building (group), and
+ * the volunteer service does not hold the desks themselves, so a place that names a building ("龙腾花园1号楼2单元")
+ * belongs to that building's desk ("龙腾花园1号楼"); a place naming no building (a gate, a square) has none.
+ */
+export function deskOf(place: string): string | null {
+  const m = /^(.+?[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|栋|幢))/.exec(place.trim());
+  return m ? m[1] : null;
+}
+
+/** 集中服务日: the calendar with the items scheduled, and a roster per convenience desk (else per place). */
 export default async function serviceDayRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
 
@@ -52,7 +62,15 @@ export default async function serviceDayRoutes(app: FastifyInstance) {
       );
       return serviceDaysBetween(from, to).map((date) => {
         const items = rows.filter((r) => r.scheduledDate === date);
-        const roster = [...new Set(items.map((i) => i.place))].map((place) => ({ place, items: items.filter((i) => i.place === place).map((i) => ({ id: i.id, itemNo: i.itemNo, unitName: i.unitName, status: i.status })) }));
+        // One group per desk (its building); an item at a place without a building forms a group of its own place.
+        const groups = new Map<string, { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: string }[] }>();
+        for (const i of items) {
+          const desk = deskOf(i.place);
+          const key = desk ? `desk:${desk}` : `place:${i.place}`;
+          if (!groups.has(key)) groups.set(key, { desk, place: desk ?? i.place, items: [] });
+          groups.get(key)!.items.push({ id: i.id, itemNo: i.itemNo, place: i.place, unitName: i.unitName, status: i.status });
+        }
+        const roster = [...groups.values()].sort((a, b) => (a.desk === null ? 1 : 0) - (b.desk === null ? 1 : 0) || a.place.localeCompare(b.place, 'zh-CN'));
         return { date, items, roster, attendance: items.reduce((s, i) => s + i.checkedIn, 0) };
       });
     },
