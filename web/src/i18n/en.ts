@@ -844,7 +844,6 @@ const en: MessageSchema = {
       complete: 'Record each person\'s volunteer hours and add on-site photos or a note as evidence.',
       confirm: 'The resident rates it, or the community confirms on their behalf; the system then closes it and posts the hours.',
       reopen: 'Not done as required: back to the schedule, counted as rework.',
-      close: 'Close the item.',
       cancel: 'Cancel the item; a reason is required.',
       signup: 'Sign up for this item.',
       withdraw_signup: 'Withdraw your sign-up; the place goes to another member.',
