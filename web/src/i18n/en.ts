@@ -230,6 +230,23 @@ const en: MessageSchema = {
       version: 'Version',
       attributes: 'Other attributes',
     },
+    /** Labels of the known `attributes` keys; an unknown key is shown as it is. */
+    attribute: {
+      urban: 'Urban community',
+      hukouDuty: 'Handles household registration',
+      since: 'Since',
+      establishedOn: 'Established on',
+      splitFrom: 'Split from',
+      staff: 'Staff',
+      divisionName: 'Division name',
+      divisionKind: 'Division kind',
+      company: 'Property company',
+      compound: 'Compound',
+      propertyCompany: 'Property company',
+      building: 'Building',
+      member: 'Party member',
+      newHire: 'new hire',
+    },
     actions: {
       createChild: 'Add child',
       edit: 'Edit',

@@ -232,6 +232,23 @@ const zhCN = {
       version: '版本',
       attributes: '其他属性',
     },
+    /** Labels of the known `attributes` keys; an unknown key is shown as it is. */
+    attribute: {
+      urban: '城市社区',
+      hukouDuty: '承担户籍业务',
+      since: '起始日期',
+      establishedOn: '成立日期',
+      splitFrom: '拆分自',
+      staff: '工作人员',
+      divisionName: '区划名称',
+      divisionKind: '区划类别',
+      company: '物业公司',
+      compound: '小区',
+      propertyCompany: '物业公司',
+      building: '楼栋',
+      member: '党员',
+      newHire: '新聘',
+    },
     actions: {
       createChild: '新增下级',
       edit: '编辑',
