@@ -4,7 +4,7 @@
 // the case detail, its receipt and one-time notice, the org detail and a closed service item. Debian's Chromium
 // driven by playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
 // http://127.0.0.1:8080). Screenshots of failures go to test-results/.
-import { BASE, api, browserSuite, expectNoRawText, login } from './lib/browser.mjs';
+import { BASE, api, browserSuite, expectNoRawText, input, login } from './lib/browser.mjs';
 
 const { test, fail, finish } = await browserSuite('messages-browser', { failurePrefix: 'messages-', nameLength: 80 });
 
@@ -69,6 +69,27 @@ await test('admin reads 龙腾社区 in the org chart: its staff are names, not 
   await read(page, 'the org detail', `/org?unit=${pages.community}`, 'tab-overview');
   const staff = await page.getByTestId('overview-attribute-staff').innerText();
   if (!/（社区/.test(staff)) throw new Error(`the staff attribute reads "${staff.slice(0, 80)}"`);
+});
+
+await test('a server error reaches the zh-CN user in Chinese by its code: a control character in the org address (400 INVALID_CHARACTERS naming the field)', async (page) => {
+  await login(page, 'admin');
+  await read(page, 'the org detail', `/org?unit=${pages.community}`, 'tab-overview');
+  const before = await page.getByTestId('node-title').innerText();
+  await page.getByTestId('action-edit').click();
+  await page.getByTestId('edit-dialog').waitFor();
+  const address = input(page, 'edit-contact-address');
+  await address.fill('栖霞市庄园街道\u0000龙腾社区');
+  await page.getByTestId('edit-submit').click();
+  const message = page.locator('.el-message--error').first();
+  await message.waitFor({ timeout: 10_000 });
+  const text = await message.innerText();
+  if (!/字段 \S+ 含有不允许的控制字符/.test(text)) throw new Error(`the error reads "${text}"`);
+  // The SPA's own text for the code, not the generic "invalid input" plus the server's words.
+  if (text.includes('服务器提示')) throw new Error(`the error is the server's text: "${text}"`);
+  await expectNoRawText(page, 'the refused edit');
+  await page.keyboard.press('Escape');
+  await page.reload();
+  await page.getByTestId('node-title').filter({ hasText: before }).waitFor();
 });
 
 await test('clerk.longteng reads a closed service item (timeline with the system close): no raw key, no [object Object]', async (page) => {

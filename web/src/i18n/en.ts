@@ -144,6 +144,21 @@ const en: MessageSchema = {
     sessionExpired: 'Your session has expired; please sign in again',
     unknown: 'Something went wrong; please try again',
     serverSaid: 'Server: {message}',
+    invalidCharactersIn: 'The field {field} holds a control character (such as NUL) that is not allowed; please remove it',
+    payloadTooLargeLimit: 'Too much data: this accepts at most {mb} MB',
+    /** By the server's stable `code`: the user reads this instead of the server's text. */
+    byCode: {
+      WRONG_STATE: 'The state has changed and this action is no longer available; please refresh',
+      STALE_VERSION: 'Someone else changed this record. Please refresh and try again.',
+      INVALID_CHARACTERS: 'The input holds a control character (such as NUL) that is not allowed; please remove it',
+      PAYLOAD_TOO_LARGE: 'Too much data; please send less',
+      UNSUPPORTED_FILE_TYPE: 'The file is not a JPEG, PNG or WebP image',
+      IMAGE_TOO_LARGE: 'The photo has too many pixels (at most 40 megapixels); please scale it down',
+      DATABASE_UNAVAILABLE: 'The database is unreachable for the moment; nothing was saved. Please try again shortly',
+      SESSION_ENDED: 'Your session has ended (perhaps signed out on another device); please sign in again',
+      LOGIN_LOCKED: 'Logins to this account from here are locked for a while; try later or ask an administrator',
+      LOGIN_RATE_LIMITED: 'Too many failed logins; please wait a moment',
+    },
   },
   login: {
     title: 'Sign in',

@@ -146,6 +146,21 @@ const zhCN = {
     sessionExpired: '登录已过期，请重新登录',
     unknown: '操作失败，请稍后再试',
     serverSaid: '服务器提示：{message}',
+    invalidCharactersIn: '字段 {field} 含有不允许的控制字符（如 NUL），请删除后重试',
+    payloadTooLargeLimit: '提交的内容过大：此处最多接受 {mb} MB',
+    /** By the server's stable `code`: the user reads this instead of the server's text. */
+    byCode: {
+      WRONG_STATE: '状态已变化，该操作现在不可用，请刷新后查看',
+      STALE_VERSION: '数据已被他人修改，请刷新后重试',
+      INVALID_CHARACTERS: '提交的内容含有不允许的控制字符（如 NUL），请删除后重试',
+      PAYLOAD_TOO_LARGE: '提交的内容过大，请缩小后重试',
+      UNSUPPORTED_FILE_TYPE: '上传的文件无法识别为 JPEG、PNG 或 WebP 图片',
+      IMAGE_TOO_LARGE: '照片像素过多（最多 4000 万像素），请缩小后再上传',
+      DATABASE_UNAVAILABLE: '数据库暂时无法连接，本次操作未保存任何内容，请稍后重试',
+      SESSION_ENDED: '登录会话已结束（可能已在其他设备退出），请重新登录',
+      LOGIN_LOCKED: '该账号在此地址的登录已被暂时锁定，请稍后再试或联系管理员',
+      LOGIN_RATE_LIMITED: '登录失败次数过多，请稍后再试',
+    },
   },
   login: {
     title: '账号登录',
