@@ -6,7 +6,7 @@
 // Screenshots go to test-results/.
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { BASE, OUT, api, browserSuite, input, login, stepState } from './lib/browser.mjs';
+import { BASE, OUT, api, browserSuite, expectNoRawText, input, login, stepState } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('household-browser', { failurePrefix: 'household-', nameLength: 80 });
 
@@ -175,6 +175,7 @@ await test('clerk submits and requests a supplement; the printable one-time noti
   await sheet.getByText('龙腾社区').first().waitFor();
   await sheet.getByText(state.caseNo).first().waitFor();
   if (!(await sheet.getByTestId('notice-date').innerText()).match(/^\d{4}-\d{2}-\d{2}$/)) throw new Error('the notice has no date');
+  await expectNoRawText(page, 'the one-time notice');
   // On paper only the sheet is printed: no menu, no buttons.
   await page.emulateMedia({ media: 'print' });
   if (await page.getByTestId('side-menu').isVisible()) throw new Error('the side menu would be printed');

@@ -1,9 +1,11 @@
 // What the browser-test suites (scripts/browser-test*.mjs) share: where the platform is, Debian's
 // Chromium driven by playwright-core, the test runner and its "<suite>: N passed, M failed" line,
 // logging in, filling inputs, state handed from step to step and the API with a user's token.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, request } from 'playwright-core';
+import ts from 'typescript';
 
 /** The running platform (`npm start`). */
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
@@ -106,4 +108,53 @@ export async function api(username) {
     postAllowing: (path, data, statuses) => call('POST', path, data, statuses),
     dispose: () => ctx.dispose(),
   };
+}
+
+let messageKeyCache;
+/**
+ * The SPA's zh-CN messages (web/src/i18n/zh-CN.ts, compiled on the fly): every key path (`household.notice.title`,
+ * and the namespaces above the leaves) and the top-level namespaces (`app`, `household`, …).
+ */
+export async function messageKeys() {
+  if (messageKeyCache) return messageKeyCache;
+  const file = join(dirname(fileURLToPath(import.meta.url)), '../../web/src/i18n/zh-CN.ts');
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const messages = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)).default;
+  const keys = new Set();
+  const walk = (o, prefix) => {
+    for (const [k, v] of Object.entries(o)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      keys.add(path);
+      if (v && typeof v === 'object') walk(v, path);
+    }
+  };
+  walk(messages, '');
+  messageKeyCache = { keys, namespaces: new Set(Object.keys(messages)) };
+  return messageKeyCache;
+}
+
+/** Dotted words as a missing translation prints them (vue-i18n shows the key itself). */
+const KEY_LIKE = /\b[a-z]+(\.[a-zA-Z]+){1,}\b/g;
+
+/**
+ * Fails when the page (or `scope`) shows what no user should read: `[object Object]`, or a raw i18n key — dotted
+ * words that are a key of the messages or start with one of their namespaces (so a key missing from the messages,
+ * like `household.sheet.title`, is caught too). Reads the visible text and the placeholder, title and aria-label
+ * attributes. `what` names the page in the error.
+ */
+export async function expectNoRawText(page, what, scope = page.locator('body')) {
+  const { keys, namespaces } = await messageKeys();
+  const texts = await scope.evaluate((root) => {
+    const out = [root.innerText];
+    for (const el of root.querySelectorAll('[placeholder], [title], [aria-label]')) {
+      for (const a of ['placeholder', 'title', 'aria-label']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+    }
+    return out;
+  });
+  const found = new Set();
+  for (const text of texts) {
+    if (text.includes('[object Object]')) found.add('[object Object]');
+    for (const [m] of text.matchAll(KEY_LIKE)) if (keys.has(m) || namespaces.has(m.split('.')[0])) found.add(m);
+  }
+  if (found.size) throw new Error(`${what} shows raw text: ${[...found].join(', ')}`);
 }

@@ -6,8 +6,13 @@ export const ITEM_STATUSES = [
 ] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
+/**
+ * What people ask for (POST /items/:id/transition). There is no `close`: `confirm` closes the item in the same
+ * transaction (CONFIRMED → CLOSED by the system, hours posted), so a CONFIRMED item is never seen by anyone; the
+ * timeline records that step as the system's `close` event.
+ */
 export const ITEM_ACTIONS = [
-  'publish', 'reject', 'refer', 'merge', 'claim', 'release', 'assign', 'schedule', 'start', 'complete', 'confirm', 'reopen', 'close', 'cancel', 'signup', 'withdraw_signup',
+  'publish', 'reject', 'refer', 'merge', 'claim', 'release', 'assign', 'schedule', 'start', 'complete', 'confirm', 'reopen', 'cancel', 'signup', 'withdraw_signup',
 ] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
@@ -43,7 +48,6 @@ export const ITEM_RULES: Record<ItemAction, ItemRule> = {
   complete: { from: ['IN_PROGRESS'], to: 'DONE', roles: [...UNIT, ...COMMUNITY], reasonRequired: false },
   confirm: { from: ['DONE'], to: 'CONFIRMED', roles: COMMUNITY, reasonRequired: false },
   reopen: { from: ['DONE'], to: 'SCHEDULED', roles: COMMUNITY, reasonRequired: true },
-  close: { from: ['CONFIRMED'], to: 'CLOSED', roles: COMMUNITY, reasonRequired: false },
   cancel: { from: ['REPORTED', 'PUBLISHED', 'CLAIMED', 'ESCALATED', 'SCHEDULED'], to: 'CANCELLED', roles: COMMUNITY, reasonRequired: true },
   signup: { from: ['PUBLISHED'], to: null, roles: ['member'], reasonRequired: false },
   withdraw_signup: { from: ['PUBLISHED'], to: null, roles: ['member'], reasonRequired: false },

@@ -77,6 +77,16 @@ describe('POST /api/volunteer/items/:id/transitions', () => {
     expect(r.body.status).toBe('CLOSED');
     expect(r.body.hours.every((h: { posted: boolean }) => h.posted)).toBe(true);
     expect(r.body.timeline.map((e: { action: string }) => e.action)).toEqual(['report', 'publish', 'claim', 'schedule', 'start', 'complete', 'confirm', 'close']);
+    // `close` is the system's step inside confirm, never an action to ask for: not offered, and refused naming the field.
+    expect(r.body.allowedActions).toEqual([]);
+    const closed = r.body;
+    const close = await act(item.id, { action: 'close', version: closed.version }, 'clerk');
+    expect(close.status).toBe(400);
+    expect(close.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    expect(JSON.stringify(close.body)).toContain('action');
+    const after = await api().get(`/api/volunteer/items/${item.id}`).set(as('clerk'));
+    expect(after.body).toMatchObject({ status: 'CLOSED', version: closed.version });
+    expect(after.body.timeline.filter((e: { action: string }) => e.action === 'close')).toHaveLength(1);
     // Scorecard and the public board show it.
     const card = await api().get(`/api/volunteer/scorecards/units/${U.ziran}`).set(as('unit'));
     expect(card.status).toBe(200);

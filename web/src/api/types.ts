@@ -788,14 +788,16 @@ export const ITEM_ACTIONS = [
   'complete',
   'confirm',
   'reopen',
-  'close',
   'cancel',
   'signup',
   'withdraw_signup',
 ] as const
 export type ItemAction = (typeof ITEM_ACTIONS)[number]
-/** Timeline entries that are not user actions: the report itself, the escalation timer, check-ins. */
-export type ItemEventAction = ItemAction | 'report' | 'escalate' | 'checkin'
+/**
+ * Timeline entries that are not user actions: the report itself, the escalation timer, check-ins, and the system's
+ * `close` right after `confirm` (there is no `close` action to ask for).
+ */
+export type ItemEventAction = ItemAction | 'report' | 'escalate' | 'checkin' | 'close'
 
 /** unit: claimed whole by one work unit; individual: places that reported members sign up for. */
 export const ITEM_KINDS = ['unit', 'individual'] as const

@@ -1,13 +1,28 @@
 import { ElMessage } from 'element-plus'
 import { useI18n } from 'vue-i18n'
-import { isApiError } from '@/api/client'
+import { type ApiError, isApiError } from '@/api/client'
 
-/** Turns API errors into localised messages; the server's own text is added where it helps. */
+/**
+ * Turns API errors into localised messages: by the server's `code` where the messages have it (`errors.byCode`),
+ * else by status; the server's own text is added where it helps.
+ */
 export function useApiError() {
-  const { t } = useI18n()
+  const { t, te } = useI18n()
+
+  /** The text for a known code (with its details: the field, the size limit), or null. */
+  function byCode(e: ApiError): string | null {
+    const key = `errors.byCode.${e.code}`
+    if (!te(key)) return null
+    const d = (e.details && typeof e.details === 'object' ? e.details : {}) as Record<string, unknown>
+    if (e.code === 'INVALID_CHARACTERS' && typeof d.field === 'string') return t('errors.invalidCharactersIn', { field: d.field })
+    if (e.code === 'PAYLOAD_TOO_LARGE' && typeof d.limit === 'number') return t('errors.payloadTooLargeLimit', { mb: Math.round((d.limit / 1048576) * 10) / 10 })
+    return t(key)
+  }
 
   function describe(e: unknown): string {
     if (!isApiError(e)) return e instanceof Error && e.message ? e.message : t('errors.unknown')
+    const known = byCode(e)
+    if (known) return known
     const withServer = (base: string) => (e.message ? `${base} ${t('errors.serverSaid', { message: e.message })}` : base)
     switch (e.status) {
       case 0:
@@ -58,7 +73,7 @@ export function useApiError() {
       // The message box is loaded when a conflict first needs it, not with every page (the login page).
       const { ElMessageBox } = await import('element-plus/es/components/message-box/index.mjs')
       try {
-        await ElMessageBox.alert(t('errors.conflict'), t('errors.conflictTitle'), {
+        await ElMessageBox.alert((isApiError(e) && byCode(e)) || t('errors.conflict'), t('errors.conflictTitle'), {
           type: 'warning',
           confirmButtonText: t('common.refresh'),
         })
