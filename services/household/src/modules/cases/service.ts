@@ -318,11 +318,14 @@ export class CaseService {
         WHERE ${cond(`c.community_id = ${idsParam}`)} ${order}`;
     } else if (ids.length <= PER_COMMUNITY_WALKS) {
       // A street's (or a few) communities: one move_case_list_idx walk per community, at most limit+1 rows each, merged.
-      sql = `SELECT x.*, cr.name AS "communityName"
-          FROM unnest(${idsParam}::bigint[]) AS s(id)
-          CROSS JOIN LATERAL (SELECT ${columns} FROM move_case c WHERE ${cond('c.community_id = s.id')} ${order}) x
-          JOIN community_ref cr ON cr.id = x."communityId"
-         ORDER BY x."createdAt" DESC, x.id DESC LIMIT ${lim}`;
+      // The walks read (id, created_at) only, from the index; the merged page's rows and names are fetched
+      // after the LIMIT (a LIMITed subquery is not flattened).
+      sql = `SELECT ${columns}, cr.name AS "communityName" FROM (
+          SELECT x.id FROM unnest(${idsParam}::bigint[]) AS s(id)
+           CROSS JOIN LATERAL (SELECT c.id, c.created_at FROM move_case c WHERE ${cond('c.community_id = s.id')} ${order}) x
+           ORDER BY x.created_at DESC, x.id DESC LIMIT ${lim}) y
+          JOIN move_case c ON c.id = y.id JOIN community_ref cr ON cr.id = c.community_id
+         ORDER BY c.created_at DESC, c.id DESC`;
     } else {
       // A county or the city: most cases are in scope, so the newest-first walk of move_case_all_idx stops early.
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
