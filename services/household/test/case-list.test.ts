@@ -52,13 +52,13 @@ describe('GET /api/household/cases — scope-only list by community_id', () => {
     ['clerk', 'one community'],
     ['street', 'a street: one walk per community'],
     ['admin', 'the city: the newest-first walk'],
-  ] as const)('gives the %s (%s) the same rows, order and cursors as the path-LIKE query', async (who) => {
+  ] as const)('gives the %s (%s) the same rows, order and cursors as the path-LIKE query', async (who: keyof typeof USERS, _what: string) => {
     let cursor: string | null = null;
     let ref: [string, number] | null = null;
     let pages = 0;
     let rows = 0;
     do {
-      const res = await request(t.app.server).get(`/api/household/cases?limit=4${cursor ? `&cursor=${cursor}` : ''}`).set(as(who));
+      const res: request.Response = await request(t.app.server).get(`/api/household/cases?limit=4${cursor ? `&cursor=${cursor}` : ''}`).set(as(who));
       expect(res.status).toBe(200);
       const expected = await before(who, 4, ref);
       expect(res.body.items.map((c: { id: number }) => Number(c.id))).toEqual(expected.ids);
