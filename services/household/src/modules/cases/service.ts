@@ -1,4 +1,4 @@
-import { CommunityDirectory, cursorAtSql, isoSql, scopeSql } from '@redheart/shared';
+import { CommunityDirectory, cursorAtSql, isoSql } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -13,6 +13,8 @@ import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 /** Who may open the household register at all (read); writes are narrowed per action. */
 export const REGISTER_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker'];
 export const CASE_CREATORS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
+/** Scopes of up to this many communities read the case list community by community (one index walk each). */
+const PER_COMMUNITY_WALKS = 64;
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
 const OPEN_SQL = OPEN.map((s) => `'${s}'`).join(', ');
 
@@ -289,15 +291,21 @@ export class CaseService {
   async list(user: AuthUser, q: ListCasesQuery) {
     this.assertReader(user);
     const limit = Math.min(q.limit ?? 20, 100);
-    const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
-    const where: string[] = [scopeSql('cr.path', user.scopePaths, 1)];
+    // The communities the page reads: the one asked for (404 outside the scope), otherwise every one in
+    // the caller's scope, resolved first so that the cases are read by community_id (an index range walk)
+    // and never by a LIKE on the joined path (which no index of move_case can serve).
+    const ids = q.communityId
+      ? [(await this.communities.visible(this.ds.manager, user, q.communityId)).id]
+      : await this.communities.inScopeIds(this.ds.manager, user);
+    if (!ids.length) return { items: [], nextCursor: null };
+    const params: unknown[] = [];
+    const where: string[] = [];
     const add = (sql: (n: number) => string, v: unknown) => {
       params.push(v);
       where.push(sql(params.length));
     };
     if (q.status) add((n) => `c.status = $${n}`, q.status);
     if (q.type) add((n) => `c.type = $${n}`, q.type);
-    if (q.communityId) add((n) => `c.community_id = $${n}`, (await this.communities.visible(this.ds.manager, user, q.communityId)).id);
     if (q.greenChannel) add((n) => `c.green_channel = $${n}`, q.greenChannel === 'true');
     if (q.overdue === 'true') where.push(OVERDUE_SQL);
     if (q.q) {
@@ -313,11 +321,33 @@ export class CaseService {
       where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
     params.push(limit + 1);
-    const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.ds.query(
-      `SELECT ${CASE_COLUMNS}, cr.name AS "communityName", ${cursorAtSql('c.created_at')} AS "cursorAt" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
-        WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const lim = `$${params.length}`;
+    params.push(ids.length === 1 ? ids[0] : ids);
+    const idsParam = `$${params.length}`;
+    const cond = (community: string) => [community, ...where].join(' AND ');
+    const order = `ORDER BY c.created_at DESC, c.id DESC LIMIT ${lim}`;
+    const columns = `${CASE_COLUMNS}, ${cursorAtSql('c.created_at')} AS "cursorAt"`;
+    let sql: string;
+    if (ids.length === 1) {
+      // One community (a community's staff, or an explicit communityId): move_case_list_idx from the cursor on.
+      sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+        WHERE ${cond(`c.community_id = ${idsParam}`)} ${order}`;
+    } else if (ids.length <= PER_COMMUNITY_WALKS) {
+      // A street's (or a few) communities: one move_case_list_idx walk per community, at most limit+1 rows each, merged.
+      // The walks read (id, created_at) only, from the index; the merged page's rows and names are fetched
+      // after the LIMIT (a LIMITed subquery is not flattened).
+      sql = `SELECT ${columns}, cr.name AS "communityName" FROM (
+          SELECT x.id FROM unnest(${idsParam}::bigint[]) AS s(id)
+           CROSS JOIN LATERAL (SELECT c.id, c.created_at FROM move_case c WHERE ${cond('c.community_id = s.id')} ${order}) x
+           ORDER BY x.created_at DESC, x.id DESC LIMIT ${lim}) y
+          JOIN move_case c ON c.id = y.id JOIN community_ref cr ON cr.id = c.community_id
+         ORDER BY c.created_at DESC, c.id DESC`;
+    } else {
+      // A county or the city: most cases are in scope, so the newest-first walk of move_case_all_idx stops early.
+      sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
+        WHERE ${cond(`c.community_id = ANY(${idsParam}::bigint[])`)} ${order}`;
+    }
+    const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.ds.query(sql, params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
