@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, types } from 'pg';
+import { installJobSchema } from './jobs';
 
 /**
  * Each service owns its own database. Given the server URL (DATABASE_URL) and a service name,
@@ -149,6 +150,8 @@ export async function migrateDatabase(
     try {
       await qr.query('SELECT pg_advisory_lock($1)', [lockKey]);
       const ran = await ds.runMigrations({ transaction: 'each' });
+      // the job engine's schema (pg-boss), installed by the owner so services need no CREATE right
+      await installJobSchema(ds);
       return ran.map((m) => m.name);
     } finally {
       await qr.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);

@@ -23,3 +23,4 @@ export * from './scope';
 export * from './input-guard';
 export * from './route-limits';
 export * from './sessions';
+export * from './jobs';

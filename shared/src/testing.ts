@@ -61,6 +61,7 @@ export async function freshTestDataSource(url: string, db: TestDatabase, poolSiz
   await reset.initialize();
   await reset.query('DROP SCHEMA public CASCADE');
   await reset.query('CREATE SCHEMA public');
+  await reset.query('DROP SCHEMA IF EXISTS pgboss CASCADE');
   await reset.destroy();
   await db.migrate(url);
   const ds = db.create(url, { poolSize });

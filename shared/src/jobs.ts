@@ -1,0 +1,87 @@
+import PgBoss from 'pg-boss';
+import fp from 'fastify-plugin';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Background jobs on pg-boss (a job queue in PostgreSQL): each service's jobs live in the schema
+ * `pgboss` of its own database. One engine per process, on the service's own connection pool.
+ *
+ * - Scheduled work (cron) runs once per cluster, not once per replica: pg-boss turns a schedule
+ *   into one job per slot and only one worker fetches it (`SKIP LOCKED`).
+ * - The schema is installed by the migrate step (`installJobSchema`, as the database owner), so a
+ *   service's own login role needs no CREATE right; the engine itself never migrates.
+ */
+export const JOB_SCHEMA = 'pgboss';
+
+export type JobEngine = PgBoss;
+export type Job<T = object> = PgBoss.Job<T>;
+
+/** The pg pool under a TypeORM DataSource (pg-boss shares it: one connection budget per service). */
+function poolOf(ds: DataSource): { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  const pool = (ds.driver as unknown as { master?: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } }).master;
+  if (!pool) throw new Error('the DataSource is not initialised (no pg pool)');
+  return pool;
+}
+
+function adapter(ds: DataSource): PgBoss.Db {
+  return {
+    executeSql: async (text: string, values: unknown[]) => {
+      const res = await poolOf(ds).query(text, values?.length ? values : undefined);
+      // a multi-statement text answers an array of results
+      return Array.isArray(res) ? (res[res.length - 1] as { rows: unknown[] }) : res;
+    },
+  };
+}
+
+/** Creates or upgrades the job schema (idempotent; run by the migrate step under its advisory lock). */
+export async function installJobSchema(ds: DataSource): Promise<void> {
+  const boss = new PgBoss({ db: adapter(ds), schema: JOB_SCHEMA, migrate: true, supervise: false, schedule: false });
+  boss.on('error', () => undefined);
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true, close: false });
+}
+
+export interface JobEngineOptions {
+  /** Run the cron clock and the maintenance (expiry, archiving) in this process. Default true. */
+  schedule?: boolean;
+  /** How often an idle worker polls for work, seconds (pg-boss default 2). */
+  pollingIntervalSeconds?: number;
+  onError?: (err: unknown) => void;
+}
+
+/** A started engine on the DataSource's pool (never installs the schema: `installJobSchema` does). */
+export async function startJobEngine(ds: DataSource, opts: JobEngineOptions = {}): Promise<JobEngine> {
+  const boss = new PgBoss({
+    db: adapter(ds),
+    schema: JOB_SCHEMA,
+    migrate: false,
+    supervise: opts.schedule ?? true,
+    schedule: opts.schedule ?? true,
+  });
+  boss.on('error', (err) => opts.onError?.(err));
+  await boss.start();
+  return boss;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** pg-boss on the service's database (see @redheart/shared jobs.ts). */
+    jobs: JobEngine;
+  }
+}
+
+/**
+ * `app.jobs`: the engine, started after the database plugin and stopped before the pool closes.
+ * Register queues and workers in the service's own plugins (`app.jobs.createQueue`, `app.jobs.work`,
+ * `app.jobs.schedule`) after this one.
+ */
+export const jobsPlugin = fp<JobEngineOptions>(
+  async (app, opts) => {
+    const boss = await startJobEngine(app.db, { ...opts, onError: opts.onError ?? ((err) => app.log.error({ err }, 'job engine error')) });
+    app.decorate('jobs', boss);
+    app.addHook('preClose', async () => {
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+    });
+  },
+  { name: 'redheart-jobs', dependencies: ['redheart-db'] },
+);
