@@ -1,6 +1,7 @@
 import { download, http, type Download } from './client'
 import type {
   CaseDetail,
+  CaseReceipt,
   CaseList,
   CaseQuery,
   CreateCaseInput,
@@ -46,6 +47,10 @@ export function listCases(query: CaseQuery = {}): Promise<CaseList> {
 
 export function getCase(id: number | string): Promise<CaseDetail> {
   return http.get<CaseDetail>(casePath(id))
+}
+
+export function getCaseReceipt(id: number | string): Promise<CaseReceipt> {
+  return http.get<CaseReceipt>(`${casePath(id)}/receipt`)
 }
 
 export function createCase(input: CreateCaseInput, idempotencyKey: string): Promise<CaseDetail> {

@@ -520,6 +520,30 @@ export interface CaseDetail extends CaseSummary {
   allowedActions: CaseAction[]
 }
 
+/** The acceptance receipt (受理回执) as data: `GET /api/household/cases/:id/receipt`. */
+export interface CaseReceipt {
+  caseId: number
+  caseNo: string
+  type: CaseType
+  status: CaseStatus
+  greenChannel: boolean
+  communityId: number
+  communityName: string
+  applicantName: string
+  applicantPhone: string | null
+  propertyCertificateNo: string | null
+  persons: { name: string; relation: Relation; idMasked: string }[]
+  materialsReceived: { item: ChecklistItem; verified: boolean }[]
+  materialsMissing: ChecklistItem[]
+  /** accepted (受理) or only received (submitted / supplemented) */
+  accepted: boolean
+  receivedAt: IsoDateTime | null
+  /** the username of the clerk who received the materials */
+  clerk: string | null
+  dueAt: IsoDateTime | null
+  createdAt: IsoDateTime
+}
+
 export interface TransitionInput {
   action: CaseAction
   version: number
