@@ -39,6 +39,11 @@ export async function installJobSchema(ds: DataSource): Promise<void> {
   boss.on('error', () => undefined);
   await boss.start();
   await boss.stop({ graceful: false, wait: true, close: false });
+  // A queue is a partition of pgboss.job that create_queue makes on first use (DDL). Run as its owner,
+  // a service's own login role (DML only) can still create a new queue; an existing one is a no-op.
+  for (const fn of ['create_queue(text, json)', 'delete_queue(text)']) {
+    await ds.query(`ALTER FUNCTION ${JOB_SCHEMA}.${fn} SECURITY DEFINER SET search_path = pg_catalog, ${JOB_SCHEMA}`);
+  }
 }
 
 export interface JobEngineOptions {
