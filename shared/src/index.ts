@@ -5,6 +5,7 @@ export * from './token-cache';
 export * from './keys';
 export * from './audit';
 export * from './db';
+export * from './roles';
 export * from './embedded-pg';
 export * from './request-id';
 export * from './resident-id';

@@ -21,6 +21,8 @@ export interface BuildOptions {
   publicKey: string;
   pii: { encryptionKey: string; hashKey: string };
   dataSource: DataSource;
+  /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
+  readDataSource?: DataSource;
   ownsDataSource?: boolean;
   /** How to read the org service's community list (absent in tests, which fill community_ref themselves). */
   fetchCommunities?: () => Promise<OrgCommunity[]>;
@@ -43,7 +45,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
