@@ -1,7 +1,7 @@
 // Shared by npm start / dev / migrate / seed: where the database is, which services exist,
 // how each is migrated and seeded. Each service owns its own database (<base>_<service>).
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -122,12 +122,18 @@ export const SERVICES = [
  * DATABASE_URL when set; otherwise an embedded PostgreSQL 18 whose data lives in .data/pg
  * (git-ignored) and is reused by the next start.
  */
-export async function databaseServer() {
+export async function databaseServer({ reuseRunning = false } = {}) {
   if (process.env.DATABASE_URL) {
     log(`using DATABASE_URL (${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')})`);
     return { url: process.env.DATABASE_URL, stop: async () => undefined, embedded: false };
   }
   const dataDir = join(root, '.data', 'pg');
+  // `reuseRunning` (audit:verify): when npm start is running, connect to its server rather than fail to start a second one on the folder.
+  const running = reuseRunning && runningEmbeddedPort(dataDir);
+  if (running) {
+    log(`using the embedded PostgreSQL already running on 127.0.0.1:${running}`);
+    return { url: `postgres://postgres:redheart@127.0.0.1:${running}/redheart`, stop: async () => undefined, embedded: true };
+  }
   const first = !existsSync(join(dataDir, 'PG_VERSION'));
   const port = await shared.freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329));
   log(`${first ? 'initialising' : 'starting'} embedded PostgreSQL 18 in .data/pg on 127.0.0.1:${port} …`);
