@@ -14,6 +14,7 @@ export * from './idempotency';
 export * from './db-plugin';
 export * from './db-outage';
 export * from './testing';
+export * from './replica-pair';
 export * from './community-ref';
 export * from './pagination';
 export * from './prng';

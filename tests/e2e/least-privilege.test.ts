@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { freshTestDataSource, serviceRoleName, serviceTestDataSource, type TestDatabase, verifyAuditChain, workerTestDatabaseUrl, writeAudit } from '@redheart/shared';
+import { type AuditInput, freshTestDataSource, serviceRoleName, serviceTestDataSource, type TestDatabase, verifyAuditChain, workerTestDatabaseUrl, writeAudit } from '@redheart/shared';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
 import { createHouseholdDataSource, migrateHousehold } from '../../services/household/src/data-source';
 import { createVolunteerDataSource, migrateVolunteer } from '../../services/volunteer/src/data-source';
@@ -30,8 +30,8 @@ afterAll(async () => {
   for (const ds of [...Object.values(role), ...Object.values(owner)]) await ds?.destroy();
 });
 
-const entry = (i: number) => ({
-  actor: { sub: String(i), username: `user${i}`, role: 'community_clerk' },
+const entry = (i: number): AuditInput => ({
+  actor: { sub: String(i), username: `user${i}`, role: 'community_clerk' as const },
   action: 'update', entityType: 'thing', entityId: i, before: { n: i, 名: '旧' }, after: { n: i + 1, 名: '新\n"quoted"' }, reason: `reason ${i}`,
 });
 const ids = async (ds: DataSource) => (await ds.query('SELECT id::text AS id FROM audit_entry ORDER BY seq')).map((r: { id: string }) => r.id) as string[];

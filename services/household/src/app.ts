@@ -50,13 +50,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   app.decorate('communities', communities);
-  const cases = new CaseService(app.db, vault, communities);
+  // Reads that tolerate a little lag go to the replica (app.dbRead; docs/architecture.md lists them).
+  const cases = new CaseService(app.db, vault, communities, app.dbRead);
   await app.register(caseRoutes, { cases });
   await app.register(registerRoutes, { vault });
   const separation = new SeparationService(app.db, communities);
   const properties = new PropertyRegister(vault);
   await app.register(separationRoutes, { separation, properties });
-  await app.register(statsRoutes, { stats: new StatsService(app.db, separation) });
+  await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
   await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });

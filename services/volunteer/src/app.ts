@@ -51,7 +51,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
-  await app.register(overviewRoutes, { overview: new OverviewService(app.db) });
+  await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
