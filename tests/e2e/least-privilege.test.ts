@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
-import { type AuditInput, freshTestDataSource, serviceRoleName, serviceTestDataSource, type TestDatabase, verifyAuditChain, workerTestDatabaseUrl, writeAudit } from '@redheart/shared';
-import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
+import { DataSource } from 'typeorm';
+import { type AuditInput, ensureDatabase, freshTestDataSource, serviceRoleName, serviceTestDataSource, type TestDatabase, verifyAuditChain, workerTestDatabaseUrl, writeAudit } from '@redheart/shared';
+import { createOrgDataSource, migrateOrg, ORG_MIGRATIONS } from '../../services/org/src/data-source';
 import { createHouseholdDataSource, migrateHousehold } from '../../services/household/src/data-source';
 import { createVolunteerDataSource, migrateVolunteer } from '../../services/volunteer/src/data-source';
 
@@ -130,4 +130,30 @@ describe('tampering as the owner is detected by the verifier', () => {
     expect(run.status).toBe(1);
     for (const service of ['org', 'household', 'volunteer']) expect(run.stdout).toMatch(new RegExp(`redheart_test_priv_${service}_w\\d+\\.audit_entry: BROKEN at id \\d+ \\(position [34]\\)`));
   });
+});
+
+test('entries written before the chain existed are chained in id order by its migration', async () => {
+  const target = workerTestDatabaseUrl('priv_backfill');
+  await ensureDatabase(target);
+  const before = createOrgDataSource(target, { poolSize: 1 });
+  const old = new DataSource({ ...before.options, migrations: ORG_MIGRATIONS.filter((m) => m.name !== 'AuditHashChain1765000000000') });
+  await old.initialize();
+  try {
+    await old.query('DROP SCHEMA public CASCADE');
+    await old.query('CREATE SCHEMA public');
+    await old.runMigrations({ transaction: 'each' });
+    for (let i = 0; i < 3; i++) await old.transaction((m) => writeAudit(m, entry(i)));
+  } finally {
+    await old.destroy();
+  }
+  await migrateOrg(target);
+  const ds = createOrgDataSource(target, { poolSize: 1 });
+  await ds.initialize();
+  try {
+    expect(await ds.query('SELECT id::int AS id, seq::int AS seq FROM audit_entry ORDER BY id')).toEqual([{ id: 1, seq: 1 }, { id: 2, seq: 2 }, { id: 3, seq: 3 }]);
+    await ds.transaction((m) => writeAudit(m, entry(3)));
+    expect(await verify(ds)).toEqual({ entries: 4 });
+  } finally {
+    await ds.destroy();
+  }
 });
