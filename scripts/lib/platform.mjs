@@ -143,6 +143,19 @@ export async function databaseServer({ reuseRunning = false } = {}) {
   return { url: pg.url, stop: () => pg.stop(), embedded: true };
 }
 
+/** The port of the server running on `dataDir` (its postmaster.pid names a live process), if any. */
+function runningEmbeddedPort(dataDir) {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (e) {
+    if (e.code !== 'EPERM') return undefined;
+  }
+  return Number(port) || undefined;
+}
+
 /**
  * Each service's database (created when missing) migrated as the owner, and the service's role
  * (rh_<service>) created or updated with its password and granted; the three side by side.
