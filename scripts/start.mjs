@@ -4,7 +4,7 @@
 // `--dev`: services restart on rebuilt code (tsc -w + node --watch) and Vite serves the SPA.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared } from './lib/platform.mjs';
+import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared, withoutCredentials } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
 const children = [];
@@ -72,7 +72,8 @@ await seedAll(db.url);
 
 const { keys, env: secretEnv } = secrets();
 const common = {
-  DATABASE_URL: db.url,
+  // The services connect as their own roles (rh_<service>, passwords in secretEnv), never as the owner.
+  DATABASE_URL: withoutCredentials(db.url),
   ...secretEnv,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };

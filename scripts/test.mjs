@@ -40,6 +40,13 @@ if (!env.DATABASE_URL) {
   process.stdout.write(`[test] using DATABASE_URL=${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}\n`);
 }
 
+// The services' role passwords (the apps under test connect as rh_<service>), kept in .data/keys
+// like npm start's unless given.
+for (const name of ['org', 'household', 'volunteer']) {
+  const NAME = `${name.toUpperCase()}_DB_PASSWORD`;
+  if (!env[NAME] && !env[`${NAME}_FILE`]) env[`${NAME}_FILE`] = shared.loadOrCreateSecret(join(root, '.data', 'keys'), `${name}-db-password`, 24).file;
+}
+
 const jestBin = require.resolve('jest/bin/jest');
 const args = [jestBin, '--config', join(root, 'jest.config.ts'), ...process.argv.slice(2)];
 const code = await new Promise((resolve) => {

@@ -1,7 +1,7 @@
 // Shared by npm start / dev / migrate / seed: where the database is, which services exist,
 // how each is migrated and seeded. Each service owns its own database (<base>_<service>).
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,7 @@ export const SERVICES = [
     portEnv: 'ORG_PORT',
     defaultPort: 8081,
     server: 'services/org/dist/src/server.js',
-    migrate: async (url) => require(join(root, 'services/org/dist/src/data-source.js')).migrateOrg(url),
+    migrate: async (url, env) => require(join(root, 'services/org/dist/src/data-source.js')).migrateOrg(url, env),
     seed: async (url, logFn) => {
       const { createOrgDataSource } = require(join(root, 'services/org/dist/src/data-source.js'));
       const demo = require(join(root, 'services/org/dist/src/seed/demo.js'));
@@ -37,7 +37,7 @@ export const SERVICES = [
     portEnv: 'HOUSEHOLD_PORT',
     defaultPort: 8082,
     server: 'services/household/dist/src/server.js',
-    migrate: async (url) => require(join(root, 'services/household/dist/src/data-source.js')).migrateHousehold(url),
+    migrate: async (url, env) => require(join(root, 'services/household/dist/src/data-source.js')).migrateHousehold(url, env),
     // Runs after org is seeded and before the household server syncs its community list: this script,
     // not the household service, reads the org chart's communities and hands them to the seed, with
     // the same PII keys the server will use (so the demo's ID numbers decrypt and hash alike).
@@ -78,7 +78,7 @@ export const SERVICES = [
     portEnv: 'VOLUNTEER_PORT',
     defaultPort: 8083,
     server: 'services/volunteer/dist/src/server.js',
-    migrate: async (url) => require(join(root, 'services/volunteer/dist/src/data-source.js')).migrateVolunteer(url),
+    migrate: async (url, env) => require(join(root, 'services/volunteer/dist/src/data-source.js')).migrateVolunteer(url, env),
     // The org chart is the org service's (seeded first): this script, not the volunteer service, reads
     // its communities, work units, dual reports and demo accounts and hands them to the volunteer seed.
     seed: async (url, logFn) => {
@@ -122,12 +122,18 @@ export const SERVICES = [
  * DATABASE_URL when set; otherwise an embedded PostgreSQL 18 whose data lives in .data/pg
  * (git-ignored) and is reused by the next start.
  */
-export async function databaseServer() {
+export async function databaseServer({ reuseRunning = false } = {}) {
   if (process.env.DATABASE_URL) {
     log(`using DATABASE_URL (${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')})`);
     return { url: process.env.DATABASE_URL, stop: async () => undefined, embedded: false };
   }
   const dataDir = join(root, '.data', 'pg');
+  // `reuseRunning` (audit:verify): when npm start is running, connect to its server rather than fail to start a second one on the folder.
+  const running = reuseRunning && runningEmbeddedPort(dataDir);
+  if (running) {
+    log(`using the embedded PostgreSQL already running on 127.0.0.1:${running}`);
+    return { url: `postgres://postgres:redheart@127.0.0.1:${running}/redheart`, stop: async () => undefined, embedded: true };
+  }
   const first = !existsSync(join(dataDir, 'PG_VERSION'));
   const port = await shared.freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329));
   log(`${first ? 'initialising' : 'starting'} embedded PostgreSQL 18 in .data/pg on 127.0.0.1:${port} …`);
@@ -137,13 +143,30 @@ export async function databaseServer() {
   return { url: pg.url, stop: () => pg.stop(), embedded: true };
 }
 
-/** Each service's database (created when missing) migrated; the three side by side. */
+/** The port of the server running on `dataDir` (its postmaster.pid names a live process), if any. */
+function runningEmbeddedPort(dataDir) {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (e) {
+    if (e.code !== 'EPERM') return undefined;
+  }
+  return Number(port) || undefined;
+}
+
+/**
+ * Each service's database (created when missing) migrated as the owner, and the service's role
+ * (rh_<service>) created or updated with its password and granted; the three side by side.
+ */
 export async function migrateAll(baseUrl) {
+  const env = { ...process.env, ...dbPasswords() };
   await Promise.all(
     SERVICES.map(async (s) => {
       const url = shared.serviceDatabaseUrl({ ...process.env, DATABASE_URL: baseUrl }, s.name);
       const created = await shared.ensureDatabase(url);
-      const ran = await s.migrate(url);
+      const ran = await s.migrate(url, env);
       log(`${s.name}: database ${shared.databaseName(url)}${created ? ' created' : ''}; ${ran.length ? `applied ${ran.join(', ')}` : 'schema up to date'}`);
     }),
   );
@@ -164,7 +187,7 @@ export async function seedAll(baseUrl) {
  * service-to-service token, and the keys that encrypt and hash ID numbers. Kept in .data/keys.
  */
 export function secrets() {
-  const dir = join(root, '.data', 'keys');
+  const dir = keysDir;
   const given = process.env.JWT_PRIVATE_KEY_FILE && process.env.JWT_PUBLIC_KEY_FILE;
   const keys = given
     ? { privateKeyFile: process.env.JWT_PRIVATE_KEY_FILE, publicKeyFile: process.env.JWT_PUBLIC_KEY_FILE }
@@ -178,8 +201,33 @@ export function secrets() {
       INTERNAL_TOKEN_FILE: secret('INTERNAL_TOKEN', 'internal-token'),
       PII_ENCRYPTION_KEY_FILE: secret('PII_ENCRYPTION_KEY', 'pii-encryption-key'),
       PII_HASH_KEY_FILE: secret('PII_HASH_KEY', 'pii-hash-key'),
+      ...dbPasswords(),
     },
   };
+}
+
+const keysDir = join(root, '.data', 'keys');
+
+/**
+ * The services' database role passwords: `<SERVICE>_DB_PASSWORD` (or `_FILE`) when given, otherwise
+ * one generated and kept in .data/keys/<service>-db-password (handed over as `<SERVICE>_DB_PASSWORD_FILE`).
+ */
+export function dbPasswords() {
+  const env = {};
+  for (const name of ['org', 'household', 'volunteer']) {
+    const NAME = `${name.toUpperCase()}_DB_PASSWORD`;
+    if (process.env[NAME] || process.env[`${NAME}_FILE`]) continue;
+    env[`${NAME}_FILE`] = shared.loadOrCreateSecret(keysDir, `${name}-db-password`, 24).file;
+  }
+  return env;
+}
+
+/** The server URL for the services: no owner credentials (each service puts its own role's in). */
+export function withoutCredentials(url) {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }
 
 export function demoAccounts() {

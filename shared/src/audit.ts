@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Column, Entity, PrimaryGeneratedColumn, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AuthUser } from './auth';
 
@@ -110,4 +111,106 @@ export async function createAuditTable(queryRunner: QueryRunner): Promise<void> 
 export async function dropAuditTable(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(`DROP TABLE IF EXISTS audit_entry`);
   await queryRunner.query(`DROP FUNCTION IF EXISTS audit_entry_append_only()`);
+}
+
+/** The `prev_hash` of the first entry of a chain. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+/** The advisory lock (per database) that keeps two inserts from linking to the same predecessor. */
+export const AUDIT_CHAIN_LOCK = 7712999;
+
+/**
+ * The canonical serialisation of an entry (`e` is a row of audit_entry): a JSON array, as
+ * PostgreSQL's jsonb prints it, of the chain position, id, time (UTC, microseconds) and every field.
+ * The hash of an entry is sha256(prev_hash || canonical), hex. The trigger and the verifier each
+ * hold their own copy of this expression (the verifier does not trust a function in the database).
+ */
+export const auditCanonicalSql = (e: string) => `jsonb_build_array(${e}.seq, ${e}.id,
+  to_char(${e}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ${e}.actor_id, ${e}.actor_username, ${e}.actor_role,
+  ${e}.action, ${e}.entity_type, ${e}.entity_id, ${e}.before, ${e}.after, ${e}.reason, ${e}.request_id)::text`;
+
+/**
+ * Hash-chains audit_entry (each service's migration calls it): `seq` (the position in the chain),
+ * `prev_hash` and `hash` columns, filled by a BEFORE INSERT trigger owned by the owner that takes a
+ * per-database advisory lock (held to the end of the inserting transaction) and reads the last link
+ * under it; a unique `seq` makes a fork impossible even then. Entries already there are chained in id order.
+ */
+export async function chainAuditTable(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`ALTER TABLE audit_entry ADD COLUMN seq bigint, ADD COLUMN prev_hash text, ADD COLUMN hash text`);
+  await queryRunner.query(`
+    CREATE FUNCTION audit_entry_link(e audit_entry, prev text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+      SELECT encode(sha256(convert_to(prev || ${auditCanonicalSql('e')}, 'UTF8')), 'hex')
+    $$`);
+  await queryRunner.query(`ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change`);
+  await queryRunner.query(`
+    DO $$
+    DECLARE r audit_entry; prev text := '${AUDIT_GENESIS_HASH}'; n bigint := 0;
+    BEGIN
+      FOR r IN SELECT * FROM audit_entry ORDER BY id LOOP
+        n := n + 1;
+        r.seq := n;
+        UPDATE audit_entry SET seq = n, prev_hash = prev, hash = audit_entry_link(r, prev) WHERE id = r.id RETURNING hash INTO prev;
+      END LOOP;
+    END $$`);
+  await queryRunner.query(`ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change`);
+  await queryRunner.query(`ALTER TABLE audit_entry ALTER seq SET NOT NULL, ALTER prev_hash SET NOT NULL, ALTER hash SET NOT NULL`);
+  await queryRunner.query(`ALTER TABLE audit_entry ADD CONSTRAINT audit_entry_seq_key UNIQUE (seq)`);
+  await queryRunner.query(`
+    CREATE FUNCTION audit_entry_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE last record;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK});
+      SELECT seq, hash INTO last FROM audit_entry ORDER BY seq DESC LIMIT 1;
+      NEW.seq := coalesce(last.seq, 0) + 1;
+      NEW.prev_hash := coalesce(last.hash, '${AUDIT_GENESIS_HASH}');
+      NEW.hash := audit_entry_link(NEW, NEW.prev_hash);
+      RETURN NEW;
+    END $$`);
+  await queryRunner.query(`CREATE TRIGGER audit_entry_chain BEFORE INSERT ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_entry_chain()`);
+}
+
+export async function unchainAuditTable(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP TRIGGER IF EXISTS audit_entry_chain ON audit_entry`);
+  await queryRunner.query(`DROP FUNCTION IF EXISTS audit_entry_chain()`);
+  await queryRunner.query(`ALTER TABLE audit_entry DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash`);
+  await queryRunner.query(`DROP FUNCTION IF EXISTS audit_entry_link(audit_entry, text)`);
+}
+
+export interface AuditChainReport {
+  /** Entries checked. */
+  entries: number;
+  /** The first entry whose link does not hold, and why; absent when the chain is whole. */
+  broken?: { id: string; seq: string; reason: string };
+}
+
+/**
+ * Walks audit_entry in chain order and recomputes every link itself (the canonical text comes from
+ * its own copy of the expression, the hash from Node's sha256): the first entry whose hash does not
+ * match its content, whose prev_hash is not its predecessor's hash, or whose position skips one (an
+ * entry deleted before it) is reported. Entries removed from the very end cannot be told apart from
+ * entries never written (the chain has no outside anchor).
+ */
+export async function verifyAuditChain(query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>, batch = 5000): Promise<AuditChainReport> {
+  let prevHash = AUDIT_GENESIS_HASH;
+  let prevSeq = 0n;
+  let entries = 0;
+  for (;;) {
+    const rows = await query(
+      `SELECT a.id::text AS id, a.seq::text AS seq, a.prev_hash, a.hash, ${auditCanonicalSql('a')} AS canonical
+       FROM audit_entry a WHERE a.seq > $1 ORDER BY a.seq LIMIT $2`,
+      [prevSeq.toString(), batch],
+    );
+    for (const r of rows) {
+      const id = String(r.id);
+      const seq = String(r.seq);
+      const at = (reason: string): AuditChainReport => ({ entries, broken: { id, seq, reason } });
+      if (BigInt(seq) !== prevSeq + 1n) return at(`position ${seq} follows ${prevSeq}: an entry before it is missing`);
+      if (r.prev_hash !== prevHash) return at('prev_hash is not the hash of the entry before it');
+      const hash = createHash('sha256').update(`${prevHash}${String(r.canonical)}`, 'utf8').digest('hex');
+      if (r.hash !== hash) return at('hash does not match the entry\'s content');
+      entries++;
+      prevHash = hash;
+      prevSeq = BigInt(seq);
+    }
+    if (rows.length < batch) return { entries };
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client, types } from 'pg';
 import { installJobSchema } from './jobs';
+import { ensureServiceRole, grantServiceRole, serviceRolePassword } from './roles';
 
 /**
  * Each service owns its own database. Given the server URL (DATABASE_URL) and a service name,
@@ -134,14 +135,19 @@ export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
 
 /**
  * Creates the database if missing and applies pending migrations, one process at a time (an
- * advisory lock per service), each migration in its own transaction.
+ * advisory lock per service), each migration in its own transaction, as the owner (`url`'s user).
+ * Then the service's own role (`rh_<service>`, roles.ts) is created or updated, with
+ * `<SERVICE>_DB_PASSWORD(_FILE)` from `env` as its password when set, and granted what it serves with.
  */
 export async function migrateDatabase(
   url: string,
   create: (url: string, opts: { poolSize?: number }) => import('typeorm').DataSource,
   lockKey: number,
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
   await ensureDatabase(url);
+  await ensureServiceRole(url, service, serviceRolePassword(env, service));
   const ds = create(url, { poolSize: 2 });
   await ds.initialize();
   try {
@@ -152,6 +158,7 @@ export async function migrateDatabase(
       const ran = await ds.runMigrations({ transaction: 'each' });
       // the job engine's schema (pg-boss), installed by the owner so services need no CREATE right
       await installJobSchema(ds);
+      await grantServiceRole((sql) => qr.query(sql), service, databaseName(url));
       return ran.map((m) => m.name);
     } finally {
       await qr.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);

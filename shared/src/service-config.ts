@@ -1,11 +1,15 @@
 import { serviceDatabaseUrl } from './db';
+import { serviceRoleUrlFromEnv } from './roles';
 import { readKeyFromEnv } from './keys';
 
 /** What every service that works for the org chart (household, volunteer) reads from its environment. */
 export interface ServiceConfig {
   port: number;
   host: string;
+  /** The service's database as its own role (rh_<service>): the primary, for writes and read-your-write. */
   databaseUrl: string;
+  /** `<SERVICE>_DATABASE_READ_URL` as the same role: a replica for reads that tolerate lag; unset → the primary. */
+  databaseReadUrl?: string;
   publicKey: string;
   /** Where the org service is, and the secret for its internal lists. */
   orgUrl: string;
@@ -41,11 +45,24 @@ export function loadServiceConfig<F extends string = never>(
   return {
     port,
     host: env[`${SERVICE}_HOST`] ?? '127.0.0.1',
-    databaseUrl: serviceDatabaseUrl(env, service),
+    ...serviceDatabaseUrls(env, service),
     publicKey,
     orgUrl: env.ORG_URL ?? 'http://127.0.0.1:8081',
     internalToken: internalToken.trim(),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),
+  };
+}
+
+/**
+ * Where a service serves from: its database (serviceDatabaseUrl) and, when
+ * `<SERVICE>_DATABASE_READ_URL` is set, a replica of it; both as the service's own role with
+ * `<SERVICE>_DB_PASSWORD(_FILE)`, whatever credentials the URLs carry.
+ */
+export function serviceDatabaseUrls(env: NodeJS.ProcessEnv, service: string): { databaseUrl: string; databaseReadUrl?: string } {
+  const read = env[`${service.toUpperCase()}_DATABASE_READ_URL`];
+  return {
+    databaseUrl: serviceRoleUrlFromEnv(env, service, serviceDatabaseUrl(env, service)),
+    ...(read ? { databaseReadUrl: serviceRoleUrlFromEnv(env, service, read) } : {}),
   };
 }

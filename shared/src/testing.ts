@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { type AuthUser, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth';
 import type { OrgCommunity } from './community-ref';
 import { ensureDatabase } from './db';
+import { serviceRoleUrlFromEnv } from './roles';
 import { generateSigningKeys, type KeyPair } from './keys';
 
 // Helpers for the services' tests and benches. Never used by a running service.
@@ -48,6 +49,8 @@ export function workerTestDatabaseUrl(service: string, suffix?: string): string 
 }
 
 export interface TestDatabase {
+  /** The service's name (its role is rh_<service>). */
+  service: string;
   /** The service's DataSource factory (createXDataSource). */
   create: (url: string, opts: { poolSize?: number }) => DataSource;
   /** The service's migrations (migrateX). */
@@ -71,11 +74,23 @@ export async function freshTestDataSource(url: string, db: TestDatabase, poolSiz
 
 export interface TestApp<A extends FastifyInstance = FastifyInstance> {
   app: A;
+  /** The owner's pool (fixtures, checks); the app serves through its own role's pool, `app.db`. */
   ds: DataSource;
   /** A key pair of the test's own: the app verifies with the public key, tests sign with the private one. */
   keys: KeyPair;
   /** Closes the app, then the pool. */
   close(): Promise<void>;
+}
+
+/**
+ * A pool on `url` as the service's own role (rh_<service>, with `<SERVICE>_DB_PASSWORD(_FILE)`,
+ * which `npm test` sets), as the service serves: what the app runs on in the tests, so that
+ * the suite proves the role's grants are enough.
+ */
+export async function serviceTestDataSource(url: string, db: TestDatabase, poolSize: number): Promise<DataSource> {
+  const ds = db.create(serviceRoleUrlFromEnv(process.env, db.service, url), { poolSize });
+  await ds.initialize();
+  return ds;
 }
 
 /**
@@ -85,9 +100,10 @@ export interface TestApp<A extends FastifyInstance = FastifyInstance> {
 export async function startTestApp<A extends FastifyInstance>(
   opts: TestDatabase & { url: string; poolSize: number; build: (ds: DataSource, keys: KeyPair) => Promise<A> },
 ): Promise<TestApp<A>> {
-  const ds = await freshTestDataSource(opts.url, opts, opts.poolSize);
+  const ds = await freshTestDataSource(opts.url, opts, Math.min(opts.poolSize, 10));
+  const served = await serviceTestDataSource(opts.url, opts, opts.poolSize);
   const keys = generateSigningKeys();
-  const app = await opts.build(ds, keys);
+  const app = await opts.build(served, keys);
   await app.ready();
   return {
     app,
@@ -95,6 +111,7 @@ export async function startTestApp<A extends FastifyInstance>(
     keys,
     close: async () => {
       await app.close();
+      await served.destroy();
       await ds.destroy();
     },
   };

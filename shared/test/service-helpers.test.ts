@@ -7,13 +7,16 @@ import {
 import { emptyTestDatabase } from './db';
 
 describe('loadServiceConfig', () => {
-  const env = { JWT_PUBLIC_KEY: 'PUB\\nKEY', INTERNAL_TOKEN: ' tok \n', DATABASE_URL: 'postgres://u@db:5432/rh' };
+  const env = {
+    JWT_PUBLIC_KEY: 'PUB\\nKEY', INTERNAL_TOKEN: ' tok \n', DATABASE_URL: 'postgres://owner:secret@db:5432/rh', VOLUNTEER_DB_PASSWORD: 'v p/w', HOUSEHOLD_DB_PASSWORD: 'hpw',
+  };
 
   it('reads the common part with its defaults', () => {
     expect(loadServiceConfig(env, 'volunteer', 8083)).toEqual({
       port: 8083,
       host: '127.0.0.1',
-      databaseUrl: 'postgres://u@db:5432/rh_volunteer',
+      // as the service's own role, never the owner of DATABASE_URL
+      databaseUrl: 'postgres://rh_volunteer:v%20p%2Fw@db:5432/rh_volunteer',
       publicKey: 'PUB\nKEY',
       orgUrl: 'http://127.0.0.1:8081',
       internalToken: 'tok',
@@ -31,7 +34,14 @@ describe('loadServiceConfig', () => {
       8082,
       { piiEncryptionKey: 'PII_ENCRYPTION_KEY', piiHashKey: 'PII_HASH_KEY' },
     );
-    expect(c).toMatchObject({ port: 9002, host: '0.0.0.0', databaseUrl: 'postgres://u@other/h', orgUrl: 'http://org:1', logLevel: 'warn', piiEncryptionKey: 'enc', piiHashKey: 'hash' });
+    expect(c).toMatchObject({ port: 9002, host: '0.0.0.0', databaseUrl: 'postgres://rh_household:hpw@other/h', orgUrl: 'http://org:1', logLevel: 'warn', piiEncryptionKey: 'enc', piiHashKey: 'hash' });
+  });
+
+  it('takes <SERVICE>_DATABASE_READ_URL as the same role, and wants the role\'s password', () => {
+    expect(loadServiceConfig({ ...env, HOUSEHOLD_DATABASE_READ_URL: 'postgres://x:y@replica:5433/rh_household?sslmode=require' }, 'household', 8082))
+      .toMatchObject({ databaseUrl: 'postgres://rh_household:hpw@db:5432/rh_household', databaseReadUrl: 'postgres://rh_household:hpw@replica:5433/rh_household?sslmode=require' });
+    expect(loadServiceConfig(env, 'household', 8082).databaseReadUrl).toBeUndefined();
+    expect(() => loadServiceConfig({ ...env, VOLUNTEER_DB_PASSWORD: '' }, 'volunteer', 8083)).toThrow('VOLUNTEER_DB_PASSWORD(_FILE) must be set (npm start creates it in .data/keys)');
   });
 
   it('refuses what is missing or wrong, the public key first, then the secrets, the internal token, the port', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { freshTestDataSource, generateSigningKeys, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
+import { freshTestDataSource, generateSigningKeys, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp as buildOrg } from '../../services/org/src/app';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
 import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/demo';
@@ -46,9 +46,20 @@ export async function startPlatform(): Promise<Platform> {
   const filesDir = mkdtempSync(join(tmpdir(), 'rh-e2e-files-'));
   const url = (service: string) => workerTestDatabaseUrl(`e2e_${service}`);
 
-  const orgDs = await freshTestDataSource(url('org'), { create: createOrgDataSource, migrate: migrateOrg }, 10);
-  const householdDs = await freshTestDataSource(url('household'), { create: createHouseholdDataSource, migrate: migrateHousehold }, 10);
-  const volunteerDs = await freshTestDataSource(url('volunteer'), { create: createVolunteerDataSource, migrate: migrateVolunteer }, 10);
+  const dbs = {
+    org: { service: 'org', create: createOrgDataSource, migrate: migrateOrg },
+    household: { service: 'household', create: createHouseholdDataSource, migrate: migrateHousehold },
+    volunteer: { service: 'volunteer', create: createVolunteerDataSource, migrate: migrateVolunteer },
+  };
+  // Migrated and seeded as the owner; each app serves through its own role, as npm start runs them.
+  const orgDs = await freshTestDataSource(url('org'), dbs.org, 5);
+  const householdDs = await freshTestDataSource(url('household'), dbs.household, 5);
+  const volunteerDs = await freshTestDataSource(url('volunteer'), dbs.volunteer, 5);
+  const served = {
+    org: await serviceTestDataSource(url('org'), dbs.org, 10),
+    household: await serviceTestDataSource(url('household'), dbs.household, 10),
+    volunteer: await serviceTestDataSource(url('volunteer'), dbs.volunteer, 10),
+  };
 
   // The demo data, handed from the org chart to the other two as scripts/lib/platform.mjs does.
   await seedOrg(orgDs, { desks: 40 });
@@ -64,7 +75,7 @@ export async function startPlatform(): Promise<Platform> {
   });
 
   const org = await buildOrg({
-    dataSource: orgDs,
+    dataSource: served.org,
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
       loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
@@ -77,15 +88,15 @@ export async function startPlatform(): Promise<Platform> {
     return res.json();
   };
   const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
-  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: householdDs, fetchCommunities });
-  await household.communities.sync(householdDs.manager);
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities });
+  await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
-    publicKey: keys.publicKey, dataSource: volunteerDs, filesDir, fetchCommunities,
+    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities,
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
   });
-  await volunteer.volunteer.communities.sync(volunteerDs.manager);
+  await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
@@ -96,7 +107,7 @@ export async function startPlatform(): Promise<Platform> {
     db: { org: orgDs, household: householdDs, volunteer: volunteerDs },
     close: async () => {
       for (const app of [gateway, volunteer, household, org]) await app.close();
-      for (const ds of [orgDs, householdDs, volunteerDs]) await ds.destroy();
+      for (const ds of [...Object.values(served), orgDs, householdDs, volunteerDs]) await ds.destroy();
       rmSync(filesDir, { recursive: true, force: true });
     },
   };

@@ -36,6 +36,7 @@ beforeAll(async () => {
   const orgUrl = await listen(org.app);
   household = await startTestApp({
     url: workerTestDatabaseUrl('household', 'e2e'),
+    service: 'household',
     create: createHouseholdDataSource,
     migrate: migrateHousehold,
     poolSize: 5,
@@ -44,6 +45,7 @@ beforeAll(async () => {
   await (household.app as unknown as { communities: { upsert: (m: unknown, c: unknown) => Promise<void> } }).communities.upsert(household.ds.manager, TEST_COMMUNITIES);
   volunteer = await startTestApp({
     url: workerTestDatabaseUrl('volunteer', 'e2e'),
+    service: 'volunteer',
     create: createVolunteerDataSource,
     migrate: migrateVolunteer,
     poolSize: 5,

@@ -21,6 +21,8 @@ export interface BuildOptions {
   publicKey: string;
   pii: { encryptionKey: string; hashKey: string };
   dataSource: DataSource;
+  /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
+  readDataSource?: DataSource;
   ownsDataSource?: boolean;
   /** How to read the org service's community list (absent in tests, which fill community_ref themselves). */
   fetchCommunities?: () => Promise<OrgCommunity[]>;
@@ -43,18 +45,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   app.decorate('communities', communities);
-  const cases = new CaseService(app.db, vault, communities);
+  // Reads that tolerate a little lag go to the replica (app.dbRead; docs/architecture.md lists them).
+  const cases = new CaseService(app.db, vault, communities, app.dbRead);
   await app.register(caseRoutes, { cases });
   await app.register(registerRoutes, { vault });
   const separation = new SeparationService(app.db, communities);
   const properties = new PropertyRegister(vault);
   await app.register(separationRoutes, { separation, properties });
-  await app.register(statsRoutes, { stats: new StatsService(app.db, separation) });
+  await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
   await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });

@@ -7,7 +7,9 @@ import { PersonNameSearchIndex1764600000000 } from './migrations/1764600000000-P
 import { RevealLogCommunity1764750000000 } from './migrations/1764750000000-RevealLogCommunity';
 import { CaseCertificateIndex1764800000000 } from './migrations/1764800000000-CaseCertificateIndex';
 
-export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000];
+import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+
+export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000, AuditHashChain1765000000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createHouseholdDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
@@ -24,4 +26,4 @@ export function createHouseholdDataSource(url: string, opts: { poolSize?: number
 }
 
 /** Creates the database if missing and applies pending migrations. */
-export const migrateHousehold = (url: string): Promise<string[]> => migrateDatabase(url, createHouseholdDataSource, 7712101);
+export const migrateHousehold = (url: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> => migrateDatabase(url, createHouseholdDataSource, 7712101, 'household', env);

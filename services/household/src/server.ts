@@ -19,6 +19,7 @@ async function main() {
     publicKey: config.publicKey,
     pii: { encryptionKey: config.piiEncryptionKey, hashKey: config.piiHashKey },
     dataSource: createHouseholdDataSource(config.databaseUrl),
+    ...(config.databaseReadUrl ? { readDataSource: createHouseholdDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     fetchCommunities,
     logger: serviceLogger(config.logLevel),

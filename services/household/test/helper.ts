@@ -32,6 +32,7 @@ export async function setup(): Promise<TestContext> {
   const pii = PiiVault.generateKeys();
   const { app, ds, keys, close } = await startTestApp({
     url: testDatabaseUrl(),
+    service: 'household',
     create: createHouseholdDataSource,
     migrate: migrateHousehold,
     poolSize: 30,

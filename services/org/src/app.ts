@@ -17,6 +17,8 @@ import type { OrgConfig } from './config';
 export interface BuildOptions {
   config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle'> & { internalToken?: string };
   dataSource: DataSource;
+  /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
+  readDataSource?: DataSource;
   /** Close the DataSource with the app (true for the server; tests share one). */
   ownsDataSource?: boolean;
   logger?: FastifyServerOptions['logger'];
@@ -39,7 +41,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
   // Ended sessions: this service reads its own feed table (every 250 ms, and at once after it ends
   // sessions itself); the other services and the gateway poll it over the internal route.

@@ -1,9 +1,12 @@
-import { readKeyFromEnv, serviceDatabaseUrl } from '@redheart/shared';
+import { readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
 
 export interface OrgConfig {
   port: number;
   host: string;
+  /** The org database as the role rh_org (the primary). */
   databaseUrl: string;
+  /** ORG_DATABASE_READ_URL as rh_org: a replica for reads that tolerate lag; unset → the primary. */
+  databaseReadUrl?: string;
   privateKey: string;
   publicKey: string;
   /** Set `Secure` on the refresh cookie always (it is set anyway on requests that came over TLS). */
@@ -32,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
   return {
     port: int('ORG_PORT', 8081),
     host: env.ORG_HOST ?? '127.0.0.1',
-    databaseUrl: serviceDatabaseUrl(env, 'org'),
+    ...serviceDatabaseUrls(env, 'org'),
     privateKey,
     publicKey,
     secureCookies: env.COOKIE_SECURE === 'true',

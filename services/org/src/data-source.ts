@@ -8,8 +8,10 @@ import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-Curren
 import { AccountManagement1764700000000 } from './migrations/1764700000000-AccountManagement';
 import { SessionsAndLoginThrottle1764910000000 } from './migrations/1764910000000-SessionsAndLoginThrottle';
 
+import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+
 export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000,
-  SessionsAndLoginThrottle1764910000000];
+  SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
@@ -26,4 +28,4 @@ export function createOrgDataSource(url: string, opts: { poolSize?: number } = {
 }
 
 /** Creates the database if missing and applies pending migrations. */
-export const migrateOrg = (url: string): Promise<string[]> => migrateDatabase(url, createOrgDataSource, 7712001);
+export const migrateOrg = (url: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> => migrateDatabase(url, createOrgDataSource, 7712001, 'org', env);

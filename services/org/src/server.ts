@@ -8,6 +8,7 @@ async function main() {
   const app = await buildApp({
     config,
     dataSource: createOrgDataSource(config.databaseUrl),
+    ...(config.databaseReadUrl ? { readDataSource: createOrgDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     logger: serviceLogger(config.logLevel),
   });

@@ -22,6 +22,7 @@ export const INTERNAL_TOKEN = 'test-internal-token';
 export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean } = {}): Promise<TestContext> {
   return startTestApp({
     url: testDatabaseUrl(),
+    service: 'org',
     create: createOrgDataSource,
     migrate: migrateOrg,
     poolSize: 20,

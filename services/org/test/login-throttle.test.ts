@@ -108,7 +108,8 @@ describe('guessing: the lock is the (username, address) pair’s, with growing d
 
 describe('configuration', () => {
   it('LOGIN_ADDRESS_MAX_FAILURES and LOGIN_MAX_FAILURES default to 20 and 5', () => {
-    const env = { JWT_PRIVATE_KEY: 'k', JWT_PUBLIC_KEY: 'k', DATABASE_URL: 'postgres://u@localhost:5432/rh' };
+    const env = { JWT_PRIVATE_KEY: 'k', JWT_PUBLIC_KEY: 'k', DATABASE_URL: 'postgres://u@localhost:5432/rh', ORG_DB_PASSWORD: 'pw' };
+    expect(loadConfig(env).databaseUrl).toBe('postgres://rh_org:pw@localhost:5432/rh_org');
     expect(loadConfig(env).loginThrottle).toEqual({ addressMaxFailures: 20, maxFailures: 5 });
     expect(loadConfig({ ...env, LOGIN_ADDRESS_MAX_FAILURES: '50', LOGIN_MAX_FAILURES: '3' }).loginThrottle).toEqual({ addressMaxFailures: 50, maxFailures: 3 });
   });

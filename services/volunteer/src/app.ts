@@ -16,6 +16,8 @@ import overviewRoutes from './modules/overview/routes';
 export interface BuildOptions {
   publicKey: string;
   dataSource: DataSource;
+  /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
+  readDataSource?: DataSource;
   ownsDataSource?: boolean;
   filesDir: string;
   fetchCommunities?: () => Promise<OrgCommunity[]>;
@@ -38,7 +40,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   const items = new ItemService(app.db, communities);
@@ -49,7 +51,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
-  await app.register(overviewRoutes, { overview: new OverviewService(app.db) });
+  await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -5,7 +5,9 @@ import { InitVolunteer1764400000000 } from './migrations/1764400000000-InitVolun
 import { ScorecardCoveringIndexes1764500000000 } from './migrations/1764500000000-ScorecardCoveringIndexes';
 import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-PublicBoardIndexes';
 
-export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000];
+import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+
+export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
@@ -22,4 +24,4 @@ export function createVolunteerDataSource(url: string, opts: { poolSize?: number
 }
 
 /** Creates the database if missing and applies pending migrations. */
-export const migrateVolunteer = (url: string): Promise<string[]> => migrateDatabase(url, createVolunteerDataSource, 7712201);
+export const migrateVolunteer = (url: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> => migrateDatabase(url, createVolunteerDataSource, 7712201, 'volunteer', env);

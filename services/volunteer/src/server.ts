@@ -19,6 +19,7 @@ async function main() {
   const app = await buildApp({
     publicKey: config.publicKey,
     dataSource: createVolunteerDataSource(config.databaseUrl),
+    ...(config.databaseReadUrl ? { readDataSource: createVolunteerDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     filesDir: config.filesDir,
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,

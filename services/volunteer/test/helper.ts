@@ -40,6 +40,7 @@ async function start(url: string, poolSize: number): Promise<TestApp & Pick<Test
   const notified: TestContext['notified'] = [];
   const t = await startTestApp({
     url,
+    service: 'volunteer',
     create: createVolunteerDataSource,
     migrate: migrateVolunteer,
     poolSize,

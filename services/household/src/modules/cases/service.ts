@@ -134,6 +134,8 @@ export class CaseService {
     private readonly ds: DataSource,
     private readonly vault: PiiVault,
     private readonly communities: CommunityDirectory,
+    /** The replica for the work queue (list and search tolerate a little lag); the primary when there is none. */
+    private readonly read: DataSource = ds,
   ) {}
 
   private assertReader(user: AuthUser) {
@@ -295,8 +297,8 @@ export class CaseService {
     // the caller's scope, resolved first so that the cases are read by community_id (an index range walk)
     // and never by a LIKE on the joined path (which no index of move_case can serve).
     const ids = q.communityId
-      ? [(await this.communities.visible(this.ds.manager, user, q.communityId)).id]
-      : await this.communities.inScopeIds(this.ds.manager, user);
+      ? [(await this.communities.visible(this.read.manager, user, q.communityId)).id]
+      : await this.communities.inScopeIds(this.read.manager, user);
     if (!ids.length) return { items: [], nextCursor: null };
     const params: unknown[] = [];
     const where: string[] = [];
@@ -347,7 +349,7 @@ export class CaseService {
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
         WHERE ${cond(`c.community_id = ANY(${idsParam}::bigint[])`)} ${order}`;
     }
-    const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.ds.query(sql, params);
+    const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.read.query(sql, params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -56,7 +56,8 @@ export class StatsService extends DetailService {
 }
 
 export function statsRoutes(app: FastifyInstance) {
-  const service = new StatsService(app.db);
+  // Counts tolerate a little lag: the replica when there is one.
+  const service = new StatsService(app.dbRead);
 
   app.get('/api/org/stats', {
     schema: { tags: ['stats'], summary: 'Counts of organisations, positions, grids, services and desks within the caller’s scope', response: { 200: statsSchema } },

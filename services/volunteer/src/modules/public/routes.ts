@@ -171,7 +171,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
     },
     handler: async (_req, reply) => {
       reply.header('cache-control', 'public, max-age=300');
-      return app.db.query(`SELECT id, name, street_name AS "streetName" FROM community_ref ORDER BY street_name COLLATE "C" NULLS LAST, name COLLATE "C", id`);
+      return app.dbRead.query(`SELECT id, name, street_name AS "streetName" FROM community_ref ORDER BY street_name COLLATE "C" NULLS LAST, name COLLATE "C", id`);
     },
   });
 
@@ -190,9 +190,9 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       const after = ['', afterId];
       const c = q.communityId ?? null;
       const [[totals], rows, cursorUnit] = await Promise.all([
-        app.db.query(c ? BOARD_SQL.communityTotals : BOARD_SQL.totals, c ? [c] : []),
-        app.db.query(c ? BOARD_SQL.communityPage : BOARD_SQL.page, c ? [limit + 1, ...after, c] : [limit + 1, ...after]),
-        q.cursor ? app.db.query(`SELECT 1 FROM unit_ref WHERE id = $1`, [afterId]) : [true],
+        app.dbRead.query(c ? BOARD_SQL.communityTotals : BOARD_SQL.totals, c ? [c] : []),
+        app.dbRead.query(c ? BOARD_SQL.communityPage : BOARD_SQL.page, c ? [limit + 1, ...after, c] : [limit + 1, ...after]),
+        q.cursor ? app.dbRead.query(`SELECT 1 FROM unit_ref WHERE id = $1`, [afterId]) : [true],
       ]);
       if (!cursorUnit.length) throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['names no unit'] }], 'VALIDATION_FAILED');
       const page: { unitId: number; unitName: string; total: number; delivered: number; latest: PledgeRow[] }[] = rows.slice(0, limit);
@@ -221,8 +221,8 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       const before = q.cursor ? decodeCursor(q.cursor)[1] : Number.MAX_SAFE_INTEGER;
       const c = q.communityId ?? null;
       const [[unit], rows] = await Promise.all([
-        app.db.query(c ? BOARD_SQL.communityUnit : BOARD_SQL.unit, c ? [unitId, c] : [unitId]),
-        app.db.query(c ? BOARD_SQL.communityUnitPledges : BOARD_SQL.unitPledges, c ? [unitId, before, limit + 1, c] : [unitId, before, limit + 1]),
+        app.dbRead.query(c ? BOARD_SQL.communityUnit : BOARD_SQL.unit, c ? [unitId, c] : [unitId]),
+        app.dbRead.query(c ? BOARD_SQL.communityUnitPledges : BOARD_SQL.unitPledges, c ? [unitId, before, limit + 1, c] : [unitId, before, limit + 1]),
       ]);
       if (!unit || unit.total === 0) throw notFound('Unit');
       const page: PledgeRow[] = rows.slice(0, limit);
@@ -244,7 +244,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
     schema: { tags: ['public'], summary: 'A photo of a public pledge (no login)', security: [] },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
-      const rows = await app.db.query(
+      const rows = await app.dbRead.query(
         `SELECT e.file_name, e.mime FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE e.id = $1 AND e.item_id = $2 AND i.pledge AND e.kind = 'photo'
             AND i.unit_id IS NOT NULL AND i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')`,
         [parseId(req.params.evidenceId, 'Evidence'), id],

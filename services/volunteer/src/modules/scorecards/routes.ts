@@ -51,7 +51,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
       assertRole(req.user, UNIT_CARD_READERS, '成员和网格员不能查看单位的积分卡');
       const unitId = parseId(req.params.id, 'Unit');
       const q = await parseQuery(RangeQuery, req.query);
-      const unit = await app.db.query(`SELECT id, name FROM unit_ref WHERE id = $1`, [unitId]);
+      const unit = await app.dbRead.query(`SELECT id, name FROM unit_ref WHERE id = $1`, [unitId]);
       assertInScope(unit[0], '单位');
       // Who sees the members' names and hours: admins, the unit's own staff, and the communities (and their
       // streets) whose report from the unit was approved (or has ended). A community still deciding on the
@@ -60,7 +60,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
       if (req.user.role === 'unit_staff') assertInScope(req.user.orgId === unitId, '单位');
       else if (req.user.role !== 'admin') {
         const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
-        const seen: { status: string }[] = await app.db.query(
+        const seen: { status: string }[] = await app.dbRead.query(
           `SELECT r.status FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id
             WHERE r.unit_id = $${params.length + 1} AND r.status IN ('approved', 'ended', 'pending') AND ${scopeSql('cr.path', req.user.scopePaths, 1)}`,
           [...params, unitId],
@@ -69,13 +69,13 @@ export default async function scorecardRoutes(app: FastifyInstance) {
         withMembers = seen.some((r) => r.status !== 'pending');
       }
       const members = withMembers
-        ? await app.db.query(
+        ? await app.dbRead.query(
           `SELECT m.id, m.name, coalesce(sum(h.hours) FILTER (WHERE h.posted), 0)::float AS hours, count(DISTINCT h.item_id)::int AS items
              FROM member m LEFT JOIN item_hours h ON h.member_id = m.id WHERE m.unit_id = $1 GROUP BY m.id ORDER BY hours DESC, m.id LIMIT 200`,
           [unitId],
         )
         : null;
-      return { unit: unit[0], from: q.from ?? null, to: q.to ?? null, ...(await unitScorecard(app.db.manager, unitId, q.from, q.to)), members };
+      return { unit: unit[0], from: q.from ?? null, to: q.to ?? null, ...(await unitScorecard(app.dbRead.manager, unitId, q.from, q.to)), members };
     },
   });
 
@@ -85,13 +85,13 @@ export default async function scorecardRoutes(app: FastifyInstance) {
       assertRole(req.user, UNIT_LIST_READERS);
       const q = await parseQuery(RangeQuery, req.query);
       const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
-      const units: { id: number; name: string }[] = await app.db.query(
+      const units: { id: number; name: string }[] = await app.dbRead.query(
         `SELECT DISTINCT u.id, u.name FROM unit_ref u JOIN unit_report r ON r.unit_id = u.id AND r.status = 'approved'
            JOIN community_ref cr ON cr.id = r.community_id WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)} ORDER BY u.id`,
         params,
       );
       const out = [];
-      for (const u of units) out.push({ unit: u, ...(await unitScorecard(app.db.manager, u.id, q.from, q.to)) });
+      for (const u of units) out.push({ unit: u, ...(await unitScorecard(app.dbRead.manager, u.id, q.from, q.to)) });
       return out;
     },
   });
@@ -100,7 +100,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
     schema: { tags: ['scorecards'], summary: 'A member’s hours and items' },
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member');
-      const rows = await app.db.query(
+      const rows = await app.dbRead.query(
         `SELECT m.id, m.name, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.path, cr.name AS "communityName" FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE m.id = $1`,
         [id],
       );
@@ -111,7 +111,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
         : req.user.role === 'unit_staff' ? m && Number(m.unitId) === req.user.orgId
           : m && req.user.scopePaths.some((p) => m.path.startsWith(p));
       assertInScope(mine, '成员');
-      const items = await app.db.query(
+      const items = await app.dbRead.query(
         `SELECT i.id, i.item_no AS "itemNo", i.place, i.status, h.hours::float AS hours, h.posted, i.done_at AS "doneAt"
            FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.member_id = $1 ORDER BY i.done_at DESC NULLS LAST LIMIT 200`,
         [id],
