@@ -39,7 +39,37 @@ const loaded = new Set<AppLocale>(['zh-CN'])
 export async function ensureLocale(locale: AppLocale): Promise<void> {
   if (loaded.has(locale)) return
   i18n.global.setLocaleMessage(locale, await loaders[locale]())
+  // Feature messages loaded before this language was: merged again on top of it.
+  for (const messages of features.values()) {
+    const own = messages[locale]
+    if (own) i18n.global.mergeLocaleMessage(locale, own as never)
+  }
   loaded.add(locale)
+}
+
+/**
+ * Feature messages: the texts of pages that only some roles open (the console screens, imports…)
+ * live in `./features/<name>.ts` (`export default { 'zh-CN': {...}, en: {...} }`) and are loaded
+ * with the page's route (`meta.messages: ['<name>']`, awaited by the router guard), so they do not
+ * grow the first bundle every page pays for. The side menu's own labels stay in zh-CN.ts / en.ts.
+ */
+export type FeatureMessages = Partial<Record<AppLocale, Record<string, unknown>>>
+const featureLoaders = import.meta.glob<{ default: FeatureMessages }>('./features/*.ts')
+const features = new Map<string, FeatureMessages>()
+
+export async function ensureFeatureMessages(names: readonly string[] | undefined): Promise<void> {
+  for (const name of names ?? []) {
+    if (features.has(name)) continue
+    const load = featureLoaders[`./features/${name}.ts`]
+    if (!load) throw new Error(`no feature messages named ${name}`)
+    const messages = (await load()).default
+    features.set(name, messages)
+    for (const locale of loaded) {
+      const own = messages[locale]
+      // The schema types the core messages; a feature's keys are its own.
+      if (own) i18n.global.mergeLocaleMessage(locale, own as never)
+    }
+  }
 }
 
 export function currentLocale(): AppLocale {

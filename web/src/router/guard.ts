@@ -1,6 +1,6 @@
 import type { Router } from 'vue-router'
 import { ElMessage } from 'element-plus'
-import { i18n } from '@/i18n'
+import { ensureFeatureMessages, i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 
 /**
@@ -18,6 +18,9 @@ export function setupAuthGuard(router: Router): void {
       }
       return true
     }
+
+    // A page's own messages (lazy chunks) are there before it renders.
+    await ensureFeatureMessages(to.meta.messages)
 
     if (to.meta.public) return true
 

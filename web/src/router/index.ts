@@ -8,6 +8,8 @@ declare module 'vue-router' {
     public?: boolean
     roles?: readonly Role[]
     titleKey?: string
+    /** Feature message modules (web/src/i18n/features/<name>.ts) loaded before the page shows. */
+    messages?: readonly string[]
     menu?: boolean
     menuGroup?: 'household' | 'volunteer'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
