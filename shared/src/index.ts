@@ -27,3 +27,4 @@ export * from './route-limits';
 export * from './sessions';
 export * from './jobs';
 export * from './supervisor';
+export * from './failover';

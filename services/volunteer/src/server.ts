@@ -1,14 +1,16 @@
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
-import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 
 const SYNC_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig();
+  // every org replica (ORG_URLS): the next one when one cannot be reached
+  const org = failoverFetch(config.orgUrls);
   const internal = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${config.orgUrl}${path}`, {
+    const res = await org(path, {
       ...init,
       headers: { 'x-internal-token': config.internalToken, 'content-type': 'application/json', ...(init.headers ?? {}) },
       signal: AbortSignal.timeout(5000),
@@ -27,7 +29,7 @@ async function main() {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
     logger: serviceLogger(config.logLevel),
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });
