@@ -12,7 +12,10 @@ import { probe } from './upstreams';
  *   answers — any status: a 503 for its database is the service's own answer to pass on — comes back.
  * - Passive ejection: a request that could not reach a replica takes it out at once, until the next
  *   successful check.
- * - Nothing in rotation: the proxy answers 503 UPSTREAM_UNAVAILABLE at once, without waiting.
+ * - Nothing in rotation ("panic"): every replica is tried again as if it were in — a check may
+ *   have timed out on a busy machine, and a replica that is really gone refuses the connection at
+ *   once — so the answer is the service's own or, when none can be reached, 503 UPSTREAM_UNAVAILABLE
+ *   without waiting for any deadline.
  */
 export type ReplicaState = 'up' | 'down';
 
@@ -103,13 +106,17 @@ export class Balancer {
     r.error = error;
   }
 
-  /** The replica in rotation with the fewest requests in flight, leaving out `tried`; undefined when none. */
+  /**
+   * The replica in rotation with the fewest requests in flight, leaving out `tried`; when none is in
+   * rotation, the same among all of them (panic); undefined when every replica was tried.
+   */
   pick(tried?: ReadonlySet<Replica>): Replica | undefined {
     const n = this.replicas.length;
+    const panic = !this.replicas.some((r) => r.state === 'up');
     let best: Replica | undefined;
     for (let k = 0; k < n; k++) {
       const r = this.replicas[(this.next + k) % n];
-      if (r.state !== 'up' || tried?.has(r)) continue;
+      if ((r.state !== 'up' && !panic) || tried?.has(r)) continue;
       if (!best || r.pending < best.pending) best = r;
     }
     this.next = (this.next + 1) % n;

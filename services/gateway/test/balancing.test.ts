@@ -105,8 +105,8 @@ describe('gateway balancing across replicas', () => {
     const res = await request(gw.app.server).get('/api/household/echo').set('Authorization', auth);
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
-    // once the checks (each second) have taken both out, no connection is even tried: the answer
-    // does not wait for any connect or upstream deadline (UPSTREAM_TIMEOUT_MS is 5 s here)
+    // once the checks (each second) have taken both out, each is still tried (refused at once): the
+    // answer does not wait for any deadline (UPSTREAM_TIMEOUT_MS is 5 s here)
     await new Promise((r) => setTimeout(r, 1500));
     const health = await request(gw.app.server).get('/api/health');
     expect(health.body.upstreams.household.replicas.map((r: { inRotation: boolean }) => r.inRotation)).toEqual([false, false]);

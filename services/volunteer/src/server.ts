@@ -32,8 +32,11 @@ async function main() {
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
+    // escalation on the job engine: once per cluster, whatever the number of replicas
+    scheduled: { escalateCron: config.escalateCron, timezone: config.timezone },
   });
-  // Communities and work units come from the org chart; keep the copies current.
+  // Communities and work units come from the org chart; keep the copies current. Per process: each
+  // replica refreshes its own directory (the upserts are idempotent).
   const sync = async () => {
     try {
       await app.volunteer.communities.sync(app.db.manager);
@@ -51,20 +54,12 @@ async function main() {
   };
   await sync();
   const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
-  const escalateTimer = setInterval(() => {
-    app.volunteer.items.escalateOverdue().then(
-      (ids) => ids.length && app.log.info({ escalated: ids }, 'escalated unclaimed items'),
-      (err) => app.log.error({ err }, 'escalation job failed'),
-    );
-  }, config.escalateEveryMs);
   syncTimer.unref();
-  escalateTimer.unref();
   await serveUntilSignal(app, {
     port: config.port,
     host: config.host,
     beforeClose: () => {
       clearInterval(syncTimer);
-      clearInterval(escalateTimer);
     },
   });
 }
