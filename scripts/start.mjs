@@ -7,7 +7,7 @@
 // back-off (250 ms doubling to 8 s) and a log line, and given up after more than 5 crashes in a
 // minute; a crash never stops the other services or the database. Ctrl+C / SIGTERM stops everything.
 // REPLICAS=<n> (or <NAME>_REPLICAS, e.g. HOUSEHOLD_REPLICAS=3) runs n processes of each service, each
-// on its own port (REPLICA_PORT_BASE + 10 × service index + replica, or free ports); the gateway gets
+// on its own port (consecutive from REPLICA_PORT_BASE, or free ports) with REPLICA_INDEX (0-based); the gateway gets
 // the list of each (ORG_URLS, HOUSEHOLD_URLS, VOLUNTEER_URLS) and balances across it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -99,17 +99,21 @@ function replicasOf(s) {
   return n;
 }
 const replicaPortBase = process.env.REPLICA_PORT_BASE ? Number(process.env.REPLICA_PORT_BASE) : undefined;
-/** Base URLs of each service's replicas (replica 0 on <NAME>_PORT when set). */
+let nextPort = replicaPortBase;
+/** Base URLs of each service's replicas: replica 0 on <NAME>_PORT when set; the others (and replica 0 without it) on consecutive ports from REPLICA_PORT_BASE, or free ones. */
 const urls = {};
-for (const [k, s] of SERVICES.entries()) {
+const taken = new Set([Number(process.env.PORT ?? 8080), ...SERVICES.map((s) => Number(process.env[s.portEnv] ?? 0))]);
+for (const s of SERVICES) {
   urls[s.name] = [];
   for (let i = 0; i < replicasOf(s); i++) {
-    const port = i === 0 && process.env[s.portEnv]
-      ? Number(process.env[s.portEnv])
-      : replicaPortBase !== undefined
-        ? replicaPortBase + 10 * k + i
-        : await shared.freePort(s.defaultPort + 100 * i);
+    let port;
+    if (i === 0 && process.env[s.portEnv]) port = Number(process.env[s.portEnv]);
+    else if (nextPort !== undefined) {
+      while (taken.has(nextPort)) nextPort++;
+      port = nextPort++;
+    } else port = await shared.freePort(s.defaultPort + 100 * i);
     if (urls[s.name].includes(`http://127.0.0.1:${port}`)) throw new Error(`${s.name}: replica ${i} would reuse port ${port}`);
+    taken.add(port);
     urls[s.name].push(`http://127.0.0.1:${port}`);
   }
 }

@@ -1,6 +1,28 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Dispatcher } from 'undici';
 import type { UpstreamName } from './config';
-import { probe } from './upstreams';
+
+/**
+ * One health check: GET on a connection of its own (closed after the answer, so no idle socket to a
+ * replica is kept between checks). The status when it answered; else the error code or 'timeout'.
+ */
+export function healthCheck(url: string, timeoutMs: number): Promise<{ status?: number; error?: string; latencyMs: number }> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method: 'GET', agent: false, headers: { accept: 'application/json', connection: 'close' } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve({ status: res.statusCode, latencyMs: ms() }));
+      res.once('error', () => resolve({ status: res.statusCode, latencyMs: ms() }));
+    });
+    req.setTimeout(timeoutMs, () => {
+      req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' }));
+    });
+    req.once('error', (err: Error & { code?: string }) => resolve({ error: err.code ?? err.message, latencyMs: ms() }));
+    req.end();
+  });
+}
 
 /**
  * The replicas of one service behind the gateway and which of them take requests.
@@ -78,7 +100,7 @@ export class Balancer {
     try {
       await Promise.all(
         this.replicas.map(async (r) => {
-          const p = await probe(`${r.url}/api/${this.service}/health`, this.opts.timeoutMs ?? 1000);
+          const p = await healthCheck(`${r.url}/api/${this.service}/health`, this.opts.timeoutMs ?? 1000);
           r.latencyMs = p.latencyMs;
           r.status = p.status;
           if (p.status !== undefined) {

@@ -42,12 +42,14 @@ describe('gateway balancing across replicas', () => {
         statuses.push(res.status);
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    const waitFor = async (what: () => boolean) => {
+      while (!what()) await new Promise((r) => setTimeout(r, 20));
+    };
+    await waitFor(() => echoHits(a) >= 5 && echoHits(b) >= 5);
     const before = statuses.length;
     await a.close();
-    await new Promise((r) => setTimeout(r, 500));
     const bAfterClose = echoHits(b);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => echoHits(b) >= bAfterClose + 40);
     stop = true;
     await Promise.all(load);
     expect(before).toBeGreaterThan(0);
