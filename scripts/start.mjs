@@ -2,28 +2,39 @@
 // `npm start` (after the build): database (embedded unless DATABASE_URL), migrations, demo data
 // once, every service, the gateway serving the built SPA; prints the URL and demo logins.
 // `--dev`: services restart on rebuilt code (tsc -w + node --watch) and Vite serves the SPA.
+//
+// Every process runs under a Supervisor (@redheart/shared): one that crashes is restarted with a
+// back-off (250 ms doubling to 8 s) and a log line, and given up after more than 5 crashes in a
+// minute; a crash never stops the other services or the database. Ctrl+C / SIGTERM stops everything.
+// REPLICAS=<n> (or <NAME>_REPLICAS, e.g. HOUSEHOLD_REPLICAS=3) runs n processes of each service, each
+// on its own port (consecutive from REPLICA_PORT_BASE, or free ports) with REPLICA_INDEX (0-based); the gateway gets
+// the list of each (ORG_URLS, HOUSEHOLD_URLS, VOLUNTEER_URLS) and balances across it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared, withoutCredentials } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
-const children = [];
+const watchers = [];
 let stopping = false;
 let db;
+const supervisor = new shared.Supervisor({ log: (line) => log(line) });
 
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping …');
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
+  for (const c of watchers) if (c.exitCode === null) c.kill('SIGTERM');
+  await Promise.all([
+    supervisor.stop('SIGTERM', 15_000),
+    ...watchers.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', r)))),
+  ]);
   if (db) await db.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-function run(name, args, env, opts = {}) {
+function spawnChild(name, args, env, opts = {}) {
   const child = spawn(opts.command ?? process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}] `;
   const pipe = (stream, out) => {
@@ -41,14 +52,17 @@ function run(name, args, env, opts = {}) {
   };
   pipe(child.stdout, process.stdout);
   pipe(child.stderr, process.stderr);
-  child.on('exit', (code, sig) => {
-    if (!stopping && !opts.watch) {
-      log(`${name} exited (${code ?? sig}); shutting down`);
-      void shutdown(1);
-    }
-  });
-  children.push(child);
   return child;
+}
+
+/** A supervised process (restarted when it crashes); in --dev mode node --watch restarts it instead. */
+function run(name, args, env, opts = {}) {
+  if (opts.watch) {
+    const child = spawnChild(name, args, env, opts);
+    watchers.push(child);
+    return child;
+  }
+  return supervisor.add(name, () => spawnChild(name, args, env, opts));
 }
 
 async function waitFor(url, timeoutMs) {
@@ -77,33 +91,68 @@ const common = {
   ...secretEnv,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
+/** How many processes of a service: <NAME>_REPLICAS, else REPLICAS, else 1. */
+function replicasOf(s) {
+  const raw = process.env[`${s.name.toUpperCase()}_REPLICAS`] ?? process.env.REPLICAS ?? '1';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`${s.name.toUpperCase()}_REPLICAS / REPLICAS must be an integer from 1 to 16, got ${raw}`);
+  return n;
+}
+const replicaPortBase = process.env.REPLICA_PORT_BASE ? Number(process.env.REPLICA_PORT_BASE) : undefined;
+let nextPort = replicaPortBase;
+/** Base URLs of each service's replicas: replica 0 on <NAME>_PORT when set; the others (and replica 0 without it) on consecutive ports from REPLICA_PORT_BASE, or free ones. */
 const urls = {};
+const taken = new Set([Number(process.env.PORT ?? 8080), ...SERVICES.map((s) => Number(process.env[s.portEnv] ?? 0))]);
 for (const s of SERVICES) {
-  const port = process.env[s.portEnv] ? Number(process.env[s.portEnv]) : await shared.freePort(s.defaultPort);
-  urls[s.name] = `http://127.0.0.1:${port}`;
+  urls[s.name] = [];
+  for (let i = 0; i < replicasOf(s); i++) {
+    let port;
+    if (i === 0 && process.env[s.portEnv]) port = Number(process.env[s.portEnv]);
+    else if (nextPort !== undefined) {
+      while (taken.has(nextPort)) nextPort++;
+      port = nextPort++;
+    } else port = await shared.freePort(s.defaultPort + 100 * i);
+    if (urls[s.name].includes(`http://127.0.0.1:${port}`)) throw new Error(`${s.name}: replica ${i} would reuse port ${port}`);
+    taken.add(port);
+    urls[s.name].push(`http://127.0.0.1:${port}`);
+  }
 }
 const port = Number(process.env.PORT ?? 8080);
+/** ORG_URL (the first) and ORG_URLS (all, comma-separated): household and volunteer call org's internal routes and fail over between them. */
+const orgEnv = urls.org ? { ORG_URL: urls.org[0], ORG_URLS: urls.org.join(',') } : { ORG_URL: '' };
 
 function startService(s) {
-  const env = { ...common, [s.portEnv]: new URL(urls[s.name]).port, ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
-  if (dev) {
-    run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
-    run(s.name, ['--watch', join(root, s.server)], env, { watch: true });
-  } else {
-    run(s.name, [join(root, s.server)], env);
-  }
-  return { name: s.name, health: `${urls[s.name]}/api/${s.name}/health` };
+  return urls[s.name].map((url, i) => {
+    const name = urls[s.name].length > 1 ? `${s.name}#${i}` : s.name;
+    const env = {
+      ...common,
+      [s.portEnv]: new URL(url).port,
+      REPLICA_INDEX: String(i),
+      ...orgEnv,
+      ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
+    };
+    // a per-process metrics port (METRICS_PORT) must differ between replicas too
+    const metricsPort = env.METRICS_PORT ?? process.env.METRICS_PORT;
+    if (metricsPort) env.METRICS_PORT = String(Number(metricsPort) + 10 * i);
+    if (dev) {
+      if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
+      run(name, ['--watch', join(root, s.server)], env, { watch: true });
+    } else {
+      run(name, [join(root, s.server)], env);
+    }
+    return { name, health: `${url}/api/${s.name}/health` };
+  });
 }
 
 function startGateway() {
   run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
     ...common,
     PORT: String(port),
-    ORG_URL: urls.org,
-    ...(urls.household ? { HOUSEHOLD_URL: urls.household } : {}),
-    ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer } : {}),
+    ...orgEnv,
+    ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
+    ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
     WEB_DIST: join(root, 'web', 'dist'),
-  });
+  }, { watch: dev });
   return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };
 }
 
@@ -119,8 +168,8 @@ async function healthy(started) {
 // The org service first (the others read the community list from it when they start), then the
 // other services and the gateway side by side.
 const [org, ...others] = SERVICES;
-await healthy([startService(org)]);
-await healthy([...others.map(startService), startGateway()]);
+await healthy(startService(org));
+await healthy([...others.flatMap(startService), startGateway()]);
 let appUrl = `http://localhost:${port}`;
 if (dev) {
   run('web', [join(root, 'node_modules/vite/bin/vite.js'), join(root, 'web'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });
@@ -135,6 +184,7 @@ process.stdout.write(`
   Open:      ${appUrl}
   API docs:  http://localhost:${port}/api/docs
   Database:  ${db.embedded ? 'embedded PostgreSQL 18 (.data/pg)' : 'DATABASE_URL'}
+  Processes: ${SERVICES.map((s) => `${s.name} ×${urls[s.name].length}`).join(', ')}, gateway ×1 (supervised: a crashed one is restarted)
 
   Demo logins (password Qixia@2020):
 ${accounts.map((a) => `    ${a.username.padEnd(w)}  ${a.role.padEnd(20)} ${a.orgName}`).join('\n')}

@@ -26,3 +26,5 @@ export * from './input-guard';
 export * from './route-limits';
 export * from './sessions';
 export * from './jobs';
+export * from './supervisor';
+export * from './failover';

@@ -51,6 +51,10 @@ export interface JobEngineOptions {
   schedule?: boolean;
   /** How often an idle worker polls for work, seconds (pg-boss default 2). */
   pollingIntervalSeconds?: number;
+  /** How often the cron clock looks at the schedules, seconds (pg-boss default 30; 1–45). */
+  cronMonitorIntervalSeconds?: number;
+  /** How often scheduled jobs are moved to their queue, seconds (pg-boss default 5; 1–45). */
+  cronWorkerIntervalSeconds?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -62,6 +66,8 @@ export async function startJobEngine(ds: DataSource, opts: JobEngineOptions = {}
     migrate: false,
     supervise: opts.schedule ?? true,
     schedule: opts.schedule ?? true,
+    ...(opts.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorIntervalSeconds } : {}),
+    ...(opts.cronWorkerIntervalSeconds ? { cronWorkerIntervalSeconds: opts.cronWorkerIntervalSeconds } : {}),
   });
   boss.on('error', (err) => opts.onError?.(err));
   await boss.start();

@@ -1,6 +1,7 @@
 import { serviceDatabaseUrl } from './db';
 import { serviceRoleUrlFromEnv } from './roles';
 import { readKeyFromEnv } from './keys';
+import { serviceUrlsFromEnv } from './failover';
 
 /** What every service that works for the org chart (household, volunteer) reads from its environment. */
 export interface ServiceConfig {
@@ -11,8 +12,10 @@ export interface ServiceConfig {
   /** `<SERVICE>_DATABASE_READ_URL` as the same role: a replica for reads that tolerate lag; unset → the primary. */
   databaseReadUrl?: string;
   publicKey: string;
-  /** Where the org service is, and the secret for its internal lists. */
+  /** Where the org service is (the first of orgUrls), and the secret for its internal lists. */
   orgUrl: string;
+  /** Every replica of the org service (ORG_URLS, comma-separated, else ORG_URL): internal calls fail over between them. */
+  orgUrls: string[];
   internalToken: string;
   logLevel: string;
 }
@@ -20,7 +23,7 @@ export interface ServiceConfig {
 /**
  * Reads the common part of such a service's configuration: `<SERVICE>_PORT` (default
  * `defaultPort`) and `<SERVICE>_HOST`, its database (serviceDatabaseUrl), JWT_PUBLIC_KEY(_FILE),
- * INTERNAL_TOKEN(_FILE), ORG_URL and LOG_LEVEL. `secrets` names further required keys of the
+ * INTERNAL_TOKEN(_FILE), ORG_URLS / ORG_URL and LOG_LEVEL. `secrets` names further required keys of the
  * service, field → env name (each given inline or as `<NAME>_FILE`, trimmed); they are checked
  * after the public key and before the internal token.
  */
@@ -41,13 +44,15 @@ export function loadServiceConfig<F extends string = never>(
   if (!internalToken) throw new Error('INTERNAL_TOKEN(_FILE) must be set (npm start creates it in .data/keys)');
   const SERVICE = service.toUpperCase();
   const port = Number(env[`${SERVICE}_PORT`] ?? defaultPort);
+  const orgUrls = serviceUrlsFromEnv(env, 'org', 'http://127.0.0.1:8081');
   if (!Number.isInteger(port) || port <= 0) throw new Error(`${SERVICE}_PORT must be a port number`);
   return {
     port,
     host: env[`${SERVICE}_HOST`] ?? '127.0.0.1',
     ...serviceDatabaseUrls(env, service),
     publicKey,
-    orgUrl: env.ORG_URL ?? 'http://127.0.0.1:8081',
+    orgUrl: orgUrls[0],
+    orgUrls,
     internalToken: internalToken.trim(),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ACCESS_TOKEN_TTL_SECONDS } from './auth';
+import { failoverFetch } from './failover';
 
 /**
  * Ended sessions, as every service learns of them.
@@ -155,10 +156,14 @@ export class PollingRevocationSource implements RevocationSource {
   }
 }
 
-/** The org service's feed over HTTP (`GET /api/org/internal/sessions/revocations`, with the internal secret). */
-export function httpRevocationFetch(orgUrl: string, internalToken: string, timeoutMs = 2000): RevocationFetch {
+/**
+ * The org service's feed over HTTP (`GET /api/org/internal/sessions/revocations`, with the internal
+ * secret); with several org replicas (ORG_URLS), the next one when one cannot be reached.
+ */
+export function httpRevocationFetch(orgUrl: string | readonly string[], internalToken: string, timeoutMs = 2000): RevocationFetch {
+  const call = failoverFetch(orgUrl);
   return async (after) => {
-    const res = await fetch(`${orgUrl}/api/org/internal/sessions/revocations${after === null ? '' : `?after=${after}`}`, {
+    const res = await call(`/api/org/internal/sessions/revocations${after === null ? '' : `?after=${after}`}`, {
       headers: { 'x-internal-token': internalToken },
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
-  type AuthUser, generateSigningKeys, insertMany, loadServiceConfig, serviceLogger, TEST_COMMUNITIES, TEST_COMMUNITY, testTokens, workerTestDatabaseUrl,
+  type AuthUser, failoverFetch, generateSigningKeys, isUnreachable, insertMany, loadServiceConfig, serviceLogger, TEST_COMMUNITIES, TEST_COMMUNITY, testTokens, workerTestDatabaseUrl,
 } from '../src';
 import { emptyTestDatabase } from './db';
 
@@ -19,6 +21,7 @@ describe('loadServiceConfig', () => {
       databaseUrl: 'postgres://rh_volunteer:v%20p%2Fw@db:5432/rh_volunteer',
       publicKey: 'PUB\nKEY',
       orgUrl: 'http://127.0.0.1:8081',
+      orgUrls: ['http://127.0.0.1:8081'],
       internalToken: 'tok',
       logLevel: 'info',
     });
@@ -35,6 +38,12 @@ describe('loadServiceConfig', () => {
       { piiEncryptionKey: 'PII_ENCRYPTION_KEY', piiHashKey: 'PII_HASH_KEY' },
     );
     expect(c).toMatchObject({ port: 9002, host: '0.0.0.0', databaseUrl: 'postgres://rh_household:hpw@other/h', orgUrl: 'http://org:1', logLevel: 'warn', piiEncryptionKey: 'enc', piiHashKey: 'hash' });
+  });
+
+  it('takes ORG_URLS (comma-separated) before ORG_URL', () => {
+    expect(loadServiceConfig({ ...env, ORG_URLS: 'http://org-a:1/, http://org-b:2', ORG_URL: 'http://org:1' }, 'volunteer', 8083))
+      .toMatchObject({ orgUrl: 'http://org-a:1', orgUrls: ['http://org-a:1', 'http://org-b:2'] });
+    expect(() => loadServiceConfig({ ...env, ORG_URLS: 'http://a:1,ftp://b' }, 'volunteer', 8083)).toThrow('ORG_URLS / ORG_URL must be http(s) URLs, got ftp://b');
   });
 
   it('takes <SERVICE>_DATABASE_READ_URL as the same role, and wants the role\'s password', () => {
@@ -184,5 +193,44 @@ describe('serveUntilSignal and runService', () => {
     const res = await runNode(`require('./dist').runService('demo service', async () => { throw new Error('boom'); });`);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^demo service failed to start: Error: boom\n {4}at /);
+  });
+});
+
+describe('failoverFetch', () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const s of servers) await new Promise((r) => s.close(r));
+  });
+  const listen = async (answer: string, status = 200) => {
+    const s = createServer((req, res) => res.writeHead(status, { 'content-type': 'text/plain' }).end(`${answer} ${req.url}`));
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  };
+  const closedPort = async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const { port } = s.address() as AddressInfo;
+    await new Promise((r) => s.close(r));
+    return `http://127.0.0.1:${port}`;
+  };
+
+  it('tries the next replica when one refuses the connection, then stays on the one that answered', async () => {
+    const down = await closedPort();
+    const up = await listen('b');
+    const call = failoverFetch([down, up]);
+    expect(await (await call('/x')).text()).toBe('b /x');
+    expect(await (await call('/y')).text()).toBe('b /y');
+  });
+
+  it('returns any answer as it is (a 503 is not failed over) and throws when none can be reached', async () => {
+    const busy = await listen('a', 503);
+    const up = await listen('b');
+    const res = await failoverFetch([busy, up])('/z');
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('a /z');
+    const call = failoverFetch([await closedPort(), await closedPort()]);
+    const err = await call('/z').catch((e: unknown) => e);
+    expect(isUnreachable(err)).toBe(true);
   });
 });

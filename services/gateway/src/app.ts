@@ -3,7 +3,8 @@ import fastifyCompress from '@fastify/compress';
 import { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
 import { authPlugin, genReqId, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
-import type { GatewayConfig } from './config';
+import { UPSTREAM_NAMES, type GatewayConfig, type UpstreamName } from './config';
+import { Balancer } from './balancer';
 import requestIdPlugin from './plugins/request-id';
 import securityPlugin from './plugins/security';
 import proxyPlugin from './plugins/proxy';
@@ -16,8 +17,11 @@ import docsRoutes from './routes/docs';
 const COMPRESS_THRESHOLD = 1024;
 
 export interface BuildOptions {
-  config: Pick<GatewayConfig, 'upstreams' | 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
-    Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy' | 'longUpstreamTimeoutMs'>>;
+  config: Pick<GatewayConfig, 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
+    Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy' | 'longUpstreamTimeoutMs' | 'healthCheckIntervalMs'>> & {
+      /** Each service's replicas (one base URL or several). */
+      upstreams: Record<UpstreamName, string | string[]>;
+    };
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
@@ -63,9 +67,23 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
-  await app.register(healthRoutes, { upstreams: config.upstreams, timeoutMs: config.healthTimeoutMs ?? 1000 });
-  await app.register(docsRoutes, { upstreams: config.upstreams, timeoutMs: Math.max(config.healthTimeoutMs ?? 1000, 2000) });
-  await app.register(proxyPlugin, { upstreams: config.upstreams, upstreamTimeoutMs: config.upstreamTimeoutMs, longUpstreamTimeoutMs: config.longUpstreamTimeoutMs });
+  // One balancer per service over its replicas, health-checked from ready to close.
+  const balancers = Object.fromEntries(
+    UPSTREAM_NAMES.map((name) => {
+      const urls = config.upstreams[name];
+      return [name, new Balancer(name, typeof urls === 'string' ? [urls] : urls, { intervalMs: config.healthCheckIntervalMs ?? 1000, timeoutMs: config.healthTimeoutMs ?? 1000 })];
+    }),
+  ) as Record<UpstreamName, Balancer>;
+  app.addHook('onReady', async () => {
+    for (const b of Object.values(balancers)) b.start();
+  });
+  app.addHook('onClose', async () => {
+    for (const b of Object.values(balancers)) b.stop();
+  });
+
+  await app.register(healthRoutes, { balancers, timeoutMs: config.healthTimeoutMs ?? 1000 });
+  await app.register(docsRoutes, { balancers, timeoutMs: Math.max(config.healthTimeoutMs ?? 1000, 2000) });
+  await app.register(proxyPlugin, { balancers, upstreamTimeoutMs: config.upstreamTimeoutMs, longUpstreamTimeoutMs: config.longUpstreamTimeoutMs });
   await app.register(spaPlugin, { root: config.webDist });
   return app;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { readKeyFromEnv } from '@redheart/shared';
+import { readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
 
 /** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
 export const UPSTREAM_NAMES = ['org', 'household', 'volunteer'] as const;
@@ -8,8 +8,13 @@ export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 export interface GatewayConfig {
   port: number;
   host: string;
-  /** Base URLs (origin only) of the upstream services. */
-  upstreams: Record<UpstreamName, string>;
+  /**
+   * Base URLs (origin only) of each upstream service's replicas: `<NAME>_URLS` (comma-separated),
+   * else `<NAME>_URL`. The gateway balances across them (balancer.ts).
+   */
+  upstreams: Record<UpstreamName, string[]>;
+  /** How often each replica's health route is checked, ms (HEALTH_CHECK_INTERVAL_MS, 1000; 0 = never). */
+  healthCheckIntervalMs: number;
   /** The built SPA (`npm run build -w web`). */
   webDist: string;
   /** ES256 public key of the org service: the gateway verifies tokens, it never signs. */
@@ -67,10 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     port: int('GATEWAY_PORT', int('PORT', 8080)),
     host: env.GATEWAY_HOST || '127.0.0.1',
     upstreams: {
-      org: url('ORG_URL', 'http://127.0.0.1:8081'),
-      household: url('HOUSEHOLD_URL', 'http://127.0.0.1:8082'),
-      volunteer: url('VOLUNTEER_URL', 'http://127.0.0.1:8083'),
+      org: serviceUrlsFromEnv(env, 'org', 'http://127.0.0.1:8081'),
+      household: serviceUrlsFromEnv(env, 'household', 'http://127.0.0.1:8082'),
+      volunteer: serviceUrlsFromEnv(env, 'volunteer', 'http://127.0.0.1:8083'),
     },
+    healthCheckIntervalMs: int('HEALTH_CHECK_INTERVAL_MS', 1000),
     webDist: resolve(env.WEB_DIST || join(__dirname, '../../../web/dist')),
     publicKey,
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5000, 1),

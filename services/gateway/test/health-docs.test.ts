@@ -118,7 +118,11 @@ describe('GET /api/health', () => {
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('ok');
       for (const name of ['org', 'household', 'volunteer']) {
-        expect(res.body.upstreams[name]).toEqual({ status: 'up', latencyMs: expect.any(Number) });
+        expect(res.body.upstreams[name]).toEqual({
+          status: 'up',
+          latencyMs: expect.any(Number),
+          replicas: [{ index: 0, status: 'up', latencyMs: expect.any(Number), inRotation: true, pending: 0 }],
+        });
       }
       expect(res.headers['cache-control']).toBe('no-store');
     } finally {

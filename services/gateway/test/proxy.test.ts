@@ -198,11 +198,12 @@ describe('when a service is down or stalls', () => {
     try {
       const res = await request(down.app.server).get('/api/household/echo').set('Authorization', `Bearer ${accessToken(down.keys)}`);
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ statusCode: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'The household service is unavailable' });
+      expect(res.body).toEqual({ statusCode: 503, code: 'UPSTREAM_UNAVAILABLE', message: '住户服务暂不可用，请稍后重试' });
+      expect(res.headers['retry-after']).toBe('1');
       expect(res.headers['x-request-id']).toBeDefined();
       const login = await request(down.app.server).post('/api/auth/login').send({ username: 'a', password: 'b' });
       expect(login.status).toBe(503);
-      expect(login.body.message).toBe('The org service is unavailable');
+      expect(login.body.message).toBe('组织服务暂不可用，请稍后重试');
     } finally {
       await down.close();
     }

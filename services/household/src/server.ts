@@ -1,4 +1,4 @@
-import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createHouseholdDataSource } from './data-source';
@@ -7,8 +7,10 @@ const SYNC_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig();
+  // every org replica (ORG_URLS): the next one when one cannot be reached
+  const org = failoverFetch(config.orgUrls);
   const fetchCommunities = async (): Promise<OrgCommunity[]> => {
-    const res = await fetch(`${config.orgUrl}/api/org/internal/communities`, {
+    const res = await org('/api/org/internal/communities', {
       headers: { 'x-internal-token': config.internalToken },
       signal: AbortSignal.timeout(5000),
     });
@@ -23,7 +25,7 @@ async function main() {
     ownsDataSource: true,
     fetchCommunities,
     logger: serviceLogger(config.logLevel),
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });

@@ -12,6 +12,7 @@ import serviceDayRoutes from './modules/servicedays/routes';
 import publicRoutes from './modules/public/routes';
 import { OverviewService } from './modules/overview/service';
 import overviewRoutes from './modules/overview/routes';
+import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/jobs';
 
 export interface BuildOptions {
   publicKey: string;
@@ -26,6 +27,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
+  /** Run the scheduled work (escalation) on the job engine, once per cluster; absent → no scheduled work (tests). */
+  scheduled?: ScheduledJobsOptions;
 }
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
@@ -52,6 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
+  if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

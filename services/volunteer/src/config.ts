@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { loadServiceConfig, type ServiceConfig } from '@redheart/shared';
+import { DEFAULT_ESCALATE_CRON } from './modules/escalation/jobs';
 
 export interface VolunteerConfig extends ServiceConfig {
   /** Where evidence photos are stored (owned by this service). */
   filesDir: string;
-  /** How often the escalation job looks for unclaimed items past their deadline. */
-  escalateEveryMs: number;
+  /** When the escalation job looks for unclaimed items past their deadline (cron, ESCALATE_CRON; every minute). */
+  escalateCron: string;
+  /** The time zone of the cron (BUSINESS_TIMEZONE). */
+  timezone: string;
 }
 
 /** The only reader of process.env in this service. */
@@ -13,6 +16,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VolunteerConfi
   return {
     ...loadServiceConfig(env, 'volunteer', 8083),
     filesDir: env.VOLUNTEER_FILES_DIR ?? join(__dirname, '..', '..', '..', '..', '.data', 'volunteer-files'),
-    escalateEveryMs: Number(env.ESCALATE_EVERY_MS ?? 60_000),
+    escalateCron: env.ESCALATE_CRON || DEFAULT_ESCALATE_CRON,
+    timezone: env.BUSINESS_TIMEZONE || 'Asia/Shanghai',
   };
 }

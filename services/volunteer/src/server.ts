@@ -1,14 +1,16 @@
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
-import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 
 const SYNC_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig();
+  // every org replica (ORG_URLS): the next one when one cannot be reached
+  const org = failoverFetch(config.orgUrls);
   const internal = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${config.orgUrl}${path}`, {
+    const res = await org(path, {
       ...init,
       headers: { 'x-internal-token': config.internalToken, 'content-type': 'application/json', ...(init.headers ?? {}) },
       signal: AbortSignal.timeout(5000),
@@ -27,11 +29,14 @@ async function main() {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
     logger: serviceLogger(config.logLevel),
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
+    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
+    // escalation on the job engine: once per cluster, whatever the number of replicas
+    scheduled: { escalateCron: config.escalateCron, timezone: config.timezone },
   });
-  // Communities and work units come from the org chart; keep the copies current.
+  // Communities and work units come from the org chart; keep the copies current. Per process: each
+  // replica refreshes its own directory (the upserts are idempotent).
   const sync = async () => {
     try {
       await app.volunteer.communities.sync(app.db.manager);
@@ -49,20 +54,12 @@ async function main() {
   };
   await sync();
   const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
-  const escalateTimer = setInterval(() => {
-    app.volunteer.items.escalateOverdue().then(
-      (ids) => ids.length && app.log.info({ escalated: ids }, 'escalated unclaimed items'),
-      (err) => app.log.error({ err }, 'escalation job failed'),
-    );
-  }, config.escalateEveryMs);
   syncTimer.unref();
-  escalateTimer.unref();
   await serveUntilSignal(app, {
     port: config.port,
     host: config.host,
     beforeClose: () => {
       clearInterval(syncTimer);
-      clearInterval(escalateTimer);
     },
   });
 }

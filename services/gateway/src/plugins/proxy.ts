@@ -7,9 +7,11 @@ import { Agent, type Dispatcher } from 'undici';
 import { AppError, REQUEST_ID_HEADER, bodyLimitFor, isLongRunning, notFound, payloadTooLarge } from '@redheart/shared';
 import type { UpstreamName } from '../config';
 import { ROUTES, isInternalPath, isPublicPath, type UpstreamRoute } from '../upstreams';
+import { balancedRequest, NO_UPSTREAM, type Balancer } from '../balancer';
 
 export interface ProxyOptions {
-  upstreams: Record<UpstreamName, string>;
+  /** The replicas of each service and which of them are in rotation (app.ts). */
+  balancers: Record<UpstreamName, Balancer>;
   upstreamTimeoutMs: number;
   /** The deadline of imports and exports (ROUTE_LIMITS `long`), which legitimately take longer. */
   longUpstreamTimeoutMs?: number;
@@ -27,7 +29,7 @@ type Headers = IncomingHttpHeaders | Http2IncomingHttpHeaders;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 /** Error codes that mean "no connection could be made": the service is down or unreachable. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
+const UNREACHABLE = new Set([NO_UPSTREAM, 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
 const DEADLINE = 'GATEWAY_UPSTREAM_DEADLINE';
 /** No answer in time (including a connection that could not be made in time). */
 const TIMED_OUT = new Set([DEADLINE, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
@@ -46,10 +48,13 @@ function errorCodes(err: unknown): string[] {
   return codes;
 }
 
+/** The services' names in the users' language (zh-CN first). */
+const SERVICE_LABEL: Record<UpstreamName, string> = { org: '组织', household: '住户', volunteer: '志愿服务' };
+
 export function upstreamError(service: UpstreamName, err: unknown): AppError {
   const codes = errorCodes(err);
   if (codes.some((c) => UNREACHABLE.has(c))) {
-    return new AppError(503, 'UPSTREAM_UNAVAILABLE', `The ${service} service is unavailable`);
+    return new AppError(503, 'UPSTREAM_UNAVAILABLE', `${SERVICE_LABEL[service]}服务暂不可用，请稍后重试`, undefined, { 'retry-after': '1' });
   }
   if (codes.some((c) => TIMED_OUT.has(c))) {
     return new AppError(504, 'UPSTREAM_TIMEOUT', `The ${service} service did not answer in time`);
@@ -87,7 +92,7 @@ export function createUpstreamClient(timeoutMs: number, longTimeoutMs = Math.max
       callback(err, data);
     });
   };
-  return { dispatcher: { request: request as unknown as Dispatcher['request'] }, close: () => agent.close() };
+  return { request, dispatcher: { request: request as unknown as Dispatcher['request'] }, close: () => agent.close() };
 }
 
 /**
@@ -141,11 +146,15 @@ export default async function proxyPlugin(app: FastifyInstance, opts: ProxyOptio
   const client = createUpstreamClient(opts.upstreamTimeoutMs, opts.longUpstreamTimeoutMs);
   app.addHook('onClose', async () => client.close());
   for (const route of ROUTES) {
-    await app.register(async (scope) => registerRoute(scope, route, opts, client.dispatcher));
+    const balancer = opts.balancers[route.service];
+    const request = balancedRequest(balancer, client.request, (r) => app.log.warn({ service: route.service, ...r }, 'upstream replica unreachable; request sent to another'));
+    const dispatcher = { request: request as unknown as Dispatcher['request'] };
+    await app.register(async (scope) => registerRoute(scope, route, balancer.replicas[0].url, dispatcher));
   }
 }
 
-async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, opts: ProxyOptions, dispatcher: Pick<Dispatcher, 'request'>) {
+/** `upstream` only names the service to reply-from: the dispatcher picks the replica of each request. */
+async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, upstream: string, dispatcher: Pick<Dispatcher, 'request'>) {
   const { service } = route;
 
   // onRequest, not preHandler: an unauthenticated request is refused before its body is read.
@@ -181,7 +190,7 @@ async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, opts:
   });
 
   await scope.register(proxy, {
-    upstream: opts.upstreams[service],
+    upstream,
     prefix: route.prefix,
     rewritePrefix: route.prefix,
     undici: dispatcher,

@@ -3,9 +3,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import { UPSTREAM_NAMES, type UpstreamName } from '../config';
 import { mergeOpenApi, type OpenApiDocument } from '../openapi-merge';
 import { probe } from '../upstreams';
+import type { Balancer } from '../balancer';
 
 export interface DocsOptions {
-  upstreams: Record<UpstreamName, string>;
+  /** Each service's document is read from one of its replicas in rotation. */
+  balancers: Record<UpstreamName, Balancer>;
   timeoutMs: number;
 }
 
@@ -26,7 +28,7 @@ export default async function docsRoutes(app: FastifyInstance, opts: DocsOptions
   const merged = async (request: FastifyRequest): Promise<OpenApiDocument> => {
     const upstreams = await Promise.all(
       UPSTREAM_NAMES.map(async (service) => {
-        const r = await probe<OpenApiDocument>(`${opts.upstreams[service]}/api/${service}/openapi.json`, opts.timeoutMs, request.id);
+        const r = await probe<OpenApiDocument>(`${opts.balancers[service].any().url}/api/${service}/openapi.json`, opts.timeoutMs, request.id);
         if (!r.ok) request.log.warn({ service, status: r.status, error: r.error }, 'OpenAPI document of a service is unavailable');
         return { service, document: r.ok ? (r.body ?? null) : null };
       }),

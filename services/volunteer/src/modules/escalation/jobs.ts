@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { jobsPlugin } from '@redheart/shared';
+
+/** The pg-boss queue of the escalation job (吹哨): one job per cron slot for the whole cluster. */
+export const ESCALATE_QUEUE = 'volunteer-escalate';
+/** Every minute (ESCALATE_CRON). */
+export const DEFAULT_ESCALATE_CRON = '* * * * *';
+
+export interface ScheduledJobsOptions {
+  /** When the escalation runs (cron, 5 fields, in `timezone`): ESCALATE_CRON. */
+  escalateCron: string;
+  /** The cron's time zone (BUSINESS_TIMEZONE, Asia/Shanghai). */
+  timezone?: string;
+  /** The clock's and the workers' polling (seconds; tests shorten them). */
+  cronMonitorIntervalSeconds?: number;
+  cronWorkerIntervalSeconds?: number;
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * The service's scheduled work, once per cluster however many replicas run: the job engine (pg-boss,
+ * @redheart/shared jobs.ts) turns the schedule into one job per cron slot — every replica's clock may
+ * try, the slot's singleton key lets one through — and exactly one worker of one replica fetches it
+ * (`SKIP LOCKED`). The queue's `singleton` policy keeps a slow run from overlapping the next one.
+ * Every replica registers the same schedule (an upsert) and a worker, so any of them can run it.
+ */
+export default async function scheduledJobs(app: FastifyInstance, opts: ScheduledJobsOptions) {
+  await app.register(jobsPlugin, {
+    cronMonitorIntervalSeconds: opts.cronMonitorIntervalSeconds,
+    cronWorkerIntervalSeconds: opts.cronWorkerIntervalSeconds,
+  });
+  await app.jobs.createQueue(ESCALATE_QUEUE, { name: ESCALATE_QUEUE, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
+  await app.jobs.work(ESCALATE_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
+    const ids = await app.volunteer.items.escalateOverdue();
+    app.log.info({ job: job?.id, escalated: ids }, ids.length ? 'escalated unclaimed items' : 'escalation: nothing overdue');
+    return { escalated: ids };
+  });
+  await app.jobs.schedule(ESCALATE_QUEUE, opts.escalateCron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
+}

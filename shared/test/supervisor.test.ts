@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { Supervisor } from '../src';
+
+// Real child processes (node), killed for real: the supervisor restarts the crashed one, gives up on
+// one that crashes in a loop, and never touches the others.
+const longRunning = () => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+const crashesAtOnce = () => spawn(process.execPath, ['-e', 'process.exit(3)'], { stdio: 'ignore' });
+
+const alive = (pid: number | undefined) => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const until = async (what: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('Supervisor', () => {
+  let sup: Supervisor;
+  const lines: string[] = [];
+  afterEach(async () => {
+    await sup?.stop('SIGTERM', 2000);
+    lines.length = 0;
+  });
+
+  it('restarts a child killed with SIGKILL, after the back-off, with a log line for each, leaving the others alone', async () => {
+    sup = new Supervisor({ initialBackoffMs: 100, log: (l) => lines.push(l) });
+    const a = sup.add('a', longRunning);
+    const b = sup.add('b', longRunning);
+    await until(() => alive(a.pid) && alive(b.pid));
+    const restarted = new Promise<number>((resolve) => sup.once('restart', (_name: string, pid: number) => resolve(pid)));
+    const killedAt = Date.now();
+    process.kill(a.pid as number, 'SIGKILL');
+    const pid = await restarted;
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(100);
+    expect(pid).not.toBe(a.pid);
+    expect(alive(pid)).toBe(true);
+    expect(sup.child('a')?.pid).toBe(pid);
+    // b is the same process as before
+    expect(sup.child('b')?.pid).toBe(b.pid);
+    expect(alive(b.pid)).toBe(true);
+    expect(lines[0]).toMatch(/^a exited \(signal SIGKILL\) after \d+ ms; restarting in 100 ms \(crash 1 of at most 5/);
+    expect(lines[1]).toBe(`a restarted (pid ${pid}, restart 1)`);
+    expect(sup.status()).toEqual([
+      { name: 'a', state: 'running', pid, restarts: 1, recentCrashes: 1 },
+      { name: 'b', state: 'running', pid: b.pid, restarts: 0, recentCrashes: 0 },
+    ]);
+  });
+
+  it('doubles the back-off per crash up to the cap', async () => {
+    sup = new Supervisor({ initialBackoffMs: 20, maxBackoffMs: 80, crashLimit: 10, log: (l) => lines.push(l) });
+    sup.add('loop', crashesAtOnce);
+    await until(() => lines.filter((l) => l.includes('restarting in')).length >= 5);
+    const delays = lines.filter((l) => l.includes('restarting in')).slice(0, 5).map((l) => Number(/restarting in (\d+) ms/.exec(l)?.[1]));
+    expect(delays).toEqual([20, 40, 80, 80, 80]);
+  });
+
+  it('gives up on a child that crashes in a loop and keeps the others running', async () => {
+    sup = new Supervisor({ initialBackoffMs: 10, crashLimit: 3, crashWindowMs: 30_000, log: (l) => lines.push(l) });
+    const other = sup.add('other', longRunning);
+    sup.add('broken', crashesAtOnce);
+    const gaveUp = new Promise<string>((resolve) => sup.once('giveup', resolve));
+    expect(await gaveUp).toBe('broken');
+    // started once, restarted 3 times, the 4th exit is over the limit
+    const status = sup.status();
+    expect(status.find((s) => s.name === 'broken')).toEqual({ name: 'broken', state: 'failed', restarts: 3, recentCrashes: 4 });
+    expect(lines.at(-1)).toMatch(/^broken exited \(code 3\) after \d+ ms: 4 crashes within 30 s, giving up on it/);
+    // nothing is restarted after giving up
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sup.status().find((s) => s.name === 'broken')?.restarts).toBe(3);
+    expect(alive(other.pid)).toBe(true);
+    expect(sup.status().find((s) => s.name === 'other')).toEqual({ name: 'other', state: 'running', pid: other.pid, restarts: 0, recentCrashes: 0 });
+  });
+
+  it('stop() ends every child and restarts none', async () => {
+    sup = new Supervisor({ initialBackoffMs: 10, log: (l) => lines.push(l) });
+    const a = sup.add('a', longRunning);
+    const b = sup.add('b', longRunning);
+    await until(() => alive(a.pid) && alive(b.pid));
+    await sup.stop();
+    expect(alive(a.pid)).toBe(false);
+    expect(alive(b.pid)).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines).toEqual([]);
+    expect(sup.status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
+  });
+});
