@@ -12,6 +12,8 @@ import serviceDayRoutes from './modules/servicedays/routes';
 import publicRoutes from './modules/public/routes';
 import { OverviewService } from './modules/overview/service';
 import overviewRoutes from './modules/overview/routes';
+import { type FetchDesk, ResidentService } from './modules/residents/service';
+import residentRoutes, { type ResidentRouteOptions } from './modules/residents/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -26,6 +28,10 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
+  /** Reads a convenience desk by its QR code from the org service (a resident's need lands in its community). */
+  fetchDesk?: FetchDesk;
+  /** The rate limits of the pages without login (tests lower or raise them). */
+  residentLimits?: ResidentRouteOptions['limits'];
 }
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
@@ -51,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
+  await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,6 +1,7 @@
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
+import type { DeskRef } from './modules/residents/service';
 import { httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 
 const SYNC_EVERY_MS = 60_000;
@@ -25,6 +26,15 @@ async function main() {
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
+    },
+    fetchDesk: async (code) => {
+      const res = await fetch(`${config.orgUrl}/api/org/internal/desks/${encodeURIComponent(code)}`, {
+        headers: { 'x-internal-token': config.internalToken },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`org service answered ${res.status} for a desk`);
+      return (await res.json()) as DeskRef;
     },
     logger: serviceLogger(config.logLevel),
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrl, config.internalToken), {
