@@ -161,7 +161,7 @@ describe('rating a delivered item once through the link on its completion notice
   let delivered: { id: number; version: number };
   let other: { id: number; version: number };
   const deliver = async () => c.run(await c.published(), [[{ action: 'claim' }, 'unit'], [{ action: 'schedule' }, 'unit'], [{ action: 'start' }, 'unit'],
-    [{ action: 'complete', hours: [{ memberId: 1, name: '刘党员', hours: 2 }] }, 'unit'], [{ action: 'confirm', rating: 4 }, 'clerk']]);
+    [{ action: 'complete', hours: [{ memberId: 1, name: '刘党员', hours: 2 }], note: '更换楼道灯3盏' }, 'unit'], [{ action: 'confirm', rating: 4 }, 'clerk']]);
   beforeAll(async () => {
     delivered = await deliver();
     other = await deliver();

@@ -160,7 +160,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/triage',
         name: 'volunteer-triage',
         component: () => import('@/views/volunteer/TriageView.vue'),
-        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES },
+        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['resident'] },
       },
       {
         path: 'volunteer/items',
@@ -172,7 +172,14 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/items/:id(\\d+)',
         name: 'volunteer-item',
         component: () => import('@/views/volunteer/ItemDetailView.vue'),
-        meta: { titleKey: 'nav.volunteerItem' },
+        meta: { titleKey: 'nav.volunteerItem', messages: ['resident'] },
+      },
+      // 服务完成告知单: printed by the community for the resident, with the one-time rating link as a QR code.
+      {
+        path: 'volunteer/items/:id(\\d+)/notice',
+        name: 'volunteer-item-notice',
+        component: () => import('@/views/volunteer/ItemNoticePrint.vue'),
+        meta: { titleKey: 'nav.volunteerItemNotice', roles: VOLUNTEER_COMMUNITY_ROLES, activeMenu: '/volunteer/items', messages: ['resident'] },
       },
       {
         path: 'volunteer/escalated',
@@ -202,7 +209,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/scorecards',
         name: 'volunteer-scorecards',
         component: () => import('@/views/volunteer/UnitScorecardsView.vue'),
-        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES },
+        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES, messages: ['resident'] },
       },
       {
         path: 'volunteer/scorecards/units/:id(\\d+)',

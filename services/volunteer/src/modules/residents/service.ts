@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, writeAudit,
+  AppError, assertRole, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit,
 } from '@redheart/shared';
 import type { PublicNeedDto, PublicRatingDto } from './dto';
 
@@ -171,10 +171,10 @@ export class ResidentService {
     return this.ds.transaction(async (m) => {
       const r = await this.link(m, dto.token, true);
       if (r.stars !== null) throw conflict('这项服务已经评价过了，每个链接只能评价一次', 'ALREADY_RATED');
-      const [done] = await m.query(
+      const [done] = rowsOf<{ ratedAt: string }>(await m.query(
         `UPDATE item_resident_rating SET stars = $2, comment = $3, rated_at = now() WHERE item_id = $1 RETURNING ${isoSql('rated_at')} AS "ratedAt"`,
         [r.itemId, dto.stars, dto.comment || null],
-      );
+      ));
       await this.residentEvent(m, r.itemId, 'resident_rating', r.status, r.status, { stars: dto.stars });
       await writeAudit(m, { actor: null, action: 'item.resident_rating', entityType: 'item', entityId: r.itemId, after: { stars: dto.stars }, requestId });
       return { itemNo: r.itemNo, stars: dto.stars, ratedAt: done.ratedAt };
