@@ -32,7 +32,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/desk/:code',
     name: 'desk',
     component: () => import('@/views/desk/DeskView.vue'),
-    meta: { public: true, titleKey: 'nav.desk' },
+    meta: { public: true, titleKey: 'nav.desk', messages: ['resident'] },
   },
   // 公开履诺: the public pledge board, like the desk page (phones, no login).
   {
@@ -40,6 +40,32 @@ export const routes: RouteRecordRaw[] = [
     name: 'pledges',
     component: () => import('@/views/volunteer/PledgeBoardView.vue'),
     meta: { public: true, titleKey: 'nav.pledges' },
+  },
+  // Residents without a login (phones, like the desk page): a hukou case by its number and phone, a need's progress by
+  // its tracking number, the rating link printed on a completion notice.
+  {
+    path: '/public/case',
+    name: 'public-case',
+    component: () => import('@/views/resident/CaseLookupView.vue'),
+    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident'] },
+  },
+  {
+    path: '/public/needs',
+    name: 'public-need-lookup',
+    component: () => import('@/views/resident/TrackNeedView.vue'),
+    meta: { public: true, titleKey: 'nav.publicNeed', messages: ['resident'] },
+  },
+  {
+    path: '/public/needs/:trackingNo',
+    name: 'public-need',
+    component: () => import('@/views/resident/TrackNeedView.vue'),
+    meta: { public: true, titleKey: 'nav.publicNeed', messages: ['resident'] },
+  },
+  {
+    path: '/public/rate/:token',
+    name: 'public-rate',
+    component: () => import('@/views/resident/RateView.vue'),
+    meta: { public: true, titleKey: 'nav.publicRate', messages: ['resident'] },
   },
   // A member scans the service-day QR code: phone first, outside the workspace layout, login required.
   {
