@@ -162,7 +162,7 @@ await test('the community prints the completion notice of the delivered need and
     await step(unit, { action: 'claim' });
     await step(unit, { action: 'schedule' });
     await step(unit, { action: 'start' });
-    await step(unit, { action: 'complete', note: `更换路灯灯泡 2 个（测试 ${run}）` });
+    await step(unit, { action: 'complete', hours: [{ name: '王建军', hours: 2 }], note: `更换路灯灯泡 2 个（测试 ${run}）` });
     await step(clerk, { action: 'confirm', rating: 5 });
   } finally {
     await Promise.all([clerk.dispose(), unit.dispose()]);

@@ -151,7 +151,7 @@ describe('token check at the gateway', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-upstream']).toBe('volunteer');
     expect((await request(gw.app.server).get('/api/org/public/desk')).status).toBe(200);
-    const lookup = await request(gw.app.server).post('/api/household/public/case-lookup').send({ caseNumber: 'HJ2026-000001', phoneLast4: '1234' });
+    const lookup = await request(gw.app.server).get('/api/household/public/desk');
     expect(lookup.status).toBe(200);
     expect(lookup.headers['x-upstream']).toBe('household');
   });
