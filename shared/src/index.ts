@@ -28,3 +28,4 @@ export * from './sessions';
 export * from './jobs';
 export * from './supervisor';
 export * from './failover';
+export * from './public-rate-limit';

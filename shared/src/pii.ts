@@ -40,3 +40,31 @@ export class PiiVault {
     return createHmac('sha256', this.hashKey).update(plain).digest('base64url');
   }
 }
+
+/**
+ * Free text shown without a login (the reporter's description, a unit's notes): ID numbers and phone numbers
+ * written into it (a resident's mobile, a landline) are masked before it is shown.
+ */
+export function maskPublicText(text: string): string {
+  return text
+    .replace(/(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)/g, '$1********$2')
+    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2')
+    .replace(/(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g, '$1****$2');
+}
+
+/** A person's name as a page without login shows it: the family name, the rest starred (张三丰 → 张**). */
+export function maskPersonName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  if (chars.length === 1) return '*';
+  return chars[0] + '*'.repeat(Math.min(chars.length - 1, 3));
+}
+
+/** The digits of a phone number, formatting dropped: '0535-521 2345' → '05355212345'. */
+export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
+
+/** A phone number shown without login: only its last 4 digits (138****1234 → ****1234). */
+export function maskPhone(phone: string): string {
+  const d = phoneDigits(phone);
+  return d.length <= 4 ? '****' : `****${d.slice(-4)}`;
+}

@@ -110,6 +110,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/household/cases': read(REGISTER, 'communityId'),
   'GET /api/household/cases/{id}': read(REGISTER),
   'GET /api/household/cases/{id}/receipt': read(REGISTER),
+  'POST /api/household/public/case-lookup': write('*'), // no login (居民查件): an empty body is a 400 for everyone
   'POST /api/household/cases/{id}/transitions': write(REGISTER),
   'GET /api/household/cases/{id}/notices/{noticeId}': read(REGISTER),
   'GET /api/household/persons': open(REGISTER), // by ID number or name: only persons in scope
@@ -155,6 +156,8 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/volunteer/items/{id}': read('*'),
   'POST /api/volunteer/items/{id}/transitions': write('*'),
   'POST /api/volunteer/items/{id}/evidence': write(['admin', 'community_secretary', 'community_clerk', 'unit_staff']),
+  // needs no body: the community may draw a rating link for a delivered item of its own (else 409 / 404)
+  'POST /api/volunteer/items/{id}/rating-link': read(DECIDERS),
   'GET /api/volunteer/items/{id}/evidence/{evidenceId}': read('*'),
   'GET /api/volunteer/checkin/{code}': read('*'),
   'POST /api/volunteer/checkin/{code}': write(['member']),
@@ -168,4 +171,10 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/volunteer/public/pledges': open('*'),
   'GET /api/volunteer/public/pledges/units/{unitId}': open('*'),
   'GET /api/volunteer/public/pledges/{id}/evidence/{evidenceId}': open('*'),
+  // residents without a login: a need from a desk's QR page, following it, rating a delivered item once
+  'GET /api/volunteer/public/categories': open('*'),
+  'POST /api/volunteer/public/needs': write('*'),
+  'GET /api/volunteer/public/needs/{trackingNo}': open('*'),
+  'GET /api/volunteer/public/rate/{token}': open('*'),
+  'POST /api/volunteer/public/ratings': write('*'),
 };

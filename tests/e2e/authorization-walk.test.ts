@@ -16,7 +16,7 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence';
+  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -76,6 +76,10 @@ async function collectIds(): Promise<void> {
         ORDER BY r.unit_id LIMIT 1`, [c, streetPath]);
     o.pledgeUnit = await first(vol, `SELECT unit_id AS id FROM item WHERE pledge AND unit_id IS NOT NULL AND community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.pledge = await first(vol, `SELECT e.item_id AS id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.pledge AND i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
+    // A resident's need from a desk (the demo seeds none: then a well-formed number nobody has, answered 404), and a
+    // rating link's token: only its hash is stored, so no live token can be read back; a well-formed one is walked.
+    o.trackingNo = (await first(vol, `SELECT tracking_no AS id FROM item WHERE community_id = $1 AND tracking_no IS NOT NULL ORDER BY id LIMIT 1`, [c])) ?? 'ABCDEFGHJK';
+    o.ratingToken = 'walk'.repeat(8);
     o.pledgeEvidence = await first(vol, `SELECT e.id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.pledge AND i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
   }
 }
@@ -87,6 +91,8 @@ function kindOf(path: string, param: string): Kind {
   if (path.startsWith('/api/volunteer/public/pledges/units/')) return 'pledgeUnit';
   if (path.startsWith('/api/volunteer/public/pledges/')) return param === 'evidenceId' ? 'pledgeEvidence' : 'pledge';
   if (path === '/api/org/public/desks/{code}') return 'deskCode';
+  if (path === '/api/volunteer/public/needs/{trackingNo}') return 'trackingNo';
+  if (path === '/api/volunteer/public/rate/{token}') return 'ratingToken';
   if (path.startsWith('/api/household/cases/{id}/notices/')) return param === 'noticeId' ? 'notice' : 'caseOfNotice';
   if (path.startsWith('/api/volunteer/items/{id}/evidence/')) return param === 'evidenceId' ? 'evidence' : 'itemOfEvidence';
   if (path.startsWith('/api/volunteer/scorecards/units/')) return 'unit';

@@ -17,7 +17,7 @@ export const ROUTES: readonly UpstreamRoute[] = [
   // login, refresh and logout are public; /api/auth/me is checked by org itself
   { prefix: '/api/auth', service: 'org', publicPaths: true },
   { prefix: '/api/org', service: 'org', publicPaths: ['/api/org/public/'] },
-  { prefix: '/api/household', service: 'household', publicPaths: [] },
+  { prefix: '/api/household', service: 'household', publicPaths: ['/api/household/public/'] },
   { prefix: '/api/volunteer', service: 'volunteer', publicPaths: ['/api/volunteer/public/'] },
 ];
 

@@ -151,10 +151,13 @@ describe('token check at the gateway', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-upstream']).toBe('volunteer');
     expect((await request(gw.app.server).get('/api/org/public/desk')).status).toBe(200);
+    const lookup = await request(gw.app.server).get('/api/household/public/desk');
+    expect(lookup.status).toBe(200);
+    expect(lookup.headers['x-upstream']).toBe('household');
   });
 
   it('does not treat look-alikes of a public path as public', async () => {
-    for (const path of ['/api/volunteer/publicity', '/api/volunteer//public/desk', '/api/volunteer/%70ublic/desk', '/api/volunteer/PUBLIC/desk', '/api/household/public/desk', '/api/volunteer/echo?p=/api/volunteer/public/']) {
+    for (const path of ['/api/volunteer/publicity', '/api/volunteer//public/desk', '/api/volunteer/%70ublic/desk', '/api/volunteer/PUBLIC/desk', '/api/household/publicity', '/api/household/PUBLIC/case-lookup', '/api/volunteer/echo?p=/api/volunteer/public/']) {
       expect([path, (await request(gw.app.server).get(path)).status]).toEqual([path, 401]);
     }
   });

@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, genReqId, PiiVault, publicRateLimit, type PublicRateLimitOptions, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -15,6 +15,8 @@ import statsRoutes from './modules/stats/routes';
 import { Exporter } from './modules/bulk/export';
 import { RegisterImport } from './modules/bulk/register-import';
 import bulkRoutes from './modules/bulk/routes';
+import { PublicCaseService } from './modules/public/service';
+import publicCaseRoutes from './modules/public/routes';
 import { DEFAULT_TABLE_WORKERS, TableReaderPool } from './modules/bulk/table-pool';
 
 export interface BuildOptions {
@@ -31,7 +33,12 @@ export interface BuildOptions {
   tableWorkers?: number;
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
+  /** The case look-up without login: tries per address and window (default 10 a minute). */
+  publicLimit?: Partial<PublicRateLimitOptions>;
 }
+
+/** A resident may try 10 case look-ups a minute from one address. */
+export const PUBLIC_LOOKUP_LIMIT: PublicRateLimitOptions = { max: 10, windowMs: 60_000 };
 
 /** Builds the household service as a plugin tree; never listens (server.ts does). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -61,6 +68,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
   await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });
+  await app.register(publicCaseRoutes, { cases: new PublicCaseService(app.db), limit: publicRateLimit({ ...PUBLIC_LOOKUP_LIMIT, ...opts.publicLimit }) });
   registerHealthRoute(app, 'household');
   app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ALL_USERS, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
+import { ALL_USERS, INTERNAL_TOKEN, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
 
 let t: TestContext;
 let f: Fixture;
@@ -141,5 +141,27 @@ describe('GET /api/org/public/desks/:code (no login)', () => {
     expect((await request(t.app.server).get(`/api/org/public/desks/${encodeURIComponent("x' OR 1=1 --")}`)).status).toBe(400);
     expect((await request(t.app.server).get('/api/org/public/desks/abc')).status).toBe(400);
     expect((await request(t.app.server).get(`/api/org/public/desks/${'A'.repeat(41)}`)).status).toBe(400);
+  });
+});
+
+describe('GET /api/org/internal/desks/:code (the volunteer service files a resident\'s need into the desk\'s community)', () => {
+  const internal = (code: string, token: string | null = INTERNAL_TOKEN) => {
+    const r = request(t.app.server).get(`/api/org/internal/desks/${encodeURIComponent(code)}`);
+    return token === null ? r : r.set('x-internal-token', token);
+  };
+
+  it('gives the desk\'s community with the internal secret', async () => {
+    const res = await internal(communityDesk.code);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ code: communityDesk.code, building: '龙腾小区3号楼东', communityId: f.longteng, communityName: '龙腾社区党委' });
+    // a building group's desk belongs to the group's community
+    expect((await internal(groupDesk.code)).body.communityId).toBe(f.longteng);
+  });
+
+  it('is a 404 without the secret, for an unknown code and for a malformed one', async () => {
+    expect((await internal(communityDesk.code, null)).status).toBe(404);
+    expect((await internal(communityDesk.code, 'wrong')).status).toBe(404);
+    expect((await internal('AAAAAAAAAAAAAAAA')).status).toBe(404);
+    expect((await internal("x' OR 1=1 --")).status).toBe(404);
   });
 });

@@ -13,6 +13,8 @@ import publicRoutes from './modules/public/routes';
 import { OverviewService } from './modules/overview/service';
 import overviewRoutes from './modules/overview/routes';
 import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/jobs';
+import { type FetchDesk, ResidentService } from './modules/residents/service';
+import residentRoutes, { type ResidentRouteOptions } from './modules/residents/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -29,6 +31,10 @@ export interface BuildOptions {
   revocations?: RevocationSource;
   /** Run the scheduled work (escalation) on the job engine, once per cluster; absent → no scheduled work (tests). */
   scheduled?: ScheduledJobsOptions;
+  /** Reads a convenience desk by its QR code from the org service (a resident's need lands in its community). */
+  fetchDesk?: FetchDesk;
+  /** The rate limits of the pages without login (tests lower or raise them). */
+  residentLimits?: ResidentRouteOptions['limits'];
 }
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
@@ -54,6 +60,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
+  await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   registerHealthRoute(app, 'volunteer');

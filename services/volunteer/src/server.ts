@@ -2,6 +2,7 @@ import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
 import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import type { DeskRef } from './modules/residents/service';
 
 const SYNC_EVERY_MS = 60_000;
 
@@ -27,6 +28,15 @@ async function main() {
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
+    },
+    fetchDesk: async (code) => {
+      const res = await org(`/api/org/internal/desks/${encodeURIComponent(code)}`, {
+        headers: { 'x-internal-token': config.internalToken },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`org service answered ${res.status} for a desk`);
+      return (await res.json()) as DeskRef;
     },
     logger: serviceLogger(config.logLevel),
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {

@@ -1,5 +1,6 @@
 import { download, http, type Download } from './client'
 import type {
+  PublicCase,
   CaseDetail,
   CaseReceipt,
   CaseList,
@@ -121,4 +122,9 @@ export type ExportKind = 'cases' | 'households' | 'tasks'
 /** Excel export through the client (token attached); the caller saves the blob. */
 export function exportXlsx(kind: ExportKind, query: Record<string, string | number | boolean | undefined> = {}): Promise<Download> {
   return download(`${base}/export/${kind}.xlsx`, query, `${kind}.xlsx`)
+}
+
+/** No login: a resident looks up a case by its number and the last 4 digits of the applicant's phone. */
+export function lookupPublicCase(caseNumber: string, phoneLast4: string): Promise<PublicCase> {
+  return http.post<PublicCase>(`${base}/public/case-lookup`, { caseNumber, phoneLast4 }, { auth: false })
 }

@@ -866,6 +866,9 @@ export interface VolunteerItem {
   version: number
   /** Members signed up (individual items). */
   signups: number
+  /** A need a resident reported from a desk's QR page: the number they follow it by, and the desk. */
+  trackingNo: string | null
+  deskCode: string | null
 }
 
 export interface ItemList {
@@ -881,6 +884,7 @@ export interface ItemQuery {
   categoryId?: number
   unitId?: number
   pledge?: boolean
+  source?: ReporterSource
   /** Item number, or part of the place or description. */
   q?: string
   limit?: number
@@ -934,6 +938,8 @@ export interface ItemRef {
 export interface ItemDetail extends Omit<VolunteerItem, 'signups'> {
   /** Only for the community and the claiming unit. */
   checkinCode: string | null
+  /** The phone a resident left with a need from a desk's QR page (the community only). */
+  reporterPhone?: string | null
   /** Same place and category within 7 days (REPORTED items only): candidates to merge into. */
   possibleDuplicates: ItemRef[]
   timeline: ItemEvent[]
@@ -1173,6 +1179,9 @@ export interface ScorecardFigures {
   rework: number
   averageRating: number | null
   rated: number
+  /** The residents' own stars, given through the link on the completion notice. */
+  residentAverageRating: number | null
+  residentRated: number
   hours: number
   inHand: number
 }
@@ -1338,4 +1347,89 @@ export interface VolunteerOverview {
   byStatus: Record<ItemStatus, number>
   serviceDays: { date: IsoDate; scheduled: number; delivered: number; checkIns: number }[]
   communities: OverviewCommunity[]
+}
+
+/* ─── residents without a login (desk QR page, case look-up, tracking, rating) ─── */
+
+export interface PublicCaseStep {
+  action: string
+  fromStatus: string | null
+  toStatus: string | null
+  at: IsoDateTime
+}
+
+export interface PublicCase {
+  caseNo: string
+  type: string
+  status: string
+  communityName: string
+  streetName: string | null
+  /** Masked: the family name, the rest starred. */
+  applicantName: string
+  persons: number
+  light: 'green' | 'yellow' | 'red' | 'none'
+  dueAt: IsoDateTime | null
+  createdAt: IsoDateTime
+  settledAt: IsoDateTime | null
+  missingItems: string[]
+  steps: PublicCaseStep[]
+}
+
+export interface PublicCategory {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
+}
+
+export interface PublicNeedInput {
+  deskCode: string
+  categoryId: number
+  description: string
+  contactName?: string
+  phone: string
+}
+
+export interface PublicNeedCreated {
+  trackingNo: string
+  itemNo: string
+  communityName: string
+  deskBuilding: string
+  status: ItemStatus
+  reportedAt: IsoDateTime
+}
+
+export interface PublicNeed {
+  trackingNo: string
+  itemNo: string
+  communityName: string
+  categoryName: string
+  description: string
+  status: ItemStatus
+  unitName: string | null
+  scheduledDate: IsoDate | null
+  doneAt: IsoDateTime | null
+  reportedAt: IsoDateTime
+  steps: { action: string; fromStatus: ItemStatus | null; toStatus: ItemStatus | null; at: IsoDateTime; reason: string | null }[]
+}
+
+export interface RatingTarget {
+  itemNo: string
+  communityName: string
+  categoryName: string
+  description: string
+  unitName: string | null
+  doneAt: IsoDateTime | null
+  expiresAt: IsoDateTime
+  rated: boolean
+  stars: number | null
+}
+
+export interface RatingLink {
+  itemId: number
+  itemNo: string
+  token: string
+  /** The SPA page the link opens. */
+  path: string
+  expiresAt: IsoDateTime
 }

@@ -1,6 +1,12 @@
 import { download, http } from './client'
 import { newIdempotencyKey } from './household'
 import type {
+  PublicCategory,
+  PublicNeed,
+  PublicNeedCreated,
+  PublicNeedInput,
+  RatingLink,
+  RatingTarget,
   PublicCommunity,
   CategoryInput,
   CategoryPatch,
@@ -220,4 +226,32 @@ export function getUnitPledges(unitId: number, query: PledgeBoardQuery = {}): Pr
 /** A photo of a public pledge: a plain URL, readable without login. */
 export function publicEvidenceUrl(itemId: number, evidenceId: number): string {
   return `${base}/public/pledges/${seg(itemId)}/evidence/${seg(evidenceId)}`
+}
+
+/* ─── residents without a login ─── */
+
+export function listPublicCategories(): Promise<PublicCategory[]> {
+  return http.get<PublicCategory[]>(`${base}/public/categories`, undefined, { auth: false })
+}
+
+/** A need reported from a desk's QR page: lands in that community's triage; the answer carries the tracking number. */
+export function reportPublicNeed(input: PublicNeedInput): Promise<PublicNeedCreated> {
+  return http.post<PublicNeedCreated>(`${base}/public/needs`, input, { auth: false })
+}
+
+export function getPublicNeed(trackingNo: string): Promise<PublicNeed> {
+  return http.get<PublicNeed>(`${base}/public/needs/${seg(trackingNo)}`, undefined, { auth: false })
+}
+
+export function getRatingTarget(token: string): Promise<RatingTarget> {
+  return http.get<RatingTarget>(`${base}/public/rate/${seg(token)}`, undefined, { auth: false })
+}
+
+export function submitRating(input: { token: string; stars: number; comment?: string }): Promise<{ itemNo: string; stars: number; ratedAt: string }> {
+  return http.post<{ itemNo: string; stars: number; ratedAt: string }>(`${base}/public/ratings`, input, { auth: false })
+}
+
+/** Staff: a one-time rating link for a delivered item, printed on its completion notice. */
+export function createRatingLink(itemId: number | string): Promise<RatingLink> {
+  return http.post<RatingLink>(`${base}/items/${seg(itemId)}/rating-link`)
 }

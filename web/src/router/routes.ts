@@ -32,7 +32,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/desk/:code',
     name: 'desk',
     component: () => import('@/views/desk/DeskView.vue'),
-    meta: { public: true, titleKey: 'nav.desk' },
+    meta: { public: true, titleKey: 'nav.desk', messages: ['resident'] },
   },
   // 公开履诺: the public pledge board, like the desk page (phones, no login).
   {
@@ -40,6 +40,32 @@ export const routes: RouteRecordRaw[] = [
     name: 'pledges',
     component: () => import('@/views/volunteer/PledgeBoardView.vue'),
     meta: { public: true, titleKey: 'nav.pledges' },
+  },
+  // Residents without a login (phones, like the desk page): a hukou case by its number and phone, a need's progress by
+  // its tracking number, the rating link printed on a completion notice.
+  {
+    path: '/public/case',
+    name: 'public-case',
+    component: () => import('@/views/resident/CaseLookupView.vue'),
+    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident'] },
+  },
+  {
+    path: '/public/needs',
+    name: 'public-need-lookup',
+    component: () => import('@/views/resident/TrackNeedView.vue'),
+    meta: { public: true, titleKey: 'nav.publicNeed', messages: ['resident'] },
+  },
+  {
+    path: '/public/needs/:trackingNo',
+    name: 'public-need',
+    component: () => import('@/views/resident/TrackNeedView.vue'),
+    meta: { public: true, titleKey: 'nav.publicNeed', messages: ['resident'] },
+  },
+  {
+    path: '/public/rate/:token',
+    name: 'public-rate',
+    component: () => import('@/views/resident/RateView.vue'),
+    meta: { public: true, titleKey: 'nav.publicRate', messages: ['resident'] },
   },
   // A member scans the service-day QR code: phone first, outside the workspace layout, login required.
   {
@@ -160,7 +186,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/triage',
         name: 'volunteer-triage',
         component: () => import('@/views/volunteer/TriageView.vue'),
-        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES },
+        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['resident'] },
       },
       {
         path: 'volunteer/items',
@@ -172,7 +198,14 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/items/:id(\\d+)',
         name: 'volunteer-item',
         component: () => import('@/views/volunteer/ItemDetailView.vue'),
-        meta: { titleKey: 'nav.volunteerItem' },
+        meta: { titleKey: 'nav.volunteerItem', messages: ['resident'] },
+      },
+      // 服务完成告知单: printed by the community for the resident, with the one-time rating link as a QR code.
+      {
+        path: 'volunteer/items/:id(\\d+)/notice',
+        name: 'volunteer-item-notice',
+        component: () => import('@/views/volunteer/ItemNoticePrint.vue'),
+        meta: { titleKey: 'nav.volunteerItemNotice', roles: VOLUNTEER_COMMUNITY_ROLES, activeMenu: '/volunteer/items', messages: ['resident'] },
       },
       {
         path: 'volunteer/escalated',
@@ -202,7 +235,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/scorecards',
         name: 'volunteer-scorecards',
         component: () => import('@/views/volunteer/UnitScorecardsView.vue'),
-        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES },
+        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES, messages: ['resident'] },
       },
       {
         path: 'volunteer/scorecards/units/:id(\\d+)',

@@ -4,6 +4,7 @@ import { IsBoolean, IsInt, Min } from 'class-validator';
 import { badRequest, notFound, parseDto, writeAudit } from '@redheart/shared';
 import { clearScopeCache } from '../scope/scope';
 import { readRevocations } from '../auth/sessions';
+import { DESK_CODE } from '../details/desks';
 
 class UnitReportSyncDto {
   @IsInt() @Min(1) unitId: number;
@@ -40,6 +41,28 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
            FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
           WHERE c.type = 'community_committee' AND c.valid_to IS NULL ORDER BY c.path`,
       ),
+  });
+
+  // A convenience desk by the code its QR page carries: the volunteer service files a resident's need from that page
+  // into the desk's community. A desk of an archived community is gone (404), as on the public page.
+  app.get<{ Params: { code: string } }>('/api/org/internal/desks/:code', {
+    schema: {
+      hide: true,
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } },
+      response: {
+        200: { type: 'object', properties: { code: { type: 'string' }, building: { type: 'string' }, communityId: { type: 'integer' }, communityName: { type: 'string' } } },
+      },
+    },
+    handler: async (req) => {
+      if (!DESK_CODE.test(req.params.code)) throw notFound('Desk');
+      const rows = await app.db.query(
+        `SELECT d.code, d.building, d.community_id AS "communityId", c.name AS "communityName"
+           FROM desk d JOIN org_unit c ON c.id = d.community_id WHERE d.code = $1 AND c.valid_to IS NULL`,
+        [req.params.code],
+      );
+      if (!rows[0]) throw notFound('Desk');
+      return rows[0];
+    },
   });
 
   // Ended sessions, in feed order: ?after=<the previous answer's cursor> (none: the last quarter of an hour).

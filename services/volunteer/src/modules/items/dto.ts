@@ -50,6 +50,7 @@ export class ListItemsQuery {
   @IsOptional() @IsInt() @Min(1) categoryId?: number;
   @IsOptional() @IsInt() @Min(1) unitId?: number;
   @IsOptional() @IsIn(['true', 'false']) pledge?: string;
+  @IsOptional() @IsIn(REPORTER_SOURCES as unknown as string[]) source?: (typeof REPORTER_SOURCES)[number];
   @IsOptional() @IsString() @Length(1, 40) q?: string;
   @IsOptional() @IsInt() @Min(1) limit?: number;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;

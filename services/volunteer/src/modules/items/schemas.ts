@@ -8,6 +8,7 @@ export const itemProperties = {
   unitId: ni, unitName: ns, claimedAt: ns, assignedBy: ns, responseDeadline: ns, scheduledDate: ns, startedAt: ns, doneAt: ns, rating: ni,
   reworkCount: { type: 'integer' }, releaseCount: { type: 'integer' }, mergedIntoId: ni, referralBody: ns, pledge: { type: 'boolean' }, closedAt: ns,
   createdAt: s, updatedAt: s, version: { type: 'integer' }, signups: { type: 'integer' },
+  trackingNo: { ...ns, description: 'a need a resident reported from a desk\'s QR page: the number they follow it by' }, deskCode: ns,
 } as const;
 
 export const itemListSchema = {
@@ -20,6 +21,7 @@ export const itemDetailSchema = {
   properties: {
     ...itemProperties,
     checkinCode: ns,
+    reporterPhone: { ...ns, description: 'the phone a resident left with a need (the community only)' },
     possibleDuplicates: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, itemNo: s, status: s } } },
     timeline: {
       type: 'array',

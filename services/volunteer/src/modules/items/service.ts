@@ -54,6 +54,9 @@ interface ItemRow {
   updatedAt: Date;
   version: number;
   signups: number;
+  trackingNo: string | null;
+  deskCode: string | null;
+  reporterPhone: string | null;
 }
 
 const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", cr.name AS "communityName", cr.path, i.category_id AS "categoryId",
@@ -62,7 +65,8 @@ const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", c
   i.response_deadline AS "responseDeadline", i.scheduled_date AS "scheduledDate", i.checkin_code AS "checkinCode", i.started_at AS "startedAt",
   i.done_at AS "doneAt", i.rating, i.rework_count AS "reworkCount", i.release_count AS "releaseCount", i.merged_into_id AS "mergedIntoId",
   i.referral_body AS "referralBody", i.pledge, i.closed_at AS "closedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt", i.version,
-  (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups`;
+  (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups,
+  i.tracking_no AS "trackingNo", i.desk_code AS "deskCode", i.reporter_phone AS "reporterPhone"`;
 const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
 
 /** The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). */
@@ -89,9 +93,11 @@ interface DetailParts {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function view(i: ItemRow) {
-  const { path: _p, checkinCode: _c, ...rest } = i;
+  // The phone a resident left (a need from a desk's QR page) is for the community to call back: detail only, below.
+  const { path: _p, checkinCode: _c, reporterPhone: _ph, ...rest } = i;
   void _p;
   void _c;
+  void _ph;
   return {
     ...rest,
     deadline: iso(i.deadline),
@@ -185,6 +191,7 @@ export class ItemService {
     return {
       ...view(row),
       checkinCode: canSeeCode ? item.checkinCode : null,
+      reporterPhone: ['community_clerk', 'community_secretary', 'admin'].includes(user.role) ? item.reporterPhone : null,
       possibleDuplicates: item.status === 'REPORTED' ? await this.possibleDuplicates(m, item) : [],
       timeline,
       hours,
@@ -226,6 +233,7 @@ export class ItemService {
     if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
     if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
     if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');
+    if (q.source) add((n) => `i.source = $${n}`, q.source);
     if (q.q) add((n) => `(i.item_no = $${n} OR i.place LIKE '%' || $${n} || '%' OR i.description LIKE '%' || $${n} || '%')`, likeEscape(q.q.trim()));
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor);

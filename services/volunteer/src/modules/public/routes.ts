@@ -1,18 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { badRequest, decodeCursor, encodeCursor, notFound, parseId, parseQuery } from '@redheart/shared';
+import { badRequest, decodeCursor, encodeCursor, maskPublicText, notFound, parseId, parseQuery } from '@redheart/shared';
 import { readPhoto } from '../items/evidence';
 
-/**
- * The description is the reporter's free text and the board needs no login: ID numbers and phone
- * numbers written into it (a resident's mobile, a landline) are masked before it is shown.
- */
-export function maskPublicText(text: string): string {
-  return text
-    .replace(/(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)/g, '$1********$2')
-    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2')
-    .replace(/(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)/g, '$1****$2');
-}
+/** Re-exported: the board masks its free text with the shared rule (shared/src/pii.ts). */
+export { maskPublicText };
 
 /* ─── the SQL (exported: bench/volunteer measures and explains exactly these statements) ─── */
 

@@ -15,7 +15,8 @@ class RangeQuery {
 
 /**
  * A unit's scorecard, computed from the records each time: claims (own and assigned), on-time
- * completion (done by the scheduled day), rework (reopened), releases (推诿), average rating, hours.
+ * completion (done by the scheduled day), rework (reopened), releases (推诿), average rating (the community's at
+ * confirmation, and residentAverageRating: the residents' own stars through the completion notice's link), hours.
  * Rework is counted from the reopen events, when it happens: a reopened item has no done_at until it
  * is delivered again, so counting it from the done items hid the rework while it was pending.
  */
@@ -34,6 +35,8 @@ export async function unitScorecard(db: EntityManager, unitId: number, from = '1
             (SELECT count(*) FROM ev WHERE action = 'reopen')::int AS rework,
             (SELECT round(avg(rating)::numeric, 2) FROM done WHERE rating IS NOT NULL)::float AS "averageRating",
             (SELECT count(*) FROM done WHERE rating IS NOT NULL)::int AS rated,
+            (SELECT round(avg(rr.stars)::numeric, 2) FROM item_resident_rating rr JOIN done ON done.id = rr.item_id WHERE rr.stars IS NOT NULL)::float AS "residentAverageRating",
+            (SELECT count(*) FROM item_resident_rating rr JOIN done ON done.id = rr.item_id WHERE rr.stars IS NOT NULL)::int AS "residentRated",
             (SELECT coalesce(sum(h.hours), 0) FROM item_hours h JOIN done ON done.id = h.item_id WHERE h.posted)::float AS hours,
             (SELECT count(*) FROM item WHERE unit_id = $1 AND status IN ('CLAIMED','SCHEDULED','IN_PROGRESS','DONE'))::int AS "inHand"`,
     [unitId, from, to],

@@ -1,0 +1,39 @@
+const ns = { type: ['string', 'null'] } as const;
+
+export const caseLookupBody = {
+  type: 'object',
+  required: ['caseNumber', 'phoneLast4'],
+  properties: {
+    caseNumber: { type: 'string', description: 'The case number on the receipt, e.g. HJ2026-000123' },
+    phoneLast4: { type: 'string', description: 'The last 4 digits of the applicant\'s phone number given when the case was opened' },
+  },
+} as const;
+
+/** What a resident sees of a case: no ID numbers, no clerks, the applicant's name masked. */
+export const publicCaseSchema = {
+  type: 'object',
+  properties: {
+    caseNo: { type: 'string' },
+    type: { type: 'string' },
+    status: { type: 'string' },
+    communityName: { type: 'string' },
+    streetName: ns,
+    applicantName: { type: 'string', description: 'masked: the family name, the rest starred' },
+    persons: { type: 'integer', description: 'how many persons the case moves' },
+    light: { type: 'string', enum: ['green', 'yellow', 'red', 'none'] },
+    dueAt: ns,
+    createdAt: { type: 'string' },
+    settledAt: ns,
+    missingItems: { type: 'array', items: { type: 'string' }, description: 'the materials still to bring (while a supplement is requested)' },
+    steps: {
+      type: 'array',
+      items: { type: 'object', properties: { action: { type: 'string' }, fromStatus: ns, toStatus: ns, at: { type: 'string' } } },
+    },
+  },
+} as const;
+
+const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, details: {} },
+} as const;
+export const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema } as const;
