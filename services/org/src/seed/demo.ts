@@ -177,6 +177,9 @@ class DemoBuilder {
 
   private async loadDivisions(): Promise<void> {
     this.county = await this.unitByCode(QIXIA);
+    // The city committee above the county (烟台市) stood before the story starts too.
+    const [city] = await this.m.query(`SELECT parent_id AS id FROM org_unit WHERE id = $1`, [this.county.id]);
+    if (city?.id) await this.setFounded(Number(city.id), BASELINE_DATE);
     this.county.validFrom = await this.setFounded(this.county.id, BASELINE_DATE);
     // Every 街道 of the county existed before the story starts, 松山街道 too (it has no urban community).
     const streets: { id: number }[] = await this.m.query(
