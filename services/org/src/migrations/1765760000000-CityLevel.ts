@@ -22,6 +22,7 @@ export class CityLevel1765760000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await dropChecksMentioning(q, 'org_unit', 'county_committee');
+    await q.query(`ALTER TABLE org_unit DROP CONSTRAINT IF EXISTS org_unit_city_root_check`);
     await q.query(`ALTER TABLE org_unit
       ADD CONSTRAINT org_unit_type_check CHECK (type IN ('city_committee','county_committee','street_committee','community_committee',
         'compound_branch','property_company_branch','business_district_branch','building_group','member_household','work_unit')),
