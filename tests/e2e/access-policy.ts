@@ -168,7 +168,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/volunteer/jobs/escalate': open(ADMIN),
   'GET /api/volunteer/scorecards/units/{id}': read([...STAFF, 'unit_staff']),
   'GET /api/volunteer/scorecards/units': open(STAFF),
-  'GET /api/volunteer/scorecards/members/{id}': read([...REGISTER, 'member', 'unit_staff']), // a member: their own; a unit: its members
+  'GET /api/volunteer/scorecards/members/{id}': read([...REGISTER, 'member', 'unit_staff', 'city_admin']), // a member: their own; a unit: its members; others (the city too) in scope
   'GET /api/volunteer/service-days': read('*', 'communityId'),
   'GET /api/volunteer/overview': read(STAFF, 'communityId'),
   'GET /api/volunteer/public/communities': open('*'),
