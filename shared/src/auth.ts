@@ -8,6 +8,7 @@ import type { SessionClaims } from './sessions';
 import { TokenCache } from './token-cache';
 
 export const ROLES = [
+  'city_admin',
   'admin',
   'street_admin',
   'community_secretary',

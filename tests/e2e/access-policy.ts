@@ -29,15 +29,19 @@ export interface Access {
 }
 
 const ADMIN: Role[] = ['admin'];
+/** The organisation departments: the city's (city_admin) and a county's (admin). */
+const DEPARTMENTS: Role[] = ['city_admin', 'admin'];
 const STREET: Role[] = ['admin', 'street_admin'];
+/** The audit trail: the departments and street admins (each their own area). */
+const AUDIT_READERS: Role[] = ['city_admin', ...STREET];
 /** Community staff who decide: clerk, secretary; with street admins and admins. */
 const STAFF: Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
 /** The household register's readers. */
 const REGISTER: Role[] = [...STAFF, 'grid_worker'];
-const ACCOUNT_MANAGERS: Role[] = ['admin', 'street_admin', 'community_secretary'];
+const ACCOUNT_MANAGERS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
 const NONE: Role[] = [];
 /** Who changes the org chart and what hangs on it (each within scope). */
-const ORG_WRITERS: Role[] = ['admin', 'street_admin', 'community_secretary'];
+const ORG_WRITERS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
 
 const read = (roles: readonly Role[] | '*', filter?: Access['filter']): Access => ({ roles, scoped: true, ...(filter ? { filter } : {}) });
 const open = (roles: readonly Role[] | '*' = '*'): Access => ({ roles, scoped: false });
@@ -98,12 +102,15 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'PATCH /api/org/compounds/{id}': write(ORG_WRITERS),
   'PUT /api/org/units/{id}/catalogue': write(ORG_WRITERS),
   'GET /api/org/catalogue': open('*'),
-  'POST /api/org/catalogue': write(ADMIN),
-  'PATCH /api/org/catalogue/{id}': write(ADMIN),
+  'POST /api/org/catalogue': write(DEPARTMENTS),
+  'PATCH /api/org/catalogue/{id}': write(DEPARTMENTS),
   'GET /api/org/public/desks/{code}': open('*'), // no login: what the QR code opens
   'GET /api/org/coverage': read('*', 'streetId'),
   'GET /api/org/stats': open('*'),
-  'GET /api/org/audit': open(STREET), // a street admin: the trail of its street's records
+  'GET /api/org/audit': open(AUDIT_READERS), // a street admin: the trail of its street's records
+  // division imports (区划导入): a dry run or a job; an empty body is a 400, an unknown import a 404
+  'POST /api/org/division-imports': write(DEPARTMENTS),
+  'GET /api/org/division-imports/{id}': write(DEPARTMENTS),
 
   // household registration
   'POST /api/household/cases': write(CASE_CREATORS),
@@ -164,7 +171,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/volunteer/jobs/escalate': open(ADMIN),
   'GET /api/volunteer/scorecards/units/{id}': read([...STAFF, 'unit_staff']),
   'GET /api/volunteer/scorecards/units': open(STAFF),
-  'GET /api/volunteer/scorecards/members/{id}': read([...REGISTER, 'member', 'unit_staff']), // a member: their own; a unit: its members
+  'GET /api/volunteer/scorecards/members/{id}': read([...REGISTER, 'member', 'unit_staff', 'city_admin']), // a member: their own; a unit: its members; others (the city too) in scope
   'GET /api/volunteer/service-days': read('*', 'communityId'),
   'GET /api/volunteer/overview': read(STAFF, 'communityId'),
   'GET /api/volunteer/public/communities': open('*'),

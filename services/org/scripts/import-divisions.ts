@@ -1,17 +1,19 @@
 /**
- * Imports a county's party organisations from the national division codes:
- *   node services/org/dist/scripts/import-divisions.js 370686 [--with-towns]
- *   npm run import:divisions -- 370686
+ * Imports a county's party organisations, or those of every county of a city, from the national
+ * division codes, each county under its city committee:
+ *   node services/org/dist/scripts/import-divisions.js 370686 [--with-towns] [--dry-run]
+ *   npm run import:divisions -- 370600          (烟台市: all its county-level divisions)
+ *   npm run import:divisions -- 370687 --dry-run  (what would be created, renamed, archived; nothing written)
  * Migrates the org database first; safe to run again (finds units by division code).
  */
 import 'reflect-metadata';
 import { AppError, databaseName, serviceDatabaseUrl } from '@redheart/shared';
 import { createOrgDataSource, migrateOrg } from '../src/data-source';
 import { chinaDivisionSource } from '../src/seed/division-source';
-import { importDivisions, planImport } from '../src/seed/import-divisions';
+import { countyCodesFor, importDivisionCode } from '../src/seed/import-divisions';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const USAGE = 'usage: import-divisions <6-digit county code> [--with-towns]   e.g. import-divisions 370686';
+const USAGE = 'usage: import-divisions <6-digit county or city code> [--with-towns] [--dry-run]   e.g. import-divisions 370686, import-divisions 370600';
 
 class UsageError extends Error {}
 
@@ -21,15 +23,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const flags = argv.filter((a) => a.startsWith('-'));
-  const unknown = flags.filter((f) => f !== '--with-towns');
+  const unknown = flags.filter((f) => f !== '--with-towns' && f !== '--dry-run');
   if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
   const codes = argv.filter((a) => !a.startsWith('-'));
-  if (codes.length !== 1) throw new UsageError(codes.length ? 'give exactly one county code' : 'missing county code');
+  if (codes.length !== 1) throw new UsageError(codes.length ? 'give exactly one division code' : 'missing division code');
   const [code] = codes;
   const includeTowns = flags.includes('--with-towns');
+  const dryRun = flags.includes('--dry-run');
 
   // Check the code before touching the database: a typo fails fast with the reason.
-  planImport(chinaDivisionSource(), code, includeTowns);
+  const target = countyCodesFor(chinaDivisionSource(), code);
+  if (target.kind === 'city') out(`[import] ${code} ${target.name}: ${target.counties.length} county-level divisions: ${target.counties.map((c) => `${c.code} ${c.name}`).join(', ')}`);
 
   const url = serviceDatabaseUrl(process.env, 'org');
   const ran = await migrateOrg(url);
@@ -37,8 +41,10 @@ async function main(argv: string[]): Promise<void> {
   const ds = createOrgDataSource(url, { poolSize: 2 });
   await ds.initialize();
   try {
-    const r = await importDivisions(ds, code, { log: out, includeTowns });
-    out(`[import] ${databaseName(url)}: ${r.countyName} (${r.countyCode}) root #${r.rootId}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}${r.skipped ? `, skipped ${r.skipped}` : ''}`);
+    const r = await importDivisionCode(ds, code, { log: out, includeTowns, dryRun });
+    const t = r.totals;
+    out(`[import] ${databaseName(url)}: ${r.name} (${r.code}, ${r.counties.length} ${r.counties.length === 1 ? 'county' : 'counties'})${dryRun ? ' DRY RUN, nothing written:' : ':'} `
+      + `${dryRun ? 'would create' : 'created'} ${t.created}, renamed ${t.renamed + t.adopted}, archived ${t.archived}, placed under the city ${t.placed}, unchanged ${t.unchanged}${t.skipped ? `, skipped ${t.skipped}` : ''}`);
   } finally {
     await ds.destroy();
   }

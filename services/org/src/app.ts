@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor } from '@redheart/shared';
 import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
@@ -12,6 +12,7 @@ import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
 import accountRoutes from './modules/accounts/routes';
+import divisionImportRoutes from './modules/divisions/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
@@ -22,6 +23,8 @@ export interface BuildOptions {
   /** Close the DataSource with the app (true for the server; tests share one). */
   ownsDataSource?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** The job engine's options (tests: a short polling interval). */
+  jobs?: import('@redheart/shared').JobEngineOptions;
 }
 
 /** Builds the org service as a plugin tree; never listens (server.ts does). */
@@ -56,6 +59,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(unitRoutes);
   await app.register(detailRoutes);
   await app.register(accountRoutes, { onSessionsEnded });
+  // Background jobs (pg-boss in this database): the division imports.
+  await app.register(jobsPlugin, opts.jobs ?? {});
+  await app.register(divisionImportRoutes);
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

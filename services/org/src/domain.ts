@@ -1,5 +1,6 @@
-/** Organisation types, from the county down to a member household, plus the work units that dual-report. */
+/** Organisation types, from the city (市委) and the county down to a member household, plus the work units that dual-report. */
 export const ORG_TYPES = [
+  'city_committee',
   'county_committee',
   'street_committee',
   'community_committee',
@@ -18,6 +19,7 @@ export type OrgType = (typeof ORG_TYPES)[number];
  * branches under the community; work units are the county's agencies and institutions.
  */
 export const ALLOWED_CHILDREN: Record<OrgType, readonly OrgType[]> = {
+  city_committee: ['county_committee'],
   county_committee: ['street_committee', 'work_unit'],
   street_committee: ['community_committee'],
   community_committee: ['compound_branch', 'property_company_branch', 'business_district_branch'],
@@ -33,3 +35,6 @@ export const POSITION_KINDS = ['secretary', 'deputy_secretary', 'committee_membe
 export type PositionKind = (typeof POSITION_KINDS)[number];
 
 export const CONTACT_KEYS = ['phone', 'address', 'person'] as const;
+
+/** The city committee's organisation department (市委组织部) works across every county of the city. */
+export const CITY_WIDE_ROLES = ['city_admin'] as const;

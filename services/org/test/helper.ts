@@ -19,9 +19,9 @@ export const INTERNAL_TOKEN = 'test-internal-token';
 
 /** Fresh schema, migrated, with the app built on it (no listen: supertest drives app.server). */
 /** The login throttle is relaxed per address (1000 failures) unless a test sets it. */
-export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean } = {}): Promise<TestContext> {
+export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean; dbSuffix?: string } = {}): Promise<TestContext> {
   return startTestApp({
-    url: testDatabaseUrl(),
+    url: workerTestDatabaseUrl('org', overrides.dbSuffix),
     service: 'org',
     create: createOrgDataSource,
     migrate: migrateOrg,

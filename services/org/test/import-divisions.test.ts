@@ -37,13 +37,16 @@ function renamedSource(code: string, newName: string): DivisionSource {
 describe('importDivisions(370686 栖霞市)', () => {
   const lines: string[] = [];
 
-  it('creates the county committee, 翠屏/庄园/松山 street working committees and the 12 urban communities under the right streets', async () => {
+  it('creates the county committee under the city committee of 烟台市, 翠屏/庄园/松山 street working committees and the 12 urban communities under the right streets', async () => {
     const r = await importDivisions(t.ds, '370686', { log: (l) => lines.push(l) });
-    expect(r).toMatchObject({ countyCode: '370686', countyName: '栖霞市', created: 16, updated: 0, unchanged: 0, skipped: 0 });
-    expect(r.createdByType).toEqual({ county_committee: 1, street_committee: 3, community_committee: 12 });
+    expect(r).toMatchObject({ countyCode: '370686', countyName: '栖霞市', created: 17, updated: 0, unchanged: 0, skipped: 0, cityCreated: true, placed: false });
+    expect(r.createdByType).toEqual({ city_committee: 1, county_committee: 1, street_committee: 3, community_committee: 12 });
 
+    const [city] = await q(`SELECT id, name, type, parent_id, path, depth FROM org_unit WHERE division_code = '370600'`);
+    expect(city).toMatchObject({ name: '中共烟台市委员会', type: 'city_committee', parent_id: null, depth: 0, path: `/${city.id}/` });
+    expect(r.cityId).toBe(city.id);
     const [county] = await q(`SELECT id, name, type, parent_id, path, depth FROM org_unit WHERE division_code = '370686'`);
-    expect(county).toMatchObject({ name: '中共栖霞市委员会', type: 'county_committee', parent_id: null, depth: 0, path: `/${county.id}/` });
+    expect(county).toMatchObject({ name: '中共栖霞市委员会', type: 'county_committee', parent_id: city.id, depth: 1, path: `/${city.id}/${county.id}/` });
     expect(r.rootId).toBe(county.id);
     expect(await namesUnder('370686')).toEqual(['翠屏街道党工委', '庄园街道党工委', '松山街道党工委']);
     expect(await namesUnder('370686001')).toEqual(['翠亭社区党委', '迎宾社区党委', '涌泉社区党委', '东盛社区党委', '向阳社区党委']);
@@ -53,7 +56,7 @@ describe('importDivisions(370686 栖霞市)', () => {
 
     const [longteng] = await q(`SELECT type, attributes FROM org_unit WHERE division_code = '370686002002'`);
     expect(longteng).toEqual({ type: 'community_committee', attributes: { divisionName: '龙腾社区居民委员会', divisionKind: 'community' } });
-    expect(lines.at(-1)).toMatch(/370686 栖霞市: created 16 .* updated 0, unchanged 0/);
+    expect(lines.at(-1)).toMatch(/370686 栖霞市: created 17 .* updated 0, unchanged 0/);
   });
 
   it('writes materialised paths, one current version row per unit (effective_from = valid_from) and an audit entry per insert', async () => {
@@ -65,7 +68,7 @@ describe('importDivisions(370686 栖霞市)', () => {
     );
     expect(unversioned).toEqual([]);
     const audit = await q<{ n: number; actors: number }>(`SELECT count(*)::int AS n, count(actor_id)::int AS actors FROM audit_entry WHERE action = 'org.import' AND entity_type = 'org_unit'`);
-    expect(audit[0]).toEqual({ n: 16, actors: 0 });
+    expect(audit[0]).toEqual({ n: 17, actors: 0 });
   });
 
   it('creates nothing and changes nothing on a second run', async () => {
@@ -125,11 +128,13 @@ describe('importDivisions(370686 栖霞市)', () => {
 });
 
 describe('importDivisions for other counties', () => {
-  it('imports 七星区 of 桂林市 (广西) beside 栖霞市: district committee named with its city, 街道 only', async () => {
+  it('imports 七星区 of 桂林市 (广西) beside 栖霞市, under a 桂林市 city committee: district committee named with its city, 街道 only', async () => {
     const r = await importDivisions(t.ds, '450305', {});
-    expect(r.createdByType).toEqual({ county_committee: 1, street_committee: 4, community_committee: 33 });
+    expect(r.createdByType).toEqual({ city_committee: 1, county_committee: 1, street_committee: 4, community_committee: 33 });
+    const [city] = await q(`SELECT id, name FROM org_unit WHERE division_code = '450300'`);
+    expect(city.name).toBe('中共桂林市委员会');
     const [root] = await q(`SELECT name, parent_id FROM org_unit WHERE division_code = '450305'`);
-    expect(root).toEqual({ name: '中共桂林市七星区委员会', parent_id: null });
+    expect(root).toEqual({ name: '中共桂林市七星区委员会', parent_id: city.id });
     expect(await namesUnder('450305')).toEqual(['七星区街道党工委', '东江街道党工委', '穿山街道党工委', '漓东街道党工委']);
     expect((await q(`SELECT count(*)::int AS n FROM org_unit WHERE parent_id IS NULL`))[0].n).toBe(2);
     expect(await importDivisions(t.ds, '450305', {})).toMatchObject({ created: 0, updated: 0, unchanged: 38 });
@@ -138,7 +143,7 @@ describe('importDivisions for other counties', () => {
   it('imports towns, townships and villages of 栾城区 (河北) with includeTowns, after a default run found no 街道', async () => {
     const lines: string[] = [];
     const first = await importDivisions(t.ds, '130111', { log: (l) => lines.push(l) });
-    expect(first.createdByType).toEqual({ county_committee: 1 });
+    expect(first.createdByType).toEqual({ city_committee: 1, county_committee: 1 });
     expect(lines.join('\n')).toMatch(/no 街道 .*--with-towns/);
 
     const r = await importDivisions(t.ds, '130111', { includeTowns: true });

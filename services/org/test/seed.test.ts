@@ -22,12 +22,12 @@ describe('seedDemo is all or nothing', () => {
     // `npm run import:divisions -- 370686` ran first (units founded today); the seed must build on it.
     await importDivisions(t.ds, '370686');
     const before = { units: await one(`SELECT count(*) FROM org_unit`), audit: await one(`SELECT count(*) FROM audit_entry`) };
-    expect(before.units).toBe(16);
+    expect(before.units).toBe(17); // 烟台市, 栖霞市, 3 streets, 12 communities
     // A service code the catalogue step will collide with, long after the branches were inserted.
     await q(`INSERT INTO catalogue_service (code, name, category, time_limit_days) VALUES ('QX-JY-001', '占位', '测试', 0)`);
     await expect(seedDemo(t.ds)).rejects.toMatchObject({ code: '23505' });
-    expect(await one(`SELECT count(*) FROM org_unit`)).toBe(16);
-    expect(await one(`SELECT count(*) FROM org_unit_version`)).toBe(16);
+    expect(await one(`SELECT count(*) FROM org_unit`)).toBe(17);
+    expect(await one(`SELECT count(*) FROM org_unit_version`)).toBe(17);
     expect(await one(`SELECT count(*) FROM org_unit WHERE valid_from < current_date OR version > 1`)).toBe(0);
     expect(await one(`SELECT count(*) FROM position`)).toBe(0);
     expect(await one(`SELECT count(*) FROM account`)).toBe(0);
@@ -47,7 +47,7 @@ describe('seedDemo: the Qixia demo', () => {
     expect(summary.skipped).toBe(false);
     expect(lines.some((l) => l.startsWith('[import] 370686 栖霞市: created 0, updated 0, unchanged 16'))).toBe(true);
     expect(lines.some((l) => /^\[seed\] done in .* s: /.test(l))).toBe(true);
-    expect(summary.counts).toMatchObject({ county_committee: 1, street_committee: 3, community_committee: 12, compound_branch: 7, property_company_branch: 5, grid: 97, account: 8 });
+    expect(summary.counts).toMatchObject({ county_committee: 1, street_committee: 3, community_committee: 12, compound_branch: 7, property_company_branch: 5, grid: 97, account: 9, city_committee: 1 });
   });
 
   it('has the 12 urban communities with hukou duties since 2019-12-31, 4 of them split off in 2019 (8 → 12)', async () => {
@@ -112,7 +112,7 @@ describe('seedDemo: the Qixia demo', () => {
          JOIN org_unit b ON b.id = g.parent_id AND b.type = 'compound_branch'
          JOIN org_unit c ON c.id = b.parent_id AND c.type = 'community_committee'
          JOIN org_unit s ON s.id = c.parent_id AND s.type = 'street_committee'
-        WHERE h.type = 'member_household' AND h.depth = 5`,
+        WHERE h.type = 'member_household' AND h.depth = 6`,
     );
     expect(chains[0].n).toBe(summary.counts.member_household);
     expect(summary.counts.member_household).toBeGreaterThanOrEqual(summary.counts.building_group);

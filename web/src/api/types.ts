@@ -1,6 +1,7 @@
 /** Shapes of docs/api.md. Dates are 'YYYY-MM-DD' strings. */
 
 export const ROLES = [
+  'city_admin',
   'admin',
   'street_admin',
   'community_secretary',
@@ -12,6 +13,7 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number]
 
 export const ORG_TYPES = [
+  'city_committee',
   'county_committee',
   'street_committee',
   'community_committee',

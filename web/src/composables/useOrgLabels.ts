@@ -4,6 +4,7 @@ import type { OrgType, Role } from '@/api/types'
 export type TagType = 'primary' | 'success' | 'warning' | 'info' | 'danger'
 
 const typeTag: Record<OrgType, TagType> = {
+  city_committee: 'danger',
   county_committee: 'danger',
   street_committee: 'danger',
   community_committee: 'warning',

@@ -3,7 +3,7 @@ import type { Role } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 
 /** Roles that maintain the organisation chart (the server checks again and scopes by area). */
-export const ORG_EDITOR_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary']
+export const ORG_EDITOR_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary']
 /** Roles that see the coverage dashboard. */
 export const COVERAGE_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary']
 
@@ -31,7 +31,9 @@ export const NEED_REPORTER_ROLES: readonly Role[] = ['admin', 'community_clerk',
 export const MEMBER_ROLES: readonly Role[] = ['member']
 
 /** 账号管理: the organisation department (admin), a street for its communities, a community secretary for the community. */
-export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary']
+/** 区划导入: the organisation departments (the city's for any county of the city, a county's for its own). */
+export const DIVISION_IMPORT_ROLES: readonly Role[] = ['city_admin', 'admin']
+export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary']
 
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']

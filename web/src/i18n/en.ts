@@ -75,6 +75,7 @@ const en: MessageSchema = {
     pledges: 'Public pledges',
     checkin: 'Check-in',
     accounts: 'Accounts',
+    divisionImport: 'Division import',
   },
   header: {
     logout: 'Sign out',
@@ -89,6 +90,7 @@ const en: MessageSchema = {
     loggedOutEverywhere: 'Signed out on every device',
   },
   role: {
+    city_admin: 'City organisation department',
     admin: 'Administrator',
     street_admin: 'Street administrator',
     community_secretary: 'Community secretary',
@@ -98,6 +100,7 @@ const en: MessageSchema = {
     member: 'Party member',
   },
   orgType: {
+    city_committee: 'City committee',
     county_committee: 'County committee',
     street_committee: 'Street working committee',
     community_committee: 'Community committee',
@@ -109,6 +112,7 @@ const en: MessageSchema = {
     work_unit: 'Work-unit organisation',
   },
   orgTypeShort: {
+    city_committee: 'City',
     county_committee: 'County',
     street_committee: 'Street',
     community_committee: 'Community',

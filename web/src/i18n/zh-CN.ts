@@ -77,6 +77,7 @@ const zhCN = {
     pledges: '公开履诺',
     checkin: '服务签到',
     accounts: '账号管理',
+    divisionImport: '区划导入',
   },
   header: {
     logout: '退出登录',
@@ -91,6 +92,7 @@ const zhCN = {
     loggedOutEverywhere: '已退出所有设备上的登录',
   },
   role: {
+    city_admin: '市委组织部管理员',
     admin: '系统管理员',
     street_admin: '街道管理员',
     community_secretary: '社区党委书记',
@@ -100,6 +102,7 @@ const zhCN = {
     member: '党员',
   },
   orgType: {
+    city_committee: '市委组织部',
     county_committee: '县（市）委组织部',
     street_committee: '街道党工委',
     community_committee: '社区党委',
@@ -111,6 +114,7 @@ const zhCN = {
     work_unit: '机关事业单位党组织',
   },
   orgTypeShort: {
+    city_committee: '市级',
     county_committee: '县级',
     street_committee: '街道',
     community_committee: '社区',

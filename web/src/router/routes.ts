@@ -3,6 +3,7 @@ import {
   ACCOUNT_ADMIN_ROLES,
   CASE_CREATOR_ROLES,
   COVERAGE_ROLES,
+  DIVISION_IMPORT_ROLES,
   HOUSEHOLD_ROLES,
   HOUSEHOLD_STATS_ROLES,
   MEMBER_ROLES,
@@ -254,6 +255,13 @@ export const routes: RouteRecordRaw[] = [
         name: 'volunteer-signups',
         component: () => import('@/views/volunteer/MemberView.vue'),
         meta: { titleKey: 'nav.volunteerSignups', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: MEMBER_ROLES },
+      },
+      // 区划导入: the organisation departments import a county or a whole city from the national division codes.
+      {
+        path: 'org/division-import',
+        name: 'division-import',
+        component: () => import('@/views/divisions/DivisionImportView.vue'),
+        meta: { titleKey: 'nav.divisionImport', menu: true, icon: 'import', roles: DIVISION_IMPORT_ROLES, messages: ['divisions'] },
       },
       // 账号管理 (last in the menu): accounts of the staff in the caller's area; the server scopes and checks every change.
       {

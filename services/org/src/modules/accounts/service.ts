@@ -11,6 +11,7 @@ import type { CreateAccountDto, ListAccountsQuery, UpdateAccountDto } from './dt
 
 /** Where each role's account sits in the chart. */
 export const ROLE_ORG_TYPES: Record<Role, readonly OrgType[]> = {
+  city_admin: ['city_committee'],
   admin: ['county_committee'],
   street_admin: ['street_committee'],
   community_secretary: ['community_committee'],
@@ -21,12 +22,16 @@ export const ROLE_ORG_TYPES: Record<Role, readonly OrgType[]> = {
 };
 
 /**
- * Who may give (and manage accounts of) which roles: the organisation department everything, a
+ * Who may give (and manage accounts of) which roles: the city's organisation department everything, a
+ * county's everything but the city level, a
  * street its communities' staff, a community secretary the community's own staff. Managing an
  * existing account needs the right to give its current role, so nobody manages someone above them.
  */
 export const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
-  admin: ROLES,
+  // the city's organisation department: county admins and everyone below, in every county
+  city_admin: ROLES,
+  // a county's: everything in the county (a second county admin too), never the city level
+  admin: ROLES.filter((r) => r !== 'city_admin'),
   street_admin: ['community_secretary', 'community_clerk', 'grid_worker', 'member'],
   community_secretary: ['community_clerk', 'grid_worker', 'member'],
 };

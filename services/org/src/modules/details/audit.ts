@@ -21,7 +21,7 @@ export interface AuditEntryView {
   requestId: string | null;
 }
 
-const AUDIT_READERS: readonly Role[] = ['admin', 'street_admin'];
+const AUDIT_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin'];
 
 /**
  * The path of the organisation an audited record belongs to, so a street admin reads the trail of
@@ -45,16 +45,16 @@ export class AuditRepository {
   constructor(private readonly db: EntityManager) {}
 
   /** Newest first, keyset-paged by id: the next page passes the last id seen as `before`. */
-  async list(f: { entityType?: string; entityId?: string; before?: number; limit: number; scopePaths: string[] | null }): Promise<AuditEntryView[]> {
+  async list(f: { entityType?: string; entityId?: string; before?: number; limit: number; scopePaths: string[] | null; unowned?: boolean }): Promise<AuditEntryView[]> {
     return this.db.query(
       `SELECT a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
               a.action, a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after, a.reason, a.request_id AS "requestId"
          FROM audit_entry a
         WHERE ($1::text IS NULL OR a.entity_type = $1) AND ($2::text IS NULL OR a.entity_id = $2) AND ($3::bigint IS NULL OR a.id < $3)
-          AND ($4::text[] IS NULL OR (${OWNER_PATH}) LIKE ANY($4::text[]))
+          AND ($4::text[] IS NULL OR coalesce((${OWNER_PATH}) LIKE ANY($4::text[]), $6::boolean))
         ORDER BY a.id DESC
         LIMIT $5`,
-      [f.entityType ?? null, f.entityId ?? null, f.before ?? null, f.scopePaths ? scopePatterns(f.scopePaths) : null, f.limit],
+      [f.entityType ?? null, f.entityId ?? null, f.before ?? null, f.scopePaths ? scopePatterns(f.scopePaths) : null, f.limit, f.unowned ?? false],
     );
   }
 }
@@ -70,7 +70,10 @@ export class AuditService extends DetailService {
       entityId: q.entityId,
       before: q.before,
       limit: q.limit ?? 50,
-      scopePaths: ctx.user.role === 'admin' ? null : scope.paths,
+      // the city reads every county's trail; a county admin their county's, and the entries that
+      // belong to no organisation (the catalogue, the seed); a street admin their street's
+      scopePaths: ctx.user.role === 'city_admin' ? null : scope.paths,
+      unowned: ctx.user.role === 'admin',
     });
   }
 }

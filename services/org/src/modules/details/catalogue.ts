@@ -110,7 +110,7 @@ export class CatalogueServiceService extends DetailService {
   }
 
   private assertAdmin(user: AuthUser) {
-    assertRole(user, ['admin'], '只有管理员可以修改服务目录');
+    assertRole(user, ['admin', 'city_admin'], '只有管理员可以修改服务目录');
   }
 
   async create(ctx: Ctx, dto: CreateCatalogueServiceDto): Promise<CatalogueServiceView> {
@@ -196,7 +196,7 @@ export function catalogueRoutes(app: FastifyInstance) {
 
   app.post('/api/org/catalogue', {
     schema: { tags: ['catalogue'], summary: 'Add a service to the catalogue (admin)', response: { 201: catalogueServiceSchema } },
-    preValidation: requireRole('admin'),
+    preValidation: requireRole('admin', 'city_admin'),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCatalogueServiceDto, req.body);
       const created = await service.create(requestCtx(req), dto);
@@ -207,7 +207,7 @@ export function catalogueRoutes(app: FastifyInstance) {
 
   app.patch<{ Params: { id: string } }>('/api/org/catalogue/:id', {
     schema: { tags: ['catalogue'], summary: 'Edit a catalogue service (admin, optimistic version)', params: idParams, response: { 200: catalogueServiceSchema } },
-    preValidation: requireRole('admin'),
+    preValidation: requireRole('admin', 'city_admin'),
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Catalogue service'), await parseDto(UpdateCatalogueServiceDto, req.body)),
   });
 

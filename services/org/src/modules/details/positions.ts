@@ -182,7 +182,7 @@ export class PositionService extends DetailService {
    * seats of their own committee, but its secretary's seat belongs to the level above (or an admin).
    */
   private assertMayAppoint(scope: Scope, org: UnitRow, kind: PositionKind): void {
-    if (kind === 'secretary' && scope.user.role !== 'admin' && org.path === scope.ownPath) {
+    if (kind === 'secretary' && scope.user.role !== 'admin' && scope.user.role !== 'city_admin' && org.path === scope.ownPath) {
       throw forbidden('The secretary of your own organisation is appointed by the level above');
     }
   }

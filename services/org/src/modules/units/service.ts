@@ -7,7 +7,10 @@ import { pathIds, UnitRepository, type UnitRow } from './repository';
 import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from './dto';
 
 /** Roles that may change the org chart, each inside its own subtree. */
-export const ORG_WRITERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary'];
+export const ORG_WRITERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
+/** The organisation departments (city and county): they may also edit their own root organisation and set division codes. */
+export const TOP_ADMINS: readonly Role[] = ['city_admin', 'admin'];
+const isTop = (role: Role) => TOP_ADMINS.includes(role);
 // A global advisory lock key: subtree moves take it exclusively, inserts shared, so a node can
 // never be inserted under a path that a concurrent move is rewriting.
 export const TREE_LOCK = 7712002;
@@ -54,13 +57,13 @@ export class UnitService {
 
   /** Non-admins manage what lies below their own organisation, not the organisation itself. */
   private assertBelowOwn(scope: Scope, u: UnitRow, what: string) {
-    if (scope.user.role !== 'admin' && (u.path === scope.ownPath || !u.path.startsWith(scope.ownPath))) {
+    if (!isTop(scope.user.role) && (u.path === scope.ownPath || !u.path.startsWith(scope.ownPath))) {
       throw forbidden(`Only a higher level may ${what} this organisation`);
     }
   }
 
   private assertFields(scope: Scope, dto: { divisionCode?: string }) {
-    if (dto.divisionCode !== undefined && scope.user.role !== 'admin') {
+    if (dto.divisionCode !== undefined && !isTop(scope.user.role)) {
       throw badRequest('Field divisionCode may only be set by an admin (it comes from the national division codes)', [{ field: 'divisionCode', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
     }
   }
@@ -150,7 +153,7 @@ export class UnitService {
     return this.ds.transaction(async (m) => {
       const repo = this.repo.with(m);
       const before = await this.visible(scope, id, repo, 'FOR UPDATE');
-      if (scope.user.role !== 'admin' && !before.path.startsWith(scope.ownPath)) throw notFound('Organisation');
+      if (!isTop(scope.user.role) && !before.path.startsWith(scope.ownPath)) throw notFound('Organisation');
       if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       if (before.validTo) throw conflict('An archived organisation cannot be edited', 'ARCHIVED');
       const name = dto.name?.trim() ?? before.name;

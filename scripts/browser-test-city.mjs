@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Browser test of the city level (issue 13): the 烟台市 organisation department imports 海阳市 (370687) from the
+// SPA — a dry run first, then the import as a job whose progress runs to done — and sees the counties in the org
+// tree; a county admin may preview only their own county. Debian's Chromium driven by playwright-core against a
+// running platform with the demo data (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of
+// failures go to test-results/.
+import { BASE, api, browserSuite, expectNoRawText, input, login } from './lib/browser.mjs';
+
+const { test, fail, finish } = await browserSuite('city-browser', { failurePrefix: 'city-', nameLength: 80 });
+
+const CODE = '370687';
+const ids = {};
+try {
+  const city = await api('city.admin');
+  const [root] = await city.get('/api/org/units/roots');
+  if (root?.type !== 'city_committee') throw new Error(`city.admin's root is ${root?.type}, not the city committee`);
+  ids.city = root.id;
+  const admin = await api('admin');
+  const [qixia] = await admin.get('/api/org/units/roots');
+  ids.qixia = qixia.id;
+  await city.dispose();
+  await admin.dispose();
+} catch (e) {
+  fail('set-up from the demo data', e);
+  await finish();
+}
+
+async function openImport(page) {
+  await page.goto(`${BASE}/org/division-import`);
+  await page.getByTestId('division-import-page').waitFor({ timeout: 15_000 });
+}
+
+async function previewCode(page, code) {
+  await input(page, 'division-code').fill(code);
+  await page.getByTestId('division-preview').click();
+}
+
+await test('the county admin (admin) may preview their own county but not 370687: the page says why', async (page) => {
+  await login(page, 'admin');
+  await openImport(page);
+  await previewCode(page, CODE);
+  await page.getByTestId('division-preview-error').waitFor({ timeout: 30_000 });
+  const text = await page.getByTestId('division-preview-error').innerText();
+  if (!text.trim()) throw new Error('the refusal shows no text');
+  await previewCode(page, '370686');
+  await page.getByTestId('division-preview-result').waitFor({ timeout: 60_000 });
+  await expectNoRawText(page, 'the division import page');
+});
+
+await test('city.admin previews 370687 (dry run), imports it and watches the job run to done', async (page) => {
+  await login(page, 'city.admin');
+  await openImport(page);
+  // the menu offers the page to the city admin
+  await page.locator('.el-menu').getByText('区划导入').first().waitFor({ timeout: 10_000 });
+  await previewCode(page, CODE);
+  const result = page.getByTestId('division-preview-result');
+  await result.waitFor({ timeout: 60_000 });
+  const created = Number((await page.getByTestId('division-preview-created').locator('.el-statistic__number, .el-statistic__content').first().innerText()).replace(/\D/g, ''));
+  const rows = await page.getByTestId('division-preview-table').locator('tbody tr').count();
+  // first import on this platform: the county and its streets and communities; a re-run of the suite finds nothing to do
+  if (created > 0 && rows === 0) throw new Error('the preview counts rows to create but lists none');
+  await expectNoRawText(page, 'the preview');
+
+  await page.getByTestId('division-run').click();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await page.getByTestId('division-job').waitFor({ timeout: 15_000 });
+  await page.getByTestId('division-job-status-done').waitFor({ timeout: 180_000 });
+  const percent = await page.getByTestId('division-job-progress').getAttribute('aria-valuenow');
+  if (percent !== '100') throw new Error(`progress ends at ${percent}%, not 100%`);
+  const done = Number((await page.getByTestId('division-result-created').locator('.el-statistic__number, .el-statistic__content').first().innerText()).replace(/\D/g, ''));
+  if (done !== created) throw new Error(`the import created ${done}, the preview said ${created}`);
+  await expectNoRawText(page, 'the import result');
+
+  // idempotent: a second preview has nothing to do
+  await previewCode(page, CODE);
+  await page.reload();
+  await page.getByTestId('division-import-page').waitFor();
+  await previewCode(page, CODE);
+  await page.getByTestId('division-preview-result').waitFor({ timeout: 60_000 });
+  const again = Number((await page.getByTestId('division-preview-created').locator('.el-statistic__number, .el-statistic__content').first().innerText()).replace(/\D/g, ''));
+  if (again !== 0) throw new Error(`a second import would create ${again}`);
+});
+
+await test('city.admin sees the counties (栖霞市, 海阳市) under 烟台市 in the org tree; admin still sees only Qixia', async (page) => {
+  await login(page, 'city.admin');
+  await page.goto(`${BASE}/org`);
+  const cityNode = page.getByTestId(`org-node-${ids.city}`);
+  await cityNode.waitFor({ timeout: 15_000 });
+  // the city admin's root is the city committee; open it to list its counties
+  await page.locator('.el-tree-node__content', { has: cityNode }).first().locator('.el-tree-node__expand-icon').click();
+  await page.getByTestId('org-tree').getByText('中共栖霞市委员会').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('org-tree').getByText('中共海阳市委员会').first().waitFor({ timeout: 15_000 });
+  await expectNoRawText(page, 'the org tree of the city');
+
+  const admin = await api('admin');
+  const roots = await admin.get('/api/org/units/roots');
+  await admin.dispose();
+  if (roots.length !== 1 || roots[0].id !== ids.qixia) throw new Error(`admin's roots changed: ${JSON.stringify(roots.map((r) => r.name))}`);
+});
+
+await finish();

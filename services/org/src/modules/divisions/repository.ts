@@ -1,0 +1,72 @@
+import type { EntityManager } from 'typeorm';
+import type { DivisionImportSummary } from '../../seed/import-divisions';
+
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ImportProgress {
+  countiesDone?: number;
+  countiesTotal?: number;
+  county?: string;
+  unitsDone?: number;
+  unitsTotal?: number;
+  percent?: number;
+}
+
+export interface DivisionImportRow {
+  id: string;
+  code: string;
+  includeTowns: boolean;
+  status: ImportStatus;
+  progress: ImportProgress;
+  result: DivisionImportSummary | null;
+  error: string | null;
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const COLUMNS = `id, code, include_towns AS "includeTowns", status, progress, result, error, requested_by_username AS "requestedBy",
+  created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+
+export class DivisionImportRepository {
+  constructor(private readonly db: EntityManager) {}
+
+  async insert(row: { id: string; code: string; includeTowns: boolean; accountId: number; username: string }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO division_import (id, code, include_towns, requested_by, requested_by_username) VALUES ($1, $2, $3, $4, $5)`,
+      [row.id, row.code, row.includeTowns, row.accountId, row.username],
+    );
+  }
+
+  async get(id: string): Promise<DivisionImportRow | undefined> {
+    const rows: DivisionImportRow[] = await this.db.query(`SELECT ${COLUMNS} FROM division_import WHERE id = $1`, [id]);
+    const r = rows[0];
+    return r && { ...r, createdAt: iso(r.createdAt)!, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
+  }
+
+  async start(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (UPDATE division_import SET status = 'running', started_at = now() WHERE id = $1 AND status IN ('queued','running') RETURNING 1) SELECT * FROM u`,
+      [id],
+    );
+    return rows.length === 1;
+  }
+
+  async progress(id: string, p: ImportProgress): Promise<void> {
+    await this.db.query(`UPDATE division_import SET progress = $2 WHERE id = $1`, [id, JSON.stringify(p)]);
+  }
+
+  async finish(id: string, result: DivisionImportSummary, p: ImportProgress): Promise<void> {
+    await this.db.query(
+      `UPDATE division_import SET status = 'done', result = $2, progress = $3, finished_at = now() WHERE id = $1`,
+      [id, JSON.stringify(result), JSON.stringify(p)],
+    );
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE division_import SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, error]);
+  }
+}

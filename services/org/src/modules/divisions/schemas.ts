@@ -1,0 +1,66 @@
+/** JSON schemas of the division-import routes (the gateway merges them into its OpenAPI document). */
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
+
+// The body is validated by DivisionImportDto (class-validator, 400 naming the field in Chinese);
+// this schema documents it and keeps additionalProperties visible to parseDto (no coercion, no stripping).
+export const divisionImportBody = {
+  type: 'object',
+  properties: {
+    code: { type: 'string', description: '6-digit division code: a county (370687) or a prefecture-level city (370600, all its counties)' },
+    dryRun: { type: 'boolean', description: 'true: answer what would be created, renamed, archived; write nothing' },
+    includeTowns: { type: 'boolean', description: 'also towns, townships and villages (镇/乡/村); default false' },
+  },
+} as const;
+
+export const divisionImportParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+
+const change = {
+  type: 'object',
+  properties: { action: str, code: str, type: str, name: str, before: str, parentCode: { type: ['string', 'null'] } },
+} as const;
+
+const countyResult = {
+  type: 'object',
+  properties: {
+    countyCode: str, countyName: str, rootId: int, created: int, updated: int, unchanged: int, skipped: int, archived: int, keptWithChildren: int,
+    cityId: int, cityCreated: bool, placed: bool, createdByType: { type: 'object', additionalProperties: int },
+  },
+} as const;
+
+export const divisionImportSummarySchema = {
+  type: 'object',
+  properties: {
+    code: str, name: str, kind: { type: 'string', enum: ['county', 'city'] }, dryRun: bool, includeTowns: bool,
+    counties: { type: 'array', items: countyResult },
+    totals: {
+      type: 'object',
+      properties: { created: int, renamed: int, adopted: int, archived: int, unchanged: int, skipped: int, placed: int },
+    },
+    samples: {
+      type: 'object',
+      properties: { created: { type: 'array', items: change }, renamed: { type: 'array', items: change }, archived: { type: 'array', items: change }, placed: { type: 'array', items: change } },
+    },
+  },
+} as const;
+
+export const divisionImportQueuedSchema = {
+  type: 'object',
+  properties: { id: str, status: str, code: str, includeTowns: bool },
+} as const;
+
+export const divisionImportJobSchema = {
+  type: 'object',
+  properties: {
+    id: str, code: str, includeTowns: bool, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    progress: {
+      type: 'object',
+      properties: { countiesDone: int, countiesTotal: int, county: str, unitsDone: int, unitsTotal: int, percent: int },
+    },
+    result: { anyOf: [{ type: 'null' }, divisionImportSummarySchema] },
+    error: { type: ['string', 'null'] },
+    requestedBy: { type: ['string', 'null'] },
+    createdAt: str, startedAt: { type: ['string', 'null'] }, finishedAt: { type: ['string', 'null'] },
+  },
+} as const;
