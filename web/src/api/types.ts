@@ -77,6 +77,21 @@ export interface AccountList {
   nextCursor: string | null
 }
 
+/** A numbered page of a list (asked for with `page`): the total is exact, or the server's estimate past 1,000 rows. */
+export interface NumberedPage<T> {
+  items: T[]
+  total: number
+  totalExact: boolean
+  page: number
+  limit: number
+}
+
+/** Numbered pages: page from 1, limit 1–100, page × limit ≤ 10,000. */
+export interface PageQuery {
+  page: number
+  limit: number
+}
+
 export interface AccountQuery {
   q?: string
   role?: Role
@@ -86,6 +101,8 @@ export interface AccountQuery {
   limit?: number
   cursor?: string
 }
+
+export type AccountPageQuery = Omit<AccountQuery, 'limit' | 'cursor'> & PageQuery
 
 /** A role the caller may give, and the organisation types an account with that role may belong to. */
 export interface GrantableRole {
@@ -424,6 +441,8 @@ export interface CaseQuery {
   limit?: number
   cursor?: string
 }
+
+export type CasePageQuery = Omit<CaseQuery, 'limit' | 'cursor'> & PageQuery
 
 export interface NewHousehold {
   kind: HouseholdKind
@@ -886,6 +905,8 @@ export interface ItemQuery {
   limit?: number
   cursor?: string
 }
+
+export type ItemPageQuery = Omit<ItemQuery, 'limit' | 'cursor'> & PageQuery
 
 export interface ItemEvent {
   id: number

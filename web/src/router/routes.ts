@@ -20,6 +20,7 @@ import {
  * meta.titleKey: i18n key of the page title
  * meta.menu:     shown in the side menu (filtered by meta.roles), with meta.icon
  * meta.menuGroup: shown inside that submenu (户籍业务, 双报到) instead of at the top level
+ * meta.parent:  the breadcrumb's parent page (a route name, resolved with the current params); else meta.activeMenu
  */
 export const routes: RouteRecordRaw[] = [
   {
@@ -51,6 +52,8 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('@/layouts/MainLayout.vue'),
+    // The workspace's own texts (breadcrumb, tabs bar, list pager) for every page inside it.
+    meta: { messages: ['layout'] },
     children: [
       {
         path: '',
@@ -99,13 +102,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases/:id(\\d+)/receipt',
         name: 'household-receipt',
         component: () => import('@/views/household/CaseReceipt.vue'),
-        meta: { titleKey: 'nav.householdReceipt', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdReceipt', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case' },
       },
       {
         path: 'household/cases/:id(\\d+)/notices/:noticeId(\\d+)',
         name: 'household-notice',
         component: () => import('@/views/household/NoticePrint.vue'),
-        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case' },
       },
       {
         path: 'household/households/:id(\\d+)',
