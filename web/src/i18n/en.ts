@@ -76,6 +76,12 @@ const en: MessageSchema = {
     checkin: 'Check-in',
     accounts: 'Accounts',
   },
+  layout: {
+    breadcrumb: 'You are here',
+    tabs: 'Open pages',
+    closeTab: 'Close {title}',
+    closeOthers: 'Close others',
+  },
   header: {
     logout: 'Sign out',
     scope: 'Organisation',

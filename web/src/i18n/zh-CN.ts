@@ -78,6 +78,12 @@ const zhCN = {
     checkin: '服务签到',
     accounts: '账号管理',
   },
+  layout: {
+    breadcrumb: '当前位置',
+    tabs: '已打开的页面',
+    closeTab: '关闭 {title}',
+    closeOthers: '关闭其他',
+  },
   header: {
     logout: '退出登录',
     scope: '所属组织',

@@ -52,8 +52,6 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('@/layouts/MainLayout.vue'),
-    // The workspace's own texts (breadcrumb, tabs bar, list pager) for every page inside it.
-    meta: { messages: ['layout'] },
     children: [
       {
         path: '',
@@ -84,7 +82,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases',
         name: 'household-cases',
         component: () => import('@/views/household/CaseQueue.vue'),
-        meta: { titleKey: 'nav.householdCases', menu: true, menuGroup: 'household', icon: 'cases', roles: HOUSEHOLD_ROLES },
+        meta: { titleKey: 'nav.householdCases', messages: ['list'], menu: true, menuGroup: 'household', icon: 'cases', roles: HOUSEHOLD_ROLES },
       },
       {
         path: 'household/cases/new',
@@ -169,7 +167,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/items',
         name: 'volunteer-items',
         component: () => import('@/views/volunteer/ItemsView.vue'),
-        meta: { titleKey: 'nav.volunteerItems', menu: true, menuGroup: 'volunteer', icon: 'cases', roles: VOLUNTEER_ITEM_ROLES },
+        meta: { titleKey: 'nav.volunteerItems', messages: ['list'], menu: true, menuGroup: 'volunteer', icon: 'cases', roles: VOLUNTEER_ITEM_ROLES },
       },
       {
         path: 'volunteer/items/:id(\\d+)',
@@ -230,7 +228,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'accounts',
         name: 'accounts',
         component: () => import('@/views/accounts/AccountsView.vue'),
-        meta: { titleKey: 'nav.accounts', menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
+        meta: { titleKey: 'nav.accounts', messages: ['list'], menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
       },
     ],
   },

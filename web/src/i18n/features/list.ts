@@ -1,12 +1,6 @@
-/** The workspace's conventions: breadcrumb, tabs bar of open pages, numbered lists (pager, empty and error states). */
+/** Numbered list pages: the pager (共 N 条 / 约 N 条, page size), the query bar, empty and error states. */
 export default {
   'zh-CN': {
-    layout: {
-      breadcrumb: '当前位置',
-      tabs: '已打开的页面',
-      closeTab: '关闭 {title}',
-      closeOthers: '关闭其他',
-    },
     list: {
       totalExact: '共 {n} 条',
       totalEstimated: '约 {n} 条',
@@ -21,12 +15,6 @@ export default {
     },
   },
   en: {
-    layout: {
-      breadcrumb: 'You are here',
-      tabs: 'Open pages',
-      closeTab: 'Close {title}',
-      closeOthers: 'Close others',
-    },
     list: {
       totalExact: '{n} in total',
       totalEstimated: 'About {n}',
