@@ -17,6 +17,7 @@ export * from './testing';
 export * from './replica-pair';
 export * from './community-ref';
 export * from './pagination';
+export * from './paging';
 export * from './prng';
 export * from './insert-many';
 export * from './service-config';

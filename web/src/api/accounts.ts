@@ -1,5 +1,5 @@
 import { http } from './client'
-import type { Account, AccountList, AccountQuery, AccountWithPassword, CreateAccountInput, GrantableRole, UpdateAccountInput } from './types'
+import type { Account, AccountList, AccountPageQuery, AccountQuery, AccountWithPassword, NumberedPage, CreateAccountInput, GrantableRole, UpdateAccountInput } from './types'
 
 /* 账号管理: the staff's accounts (the org service scopes them to the caller's area and roles). */
 
@@ -9,6 +9,11 @@ const accountPath = (id: number) => `${base}/${encodeURIComponent(String(id))}`
 /** Newest first, keyset-paged. */
 export function listAccounts(query: AccountQuery = {}): Promise<AccountList> {
   return http.get<AccountList>(base, { ...query })
+}
+
+/** Newest first, numbered pages with the total (the console's list). */
+export function listAccountsPage(query: AccountPageQuery): Promise<NumberedPage<Account>> {
+  return http.get<NumberedPage<Account>>(base, { ...query })
 }
 
 /** The roles the caller may give, each with the organisation types it fits. */

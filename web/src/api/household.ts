@@ -4,6 +4,9 @@ import type {
   CaseDetail,
   CaseReceipt,
   CaseList,
+  CasePageQuery,
+  CaseSummary,
+  NumberedPage,
   CaseQuery,
   CreateCaseInput,
   HouseholdBook,
@@ -44,6 +47,11 @@ const idem = (key: string) => ({ headers: { 'Idempotency-Key': key } })
 
 export function listCases(query: CaseQuery = {}): Promise<CaseList> {
   return http.get<CaseList>(`${base}/cases`, { ...query })
+}
+
+/** The queue by numbered pages with the total (共 N 条 / 约 N 条). */
+export function listCasesPage(query: CasePageQuery): Promise<NumberedPage<CaseSummary>> {
+  return http.get<NumberedPage<CaseSummary>>(`${base}/cases`, { ...query })
 }
 
 export function getCase(id: number | string): Promise<CaseDetail> {

@@ -79,6 +79,21 @@ export interface AccountList {
   nextCursor: string | null
 }
 
+/** A numbered page of a list (asked for with `page`): the total is exact, or the server's estimate past 1,000 rows. */
+export interface NumberedPage<T> {
+  items: T[]
+  total: number
+  totalExact: boolean
+  page: number
+  limit: number
+}
+
+/** Numbered pages: page from 1, limit 1–100, page × limit ≤ 10,000. */
+export interface PageQuery {
+  page: number
+  limit: number
+}
+
 export interface AccountQuery {
   q?: string
   role?: Role
@@ -88,6 +103,8 @@ export interface AccountQuery {
   limit?: number
   cursor?: string
 }
+
+export type AccountPageQuery = Omit<AccountQuery, 'limit' | 'cursor'> & PageQuery
 
 /** A role the caller may give, and the organisation types an account with that role may belong to. */
 export interface GrantableRole {
@@ -426,6 +443,8 @@ export interface CaseQuery {
   limit?: number
   cursor?: string
 }
+
+export type CasePageQuery = Omit<CaseQuery, 'limit' | 'cursor'> & PageQuery
 
 export interface NewHousehold {
   kind: HouseholdKind
@@ -892,6 +911,8 @@ export interface ItemQuery {
   limit?: number
   cursor?: string
 }
+
+export type ItemPageQuery = Omit<ItemQuery, 'limit' | 'cursor'> & PageQuery
 
 export interface ItemEvent {
   id: number

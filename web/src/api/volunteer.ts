@@ -16,7 +16,10 @@ import type {
   EvidenceUploaded,
   ItemDetail,
   ItemList,
+  ItemPageQuery,
   ItemQuery,
+  VolunteerItem,
+  NumberedPage,
   ItemTransitionInput,
   MemberReport,
   MemberReportInput,
@@ -60,6 +63,11 @@ export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 export function listItems(query: ItemQuery = {}): Promise<ItemList> {
   return http.get<ItemList>(`${base}/items`, { ...query })
+}
+
+/** Items by numbered pages with the total (共 N 条 / 约 N 条). */
+export function listItemsPage(query: ItemPageQuery): Promise<NumberedPage<VolunteerItem>> {
+  return http.get<NumberedPage<VolunteerItem>>(`${base}/items`, { ...query })
 }
 
 /** Every page of a query (keyset), up to `max` rows: for reports and the small lists of one unit. */

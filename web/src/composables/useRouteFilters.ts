@@ -29,7 +29,12 @@ export function activeFilters<F extends Record<string, FilterValue>>(filters: F)
  * reads them from the query; every change is written back (`router.replace`) and `onChange` runs
  * (the list loads again). The free-text search `q` applies on enter or the search button only.
  */
-export function useRouteFilters<F extends { q: string } & Record<string, FilterValue>>(parse: (query: LocationQuery) => F, onChange: () => void) {
+export function useRouteFilters<F extends { q: string } & Record<string, FilterValue>>(
+  parse: (query: LocationQuery) => F,
+  onChange: () => void,
+  /** Other keys of the address a filter change keeps (e.g. a numbered list's page `size`). */
+  keep: readonly string[] = [],
+) {
   const route = useRoute()
   const router = useRouter()
   const filters = reactive(parse(route.query)) as F
@@ -39,7 +44,8 @@ export function useRouteFilters<F extends { q: string } & Record<string, FilterV
   watch(
     () => ({ ...filters }),
     (f) => {
-      const query = Object.fromEntries(Object.entries(activeFilters(f)).map(([k, v]) => [k, String(v)]))
+      const query: LocationQuery = Object.fromEntries(Object.entries(activeFilters(f)).map(([k, v]) => [k, String(v)]))
+      for (const k of keep) if (route.query[k] !== undefined) query[k] = route.query[k]
       void router.replace({ query })
       onChange()
     },
@@ -54,8 +60,16 @@ export function useRouteFilters<F extends { q: string } & Record<string, FilterV
     setQ('')
   }
 
+  /** Every filter back to "not filtered" (the query bar's 重置). */
+  function clearAll(): void {
+    searchText.value = ''
+    Object.assign(filters, parse({}))
+  }
+
   /** The filters for the API call. */
   const active = (): ActiveFilters<F> => activeFilters(filters)
+  /** Whether any filter is set (an empty list then says "nothing matches" and offers 重置). */
+  const filtered = (): boolean => Object.keys(activeFilters(filters)).length > 0
 
-  return { filters, searchText, search, clearSearch, active }
+  return { filters, searchText, search, clearSearch, clearAll, active, filtered }
 }

@@ -77,6 +77,12 @@ const en: MessageSchema = {
     accounts: 'Accounts',
     divisionImport: 'Division import',
   },
+  layout: {
+    breadcrumb: 'You are here',
+    tabs: 'Open pages',
+    closeTab: 'Close {title}',
+    closeOthers: 'Close others',
+  },
   header: {
     logout: 'Sign out',
     scope: 'Organisation',

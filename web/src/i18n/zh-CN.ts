@@ -79,6 +79,12 @@ const zhCN = {
     accounts: '账号管理',
     divisionImport: '区划导入',
   },
+  layout: {
+    breadcrumb: '当前位置',
+    tabs: '已打开的页面',
+    closeTab: '关闭 {title}',
+    closeOthers: '关闭其他',
+  },
   header: {
     logout: '退出登录',
     scope: '所属组织',

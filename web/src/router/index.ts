@@ -14,6 +14,8 @@ declare module 'vue-router' {
     menuGroup?: 'household' | 'volunteer'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
     activeMenu?: string
+    /** The breadcrumb's parent page: a route name, resolved with this page's params (else activeMenu). */
+    parent?: string
     icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'import'
   }
 }

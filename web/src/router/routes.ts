@@ -21,6 +21,7 @@ import {
  * meta.titleKey: i18n key of the page title
  * meta.menu:     shown in the side menu (filtered by meta.roles), with meta.icon
  * meta.menuGroup: shown inside that submenu (户籍业务, 双报到) instead of at the top level
+ * meta.parent:  the breadcrumb's parent page (a route name, resolved with the current params); else meta.activeMenu
  */
 export const routes: RouteRecordRaw[] = [
   {
@@ -108,7 +109,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases',
         name: 'household-cases',
         component: () => import('@/views/household/CaseQueue.vue'),
-        meta: { titleKey: 'nav.householdCases', menu: true, menuGroup: 'household', icon: 'cases', roles: HOUSEHOLD_ROLES },
+        meta: { titleKey: 'nav.householdCases', messages: ['list'], menu: true, menuGroup: 'household', icon: 'cases', roles: HOUSEHOLD_ROLES },
       },
       {
         path: 'household/cases/new',
@@ -126,13 +127,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases/:id(\\d+)/receipt',
         name: 'household-receipt',
         component: () => import('@/views/household/CaseReceipt.vue'),
-        meta: { titleKey: 'nav.householdReceipt', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdReceipt', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case' },
       },
       {
         path: 'household/cases/:id(\\d+)/notices/:noticeId(\\d+)',
         name: 'household-notice',
         component: () => import('@/views/household/NoticePrint.vue'),
-        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case' },
       },
       {
         path: 'household/households/:id(\\d+)',
@@ -193,7 +194,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/items',
         name: 'volunteer-items',
         component: () => import('@/views/volunteer/ItemsView.vue'),
-        meta: { titleKey: 'nav.volunteerItems', menu: true, menuGroup: 'volunteer', icon: 'cases', roles: VOLUNTEER_ITEM_ROLES },
+        meta: { titleKey: 'nav.volunteerItems', messages: ['list'], menu: true, menuGroup: 'volunteer', icon: 'cases', roles: VOLUNTEER_ITEM_ROLES },
       },
       {
         path: 'volunteer/items/:id(\\d+)',
@@ -268,7 +269,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'accounts',
         name: 'accounts',
         component: () => import('@/views/accounts/AccountsView.vue'),
-        meta: { titleKey: 'nav.accounts', menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
+        meta: { titleKey: 'nav.accounts', messages: ['list'], menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
       },
     ],
   },

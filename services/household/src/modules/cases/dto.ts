@@ -63,4 +63,6 @@ export class ListCasesQuery {
   @IsOptional() @IsString() @Length(1, 40) q?: string;
   @IsOptional() @IsInt() @Min(1) limit?: number;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  /** Page mode (numbered pages with a total): see @redheart/shared paging. */
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }

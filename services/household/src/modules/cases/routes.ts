@@ -22,7 +22,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
   });
 
   app.get('/api/household/cases', {
-    schema: { tags: ['cases'], summary: 'Work queue: filters, free text on name / ID number / case number, keyset pages', response: { 200: caseListSchema } },
+    schema: { tags: ['cases'], summary: 'Work queue: filters, free text on name / ID number / case number, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: caseListSchema } },
     handler: async (req) => cases.list(req.user, await parseQuery(ListCasesQuery, req.query)),
   });
 

@@ -1,3 +1,5 @@
+import { pageSchemaProperties } from '@redheart/shared';
+
 const nullableString = { type: ['string', 'null'] } as const;
 
 export const caseSummaryProperties = {
@@ -24,6 +26,7 @@ export const caseListSchema = {
   properties: {
     items: { type: 'array', items: { type: 'object', properties: caseSummaryProperties } },
     nextCursor: nullableString,
+    ...pageSchemaProperties,
   },
 } as const;
 

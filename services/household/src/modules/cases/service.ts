@@ -1,4 +1,4 @@
-import { CommunityDirectory, cursorAtSql, isoSql } from '@redheart/shared';
+import { CommunityDirectory, cursorAtSql, isoSql, type PageTotal, pageRequest, pageTotal } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -292,6 +292,7 @@ export class CaseService {
 
   async list(user: AuthUser, q: ListCasesQuery) {
     this.assertReader(user);
+    const paged = pageRequest(q, 20);
     const limit = Math.min(q.limit ?? 20, 100);
     // The communities the page reads: the one asked for (404 outside the scope), otherwise every one in
     // the caller's scope, resolved first so that the cases are read by community_id (an index range walk)
@@ -299,7 +300,7 @@ export class CaseService {
     const ids = q.communityId
       ? [(await this.communities.visible(this.read.manager, user, q.communityId)).id]
       : await this.communities.inScopeIds(this.read.manager, user);
-    if (!ids.length) return { items: [], nextCursor: null };
+    if (!ids.length) return paged ? { items: [], total: 0, totalExact: true, page: paged.page, limit: paged.limit } : { items: [], nextCursor: null };
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: (n: number) => string, v: unknown) => {
@@ -322,18 +323,22 @@ export class CaseService {
       params.push(at, id);
       where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
-    params.push(limit + 1);
-    const lim = `$${params.length}`;
+    // Keyset: limit+1 rows (the extra one says whether a next page exists). Numbered pages: the rows
+    // up to the end of the page (each per-community walk needs them all), the page is the outer OFFSET.
+    // (Validated integers, written inline in page mode so the total's statement takes the same parameters.)
     params.push(ids.length === 1 ? ids[0] : ids);
     const idsParam = `$${params.length}`;
+    if (!paged) params.push(limit + 1);
+    const lim = paged ? String(paged.offset + paged.limit) : `$${params.length}`;
     const cond = (community: string) => [community, ...where].join(' AND ');
     const order = `ORDER BY c.created_at DESC, c.id DESC LIMIT ${lim}`;
+    const pageOrder = paged ? `ORDER BY c.created_at DESC, c.id DESC LIMIT ${paged.limit} OFFSET ${paged.offset}` : order;
     const columns = `${CASE_COLUMNS}, ${cursorAtSql('c.created_at')} AS "cursorAt"`;
     let sql: string;
     if (ids.length === 1) {
       // One community (a community's staff, or an explicit communityId): move_case_list_idx from the cursor on.
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
-        WHERE ${cond(`c.community_id = ${idsParam}`)} ${order}`;
+        WHERE ${cond(`c.community_id = ${idsParam}`)} ${pageOrder}`;
     } else if (ids.length <= PER_COMMUNITY_WALKS) {
       // A street's (or a few) communities: one move_case_list_idx walk per community, at most limit+1 rows each, merged.
       // The walks read (id, created_at) only, from the index; the merged page's rows and names are fetched
@@ -341,13 +346,22 @@ export class CaseService {
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM (
           SELECT x.id FROM unnest(${idsParam}::bigint[]) AS s(id)
            CROSS JOIN LATERAL (SELECT c.id, c.created_at FROM move_case c WHERE ${cond('c.community_id = s.id')} ${order}) x
-           ORDER BY x.created_at DESC, x.id DESC LIMIT ${lim}) y
+           ORDER BY x.created_at DESC, x.id DESC ${paged ? `LIMIT ${paged.limit} OFFSET ${paged.offset}` : `LIMIT ${lim}`}) y
           JOIN move_case c ON c.id = y.id JOIN community_ref cr ON cr.id = c.community_id
          ORDER BY c.created_at DESC, c.id DESC`;
     } else {
       // A county or the city: most cases are in scope, so the newest-first walk of move_case_all_idx stops early.
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
-        WHERE ${cond(`c.community_id = ANY(${idsParam}::bigint[])`)} ${order}`;
+        WHERE ${cond(`c.community_id = ANY(${idsParam}::bigint[])`)} ${pageOrder}`;
+    }
+    if (paged) {
+      // The total over the same filters; the count stops at 1,001 index entries, beyond which the planner estimates.
+      const community = ids.length === 1 ? `c.community_id = ${idsParam}` : `c.community_id = ANY(${idsParam}::bigint[])`;
+      const [rows, total]: [(CaseRow & { communityName: string })[], PageTotal] = await Promise.all([
+        this.read.query(sql, params),
+        pageTotal(this.read, `SELECT 1 FROM move_case c WHERE ${cond(community)}`, params),
+      ]);
+      return { items: rows.map((c) => summary(c, c.communityName)), ...total, page: paged.page, limit: paged.limit };
     }
     const rows: (CaseRow & { communityName: string; cursorAt: string })[] = await this.read.query(sql, params);
     const page = rows.slice(0, limit);

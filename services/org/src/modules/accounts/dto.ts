@@ -27,6 +27,8 @@ export class ListAccountsQuery {
   @IsOptional() @IsIn(['active', 'disabled', 'locked']) status?: 'active' | 'disabled' | 'locked';
   @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
   @IsOptional() @IsString() @Length(1, 200) cursor?: string;
+  /** Page mode (numbered pages with a total): see @redheart/shared paging. */
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }
 
 export class ChangePasswordDto {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseDto, parseId, parseQuery, type Role } from '@redheart/shared';
+import { assertRole, pageQueryDoc, pageSchemaProperties, parseDto, parseId, parseQuery, type Role } from '@redheart/shared';
 import { idParams } from '../schemas';
 import { CreateAccountDto, ListAccountsQuery, UpdateAccountDto, VersionDto } from './dto';
 import { AccountService, GRANTABLE } from './service';
@@ -40,8 +40,8 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
 
   app.get('/api/org/accounts', {
     schema: {
-      tags: ['accounts'], summary: 'Accounts you manage (in scope, of roles you may give): ?q=&role=&orgId=&status=active|disabled|locked&limit=&cursor=',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] } } } },
+      tags: ['accounts'], summary: 'Accounts you manage (in scope, of roles you may give): ?q=&role=&orgId=&status=active|disabled|locked&limit=&cursor= (keyset), or ' + pageQueryDoc,
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] }, ...pageSchemaProperties } } },
     },
     handler: async (req) => accounts.list(req.user, await parseQuery(ListAccountsQuery, req.query)),
   });

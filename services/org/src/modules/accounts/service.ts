@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  assertRole, type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, ROLES, type Role, writeAudit,
+  assertRole, type AuthUser, badRequest, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape, notFound, type PageTotal, pageRequest, pageTotal, ROLES, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { hashPassword } from '../auth/service';
@@ -104,6 +104,7 @@ export class AccountService {
   }
 
   async list(user: AuthUser, q: ListAccountsQuery) {
+    const paged = pageRequest(q, 20);
     const scope = await this.managerScope(user);
     const limit = Math.min(q.limit ?? 50, 100);
     const params: unknown[] = [scope.paths.map((p) => `${likeEscape(p)}%`), GRANTABLE[user.role]];
@@ -129,6 +130,18 @@ export class AccountService {
       const [at, id] = decodeCursor(q.cursor);
       params.push(at, id);
       where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
+    if (paged) {
+      // Numbered pages: the same filters, the total alongside (exact up to 1,000, else estimated).
+      const rowsSql = `SELECT 1 FROM ${FROM} WHERE ${where.join(' AND ')}`;
+      const [rows, total]: [AccountRow[], PageTotal] = await Promise.all([
+        this.ds.query(
+          `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${paged.limit} OFFSET ${paged.offset}`,
+          params,
+        ),
+        pageTotal(this.ds, rowsSql, params),
+      ]);
+      return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
     }
     params.push(limit + 1);
     const rows: (AccountRow & { cursorAt: string })[] = await this.ds.query(

@@ -54,4 +54,6 @@ export class ListItemsQuery {
   @IsOptional() @IsString() @Length(1, 40) q?: string;
   @IsOptional() @IsInt() @Min(1) limit?: number;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  /** Page mode (numbered pages with a total): see @redheart/shared paging. */
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }

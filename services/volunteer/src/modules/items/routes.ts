@@ -23,7 +23,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.get('/api/volunteer/items', {
-    schema: { tags: ['items'], summary: 'Items in scope: filters, view=open|mine, keyset pages', response: { 200: itemListSchema } },
+    schema: { tags: ['items'], summary: 'Items in scope: filters, view=open|mine, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: itemListSchema } },
     handler: async (req) => items.list(req.user, await parseQuery(ListItemsQuery, req.query)),
   });
 

@@ -1,3 +1,5 @@
+import { pageSchemaProperties } from '@redheart/shared';
+
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
 const ni = { type: ['integer', 'null'] } as const;
@@ -13,7 +15,7 @@ export const itemProperties = {
 
 export const itemListSchema = {
   type: 'object',
-  properties: { items: { type: 'array', items: { type: 'object', properties: itemProperties } }, nextCursor: ns },
+  properties: { items: { type: 'array', items: { type: 'object', properties: itemProperties } }, nextCursor: ns, ...pageSchemaProperties },
 } as const;
 
 export const itemDetailSchema = {

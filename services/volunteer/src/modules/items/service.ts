@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
-  isoSql, notFound, type Role, rowsOf, scopeSql, writeAudit,
+  isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -215,6 +215,7 @@ export class ItemService {
   }
 
   async list(user: AuthUser, q: ListItemsQuery) {
+    const paged = pageRequest(q, 20);
     const limit = Math.min(q.limit ?? 20, 100);
     const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
     const where = [scopeSql('cr.path', user.scopePaths, 1)];
@@ -239,6 +240,14 @@ export class ItemService {
       const [at, id] = decodeCursor(q.cursor);
       params.push(at, id);
       where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
+    if (paged) {
+      // Numbered pages: the same filters, the total alongside (exact up to 1,000, else estimated).
+      const [rows, total]: [ItemRow[], PageTotal] = await Promise.all([
+        this.ds.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT ${paged.limit} OFFSET ${paged.offset}`, params),
+        pageTotal(this.ds, `SELECT 1 FROM ${FROM} WHERE ${where.join(' AND ')}`, params),
+      ]);
+      return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
     }
     params.push(limit + 1);
     const rows: (ItemRow & { cursorAt: string })[] = await this.ds.query(
