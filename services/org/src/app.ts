@@ -12,10 +12,11 @@ import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
 import accountRoutes from './modules/accounts/routes';
+import monitorRoutes from './modules/monitor/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
-  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle'> & { internalToken?: string };
+  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle' | 'loginLogDays'> & { internalToken?: string };
   dataSource: DataSource;
   /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
   readDataSource?: DataSource;
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(unitRoutes);
   await app.register(detailRoutes);
   await app.register(accountRoutes, { onSessionsEnded });
+  await app.register(monitorRoutes, { onSessionsEnded });
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

@@ -9,9 +9,10 @@ import { AccountManagement1764700000000 } from './migrations/1764700000000-Accou
 import { SessionsAndLoginThrottle1764910000000 } from './migrations/1764910000000-SessionsAndLoginThrottle';
 
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+import { OrgConsoleLogs1765740000000 } from './migrations/1765740000000-ConsoleLogs';
 
 export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000,
-  SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000];
+  SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000, OrgConsoleLogs1765740000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

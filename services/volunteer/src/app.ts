@@ -12,6 +12,7 @@ import serviceDayRoutes from './modules/servicedays/routes';
 import publicRoutes from './modules/public/routes';
 import { OverviewService } from './modules/overview/service';
 import overviewRoutes from './modules/overview/routes';
+import auditRoutes from './modules/audit/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -52,6 +53,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
+  await app.register(auditRoutes);
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

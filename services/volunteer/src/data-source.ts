@@ -6,8 +6,9 @@ import { ScorecardCoveringIndexes1764500000000 } from './migrations/176450000000
 import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-PublicBoardIndexes';
 
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+import { VolunteerAuditLogIndexes1765740000000 } from './migrations/1765740000000-AuditLogIndexes';
 
-export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000];
+export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000, VolunteerAuditLogIndexes1765740000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
