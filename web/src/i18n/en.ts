@@ -75,6 +75,10 @@ const en: MessageSchema = {
     pledges: 'Public pledges',
     checkin: 'Check-in',
     accounts: 'Accounts',
+    system: 'System monitor',
+    systemOperLog: 'Operation log',
+    systemLoginLog: 'Login log',
+    systemOnline: 'Online users',
   },
   header: {
     logout: 'Sign out',

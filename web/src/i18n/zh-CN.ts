@@ -77,6 +77,10 @@ const zhCN = {
     pledges: '公开履诺',
     checkin: '服务签到',
     accounts: '账号管理',
+    system: '系统监控',
+    systemOperLog: '操作日志',
+    systemLoginLog: '登录日志',
+    systemOnline: '在线用户',
   },
   header: {
     logout: '退出登录',
