@@ -106,6 +106,7 @@ export async function api(username) {
     get: async (path) => (await call('GET', path)).body,
     post: async (path, data = {}) => (await call('POST', path, data)).body,
     postAllowing: (path, data, statuses) => call('POST', path, data, statuses),
+    patch: async (path, data = {}) => (await call('PATCH', path, data)).body,
     dispose: () => ctx.dispose(),
   };
 }

@@ -30,3 +30,4 @@ export * from './jobs';
 export * from './supervisor';
 export * from './failover';
 export * from './public-rate-limit';
+export * from './audit-route';

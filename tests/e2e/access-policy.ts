@@ -72,6 +72,12 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/org/accounts': write(ACCOUNT_MANAGERS),
   'PATCH /api/org/accounts/{id}': write(ACCOUNT_MANAGERS),
   'POST /api/org/accounts/{id}/reset-password': write(ACCOUNT_MANAGERS),
+  'POST /api/org/accounts/{id}/end-sessions': write(ACCOUNT_MANAGERS),
+
+  // org: 系统监控 (the login log, online sessions); the operation log is each service's …/audit
+  'GET /api/org/login-log': open(STREET), // a street admin: its street's accounts
+  'GET /api/org/sessions': open(STREET),
+  'DELETE /api/org/sessions/{sessionId}': write(STREET), // walked with a session that never was: 404
 
   // org: the chart and what hangs on it (every logged-in role reads its own subtree)
   'GET /api/org/units/roots': open('*'),
@@ -111,6 +117,8 @@ export const ACCESS_POLICY: Record<string, Access> = {
   // division imports (区划导入): a dry run or a job; an empty body is a 400, an unknown import a 404
   'POST /api/org/division-imports': write(DEPARTMENTS),
   'GET /api/org/division-imports/{id}': write(DEPARTMENTS),
+  'GET /api/household/audit': open(AUDIT_READERS),
+  'GET /api/volunteer/audit': open(AUDIT_READERS),
 
   // household registration
   'POST /api/household/cases': write(CASE_CREATORS),

@@ -16,7 +16,7 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport';
+  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -46,6 +46,9 @@ async function collectIds(): Promise<void> {
     o.position = await first(org, `SELECT p.id FROM position p JOIN org_unit u ON u.id = p.org_id WHERE u.path LIKE (SELECT path FROM org_unit WHERE id = $1) || '%' ORDER BY p.id LIMIT 1`, [c]);
     o.grid = await first(org, `SELECT id FROM grid WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.desk = await first(org, `SELECT id FROM desk WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
+    // a session that never was: ending a demo account's live session would end the walk's own tokens
+    // (the forced logout itself is tested in services/org/test/monitor.test.ts)
+    o.session = side === 'Z' ? '00000000-0000-4000-8000-00000000000a' : '00000000-0000-4000-8000-00000000000c';
     o.deskCode = await first(org, `SELECT code AS id FROM desk WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.compound = await first(org, `SELECT id FROM compound WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.cadre = await first(org, `SELECT id FROM cadre_assignment WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);

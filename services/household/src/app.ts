@@ -12,6 +12,7 @@ import { PropertyRegister } from './modules/separation/properties';
 import separationRoutes from './modules/separation/routes';
 import { StatsService } from './modules/stats/service';
 import statsRoutes from './modules/stats/routes';
+import auditRoutes from './modules/audit/routes';
 import { Exporter } from './modules/bulk/export';
 import { RegisterImport } from './modules/bulk/register-import';
 import bulkRoutes from './modules/bulk/routes';
@@ -69,6 +70,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => tables.close());
   await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });
   await app.register(publicCaseRoutes, { cases: new PublicCaseService(app.db), limit: publicRateLimit({ ...PUBLIC_LOOKUP_LIMIT, ...opts.publicLimit }) });
+  await app.register(auditRoutes);
   registerHealthRoute(app, 'household');
   app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

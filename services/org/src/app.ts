@@ -13,10 +13,11 @@ import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
 import accountRoutes from './modules/accounts/routes';
 import divisionImportRoutes from './modules/divisions/routes';
+import monitorRoutes from './modules/monitor/routes';
 import type { OrgConfig } from './config';
 
 export interface BuildOptions {
-  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle'> & { internalToken?: string };
+  config: Pick<OrgConfig, 'privateKey' | 'publicKey' | 'secureCookies' | 'refreshTokenDays' | 'loginThrottle' | 'loginLogDays'> & { internalToken?: string };
   dataSource: DataSource;
   /** A replica for reads that tolerate lag (app.dbRead); absent → the primary. */
   readDataSource?: DataSource;
@@ -62,6 +63,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Background jobs (pg-boss in this database): the division imports.
   await app.register(jobsPlugin, opts.jobs ?? {});
   await app.register(divisionImportRoutes);
+  await app.register(monitorRoutes, { onSessionsEnded });
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

@@ -13,6 +13,8 @@ export interface OrgConfig {
   secureCookies: boolean;
   refreshTokenDays: number;
   loginThrottle: { addressMaxFailures: number; maxFailures: number };
+  /** Days the login log keeps an attempt (LOGIN_LOG_DAYS, 180 by default). */
+  loginLogDays?: number;
   logLevel: string;
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     secureCookies: env.COOKIE_SECURE === 'true',
     refreshTokenDays: int('REFRESH_TOKEN_DAYS', 7),
     loginThrottle: { addressMaxFailures: Math.max(1, int('LOGIN_ADDRESS_MAX_FAILURES', 20)), maxFailures: Math.max(1, int('LOGIN_MAX_FAILURES', 5)) },
+    loginLogDays: Math.max(1, int('LOGIN_LOG_DAYS', 180)),
     logLevel: env.LOG_LEVEL ?? 'info',
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
   };

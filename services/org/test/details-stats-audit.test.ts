@@ -77,50 +77,90 @@ describe('GET /api/org/stats', () => {
 
 describe('GET /api/org/audit', () => {
   type Entry = { id: number; action: string; entityType: string; entityId: string; occurredAt: string; actorUsername: string };
+  const items = (res: request.Response) => (res.body as { items: Entry[] }).items;
 
   it('lists entries newest first for an admin', async () => {
-    const res = await get('admin', '/api/org/audit');
+    const res = await get('admin', '/api/org/audit?limit=200');
     expect(res.status).toBe(200);
-    const entries = res.body as Entry[];
+    const entries = items(res);
     expect(entries.length).toBeGreaterThan(10);
     expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => b - a));
     expect(entries[0].occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['position.create', 'grid.create', 'desk.create', 'catalogue.create', 'community_catalogue.set']));
   });
 
-  it('filters by entity', async () => {
-    const res = await get('admin', `/api/org/audit?entityType=position&entityId=${ids.secretary}`);
-    expect(res.body.map((e: Entry) => [e.action, e.entityId])).toEqual([['position.create', String(ids.secretary)]]);
+  it('filters by record, by action (exact or a prefix) and by who', async () => {
+    const res = await get('admin', `/api/org/audit?recordType=position&recordId=${ids.secretary}`);
+    expect(items(res).map((e) => [e.action, e.entityId])).toEqual([['position.create', String(ids.secretary)]]);
+    const grids = items(await get('admin', '/api/org/audit?action=grid.create&limit=200'));
+    expect(grids.length).toBeGreaterThan(1);
+    expect(new Set(grids.map((e) => e.action))).toEqual(new Set(['grid.create']));
+    const prefixed = items(await get('admin', '/api/org/audit?action=grid.&limit=200'));
+    expect(prefixed.every((e) => e.action.startsWith('grid.'))).toBe(true);
+    expect(prefixed.length).toBeGreaterThanOrEqual(grids.length);
+    const byAdmin = items(await get('admin', '/api/org/audit?actor=ADMIN&limit=200'));
+    expect(byAdmin.length).toBeGreaterThan(0);
+    expect(new Set(byAdmin.map((e) => e.actorUsername))).toEqual(new Set(['admin']));
+    expect(items(await get('admin', '/api/org/audit?actor=nobody'))).toEqual([]);
   });
 
-  it('pages by keyset with before', async () => {
-    const all = (await get('admin', '/api/org/audit?limit=200')).body as Entry[];
-    const first = (await get('admin', '/api/org/audit?limit=3')).body as Entry[];
-    const second = (await get('admin', `/api/org/audit?limit=3&before=${first[2].id}`)).body as Entry[];
-    expect([...first, ...second].map((e) => e.id)).toEqual(all.slice(0, 6).map((e) => e.id));
+  it('filters by time: nothing before the first entry or after now', async () => {
+    const all = items(await get('admin', '/api/org/audit?limit=200'));
+    const oldest = all.at(-1)!.occurredAt;
+    expect(items(await get('admin', `/api/org/audit?to=${encodeURIComponent(oldest)}`))).toEqual([]);
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    expect(items(await get('admin', `/api/org/audit?from=${encodeURIComponent(future)}`))).toEqual([]);
+    expect(items(await get('admin', `/api/org/audit?from=${encodeURIComponent(oldest)}&limit=200`)).length).toBe(all.length);
+  });
+
+  it('pages by keyset with nextCursor', async () => {
+    const all = items(await get('admin', '/api/org/audit?limit=200'));
+    const first = await get('admin', '/api/org/audit?limit=3');
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await get('admin', `/api/org/audit?limit=3&cursor=${first.body.nextCursor}`);
+    expect([...items(first), ...items(second)].map((e) => e.id)).toEqual(all.slice(0, 6).map((e) => e.id));
   });
 
   it('shows a street admin only the trail of their own street', async () => {
-    const cuiping = (await get('street.cuiping', '/api/org/audit?limit=200')).body as Entry[];
+    const cuiping = items(await get('street.cuiping', '/api/org/audit?limit=200'));
     expect(cuiping.length).toBeGreaterThan(0);
     expect(cuiping.map((e) => e.entityType)).not.toContain('catalogue_service');
     expect(cuiping.find((e) => e.entityType === 'grid')!.entityId).toBe(String(ids.gridC));
     expect(cuiping.map((e) => e.entityId)).not.toContain(String(ids.gridA));
-    const zhuangyuan = (await get('street.zhuangyuan', '/api/org/audit?entityType=grid')).body as Entry[];
+    const zhuangyuan = items(await get('street.zhuangyuan', '/api/org/audit?recordType=grid'));
     expect(zhuangyuan.map((e) => e.entityId).sort()).not.toContain(String(ids.gridC));
     expect(zhuangyuan).toHaveLength(2);
-    expect((await get('street.zhuangyuan', `/api/org/audit?entityType=grid&entityId=${ids.gridC}`)).body).toEqual([]);
+    expect(items(await get('street.zhuangyuan', `/api/org/audit?recordType=grid&recordId=${ids.gridC}`))).toEqual([]);
   });
 
-  it('returns 403 for other roles, 400 for bad queries, 401 without a token', async () => {
+  it('walks an index for its filters (no sequential scan of the trail)', async () => {
+    for (const [sql, params] of [
+      [`SELECT id FROM audit_entry a WHERE a.actor_username = $1 ORDER BY a.id DESC LIMIT 51`, ['admin']],
+      [`SELECT id FROM audit_entry a WHERE a.action = $1 ORDER BY a.id DESC LIMIT 51`, ['grid.create']],
+      [`SELECT id FROM audit_entry a WHERE a.entity_type = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 51`, ['grid', '1']],
+    ] as [string, unknown[]][]) {
+      await t.ds.query('SET enable_seqscan = off');
+      try {
+        const plan = JSON.stringify(await t.ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params));
+        expect(plan).toMatch(/Index (Only )?Scan/);
+        expect(plan).not.toContain('Seq Scan');
+      } finally {
+        await t.ds.query('RESET enable_seqscan');
+      }
+    }
+  });
+
+  it('returns 403 for other roles, 400 naming the field for bad queries, 401 without a token', async () => {
     for (const u of ['secretary.longteng', 'clerk.longteng', 'grid.longteng', 'unit.staff', 'member']) {
       expect((await get(u, '/api/org/audit')).status).toBe(403);
+      expect((await get(u, '/api/org/audit?limit=abc')).status).toBe(403);
     }
-    expect((await get('admin', '/api/org/audit?limit=0')).status).toBe(400);
-    expect((await get('admin', '/api/org/audit?limit=500')).status).toBe(400);
-    expect((await get('admin', '/api/org/audit?before=abc')).status).toBe(400);
-    expect((await get('admin', '/api/org/audit?entityType=DROP%20TABLE')).status).toBe(400);
-    expect((await get('admin', '/api/org/audit?entityId=1;2')).status).toBe(400);
+    for (const [query, field] of [['limit=0', 'limit'], ['limit=500', 'limit'], ['cursor=abc', 'cursor'], ['recordType=DROP%20TABLE', 'recordType'],
+      ['recordType=grid&recordId=1;2', 'recordId'], ['from=yesterday', 'from'], ['from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'to'], ['recordId=5', 'recordType']]) {
+      const res = await get('admin', `/api/org/audit?${query}`);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain(field);
+    }
     expect((await get('admin', '/api/org/audit?offset=10')).status).toBe(400);
     expect((await request(t.app.server).get('/api/org/audit')).status).toBe(401);
   });

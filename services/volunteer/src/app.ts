@@ -15,6 +15,7 @@ import overviewRoutes from './modules/overview/routes';
 import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/jobs';
 import { type FetchDesk, ResidentService } from './modules/residents/service';
 import residentRoutes, { type ResidentRouteOptions } from './modules/residents/routes';
+import auditRoutes from './modules/audit/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -63,6 +64,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
+  await app.register(auditRoutes);
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

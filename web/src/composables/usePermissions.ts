@@ -52,3 +52,5 @@ export function usePermissions() {
   const isAdmin = computed(() => auth.role === 'admin')
   return { canEditOrg, canSeeCoverage, canCreateCase, seesManyCommunities, canExportHousehold, isCommunityStaff, isUnitStaff, canReportNeed, isAdmin }
 }
+/** 系统监控 (operation log, login log, online sessions): the organisation department and the streets, each in its area. */
+export const SYSTEM_MONITOR_ROLES: readonly Role[] = ['admin', 'street_admin']

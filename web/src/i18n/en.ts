@@ -76,6 +76,10 @@ const en: MessageSchema = {
     checkin: 'Check-in',
     accounts: 'Accounts',
     divisionImport: 'Division import',
+    system: 'System monitor',
+    systemOperLog: 'Operation log',
+    systemLoginLog: 'Login log',
+    systemOnline: 'Online users',
   },
   layout: {
     breadcrumb: 'You are here',

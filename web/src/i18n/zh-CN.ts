@@ -78,6 +78,10 @@ const zhCN = {
     checkin: '服务签到',
     accounts: '账号管理',
     divisionImport: '区划导入',
+    system: '系统监控',
+    systemOperLog: '操作日志',
+    systemLoginLog: '登录日志',
+    systemOnline: '在线用户',
   },
   layout: {
     breadcrumb: '当前位置',

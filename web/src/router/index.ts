@@ -11,12 +11,12 @@ declare module 'vue-router' {
     /** Feature message modules (web/src/i18n/features/<name>.ts) loaded before the page shows. */
     messages?: readonly string[]
     menu?: boolean
-    menuGroup?: 'household' | 'volunteer'
+    menuGroup?: 'household' | 'volunteer' | 'system'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
     activeMenu?: string
     /** The breadcrumb's parent page: a route name, resolved with this page's params (else activeMenu). */
     parent?: string
-    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'import'
+    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'import' | 'operlog' | 'loginlog' | 'online'
   }
 }
 

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
 import {
   ACCOUNT_ADMIN_ROLES,
+  SYSTEM_MONITOR_ROLES,
   CASE_CREATOR_ROLES,
   COVERAGE_ROLES,
   DIVISION_IMPORT_ROLES,
@@ -270,6 +271,25 @@ export const routes: RouteRecordRaw[] = [
         name: 'accounts',
         component: () => import('@/views/accounts/AccountsView.vue'),
         meta: { titleKey: 'nav.accounts', messages: ['list'], menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
+      },
+      // 系统监控: the operation log of every service, the login log, the online sessions (the server scopes each).
+      {
+        path: 'system/operlog',
+        name: 'system-operlog',
+        component: () => import('@/views/system/OperLogView.vue'),
+        meta: { titleKey: 'nav.systemOperLog', menu: true, menuGroup: 'system', icon: 'operlog', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
+      },
+      {
+        path: 'system/loginlog',
+        name: 'system-loginlog',
+        component: () => import('@/views/system/LoginLogView.vue'),
+        meta: { titleKey: 'nav.systemLoginLog', menu: true, menuGroup: 'system', icon: 'loginlog', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
+      },
+      {
+        path: 'system/online',
+        name: 'system-online',
+        component: () => import('@/views/system/OnlineView.vue'),
+        meta: { titleKey: 'nav.systemOnline', menu: true, menuGroup: 'system', icon: 'online', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
       },
     ],
   },

@@ -78,4 +78,18 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
       return accounts.resetPassword({ user: req.user, requestId: req.id }, id, dto.version);
     },
   });
+
+  app.post<{ Params: { id: string } }>('/api/org/accounts/:id/end-sessions', {
+    schema: {
+      tags: ['accounts'], summary: 'Forced logout: end every session of an account you manage {version}; its tokens are refused within a second; stale version → 409',
+      params: idParams,
+      body: { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } },
+      response: { 200: accountSchema },
+    },
+    handler: async (req) => {
+      const id = parseId(req.params.id, 'Account');
+      const dto = await parseDto(VersionDto, req.body);
+      return accounts.endSessions({ user: req.user, requestId: req.id }, id, dto.version);
+    },
+  });
 }

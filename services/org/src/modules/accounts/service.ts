@@ -266,4 +266,23 @@ export class AccountService {
     await this.onSessionsEnded();
     return out;
   }
+
+  /**
+   * Forced logout of every session of an account (在线用户 → 强退全部): refresh tokens revoked and the
+   * epoch raised, so every access token it holds is refused everywhere within a second. Stale
+   * version → 409, as on every account change; the account itself is unchanged.
+   */
+  async endSessions(ctx: Ctx, id: number, version: number): Promise<AccountView> {
+    const out = await this.ds.transaction(async (m) => {
+      const scope = await this.managerScope(ctx.user, m);
+      const a = await this.manageable(m, scope, id, true);
+      if (a.version !== version) throw conflict('The account was changed by someone else; reload it', 'STALE_VERSION');
+      const ended = await endAllSessions(m, id, 'forced_logout');
+      await writeAudit(m, { actor: ctx.user, action: 'account.end_sessions', entityType: 'account', entityId: id, after: { epoch: ended.epoch }, requestId: ctx.requestId });
+      await publishEnded(m, ended);
+      return view(a);
+    });
+    await this.onSessionsEnded();
+    return out;
+  }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsString, Length } from 'class-validator';
 import { ACCESS_TOKEN_TTL_SECONDS, parseDto } from '@redheart/shared';
 import { AuthService, type Session } from './service';
+import { LoginLog } from './login-log';
 import { LoginThrottle, type ThrottleOptions } from './throttle';
 import { ChangePasswordDto } from '../accounts/dto';
 import { errorSchema, userSchema } from '../schemas';
@@ -19,6 +20,8 @@ export interface AuthRoutesOptions {
   /** `Secure` on the refresh cookie always; otherwise only when the request came over TLS (X-Forwarded-Proto from the gateway). */
   secureCookies: boolean;
   loginThrottle: ThrottleOptions;
+  /** Days the login log keeps an attempt. */
+  loginLogDays?: number;
   /** After a transaction that ended sessions committed. */
   onSessionsEnded?: () => Promise<void>;
 }
@@ -35,6 +38,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
   const service = new AuthService(app.db, {
     refreshTokenDays: opts.refreshTokenDays,
     throttle: new LoginThrottle(app.db, opts.loginThrottle),
+    loginLog: new LoginLog(app.db, opts.loginLogDays),
     onSessionsEnded: opts.onSessionsEnded,
   });
   // The service trusts X-Forwarded-Proto: it is reachable only through the gateway, which sets it
@@ -61,7 +65,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     },
     handler: async (req, reply) => {
       const dto = await parseDto(LoginDto, req.body);
-      return send(req, reply, await service.login(dto.username, dto.password, req.ip));
+      return send(req, reply, await service.login(dto.username, dto.password, req.ip, req.headers['user-agent']));
     },
   });
 
@@ -73,7 +77,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
         reply.status(401);
         return reply.send({ statusCode: 401, code: 'NO_REFRESH', message: 'No refresh token' });
       }
-      return send(req, reply, await service.refresh(token));
+      return send(req, reply, await service.refresh(token, { ip: req.ip, userAgent: req.headers['user-agent'] }));
     },
   });
 

@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, type AuthUser, badRequest, unauthorized, writ
 import { passwordProblem } from '../accounts/password';
 import { currentScopePaths } from '../scope/scope';
 import { endAllSessions, endSession, publishEnded } from './sessions';
+import type { LoginLog } from './login-log';
 import type { LoginThrottle } from './throttle';
 
 export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -40,6 +41,8 @@ let dummyHash: Promise<string> | undefined;
 export interface AuthServiceOptions {
   refreshTokenDays: number;
   throttle: LoginThrottle;
+  /** Where every attempt is written (登录日志). */
+  loginLog?: LoginLog;
   /** Called after a transaction that ended sessions committed (the service's own cache catches up at once). */
   onSessionsEnded?: () => Promise<void>;
 }
@@ -54,32 +57,51 @@ export class AuthService {
     await this.opts.onSessionsEnded?.();
   }
 
-  /** `address`: the client's address (the gateway's X-Forwarded-For), for the failure counts. */
-  async login(username: string, password: string, address: string): Promise<Session> {
+  /**
+   * `address`: the client's address (the gateway's X-Forwarded-For), for the failure counts; every
+   * attempt is written to the login log with its outcome.
+   */
+  async login(username: string, password: string, address: string, userAgent?: string): Promise<Session> {
     const name = username.toLowerCase();
-    await this.opts.throttle.check(name, address);
+    const log = (result: 'success' | 'bad_password' | 'locked' | 'disabled' | 'throttled', accountId: number | null) =>
+      this.opts.loginLog?.record({ username: name, accountId, result, ip: address, userAgent });
+    try {
+      await this.opts.throttle.check(name, address);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'LOGIN_LOCKED' || code === 'LOGIN_RATE_LIMITED') {
+        const known: { id: string }[] = await this.ds.query(`SELECT id FROM account WHERE username = $1`, [name]);
+        await log(code === 'LOGIN_LOCKED' ? 'locked' : 'throttled', known[0] ? Number(known[0].id) : null);
+      }
+      throw err;
+    }
     const rows: { id: string; password_hash: string; disabled: boolean }[] = await this.ds.query(
       `SELECT id, password_hash, disabled FROM account WHERE username = $1`,
       [name],
     );
     const acc = rows[0];
     let ok = false;
-    if (!acc || acc.disabled) {
+    if (!acc) {
       dummyHash ??= hashPassword('not-a-real-password');
       await verify(await dummyHash, password).catch(() => false);
     } else {
+      // a disabled account's password is checked too (the same time as any other), so that the log
+      // can tell "disabled" (right password) from a guess
       ok = await verify(acc.password_hash, password).catch(() => false);
     }
-    if (!ok) {
+    if (!ok || acc.disabled) {
       await this.opts.throttle.failure(name, address);
+      await log(ok && acc.disabled ? 'disabled' : 'bad_password', acc ? Number(acc.id) : null);
       throw unauthorized('Wrong username or password', 'BAD_CREDENTIALS');
     }
     await this.opts.throttle.success(name, address);
-    return this.issue(Number(acc.id), randomUUID());
+    const session = await this.issue(Number(acc.id), randomUUID(), this.ds.manager, { ip: address, userAgent });
+    await log('success', Number(acc.id));
+    return session;
   }
 
   /** Rotates: the presented token is spent; presenting a spent one again ends its whole session. */
-  async refresh(token: string): Promise<Session> {
+  async refresh(token: string, client: { ip?: string; userAgent?: string } = {}): Promise<Session> {
     const tokenHash = sha256(token);
     const outcome = await this.ds.transaction(async (m) => {
       const rows: { id: string; family_id: string; account_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }[] =
@@ -94,7 +116,7 @@ export class AuthService {
       }
       if (new Date(t.expires_at) <= new Date()) return { error: unauthorized('Refresh token expired', 'REFRESH_EXPIRED') };
       await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [t.id]);
-      return { session: await this.issue(Number(t.account_id), t.family_id, m) };
+      return { session: await this.issue(Number(t.account_id), t.family_id, m, client) };
     });
     if ('error' in outcome) {
       if (outcome.ended) await this.ended();
@@ -163,7 +185,7 @@ export class AuthService {
       if (own[0]) await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [own[0].id]);
       const ended = await endAllSessions(m, accountId, 'password_change', own[0]?.family_id);
       await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
-      const s = await this.issue(accountId, own[0]?.family_id ?? randomUUID(), m);
+      const s = await this.issue(accountId, own[0]?.family_id ?? randomUUID(), m, { ip: address });
       await publishEnded(m, ended);
       return s;
     });
@@ -182,15 +204,15 @@ export class AuthService {
     return rows[0];
   }
 
-  private async issue(accountId: number, familyId: string, manager = this.ds.manager): Promise<Session> {
+  private async issue(accountId: number, familyId: string, manager = this.ds.manager, client: { ip?: string; userAgent?: string } = {}): Promise<Session> {
     const user = await this.publicUser(accountId, manager);
     const epoch: { session_epoch: number }[] = await manager.query('SELECT session_epoch FROM account WHERE id = $1', [accountId]);
     const scopePaths = await currentScopePaths(manager, user.orgId, user.role);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.opts.refreshTokenDays * 86400_000);
     await manager.query(
-      'INSERT INTO refresh_token (id, family_id, account_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [randomUUID(), familyId, accountId, sha256(refreshToken), refreshExpiresAt],
+      'INSERT INTO refresh_token (id, family_id, account_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [randomUUID(), familyId, accountId, sha256(refreshToken), refreshExpiresAt, client.ip ?? null, client.userAgent?.slice(0, 400) ?? null],
     );
     return {
       user,

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { RevocationPage } from '@redheart/shared';
 
 /** Why sessions ended (kept in the feed for the record). */
-export type EndReason = 'logout' | 'logout_everywhere' | 'password_change' | 'password_reset' | 'disabled' | 'role_change' | 'refresh_reuse';
+export type EndReason = 'forced_logout' | 'logout' | 'logout_everywhere' | 'password_change' | 'password_reset' | 'disabled' | 'role_change' | 'refresh_reuse';
 
 export interface Ended {
   accountId: number;

@@ -181,12 +181,3 @@ export class UpdateCompoundDto {
 export class CoverageQuery {
   @IsOptional() @IsInt() @Min(1) streetId?: number;
 }
-
-// ── audit ────────────────────────────────────────────────────────────────────
-
-export class AuditQuery {
-  @IsOptional() @IsString() @Matches(/^[a-z_]{1,40}$/, { message: 'entityType must be a lower-case identifier' }) entityType?: string;
-  @IsOptional() @IsString() @Matches(/^[0-9]{1,18}$/, { message: 'entityId must be a number' }) entityId?: string;
-  @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @IsInt() @Min(1) before?: number;
-}

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// Browser check of 系统监控 (issue 14): the admin opens the operation log, the login log and the online
+// users, searches each, and forces a logout of another session (a second browser context, logged in as
+// a clerk), which is then sent to the login page at its next request. Debian's Chromium driven by
+// playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
+// http://127.0.0.1:8080). Screenshots of failures go to test-results/.
+import { BASE, api, browserSuite, expectNoRawText, input, login, PASSWORD } from './lib/browser.mjs';
+
+const { browser, test, finish } = await browserSuite('syslog-browser', { failurePrefix: 'syslog-', nameLength: 80 });
+
+/** A failed login from a named address, so the login log has a failure to find. */
+async function failedLogin(username) {
+  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'not-the-password' }) });
+  if (res.status !== 401) throw new Error(`a wrong password answered ${res.status}`);
+}
+
+/** Retries `check` (which throws while the page is not there yet) for up to 10 s; the last failure is the error. */
+async function eventually(check) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Rows of a table (its body), as text. */
+const rows = async (page, testid) => page.getByTestId(testid).locator('.el-table__body tbody tr').allInnerTexts();
+
+await test('admin opens 操作日志 from the menu and searches by action and by who', async (page) => {
+  // an entry to find: an account change by the admin (the demo's grid worker, its display name set to itself)
+  const admin = await api('admin');
+  const { items } = await admin.get('/api/org/accounts?q=grid.longteng');
+  const acc = items[0];
+  await admin.patch(`/api/org/accounts/${acc.id}`, { version: acc.version, displayName: acc.displayName });
+  await admin.dispose();
+
+  await login(page, 'admin');
+  await page.getByTestId('menu-group-system').click();
+  await page.getByRole('menuitem', { name: '操作日志' }).click();
+  await page.waitForURL((u) => u.pathname === '/system/operlog');
+  await page.getByTestId('operlog-table').locator('.el-table__body tbody tr').first().waitFor({ timeout: 15_000 });
+  // the page's own texts (the rows show action codes such as org.seed, which are data, not message keys)
+  for (const part of ['.page-title', '.query-bar', '.el-table__header']) await expectNoRawText(page, `the operation log (${part})`, page.getByTestId('operlog-page').locator(part).first());
+  await input(page, 'operlog-action').fill('account.update');
+  await input(page, 'operlog-actor').fill('admin');
+  const answered = page.waitForResponse((r) => r.url().includes('/api/org/audit?') && r.url().includes('action=account.update'));
+  await page.getByTestId('operlog-search').click();
+  await page.waitForURL((u) => u.searchParams.get('action') === 'account.update' && u.searchParams.get('q') === 'admin');
+  if ((await answered).status() !== 200) throw new Error('the filtered operation log did not answer 200');
+  await eventually(async () => {
+    const actions = await page.getByTestId('operlog-row-action').allInnerTexts();
+    if (!actions.length || actions.some((a) => a !== 'account.update')) throw new Error(`the actions shown: ${actions.join(', ')}`);
+  });
+  // another service's log: the household service
+  await page.getByTestId('operlog-reset').click();
+  await page.getByTestId('operlog-service').click();
+  await page.getByTestId('operlog-service-household').click();
+  await page.getByTestId('operlog-search').click();
+  await page.waitForURL((u) => u.searchParams.get('service') === 'household');
+  await page.getByTestId('operlog-table').waitFor();
+  await page.waitForLoadState('networkidle');
+  const text = (await rows(page, 'operlog-table')).join('\n');
+  if (/\b[1-9]\d{5}(18|19|20)\d{9}[\dX]\b/.test(text)) throw new Error('a clear ID number is shown in the household log');
+});
+
+await test('admin opens 登录日志 and finds a failed login by username and result', async (page) => {
+  await failedLogin('clerk.wanda');
+  await login(page, 'admin');
+  await page.goto(`${BASE}/system/loginlog`);
+  await page.getByTestId('loginlog-table').locator('.el-table__body tbody tr').first().waitFor({ timeout: 15_000 });
+  await expectNoRawText(page, 'the login log');
+  await input(page, 'loginlog-username').fill('clerk.wanda');
+  await page.getByTestId('loginlog-result').click();
+  await page.getByTestId('loginlog-result-bad_password').click();
+  const answered = page.waitForResponse((r) => r.url().includes('/api/org/login-log?') && r.url().includes('result=bad_password'));
+  await page.getByTestId('loginlog-search').click();
+  await page.waitForURL((u) => u.searchParams.get('q') === 'clerk.wanda' && u.searchParams.get('result') === 'bad_password');
+  if ((await answered).status() !== 200) throw new Error('the filtered login log did not answer 200');
+  await eventually(async () => {
+    const results = await page.getByTestId('loginlog-row-result').allInnerTexts();
+    const names = await page.getByTestId('loginlog-row-username').allInnerTexts();
+    if (!results.length || results.some((r) => r.trim() !== '密码错误')) throw new Error(`results shown: ${results.join(', ')}`);
+    if (names.some((n) => n !== 'clerk.wanda')) throw new Error(`usernames shown: ${names.join(', ')}`);
+  });
+});
+
+await test('admin forces a logout of a clerk’s session in 在线用户; the clerk is sent to the login page', async (page) => {
+  // the clerk, in another browser
+  const other = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1200, height: 800 } });
+  try {
+    const clerk = await other.newPage();
+    await login(clerk, 'clerk.longteng');
+    await clerk.goto(`${BASE}/household/cases`);
+    await clerk.waitForLoadState('networkidle');
+    if (new URL(clerk.url()).pathname.startsWith('/login')) throw new Error('the clerk was not logged in');
+
+    await login(page, 'admin');
+    await page.goto(`${BASE}/system/online`);
+    await page.getByTestId('online-table').locator('.el-table__body tbody tr').first().waitFor({ timeout: 15_000 });
+    await expectNoRawText(page, 'the online users');
+    await input(page, 'online-username').fill('clerk.longteng');
+    await page.getByTestId('online-search').click();
+    await page.waitForURL((u) => u.searchParams.get('q') === 'clerk.longteng');
+    const force = page.getByTestId('online-force-clerk.longteng');
+    await force.first().waitFor();
+    const before = await force.count();
+    // the newest session of the clerk is the browser's (listed first)
+    await force.first().click();
+    await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click();
+    await page.locator('.el-message--success').first().waitFor();
+    if ((await page.getByTestId('online-force-clerk.longteng').count()) !== before - 1) throw new Error('the ended session is still listed');
+
+    // the clerk's next request: its token is refused, its refresh too, and the SPA sends it to log in
+    await clerk.goto(`${BASE}/household/cases`);
+    await clerk.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+    // and it may log in again
+    await input(clerk, 'login-username').fill('clerk.longteng');
+    await input(clerk, 'login-password').fill(PASSWORD);
+    await clerk.getByTestId('login-submit').click();
+    await clerk.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+  } finally {
+    await other.close();
+  }
+});
+
+await test('a street admin sees 系统监控 with its street’s entries only; a clerk has no such menu', async (page) => {
+  await login(page, 'street.zhuangyuan');
+  await page.getByTestId('menu-group-system').waitFor();
+  await page.goto(`${BASE}/system/loginlog`);
+  await page.getByTestId('loginlog-table').waitFor();
+  await page.waitForLoadState('networkidle');
+  const names = await page.getByTestId('loginlog-row-username').allInnerTexts();
+  if (names.includes('admin')) throw new Error('a street admin sees the admin’s logins');
+  const other = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1200, height: 800 } });
+  try {
+    const clerk = await other.newPage();
+    await login(clerk, 'clerk.longteng');
+    await clerk.waitForLoadState('networkidle');
+    if (await clerk.getByTestId('menu-group-system').count()) throw new Error('a clerk sees 系统监控');
+    await clerk.goto(`${BASE}/system/online`);
+    await clerk.waitForLoadState('networkidle');
+    if (await clerk.getByTestId('online-page').count()) throw new Error('a clerk opens 在线用户');
+  } finally {
+    await other.close();
+  }
+});
+
+await finish();
