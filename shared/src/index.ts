@@ -26,3 +26,4 @@ export * from './input-guard';
 export * from './route-limits';
 export * from './sessions';
 export * from './jobs';
+export * from './metrics';

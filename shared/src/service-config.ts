@@ -1,6 +1,7 @@
 import { serviceDatabaseUrl } from './db';
 import { serviceRoleUrlFromEnv } from './roles';
 import { readKeyFromEnv } from './keys';
+import { type MetricsListen, metricsListenFromEnv } from './metrics';
 
 /** What every service that works for the org chart (household, volunteer) reads from its environment. */
 export interface ServiceConfig {
@@ -15,6 +16,8 @@ export interface ServiceConfig {
   orgUrl: string;
   internalToken: string;
   logLevel: string;
+  /** `<SERVICE>_METRICS_PORT` / `METRICS_PORT` (+ `METRICS_HOST`): the internal /metrics server; unset → none. */
+  metrics?: MetricsListen;
 }
 
 /**
@@ -50,6 +53,7 @@ export function loadServiceConfig<F extends string = never>(
     orgUrl: env.ORG_URL ?? 'http://127.0.0.1:8081',
     internalToken: internalToken.trim(),
     logLevel: env.LOG_LEVEL ?? 'info',
+    metrics: metricsListenFromEnv(env, service),
     ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { type MetricsListen, serveMetrics } from './metrics';
 
 /** The services' Fastify logger: the level from LOG_LEVEL; tokens and cookies never reach the log. */
 export function serviceLogger(level: string): { level: string; redact: string[] } {
@@ -12,6 +13,8 @@ export interface ServeOptions {
   logSignal?: boolean;
   /** Runs first on the signal, before the app closes (stop timers here). */
   beforeClose?: () => void;
+  /** Serve `GET /metrics` on this internal address first (metricsListenFromEnv); the app needs metricsPlugin. */
+  metrics?: MetricsListen;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function serveUntilSignal(app: FastifyInstance, opts: ServeOptions)
   };
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
+  if (opts.metrics) await serveMetrics(app, opts.metrics);
   await app.listen({ port: opts.port, host: opts.host });
 }
 

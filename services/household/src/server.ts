@@ -35,7 +35,7 @@ async function main() {
   await sync();
   const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
   timer.unref();
-  await serveUntilSignal(app, { port: config.port, host: config.host, beforeClose: () => clearInterval(timer) });
+  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics, beforeClose: () => clearInterval(timer) });
 }
 
 runService('household service', main);

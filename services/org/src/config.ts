@@ -1,4 +1,4 @@
-import { readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
+import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
 
 export interface OrgConfig {
   port: number;
@@ -14,6 +14,8 @@ export interface OrgConfig {
   refreshTokenDays: number;
   loginThrottle: { addressMaxFailures: number; maxFailures: number };
   logLevel: string;
+  /** ORG_METRICS_PORT / METRICS_PORT (+ METRICS_HOST): the internal /metrics server; unset → none. */
+  metrics?: MetricsListen;
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
 }
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     refreshTokenDays: int('REFRESH_TOKEN_DAYS', 7),
     loginThrottle: { addressMaxFailures: Math.max(1, int('LOGIN_ADDRESS_MAX_FAILURES', 20)), maxFailures: Math.max(1, int('LOGIN_MAX_FAILURES', 5)) },
     logLevel: env.LOG_LEVEL ?? 'info',
+    metrics: metricsListenFromEnv(env, 'org'),
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
   };
 }

@@ -12,7 +12,7 @@ async function main() {
     ownsDataSource: true,
     logger: serviceLogger(config.logLevel),
   });
-  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true });
+  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true, metrics: config.metrics });
 }
 
 runService('org service', main);

@@ -60,6 +60,7 @@ async function main() {
   await serveUntilSignal(app, {
     port: config.port,
     host: config.host,
+    metrics: config.metrics,
     beforeClose: () => {
       clearInterval(syncTimer);
       clearInterval(escalateTimer);
