@@ -83,9 +83,13 @@ for (const s of SERVICES) {
   urls[s.name] = `http://127.0.0.1:${port}`;
 }
 const port = Number(process.env.PORT ?? 8080);
+// Each process serves Prometheus metrics on an internal port (127.0.0.1 unless METRICS_HOST):
+// gateway 9460, org 9461, household 9462, volunteer 9463; `<SERVICE>_METRICS_PORT` overrides.
+const METRICS_PORTS = { gateway: 9460, org: 9461, household: 9462, volunteer: 9463 };
+const metricsPort = (name) => String(process.env[`${name.toUpperCase()}_METRICS_PORT`] ?? METRICS_PORTS[name]);
 
 function startService(s) {
-  const env = { ...common, [s.portEnv]: new URL(urls[s.name]).port, ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
+  const env = { ...common, [s.portEnv]: new URL(urls[s.name]).port, METRICS_PORT: metricsPort(s.name), ORG_URL: urls.org ?? '', ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}) };
   if (dev) {
     run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
     run(s.name, ['--watch', join(root, s.server)], env, { watch: true });
@@ -99,6 +103,7 @@ function startGateway() {
   run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
     ...common,
     PORT: String(port),
+    METRICS_PORT: metricsPort('gateway'),
     ORG_URL: urls.org,
     ...(urls.household ? { HOUSEHOLD_URL: urls.household } : {}),
     ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer } : {}),

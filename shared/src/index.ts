@@ -27,3 +27,4 @@ export * from './route-limits';
 export * from './sessions';
 export * from './jobs';
 export * from './metrics';
+export * from './tracing';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { trace } from '@opentelemetry/api';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
@@ -130,6 +131,19 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
     app.addHook('onClose', async () => {
       lag.disable();
       await Promise.all([...servers].map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+    });
+
+    // With tracing on (tracing.ts), the HTTP server span is named after the route pattern and
+    // carries the request id, so a trace and the log lines of one request find each other.
+    app.addHook('onRequest', async (request) => {
+      const span = trace.getActiveSpan();
+      if (!span) return;
+      const route = request.routeOptions?.url;
+      if (route) {
+        span.updateName(`${request.method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.request_id', request.id);
     });
 
     app.addHook('onResponse', async (request, reply) => {

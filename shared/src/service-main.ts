@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type MetricsListen, serveMetrics } from './metrics';
+import { stopTracing } from './tracing';
 
 /** The services' Fastify logger: the level from LOG_LEVEL; tokens and cookies never reach the log. */
 export function serviceLogger(level: string): { level: string; redact: string[] } {
@@ -32,6 +33,7 @@ export async function serveUntilSignal(app: FastifyInstance, opts: ServeOptions)
     if (opts.logSignal) app.log.info({ signal }, 'closing');
     opts.beforeClose?.();
     await app.close();
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void close('SIGTERM'));

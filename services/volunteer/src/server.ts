@@ -1,3 +1,4 @@
+import './tracing';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
