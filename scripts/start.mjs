@@ -118,6 +118,11 @@ for (const s of SERVICES) {
   }
 }
 const port = Number(process.env.PORT ?? 8080);
+// Each process serves Prometheus metrics on an internal port (127.0.0.1 unless METRICS_HOST):
+// gateway 9460, org 9461, household 9462, volunteer 9463 (replica i: + 10 × i); `<SERVICE>_METRICS_PORT` overrides.
+const METRICS_PORTS = { gateway: 9460, org: 9461, household: 9462, volunteer: 9463 };
+const metricsPortOf = (name) => Number(process.env[`${name.toUpperCase()}_METRICS_PORT`] ?? METRICS_PORTS[name]);
+
 /** ORG_URL (the first) and ORG_URLS (all, comma-separated): household and volunteer call org's internal routes and fail over between them. */
 const orgEnv = urls.org ? { ORG_URL: urls.org[0], ORG_URLS: urls.org.join(',') } : { ORG_URL: '' };
 
@@ -131,9 +136,8 @@ function startService(s) {
       ...orgEnv,
       ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
     };
-    // a per-process metrics port (METRICS_PORT) must differ between replicas too
-    const metricsPort = env.METRICS_PORT ?? process.env.METRICS_PORT;
-    if (metricsPort) env.METRICS_PORT = String(Number(metricsPort) + 10 * i);
+    // a per-process metrics port, different for each replica
+    env.METRICS_PORT = String(metricsPortOf(s.name) + 10 * i);
     if (dev) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
       run(name, ['--watch', join(root, s.server)], env, { watch: true });
@@ -148,6 +152,7 @@ function startGateway() {
   run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
     ...common,
     PORT: String(port),
+    METRICS_PORT: String(metricsPortOf('gateway')),
     ...orgEnv,
     ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
     ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),

@@ -31,3 +31,5 @@ export * from './supervisor';
 export * from './failover';
 export * from './public-rate-limit';
 export * from './audit-route';
+export * from './metrics';
+export * from './tracing';

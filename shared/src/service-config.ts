@@ -2,6 +2,7 @@ import { serviceDatabaseUrl } from './db';
 import { serviceRoleUrlFromEnv } from './roles';
 import { readKeyFromEnv } from './keys';
 import { serviceUrlsFromEnv } from './failover';
+import { type MetricsListen, metricsListenFromEnv } from './metrics';
 
 /** What every service that works for the org chart (household, volunteer) reads from its environment. */
 export interface ServiceConfig {
@@ -18,6 +19,8 @@ export interface ServiceConfig {
   orgUrls: string[];
   internalToken: string;
   logLevel: string;
+  /** `<SERVICE>_METRICS_PORT` / `METRICS_PORT` (+ `METRICS_HOST`): the internal /metrics server; unset → none. */
+  metrics?: MetricsListen;
 }
 
 /**
@@ -55,6 +58,7 @@ export function loadServiceConfig<F extends string = never>(
     orgUrls,
     internalToken: internalToken.trim(),
     logLevel: env.LOG_LEVEL ?? 'info',
+    metrics: metricsListenFromEnv(env, service),
     ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),
   };
 }

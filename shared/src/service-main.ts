@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { type MetricsListen, serveMetrics } from './metrics';
+import { stopTracing } from './tracing';
 
 /** The services' Fastify logger: the level from LOG_LEVEL; tokens and cookies never reach the log. */
 export function serviceLogger(level: string): { level: string; redact: string[] } {
@@ -12,6 +14,8 @@ export interface ServeOptions {
   logSignal?: boolean;
   /** Runs first on the signal, before the app closes (stop timers here). */
   beforeClose?: () => void;
+  /** Serve `GET /metrics` on this internal address first (metricsListenFromEnv); the app needs metricsPlugin. */
+  metrics?: MetricsListen;
 }
 
 /**
@@ -29,10 +33,12 @@ export async function serveUntilSignal(app: FastifyInstance, opts: ServeOptions)
     if (opts.logSignal) app.log.info({ signal }, 'closing');
     opts.beforeClose?.();
     await app.close();
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
+  if (opts.metrics) await serveMetrics(app, opts.metrics);
   await app.listen({ port: opts.port, host: opts.host });
 }
 

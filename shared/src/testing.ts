@@ -1,5 +1,7 @@
 import { createHash, sign } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { serveMetrics } from './metrics';
 import type { DataSource } from 'typeorm';
 import { type AuthUser, TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth';
 import type { OrgCommunity } from './community-ref';
@@ -139,3 +141,32 @@ export const TEST_USERS = {
   unit: { sub: '7', username: 'unit.staff', role: 'unit_staff', orgId: 11, scopePaths: ['/1/11/', '/1/3/7/'] },
   member: { sub: '8', username: 'member', role: 'member', orgId: 7, scopePaths: ['/1/3/7/'] },
 } satisfies Record<string, AuthUser>;
+
+/**
+ * Serves the app's metrics on an ephemeral internal port (serveMetrics, closed with the app) and
+ * returns a function that reads them, as Prometheus scrapes them.
+ */
+export async function metricsScraper(app: FastifyInstance): Promise<() => Promise<string>> {
+  const server = await serveMetrics(app, { port: 0, host: '127.0.0.1' });
+  const { port } = server.address() as AddressInfo;
+  return async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+    return res.text();
+  };
+}
+
+/**
+ * The value of the series `name` whose labels include `labels` (in any order) in Prometheus text;
+ * undefined when there is none, the sum when several match.
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = new Map([...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) total = (total ?? 0) + Number(m[3]);
+  }
+  return total;
+}

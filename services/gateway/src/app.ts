@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyCompress from '@fastify/compress';
 import { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
-import { authPlugin, genReqId, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, genReqId, metricsPlugin, notFound, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { UPSTREAM_NAMES, type GatewayConfig, type UpstreamName } from './config';
 import { Balancer } from './balancer';
 import requestIdPlugin from './plugins/request-id';
@@ -12,6 +12,7 @@ import spaPlugin from './plugins/spa';
 import openapiPlugin from './plugins/openapi';
 import healthRoutes from './routes/health';
 import docsRoutes from './routes/docs';
+import { isMetricsPath } from './upstreams';
 
 /** Answers from this size on are compressed (when the client accepts it). */
 const COMPRESS_THRESHOLD = 1024;
@@ -41,9 +42,15 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // the proxies stream bodies through; this only bounds what the gateway parses itself
     bodyLimit: 1024 * 1024,
   });
+  // first, so every route (and every answer the hooks below give) is timed
+  await app.register(metricsPlugin, { service: 'gateway' });
   registerErrorHandler(app);
 
   await app.register(requestIdPlugin);
+  // Metrics live on each process's internal port (METRICS_PORT); from outside, such a path does not exist.
+  app.addHook('onRequest', async (request) => {
+    if (isMetricsPath(request.url)) throw notFound(`Route ${request.method} ${request.url.split('?', 1)[0]}`, 'ROUTE_NOT_FOUND');
+  });
   await app.register(securityPlugin, { publicOrigin: config.publicOrigin });
   await app.register(authPlugin, { publicKey: config.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   await app.register(openapiPlugin);

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
+import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
 
 /** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
 export const UPSTREAM_NAMES = ['org', 'household', 'volunteer'] as const;
@@ -36,6 +36,8 @@ export interface GatewayConfig {
   /** The service-to-service secret: the gateway reads the org service's feed of ended sessions with it. */
   internalToken: string;
   logLevel: string;
+  /** GATEWAY_METRICS_PORT / METRICS_PORT (+ METRICS_HOST): the internal /metrics server; unset → none. */
+  metrics?: MetricsListen;
 }
 
 /** The only reader of process.env in the gateway. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     internalToken,
     logLevel: env.LOG_LEVEL || 'info',
+    metrics: metricsListenFromEnv(env, 'gateway'),
   };
 }
 

@@ -1,3 +1,4 @@
+import './tracing';
 import { httpRevocationFetch, PollingRevocationSource, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
@@ -11,7 +12,7 @@ async function main() {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });
-  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true });
+  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true, metrics: config.metrics });
   app.log.info({ upstreams: config.upstreams, webDist: config.webDist }, 'gateway ready');
 }
 

@@ -50,6 +50,22 @@ export function isInternalPath(route: UpstreamRoute, url: string): boolean {
   return path === internal || path.startsWith(`${internal}/`);
 }
 
+/**
+ * True for a metrics path (`/metrics`, `/api/<anything>/metrics`, with anything after it): metrics
+ * are served on each process's internal port only, and the gateway never answers nor proxies such a
+ * path from outside. Decoded, duplicate slashes collapsed, case ignored; undecodable counts as one.
+ */
+export function isMetricsPath(url: string): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?', 1)[0]);
+  } catch {
+    return true;
+  }
+  path = path.replace(/\/+/g, '/').toLowerCase();
+  return /^\/(api\/[^/]+\/)?metrics(\/|\.|$)/.test(path) || /^\/api\/metrics(\/|\.|$)/.test(path);
+}
+
 export interface ProbeResult<T> {
   ok: boolean;
   status?: number;

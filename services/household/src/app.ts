@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
+import { CommunityDirectory, type OrgCommunity, metricsPlugin } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
@@ -44,6 +44,8 @@ export const PUBLIC_LOOKUP_LIMIT: PublicRateLimitOptions = { max: 10, windowMs: 
 /** Builds the household service as a plugin tree; never listens (server.ts does). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
+  // first, so every route (and every answer the hooks below give) is timed
+  await app.register(metricsPlugin, { service: 'household' });
   registerErrorHandler(app);
   registerInputGuard(app);
   await app.register(swagger, {

@@ -1,3 +1,4 @@
+import './tracing';
 import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
@@ -37,7 +38,7 @@ async function main() {
   await sync();
   const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
   timer.unref();
-  await serveUntilSignal(app, { port: config.port, host: config.host, beforeClose: () => clearInterval(timer) });
+  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics, beforeClose: () => clearInterval(timer) });
 }
 
 runService('household service', main);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
 import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
@@ -36,6 +36,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     trustProxy: true,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
+  // first, so every route (and every answer the hooks below give) is timed
+  await app.register(metricsPlugin, { service: 'org' });
   registerErrorHandler(app);
   registerInputGuard(app);
   await app.register(swagger, {

@@ -1,4 +1,4 @@
-import { readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
+import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
 
 export interface OrgConfig {
   port: number;
@@ -16,6 +16,8 @@ export interface OrgConfig {
   /** Days the login log keeps an attempt (LOGIN_LOG_DAYS, 180 by default). */
   loginLogDays?: number;
   logLevel: string;
+  /** ORG_METRICS_PORT / METRICS_PORT (+ METRICS_HOST): the internal /metrics server; unset → none. */
+  metrics?: MetricsListen;
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
 }
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     loginThrottle: { addressMaxFailures: Math.max(1, int('LOGIN_ADDRESS_MAX_FAILURES', 20)), maxFailures: Math.max(1, int('LOGIN_MAX_FAILURES', 5)) },
     loginLogDays: Math.max(1, int('LOGIN_LOG_DAYS', 180)),
     logLevel: env.LOG_LEVEL ?? 'info',
+    metrics: metricsListenFromEnv(env, 'org'),
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
   };
 }

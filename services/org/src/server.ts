@@ -1,3 +1,4 @@
+import './tracing';
 import { runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
@@ -12,7 +13,7 @@ async function main() {
     ownsDataSource: true,
     logger: serviceLogger(config.logLevel),
   });
-  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true });
+  await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true, metrics: config.metrics });
 }
 
 runService('org service', main);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -41,6 +41,8 @@ export interface BuildOptions {
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
+  // first, so every route (and every answer the hooks below give) is timed
+  await app.register(metricsPlugin, { service: 'volunteer' });
   registerErrorHandler(app);
   registerInputGuard(app);
   await app.register(swagger, {

@@ -1,3 +1,4 @@
+import './tracing';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createVolunteerDataSource } from './data-source';
@@ -68,6 +69,7 @@ async function main() {
   await serveUntilSignal(app, {
     port: config.port,
     host: config.host,
+    metrics: config.metrics,
     beforeClose: () => {
       clearInterval(syncTimer);
     },
