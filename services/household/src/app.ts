@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, PiiVault, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -16,6 +16,9 @@ import { Exporter } from './modules/bulk/export';
 import { RegisterImport } from './modules/bulk/register-import';
 import bulkRoutes from './modules/bulk/routes';
 import { DEFAULT_TABLE_WORKERS, TableReaderPool } from './modules/bulk/table-pool';
+import { JobRepository } from './modules/jobs/repository';
+import jobRoutes from './modules/jobs/routes';
+import { DEFAULT_JOB_SETTINGS, ExportJobService, ImportJobService, type JobSettings, startJobWorkers } from './modules/jobs/service';
 
 export interface BuildOptions {
   publicKey: string;
@@ -31,6 +34,8 @@ export interface BuildOptions {
   tableWorkers?: number;
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
+  /** Import and export jobs: file lifetimes, stale-job limit, polling (DEFAULT_JOB_SETTINGS). */
+  jobs?: Partial<JobSettings>;
 }
 
 /** Builds the household service as a plugin tree; never listens (server.ts does). */
@@ -60,7 +65,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
-  await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });
+  const registerImport = new RegisterImport(vault);
+  const exporter = new Exporter(app.db, cases, separation);
+  await app.register(bulkRoutes, { registerImport, properties, exporter, tables });
+  // Imports and exports as jobs with progress (pg-boss on this service's database).
+  await app.register(jobsPlugin);
+  const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...opts.jobs };
+  const jobRepo = new JobRepository(app.db);
+  const importJobs = new ImportJobService(app.db, jobRepo, tables, registerImport, properties, jobSettings);
+  const exportJobs = new ExportJobService(jobRepo, exporter, jobSettings);
+  await startJobWorkers(app.jobs, { imports: importJobs, exports: exportJobs, repo: jobRepo, settings: jobSettings, log: app.log });
+  await app.register(jobRoutes, { imports: importJobs, exports: exportJobs, repo: jobRepo });
   registerHealthRoute(app, 'household');
   app.get('/api/household/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
