@@ -37,7 +37,8 @@ const KIND_ZH: Record<ImportKind, string> = { households: '户籍登记', proper
  * the export run on the job engine (pg-boss) and report progress, which the screen polls.
  */
 export default async function jobRoutes(app: FastifyInstance, opts: { imports: ImportJobService; exports: ExportJobService; repo: JobRepository }) {
-  const { imports, exports, repo } = opts;
+  const { imports, repo } = opts;
+  const exportJobs = opts.exports;
   app.addHook('onRequest', app.authenticate);
   await app.register(multipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 1, fields: 5 } });
 
@@ -145,7 +146,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
     schema: { tags: ['bulk'], summary: 'Start an export (cases, households or outreach tasks with the filters of their list): 202 with the job; poll it, then download its file', body: exportBody, response: { 202: exportSchema, ...errors } },
     handler: async (req, reply) => {
       const lang = langOf(req);
-      const job = await exports.create(app.jobs, req.user, req.body.kind, req.body.filters ?? {}, lang);
+      const job = await exportJobs.create(app.jobs, req.user, req.body.kind, req.body.filters ?? {}, lang);
       return reply.status(202).header('location', `/api/household/exports/${job.id}`).send(exportView(job, lang));
     },
   });
@@ -165,7 +166,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
     schema: { tags: ['bulk'], summary: 'An export: status, progress, and the download link once done', params: idParams, response: { 200: exportSchema, ...errors } },
     handler: async (req) => {
       const lang = langOf(req);
-      return exportView(await exports.visible(req.user, parseId(req.params.id, 'Export'), lang), lang);
+      return exportView(await exportJobs.visible(req.user, parseId(req.params.id, 'Export'), lang), lang);
     },
   });
 
@@ -173,7 +174,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
     schema: { tags: ['bulk'], summary: 'The exported workbook, streamed; 409 while not ready, 410 once expired (EXPORT_TTL_HOURS)', params: idParams, produces: [XLSX_TYPE], response: { ...fileResponse, ...fileErrors } },
     handler: async (req, reply) => {
       const lang = langOf(req);
-      const job = await exports.visible(req.user, parseId(req.params.id, 'Export'), lang);
+      const job = await exportJobs.visible(req.user, parseId(req.params.id, 'Export'), lang);
       const view = exportView(job, lang);
       if (view.status === 'expired') throw jobError(410, 'EXPIRED', 'expired', lang);
       if (job.status === 'failed') throw new AppError(409, 'EXPORT_FAILED', job.failure?.message ?? jobError(409, 'EXPORT_FAILED', 'exportFailed', lang).message);

@@ -116,7 +116,7 @@ export const exportBody = {
   additionalProperties: false,
   properties: {
     kind: { type: 'string', enum: ['cases', 'households', 'tasks'] },
-    filters: { type: 'object', description: 'the filters of the list the export copies (GET /cases, /households, /separation/tasks)', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+    filters: { type: 'object', description: 'the filters of the list the export copies (GET /cases, /households, /separation/tasks)', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] } },
   },
 } as const;
 

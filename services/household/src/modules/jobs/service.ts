@@ -397,7 +397,8 @@ export class ExportJobService {
  * and every five minutes the sweep (stale jobs failed, expired files dropped, old jobs deleted).
  */
 export async function startJobWorkers(engine: JobEngine, deps: { imports: ImportJobService; exports: ExportJobService; repo: JobRepository; settings: JobSettings; log: { error(o: object, m: string): void } }): Promise<void> {
-  const { imports, exports, repo, settings, log } = deps;
+  const { imports, repo, settings, log } = deps;
+  const exportJobs = deps.exports;
   for (const q of Object.values(QUEUES)) await engine.createQueue(q);
   const opts = { pollingIntervalSeconds: settings.pollingIntervalSeconds, batchSize: 1 };
   const guarded = <T>(name: string, f: (data: T) => Promise<void>) => async (jobs: { data: T }[]) => {
@@ -412,7 +413,7 @@ export async function startJobWorkers(engine: JobEngine, deps: { imports: Import
   };
   await engine.work<{ id: number }>(QUEUES.validate, opts, guarded(QUEUES.validate, (d) => imports.runValidate(d.id)));
   await engine.work<{ id: number; user: AuthUser }>(QUEUES.apply, opts, guarded(QUEUES.apply, (d) => imports.runApply(d.id, d.user)));
-  await engine.work<{ id: number }>(QUEUES.export, opts, guarded(QUEUES.export, (d) => exports.runExport(d.id)));
+  await engine.work<{ id: number }>(QUEUES.export, opts, guarded(QUEUES.export, (d) => exportJobs.runExport(d.id)));
   await engine.work(QUEUES.sweep, opts, guarded(QUEUES.sweep, async () => {
     await repo.failStale(settings.staleSeconds, text('stale', 'zh-CN'));
     await repo.cleanup(settings.importTtlHours, 30);
