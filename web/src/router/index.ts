@@ -14,7 +14,7 @@ declare module 'vue-router' {
     menuGroup?: 'household' | 'volunteer'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
     activeMenu?: string
-    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts'
+    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'upload'
   }
 }
 
