@@ -16,7 +16,7 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence';
+  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'importJob' | 'exportJob';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -57,6 +57,17 @@ async function collectIds(): Promise<void> {
     o.person = await first(hh, `SELECT r.person_id AS id FROM registration r JOIN household h ON h.id = r.household_id WHERE r.status = 'active' AND h.community_id = $1 ORDER BY r.id LIMIT 1`, [c]);
     o.household = await first(hh, `SELECT id FROM household WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.task = await first(hh, `SELECT id FROM outreach_task WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
+    // An import and an export of this side's clerk (the demo data has no jobs): finished, so their files answer.
+    const communityPath = (await org.query(`SELECT path FROM org_unit WHERE id = $1`, [c]))[0].path as string;
+    const actor = JSON.stringify({ sub: o.account, username: sides[side].clerk, role: 'community_clerk', orgId: Number(c), scopePaths: [communityPath] });
+    o.importJob = await first(hh,
+      `INSERT INTO import_job (kind, status, file_name, file, file_size, rows, rows_with_errors, errors, actor, created_by, community_id, scope_path)
+       VALUES ('households', 'invalid', 'walk.csv', convert_to('户号,姓名', 'UTF8'), 13, 0, 1, '[{"row":1,"field":"*","message":"the file has a header but no rows"}]', $1, $2, $3, $4) RETURNING id`,
+      [actor, sides[side].clerk, c, communityPath]);
+    o.exportJob = await first(hh,
+      `INSERT INTO export_job (kind, status, rows, file_name, file, file_size, actor, created_by, scope_path, finished_at, expires_at)
+       VALUES ('cases', 'done', 0, 'cases.xlsx', '\\x504b0304'::bytea, 4, $1, $2, $3, now(), now() + interval '1 day') RETURNING id`,
+      [actor, sides[side].clerk, communityPath]);
 
     o.item = await first(vol, `SELECT id FROM item WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.itemOfEvidence = await first(vol, `SELECT e.item_id AS id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
@@ -95,6 +106,7 @@ function kindOf(path: string, param: string): Kind {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
     catalogue: 'catalogue', cases: 'case', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
     members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
+    imports: 'importJob', exports: 'exportJob',
   };
   const kind = bySegment[segment];
   if (!kind) throw new Error(`No id kind for {${param}} in ${path}: add it to kindOf()`);

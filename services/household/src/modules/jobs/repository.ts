@@ -255,11 +255,11 @@ export class JobRepository {
       [importTtlHours * 3600, IMPORT_RUNNING],
     )).length;
     const exportFiles = rowsOf(await this.ds.query(`UPDATE export_job SET file = NULL WHERE file IS NOT NULL AND expires_at < now() RETURNING id`)).length;
-    const exports = rowsOf(await this.ds.query(
+    const exportRows = rowsOf(await this.ds.query(
       `DELETE FROM export_job WHERE status <> ALL($2::text[]) AND created_at < now() - make_interval(secs => $1) RETURNING id`,
       [keepRowsDays * 86400, EXPORT_RUNNING],
     )).length;
-    return { imports, exportFiles, exports };
+    return { imports, exportFiles, exports: exportRows };
   }
 }
 

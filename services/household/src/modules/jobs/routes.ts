@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, IMPORT_BODY_LIMIT, parseId } from '@redheart/shared';
+import { AppError, IMPORT_BODY_LIMIT, parseId, requireRole } from '@redheart/shared';
+import { IMPORTERS } from '../bulk/issues';
 import { XLSX_TYPE, streamWorkbook } from '../bulk/sheet';
 import { jobError, langOf, type Lang } from './messages';
 import type { ExportKind, ImportKind } from './repository';
@@ -50,6 +51,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['households', 'properties'] }, dryRun: { type: 'string', enum: ['true'] } } },
       response: { 202: importSummarySchema, ...errors },
     },
+    preValidation: requireRole(...IMPORTERS),
     handler: async (req, reply) => {
       const lang = langOf(req);
       imports.assertImporter(req.user, lang);
@@ -120,6 +122,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       summary: 'Write a dry-run-clean import (re-checked, then one transaction, exactly once); version as last read, 409 when it changed or the import is not validated',
       params: idParams, body: confirmBody, response: { 202: importSummarySchema, ...errors },
     },
+    preValidation: requireRole(...IMPORTERS),
     handler: async (req, reply) => {
       const lang = langOf(req);
       const job = await imports.confirm(app.jobs, req.user, parseId(req.params.id, 'Import'), req.body.version, lang);
@@ -144,6 +147,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.post<{ Body: { kind: ExportKind; filters?: Record<string, unknown> } }>('/api/household/exports', {
     schema: { tags: ['bulk'], summary: 'Start an export (cases, households or outreach tasks with the filters of their list): 202 with the job; poll it, then download its file', body: exportBody, response: { 202: exportSchema, ...errors } },
+    preValidation: async (req) => exportJobs.assertReader(req.user),
     handler: async (req, reply) => {
       const lang = langOf(req);
       const job = await exportJobs.create(app.jobs, req.user, req.body.kind, req.body.filters ?? {}, lang);

@@ -333,6 +333,10 @@ export class ExportJobService {
     private readonly settings: JobSettings,
   ) {}
 
+  assertReader(user: AuthUser): void {
+    this.exporter.assertReader(user);
+  }
+
   /** The filters as the list routes take them; a bad one is a 400 naming it. */
   async parseFilters(kind: ExportKind, filters: Record<string, unknown>): Promise<object> {
     const asQuery = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
