@@ -98,7 +98,7 @@ await test('clerk.longteng downloads the template, uploads a file with one bad r
   await page.getByTestId('import-confirm').click();
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await expectJob(page, 'done');
-  const bar = page.locator('[data-testid="import-progress"] [role="progressbar"]');
+  const bar = page.locator('[data-testid="import-progress"][role="progressbar"], [data-testid="import-progress"] [role="progressbar"]').first();
   const now = await bar.getAttribute('aria-valuenow');
   if (now !== '100') throw new Error(`progress at the end: ${now}`);
   const done = await page.getByTestId('import-done').innerText();

@@ -13,6 +13,7 @@ export function useJobPolling<J extends { status: string; progress: { done: numb
   const error = ref<unknown>(null)
   let timer: ReturnType<typeof setTimeout> | undefined
   let id = 0
+  let failures = 0
 
   const stop = () => {
     if (timer) clearTimeout(timer)
@@ -22,9 +23,16 @@ export function useJobPolling<J extends { status: string; progress: { done: numb
     try {
       job.value = await read(id)
       error.value = null
+      failures = 0
     } catch (e) {
-      error.value = e
-      stop()
+      // A busy or restarting service: keep following (slower) for a while before giving up.
+      failures++
+      if (failures >= 5) {
+        error.value = e
+        stop()
+        return
+      }
+      timer = setTimeout(() => void tick(), everyMs * 2 ** failures)
       return
     }
     if (running.includes(job.value.status)) timer = setTimeout(() => void tick(), everyMs)
