@@ -29,6 +29,9 @@ export const ROUTE_LIMITS: readonly RouteLimit[] = [
   { method: 'POST', path: /^\/api\/household\/import\/(register|properties)$/, bodyLimit: IMPORT_BODY_LIMIT, long: true },
   { method: 'POST', path: /^\/api\/household\/separation\/properties$/, bodyLimit: PROPERTIES_BODY_LIMIT, long: true },
   { method: 'GET', path: /^\/api\/household\/export\/[^/]+\.xlsx$/, long: true },
+  // An import job's upload: the file in a multipart envelope; its checks run as a job, but the upload itself may be slow.
+  { method: 'POST', path: /^\/api\/household\/imports$/, bodyLimit: IMPORT_BODY_LIMIT + 64 * 1024, long: true },
+  { method: 'GET', path: /^\/api\/household\/(exports\/[^/]+\/file|imports\/[^/]+\/report)$/, long: true },
   { method: 'POST', path: /^\/api\/volunteer\/items\/[^/]+\/evidence$/, bodyLimit: PHOTO_BODY_LIMIT },
 ];
 

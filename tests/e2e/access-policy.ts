@@ -147,6 +147,17 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/household/export/cases.xlsx': read(REGISTER, 'communityId'),
   'GET /api/household/export/households.xlsx': read(REGISTER, 'communityId'),
   'GET /api/household/export/tasks.xlsx': read(REGISTER, 'communityId'),
+  // import and export jobs: the lists are the caller's own; a job is its creator's (imports: and importers over it; exports: admins)
+  'POST /api/household/imports': write(STAFF),
+  'GET /api/household/imports': open('*'),
+  'GET /api/household/imports/template': open('*'),
+  'GET /api/household/imports/{id}': read(STAFF),
+  'POST /api/household/imports/{id}/confirm': write(STAFF),
+  'GET /api/household/imports/{id}/report': read(STAFF),
+  'POST /api/household/exports': write(REGISTER),
+  'GET /api/household/exports': open('*'),
+  'GET /api/household/exports/{id}': read(REGISTER),
+  'GET /api/household/exports/{id}/file': read(REGISTER),
 
   // dual report (双报到)
   'POST /api/volunteer/reports': write(['unit_staff']),

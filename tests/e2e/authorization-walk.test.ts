@@ -16,7 +16,7 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session';
+  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -60,6 +60,17 @@ async function collectIds(): Promise<void> {
     o.person = await first(hh, `SELECT r.person_id AS id FROM registration r JOIN household h ON h.id = r.household_id WHERE r.status = 'active' AND h.community_id = $1 ORDER BY r.id LIMIT 1`, [c]);
     o.household = await first(hh, `SELECT id FROM household WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.task = await first(hh, `SELECT id FROM outreach_task WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
+    // An import and an export of this side's clerk (the demo data has no jobs): finished, so their files answer.
+    const communityPath = (await org.query(`SELECT path FROM org_unit WHERE id = $1`, [c]))[0].path as string;
+    const actor = JSON.stringify({ sub: o.account, username: sides[side].clerk, role: 'community_clerk', orgId: Number(c), scopePaths: [communityPath] });
+    o.importJob = await first(hh,
+      `INSERT INTO import_job (kind, status, file_name, file, file_size, rows, rows_with_errors, errors, actor, created_by, community_id, scope_path)
+       VALUES ('households', 'invalid', 'walk.csv', convert_to('户号,姓名', 'UTF8'), 13, 0, 1, '[{"row":1,"field":"*","message":"the file has a header but no rows"}]', $1, $2, $3, $4) RETURNING id`,
+      [actor, sides[side].clerk, c, communityPath]);
+    o.exportJob = await first(hh,
+      `INSERT INTO export_job (kind, status, rows, file_name, file, file_size, actor, created_by, scope_path, finished_at, expires_at)
+       VALUES ('cases', 'done', 0, 'cases.xlsx', '\\x504b0304'::bytea, 4, $1, $2, $3, now(), now() + interval '1 day') RETURNING id`,
+      [actor, sides[side].clerk, communityPath]);
 
     o.item = await first(vol, `SELECT id FROM item WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.itemOfEvidence = await first(vol, `SELECT e.item_id AS id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
@@ -79,7 +90,12 @@ async function collectIds(): Promise<void> {
         ORDER BY r.unit_id LIMIT 1`, [c, streetPath]);
     o.pledgeUnit = await first(vol, `SELECT unit_id AS id FROM item WHERE pledge AND unit_id IS NOT NULL AND community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.pledge = await first(vol, `SELECT e.item_id AS id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.pledge AND i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport';
+    // A resident's need from a desk (the demo seeds none: then a well-formed number nobody has, answered 404), and a
+    // rating link's token: only its hash is stored, so no live token can be read back; a well-formed one is walked.
+    o.trackingNo = (await first(vol, `SELECT tracking_no AS id FROM item WHERE community_id = $1 AND tracking_no IS NOT NULL ORDER BY id LIMIT 1`, [c])) ?? 'ABCDEFGHJK';
+    o.ratingToken = 'walk'.repeat(8);
+    // no import in the demo data: an id that names none (an importer gets 404, any other role 403)
+    o.divisionImport = '00000000-0000-4000-8000-000000000000';
     o.pledgeEvidence = await first(vol, `SELECT e.id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.pledge AND i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
   }
 }
@@ -101,6 +117,7 @@ function kindOf(path: string, param: string): Kind {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
     catalogue: 'catalogue', cases: 'case', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
     'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
+    imports: 'importJob', exports: 'exportJob',
   };
   const kind = bySegment[segment];
   if (!kind) throw new Error(`No id kind for {${param}} in ${path}: add it to kindOf()`);

@@ -3,7 +3,7 @@ import { CommunityDirectory, type OrgCommunity, metricsPlugin } from '@redheart/
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, genReqId, PiiVault, publicRateLimit, type PublicRateLimitOptions, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, PiiVault, publicRateLimit, type PublicRateLimitOptions, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
@@ -19,6 +19,9 @@ import bulkRoutes from './modules/bulk/routes';
 import { PublicCaseService } from './modules/public/service';
 import publicCaseRoutes from './modules/public/routes';
 import { DEFAULT_TABLE_WORKERS, TableReaderPool } from './modules/bulk/table-pool';
+import { JobRepository } from './modules/jobs/repository';
+import jobRoutes from './modules/jobs/routes';
+import { DEFAULT_JOB_SETTINGS, ExportJobService, ImportJobService, type JobSettings, startJobWorkers } from './modules/jobs/service';
 
 export interface BuildOptions {
   publicKey: string;
@@ -36,6 +39,8 @@ export interface BuildOptions {
   revocations?: RevocationSource;
   /** The case look-up without login: tries per address and window (default 10 a minute). */
   publicLimit?: Partial<PublicRateLimitOptions>;
+  /** Import and export jobs: file lifetimes, stale-job limit, polling (DEFAULT_JOB_SETTINGS). */
+  jobs?: Partial<JobSettings>;
 }
 
 /** A resident may try 10 case look-ups a minute from one address. */
@@ -70,7 +75,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
-  await app.register(bulkRoutes, { registerImport: new RegisterImport(vault), properties, exporter: new Exporter(app.db, cases, separation), tables });
+  const registerImport = new RegisterImport(vault);
+  const exporter = new Exporter(app.db, cases, separation);
+  await app.register(bulkRoutes, { registerImport, properties, exporter, tables });
+  // Imports and exports as jobs with progress (pg-boss on this service's database).
+  await app.register(jobsPlugin);
+  const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...opts.jobs };
+  const jobRepo = new JobRepository(app.db);
+  const importJobs = new ImportJobService(app.db, jobRepo, tables, registerImport, properties, jobSettings);
+  const exportJobs = new ExportJobService(jobRepo, exporter, jobSettings);
+  await startJobWorkers(app.jobs, { imports: importJobs, exports: exportJobs, repo: jobRepo, settings: jobSettings, log: app.log });
+  await app.register(jobRoutes, { imports: importJobs, exports: exportJobs, repo: jobRepo });
   await app.register(publicCaseRoutes, { cases: new PublicCaseService(app.db), limit: publicRateLimit({ ...PUBLIC_LOOKUP_LIMIT, ...opts.publicLimit }) });
   await app.register(auditRoutes);
   registerHealthRoute(app, 'household');

@@ -26,6 +26,7 @@ async function main() {
     ownsDataSource: true,
     fetchCommunities,
     logger: serviceLogger(config.logLevel),
+      jobs: config.jobs,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),

@@ -90,7 +90,8 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 async function send(method: Method, path: string, opts: RequestOptions, token: string | null, accept = 'application/json'): Promise<Response> {
-  const headers: Record<string, string> = { ...opts.headers, Accept: accept }
+  // The answer's messages (import errors …) in the page's language.
+  const headers: Record<string, string> = { 'Accept-Language': (typeof document !== 'undefined' && document.documentElement.lang) || 'zh-CN', ...opts.headers, Accept: accept }
   // A FormData body (file uploads) sets its own multipart Content-Type with the boundary.
   const isForm = typeof FormData !== 'undefined' && opts.body instanceof FormData
   if (opts.body !== undefined && !isForm) headers['Content-Type'] = 'application/json'

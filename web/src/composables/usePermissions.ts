@@ -12,6 +12,8 @@ export const HOUSEHOLD_ROLES: readonly Role[] = ['admin', 'street_admin', 'commu
 /** Roles that open registration cases. */
 export const CASE_CREATOR_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
 /** Roles that see household statistics (grid workers keep to their funnel and the queue). */
+/** Who loads the household and property registers from a spreadsheet (the service's IMPORTERS). */
+export const IMPORTER_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk']
 export const HOUSEHOLD_STATS_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk']
 /* 双报到 (dual report and volunteer service); the server checks every action again. */
 /** Community staff: triage needs, approve reports, confirm on a resident's behalf. */

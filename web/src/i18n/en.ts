@@ -55,6 +55,7 @@ const en: MessageSchema = {
     householdNotice: 'One-time notice',
     householdBook: 'Household book',
     householdStats: 'Statistics',
+    householdImport: 'Bulk import',
     householdSeparation: 'Separation funnel',
     volunteer: 'Dual report',
     volunteerOpen: 'Open to claim',
@@ -579,6 +580,10 @@ const en: MessageSchema = {
       cases: 'Export to Excel',
       households: 'Export households',
       tasks: 'Export outreach tasks',
+      running: 'Exporting… {done} rows',
+      ready: 'Export ready ({rows} rows)',
+      download: 'Download file',
+      failed: 'Export failed: {message}',
     },
     wizard: {
       title: 'New registration case',

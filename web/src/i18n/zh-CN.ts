@@ -57,6 +57,7 @@ const zhCN = {
     householdNotice: '一次性告知书',
     householdBook: '户口簿',
     householdStats: '户籍统计',
+    householdImport: '批量导入',
     householdSeparation: '人户分离',
     volunteer: '双报到',
     volunteerOpen: '待认领',
@@ -581,6 +582,10 @@ const zhCN = {
       cases: '导出 Excel',
       households: '导出户籍',
       tasks: '导出走访任务',
+      running: '正在导出… {done} 行',
+      ready: '导出完成（{rows} 行）',
+      download: '下载文件',
+      failed: '导出失败：{message}',
     },
     wizard: {
       title: '新建户籍案件',

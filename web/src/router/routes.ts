@@ -7,6 +7,7 @@ import {
   DIVISION_IMPORT_ROLES,
   HOUSEHOLD_ROLES,
   HOUSEHOLD_STATS_ROLES,
+  IMPORTER_ROLES,
   MEMBER_ROLES,
   VOLUNTEER_AREA_ROLES,
   VOLUNTEER_COMMUNITY_ROLES,
@@ -147,6 +148,13 @@ export const routes: RouteRecordRaw[] = [
         name: 'household-stats',
         component: () => import('@/views/household/HouseholdStatsView.vue'),
         meta: { titleKey: 'nav.householdStats', menu: true, menuGroup: 'household', icon: 'stats', roles: HOUSEHOLD_STATS_ROLES },
+      },
+      // 批量导入: the household and property registers from CSV/.xlsx, checked as a job, then confirmed.
+      {
+        path: 'household/import',
+        name: 'household-import',
+        component: () => import('@/views/household/ImportView.vue'),
+        meta: { titleKey: 'nav.householdImport', menu: true, menuGroup: 'household', icon: 'upload', roles: IMPORTER_ROLES, messages: ['import'] },
       },
       {
         path: 'household/separation',

@@ -34,6 +34,9 @@ function* lazyMap<T, R>(items: readonly T[], f: (x: T) => R): Iterable<R> {
   for (const x of items) yield f(x);
 }
 
+/** Rows gathered so far and the total once known (0 while the pages are still being read): an export job's progress. */
+export type ExportProgress = (done: number, total: number) => Promise<void> | void;
+
 const tooMany = () => badRequest(`More than ${MAX_EXPORT_ROWS} rows match; narrow the filters`, undefined, 'EXPORT_TOO_LARGE');
 
 /**
@@ -61,7 +64,7 @@ export class Exporter {
     await writeAudit(this.ds.manager, { actor: user, action: `export.${what}`, entityType: what, entityId: 'export', after: { rows, filters }, requestId });
   }
 
-  async cases(user: AuthUser, q: ListCasesQuery, requestId?: string): Promise<Readable> {
+  async cases(user: AuthUser, q: ListCasesQuery, requestId?: string, progress?: ExportProgress): Promise<Readable> {
     const { limit: _l, cursor: _c, ...filters } = q;
     void _l;
     void _c;
@@ -74,6 +77,7 @@ export class Exporter {
       const page = await this.caseService.list(user, { ...filters, limit: 100, cursor } as ListCasesQuery);
       items.push(...page.items);
       if (items.length > MAX_EXPORT_ROWS) throw tooMany();
+      await progress?.(items.length, 0);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const persons: { caseId: number; persons: string }[] = items.length
@@ -84,6 +88,7 @@ export class Exporter {
       )
       : [];
     const personsOf = new Map(persons.map((p) => [p.caseId, p.persons]));
+    await progress?.(items.length, items.length);
     await this.audit(user, 'cases', items.length, filters, requestId);
     return streamWorkbook([{
       name: '户籍案件',
@@ -102,7 +107,7 @@ export class Exporter {
   }
 
   /** The same filters as GET /api/household/households (communityId, kind, q), all pages, with the members. */
-  async households(user: AuthUser, q: { communityId?: number; kind?: string; q?: string }, requestId?: string): Promise<Readable> {
+  async households(user: AuthUser, q: { communityId?: number; kind?: string; q?: string }, requestId?: string, progress?: ExportProgress): Promise<Readable> {
     this.assertReader(user);
     await this.checkCommunity(user, q.communityId);
     const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
@@ -134,6 +139,7 @@ export class Exporter {
     const count = new Map<number, number>();
     for (const mm of members) count.set(mm.householdId, (count.get(mm.householdId) ?? 0) + 1);
     const noOf = new Map(households.map((h) => [h.id, h.householdNo]));
+    await progress?.(households.length, households.length);
     await this.audit(user, 'households', households.length, q, requestId);
     return streamWorkbook([
       {
@@ -156,11 +162,12 @@ export class Exporter {
     ]);
   }
 
-  async tasks(user: AuthUser, f: TaskFilter, requestId?: string): Promise<Readable> {
+  async tasks(user: AuthUser, f: TaskFilter, requestId?: string, progress?: ExportProgress): Promise<Readable> {
     this.assertReader(user);
     await this.checkCommunity(user, f.communityId);
     const rows = await this.separation.queryTasks(user, f, MAX_EXPORT_ROWS + 1);
     if (rows.length > MAX_EXPORT_ROWS) throw tooMany();
+    await progress?.(rows.length, rows.length);
     await this.audit(user, 'tasks', rows.length, f, requestId);
     return streamWorkbook([{
       name: '人户分离走访任务',

@@ -119,6 +119,9 @@ interface RegisterRow {
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Rows done of all (an import job's progress bar). */
+export type ImportProgress = (done: number, total: number) => Promise<void> | void;
+
 export interface RegisterImportResult {
   dryRun: boolean;
   rows: number;
@@ -135,7 +138,8 @@ export interface RegisterImportResult {
 export class RegisterImport {
   constructor(private readonly vault: PiiVault) {}
 
-  async import(m: EntityManager, ctx: { user: AuthUser; requestId?: string }, table: Table, dryRun: boolean): Promise<RegisterImportResult> {
+  /** `progress` is told how many rows are checked (and all of them once written), for an import that runs as a job. */
+  async import(m: EntityManager, ctx: { user: AuthUser; requestId?: string }, table: Table, dryRun: boolean, progress?: ImportProgress): Promise<RegisterImportResult> {
     const cols = columnsOf(table.header, REGISTER_COLUMNS);
     requireColumns(table, cols, REGISTER_REQUIRED, REGISTER_COLUMNS);
     const cell = (r: { cells: string[] }, f: keyof typeof REGISTER_COLUMNS) => (cols[f] === undefined ? '' : (r.cells[cols[f]!] ?? '').trim());
@@ -151,7 +155,10 @@ export class RegisterImport {
     const numberRows = new Map<string, number>();
     for (const [i, r] of table.rows.entries()) {
       // 20,000 rows of checks: let other requests in between (the parsing itself ran in a worker)
-      if (i % 500 === 499) await yieldToLoop();
+      if (i % 500 === 499) {
+        await yieldToLoop();
+        await progress?.(i + 1, table.rows.length);
+      }
       const before = issues.length;
       const householdNo = cell(r, 'householdNo');
       if (!/^[0-9A-Za-z-]{4,40}$/.test(householdNo)) issues.add(r.row, 'householdNo', 'required: 4–40 letters, digits or -');
@@ -272,6 +279,7 @@ export class RegisterImport {
         [part.map((v) => personId.get(this.vault.hash(v.id))), part.map((v) => householdId.get(v.householdNo)), part.map((v) => v.relation), part.map((v) => v.since)],
       );
     }
+    await progress?.(table.rows.length, table.rows.length);
     await writeAudit(m, { actor: ctx.user, action: 'register.import', entityType: 'household', entityId: 'bulk', after: result, requestId: ctx.requestId });
     return result;
   }

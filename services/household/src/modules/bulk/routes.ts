@@ -15,7 +15,7 @@ import type { TableReaderPool } from './table-pool';
 /** Uploads are spreadsheets, well above the JSON limit but bounded (ROUTE_LIMITS; the gateway refuses larger ones first). */
 export const MAX_UPLOAD_BYTES = IMPORT_BODY_LIMIT;
 
-class HouseholdExportQuery {
+export class HouseholdExportQuery {
   @IsOptional() @IsInt() @Min(1) communityId?: number;
   @IsOptional() @IsIn(['family', 'collective']) kind?: 'family' | 'collective';
   @IsOptional() @IsString() @MaxLength(40) q?: string;
@@ -23,7 +23,7 @@ class HouseholdExportQuery {
   @IsOptional() @IsInt() @Min(1) after?: number;
 }
 
-class TaskExportQuery extends TaskFilterQuery {
+export class TaskExportQuery extends TaskFilterQuery {
   @IsOptional() @IsInt() @Min(1) limit?: number;
   @IsOptional() @IsInt() @Min(1) after?: number;
 }
