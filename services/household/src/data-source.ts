@@ -8,8 +8,9 @@ import { RevealLogCommunity1764750000000 } from './migrations/1764750000000-Reve
 import { CaseCertificateIndex1764800000000 } from './migrations/1764800000000-CaseCertificateIndex';
 
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+import { PersonEmployer1765790000000 } from './migrations/1765790000000-PersonEmployer';
 
-export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000, AuditHashChain1765000000000];
+export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000, AuditHashChain1765000000000, PersonEmployer1765790000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createHouseholdDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
