@@ -193,6 +193,7 @@ process.stdout.write(`
 
   Demo logins (password Qixia@2020):
 ${accounts.map((a) => `    ${a.username.padEnd(w)}  ${a.role.padEnd(20)} ${a.orgName}`).join('\n')}
+    worker.01 … worker.38: the other community workers recruited in 2020, clerks of their communities
 
   Ctrl+C stops everything.
 `);

@@ -7,6 +7,13 @@ export type CaseType = (typeof CASE_TYPES)[number];
 export const CASE_STATUSES = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED', 'SETTLED', 'REJECTED', 'WITHDRAWN', 'REVOKED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/**
+ * Where a person works, as the programme counts it (机关事业单位职工带头: staff of public institutions moved their
+ * registration first): public institution (机关事业单位), enterprise (企业), other (其他). Optional on a case's person.
+ */
+export const EMPLOYERS = ['public_institution', 'enterprise', 'other'] as const;
+export type Employer = (typeof EMPLOYERS)[number];
+
 export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const;
 export type Relation = (typeof RELATIONS)[number];
 

@@ -63,6 +63,27 @@ describe('POST /api/household/cases', () => {
     expect(c.allowedActions).toEqual(expect.arrayContaining(['submit', 'withdraw']));
   });
 
+  it('records where each person works (机关事业单位 / 企业 / 其他), keeps it on the register at the settle, counts it in the statistics', async () => {
+    const bad = family(1).map((p) => ({ ...p, employer: 'government' }));
+    const refused = await api().post('/api/household/cases').set(as('clerk')).send({ type: 'collective', applicantName: 'x', persons: bad });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/persons\[0\]\.employer|employer/);
+    const before = (await api().get('/api/household/stats/summary').set(as('admin'))).body.personsByEmployer;
+    const persons = family().map((p, i) => ({ ...p, ...(i === 0 ? { employer: 'public_institution' } : i === 1 ? { employer: 'enterprise' } : {}) }));
+    let c = await createCase({ persons, provided: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'] });
+    expect(c.persons.map((p: { employer: string | null }) => p.employer)).toEqual(['public_institution', 'enterprise', null]);
+    for (const [step, who] of [[{ action: 'submit' }, 'clerk'], [{ action: 'accept', originalsVerified: true }, 'clerk'], [{ action: 'approve', approvalNo: '栖公准迁字〔2020〕19号' }, 'secretary'], [{ action: 'settle' }, 'clerk']] as const) {
+      const r = await act(c.id, { ...step, version: c.version }, who);
+      expect(r.status).toBe(200);
+      c = r.body;
+    }
+    expect(c.status).toBe('SETTLED');
+    const kept = await t.ds.query(`SELECT p.employer FROM person p JOIN case_person cp ON cp.id_hash = p.id_hash WHERE cp.case_id = $1 ORDER BY cp.id`, [c.id]);
+    expect(kept.map((r: { employer: string | null }) => r.employer)).toEqual(['public_institution', 'enterprise', null]);
+    const after = (await api().get('/api/household/stats/summary').set(as('admin'))).body.personsByEmployer;
+    expect(after).toEqual({ ...before, public_institution: before.public_institution + 1, enterprise: before.enterprise + 1, unknown: before.unknown + 1 });
+  });
+
   it('returns 400 naming the person whose ID number is invalid', async () => {
     const persons = family();
     persons[1].idNumber = persons[1].idNumber.slice(0, 17) + (persons[1].idNumber[17] === '0' ? '1' : '0');

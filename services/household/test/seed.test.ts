@@ -45,6 +45,11 @@ describe('seedDemo', () => {
     expect(res.body.months.reduce((n: number, m: { households: number }) => n + m.households, 0)).toBe(1067);
     expect(res.body.months.reduce((n: number, m: { persons: number }) => n + m.persons, 0)).toBe(2576);
     expect(res.body.months.every((m: { households: number }) => m.households > 0)).toBe(true);
+    // 机关事业单位职工带头: where the persons moved in work; the categories add up to the persons.
+    const e = res.body.personsByEmployer;
+    expect(e.public_institution + e.enterprise + e.other + e.unknown).toBe(2576);
+    expect(e.public_institution).toBeGreaterThan(100);
+    expect(e.enterprise).toBeGreaterThan(e.other);
     // All time is the same: nothing else was settled as a move-in (the revoked case does not count).
     expect((await api().get('/api/household/stats/summary').set(as('admin'))).body.totals).toMatchObject({ households: 1067, persons: 2576 });
     // Separation fell between the first comparison and now.

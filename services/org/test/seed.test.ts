@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { dropDatabase } from '@redheart/shared';
 import { login, setup, testDatabaseUrl, type TestContext } from './helper';
 import { createOrgDataSource, migrateOrg } from '../src/data-source';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, type SeedSummary } from '../src/seed/demo';
+import { DEFAULT_DESKS, DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, WORKER_PREFIX, type SeedSummary } from '../src/seed/demo';
 import { importDivisions } from '../src/seed/import-divisions';
 
 let t: TestContext;
@@ -47,7 +47,7 @@ describe('seedDemo: the Qixia demo', () => {
     expect(summary.skipped).toBe(false);
     expect(lines.some((l) => l.startsWith('[import] 370686 栖霞市: created 0, updated 0, unchanged 16'))).toBe(true);
     expect(lines.some((l) => /^\[seed\] done in .* s: /.test(l))).toBe(true);
-    expect(summary.counts).toMatchObject({ county_committee: 1, street_committee: 3, community_committee: 12, compound_branch: 7, property_company_branch: 5, grid: 97, account: 9, city_committee: 1 });
+    expect(summary.counts).toMatchObject({ county_committee: 1, street_committee: 3, community_committee: 12, compound_branch: 7, property_company_branch: 5, grid: 97, account: DEMO_ACCOUNTS.length + 38, city_committee: 1 });
   });
 
   it('has the 12 urban communities with hukou duties since 2019-12-31, 4 of them split off in 2019 (8 → 12)', async () => {
@@ -66,6 +66,26 @@ describe('seedDemo: the Qixia demo', () => {
     expect(await asOf('2020-06-24')).toBe(12);
     // 40 community workers recruited in 2020.
     expect(await one(`SELECT count(*) FROM org_unit c, jsonb_array_elements(c.attributes->'staff') w WHERE (w->>'newlyHired')::boolean`)).toBe(40);
+  });
+
+  it('gives each of the 40 community workers recruited in 2020 a clerk login in their own community', async () => {
+    const recruits = await q<{ name: string; communityId: number; username: string | null; role: string | null }>(
+      `SELECT w->>'name' AS name, c.id::int AS "communityId", a.username, a.role
+         FROM org_unit c CROSS JOIN jsonb_array_elements(c.attributes->'staff') w
+         LEFT JOIN account a ON a.display_name = w->>'name' AND a.org_id = c.id
+        WHERE (w->>'newlyHired')::boolean`,
+    );
+    expect(recruits).toHaveLength(40);
+    expect(recruits.filter((r) => r.username === null)).toEqual([]);
+    expect(new Set(recruits.map((r) => r.role))).toEqual(new Set(['community_clerk']));
+    const usernames = recruits.map((r) => r.username as string);
+    expect(usernames.filter((u) => u.startsWith(WORKER_PREFIX))).toHaveLength(38);
+    expect(usernames).toEqual(expect.arrayContaining(['clerk.longteng', 'clerk.cuiting', 'worker.01', 'worker.38']));
+    // One of them signs in and is scoped to their community.
+    const mine = recruits.find((r) => r.username === 'worker.38')!;
+    const res = await request(t.app.server).post('/api/auth/login').send({ username: 'worker.38', password: DEMO_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ username: 'worker.38', role: 'community_clerk', orgId: mine.communityId });
   });
 
   it('reproduces 御景小区党支部 (翠屏街道, 2020-03-20) founded with one property-company branch and one business-district branch', async () => {
@@ -179,8 +199,9 @@ describe('seedDemo: the Qixia demo', () => {
     for (const o of offered) expect(o.n).toBeGreaterThanOrEqual(80);
   });
 
-  it('has convenience desks (300 by default), one at every building group, with workers and hotlines', async () => {
-    expect(await one(`SELECT count(*) FROM desk`)).toBe(300);
+  it('has convenience desks (the article\'s 2000+ by default), one at every building group, with workers and hotlines', async () => {
+    expect(await one(`SELECT count(*) FROM desk`)).toBe(DEFAULT_DESKS);
+    expect(DEFAULT_DESKS).toBeGreaterThanOrEqual(2000);
     expect(await one(`SELECT count(*) FROM org_unit g WHERE g.type = 'building_group' AND NOT EXISTS (SELECT 1 FROM desk d WHERE d.building_group_id = g.id)`)).toBe(0);
     expect(await one(`SELECT count(DISTINCT community_id) FROM desk`)).toBe(12);
     expect(await one(`SELECT count(*) FROM desk WHERE jsonb_array_length(workers) < 3 OR NOT hotlines @> '[{"phone": "12345"}]'`)).toBe(0);

@@ -363,6 +363,10 @@ export type CaseStatus = (typeof CASE_STATUSES)[number]
 export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const
 export type Relation = (typeof RELATIONS)[number]
 
+/** Where a case's person works (机关事业单位 / 企业 / 其他); optional. */
+export const EMPLOYERS = ['public_institution', 'enterprise', 'other'] as const
+export type Employer = (typeof EMPLOYERS)[number]
+
 export const CASE_ACTIONS = [
   'submit',
   'request_supplement',
@@ -459,6 +463,7 @@ export interface CasePersonInput {
   name: string
   idNumber: string
   relation: Relation
+  employer?: Employer
 }
 
 export interface CreateCaseInput {
@@ -483,6 +488,7 @@ export interface CasePerson {
   sex: Sex
   birthDate: IsoDate
   relation: Relation
+  employer: Employer | null
 }
 
 export interface ChecklistEntry {
@@ -795,6 +801,8 @@ export interface HouseholdStats {
   totals: SettledCounts & { avgProcessingDays: number | null; open: number; overdue: number }
   communities: StatsCommunity[]
   months: ({ month: string } & SettledCounts)[]
+  /** Persons moved in by where they work (unknown: not given). */
+  personsByEmployer: Record<Employer | 'unknown', number>
   openByStatus: Partial<Record<CaseStatus, number>>
   overdueByStatus: Partial<Record<CaseStatus, number>>
   separation: { communities: number; before: SeparationRates | null; now: SeparationRates | null }

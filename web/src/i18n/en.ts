@@ -457,6 +457,12 @@ const en: MessageSchema = {
       sibling: 'Sibling',
       other: 'Other',
     },
+    employer: {
+      label: 'Employer type',
+      public_institution: 'Public institution',
+      enterprise: 'Enterprise',
+      other: 'Other',
+    },
     item: {
       id_card: 'Resident ID card',
       hukou_booklet: 'Household booklet (hukou)',
@@ -824,6 +830,7 @@ const en: MessageSchema = {
       overdue: 'Overdue cases',
       separationBefore: 'Separation rate (before)',
       separationAfter: 'Separation rate (after)',
+      publicInstitution: 'Settled from public institutions',
       monthly: 'Households and persons settled per month',
       byCommunity: 'Settled per community',
       processing: 'Average processing days per community',

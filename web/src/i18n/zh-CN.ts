@@ -459,6 +459,12 @@ const zhCN = {
       sibling: '兄弟姐妹',
       other: '其他',
     },
+    employer: {
+      label: '工作单位类型',
+      public_institution: '机关事业单位',
+      enterprise: '企业',
+      other: '其他',
+    },
     item: {
       id_card: '居民身份证',
       hukou_booklet: '户口簿',
@@ -826,6 +832,7 @@ const zhCN = {
       overdue: '超时件数',
       separationBefore: '人户分离率（前）',
       separationAfter: '人户分离率（后）',
+      publicInstitution: '机关事业单位人员落户',
       monthly: '每月落户户数与人数',
       byCommunity: '各社区落户情况',
       processing: '各社区平均办理天数',

@@ -44,6 +44,21 @@ interface Person {
   createdAt: Date;
 }
 
+/**
+ * Where a case's person works: adults of working age only (18–60 when the case opened; others not given),
+ * 机关事业单位职工带头 — staff of public institutions moved first, so they are a larger share of the first three
+ * months' cases (35 %) than later (12 %); half of the rest work for enterprises. A hash of the person's id, not the
+ * seed's random stream, so every other figure of the demo stays as it was.
+ */
+function employerOf(p: Person, at: Date): 'public_institution' | 'enterprise' | 'other' | null {
+  const age = at.getUTCFullYear() - Number(p.birth.slice(0, 4));
+  if (age < 18 || age > 60) return null;
+  const h = ((p.id * 2654435761) >>> 0) % 100;
+  const publicShare = at < new Date('2020-04-01T00:00:00+08:00') ? 35 : 12;
+  if (h < publicShare) return 'public_institution';
+  return h < publicShare + Math.round((100 - publicShare) * 0.6) ? 'enterprise' : 'other';
+}
+
 interface Flat {
   building: string;
   unit: string;
@@ -872,9 +887,15 @@ class DemoBuilder {
     list.map((r) => [r.id, r.no, r.type, r.status, r.communityId, r.targetHousehold?.id ?? null, r.newHousehold ? JSON.stringify(r.newHousehold) : null, r.sourceHouseholdId,
       r.destination, r.property?.id ?? null, r.cert, r.persons[0].person.name, r.applicantPhone, r.green, JSON.stringify(r.checklist), r.approvalNo, false, r.revokeRequestedBy,
       r.revokeReason, r.stepStartedAt, r.settledAt, r.createdBy, r.createdAt, r.updatedAt, r.events.length]));
-    await insertMany(this.m, 'case_person', ['case_id', 'name', 'id_cipher', 'id_hash', 'id_masked', 'sex', 'birth_date', 'relation', 'source_registration_id'],
+    await insertMany(this.m, 'case_person', ['case_id', 'name', 'id_cipher', 'id_hash', 'id_masked', 'sex', 'birth_date', 'relation', 'source_registration_id', 'employer'],
       list.flatMap((r) => r.persons.map((p) => [r.id, p.person.name, this.vault.encrypt(p.person.idNo), p.person.hash, maskResidentId(p.person.idNo), p.person.sex, p.person.birth, p.relation,
-        ['ACCEPTED', 'APPROVED', 'SETTLED', 'REVOKED'].includes(r.status) ? (p.sourceRegistration?.id ?? null) : null])));
+        ['ACCEPTED', 'APPROVED', 'SETTLED', 'REVOKED'].includes(r.status) ? (p.sourceRegistration?.id ?? null) : null, employerOf(p.person, r.createdAt)])));
+    // The register keeps where the settled persons work.
+    await this.m.query(
+      `UPDATE person p SET employer = cp.employer FROM case_person cp JOIN move_case c ON c.id = cp.case_id
+        WHERE c.status = 'SETTLED' AND cp.id_hash = p.id_hash AND cp.employer IS NOT NULL AND c.id = ANY($1::bigint[])`,
+      [list.map((r) => r.id)],
+    );
     await insertMany(this.m, 'case_event', ['case_id', 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'at', 'reason', 'attachments', 'data'],
       list.flatMap((r) => r.events.map((e) => [r.id, e.action, e.from, e.to, `seed:${e.actor}`, e.actor, e.role, e.at, e.reason, '[]', e.data ? JSON.stringify(e.data) : null])));
     await insertMany(this.m, 'supplement_notice', ['case_id', 'items', 'note', 'issued_by', 'issued_at'],

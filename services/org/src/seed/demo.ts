@@ -32,6 +32,15 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'member', role: 'member', orgName: '龙腾社区党委', description: '龙腾社区党员（党员中心户）：确认服务、查看公开履诺' },
 ];
 
+/** Convenience desks by default: the article's 2000+ (便民服务台). */
+export const DEFAULT_DESKS = 2000;
+
+/**
+ * The 40 community workers recruited by exam in 2020 (新考录) sign in as community clerks of their community:
+ * `clerk.longteng` and `clerk.cuiting` are two of them, the other 38 are `worker.01` … `worker.38`.
+ */
+export const WORKER_PREFIX = 'worker.';
+
 export interface SeedOptions {
   log?: (line: string) => void;
   /** Convenience desks (便民服务台) to create; at least one per building group. The programme has 2000+. */
@@ -142,6 +151,7 @@ class DemoBuilder {
     await this.addCatalogue();
     await this.addDesks();
     await this.addAccounts();
+    await this.addWorkerAccounts();
   }
 
   private async addUnit(parent: Node, type: OrgType, name: string, validFrom: string, extra: { contacts?: Record<string, string>; attributes?: Record<string, unknown> } = {}): Promise<Node> {
@@ -373,7 +383,7 @@ class DemoBuilder {
 
   /** 便民服务台: one per building group, the rest spread over the communities by their number of grids. */
   private async addDesks(): Promise<void> {
-    const target = Math.max(this.opts.desks ?? 300, this.buildingGroups.length);
+    const target = Math.max(this.opts.desks ?? DEFAULT_DESKS, this.buildingGroups.length);
     const rows: unknown[][] = [];
     const usedBuildings = new Set<string>();
     const street = (c: CommunityState) => [...this.streets.values()].find((s) => s.id === c.streetId)!;
@@ -444,5 +454,18 @@ class DemoBuilder {
     const rows = DEMO_ACCOUNTS.map((a) => [a.username, orgOf[a.username].display, this.passwordHash, a.role, orgOf[a.username].id]);
     await insertMany(this.m, 'account', ['username', 'display_name', 'password_hash', 'role', 'org_id'], rows);
     this.log(`[seed] ${rows.length} demo accounts (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}`);
+  }
+
+  /** The newly hired community workers without a demo login of their own get one each (community clerks of their community). */
+  private async addWorkerAccounts(): Promise<void> {
+    const taken = new Set<string>((await this.m.query(`SELECT display_name AS d FROM account WHERE role = 'community_clerk'`)).map((r: { d: string }) => r.d));
+    const rows: unknown[][] = [];
+    for (const c of this.communities.values()) {
+      for (const w of c.staff.filter((s) => s.newlyHired && !taken.has(s.name))) {
+        rows.push([`${WORKER_PREFIX}${String(rows.length + 1).padStart(2, '0')}`, w.name, this.passwordHash, 'community_clerk', c.node.id]);
+      }
+    }
+    await insertMany(this.m, 'account', ['username', 'display_name', 'password_hash', 'role', 'org_id'], rows);
+    this.log(`[seed] ${rows.length} accounts for the community workers recruited in 2020: ${rows[0][0]} … ${rows[rows.length - 1][0]} (community clerks)`);
   }
 }

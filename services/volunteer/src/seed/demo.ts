@@ -50,7 +50,7 @@ export interface VolunteerSeedSummary {
   counts: Record<string, number>;
 }
 
-export const DEFAULT_PLEDGES = 600;
+export const DEFAULT_PLEDGES = 1320;
 const DEFAULT_MEMBERS = 200;
 const SEED_LOCK = 7712205;
 const MARKER = { action: 'volunteer.seed', entityType: 'seed', entityId: 'qixia-demo' } as const;

@@ -2,13 +2,15 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ACTIONS, CASE_STATUSES, CASE_TYPES, RELATIONS, type Action, type CaseStatus, type CaseType, type Relation } from '../../domain';
+import { ACTIONS, CASE_STATUSES, CASE_TYPES, EMPLOYERS, RELATIONS, type Action, type CaseStatus, type CaseType, type Employer, type Relation } from '../../domain';
 
 export class CasePersonDto {
   @IsString() @Length(1, 40) name: string;
   /** Checked against GB 11643 by the service, which names the failing person in its 400. */
   @IsString() @Length(1, 40) idNumber: string;
   @IsIn(RELATIONS as unknown as string[]) relation: Relation;
+  /** 机关事业单位 / 企业 / 其他; unknown when left out. */
+  @IsOptional() @IsIn(EMPLOYERS as unknown as string[]) employer?: Employer;
 }
 
 export class NewHouseholdDto {

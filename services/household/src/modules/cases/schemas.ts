@@ -1,4 +1,5 @@
 import { pageSchemaProperties } from '@redheart/shared';
+import { EMPLOYERS } from '../../domain';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -32,7 +33,10 @@ export const caseListSchema = {
 
 const personSchema = {
   type: 'object',
-  properties: { id: { type: 'integer' }, name: { type: 'string' }, idMasked: { type: 'string' }, sex: { type: 'string' }, birthDate: { type: 'string' }, relation: { type: 'string' } },
+  properties: {
+    id: { type: 'integer' }, name: { type: 'string' }, idMasked: { type: 'string' }, sex: { type: 'string' }, birthDate: { type: 'string' }, relation: { type: 'string' },
+    employer: { type: ['string', 'null'], enum: [...EMPLOYERS, null] },
+  },
 } as const;
 
 export const caseDetailSchema = {

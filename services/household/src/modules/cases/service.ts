@@ -85,7 +85,7 @@ interface CasePersonRow {
 /** The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. */
 const DETAIL_PARTS = `
   coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'idMasked', p.id_masked, 'sex', p.sex,
-      'birthDate', to_char(p.birth_date, 'YYYY-MM-DD'), 'relation', p.relation) ORDER BY p.id)
+      'birthDate', to_char(p.birth_date, 'YYYY-MM-DD'), 'relation', p.relation, 'employer', p.employer) ORDER BY p.id)
     FROM case_person p WHERE p.case_id = c.id), '[]') AS persons,
   coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
       'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'attachments', e.attachments,
@@ -152,7 +152,7 @@ export class CaseService {
       }
       if (seen.has(parsed.info.id)) throw badRequest(`persons[${i}].idNumber appears twice in this case`, [{ field: `persons[${i}].idNumber`, errors: ['duplicate'] }], 'VALIDATION_FAILED');
       seen.add(parsed.info.id);
-      return { name: p.name.trim(), relation: p.relation, ...parsed.info };
+      return { name: p.name.trim(), relation: p.relation, employer: p.employer ?? null, ...parsed.info };
     });
   }
 
@@ -210,8 +210,8 @@ export class CaseService {
     const id = rows[0].id;
     for (const p of persons) {
       await m.query(
-        `INSERT INTO case_person (case_id, name, id_cipher, id_hash, id_masked, sex, birth_date, relation) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [id, p.name, this.vault.encrypt(p.id), this.vault.hash(p.id), maskResidentId(p.id), p.sex, p.birthDate, p.relation],
+        `INSERT INTO case_person (case_id, name, id_cipher, id_hash, id_masked, sex, birth_date, relation, employer) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+        [id, p.name, this.vault.encrypt(p.id), this.vault.hash(p.id), maskResidentId(p.id), p.sex, p.birthDate, p.relation, p.employer],
       );
     }
     if (sourceHouseholdId) {
@@ -516,9 +516,10 @@ export class CaseService {
     }
     // Every person in one statement each step (a settle is the hot path of the clerks' day).
     const upserted: { id: number; idHash: string }[] = await m.query(
-      `INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date)
-       SELECT name, id_cipher, id_hash, id_masked, sex, birth_date FROM case_person WHERE case_id = $1 ORDER BY id
-       ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name RETURNING id, id_hash AS "idHash"`,
+      `INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date, employer)
+       SELECT name, id_cipher, id_hash, id_masked, sex, birth_date, employer FROM case_person WHERE case_id = $1 ORDER BY id
+       ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, employer = coalesce(EXCLUDED.employer, person.employer)
+       RETURNING id, id_hash AS "idHash"`,
       [c.id],
     );
     const personId = new Map(upserted.map((r) => [r.idHash, r.id]));

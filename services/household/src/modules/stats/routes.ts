@@ -33,6 +33,11 @@ const summarySchema = {
       },
     },
     months: { type: 'array', items: { type: 'object', properties: { month: { type: 'string' }, ...counts } } },
+    personsByEmployer: {
+      type: 'object',
+      description: 'Persons moved in (settled move-in cases of the period) by where they work: 机关事业单位, 企业, 其他, not given',
+      properties: { public_institution: { type: 'integer' }, enterprise: { type: 'integer' }, other: { type: 'integer' }, unknown: { type: 'integer' } },
+    },
     openByStatus: statusCounts,
     overdueByStatus: statusCounts,
     separation: { type: 'object', properties: { communities: { type: 'integer' }, before: rates, now: rates } },
@@ -44,7 +49,7 @@ export default async function statsRoutes(app: FastifyInstance, opts: { stats: S
   app.get('/api/household/stats/summary', {
     schema: {
       tags: ['stats'],
-      summary: 'Households and persons moved in (settled move-in cases) per community and month, processing days, open and overdue cases, separation rates before/after; ?from=&to= (YYYY-MM[-DD]) &communityId=',
+      summary: 'Households and persons moved in (settled move-in cases) per community and month, processing days, open and overdue cases, separation rates before/after, persons moved in by employer (机关事业单位 first); ?from=&to= (YYYY-MM[-DD]) &communityId=',
       response: { 200: summarySchema },
     },
     handler: async (req) => opts.stats.summary(req.user, await parseQuery(SummaryQuery, req.query)),

@@ -84,6 +84,14 @@ export class StatsService {
         GROUP BY 1 ORDER BY 1`,
       params,
     );
+    // 机关事业单位职工带头: the persons moved in by where they work (unknown where the case did not say).
+    const perEmployer: { employer: string; persons: number }[] = await m.query(
+      `SELECT coalesce(cp.employer, 'unknown') AS employer, count(*)::int AS persons
+         FROM move_case c JOIN case_person cp ON cp.case_id = c.id
+        WHERE ${settledWhere}
+        GROUP BY 1`,
+      params,
+    );
     const open: { communityId: number; status: CaseStatus; n: number; overdue: number }[] = await m.query(
       `SELECT c.community_id AS "communityId", c.status, count(*)::int AS n, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
          FROM move_case c WHERE c.status = ANY($2::text[]) AND c.community_id = ANY($1::bigint[])
@@ -124,6 +132,7 @@ export class StatsService {
         };
       }),
       months: months.map((month) => ({ month, households: byMonth.get(month)?.households ?? 0, persons: byMonth.get(month)?.persons ?? 0 })),
+      personsByEmployer: Object.fromEntries(['public_institution', 'enterprise', 'other', 'unknown'].map((k) => [k, perEmployer.find((r) => r.employer === k)?.persons ?? 0])),
       openByStatus,
       overdueByStatus,
       separation: await this.separation.beforeAfter(m, ids),
