@@ -109,6 +109,7 @@ function kindOf(path: string, param: string): Kind {
   if (path === '/api/org/public/desks/{code}') return 'deskCode';
   if (path === '/api/volunteer/public/needs/{trackingNo}') return 'trackingNo';
   if (path === '/api/volunteer/public/rate/{token}') return 'ratingToken';
+  if (path.startsWith('/api/org/sessions/')) return 'session';
   if (path.startsWith('/api/household/cases/{id}/notices/')) return param === 'noticeId' ? 'notice' : 'caseOfNotice';
   if (path.startsWith('/api/volunteer/items/{id}/evidence/')) return param === 'evidenceId' ? 'evidence' : 'itemOfEvidence';
   if (path.startsWith('/api/volunteer/scorecards/units/')) return 'unit';

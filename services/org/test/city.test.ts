@@ -122,6 +122,8 @@ describe('the city level on the demo (migrated from scratch, then seeded)', () =
   let qixiaId: number;
   beforeAll(async () => {
     t = await setup({ dbSuffix: 'city' });
+    // The scope cache is per process (5 s): the organisation ids of the other database above name other paths here.
+    clearScopeCache();
     await seedDemo(t.ds, { desks: 20 });
     for (const u of ['city.admin', 'admin', 'street.zhuangyuan', 'clerk.longteng', 'member', 'unit.staff']) tok[u] = (await login(t.app, u, DEMO_PASSWORD)).token;
     cityId = Number((await t.ds.query(`SELECT id FROM org_unit WHERE division_code = '370600'`))[0].id);

@@ -110,6 +110,8 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.get<{ Params: { id: string } }>('/api/household/imports/:id', {
     schema: { tags: ['bulk'], summary: "An import: status, progress, counts, the preview rows and every error in the caller's language", params: idParams, response: { 200: importDetailSchema, ...errors } },
+    // a role that imports nothing gets 403 before any import is looked up
+    preValidation: requireRole(...IMPORTERS),
     handler: async (req) => {
       const lang = langOf(req);
       return importView(await imports.visible(req.user, parseId(req.params.id, 'Import'), lang), lang, true);
@@ -132,6 +134,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.get<{ Params: { id: string } }>('/api/household/imports/:id/report', {
     schema: { tags: ['bulk'], summary: "The error report: every row with errors as the file had it and what is wrong, in the caller's language (.xlsx, or ?format=csv)", params: idParams, querystring: reportQuery, produces: [XLSX_TYPE, 'text/csv'], response: { ...fileResponse, ...fileErrors } },
+    preValidation: requireRole(...IMPORTERS),
     handler: async (req, reply) => {
       const lang: Lang = langOf(req);
       const job = await imports.visible(req.user, parseId(req.params.id, 'Import'), lang);
@@ -168,6 +171,8 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.get<{ Params: { id: string } }>('/api/household/exports/:id', {
     schema: { tags: ['bulk'], summary: 'An export: status, progress, and the download link once done', params: idParams, response: { 200: exportSchema, ...errors } },
+    // a role that exports nothing gets 403 before any export is looked up
+    preValidation: async (req) => exportJobs.assertReader(req.user),
     handler: async (req) => {
       const lang = langOf(req);
       return exportView(await exportJobs.visible(req.user, parseId(req.params.id, 'Export'), lang), lang);
@@ -176,6 +181,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.get<{ Params: { id: string } }>('/api/household/exports/:id/file', {
     schema: { tags: ['bulk'], summary: 'The exported workbook, streamed; 409 while not ready, 410 once expired (EXPORT_TTL_HOURS)', params: idParams, produces: [XLSX_TYPE], response: { ...fileResponse, ...fileErrors } },
+    preValidation: async (req) => exportJobs.assertReader(req.user),
     handler: async (req, reply) => {
       const lang = langOf(req);
       const job = await exportJobs.visible(req.user, parseId(req.params.id, 'Export'), lang);
