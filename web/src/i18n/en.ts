@@ -109,6 +109,8 @@ const en: MessageSchema = {
     grid_worker: 'Grid worker',
     unit_staff: 'Work-unit staff',
     member: 'Party member',
+    // the actor of a rating given through a completion notice's link (no account)
+    resident: 'Resident',
   },
   orgType: {
     city_committee: 'City committee',

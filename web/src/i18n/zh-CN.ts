@@ -111,6 +111,8 @@ const zhCN = {
     grid_worker: '网格员',
     unit_staff: '机关事业单位工作人员',
     member: '党员',
+    // the actor of a rating given through a completion notice's link (no account)
+    resident: '居民',
   },
   orgType: {
     city_committee: '市委组织部',
