@@ -43,7 +43,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/pledges',
     name: 'pledges',
     component: () => import('@/views/volunteer/PledgeBoardView.vue'),
-    meta: { public: true, titleKey: 'nav.pledges' },
+    meta: { public: true, titleKey: 'nav.pledges', messages: ['pledges'] },
   },
   // Residents without a login (phones, like the desk page): a hukou case by its number and phone, a need's progress by
   // its tracking number, the rating link printed on a completion notice.
@@ -98,7 +98,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'overview',
         name: 'overview',
         component: () => import('@/views/overview/CityOverviewView.vue'),
-        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: VOLUNTEER_AREA_ROLES },
+        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: VOLUNTEER_AREA_ROLES, messages: ['overview'] },
       },
       {
         path: 'coverage',
@@ -117,13 +117,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases/new',
         name: 'household-case-new',
         component: () => import('@/views/household/CaseWizard.vue'),
-        meta: { titleKey: 'nav.householdNewCase', menu: true, menuGroup: 'household', icon: 'newCase', roles: CASE_CREATOR_ROLES },
+        meta: { titleKey: 'nav.householdNewCase', menu: true, menuGroup: 'household', icon: 'newCase', roles: CASE_CREATOR_ROLES, messages: ['wizard'] },
       },
       {
         path: 'household/cases/:id(\\d+)',
         name: 'household-case',
         component: () => import('@/views/household/CaseDetailView.vue'),
-        meta: { titleKey: 'nav.householdCase', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdCase', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', messages: ['case-actions'] },
       },
       {
         path: 'household/cases/:id(\\d+)/receipt',
@@ -141,7 +141,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/households/:id(\\d+)',
         name: 'household-book',
         component: () => import('@/views/household/HouseholdBookView.vue'),
-        meta: { titleKey: 'nav.householdBook', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases' },
+        meta: { titleKey: 'nav.householdBook', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', messages: ['wizard'] },
       },
       {
         path: 'household/stats',
@@ -160,20 +160,20 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/separation',
         name: 'household-separation',
         component: () => import('@/views/household/SeparationView.vue'),
-        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES },
+        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['separation'] },
       },
       // 双报到 (dual report and volunteer service): each role sees its own part of the workflow.
       {
         path: 'volunteer/open',
         name: 'volunteer-open',
         component: () => import('@/views/volunteer/OpenItemsView.vue'),
-        meta: { titleKey: 'nav.volunteerOpen', menu: true, menuGroup: 'volunteer', icon: 'claim', roles: VOLUNTEER_UNIT_ROLES },
+        meta: { titleKey: 'nav.volunteerOpen', menu: true, menuGroup: 'volunteer', icon: 'claim', roles: VOLUNTEER_UNIT_ROLES, messages: ['item-actions'] },
       },
       {
         path: 'volunteer/tasks',
         name: 'volunteer-tasks',
         component: () => import('@/views/volunteer/MyTasksView.vue'),
-        meta: { titleKey: 'nav.volunteerTasks', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: VOLUNTEER_UNIT_ROLES },
+        meta: { titleKey: 'nav.volunteerTasks', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: VOLUNTEER_UNIT_ROLES, messages: ['item-actions'] },
       },
       {
         path: 'volunteer/my-reports',
@@ -197,7 +197,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/triage',
         name: 'volunteer-triage',
         component: () => import('@/views/volunteer/TriageView.vue'),
-        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['resident'] },
+        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['resident', 'item-actions'] },
       },
       {
         path: 'volunteer/items',
@@ -209,7 +209,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/items/:id(\\d+)',
         name: 'volunteer-item',
         component: () => import('@/views/volunteer/ItemDetailView.vue'),
-        meta: { titleKey: 'nav.volunteerItem', messages: ['resident'] },
+        meta: { titleKey: 'nav.volunteerItem', messages: ['resident', 'item-actions'] },
       },
       // 服务完成告知单: printed by the community for the resident, with the one-time rating link as a QR code.
       {
@@ -222,7 +222,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/escalated',
         name: 'volunteer-escalated',
         component: () => import('@/views/volunteer/EscalatedView.vue'),
-        meta: { titleKey: 'nav.volunteerEscalated', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_STREET_ROLES },
+        meta: { titleKey: 'nav.volunteerEscalated', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_STREET_ROLES, messages: ['item-actions'] },
       },
       {
         path: 'volunteer/approvals',
@@ -278,7 +278,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'accounts',
         name: 'accounts',
         component: () => import('@/views/accounts/AccountsView.vue'),
-        meta: { titleKey: 'nav.accounts', messages: ['list'], menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
+        meta: { titleKey: 'nav.accounts', messages: ['list', 'accounts'], menu: true, icon: 'accounts', roles: ACCOUNT_ADMIN_ROLES },
       },
       // 系统监控: the operation log of every service, the login log, the online sessions (the server scopes each).
       {
