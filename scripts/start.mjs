@@ -125,6 +125,12 @@ const metricsPortOf = (name) => Number(process.env[`${name.toUpperCase()}_METRIC
 
 /** ORG_URL (the first) and ORG_URLS (all, comma-separated): household and volunteer call org's internal routes and fail over between them. */
 const orgEnv = urls.org ? { ORG_URL: urls.org[0], ORG_URLS: urls.org.join(',') } : { ORG_URL: '' };
+// Events: NATS_URL when set (passed through); otherwise the HTTP fallback, for which the org service
+// needs to know where household and volunteer listen, every replica (docs/architecture.md "Events").
+const eventsEnv = {
+  ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
+  ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
+};
 
 function startService(s) {
   return urls[s.name].map((url, i) => {
@@ -134,6 +140,7 @@ function startService(s) {
       [s.portEnv]: new URL(url).port,
       REPLICA_INDEX: String(i),
       ...orgEnv,
+      ...eventsEnv,
       ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
     };
     // a per-process metrics port, different for each replica

@@ -48,7 +48,7 @@ runMain(async () => {
       await owner.destroy();
       const app = await buildApp({
         publicKey: keys.publicKey, dataSource: createVolunteerDataSource(shared.serviceRoleUrlFromEnv(env, 'volunteer', url)), ownsDataSource: true, filesDir,
-        fetchCommunities: async () => shared.TEST_COMMUNITIES, notifyOrg: async () => undefined, logger: false,
+        fetchCommunities: async () => shared.TEST_COMMUNITIES, logger: false,
       });
       await app.ready();
       await app.volunteer.communities.upsert(app.db.manager, shared.TEST_COMMUNITIES);

@@ -44,7 +44,7 @@ runMain(async () => {
   // The server's own pool (createVolunteerDataSource's default size, PG_CONNECT_TIMEOUT_MS default).
   const app = await buildApp({
     publicKey: keys.publicKey, dataSource: createVolunteerDataSource(url), ownsDataSource: true, filesDir,
-    fetchCommunities: async () => shared.TEST_COMMUNITIES, notifyOrg: async () => undefined, logger: false,
+    fetchCommunities: async () => shared.TEST_COMMUNITIES, logger: false,
   });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

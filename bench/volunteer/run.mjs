@@ -35,7 +35,6 @@ if (process.argv[2] === '--serve') {
       ownsDataSource: true,
       filesDir: m.filesDir,
       fetchCommunities: async () => [],
-      notifyOrg: async () => undefined,
       logger: { level: 'warn' },
     });
   });

@@ -2,6 +2,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { type AuthUser, inScope } from './auth';
 import { likeEscape } from './db';
 import { notFound } from './errors';
+import { type EventConsumerSpec, type EventEnvelope, PermanentEventError } from './events';
 
 export interface CommunityRef {
   id: number;
@@ -40,14 +41,19 @@ export async function createCommunityRefTable(q: QueryRunner): Promise<void> {
 export class CommunityDirectory {
   constructor(private readonly fetchAll?: () => Promise<OrgCommunity[]>) {}
 
-  async upsert(db: EntityManager, list: OrgCommunity[]): Promise<number> {
+  /**
+   * Writes the copies. `asOf` (an event's time): a row synced later than that (a full resync, a
+   * newer event) is left as it is, so an old event delivered late never undoes a newer state.
+   */
+  async upsert(db: EntityManager, list: OrgCommunity[], asOf?: Date): Promise<number> {
     if (!list.length) return 0;
     await db.query(
       `INSERT INTO community_ref (id, name, path, street_name, division_code, synced_at)
-       SELECT * , now() FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
+       SELECT *, COALESCE($6::timestamptz, now()) FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, street_name = EXCLUDED.street_name,
-         division_code = EXCLUDED.division_code, synced_at = now()`,
-      [list.map((c) => c.id), list.map((c) => c.name), list.map((c) => c.path), list.map((c) => c.streetName), list.map((c) => c.divisionCode)],
+         division_code = EXCLUDED.division_code, synced_at = EXCLUDED.synced_at
+       WHERE $6::timestamptz IS NULL OR community_ref.synced_at <= $6::timestamptz`,
+      [list.map((c) => c.id), list.map((c) => c.name), list.map((c) => c.path), list.map((c) => c.streetName), list.map((c) => c.divisionCode), asOf ?? null],
     );
     return list.length;
   }
@@ -83,6 +89,53 @@ export class CommunityDirectory {
     );
     return rows.map((r) => r.id);
   }
+}
+
+/** A work unit as the volunteer service copies it (unit_ref). */
+export interface OrgWorkUnit {
+  id: number;
+  name: string;
+  path: string;
+}
+
+/**
+ * What an `org.unit.*` event carries: the communities and work units at or under the changed
+ * organisation as they are after the change (a move changes every path below it), or `resync`
+ * when they were too many to carry (the consumer then reads the whole list from the org service).
+ */
+export interface OrgUnitChange {
+  unitId: number;
+  unitType: string;
+  communities: OrgCommunity[];
+  workUnits: OrgWorkUnit[];
+  resync?: boolean;
+}
+
+/** `org.unit.created | updated | renamed | moved | archived` */
+export const ORG_UNIT_EVENT_TYPES = ['org.unit.created', 'org.unit.updated', 'org.unit.renamed', 'org.unit.moved', 'org.unit.archived'] as const;
+
+/**
+ * The consumer that keeps a service's community copy (and, with `workUnits`, its work-unit copy)
+ * current from the org chart's events: a restructure reaches the copy as soon as the event arrives.
+ */
+export function communityRefConsumer(
+  service: string,
+  directory: CommunityDirectory,
+  opts: { workUnits?: (m: EntityManager, units: OrgWorkUnit[], asOf: Date) => Promise<void>; resync?: (m: EntityManager) => Promise<void> } = {},
+): EventConsumerSpec {
+  const apply = async (m: EntityManager, e: EventEnvelope) => {
+    const p = e.payload as Partial<OrgUnitChange>;
+    if (!Array.isArray(p.communities) || !Array.isArray(p.workUnits)) throw new PermanentEventError('payload without communities and workUnits');
+    const asOf = new Date(e.occurredAt);
+    if (p.resync) {
+      if (opts.resync) await opts.resync(m);
+      else await directory.sync(m);
+      return;
+    }
+    await directory.upsert(m, p.communities, asOf);
+    if (opts.workUnits && p.workUnits.length) await opts.workUnits(m, p.workUnits, asOf);
+  };
+  return { name: `${service}-community-ref`, from: 'org', types: 'org.unit.>', handlers: Object.fromEntries(ORG_UNIT_EVENT_TYPES.map((t) => [t, apply])) };
 }
 
 /** `(col LIKE $n OR col LIKE $n+1 …)` for scope prefixes (values: `${likeEscape(p)}%`). */

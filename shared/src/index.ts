@@ -33,3 +33,4 @@ export * from './public-rate-limit';
 export * from './audit-route';
 export * from './metrics';
 export * from './tracing';
+export * from './events';

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { trace } from '@opentelemetry/api';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { outboxStats } from './events/relay';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -20,6 +21,8 @@ import type { DataSource } from 'typeorm';
  * - `db_pool_connections{service,pool,state}` for the pg pools under `app.db` / `app.dbRead`:
  *   state `total`, `idle`, `in_use` (total − idle), `waiting` (callers queued for a connection), `max`.
  * - `job_queue_depth{service,queue}`: jobs not yet started per pg-boss queue, where the service runs jobs.
+ * - `outbox_events{service,state}` (`pending`, `dead_letter`) and `outbox_oldest_pending_seconds{service}`:
+ *   the events' outbox (outboxStats), where the service runs the events plugin.
  */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -111,6 +114,40 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
         } catch {
           // the engine is stopping or the database is down: no depth this scrape (the pool gauges say why)
         }
+      },
+    });
+
+    // The events' outbox (shared/src/events): depth, the oldest pending event's age, dead letters.
+    const outbox = async () => {
+      if (!app.hasDecorator('events') || !app.hasDecorator('db') || !app.db?.isInitialized) return undefined;
+      try {
+        return await outboxStats(app.db);
+      } catch {
+        return undefined; // the database is down: no figures this scrape (the pool gauges say why)
+      }
+    };
+    new Gauge({
+      name: 'outbox_events',
+      help: 'Events in the outbox not yet published (pending) and parked dead letters (dead_letter)',
+      labelNames: ['service', 'state'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const s = await outbox();
+        if (!s) return;
+        this.set({ state: 'pending' }, s.pending);
+        this.set({ state: 'dead_letter' }, s.deadLetters);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_pending_seconds',
+      help: 'Age of the oldest event not yet published (0 when none waits)',
+      labelNames: ['service'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const s = await outbox();
+        if (s) this.set(s.oldestPendingSeconds);
       },
     });
 

@@ -21,6 +21,29 @@ export interface ServiceConfig {
   logLevel: string;
   /** `<SERVICE>_METRICS_PORT` / `METRICS_PORT` (+ `METRICS_HOST`): the internal /metrics server; unset → none. */
   metrics?: MetricsListen;
+  events: EventsConfig;
+}
+
+/** Where events go (docs/architecture.md "Events"). */
+export interface EventsConfig {
+  /** NATS_URL: NATS with JetStream. Unset: the HTTP fallback between the services. */
+  natsUrl?: string;
+  /** EVENTS_PREFIX (default `redheart`): subjects `<prefix>.<service>.…`, streams `<PREFIX>_<SERVICE>`. */
+  prefix: string;
+  /** The fallback's consumers: HOUSEHOLD_URLS / HOUSEHOLD_URL and VOLUNTEER_URLS / VOLUNTEER_URL, every replica (the org service's events go there). */
+  householdUrls?: string[];
+  volunteerUrls?: string[];
+}
+
+export function loadEventsConfig(env: NodeJS.ProcessEnv): EventsConfig {
+  const prefix = env.EVENTS_PREFIX || 'redheart';
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) throw new Error('EVENTS_PREFIX must be lower-case letters, digits and _ (starting with a letter)');
+  return {
+    ...(env.NATS_URL ? { natsUrl: env.NATS_URL } : {}),
+    prefix,
+    ...(env.HOUSEHOLD_URLS || env.HOUSEHOLD_URL ? { householdUrls: serviceUrlsFromEnv(env, 'household', '') } : {}),
+    ...(env.VOLUNTEER_URLS || env.VOLUNTEER_URL ? { volunteerUrls: serviceUrlsFromEnv(env, 'volunteer', '') } : {}),
+  };
 }
 
 /**
@@ -59,6 +82,7 @@ export function loadServiceConfig<F extends string = never>(
     internalToken: internalToken.trim(),
     logLevel: env.LOG_LEVEL ?? 'info',
     metrics: metricsListenFromEnv(env, service),
+    events: loadEventsConfig(env),
     ...(Object.fromEntries(entries.map(([field, v]) => [field, (v as string).trim()])) as Record<F, string>),
   };
 }

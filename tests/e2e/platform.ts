@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { freshTestDataSource, generateSigningKeys, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
+import { type AppEventsOptions, freshTestDataSource, generateSigningKeys, type HttpEventTarget, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp as buildOrg } from '../../services/org/src/app';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
 import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/demo';
@@ -24,6 +24,11 @@ export interface Platform {
   /** The gateway's base URL (http://127.0.0.1:<port>). */
   url: string;
   db: { org: DataSource; household: DataSource; volunteer: DataSource };
+  /** The apps themselves (their events: app.events). */
+  apps: { org: FastifyInstance; household: FastifyInstance; volunteer: FastifyInstance };
+  /** The org service goes down (its consumers and relay with it) and comes back on the same port and database. */
+  stopOrg(): Promise<void>;
+  startOrg(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,9 +42,15 @@ const listen = async (app: FastifyInstance): Promise<string> => {
  * The whole platform in this process, as `npm start` runs it, on fresh databases of its own
  * (`redheart_test_e2e_<service>_w<worker>` on DATABASE_URL's server) with the Qixia demo seed:
  * the org service (which signs tokens), household and volunteer (which read the org chart over
- * its internal routes), and the gateway in front of them, each listening on a free port.
+ * its internal routes), and the gateway in front of them, each listening on a free port. Events
+ * between them go over NATS (`opts.nats`) or, as `npm start` without NATS, over the HTTP fallback.
  */
-export async function startPlatform(): Promise<Platform> {
+export interface PlatformOptions {
+  /** Events over NATS JetStream at this URL with this prefix (one per test run); absent: the HTTP fallback. */
+  nats?: { url: string; prefix: string };
+}
+
+export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const keys = generateSigningKeys();
   const internalToken = 'e2e-internal-token-0123456789abcdef';
   const pii = PiiVault.generateKeys();
@@ -74,13 +85,20 @@ export async function startPlatform(): Promise<Platform> {
     pledges: 60,
   });
 
-  const org = await buildOrg({
+  // The fallback's targets are filled in once household and volunteer listen.
+  const orgTargets: HttpEventTarget[] = [];
+  const events = (targets: HttpEventTarget[]): AppEventsOptions => ({
+    internalToken, relayPollMs: 250, ...(opts.nats ? { natsUrl: opts.nats.url, prefix: opts.nats.prefix } : { httpTargets: targets }),
+  });
+  const makeOrg = () => buildOrg({
     dataSource: served.org,
+    events: events(orgTargets),
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
       loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
     },
   });
+  let org = await makeOrg();
   const orgUrl = await listen(org);
   const internal = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${orgUrl}${path}`, { ...init, headers: { 'x-internal-token': internalToken, 'content-type': 'application/json' } });
@@ -88,16 +106,15 @@ export async function startPlatform(): Promise<Platform> {
     return res.json();
   };
   const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
-  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities });
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events([]) });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
     publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities,
-    notifyOrg: async (unitId, communityId, active) => {
-      await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
-    },
+    events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>'] }]),
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
+  orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] });
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
   });
@@ -105,8 +122,16 @@ export async function startPlatform(): Promise<Platform> {
   return {
     url: gatewayUrl,
     db: { org: orgDs, household: householdDs, volunteer: volunteerDs },
+    apps: { get org() { return org; }, household, volunteer },
+    stopOrg: async () => {
+      await org.close();
+    },
+    startOrg: async () => {
+      org = await makeOrg();
+      await org.listen({ port: Number(new URL(orgUrl).port), host: '127.0.0.1' });
+    },
     close: async () => {
-      for (const app of [gateway, volunteer, household, org]) await app.close();
+      for (const app of [gateway, volunteer, household, org]) if (app.server.listening) await app.close();
       for (const ds of [...Object.values(served), orgDs, householdDs, volunteerDs]) await ds.destroy();
       rmSync(filesDir, { recursive: true, force: true });
     },

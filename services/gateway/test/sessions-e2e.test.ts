@@ -50,7 +50,7 @@ beforeAll(async () => {
     migrate: migrateVolunteer,
     poolSize: 5,
     build: (dataSource) => buildVolunteer({
-      publicKey: org.keys.publicKey, dataSource, filesDir: mkdtempSync(join(tmpdir(), 'redheart-e2e-')), notifyOrg: async () => undefined, revocations: feed(orgUrl),
+      publicKey: org.keys.publicKey, dataSource, filesDir: mkdtempSync(join(tmpdir(), 'redheart-e2e-')), revocations: feed(orgUrl),
     }),
   });
   const householdUrl = await listen(household.app);

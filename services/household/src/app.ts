@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CommunityDirectory, type OrgCommunity, metricsPlugin } from '@redheart/shared';
+import { type AppEventsOptions, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgCommunity, metricsPlugin } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
@@ -41,6 +41,8 @@ export interface BuildOptions {
   publicLimit?: Partial<PublicRateLimitOptions>;
   /** Import and export jobs: file lifetimes, stale-job limit, polling (DEFAULT_JOB_SETTINGS). */
   jobs?: Partial<JobSettings>;
+  /** The event bus (NATS, or the HTTP fallback); absent: events only fill the outbox (tests). */
+  events?: AppEventsOptions;
 }
 
 /** A resident may try 10 case look-ups a minute from one address. */
@@ -65,6 +67,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   app.decorate('communities', communities);
+  // The org chart's changes reach the community copy as events (the full list is read at start).
+  await app.register(eventsPlugin, { ...opts.events, service: 'household', consumers: [communityRefConsumer('household', communities)] });
   // Reads that tolerate a little lag go to the replica (app.dbRead; docs/architecture.md lists them).
   const cases = new CaseService(app.db, vault, communities, app.dbRead);
   await app.register(caseRoutes, { cases });

@@ -4,8 +4,6 @@ import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createHouseholdDataSource } from './data-source';
 
-const SYNC_EVERY_MS = 60_000;
-
 async function main() {
   const config = loadConfig();
   // every org replica (ORG_URLS): the next one when one cannot be reached
@@ -25,21 +23,20 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createHouseholdDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     fetchCommunities,
+    events: { natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken },
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });
-  // Communities move between streets in the org chart: keep the copy (and so scope) current.
-  const sync = () => app.communities.sync(app.db.manager).then(
+  // Communities move between streets in the org chart: the whole list once at start, then its
+  // org.unit.* events keep the copy (and so scope) current (app.ts).
+  await app.communities.sync(app.db.manager).then(
     (n) => app.log.debug({ communities: n }, 'community list synced'),
-    (err) => app.log.warn({ err }, 'community sync failed; keeping the last copy'),
+    (err) => app.log.warn({ err }, 'reading the community list at start failed; keeping the last copy (events bring the changes)'),
   );
-  await sync();
-  const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
-  timer.unref();
-  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics, beforeClose: () => clearInterval(timer) });
+  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics });
 }
 
 runService('household service', main);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
+import { type AppEventsOptions, authPlugin, dataSourcePlugin, eventsPlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
 import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
@@ -11,6 +11,7 @@ import unitRoutes from './modules/units/routes';
 import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
+import { unitReportConsumer } from './modules/internal/unit-reports';
 import accountRoutes from './modules/accounts/routes';
 import divisionImportRoutes from './modules/divisions/routes';
 import monitorRoutes from './modules/monitor/routes';
@@ -26,6 +27,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** The job engine's options (tests: a short polling interval). */
   jobs?: import('@redheart/shared').JobEngineOptions;
+  /** The event bus (NATS, or the HTTP fallback); absent: events only fill the outbox (tests). */
+  events?: AppEventsOptions;
 }
 
 /** Builds the org service as a plugin tree; never listens (server.ts does). */
@@ -49,6 +52,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
+  // org.unit.* go out (the communities' copies elsewhere); dual-report decisions come in.
+  await app.register(eventsPlugin, { ...opts.events, service: 'org', consumers: [unitReportConsumer()] });
   // Ended sessions: this service reads its own feed table (every 250 ms, and at once after it ends
   // sessions itself); the other services and the gateway poll it over the internal route.
   const feed = new PollingRevocationSource((after) => readRevocations(app.db, after), {

@@ -1,4 +1,4 @@
-import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
+import { type EventsConfig, loadEventsConfig, type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceDatabaseUrls } from '@redheart/shared';
 
 export interface OrgConfig {
   port: number;
@@ -20,6 +20,7 @@ export interface OrgConfig {
   metrics?: MetricsListen;
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
+  events: EventsConfig;
 }
 
 /** The only reader of process.env in this service. */
@@ -49,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     metrics: metricsListenFromEnv(env, 'org'),
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
+    events: loadEventsConfig(env),
   };
 }

@@ -12,6 +12,16 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createOrgDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     logger: serviceLogger(config.logLevel),
+    events: {
+      natsUrl: config.events.natsUrl,
+      prefix: config.events.prefix,
+      internalToken: config.internalToken,
+      // The HTTP fallback: the org chart's changes go to the services that copy it.
+      httpTargets: [
+        ...(config.events.householdUrls ? [{ name: 'household', url: config.events.householdUrls, types: ['org.unit.>'] }] : []),
+        ...(config.events.volunteerUrls ? [{ name: 'volunteer', url: config.events.volunteerUrls, types: ['org.unit.>'] }] : []),
+      ],
+    },
   });
   await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true, metrics: config.metrics });
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
-import type { DataSource } from 'typeorm';
-import { authPlugin, CommunityDirectory, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type AppEventsOptions, authPlugin, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgWorkUnit, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -25,8 +25,8 @@ export interface BuildOptions {
   ownsDataSource?: boolean;
   filesDir: string;
   fetchCommunities?: () => Promise<OrgCommunity[]>;
-  /** Tells the org service that a unit now reports to (or left) a community, for token scope. */
-  notifyOrg?: (unitId: number, communityId: number, active: boolean) => Promise<void>;
+  /** The event bus (NATS, or the HTTP fallback); absent: events only fill the outbox (tests). */
+  events?: AppEventsOptions;
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
@@ -57,8 +57,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const communities = new CommunityDirectory(opts.fetchCommunities);
   const items = new ItemService(app.db, communities);
   app.decorate('volunteer', { communities, items });
+  // The org chart's changes reach the community and work-unit copies as events (the full list is read at start).
+  await app.register(eventsPlugin, {
+    ...opts.events,
+    service: 'volunteer',
+    consumers: [communityRefConsumer('volunteer', communities, { workUnits: (m, units, asOf) => upsertUnitRefs(m, units, asOf) })],
+  });
   await app.register(itemRoutes, { items, filesDir: opts.filesDir });
-  await app.register(reportRoutes, { communities, notifyOrg: opts.notifyOrg });
+  await app.register(reportRoutes, { communities });
   await app.register(listRoutes, { communities });
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);
@@ -70,6 +76,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** The work units' copy (unit_ref); `asOf` as CommunityDirectory.upsert. */
+export async function upsertUnitRefs(m: EntityManager, units: OrgWorkUnit[], asOf?: Date): Promise<void> {
+  if (!units.length) return;
+  await m.query(
+    `INSERT INTO unit_ref (id, name, path, synced_at) SELECT *, COALESCE($4::timestamptz, now()) FROM unnest($1::bigint[], $2::text[], $3::text[])
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = EXCLUDED.synced_at
+     WHERE $4::timestamptz IS NULL OR unit_ref.synced_at <= $4::timestamptz`,
+    [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path), asOf ?? null],
+  );
 }
 
 declare module 'fastify' {

@@ -1,11 +1,9 @@
 import './tracing';
 import { loadConfig } from './config';
-import { buildApp } from './app';
+import { buildApp, upsertUnitRefs } from './app';
 import { createVolunteerDataSource } from './data-source';
 import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import type { DeskRef } from './modules/residents/service';
-
-const SYNC_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig();
@@ -27,9 +25,6 @@ async function main() {
     ownsDataSource: true,
     filesDir: config.filesDir,
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
-    notifyOrg: async (unitId, communityId, active) => {
-      await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
-    },
     fetchDesk: async (code) => {
       const res = await org(`/api/org/internal/desks/${encodeURIComponent(code)}`, {
         headers: { 'x-internal-token': config.internalToken },
@@ -39,6 +34,7 @@ async function main() {
       if (!res.ok) throw new Error(`org service answered ${res.status} for a desk`);
       return (await res.json()) as DeskRef;
     },
+    events: { natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken, httpTargets: [{ name: 'org', url: config.orgUrls, types: ['volunteer.report.>'] }] },
     logger: serviceLogger(config.logLevel),
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
@@ -46,33 +42,18 @@ async function main() {
     // escalation on the job engine: once per cluster, whatever the number of replicas
     scheduled: { escalateCron: config.escalateCron, timezone: config.timezone },
   });
-  // Communities and work units come from the org chart; keep the copies current. Per process: each
-  // replica refreshes its own directory (the upserts are idempotent).
-  const sync = async () => {
-    try {
-      await app.volunteer.communities.sync(app.db.manager);
-      const units = (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string }[];
-      if (units.length) {
-        await app.db.query(
-          `INSERT INTO unit_ref (id, name, path) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = now()`,
-          [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path)],
-        );
-      }
-    } catch (err) {
-      app.log.warn({ err }, 'sync with the org service failed; keeping the last copy');
-    }
-  };
-  await sync();
-  const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
-  syncTimer.unref();
+  // Communities and work units come from the org chart: the whole list once at start, then its
+  // org.unit.* events keep the copies current (app.ts).
+  try {
+    await app.volunteer.communities.sync(app.db.manager);
+    await upsertUnitRefs(app.db.manager, (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string }[]);
+  } catch (err) {
+    app.log.warn({ err }, 'reading the org chart at start failed; keeping the last copy (events bring the changes)');
+  }
   await serveUntilSignal(app, {
     port: config.port,
     host: config.host,
     metrics: config.metrics,
-    beforeClose: () => {
-      clearInterval(syncTimer);
-    },
   });
 }
 

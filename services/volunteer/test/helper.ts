@@ -31,13 +31,13 @@ export interface TestContext {
   token: (who: keyof typeof USERS) => string;
   sign: (user: AuthUser) => string;
   category: number;
-  notified: { unitId: number; communityId: number; active: boolean }[];
+  /** The dual-report decisions written to the outbox (volunteer.report.*), oldest first. */
+  reportEvents(): Promise<{ type: string; unitId: number; communityId: number }[]>;
   close(): Promise<void>;
 }
 
-/** A fresh migrated database and the app on it; org notifications are recorded in `notified`. */
-async function start(url: string, poolSize: number): Promise<TestApp & Pick<TestContext, 'notified' | 'sign' | 'token'>> {
-  const notified: TestContext['notified'] = [];
+/** A fresh migrated database and the app on it; its events stay in the outbox (no bus in these tests). */
+async function start(url: string, poolSize: number): Promise<TestApp & Pick<TestContext, 'reportEvents' | 'sign' | 'token'>> {
   const t = await startTestApp({
     url,
     service: 'volunteer',
@@ -48,12 +48,11 @@ async function start(url: string, poolSize: number): Promise<TestApp & Pick<Test
       publicKey: keys.publicKey,
       dataSource,
       filesDir: mkdtempSync(join(tmpdir(), 'redheart-evidence-')),
-      notifyOrg: async (unitId, communityId, active) => {
-        notified.push({ unitId, communityId, active });
-      },
     }),
   });
-  return { ...t, notified, sign: (user) => signTestToken(t.keys.privateKey, user), token: testTokens(t.keys.privateKey, USERS) };
+  const reportEvents = async () =>
+    (await t.ds.query(`SELECT type, (payload->>'unitId')::int AS "unitId", (payload->>'communityId')::int AS "communityId" FROM outbox_event WHERE type LIKE 'volunteer.report.%' ORDER BY seq`)) as { type: string; unitId: number; communityId: number }[];
+  return { ...t, reportEvents, sign: (user) => signTestToken(t.keys.privateKey, user), token: testTokens(t.keys.privateKey, USERS) };
 }
 
 /** The fixture (communities, units, reports, categories, a member) on this worker's database, or on `url`. */

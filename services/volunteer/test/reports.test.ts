@@ -1,9 +1,3 @@
-import { buildApp } from '../src/app';
-import { generateSigningKeys, signTestToken } from '@redheart/shared';
-import request from 'supertest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { C, setup, type TestContext, U, USERS } from './helper';
 import { client } from './client';
 
@@ -54,8 +48,8 @@ describe('POST /api/volunteer/reports', () => {
 });
 
 describe('POST /api/volunteer/reports/:id/decision', () => {
-  it('the community clerk approves: approved, the org service is told, the unit now works in the community; ending tells it too', async () => {
-    const before = t.notified.length;
+  it('the community clerk approves: approved, an event for the org service in the same transaction, the unit now works in the community; ending too', async () => {
+    const before = (await t.reportEvents()).length;
     const list = await c.api().get('/api/volunteer/reports?status=pending').set(c.as('clerk'));
     const pending = list.body.find((x: { unitId: number }) => x.unitId === U.jiaoyu);
     // Not reported yet: the unit may not offer resources here.
@@ -63,7 +57,7 @@ describe('POST /api/volunteer/reports/:id/decision', () => {
     const ok = await decide(pending.id, { decision: 'approve', version: pending.version }, 'clerk');
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id: pending.id, status: 'approved', version: 2, unitId: U.jiaoyu, communityId: C.longteng });
-    expect(t.notified.slice(before)).toEqual([{ unitId: U.jiaoyu, communityId: C.longteng, active: true }]);
+    expect((await t.reportEvents()).slice(before)).toEqual([{ type: 'volunteer.report.approved', unitId: U.jiaoyu, communityId: C.longteng }]);
     expect((await c.api().post('/api/volunteer/resources').set(c.as('unitOther')).send({ title: '课业辅导', communityId: C.longteng })).status).toBe(201);
     // Decided already; a stale version is refused first.
     expect((await decide(pending.id, { decision: 'approve', version: 1 }, 'clerk')).body.code).toBe('STALE_VERSION');
@@ -71,18 +65,18 @@ describe('POST /api/volunteer/reports/:id/decision', () => {
     expect((await decide(pending.id, { decision: 'end', version: 2 }, 'clerk')).status).toBe(400);
     const ended = await decide(pending.id, { decision: 'end', version: 2, reason: '单位调整联系社区' }, 'secretary');
     expect(ended.body).toMatchObject({ status: 'ended', version: 3 });
-    expect(t.notified.at(-1)).toEqual({ unitId: U.jiaoyu, communityId: C.longteng, active: false });
+    expect((await t.reportEvents()).at(-1)).toEqual({ type: 'volunteer.report.ended', unitId: U.jiaoyu, communityId: C.longteng });
   });
 
-  it('a rejection needs a reason and is not sent to the org service; the unit may report again', async () => {
+  it('a rejection needs a reason and is recorded as an event; the unit may report again', async () => {
     const r = await reportAs('unitOther', C.wanda);
-    const before = t.notified.length;
+    const before = (await t.reportEvents()).length;
     const noReason = await decide(r.id, { decision: 'reject', version: r.version }, 'admin');
     expect(noReason.status).toBe(400);
     expect(noReason.body.code).toBe('VALIDATION_FAILED');
     const rejected = await decide(r.id, { decision: 'reject', version: r.version, reason: '该社区已有同类单位报到' }, 'admin');
     expect(rejected.body).toMatchObject({ status: 'rejected' });
-    expect(t.notified.length).toBe(before);
+    expect((await t.reportEvents()).slice(before)).toEqual([{ type: 'volunteer.report.rejected', unitId: U.jiaoyu, communityId: C.wanda }]);
     expect((await c.api().post('/api/volunteer/reports').set(c.as('unitOther')).send(body({ communityId: C.wanda }))).status).toBe(201);
   });
 
@@ -101,33 +95,14 @@ describe('POST /api/volunteer/reports/:id/decision', () => {
     expect((await decide(r.id, { decision: 'approve', version: r.version }, 'clerkCuiting')).body.status).toBe('approved');
   });
 
-  it('changes nothing when the org service cannot be told (503), and the retry succeeds', async () => {
+  it('a decision rolled back (stale version) leaves no event; a committed one exactly one', async () => {
     const r = await reportAs('unitOther', C.cuiting);
-    let down = true;
-    const told: unknown[] = [];
-    const keys = generateSigningKeys();
-    const app2 = await buildApp({
-      publicKey: keys.publicKey, dataSource: t.ds, filesDir: mkdtempSync(join(tmpdir(), 'redheart-evidence-')),
-      notifyOrg: async (unitId, communityId, active) => {
-        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:8081');
-        told.push({ unitId, communityId, active });
-      },
-    });
-    await app2.ready();
-    try {
-      const auth = { Authorization: `Bearer ${signTestToken(keys.privateKey, USERS.clerkCuiting)}` };
-      const failed = await request(app2.server).post(`/api/volunteer/reports/${r.id}/decision`).set(auth).send({ decision: 'approve', version: r.version });
-      expect(failed.status).toBe(503);
-      expect(failed.body.code).toBe('ORG_UNAVAILABLE');
-      const still = (await c.api().get('/api/volunteer/reports').set(c.as('clerkCuiting'))).body.find((x: { id: number }) => x.id === r.id);
-      expect(still).toMatchObject({ status: 'pending', version: r.version });
-      down = false;
-      const retried = await request(app2.server).post(`/api/volunteer/reports/${r.id}/decision`).set(auth).send({ decision: 'approve', version: r.version });
-      expect(retried.status).toBe(200);
-      expect(told).toEqual([{ unitId: U.jiaoyu, communityId: C.cuiting, active: true }]);
-    } finally {
-      await app2.close();
-    }
+    const before = (await t.reportEvents()).length;
+    expect((await decide(r.id, { decision: 'approve', version: r.version + 5 }, 'clerkCuiting')).status).toBe(409);
+    expect((await t.reportEvents()).length).toBe(before);
+    expect((await decide(r.id, { decision: 'approve', version: r.version }, 'clerkCuiting')).status).toBe(200);
+    const [row] = await t.ds.query(`SELECT org_path, actor, published_at FROM outbox_event WHERE type = 'volunteer.report.approved' AND aggregate_id = $1`, [String(r.id)]);
+    expect(row).toEqual({ org_path: '/1/2/5/', actor: USERS.clerkCuiting.username, published_at: null });
   });
 });
 

@@ -1,4 +1,4 @@
-import { CommunityDirectory, cursorAtSql, isoSql, type PageTotal, pageRequest, pageTotal } from '@redheart/shared';
+import { CommunityDirectory, cursorAtSql, emit, isoSql, type PageTotal, pageRequest, pageTotal } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -128,6 +128,12 @@ function summary(c: CaseRow, communityName?: string) {
 export function missingItems(c: Pick<CaseRow, 'type' | 'checklist'>): string[] {
   return CHECKLISTS[c.type].filter((item) => !c.checklist[item]?.provided);
 }
+
+/** The event type of each case transition: `household.case.<name>`. */
+const CASE_EVENT_NAMES: Record<Action | 'create', string> = {
+  create: 'created', submit: 'submitted', request_supplement: 'returned', supplement: 'supplemented', accept: 'accepted', approve: 'approved',
+  settle: 'settled', reject: 'rejected', withdraw: 'withdrawn', request_revoke: 'revoke_requested', confirm_revoke: 'revoked', cancel_revoke: 'revoke_cancelled',
+};
 
 export class CaseService {
   constructor(
@@ -607,6 +613,15 @@ export class CaseService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [caseId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, e.reason, JSON.stringify(e.attachments ?? []), e.data ? JSON.stringify(e.data) : null],
     );
+    // The same transition on the bus (household.case.<what>), for whoever is told of it.
+    const [c]: { caseNo: string; communityId: number; path: string | null }[] = await m.query(
+      `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.path FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
+      [caseId],
+    );
+    await emit(m, {
+      type: `household.case.${CASE_EVENT_NAMES[action]}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
+      payload: { caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, action, from, to },
+    });
   }
 
   /** The printable one-time notice: every missing item at once. */

@@ -1,16 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { IsBoolean, IsInt, Min } from 'class-validator';
-import { badRequest, notFound, parseDto, writeAudit } from '@redheart/shared';
-import { clearScopeCache } from '../scope/scope';
+import { badRequest, notFound } from '@redheart/shared';
 import { readRevocations } from '../auth/sessions';
 import { DESK_CODE } from '../details/desks';
-
-class UnitReportSyncDto {
-  @IsInt() @Min(1) unitId: number;
-  @IsInt() @Min(1) communityId: number;
-  @IsBoolean() active: boolean;
-}
 
 /**
  * Service-to-service reads, guarded by a shared secret (never by a user token) and never routed by
@@ -81,33 +73,5 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
       response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, path: { type: 'string' } } } } },
     },
     handler: async () => app.db.query(`SELECT id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`),
-  });
-
-  // The volunteer service owns dual reports; an approved (or ended) one changes the unit staff's scope here.
-  app.post('/api/org/internal/unit-reports', {
-    schema: { hide: true },
-    handler: async (req) => {
-      const dto = await parseDto(UnitReportSyncDto, req.body);
-      const out = await app.db.transaction(async (m) => {
-        const ok: { n: number }[] = await m.query(
-          `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
-          [dto.unitId, dto.communityId],
-        );
-        if (!ok[0].n) throw notFound('Work unit or community');
-        if (dto.active) {
-          await m.query(
-            `INSERT INTO unit_community_report (unit_id, community_id) VALUES ($1, $2)
-             ON CONFLICT (unit_id, community_id) DO UPDATE SET ended_on = NULL`,
-            [dto.unitId, dto.communityId],
-          );
-        } else {
-          await m.query(`UPDATE unit_community_report SET ended_on = current_date WHERE unit_id = $1 AND community_id = $2`, [dto.unitId, dto.communityId]);
-        }
-        await writeAudit(m, { actor: null, action: dto.active ? 'unit_report.approved' : 'unit_report.ended', entityType: 'unit_community_report', entityId: `${dto.unitId}:${dto.communityId}`, after: dto, reason: 'from the volunteer service' });
-        return { unitId: dto.unitId, communityId: dto.communityId, active: dto.active };
-      });
-      clearScopeCache();
-      return out;
-    },
   });
 }

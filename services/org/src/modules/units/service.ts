@@ -4,6 +4,7 @@ import { businessToday } from '@redheart/shared';
 import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
 import { assertInScope, clearScopeCache, loadScope, type Scope } from '../scope/scope';
 import { pathIds, UnitRepository, type UnitRow } from './repository';
+import { emitUnitChange } from './events';
 import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from './dto';
 
 /** Roles that may change the org chart, each inside its own subtree. */
@@ -142,6 +143,7 @@ export class UnitService {
       await repo.insert(row);
       const created = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'org.create', entityType: 'org_unit', entityId: id, after: view(created), reason: dto.reason, requestId: ctx.requestId });
+      await emitUnitChange(m, 'org.unit.created', created, ctx.user.username);
       return view(created);
     });
   }
@@ -167,6 +169,7 @@ export class UnitService {
       if (name !== before.name) await repo.recordVersion(id, { parentId: before.parentId, name, type: before.type }, today());
       const after = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'org.update', entityType: 'org_unit', entityId: id, before: view(before), after: view(after), reason: dto.reason, requestId: ctx.requestId });
+      await emitUnitChange(m, name !== before.name ? 'org.unit.renamed' : 'org.unit.updated', after, ctx.user.username);
       return view(after);
     });
   }
@@ -190,6 +193,7 @@ export class UnitService {
       if (!(await repo.archive(id, dto.version, validTo))) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       const after = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'org.archive', entityType: 'org_unit', entityId: id, before: view(before), after: view(after), reason: dto.reason, requestId: ctx.requestId });
+      await emitUnitChange(m, 'org.unit.archived', after, ctx.user.username);
       return view(after);
     });
   }
@@ -229,6 +233,7 @@ export class UnitService {
         before: { ...view(node), parentName: undefined }, after: { ...view(after), movedCount, effectiveDate: effective },
         reason: dto.reason, requestId: ctx.requestId,
       });
+      await emitUnitChange(m, 'org.unit.moved', after, ctx.user.username);
       return { ...view(after), movedCount };
     });
     // Paths changed: scope must be read afresh (after the commit, so no reader caches the old ones).

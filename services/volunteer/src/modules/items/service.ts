@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  AppError, assertRole, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
   isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
@@ -120,6 +120,13 @@ export function checkinOpensOn(item: Pick<ItemRow, 'status' | 'scheduledDate'>, 
   if (item.status === 'SCHEDULED' && item.scheduledDate && item.scheduledDate > today) return item.scheduledDate;
   return null;
 }
+
+/** The event type of each item transition: `volunteer.item.<name>`. */
+const ITEM_EVENT_NAMES: Record<string, string> = {
+  report: 'reported', publish: 'published', reject: 'rejected', refer: 'referred', merge: 'merged', claim: 'claimed', release: 'released',
+  assign: 'assigned', schedule: 'scheduled', start: 'started', complete: 'completed', confirm: 'confirmed', reopen: 'reopened', cancel: 'cancelled',
+  signup: 'signed_up', withdraw_signup: 'signup_withdrawn', escalate: 'escalated', close: 'closed', checkin: 'checked_in',
+};
 
 export class ItemService {
   constructor(
@@ -482,6 +489,16 @@ export class ItemService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [itemId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, unitId, reason, data ? JSON.stringify(data) : null],
     );
+    // The same transition on the bus (volunteer.item.<what>), for whoever is told of it.
+    const [i]: { itemNo: string; communityId: number; unitId: number | null; path: string | null }[] = await m.query(
+      `SELECT it.item_no AS "itemNo", it.community_id::int AS "communityId", it.unit_id::int AS "unitId", cr.path
+         FROM item it LEFT JOIN community_ref cr ON cr.id = it.community_id WHERE it.id = $1`,
+      [itemId],
+    );
+    await emit(m, {
+      type: `volunteer.item.${ITEM_EVENT_NAMES[action] ?? action}`, aggregateId: itemId, orgPath: i?.path ?? null, actor: ctx.user.username,
+      payload: { itemId, itemNo: i?.itemNo ?? null, communityId: i?.communityId ?? null, unitId: unitId ?? i?.unitId ?? null, action, from, to },
+    });
   }
 }
 

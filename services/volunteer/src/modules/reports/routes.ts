@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
-  AppError, assertInScope, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, parseDto, parseId, parseQuery, type Role, rowsOf, scopeSql, writeAudit,
+  assertInScope, emit, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, parseDto, parseId, parseQuery, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 
 class UnitReportDto {
@@ -36,7 +36,7 @@ const MEMBER_LIST_READERS: readonly Role[] = [...COMMUNITY_STAFF, 'street_admin'
  * where they live; the community approves. An approved unit report also tells the org service, which
  * puts the community into the unit staff's token scope.
  */
-export default async function reportRoutes(app: FastifyInstance, opts: { communities: CommunityDirectory; notifyOrg?: (unitId: number, communityId: number, active: boolean) => Promise<void> }) {
+export default async function reportRoutes(app: FastifyInstance, opts: { communities: CommunityDirectory }) {
   const { communities } = opts;
   app.addHook('onRequest', app.authenticate);
 
@@ -116,17 +116,12 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
           [id, dto.version, status, req.user.username, dto.reason ?? null],
         ));
         await writeAudit(m, { actor: req.user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: req.id });
-        // The org service is told before this commits: if it cannot be told, nothing changes here and the
-        // clerk retries (its endpoint is an upsert). Told after the commit, a failure left an approved
-        // report whose staff never got the community into their scope, and a retry answered 409.
-        if (opts.notifyOrg && status !== 'rejected') {
-          try {
-            await opts.notifyOrg(Number(r.unit_id), Number(r.community_id), status === 'approved');
-          } catch (err) {
-            req.log.warn({ err }, 'could not tell the org service about a unit report');
-            throw new AppError(503, 'ORG_UNAVAILABLE', 'The organisation service could not be reached; nothing was changed, try again');
-          }
-        }
+        // The org service puts the community into (or out of) the unit staff's scope when this event
+        // reaches it: the decision commits whether or not the org service is up.
+        await emit(m, {
+          type: `volunteer.report.${status}`, aggregateId: id, orgPath: r.path, actor: req.user.username,
+          payload: { reportId: id, unitId: Number(r.unit_id), communityId: Number(r.community_id), status },
+        });
         return { id, status, version: (upd[0] as { version: number }).version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
       });
       return out;

@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import { type EventConsumerSpec, type EventEnvelope, PermanentEventError, writeAudit } from '@redheart/shared';
+import { clearScopeCache } from '../scope/scope';
+
+interface ReportDecision {
+  reportId: number;
+  unitId: number;
+  communityId: number;
+}
+
+function decisionOf(e: EventEnvelope): ReportDecision {
+  const p = e.payload as Partial<ReportDecision>;
+  for (const k of ['reportId', 'unitId', 'communityId'] as const) {
+    if (!Number.isInteger(p[k]) || (p[k] as number) < 1) throw new PermanentEventError(`payload.${k} is not a positive integer`);
+  }
+  return p as ReportDecision;
+}
+
+/** A unit now reports to the community (approved) or no longer does (ended): the unit staff's token scope follows. */
+async function applyReport(m: EntityManager, e: EventEnvelope, active: boolean): Promise<void> {
+  const d = decisionOf(e);
+  const ok: { n: number }[] = await m.query(
+    `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
+    [d.unitId, d.communityId],
+  );
+  if (!ok[0].n) throw new PermanentEventError(`no work unit ${d.unitId} or community ${d.communityId}`);
+  if (active) {
+    await m.query(
+      `INSERT INTO unit_community_report (unit_id, community_id) VALUES ($1, $2)
+       ON CONFLICT (unit_id, community_id) DO UPDATE SET ended_on = NULL`,
+      [d.unitId, d.communityId],
+    );
+  } else {
+    await m.query(`UPDATE unit_community_report SET ended_on = current_date WHERE unit_id = $1 AND community_id = $2`, [d.unitId, d.communityId]);
+  }
+  await writeAudit(m, {
+    actor: null, action: active ? 'unit_report.approved' : 'unit_report.ended', entityType: 'unit_community_report', entityId: `${d.unitId}:${d.communityId}`,
+    after: { unitId: d.unitId, communityId: d.communityId, active, event: e.id }, reason: `event ${e.type} from the volunteer service (by ${e.actor ?? 'system'})`,
+  });
+}
+
+/**
+ * The volunteer service owns dual reports; its decisions arrive here as events (`volunteer.report.*`)
+ * and change the unit staff's scope. A rejection changes nothing here (read for the record).
+ */
+export function unitReportConsumer(): EventConsumerSpec {
+  return {
+    name: 'org-unit-reports',
+    from: 'volunteer',
+    types: 'volunteer.report.>',
+    handlers: {
+      'volunteer.report.approved': (m, e) => applyReport(m, e, true),
+      'volunteer.report.ended': (m, e) => applyReport(m, e, false),
+      'volunteer.report.rejected': async (_m, e) => void decisionOf(e),
+    },
+    afterCommit: () => clearScopeCache(),
+  };
+}

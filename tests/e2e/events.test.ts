@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { natsForTests, streamName, testEventsPrefix } from '@redheart/shared';
+import { connect } from 'nats';
+import { DEMO_PASSWORD, type Platform, startPlatform } from './platform';
+
+// Events between the services, end to end: on NATS JetStream when it answers (CI: REQUIRE_NATS=1),
+// else on the HTTP fallback that `npm start` uses without NATS.
+
+let platform: Platform;
+let natsUrl: string | undefined;
+const prefix = testEventsPrefix();
+const tokens = new Map<string, string>();
+
+const until = async (what: string, ok: () => Promise<boolean>, timeoutMs = 60_000) => {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+async function login(username: string): Promise<string> {
+  const res = await fetch(`${platform.url}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function api(username: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${platform.url}${path}`, {
+    method, headers: { authorization: `Bearer ${tokens.get(username)}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  natsUrl = await natsForTests();
+  platform = await startPlatform(natsUrl ? { nats: { url: natsUrl, prefix } } : {});
+  for (const u of ['admin', 'unit.staff', 'clerk.cuiting']) tokens.set(u, await login(u));
+}, 600_000);
+afterAll(async () => {
+  await platform?.close();
+  if (natsUrl) {
+    const nc = await connect({ servers: natsUrl });
+    const jsm = await nc.jetstreamManager();
+    for (const s of ['org', 'household', 'volunteer']) await jsm.streams.delete(streamName(prefix, s)).catch(() => false);
+    await nc.close();
+  }
+});
+
+describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.0.1:4222 if it answers, else the HTTP fallback'})`, () => {
+  it('a community moved to another street in org reaches the household and volunteer copies', async () => {
+    const { org, household, volunteer } = platform.db;
+    const [c] = await org.query(`SELECT c.id::int AS id, c.version, c.parent_id::int AS "parentId" FROM org_unit c WHERE c.type = 'community_committee' AND c.valid_to IS NULL AND c.id NOT IN (SELECT org_id FROM account WHERE username IN ('clerk.cuiting', 'unit.staff')) ORDER BY c.id DESC LIMIT 1`);
+    const [street] = await org.query(`SELECT id::int AS id, path, name FROM org_unit WHERE type = 'street_committee' AND valid_to IS NULL AND id <> $1 ORDER BY id LIMIT 1`, [c.parentId]);
+    const moved = await api('admin', 'POST', `/api/org/units/${c.id}/move`, { version: c.version, newParentId: street.id, reason: '区划调整：事件测试' });
+    expect(moved.status).toBe(200);
+    const newPath = `${street.path}${c.id}/`;
+    for (const [name, ds] of [['household', household], ['volunteer', volunteer]] as const) {
+      await until(`${name} to see the move`, async () => {
+        const [ref] = await ds.query(`SELECT path, street_name AS "streetName" FROM community_ref WHERE id = $1`, [c.id]);
+        return ref?.path === newPath && ref.streetName === street.name;
+      });
+    }
+    // The org outbox was drained (published or delivered), and nothing was parked anywhere.
+    await until('the org outbox to drain', async () => (await org.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0);
+    for (const ds of [org, household, volunteer]) expect((await ds.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
+  }, 120_000);
+
+  it('a dual report approved while org is down commits; org applies the scope when it returns', async () => {
+    const { org, volunteer } = platform.db;
+    const [unit] = await org.query(`SELECT org_id::int AS id FROM account WHERE username = 'unit.staff'`);
+    const [clerk] = await org.query(`SELECT a.org_id::int AS id FROM account a WHERE a.username = 'clerk.cuiting'`);
+    await org.query(`DELETE FROM unit_community_report WHERE unit_id = $1 AND community_id = $2`, [unit.id, clerk.id]);
+    const reported = await api('unit.staff', 'POST', '/api/volunteer/reports', { communityId: clerk.id, resources: ['政策宣讲'], contactName: '王科长', contactPhone: '0535-5212345' });
+    expect(reported.status).toBe(201);
+    const list = await api('clerk.cuiting', 'GET', '/api/volunteer/reports?status=pending');
+    const pending = (list.body as unknown as { id: number; version: number; unitId: number | string }[]).find((r) => Number(r.unitId) === unit.id)!;
+    if (!pending) throw new Error(`no pending report of unit ${unit.id} in ${JSON.stringify(list).slice(0, 500)} after ${JSON.stringify(reported)}`);
+
+    await platform.stopOrg();
+    const approved = await api('clerk.cuiting', 'POST', `/api/volunteer/reports/${pending.id}/decision`, { decision: 'approve', version: pending.version });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+    expect((await volunteer.query(`SELECT status FROM unit_report WHERE id = $1`, [pending.id]))[0].status).toBe('approved');
+    expect((await org.query(`SELECT count(*)::int AS n FROM unit_community_report WHERE unit_id = $1 AND community_id = $2 AND ended_on IS NULL`, [unit.id, clerk.id]))[0].n).toBe(0);
+
+    await platform.startOrg();
+    await until('org to apply the approval', async () =>
+      (await org.query(`SELECT count(*)::int AS n FROM unit_community_report WHERE unit_id = $1 AND community_id = $2 AND ended_on IS NULL`, [unit.id, clerk.id]))[0].n === 1);
+    expect((await org.query(`SELECT count(*)::int AS n FROM inbox_event WHERE consumer = 'org-unit-reports' AND type = 'volunteer.report.approved'`))[0].n).toBe(1);
+  }, 180_000);
+});
