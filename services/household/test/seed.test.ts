@@ -23,7 +23,7 @@ const COMMUNITIES: OrgCommunity[] = [
 beforeAll(async () => {
   t = await setup();
   first = await seedDemo(t.ds, { vault: t.vault, communities: COMMUNITIES, log: (l) => lines.push(l) });
-});
+}, 600_000); // the whole demo: minutes on a busy shared machine
 afterAll(async () => t.close());
 
 describe('seedDemo', () => {

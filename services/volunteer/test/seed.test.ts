@@ -12,7 +12,7 @@ const ORG = { communities: ORG_COMMUNITIES, units: ORG_UNITS, reports: ORG_REPOR
 beforeAll(async () => {
   t = await setupBlank('seed');
   first = await seedDemo(t.ds, ORG);
-}, 120_000);
+}, 600_000); // the whole demo: minutes on a busy shared machine
 afterAll(async () => t.close());
 
 const users: Record<string, AuthUser> = {
