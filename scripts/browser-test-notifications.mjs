@@ -7,7 +7,7 @@
 // BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { BASE, OUT, api, browserSuite, expectNoRawText, login, stepState } from './lib/browser.mjs';
+import { BASE, OUT, PASSWORD, api, browserSuite, expectNoRawText, input, stepState } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('notifications-browser', { failurePrefix: 'notifications-', nameLength: 80 });
 const { state, need } = stepState();
@@ -21,10 +21,19 @@ function residentId(birth) {
 }
 const run = randomInt(100000, 999999);
 
+/** As lib/browser.mjs login, with a minute for the answer (a login hashes the password; a busy machine is slow). */
+async function login(page, username) {
+  await page.goto(`${BASE}/login`);
+  await input(page, 'login-username').fill(username);
+  await input(page, 'login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
+}
+
 /** The bell's badge figure (0 when hidden). */
 async function badge(page) {
   const bell = page.getByTestId('notification-bell');
-  await bell.waitFor({ timeout: 15_000 });
+  await bell.waitFor({ timeout: 60_000 });
   const sup = bell.locator('.el-badge__content');
   if (!(await sup.count()) || !(await sup.isVisible())) return 0;
   const text = (await sup.innerText()).trim();
@@ -79,7 +88,7 @@ await test('the secretary’s bell shows the case waiting for approval', async (
   await page.getByTestId('notification-bell').click();
   await page.waitForURL((u) => u.pathname === '/notifications');
   const row = page.getByTestId('notification-row').filter({ hasText: caseNo }).first();
-  await row.waitFor({ timeout: 15_000 });
+  await row.waitFor({ timeout: 60_000 });
   if ((await row.getAttribute('data-kind')) !== 'case_awaiting_approval') throw new Error(`the secretary's notification is ${await row.getAttribute('data-kind')}`);
 });
 
@@ -91,7 +100,7 @@ await test('the clerk’s notifications page: the approval with its text, openin
   await page.waitForURL((u) => u.pathname === '/notifications');
   await expectNoRawText(page, 'the notifications page', page.getByTestId('notifications-page'));
   const row = page.getByTestId('notification-row').filter({ hasText: caseNo }).first();
-  await row.waitFor({ timeout: 15_000 });
+  await row.waitFor({ timeout: 60_000 });
   if ((await row.getAttribute('data-kind')) !== 'case_approved') throw new Error(`the clerk's notification is ${await row.getAttribute('data-kind')}`);
   const text = await row.getByTestId('notification-text').innerText();
   if (!text.includes('审批通过') || !text.includes('龙腾社区')) throw new Error(`the notification reads: ${text}`);
@@ -119,7 +128,7 @@ await test('English: the page and the bell in the other language', async (page) 
   await page.addInitScript(() => localStorage.setItem('rh.locale', 'en'));
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/notifications`);
-  await page.getByRole('heading', { name: 'Notifications' }).waitFor({ timeout: 15_000 });
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor({ timeout: 60_000 });
   const label = await page.getByTestId('notification-bell').getAttribute('aria-label');
   if (!label?.startsWith('Notifications')) throw new Error(`the bell's name in English: ${label}`);
 });
