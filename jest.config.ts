@@ -15,7 +15,7 @@ const project = (name: string, dir: string, tests = 'test'): Config => ({
 });
 
 const config: Config = {
-  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household'), project('volunteer', '<rootDir>/services/volunteer'),
+  projects: [project('shared', '<rootDir>/shared'), project('org', '<rootDir>/services/org'), project('gateway', '<rootDir>/services/gateway'), project('household', '<rootDir>/services/household'), project('volunteer', '<rootDir>/services/volunteer'), project('notification', '<rootDir>/services/notification'),
     // The whole platform in one process on the demo seed: the authorization walk over the merged OpenAPI document.
     project('e2e', '<rootDir>/tests', 'e2e')],
   // Generous: on the shared 2-core machine under load 60 a small import test took over 60 s. A timeout here

@@ -20,6 +20,7 @@ const TARGETS = [
   { name: 'org', dir: 'services/org', output: 'services/org/dist/src/server.js', after: ['shared'] },
   { name: 'household', dir: 'services/household', output: 'services/household/dist/src/server.js', after: ['shared'] },
   { name: 'volunteer', dir: 'services/volunteer', output: 'services/volunteer/dist/src/server.js', after: ['shared'] },
+  { name: 'notification', dir: 'services/notification', output: 'services/notification/dist/src/server.js', after: ['shared'] },
   { name: 'gateway', dir: 'services/gateway', output: 'services/gateway/dist/server.js', after: ['shared'] },
   { name: 'web', dir: 'web', output: 'web/dist/index.html', after: [] },
 ];

@@ -120,7 +120,7 @@ for (const s of SERVICES) {
 const port = Number(process.env.PORT ?? 8080);
 // Each process serves Prometheus metrics on an internal port (127.0.0.1 unless METRICS_HOST):
 // gateway 9460, org 9461, household 9462, volunteer 9463 (replica i: + 10 × i); `<SERVICE>_METRICS_PORT` overrides.
-const METRICS_PORTS = { gateway: 9460, org: 9461, household: 9462, volunteer: 9463 };
+const METRICS_PORTS = { gateway: 9460, org: 9461, household: 9462, volunteer: 9463, notify: 9464 };
 const metricsPortOf = (name) => Number(process.env[`${name.toUpperCase()}_METRICS_PORT`] ?? METRICS_PORTS[name]);
 
 /** ORG_URL (the first) and ORG_URLS (all, comma-separated): household and volunteer call org's internal routes and fail over between them. */
@@ -130,6 +130,7 @@ const orgEnv = urls.org ? { ORG_URL: urls.org[0], ORG_URLS: urls.org.join(',') }
 const eventsEnv = {
   ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
   ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
+  ...(urls.notify ? { NOTIFY_URL: urls.notify[0], NOTIFY_URLS: urls.notify.join(',') } : {}),
 };
 
 function startService(s) {
@@ -163,6 +164,7 @@ function startGateway() {
     ...orgEnv,
     ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
     ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
+    ...(urls.notify ? { NOTIFY_URL: urls.notify[0], NOTIFY_URLS: urls.notify.join(',') } : {}),
     WEB_DIST: join(root, 'web', 'dist'),
   }, { watch: dev });
   return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };

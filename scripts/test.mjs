@@ -42,7 +42,7 @@ if (!env.DATABASE_URL) {
 
 // The services' role passwords (the apps under test connect as rh_<service>), kept in .data/keys
 // like npm start's unless given.
-for (const name of ['org', 'household', 'volunteer']) {
+for (const name of ['org', 'household', 'volunteer', 'notify']) {
   const NAME = `${name.toUpperCase()}_DB_PASSWORD`;
   if (!env[NAME] && !env[`${NAME}_FILE`]) env[`${NAME}_FILE`] = shared.loadOrCreateSecret(join(root, '.data', 'keys'), `${name}-db-password`, 24).file;
 }

@@ -116,6 +116,14 @@ export const SERVICES = [
       }
     },
   },
+  {
+    // notifications (通知): reads the other services' events; no demo data of its own
+    name: 'notify',
+    portEnv: 'NOTIFY_PORT',
+    defaultPort: 8084,
+    server: 'services/notification/dist/src/server.js',
+    migrate: async (url, env) => require(join(root, 'services/notification/dist/src/data-source.js')).migrateNotify(url, env),
+  },
 ].filter((s) => existsSync(join(root, s.server)));
 
 /**
@@ -214,7 +222,7 @@ const keysDir = join(root, '.data', 'keys');
  */
 export function dbPasswords() {
   const env = {};
-  for (const name of ['org', 'household', 'volunteer']) {
+  for (const name of ['org', 'household', 'volunteer', 'notify']) {
     const NAME = `${name.toUpperCase()}_DB_PASSWORD`;
     if (process.env[NAME] || process.env[`${NAME}_FILE`]) continue;
     env[`${NAME}_FILE`] = shared.loadOrCreateSecret(keysDir, `${name}-db-password`, 24).file;

@@ -99,7 +99,9 @@ export async function grantServiceRole(run: (sql: string) => Promise<unknown>, s
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
     `REVOKE ALL ON TABLE migrations FROM ${role}`,
-    ...APPEND_ONLY_TABLES.map((t) => `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE ${t} FROM ${role}`),
+    // (a service without an audit trail, the notification service, has no such table)
+    ...APPEND_ONLY_TABLES.map((t) => `DO $$ BEGIN IF to_regclass('public.${t}') IS NOT NULL THEN
+        REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE ${t} FROM ${role}; END IF; END $$`),
     // the job engine (pg-boss, schema installed by the owner just before): rows only; a new queue's
     // partition is made by create_queue, which runs as the owner (shared/src/jobs.ts)
     `GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${role}`,

@@ -33,6 +33,8 @@ export interface EventsConfig {
   /** The fallback's consumers: HOUSEHOLD_URLS / HOUSEHOLD_URL and VOLUNTEER_URLS / VOLUNTEER_URL, every replica (the org service's events go there). */
   householdUrls?: string[];
   volunteerUrls?: string[];
+  /** NOTIFY_URLS / NOTIFY_URL: the notification service's replicas (household's and volunteer's events go there too). */
+  notifyUrls?: string[];
 }
 
 export function loadEventsConfig(env: NodeJS.ProcessEnv): EventsConfig {
@@ -43,6 +45,7 @@ export function loadEventsConfig(env: NodeJS.ProcessEnv): EventsConfig {
     prefix,
     ...(env.HOUSEHOLD_URLS || env.HOUSEHOLD_URL ? { householdUrls: serviceUrlsFromEnv(env, 'household', '') } : {}),
     ...(env.VOLUNTEER_URLS || env.VOLUNTEER_URL ? { volunteerUrls: serviceUrlsFromEnv(env, 'volunteer', '') } : {}),
+    ...(env.NOTIFY_URLS || env.NOTIFY_URL ? { notifyUrls: serviceUrlsFromEnv(env, 'notify', '') } : {}),
   };
 }
 

@@ -37,15 +37,15 @@ async function api(username: string, method: string, path: string, body?: unknow
 
 beforeAll(async () => {
   natsUrl = await natsForTests();
-  platform = await startPlatform(natsUrl ? { nats: { url: natsUrl, prefix } } : {});
-  for (const u of ['admin', 'unit.staff', 'clerk.cuiting']) tokens.set(u, await login(u));
+  platform = await startPlatform({ notify: true, ...(natsUrl ? { nats: { url: natsUrl, prefix } } : {}) });
+  for (const u of ['admin', 'unit.staff', 'clerk.cuiting', 'clerk.longteng', 'secretary.longteng']) tokens.set(u, await login(u));
 }, 600_000);
 afterAll(async () => {
   await platform?.close();
   if (natsUrl) {
     const nc = await connect({ servers: natsUrl });
     const jsm = await nc.jetstreamManager();
-    for (const s of ['org', 'household', 'volunteer']) await jsm.streams.delete(streamName(prefix, s)).catch(() => false);
+    for (const s of ['org', 'household', 'volunteer', 'notify']) await jsm.streams.delete(streamName(prefix, s)).catch(() => false);
     await nc.close();
   }
 });
@@ -91,5 +91,43 @@ describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.
     await until('org to apply the approval', async () =>
       (await org.query(`SELECT count(*)::int AS n FROM unit_community_report WHERE unit_id = $1 AND community_id = $2 AND ended_on IS NULL`, [unit.id, clerk.id]))[0].n === 1);
     expect((await org.query(`SELECT count(*)::int AS n FROM inbox_event WHERE consumer = 'org-unit-reports' AND type = 'volunteer.report.approved'`))[0].n).toBe(1);
+    // and the unit's staff are told, through the gateway
+    await until('the unit to be told', async () => {
+      const mine = await api('unit.staff', 'GET', '/api/notify/notifications?kind=report_approved');
+      return ((mine.body?.items ?? []) as { recordId: string }[]).some((n) => n.recordId === String(clerk.id));
+    });
+  }, 180_000);
+
+  it('the secretary approves a clerk’s case: the clerk is told (and the secretary was told it waited), through the gateway', async () => {
+    const { household } = platform.db;
+    // a case of 龙腾 opened and submitted by clerk.longteng
+    const first17 = '37068619850312' + '135';
+    const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const idNumber = first17 + '10X98765432'[[...first17].reduce((sum, d, i) => sum + Number(d) * W[i], 0) % 11];
+    const created = await api('clerk.longteng', 'POST', '/api/household/cases', {
+      type: 'purchased_flat', applicantName: '事件测试', persons: [{ name: '事件测试', idNumber, relation: 'head' }],
+      newHousehold: { kind: 'family', address: '栖霞市庄园街道龙腾小区9号楼2单元302' }, propertyCertificateNo: '鲁(2020)栖霞市不动产权第E2E-1号',
+      provided: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+    });
+    expect(created.status).toBe(201);
+    const submitted = await api('clerk.longteng', 'POST', `/api/household/cases/${created.body.id}/transitions`, { action: 'submit', version: created.body.version });
+    expect(submitted.status).toBe(200);
+    const c = { id: created.body.id as number, version: submitted.body.version as number };
+    expect((await household.query(`SELECT count(*)::int AS n FROM outbox_event WHERE aggregate_id = $1`, [String(c.id)]))[0].n).toBe(2);
+    const before = (await api('clerk.longteng', 'GET', '/api/notify/notifications/unread-count')).body.unread as number;
+    const accepted = await api('clerk.longteng', 'POST', `/api/household/cases/${c.id}/transitions`, { action: 'accept', version: c.version, originalsVerified: true });
+    expect(accepted.status).toBe(200);
+    await until('the secretary to be told the case waits', async () => {
+      const mine = await api('secretary.longteng', 'GET', '/api/notify/notifications?kind=case_awaiting_approval');
+      return ((mine.body?.items ?? []) as { recordId: string }[]).some((n) => n.recordId === String(c.id));
+    });
+    const approved = await api('secretary.longteng', 'POST', `/api/household/cases/${c.id}/transitions`, { action: 'approve', version: accepted.body.version, approvalNo: '栖准迁E2E1' });
+    expect(approved.status).toBe(200);
+    await until('the clerk to be told', async () => (await api('clerk.longteng', 'GET', '/api/notify/notifications/unread-count')).body.unread === before + 1);
+    const [n] = ((await api('clerk.longteng', 'GET', '/api/notify/notifications?limit=1')).body.items as { kind: string; recordId: string; params: { caseNo: string } }[]);
+    expect(n).toMatchObject({ kind: 'case_approved', recordId: String(c.id) });
+    // nobody else in another community is told
+    expect(((await api('clerk.cuiting', 'GET', '/api/notify/notifications')).body.items as { recordId: string }[]).some((x) => x.recordId === String(c.id))).toBe(false);
+    expect((await platform.db.notify!.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
   }, 180_000);
 });

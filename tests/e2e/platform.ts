@@ -15,6 +15,8 @@ import { buildApp as buildVolunteer } from '../../services/volunteer/src/app';
 import { createVolunteerDataSource, migrateVolunteer } from '../../services/volunteer/src/data-source';
 import { seedDemo as seedVolunteer } from '../../services/volunteer/src/seed/demo';
 import { buildApp as buildGateway } from '../../services/gateway/src/app';
+import { buildApp as buildNotify } from '../../services/notification/src/app';
+import { createNotifyDataSource, migrateNotify } from '../../services/notification/src/data-source';
 
 /** The demo accounts' password (README). */
 export const DEMO_PASSWORD = 'Qixia@2020';
@@ -23,7 +25,7 @@ export const DEMO_USERNAMES = DEMO_ACCOUNTS.map((a) => a.username);
 export interface Platform {
   /** The gateway's base URL (http://127.0.0.1:<port>). */
   url: string;
-  db: { org: DataSource; household: DataSource; volunteer: DataSource };
+  db: { org: DataSource; household: DataSource; volunteer: DataSource; notify?: DataSource };
   /** The apps themselves (their events: app.events). */
   apps: { org: FastifyInstance; household: FastifyInstance; volunteer: FastifyInstance };
   /** The org service goes down (its consumers and relay with it) and comes back on the same port and database. */
@@ -48,6 +50,8 @@ const listen = async (app: FastifyInstance): Promise<string> => {
 export interface PlatformOptions {
   /** Events over NATS JetStream at this URL with this prefix (one per test run); absent: the HTTP fallback. */
   nats?: { url: string; prefix: string };
+  /** Run the notification service too (behind the gateway at /api/notify, reading household's and volunteer's events). */
+  notify?: boolean;
 }
 
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
@@ -85,6 +89,19 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     pledges: 60,
   });
 
+  // The notification service first (it reads what household and volunteer emit; without NATS they POST to it).
+  let notify: { app: FastifyInstance; ds: DataSource; served: DataSource; url: string } | undefined;
+  if (opts.notify) {
+    const db = { service: 'notify', create: createNotifyDataSource, migrate: migrateNotify };
+    const ds = await freshTestDataSource(url('notify'), db, 2);
+    const servedNotify = await serviceTestDataSource(url('notify'), db, 5);
+    const app = await buildNotify({
+      publicKey: keys.publicKey, dataSource: servedNotify,
+      events: { internalToken, relayPollMs: 250, ...(opts.nats ? { natsUrl: opts.nats.url, prefix: opts.nats.prefix } : {}) },
+    });
+    notify = { app, ds, served: servedNotify, url: await listen(app) };
+  }
+  const notifyTargets = (types: string[]): HttpEventTarget[] => (notify ? [{ name: 'notify', url: notify.url, types }] : []);
   // The fallback's targets are filled in once household and volunteer listen.
   const orgTargets: HttpEventTarget[] = [];
   const events = (targets: HttpEventTarget[]): AppEventsOptions => ({
@@ -106,14 +123,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     return res.json();
   };
   const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
-  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events([]) });
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events(notifyTargets(['household.case.>'])) });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
     publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities,
-    events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>'] }]),
+    events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>'] }, ...notifyTargets(['volunteer.>'])]),
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
-  const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
+  const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer), ...(notify ? { notify: notify.url } : {}) };
   orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] });
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
@@ -121,7 +138,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const gatewayUrl = await listen(gateway);
   return {
     url: gatewayUrl,
-    db: { org: orgDs, household: householdDs, volunteer: volunteerDs },
+    db: { org: orgDs, household: householdDs, volunteer: volunteerDs, ...(notify ? { notify: notify.ds } : {}) },
     apps: { get org() { return org; }, household, volunteer },
     stopOrg: async () => {
       await org.close();
@@ -131,8 +148,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       await org.listen({ port: Number(new URL(orgUrl).port), host: '127.0.0.1' });
     },
     close: async () => {
-      for (const app of [gateway, volunteer, household, org]) if (app.server.listening) await app.close();
-      for (const ds of [...Object.values(served), orgDs, householdDs, volunteerDs]) await ds.destroy();
+      for (const app of [gateway, volunteer, household, org, ...(notify ? [notify.app] : [])]) if (app.server.listening) await app.close();
+      for (const ds of [...Object.values(served), orgDs, householdDs, volunteerDs, ...(notify ? [notify.served, notify.ds] : [])]) await ds.destroy();
       rmSync(filesDir, { recursive: true, force: true });
     },
   };

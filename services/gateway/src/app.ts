@@ -3,7 +3,7 @@ import fastifyCompress from '@fastify/compress';
 import { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
 import { authPlugin, genReqId, metricsPlugin, notFound, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
-import { UPSTREAM_NAMES, type GatewayConfig, type UpstreamName } from './config';
+import { type Balancers, type CoreUpstreamName, UPSTREAM_NAMES, type GatewayConfig, type UpstreamName } from './config';
 import { Balancer } from './balancer';
 import requestIdPlugin from './plugins/request-id';
 import securityPlugin from './plugins/security';
@@ -21,7 +21,7 @@ export interface BuildOptions {
   config: Pick<GatewayConfig, 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
     Partial<Pick<GatewayConfig, 'healthTimeoutMs' | 'trustProxy' | 'longUpstreamTimeoutMs' | 'healthCheckIntervalMs'>> & {
       /** Each service's replicas (one base URL or several). */
-      upstreams: Record<UpstreamName, string | string[]>;
+      upstreams: Record<CoreUpstreamName, string | string[]> & Partial<Record<UpstreamName, string | string[]>>;
     };
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
@@ -76,11 +76,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   // One balancer per service over its replicas, health-checked from ready to close.
   const balancers = Object.fromEntries(
-    UPSTREAM_NAMES.map((name) => {
+    UPSTREAM_NAMES.flatMap((name) => {
       const urls = config.upstreams[name];
-      return [name, new Balancer(name, typeof urls === 'string' ? [urls] : urls, { intervalMs: config.healthCheckIntervalMs ?? 1000, timeoutMs: config.healthTimeoutMs ?? 1000 })];
+      if (!urls) return [];
+      return [[name, new Balancer(name, typeof urls === 'string' ? [urls] : urls, { intervalMs: config.healthCheckIntervalMs ?? 1000, timeoutMs: config.healthTimeoutMs ?? 1000 })]];
     }),
-  ) as Record<UpstreamName, Balancer>;
+  ) as Balancers;
   app.addHook('onReady', async () => {
     for (const b of Object.values(balancers)) b.start();
   });

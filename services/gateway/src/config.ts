@@ -2,8 +2,13 @@ import { join, resolve } from 'node:path';
 import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
 
 /** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
-export const UPSTREAM_NAMES = ['org', 'household', 'volunteer'] as const;
+export const UPSTREAM_NAMES = ['org', 'household', 'volunteer', 'notify'] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
+/** The services without which the platform is down; the others (notify) are routed and checked only when configured. */
+export const CORE_UPSTREAMS = ['org', 'household', 'volunteer'] as const;
+export type CoreUpstreamName = (typeof CORE_UPSTREAMS)[number];
+/** Each configured service's replicas (its balancer). */
+export type Balancers = Record<CoreUpstreamName, import('./balancer').Balancer> & Partial<Record<UpstreamName, import('./balancer').Balancer>>;
 
 export interface GatewayConfig {
   port: number;
@@ -77,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       org: serviceUrlsFromEnv(env, 'org', 'http://127.0.0.1:8081'),
       household: serviceUrlsFromEnv(env, 'household', 'http://127.0.0.1:8082'),
       volunteer: serviceUrlsFromEnv(env, 'volunteer', 'http://127.0.0.1:8083'),
+      notify: serviceUrlsFromEnv(env, 'notify', 'http://127.0.0.1:8084'),
     },
     healthCheckIntervalMs: int('HEALTH_CHECK_INTERVAL_MS', 1000),
     webDist: resolve(env.WEB_DIST || join(__dirname, '../../../web/dist')),

@@ -19,6 +19,7 @@ export const ROUTES: readonly UpstreamRoute[] = [
   { prefix: '/api/org', service: 'org', publicPaths: ['/api/org/public/'] },
   { prefix: '/api/household', service: 'household', publicPaths: ['/api/household/public/'] },
   { prefix: '/api/volunteer', service: 'volunteer', publicPaths: ['/api/volunteer/public/'] },
+  { prefix: '/api/notify', service: 'notify', publicPaths: [] },
 ];
 
 /**

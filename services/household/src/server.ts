@@ -23,7 +23,11 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createHouseholdDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     fetchCommunities,
-    events: { natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken },
+    events: {
+      natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken,
+      // the HTTP fallback: the cases' events go to the notification service
+      httpTargets: config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>'] }] : [],
+    },
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {

@@ -34,7 +34,14 @@ async function main() {
       if (!res.ok) throw new Error(`org service answered ${res.status} for a desk`);
       return (await res.json()) as DeskRef;
     },
-    events: { natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken, httpTargets: [{ name: 'org', url: config.orgUrls, types: ['volunteer.report.>'] }] },
+    events: {
+      natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken,
+      // the HTTP fallback: dual-report decisions to org (the unit's scope); items and reports to the notification service
+      httpTargets: [
+        { name: 'org', url: config.orgUrls, types: ['volunteer.report.>'] },
+        ...(config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['volunteer.>'] }] : []),
+      ],
+    },
     logger: serviceLogger(config.logLevel),
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),

@@ -84,18 +84,22 @@ export class NatsBus {
   private async connectLoop(): Promise<void> {
     let warned = false;
     while (!this.stopped) {
+      let nc: NatsConnection | undefined;
       try {
-        const nc = await connect({ servers: this.opts.url, name: this.opts.name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 2000 });
+        nc = await connect({ servers: this.opts.url, name: this.opts.name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 2000 });
         if (this.stopped) {
           await nc.close();
           return;
         }
+        // the JetStream check can time out on a busy server: then this connection is closed before the next try
+        const jsm = await nc.jetstreamManager();
         this.nc = nc;
-        this.jsm = await nc.jetstreamManager();
+        this.jsm = jsm;
         this.js = nc.jetstream({ timeout: this.opts.publishTimeoutMs ?? 5000 });
         for (const w of this.waiters.splice(0)) w();
         return;
       } catch (err) {
+        if (nc && this.nc !== nc) await nc.close().catch(() => undefined);
         if (!warned) this.opts.log?.(`NATS at ${this.opts.url} cannot be reached; retrying every second`, err);
         warned = true;
         await sleep(1000);

@@ -88,6 +88,13 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/HomeView.vue'),
         meta: { titleKey: 'nav.home', menu: true, icon: 'home' },
       },
+      // 消息通知: every signed-in role (the header's bell leads here)
+      {
+        path: 'notifications',
+        name: 'notifications',
+        component: () => import('@/views/notifications/NotificationsView.vue'),
+        meta: { titleKey: 'notifications.title', messages: ['notifications'] },
+      },
       {
         path: 'org',
         name: 'org',

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
-import { UPSTREAM_NAMES, type UpstreamName } from '../config';
+import { type Balancers, UPSTREAM_NAMES } from '../config';
 import { mergeOpenApi, type OpenApiDocument } from '../openapi-merge';
 import { probe } from '../upstreams';
-import type { Balancer } from '../balancer';
 
 export interface DocsOptions {
   /** Each service's document is read from one of its replicas in rotation. */
-  balancers: Record<UpstreamName, Balancer>;
+  balancers: Balancers;
   timeoutMs: number;
 }
 
@@ -27,8 +26,8 @@ declare module 'fastify' {
 export default async function docsRoutes(app: FastifyInstance, opts: DocsOptions) {
   const merged = async (request: FastifyRequest): Promise<OpenApiDocument> => {
     const upstreams = await Promise.all(
-      UPSTREAM_NAMES.map(async (service) => {
-        const r = await probe<OpenApiDocument>(`${opts.balancers[service].any().url}/api/${service}/openapi.json`, opts.timeoutMs, request.id);
+      UPSTREAM_NAMES.filter((service) => opts.balancers[service]).map(async (service) => {
+        const r = await probe<OpenApiDocument>(`${opts.balancers[service]!.any().url}/api/${service}/openapi.json`, opts.timeoutMs, request.id);
         if (!r.ok) request.log.warn({ service, status: r.status, error: r.error }, 'OpenAPI document of a service is unavailable');
         return { service, document: r.ok ? (r.body ?? null) : null };
       }),

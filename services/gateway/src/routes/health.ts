@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { UPSTREAM_NAMES, type UpstreamName } from '../config';
+import { type Balancers, CORE_UPSTREAMS, UPSTREAM_NAMES } from '../config';
 import { probe } from '../upstreams';
-import type { Balancer } from '../balancer';
 
 export interface HealthOptions {
-  balancers: Record<UpstreamName, Balancer>;
+  balancers: Balancers;
   timeoutMs: number;
 }
 
@@ -39,7 +38,7 @@ const healthBody = {
     status: { type: 'string', enum: ['ok', 'degraded'] },
     upstreams: {
       type: 'object',
-      required: [...UPSTREAM_NAMES],
+      required: [...CORE_UPSTREAMS],
       properties: Object.fromEntries(UPSTREAM_NAMES.map((n) => [n, upstreamStatus])),
     },
   },
@@ -67,8 +66,8 @@ export default async function healthRoutes(app: FastifyInstance, opts: HealthOpt
     },
     handler: async (request, reply) => {
       const results = await Promise.all(
-        UPSTREAM_NAMES.map(async (name) => {
-          const balancer = opts.balancers[name];
+        UPSTREAM_NAMES.filter((name) => opts.balancers[name]).map(async (name) => {
+          const balancer = opts.balancers[name]!;
           const replicas = await Promise.all(
             balancer.replicas.map(async (replica, index) => {
               const r = await probe(`${replica.url}/api/${name}/health`, opts.timeoutMs, request.id);

@@ -614,13 +614,18 @@ export class CaseService {
       [caseId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, e.reason, JSON.stringify(e.attachments ?? []), e.data ? JSON.stringify(e.data) : null],
     );
     // The same transition on the bus (household.case.<what>), for whoever is told of it.
-    const [c]: { caseNo: string; communityId: number; path: string | null }[] = await m.query(
-      `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.path FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
+    // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
+    const [c]: { caseNo: string; communityId: number; communityName: string | null; path: string | null; createdBy: string }[] = await m.query(
+      `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.name AS "communityName", cr.path, mc.created_by AS "createdBy"
+         FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
       [caseId],
     );
     await emit(m, {
       type: `household.case.${CASE_EVENT_NAMES[action]}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
-      payload: { caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, action, from, to },
+      payload: {
+        caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, createdBy: c?.createdBy ?? null,
+        actorId: ctx.user.sub, action, from, to, reason: e.reason ? e.reason.slice(0, 200) : null,
+      },
     });
   }
 

@@ -490,14 +490,18 @@ export class ItemService {
       [itemId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, unitId, reason, data ? JSON.stringify(data) : null],
     );
     // The same transition on the bus (volunteer.item.<what>), for whoever is told of it.
-    const [i]: { itemNo: string; communityId: number; unitId: number | null; path: string | null }[] = await m.query(
-      `SELECT it.item_no AS "itemNo", it.community_id::int AS "communityId", it.unit_id::int AS "unitId", cr.path
+    const [i]: { itemNo: string; communityId: number; communityName: string | null; unitId: number | null; path: string | null; place: string; rating: number | null }[] = await m.query(
+      `SELECT it.item_no AS "itemNo", it.community_id::int AS "communityId", cr.name AS "communityName", it.unit_id::int AS "unitId", cr.path, it.place, it.rating
          FROM item it LEFT JOIN community_ref cr ON cr.id = it.community_id WHERE it.id = $1`,
       [itemId],
     );
+    // actorId: the account that acted (a member told that their sign-up was taken); place, rating and reason for the texts
     await emit(m, {
       type: `volunteer.item.${ITEM_EVENT_NAMES[action] ?? action}`, aggregateId: itemId, orgPath: i?.path ?? null, actor: ctx.user.username,
-      payload: { itemId, itemNo: i?.itemNo ?? null, communityId: i?.communityId ?? null, unitId: unitId ?? i?.unitId ?? null, action, from, to },
+      payload: {
+        itemId, itemNo: i?.itemNo ?? null, communityId: i?.communityId ?? null, communityName: i?.communityName ?? null, unitId: unitId ?? i?.unitId ?? null,
+        actorId: ctx.user.sub, action, from, to, place: i?.place ? i.place.slice(0, 100) : null, rating: i?.rating ?? null, reason: reason ? reason.slice(0, 200) : null,
+      },
     });
   }
 }

@@ -103,7 +103,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       const id = parseId(req.params.id, 'Report');
       const dto = await parseDto(DecisionDto, req.body);
       const out = await app.db.transaction(async (m) => {
-        const rows = await m.query(`SELECT r.*, cr.path FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id WHERE r.id = $1 FOR UPDATE OF r`, [id]);
+        const rows = await m.query(`SELECT r.*, cr.path, cr.name AS community_name FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id WHERE r.id = $1 FOR UPDATE OF r`, [id]);
         const r = rows[0];
         if (!r || !req.user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
         if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
@@ -120,7 +120,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         // reaches it: the decision commits whether or not the org service is up.
         await emit(m, {
           type: `volunteer.report.${status}`, aggregateId: id, orgPath: r.path, actor: req.user.username,
-          payload: { reportId: id, unitId: Number(r.unit_id), communityId: Number(r.community_id), status },
+          payload: { reportId: id, unitId: Number(r.unit_id), communityId: Number(r.community_id), communityName: r.community_name, status },
         });
         return { id, status, version: (upd[0] as { version: number }).version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
       });

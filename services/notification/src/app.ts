@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { DataSource } from 'typeorm';
+import {
+  type AppEventsOptions, authPlugin, dataSourcePlugin, DEFAULT_BODY_LIMIT, eventsPlugin, genReqId, metricsPlugin, registerErrorHandler, registerHealthRoute, registerInputGuard,
+  type RevocationSource, revokedSessionsFor,
+} from '@redheart/shared';
+import { NotificationService } from './modules/notifications/service';
+import notificationRoutes from './modules/notifications/routes';
+import { loggingChannel, type OutboundChannel } from './modules/notifications/channel';
+
+export interface BuildOptions {
+  publicKey: string;
+  dataSource: DataSource;
+  ownsDataSource?: boolean;
+  logger?: FastifyServerOptions['logger'];
+  revocations?: RevocationSource;
+  /** The event bus (NATS, or the HTTP fallback); absent: events arrive only through app.events.apply (tests). */
+  events?: AppEventsOptions;
+  /** Outbound channels (SMS, WeChat …); default: the logging channel. */
+  channels?: OutboundChannel[];
+}
+
+/** Builds the notification service (通知): rules over the other services' events → each person's notifications. */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
+  await app.register(metricsPlugin, { service: 'notify' });
+  registerErrorHandler(app);
+  registerInputGuard(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Red Heart Community — notification service', version: '0.1.0', description: '通知：审批、退回、吹哨、派单、双报到结果等，发给与之相关的人' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
+  await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
+  const channels = opts.channels ?? [loggingChannel((obj, msg) => app.log.info(obj, msg))];
+  const notifications = new NotificationService(app.db, channels, undefined, (obj, msg) => app.log.warn(obj, msg));
+  app.decorate('notifications', notifications);
+  // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
+  await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
+  await app.register(notificationRoutes, { notifications });
+  registerHealthRoute(app, 'notify');
+  app.get('/api/notify/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    notifications: NotificationService;
+  }
+}

@@ -1,0 +1,103 @@
+import type { EventEnvelope, Role } from '@redheart/shared';
+
+/**
+ * Who is told what: rules as data. Each rule turns one event type into one notification (`kind`,
+ * the SPA's text key under notifications.kinds) addressed to one audience. The events come from the
+ * other services' outboxes (household.case.*, volunteer.item.*, volunteer.report.*); a notification
+ * carries only what its recipient may see anyway (case / item number, community name).
+ */
+export type Audience =
+  /** The account whose id (token sub) is in the payload field. */
+  | { account: string }
+  /** Holders of `role` in the organisation whose id is in the payload field (a unit's staff, a community's secretary). */
+  | { role: Role; orgIdFrom: string }
+  /** Holders of `role` whose own organisation contains the event's org path (the street above a community). */
+  | { role: Role; aboveEventPath: true };
+
+export interface NotificationRule {
+  /** Stable name (unique with the event id: one notification per event and rule). */
+  name: string;
+  event: string;
+  kind: string;
+  to: Audience;
+  /** The record the notification links to: its type and the payload field of its id. */
+  record: { type: 'case' | 'item' | 'unit_report'; idFrom: string };
+  /** Payload fields copied into the notification (shown in its text). */
+  params: string[];
+  /** Not told of one's own action (the actor's account id in this payload field). */
+  skipWhenActorIs?: string;
+}
+
+const CASE = { type: 'case', idFrom: 'caseId' } as const;
+const ITEM = { type: 'item', idFrom: 'itemId' } as const;
+const caseParams = ['caseNo', 'communityName'];
+const itemParams = ['itemNo', 'communityName', 'place'];
+
+export const RULES: readonly NotificationRule[] = [
+  // the clerk who opened a case: the secretary's decision and the case coming back
+  { name: 'case-approved-clerk', event: 'household.case.approved', kind: 'case_approved', to: { account: 'createdBy' }, record: CASE, params: caseParams, skipWhenActorIs: 'actorId' },
+  { name: 'case-rejected-clerk', event: 'household.case.rejected', kind: 'case_rejected', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId' },
+  { name: 'case-returned-clerk', event: 'household.case.returned', kind: 'case_returned', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId' },
+  // the community's secretary: a case accepted by a clerk waits for approval
+  { name: 'case-awaiting-secretary', event: 'household.case.accepted', kind: 'case_awaiting_approval', to: { role: 'community_secretary', orgIdFrom: 'communityId' }, record: CASE, params: caseParams },
+  // the street: a revocation to confirm
+  { name: 'case-revoke-street', event: 'household.case.revoke_requested', kind: 'case_revoke_requested', to: { role: 'street_admin', aboveEventPath: true }, record: CASE, params: [...caseParams, 'reason'] },
+  // the street: an item escalated (吹哨) in one of its communities
+  { name: 'item-escalated-street', event: 'volunteer.item.escalated', kind: 'item_escalated', to: { role: 'street_admin', aboveEventPath: true }, record: ITEM, params: itemParams },
+  // the unit: an item the street assigned it, and what happens to its items afterwards
+  { name: 'item-assigned-unit', event: 'volunteer.item.assigned', kind: 'item_assigned', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: ITEM, params: itemParams },
+  { name: 'item-released-unit', event: 'volunteer.item.released', kind: 'item_released', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: ITEM, params: [...itemParams, 'reason'] },
+  { name: 'item-reopened-unit', event: 'volunteer.item.reopened', kind: 'item_reopened', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: ITEM, params: [...itemParams, 'reason'] },
+  { name: 'item-confirmed-unit', event: 'volunteer.item.confirmed', kind: 'item_confirmed', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: ITEM, params: [...itemParams, 'rating'] },
+  // the unit: its dual report decided by the community
+  { name: 'report-approved-unit', event: 'volunteer.report.approved', kind: 'report_approved', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: { type: 'unit_report', idFrom: 'communityId' }, params: ['communityName'] },
+  { name: 'report-rejected-unit', event: 'volunteer.report.rejected', kind: 'report_rejected', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: { type: 'unit_report', idFrom: 'communityId' }, params: ['communityName'] },
+  // a member: the sign-up taken
+  { name: 'signup-member', event: 'volunteer.item.signed_up', kind: 'signup_confirmed', to: { account: 'actorId' }, record: ITEM, params: itemParams },
+];
+
+/** Event type patterns the service reads (its consumers' subjects). */
+export const CONSUMED = [
+  { from: 'household', types: 'household.case.>' },
+  { from: 'volunteer', types: 'volunteer.>' },
+] as const;
+
+export interface Addressed {
+  rule: string;
+  kind: string;
+  recipientAccount: string | null;
+  recipientRole: Role | null;
+  recipientOrgId: number | null;
+  recipientPath: string | null;
+  recordType: string;
+  recordId: string;
+  params: Record<string, string | number | null>;
+}
+
+const scalar = (v: unknown): string | number | null => (typeof v === 'string' ? v.slice(0, 200) : typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The notifications an event makes under `rules` (none when a field the audience needs is missing). */
+export function address(e: EventEnvelope, rules: readonly NotificationRule[] = RULES): Addressed[] {
+  const p = e.payload as Record<string, unknown>;
+  const out: Addressed[] = [];
+  for (const r of rules) {
+    if (r.event !== e.type) continue;
+    const recordId = scalar(p[r.record.idFrom]);
+    if (recordId === null) continue;
+    const base = { rule: r.name, kind: r.kind, recordType: r.record.type, recordId: String(recordId), params: Object.fromEntries(r.params.map((k) => [k, scalar(p[k])])) };
+    if ('account' in r.to) {
+      const account = scalar(p[r.to.account]);
+      if (account === null) continue;
+      if (r.skipWhenActorIs && String(scalar(p[r.skipWhenActorIs])) === String(account)) continue;
+      out.push({ ...base, recipientAccount: String(account), recipientRole: null, recipientOrgId: null, recipientPath: null });
+    } else if ('orgIdFrom' in r.to) {
+      const org = Number(p[r.to.orgIdFrom]);
+      if (!Number.isSafeInteger(org) || org <= 0) continue;
+      out.push({ ...base, recipientAccount: null, recipientRole: r.to.role, recipientOrgId: org, recipientPath: null });
+    } else {
+      if (!e.orgPath) continue;
+      out.push({ ...base, recipientAccount: null, recipientRole: r.to.role, recipientOrgId: null, recipientPath: e.orgPath });
+    }
+  }
+  return out;
+}
