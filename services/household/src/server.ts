@@ -2,6 +2,7 @@ import './tracing';
 import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
+import type { CatalogueEntry } from './modules/applications/catalogue';
 import { createHouseholdDataSource } from './data-source';
 
 const SYNC_EVERY_MS = 60_000;
@@ -18,6 +19,14 @@ async function main() {
     if (!res.ok) throw new Error(`org service answered ${res.status} for the community list`);
     return (await res.json()) as OrgCommunity[];
   };
+  const fetchCatalogue = async (): Promise<CatalogueEntry[]> => {
+    const res = await org('/api/org/internal/catalogue', {
+      headers: { 'x-internal-token': config.internalToken },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`org service answered ${res.status} for the service catalogue`);
+    return (await res.json()) as CatalogueEntry[];
+  };
   const app = await buildApp({
     publicKey: config.publicKey,
     pii: { encryptionKey: config.piiEncryptionKey, hashKey: config.piiHashKey },
@@ -25,6 +34,7 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createHouseholdDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     fetchCommunities,
+    fetchCatalogue,
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
@@ -32,10 +42,17 @@ async function main() {
     }),
   });
   // Communities move between streets in the org chart: keep the copy (and so scope) current.
-  const sync = () => app.communities.sync(app.db.manager).then(
-    (n) => app.log.debug({ communities: n }, 'community list synced'),
-    (err) => app.log.warn({ err }, 'community sync failed; keeping the last copy'),
-  );
+  // …and so does the service catalogue (一网通办 applications copy a service's materials and time limit from it).
+  const sync = () => Promise.all([
+    app.communities.sync(app.db.manager).then(
+      (n) => app.log.debug({ communities: n }, 'community list synced'),
+      (err) => app.log.warn({ err }, 'community sync failed; keeping the last copy'),
+    ),
+    app.catalogue.sync(app.db.manager).then(
+      (n) => app.log.debug({ services: n }, 'service catalogue synced'),
+      (err) => app.log.warn({ err }, 'service catalogue sync failed; keeping the last copy'),
+    ),
+  ]);
   await sync();
   const timer = setInterval(() => void sync(), SYNC_EVERY_MS);
   timer.unref();
