@@ -227,3 +227,32 @@ describe('一网通办 service applications', () => {
     expect(r.body.items[0].materials).toEqual(['居民身份证', '户口簿']);
   });
 });
+
+describe('POST /api/household/public/case-lookup for a service application (FW…)', () => {
+  const lookup = (body: unknown, addr: string) => api().post('/api/household/public/case-lookup').set('x-forwarded-for', addr).send(body as object);
+
+  it('finds it by its number and the last 4 digits of the phone, with the missing materials and the steps; nothing else about people', async () => {
+    let a = await createApp({ applicantName: '赵德明', applicantPhone: '0535-139 0535 4321', provided: ['居民身份证'] });
+    a = (await act(a.id, { action: 'request_supplement', version: a.version })).body;
+    const r = await lookup({ caseNumber: a.applicationNo.toLowerCase(), phoneLast4: '4321' }, '10.1.0.1');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      kind: 'service', caseNo: a.applicationNo, type: 'service', serviceName: '就业创业证申领', status: 'NEEDS_SUPPLEMENT', communityName: '龙腾社区党委',
+      applicantName: '赵**', missingItems: ['近期一寸免冠彩色照片1张', '《就业创业登记表》'], light: 'none', settledAt: null,
+    });
+    expect(r.body.steps.map((s: { action: string }) => s.action)).toEqual(['create', 'request_supplement']);
+    const text = JSON.stringify(r.body);
+    expect(text).not.toContain('赵德明');
+    expect(text).not.toContain('4321');
+    expect(text).not.toMatch(/clerk|actor/);
+    // a wrong phone is the same 404 as an unknown number; a malformed number is a 400 naming the field
+    const wrong = await lookup({ caseNumber: a.applicationNo, phoneLast4: '0000' }, '10.1.0.2');
+    const unknown = await lookup({ caseNumber: 'FW2020-999999', phoneLast4: '4321' }, '10.1.0.3');
+    expect(wrong.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(wrong.body).toEqual(unknown.body);
+    const bad = await lookup({ caseNumber: 'XX-1', phoneLast4: '4321' }, '10.1.0.4');
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('caseNumber');
+  });
+});

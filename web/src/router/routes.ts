@@ -53,7 +53,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/public/case',
     name: 'public-case',
     component: () => import('@/views/resident/CaseLookupView.vue'),
-    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident'] },
+    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident', 'services'] },
   },
   {
     path: '/public/needs',
