@@ -32,7 +32,7 @@ try {
 
 /** No raw key of the core messages, nor of this feature's own module (services.*), on the page. */
 async function noRawText(page, what) {
-  await noRawText(page, what);
+  await expectNoRawText(page, what);
   const raw = (await page.locator('body').innerText()).match(/\bservices\.[a-zA-Z.]+/);
   if (raw) throw new Error(`${what} shows raw text: ${raw[0]}`);
 }
@@ -83,14 +83,14 @@ await test('a clerk takes a service application through supplement, acceptance a
   await page.locator('[data-testid="light-green"]').first().waitFor();
   // handing over needs the department: refused in the dialog without it
   await page.getByTestId('application-action-hand_over').click();
-  await page.getByTestId('dialog-department').locator('input').fill('');
+  await input(page, 'dialog-department').fill('');
   await page.getByTestId('dialog-confirm').click();
   await page.getByTestId('dialog-errors').waitFor();
-  await page.getByTestId('dialog-department').locator('input').fill('栖霞市人力资源和社会保障局');
+  await input(page, 'dialog-department').fill('栖霞市人力资源和社会保障局');
   await page.getByTestId('dialog-confirm').click();
   await statusIs(page, 'HANDED_OVER');
   if (!(await page.getByTestId('application-department').innerText()).includes('栖霞市人力资源和社会保障局')) throw new Error('the department is not shown');
-  await act(page, 'complete', async (d) => d.getByTestId('dialog-result').locator('input').fill(`已办结（测试 ${run}）`));
+  await act(page, 'complete', async (d) => input(d, 'dialog-result').fill(`已办结（测试 ${run}）`));
   await statusIs(page, 'DONE');
   const events = await page.getByTestId('application-timeline').locator('.el-timeline-item').count();
   if (events !== 6) throw new Error(`expected 6 steps on the timeline, saw ${events}`);
