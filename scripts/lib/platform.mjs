@@ -52,9 +52,12 @@ export const SERVICES = [
       const org = createOrgDataSource(orgUrl, { poolSize: 1 });
       await org.initialize();
       let communities;
+      let catalogue;
       try {
         communities = await org.query(`SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
           FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`);
+        // The service catalogue, for the 一网通办 demo applications.
+        catalogue = await org.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_service ORDER BY id`);
       } finally {
         await org.destroy();
       }
@@ -67,7 +70,9 @@ export const SERVICES = [
       const ds = createHouseholdDataSource(url, { poolSize: 2 });
       await ds.initialize();
       try {
-        return await require(demoFile).seedDemo(ds, { log: logFn, vault, communities });
+        const summary = await require(demoFile).seedDemo(ds, { log: logFn, vault, communities });
+        await require(join(root, 'services/household/dist/src/seed/applications.js')).seedApplications(ds, { log: logFn, catalogue });
+        return summary;
       } finally {
         await ds.destroy();
       }

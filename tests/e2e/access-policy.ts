@@ -50,6 +50,8 @@ const write = (attempt: readonly Role[] | '*'): Access => ({ roles: NONE, scoped
 const CASE_CREATORS: Role[] = ['admin', 'community_secretary', 'community_clerk'];
 const DECIDERS: Role[] = ['admin', 'community_secretary', 'community_clerk'];
 const TASK_WORKERS: Role[] = ['admin', 'community_secretary', 'community_clerk', 'grid_worker'];
+/** Who reads 一网通办 service applications (each in their area). */
+const SERVICE_READERS: Role[] = ['city_admin', ...STAFF];
 const NEED_REPORTERS: Role[] = ['admin', 'community_secretary', 'community_clerk', 'grid_worker', 'member'];
 
 export const ACCESS_POLICY: Record<string, Access> = {
@@ -128,6 +130,13 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/household/public/case-lookup': write('*'), // no login (居民查件): an empty body is a 400 for everyone
   'POST /api/household/cases/{id}/transitions': write(REGISTER),
   'GET /api/household/cases/{id}/notices/{noticeId}': read(REGISTER),
+  // 一网通办: service applications (a community's staff, the street, the county and the city read; the community's staff act)
+  'GET /api/household/service-catalogue': open(SERVICE_READERS),
+  'POST /api/household/service-applications': write(CASE_CREATORS),
+  'GET /api/household/service-applications': read(SERVICE_READERS, 'communityId'),
+  'GET /api/household/service-applications/stats': read(SERVICE_READERS, 'communityId'),
+  'GET /api/household/service-applications/{id}': read(SERVICE_READERS),
+  'POST /api/household/service-applications/{id}/transitions': write(SERVICE_READERS),
   'GET /api/household/persons': open(REGISTER), // by ID number or name: only persons in scope
   'POST /api/household/persons/{id}/reveal': write(REGISTER),
   'GET /api/household/reveal-log': open(STREET),

@@ -14,7 +14,7 @@ import { DEMO_PASSWORD, DEMO_USERNAMES, type Platform, startPlatform } from './p
 type Side = 'Z' | 'C';
 type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
-  | 'case' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
+  | 'case' | 'application' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
   | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob';
 
@@ -55,6 +55,7 @@ async function collectIds(): Promise<void> {
     o.catalogue = await first(org, `SELECT id FROM catalogue_service ORDER BY id LIMIT 1`);
 
     o.case = await first(hh, `SELECT id FROM move_case WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
+    o.application = await first(hh, `SELECT id FROM service_application WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.caseOfNotice = await first(hh, `SELECT n.case_id AS id FROM supplement_notice n JOIN move_case m ON m.id = n.case_id WHERE m.community_id = $1 ORDER BY n.id LIMIT 1`, [c]);
     o.notice = await first(hh, `SELECT n.id FROM supplement_notice n JOIN move_case m ON m.id = n.case_id WHERE m.community_id = $1 ORDER BY n.id LIMIT 1`, [c]);
     o.person = await first(hh, `SELECT r.person_id AS id FROM registration r JOIN household h ON h.id = r.household_id WHERE r.status = 'active' AND h.community_id = $1 ORDER BY r.id LIMIT 1`, [c]);
@@ -116,7 +117,7 @@ function kindOf(path: string, param: string): Kind {
   if (path.startsWith('/api/volunteer/scorecards/members/')) return 'member';
   const bySegment: Record<string, Kind> = {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
-    catalogue: 'catalogue', cases: 'case', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
+    catalogue: 'catalogue', cases: 'case', 'service-applications': 'application', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
     'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
     imports: 'importJob', exports: 'exportJob',
   };

@@ -11,6 +11,7 @@ import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/
 import { buildApp as buildHousehold } from '../../services/household/src/app';
 import { createHouseholdDataSource, migrateHousehold } from '../../services/household/src/data-source';
 import { seedDemo as seedHousehold } from '../../services/household/src/seed/demo';
+import { seedApplications } from '../../services/household/src/seed/applications';
 import { buildApp as buildVolunteer } from '../../services/volunteer/src/app';
 import { createVolunteerDataSource, migrateVolunteer } from '../../services/volunteer/src/data-source';
 import { seedDemo as seedVolunteer } from '../../services/volunteer/src/seed/demo';
@@ -81,6 +82,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const communities: OrgCommunity[] = await orgDs.query(`SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
     FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`);
   await seedHousehold(householdDs, { vault: new PiiVault(pii), communities });
+  await seedApplications(householdDs, {
+    catalogue: await orgDs.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_service ORDER BY id`),
+  });
   await seedVolunteer(volunteerDs, {
     communities,
     units: await orgDs.query(`SELECT id::int AS id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),

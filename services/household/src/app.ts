@@ -5,6 +5,9 @@ import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, PiiVault, publicRateLimit, type PublicRateLimitOptions, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
+import { type CatalogueEntry, CatalogueDirectory } from './modules/applications/catalogue';
+import { ApplicationService } from './modules/applications/service';
+import applicationRoutes from './modules/applications/routes';
 import caseRoutes from './modules/cases/routes';
 import registerRoutes from './modules/register/routes';
 import { SeparationService } from './modules/separation/service';
@@ -32,6 +35,8 @@ export interface BuildOptions {
   ownsDataSource?: boolean;
   /** How to read the org service's community list (absent in tests, which fill community_ref themselves). */
   fetchCommunities?: () => Promise<OrgCommunity[]>;
+  /** How to read the org service's service catalogue (absent in tests, which fill catalogue_ref themselves). */
+  fetchCatalogue?: () => Promise<CatalogueEntry[]>;
   logger?: FastifyServerOptions['logger'];
   /** Worker threads that parse uploaded spreadsheets (default 2); 0 parses on the event loop. */
   tableWorkers?: number;
@@ -72,6 +77,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Reads that tolerate a little lag go to the replica (app.dbRead; docs/architecture.md lists them).
   const cases = new CaseService(app.db, vault, communities, app.dbRead);
   await app.register(caseRoutes, { cases });
+  const catalogue = new CatalogueDirectory(opts.fetchCatalogue);
+  app.decorate('catalogue', catalogue);
+  await app.register(applicationRoutes, { applications: new ApplicationService(app.db, communities, catalogue, app.dbRead) });
   await app.register(registerRoutes, { vault });
   const separation = new SeparationService(app.db, communities);
   const properties = new PropertyRegister(vault);
@@ -100,5 +108,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     communities: CommunityDirectory;
+    catalogue: CatalogueDirectory;
   }
 }

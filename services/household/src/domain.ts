@@ -1,4 +1,5 @@
 import type { Role } from '@redheart/shared';
+import { limitLight, overdueSql, type TransitionTable, type TrafficLight, Workflow } from './workflow';
 
 /** Case types: 购房落户, 投靠, 集体户, other move-ins, and 迁出 (moving out of the system). */
 export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const;
@@ -35,16 +36,8 @@ const CLERKS: readonly Role[] = ['community_clerk', 'community_secretary', 'admi
 const SECRETARIES: readonly Role[] = ['community_secretary', 'admin'];
 const REVOKERS: readonly Role[] = ['street_admin', 'admin'];
 
-interface TransitionRule {
-  from: readonly CaseStatus[];
-  /** null: the status does not change (revocation requests are flags on a settled case). */
-  to: CaseStatus | null;
-  roles: readonly Role[];
-  reasonRequired: boolean;
-}
-
 /** The workflow of DOMAIN.md, one row per action. */
-export const TRANSITIONS: Record<Action, TransitionRule> = {
+export const TRANSITIONS: TransitionTable<CaseStatus, Action> = {
   submit: { from: ['DRAFT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
   request_supplement: { from: ['SUBMITTED'], to: 'NEEDS_SUPPLEMENT', roles: CLERKS, reasonRequired: false },
   supplement: { from: ['NEEDS_SUPPLEMENT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
@@ -57,6 +50,12 @@ export const TRANSITIONS: Record<Action, TransitionRule> = {
   confirm_revoke: { from: ['SETTLED'], to: 'REVOKED', roles: REVOKERS, reasonRequired: true },
   cancel_revoke: { from: ['SETTLED'], to: null, roles: REVOKERS, reasonRequired: true },
 };
+
+/** Hukou cases on the household service's workflow engine (shared with service applications). */
+export const CASE_WORKFLOW = new Workflow<CaseStatus, Action>(
+  { table: 'move_case', eventTable: 'case_event', eventKey: 'case_id', entityType: 'move_case', auditPrefix: 'case', noun: '案件' },
+  TRANSITIONS,
+);
 
 /** Time limit (calendar days) of the step a case waits in; green channel halves it. */
 export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = {
@@ -71,25 +70,19 @@ export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = {
  * queue's overdue filter, the statistics and the traffic light never disagree (green channel halves it).
  */
 const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
-export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND now() > c.step_started_at + make_interval(secs => ${LIMIT_DAYS_SQL} * 86400.0 / (CASE WHEN c.green_channel THEN 2 ELSE 1 END)))`;
+export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND ${overdueSql('c.step_started_at', `${LIMIT_DAYS_SQL} / (CASE WHEN c.green_channel THEN 2.0 ELSE 1 END)`)})`;
 
-export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
+export type { TrafficLight };
 
-/** green < 80 % of the limit, yellow 80–100 %, red beyond. */
+/** green < 80 % of the step's limit, yellow 80–100 %, red beyond (the engine's limitLight; green channel halves it). */
 export function trafficLight(status: CaseStatus, stepStartedAt: Date, greenChannel: boolean, now = new Date()): { light: TrafficLight; dueAt: Date | null } {
   const days = STEP_LIMIT_DAYS[status];
-  if (!days) return { light: 'none', dueAt: null };
-  const limitMs = (greenChannel ? days / 2 : days) * 86400_000;
-  const dueAt = new Date(stepStartedAt.getTime() + limitMs);
-  const used = (now.getTime() - stepStartedAt.getTime()) / limitMs;
-  return { light: used < 0.8 ? 'green' : used <= 1 ? 'yellow' : 'red', dueAt };
+  return limitLight(stepStartedAt, days ? (greenChannel ? days / 2 : days) : null, now);
 }
 
 /** The actions a role may take on a case in a status (the SPA shows only these). */
 export function allowedActions(status: CaseStatus, role: Role, revokeRequestedBy: string | null, userId: string): Action[] {
-  return (Object.keys(TRANSITIONS) as Action[]).filter((a) => {
-    const r = TRANSITIONS[a];
-    if (!r.from.includes(status) || !r.roles.includes(role)) return false;
+  return CASE_WORKFLOW.allowed(status, role, (a) => {
     if (a === 'request_revoke') return revokeRequestedBy === null;
     if (a === 'confirm_revoke') return revokeRequestedBy !== null && revokeRequestedBy !== userId;
     if (a === 'cancel_revoke') return revokeRequestedBy !== null;

@@ -2,7 +2,10 @@ import './tracing';
 import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
+import type { CatalogueEntry } from './modules/applications/catalogue';
 import { createHouseholdDataSource } from './data-source';
+
+const CATALOGUE_SYNC_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig();
@@ -16,6 +19,14 @@ async function main() {
     if (!res.ok) throw new Error(`org service answered ${res.status} for the community list`);
     return (await res.json()) as OrgCommunity[];
   };
+  const fetchCatalogue = async (): Promise<CatalogueEntry[]> => {
+    const res = await org('/api/org/internal/catalogue', {
+      headers: { 'x-internal-token': config.internalToken },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`org service answered ${res.status} for the service catalogue`);
+    return (await res.json()) as CatalogueEntry[];
+  };
   const app = await buildApp({
     publicKey: config.publicKey,
     pii: { encryptionKey: config.piiEncryptionKey, hashKey: config.piiHashKey },
@@ -28,6 +39,7 @@ async function main() {
       // the HTTP fallback: the cases' events go to the notification service
       httpTargets: config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>'] }] : [],
     },
+    fetchCatalogue,
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
@@ -40,7 +52,16 @@ async function main() {
     (n) => app.log.debug({ communities: n }, 'community list synced'),
     (err) => app.log.warn({ err }, 'reading the community list at start failed; keeping the last copy (events bring the changes)'),
   );
-  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics });
+  // The service catalogue (一网通办 applications copy a service's materials and time limit from it) has no events:
+  // read at start and every minute.
+  const syncCatalogue = () => app.catalogue.sync(app.db.manager).then(
+    (n) => app.log.debug({ services: n }, 'service catalogue synced'),
+    (err) => app.log.warn({ err }, 'service catalogue sync failed; keeping the last copy'),
+  );
+  await syncCatalogue();
+  const timer = setInterval(() => void syncCatalogue(), CATALOGUE_SYNC_EVERY_MS);
+  timer.unref();
+  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics, beforeClose: () => clearInterval(timer) });
 }
 
 runService('household service', main);

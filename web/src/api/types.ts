@@ -1390,8 +1390,12 @@ export interface PublicCaseStep {
 }
 
 export interface PublicCase {
+  /** A hukou case (HJ…) or a 一网通办 service application (FW…). */
+  kind: 'hukou' | 'service'
   caseNo: string
   type: string
+  /** The catalogue service applied for (service applications). */
+  serviceName: string | null
   status: string
   communityName: string
   streetName: string | null

@@ -11,7 +11,7 @@ declare module 'vue-router' {
     /** Feature message modules (web/src/i18n/features/<name>.ts) loaded before the page shows. */
     messages?: readonly string[]
     menu?: boolean
-    menuGroup?: 'household' | 'volunteer' | 'system'
+    menuGroup?: 'household' | 'services' | 'volunteer' | 'system'
     /** Menu entry to highlight on a page that has none of its own (a case belongs to the queue). */
     activeMenu?: string
     /** The breadcrumb's parent page: a route name, resolved with this page's params (else activeMenu). */

@@ -8,6 +8,8 @@ import {
   HOUSEHOLD_ROLES,
   HOUSEHOLD_STATS_ROLES,
   IMPORTER_ROLES,
+  SERVICE_CLERK_ROLES,
+  SERVICE_ROLES,
   MEMBER_ROLES,
   VOLUNTEER_AREA_ROLES,
   VOLUNTEER_COMMUNITY_ROLES,
@@ -51,7 +53,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/public/case',
     name: 'public-case',
     component: () => import('@/views/resident/CaseLookupView.vue'),
-    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident'] },
+    meta: { public: true, titleKey: 'nav.publicCase', messages: ['resident', 'services'] },
   },
   {
     path: '/public/needs',
@@ -168,6 +170,31 @@ export const routes: RouteRecordRaw[] = [
         name: 'household-separation',
         component: () => import('@/views/household/SeparationView.vue'),
         meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['separation'] },
+      },
+      // 一网通办 (service applications for the catalogue's services, taken at the community's window).
+      {
+        path: 'services/applications',
+        name: 'service-applications',
+        component: () => import('@/views/services/ApplicationQueue.vue'),
+        meta: { titleKey: 'nav.serviceApplications', messages: ['list', 'services'], menu: true, menuGroup: 'services', icon: 'cases', roles: SERVICE_ROLES },
+      },
+      {
+        path: 'services/applications/new',
+        name: 'service-application-new',
+        component: () => import('@/views/services/ApplicationNewView.vue'),
+        meta: { titleKey: 'nav.serviceNew', messages: ['services'], menu: true, menuGroup: 'services', icon: 'newCase', roles: SERVICE_CLERK_ROLES },
+      },
+      {
+        path: 'services/applications/:id(\\d+)',
+        name: 'service-application',
+        component: () => import('@/views/services/ApplicationDetailView.vue'),
+        meta: { titleKey: 'nav.serviceApplication', messages: ['services'], roles: SERVICE_ROLES, activeMenu: '/services/applications' },
+      },
+      {
+        path: 'services/stats',
+        name: 'service-stats',
+        component: () => import('@/views/services/ApplicationStatsView.vue'),
+        meta: { titleKey: 'nav.serviceStats', messages: ['services'], menu: true, menuGroup: 'services', icon: 'stats', roles: SERVICE_ROLES },
       },
       // 双报到 (dual report and volunteer service): each role sees its own part of the workflow.
       {

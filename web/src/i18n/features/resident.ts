@@ -5,7 +5,7 @@
 export default {
   'zh-CN': {
     nav: {
-      publicCase: '户籍办件查询',
+      publicCase: '办件查询',
       publicNeed: '需求办理进度',
       publicRate: '服务评价',
       volunteerItemNotice: '服务完成告知单',
@@ -15,10 +15,10 @@ export default {
     },
     resident: {
       caseLookup: {
-        title: '户籍办件查询',
-        subtitle: '凭受理回执上的案件编号和申请人手机号后 4 位查询办理进度，无需登录',
+        title: '办件查询',
+        subtitle: '凭受理回执上的编号（户籍案件或一网通办申请）和申请人手机号后 4 位查询办理进度，无需登录',
         caseNumber: '案件编号',
-        caseNumberPlaceholder: '如 HJ2026-000123',
+        caseNumberPlaceholder: '如 HJ2026-000123（户籍）或 FW2026-000123（政务服务）',
         phoneLast4: '手机号后 4 位',
         phoneLast4Placeholder: '申请时登记的手机号后 4 位',
         submit: '查询',
@@ -127,10 +127,10 @@ export default {
     },
     resident: {
       caseLookup: {
-        title: 'Look up a hukou case',
-        subtitle: 'Enter the case number on your receipt and the last 4 digits of the applicant\'s phone; no login needed',
+        title: 'Look up a case',
+        subtitle: 'Enter the number on your receipt (a hukou case or a service application) and the last 4 digits of the applicant\'s phone; no login needed',
         caseNumber: 'Case number',
-        caseNumberPlaceholder: 'e.g. HJ2026-000123',
+        caseNumberPlaceholder: 'e.g. HJ2026-000123 (hukou) or FW2026-000123 (service)',
         phoneLast4: 'Last 4 digits of phone',
         phoneLast4Placeholder: 'of the phone given when applying',
         submit: 'Look up',

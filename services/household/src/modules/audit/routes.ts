@@ -12,6 +12,7 @@ const PERSON = `WHEN a.entity_type = 'person' AND a.entity_id ~ '^[0-9]{1,18}$' 
 export const HOUSEHOLD_AUDIT_OWNER_PATH = `CASE ${PERSON} ELSE ${communityOwnedPathSql({
   household: 'household',
   move_case: 'move_case',
+  service_application: 'service_application',
   outreach_task: 'outreach_task',
   property: 'property',
   community: 'community_ref',

@@ -6,7 +6,7 @@ import {
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import {
-  allowedActions, type Action, type CaseStatus, type CaseType, CHECKLISTS, OVERDUE_SQL, TRANSITIONS, trafficLight,
+  allowedActions, CASE_WORKFLOW, type CaseStatus, type CaseType, CHECKLISTS, OVERDUE_SQL, trafficLight,
 } from '../../domain';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 
@@ -135,6 +135,24 @@ const CASE_EVENT_NAMES: Record<Action | 'create', string> = {
   settle: 'settled', reject: 'rejected', withdraw: 'withdrawn', request_revoke: 'revoke_requested', confirm_revoke: 'revoked', cancel_revoke: 'revoke_cancelled',
 };
 
+/** Each case transition on the bus too (household.case.<what>), in the transaction of its timeline event. */
+const CASE_FLOW = CASE_WORKFLOW.withAfterEvent(async (m, ctx, caseId, action, from, to, e) => {
+  // The same transition on the bus (household.case.<what>), for whoever is told of it.
+  // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
+  const [c]: { caseNo: string; communityId: number; communityName: string | null; path: string | null; createdBy: string }[] = await m.query(
+    `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.name AS "communityName", cr.path, mc.created_by AS "createdBy"
+       FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
+    [caseId],
+  );
+  await emit(m, {
+    type: `household.case.${CASE_EVENT_NAMES[action as Action | 'create']}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
+    payload: {
+      caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, createdBy: c?.createdBy ?? null,
+      actorId: ctx.user.sub, action, from, to, reason: e.reason ? e.reason.slice(0, 200) : null,
+    },
+  });
+});
+
 export class CaseService {
   constructor(
     private readonly ds: DataSource,
@@ -230,7 +248,7 @@ export class CaseService {
       );
       if (notThere[0].n) throw conflict(`${notThere[0].n} of the persons are not registered in that household`, 'NOT_IN_HOUSEHOLD');
     }
-    await this.event(m, ctx, id, 'create', null, 'DRAFT', { reason: null, data: { type: dto.type, persons: persons.length } });
+    await CASE_FLOW.event(m, ctx, id, 'create', null, 'DRAFT', { reason: null, data: { type: dto.type, persons: persons.length } });
     await writeAudit(m, { actor: user, action: 'case.create', entityType: 'move_case', entityId: id, after: { type: dto.type, communityId: community.id, persons: persons.map((p) => maskResidentId(p.id)) }, requestId: ctx.requestId });
     return this.detail(m, user, id);
   }
@@ -382,11 +400,7 @@ export class CaseService {
     const { user } = ctx;
     this.assertReader(user);
     const c = await this.load(m, user, id, { lock: true });
-    const rule = TRANSITIONS[dto.action];
-    if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a case`);
-    if (!rule.from.includes(c.status)) throw conflict(`A ${c.status} case cannot be ${dto.action}ed`, 'WRONG_STATE');
-    if (c.version !== dto.version) throw conflict('The case was changed by someone else; reload it', 'STALE_VERSION');
-    if (rule.reasonRequired && !dto.reason) throw badRequest(`${dto.action} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+    CASE_WORKFLOW.guard(user, c, dto);
     const items = CHECKLISTS[c.type];
     const checkItems = (list: string[] | undefined, field: string) => {
       const bad = (list ?? []).filter((i) => !items.includes(i));
@@ -463,22 +477,11 @@ export class CaseService {
         break;
     }
 
-    const to = rule.to ?? c.status;
     set.checklist = JSON.stringify(checklist);
-    const cols = Object.keys(set);
-    const updated = await m.query(
-      `UPDATE move_case SET status = $3, version = version + 1, updated_at = now()
-              ${to !== c.status ? ', step_started_at = now()' : ''}
-              ${cols.map((k, i) => `, ${k} = $${i + 4}`).join('')}
-        WHERE id = $1 AND version = $2 AND status = '${c.status}' RETURNING id`,
-      [id, dto.version, to, ...cols.map((k) => set[k])],
-    );
-    if (!rowsOf(updated).length) throw conflict('The case was changed by someone else; reload it', 'STALE_VERSION');
-    await this.event(m, ctx, id, dto.action, c.status, to, { reason: dto.reason ?? null, attachments: dto.attachments, data: { ...(data ?? {}), ...(dto.approvalNo ? { approvalNo: dto.approvalNo } : {}), ...(dto.note ? { note: dto.note } : {}) } });
-    await writeAudit(m, {
-      actor: user, action: `case.${dto.action}`, entityType: 'move_case', entityId: id,
-      before: { status: c.status, version: c.version }, after: { status: to, version: c.version + 1, ...(data ?? {}) },
-      reason: dto.reason, requestId: ctx.requestId,
+    await CASE_FLOW.commit(m, ctx, c, dto, {
+      set,
+      event: { attachments: dto.attachments, data: { ...(data ?? {}), ...(dto.approvalNo ? { approvalNo: dto.approvalNo } : {}), ...(dto.note ? { note: dto.note } : {}) } },
+      auditAfter: data ?? {},
     });
     return this.detail(m, user, id);
   }
@@ -604,29 +607,6 @@ export class CaseService {
       throw e;
     }
     return { endedRegistrations: rowsOf(undone).length, restoredRegistrations: restored };
-  }
-
-  private async event(m: EntityManager, ctx: Ctx, caseId: number, action: Action | 'create', from: CaseStatus | null, to: CaseStatus,
-    e: { reason: string | null; attachments?: unknown[]; data?: unknown }) {
-    await m.query(
-      `INSERT INTO case_event (case_id, action, from_status, to_status, actor_id, actor_username, actor_role, reason, attachments, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [caseId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, e.reason, JSON.stringify(e.attachments ?? []), e.data ? JSON.stringify(e.data) : null],
-    );
-    // The same transition on the bus (household.case.<what>), for whoever is told of it.
-    // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
-    const [c]: { caseNo: string; communityId: number; communityName: string | null; path: string | null; createdBy: string }[] = await m.query(
-      `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.name AS "communityName", cr.path, mc.created_by AS "createdBy"
-         FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
-      [caseId],
-    );
-    await emit(m, {
-      type: `household.case.${CASE_EVENT_NAMES[action]}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
-      payload: {
-        caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, createdBy: c?.createdBy ?? null,
-        actorId: ctx.user.sub, action, from, to, reason: e.reason ? e.reason.slice(0, 200) : null,
-      },
-    });
   }
 
   /** The printable one-time notice: every missing item at once. */

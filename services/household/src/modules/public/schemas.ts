@@ -4,7 +4,7 @@ export const caseLookupBody = {
   type: 'object',
   required: ['caseNumber', 'phoneLast4'],
   properties: {
-    caseNumber: { type: 'string', description: 'The case number on the receipt, e.g. HJ2026-000123' },
+    caseNumber: { type: 'string', description: 'The number on the receipt: a hukou case (HJ2026-000123) or a service application (FW2026-000123)' },
     phoneLast4: { type: 'string', description: 'The last 4 digits of the applicant\'s phone number given when the case was opened' },
   },
 } as const;
@@ -13,8 +13,10 @@ export const caseLookupBody = {
 export const publicCaseSchema = {
   type: 'object',
   properties: {
+    kind: { type: 'string', enum: ['hukou', 'service'], description: 'a hukou case (HJ…) or a 一网通办 service application (FW…)' },
     caseNo: { type: 'string' },
-    type: { type: 'string' },
+    type: { type: 'string', description: 'the case type; `service` for a service application' },
+    serviceName: { ...ns, description: 'the catalogue service applied for (service applications)' },
     status: { type: 'string' },
     communityName: { type: 'string' },
     streetName: ns,

@@ -35,6 +35,24 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
       ),
   });
 
+  // The service catalogue (政务服务事项目录清单): the household service takes 一网通办 applications for these.
+  app.get('/api/org/internal/catalogue', {
+    schema: {
+      hide: true,
+      response: {
+        200: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, category: { type: 'string' }, materials: { type: 'array', items: { type: 'string' } }, timeLimitDays: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    handler: async () =>
+      app.db.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_service ORDER BY id`),
+  });
+
   // A convenience desk by the code its QR page carries: the volunteer service files a resident's need from that page
   // into the desk's community. A desk of an archived community is gone (404), as on the public page.
   app.get<{ Params: { code: string } }>('/api/org/internal/desks/:code', {

@@ -1,0 +1,153 @@
+import type { EntityManager } from 'typeorm';
+import { type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, writeAudit } from '@redheart/shared';
+
+/**
+ * The workflow engine of the household service: a transition table (one row per action: from which statuses, to which,
+ * by which roles, whether a reason is needed), the checks every state change makes in the same order (role → 403,
+ * state → 409 WRONG_STATE, version → 409 STALE_VERSION, reason → 400), the optimistic write (the version and the
+ * status in the WHERE, so a concurrent change loses with 409), the timeline event and the hash-chained audit entry in
+ * the caller's transaction, and the traffic light of a time limit. Hukou cases (move_case, case_event) and service
+ * applications (service_application, service_application_event) are both driven by it; only their tables, their
+ * transition tables and their action-specific effects differ.
+ */
+
+export interface TransitionRule<S extends string> {
+  from: readonly S[];
+  /** null: the status does not change (a flag on the record, e.g. a revocation request). */
+  to: S | null;
+  roles: readonly Role[];
+  reasonRequired: boolean;
+}
+
+export type TransitionTable<S extends string, A extends string> = Record<A, TransitionRule<S>>;
+
+export interface WorkflowTables {
+  /** The records' table: id, status, version, updated_at, step_started_at. */
+  table: string;
+  /** The timeline: (<key>, action, from_status, to_status, actor_*, at, reason, attachments, data). */
+  eventTable: string;
+  eventKey: string;
+  /** Audit entries: entity type and the prefix of their action (`case.accept`). */
+  entityType: string;
+  auditPrefix: string;
+  /** How the record is named in messages (zh-CN): 案件 / 申请. */
+  noun: string;
+}
+
+export interface WorkflowCtx {
+  user: AuthUser;
+  requestId?: string;
+}
+
+export interface TransitionRequest<A extends string> {
+  action: A;
+  version: number;
+  reason?: string;
+}
+
+export interface EventInput {
+  reason: string | null;
+  attachments?: unknown[];
+  data?: unknown;
+}
+
+/** Done in the same transaction right after each timeline event (e.g. the transition put on the bus). */
+export type AfterEvent<S extends string> = (m: EntityManager, ctx: WorkflowCtx, id: number, action: string, from: S | null, to: S, e: EventInput) => Promise<void>;
+
+export class Workflow<S extends string, A extends string> {
+  constructor(
+    readonly tables: WorkflowTables,
+    readonly transitions: TransitionTable<S, A>,
+    private readonly afterEvent?: AfterEvent<S>,
+  ) {}
+
+  /** The same workflow, with `fn` run after each timeline event in the same transaction. */
+  withAfterEvent(fn: AfterEvent<S>): Workflow<S, A> {
+    return new Workflow(this.tables, this.transitions, fn);
+  }
+
+  get actions(): A[] {
+    return Object.keys(this.transitions) as A[];
+  }
+
+  /** The actions a role may take in a status (the SPA shows only these); `extra` narrows per action. */
+  allowed(status: S, role: Role, extra?: (action: A) => boolean): A[] {
+    return this.actions.filter((a) => {
+      const r = this.transitions[a];
+      return r.from.includes(status) && r.roles.includes(role) && (extra ? extra(a) : true);
+    });
+  }
+
+  /** The checks of every state change, in this order: role 403, state 409, version 409, reason 400. */
+  guard(user: AuthUser, current: { status: S; version: number }, req: TransitionRequest<A>): TransitionRule<S> {
+    const rule = this.transitions[req.action];
+    const { noun } = this.tables;
+    if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对${noun}执行 ${req.action}`);
+    if (!rule.from.includes(current.status)) throw conflict(`${current.status} 状态的${noun}不能执行 ${req.action}`, 'WRONG_STATE');
+    if (current.version !== req.version) throw this.stale();
+    if (rule.reasonRequired && !req.reason) throw badRequest(`reason：${req.action} 需要填写理由`, [{ field: 'reason', errors: ['必填'] }], 'VALIDATION_FAILED');
+    return rule;
+  }
+
+  stale() {
+    return conflict(`该${this.tables.noun}已被他人修改，请刷新后重试`, 'STALE_VERSION');
+  }
+
+  /**
+   * Writes the change: status (and step_started_at when it changes), version + 1 and `set` columns, only if nobody
+   * changed the record since it was read (else 409 STALE_VERSION); then the timeline event and the audit entry.
+   */
+  async commit(m: EntityManager, ctx: WorkflowCtx, c: { id: number; status: S; version: number }, req: TransitionRequest<A>, opts: {
+    set?: Record<string, unknown>;
+    event?: Omit<EventInput, 'reason'>;
+    auditAfter?: Record<string, unknown>;
+  } = {}): Promise<S> {
+    const rule = this.transitions[req.action];
+    const to = rule.to ?? c.status;
+    const set = opts.set ?? {};
+    const cols = Object.keys(set);
+    const { table } = this.tables;
+    const updated = await m.query(
+      `UPDATE ${table} SET status = $3, version = version + 1, updated_at = now()
+              ${to !== c.status ? ', step_started_at = now()' : ''}
+              ${cols.map((k, i) => `, ${k} = $${i + 5}`).join('')}
+        WHERE id = $1 AND version = $2 AND status = $4 RETURNING id`,
+      [c.id, req.version, to, c.status, ...cols.map((k) => set[k])],
+    );
+    if (!rowsOf(updated).length) throw this.stale();
+    await this.event(m, ctx, c.id, req.action, c.status, to, { reason: req.reason ?? null, ...opts.event });
+    await writeAudit(m, {
+      actor: ctx.user, action: `${this.tables.auditPrefix}.${req.action}`, entityType: this.tables.entityType, entityId: c.id,
+      before: { status: c.status, version: c.version }, after: { status: to, version: c.version + 1, ...(opts.auditAfter ?? {}) },
+      reason: req.reason, requestId: ctx.requestId,
+    });
+    return to;
+  }
+
+  /** A timeline event (also the record's creation, action 'create'). */
+  async event(m: EntityManager, ctx: WorkflowCtx, id: number, action: string, from: S | null, to: S, e: EventInput): Promise<void> {
+    const { eventTable, eventKey } = this.tables;
+    await m.query(
+      `INSERT INTO ${eventTable} (${eventKey}, action, from_status, to_status, actor_id, actor_username, actor_role, reason, attachments, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [id, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, e.reason, JSON.stringify(e.attachments ?? []), e.data ? JSON.stringify(e.data) : null],
+    );
+    if (this.afterEvent) await this.afterEvent(m, ctx, id, action, from, to, e);
+  }
+}
+
+export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
+
+/** The traffic light of a time limit: green < 80 % of it used, yellow 80–100 %, red beyond; none without a limit. */
+export function limitLight(startedAt: Date, limitDays: number | null | undefined, now = new Date()): { light: TrafficLight; dueAt: Date | null } {
+  if (!limitDays) return { light: 'none', dueAt: null };
+  const limitMs = limitDays * 86400_000;
+  const dueAt = new Date(startedAt.getTime() + limitMs);
+  const used = (now.getTime() - startedAt.getTime()) / limitMs;
+  return { light: used < 0.8 ? 'green' : used <= 1 ? 'yellow' : 'red', dueAt };
+}
+
+/** "Past the limit" in SQL, the same rule as limitLight: `now() > start + days` (days a SQL expression, NULL → never). */
+export function overdueSql(startExpr: string, daysExpr: string): string {
+  return `(now() > ${startExpr} + make_interval(secs => (${daysExpr}) * 86400.0))`;
+}
