@@ -16,6 +16,8 @@ import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/j
 import { type FetchDesk, ResidentService } from './modules/residents/service';
 import residentRoutes, { type ResidentRouteOptions } from './modules/residents/routes';
 import auditRoutes from './modules/audit/routes';
+import { WhistleService } from './modules/whistles/service';
+import whistleRoutes from './modules/whistles/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -30,7 +32,7 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
-  /** Run the scheduled work (escalation) on the job engine, once per cluster; absent → no scheduled work (tests). */
+  /** Run the scheduled work (escalation of items and of overdue whistles) on the job engine, once per cluster; absent → no scheduled work (tests). */
   scheduled?: ScheduledJobsOptions;
   /** Reads a convenience desk by its QR code from the org service (a resident's need lands in its community). */
   fetchDesk?: FetchDesk;
@@ -56,7 +58,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   const items = new ItemService(app.db, communities);
-  app.decorate('volunteer', { communities, items });
+  const whistles = new WhistleService(app.db, app.dbRead);
+  app.decorate('volunteer', { communities, items, whistles });
   await app.register(itemRoutes, { items, filesDir: opts.filesDir });
   await app.register(reportRoutes, { communities, notifyOrg: opts.notifyOrg });
   await app.register(listRoutes, { communities });
@@ -65,6 +68,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
+  await app.register(whistleRoutes, { whistles });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   await app.register(auditRoutes);
   registerHealthRoute(app, 'volunteer');
@@ -74,6 +78,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    volunteer: { communities: CommunityDirectory; items: ItemService };
+    volunteer: { communities: CommunityDirectory; items: ItemService; whistles: WhistleService };
   }
 }

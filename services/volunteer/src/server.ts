@@ -51,12 +51,12 @@ async function main() {
   const sync = async () => {
     try {
       await app.volunteer.communities.sync(app.db.manager);
-      const units = (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string }[];
+      const units = (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string; department?: boolean }[];
       if (units.length) {
         await app.db.query(
-          `INSERT INTO unit_ref (id, name, path) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = now()`,
-          [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path)],
+          `INSERT INTO unit_ref (id, name, path, department) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[])
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, department = EXCLUDED.department, synced_at = now()`,
+          [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path), units.map((u) => u.department === true)],
         );
       }
     } catch (err) {
