@@ -145,6 +145,11 @@ export const WHISTLE_READERS: readonly Role[] = ['city_admin', 'admin', 'street_
 /** Who raises one: a street sends it at once, a community proposes it to its street. */
 export const WHISTLE_RAISERS: readonly Role[] = ['street_admin', 'community_secretary', 'community_clerk'];
 
+/** Who acts on a department's answer at all (the department, the street, the county). */
+export const RESPONSE_ACTORS: readonly Role[] = [...new Set(Object.values(RESPONSE_RULES).flatMap((r) => r.roles))];
+/** Who reads the department scorecards: the county and the city, a street (its whistles), a department (itself). */
+export const DEPARTMENT_SCORECARD_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'unit_staff'];
+
 /**
  * The whistle's status from its responses, while it is out (SENT / ESCALATED / ANSWERED); the others are set by
  * the street's actions only.

@@ -72,6 +72,8 @@ describe('POST /api/volunteer/whistles', () => {
 
   it('403 for roles that do not raise whistles; 404 for a community outside the street', async () => {
     for (const who of ['grid', 'member', 'unit', 'admin'] as const) expect((await whistle({}, who)).status).toBe(403);
+    // before the body is looked at
+    expect((await api().post('/api/volunteer/whistles').set(as('grid')).send({})).status).toBe(403);
     expect((await whistle({ communityId: C.cuiting })).status).toBe(404);
     expect((await api().post('/api/volunteer/whistles').send({})).status).toBe(401);
   });
@@ -167,8 +169,14 @@ describe('scope of GET /api/volunteer/whistles(/:id)', () => {
     }
     for (const who of ['streetCuiping', 'clerkCuiting', 'unitOther', 'unit2', OTHER_COUNTY] as Who[]) {
       expect((await api().get(`/api/volunteer/whistles/${w.id}`).set(as(who))).status).toBe(404);
+    }
+    // outside: 404 for the roles that act on answers; 403 first for a community, which never does
+    for (const who of ['streetCuiping', 'unitOther', 'unit2', OTHER_COUNTY] as Who[]) {
       expect((await answer(w.id, U.ziran, { action: 'accept', version: 1 }, who)).status).toBe(404);
     }
+    expect((await answer(w.id, U.ziran, { action: 'accept', version: 1 }, 'clerkCuiting')).status).toBe(403);
+    expect((await answer(w.id, U.ziran, {}, 'grid')).status).toBe(403);
+    expect((await act(w.id, {}, 'unit')).status).toBe(403);
     expect((await api().get(`/api/volunteer/whistles/${w.id}`).set(as('grid'))).status).toBe(403);
     expect((await api().get('/api/volunteer/whistles').set(as('member'))).status).toBe(403);
     expect((await api().get('/api/volunteer/whistles/999999').set(as('admin'))).status).toBe(404);

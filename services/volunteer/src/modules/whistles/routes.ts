@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { bodyCheckedByDto, parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { bodyCheckedByDto, parseDto, parseId, parseQuery, requireRole, sendIdempotent } from '@redheart/shared';
+import { DEPARTMENT_SCORECARD_READERS, RESPONSE_ACTORS, WHISTLE_RAISERS, WHISTLE_READERS, WHISTLE_RULES } from '../../domain';
 import { CreateWhistleDto, DepartmentScorecardQuery, ListWhistlesQuery, ResponseTransitionDto, WhistleTransitionDto } from './dto';
 import {
   createBody, departmentScorecardSchema, departmentsSchema, idParams, responseBody, responseParams, transitionBody, whistleDetailSchema, whistleListSchema,
@@ -14,9 +15,13 @@ import type { WhistleService } from './service';
 export default async function whistleRoutes(app: FastifyInstance, opts: { whistles: WhistleService }) {
   const { whistles } = opts;
   app.addHook('onRequest', app.authenticate);
+  // A role that may not do something at all is told so (403) before its body or the record is looked at.
+  const readers = requireRole(...WHISTLE_READERS);
+  const streetActors = requireRole(...new Set(Object.values(WHISTLE_RULES).flatMap((r) => r.roles)));
 
   app.get('/api/volunteer/whistles/departments', {
     schema: { tags: ['whistles'], summary: 'The county departments a street may whistle to (work units the organisation department marked)', response: { 200: departmentsSchema } },
+    preValidation: readers,
     handler: async (req) => whistles.departments(req.user),
   });
 
@@ -26,6 +31,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       summary: 'Whistles in scope (a street its own, a community its own and its proposals, a department those sent to it, the county all): status, view=open, q; numbered pages',
       response: { 200: whistleListSchema },
     },
+    preValidation: readers,
     handler: async (req) => whistles.list(req.user, await parseQuery(ListWhistlesQuery, req.query)),
   });
 
@@ -37,6 +43,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       body: createBody,
       response: { 201: whistleDetailSchema },
     },
+    preValidation: requireRole(...WHISTLE_RAISERS),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateWhistleDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => whistles.create({ user: req.user, requestId: req.id }, dto, m));
@@ -45,6 +52,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
 
   app.get<{ Params: { id: string } }>('/api/volunteer/whistles/:id', {
     schema: { tags: ['whistles'], summary: 'A whistle with every department\'s answer, the timeline and the actions you may take', params: idParams, response: { 200: whistleDetailSchema } },
+    preValidation: readers,
     handler: async (req) => whistles.detail(app.db.manager, req.user, parseId(req.params.id, 'Whistle')),
   });
 
@@ -57,6 +65,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       body: transitionBody,
       response: { 200: whistleDetailSchema },
     },
+    preValidation: streetActors,
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Whistle');
       const dto = await parseDto(WhistleTransitionDto, req.body);
@@ -73,6 +82,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       body: responseBody,
       response: { 200: whistleDetailSchema },
     },
+    preValidation: requireRole(...RESPONSE_ACTORS),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Whistle');
       const unitId = parseId(req.params.unitId, 'Department');
@@ -87,6 +97,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       summary: 'Department scorecards (街呼县应): whistles answered, on time, overdue, refused, returned, average rating; over the whistles you may see (from, to: dates)',
       response: { 200: departmentScorecardSchema },
     },
+    preValidation: requireRole(...DEPARTMENT_SCORECARD_READERS),
     handler: async (req) => whistles.scorecards(req.user, await parseQuery(DepartmentScorecardQuery, req.query)),
   });
 }

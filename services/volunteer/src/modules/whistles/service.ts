@@ -4,7 +4,7 @@ import {
   writeAudit,
 } from '@redheart/shared';
 import {
-  RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RAISERS, WHISTLE_READERS, WHISTLE_RULES, type WhistleAction,
+  DEPARTMENT_SCORECARD_READERS, RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RAISERS, WHISTLE_READERS, WHISTLE_RULES, type WhistleAction,
   type WhistleStatus, whistleStatusFrom,
 } from '../../domain';
 import type { CreateWhistleDto, DepartmentScorecardQuery, ListWhistlesQuery, ResponseTransitionDto, WhistleTransitionDto } from './dto';
@@ -436,7 +436,7 @@ export class WhistleService {
    * to it that the caller may see (a street: its own; the county: all of it; a department: itself).
    */
   async scorecards(user: AuthUser, q: DepartmentScorecardQuery) {
-    assertRole(user, ['city_admin', 'admin', 'street_admin', 'unit_staff'], '您的角色无权查看部门考评');
+    assertRole(user, DEPARTMENT_SCORECARD_READERS, '您的角色无权查看部门考评');
     if (q.from && q.to && q.from > q.to) throw invalid('from', 'from 不能晚于 to', 'after to');
     const params: unknown[] = [];
     const where = [`r.status NOT IN ('PROPOSED','WITHDRAWN')`];
