@@ -101,7 +101,7 @@ export const SERVICES = [
         chart = {
           communities: await org.query(`SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
             FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id WHERE c.type = 'community_committee' AND c.valid_to IS NULL`),
-          units: await org.query(`SELECT id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
+          units: await org.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
           reports: await org.query(`SELECT unit_id, community_id, reported_on FROM unit_community_report WHERE ended_on IS NULL`),
           accounts: await org.query(`SELECT username, role, org_id AS "orgId", display_name AS "displayName" FROM account WHERE username = ANY($1)`,
             [require(join(root, 'services/org/dist/src/seed/demo.js')).DEMO_ACCOUNTS.map((a) => a.username)]),

@@ -96,6 +96,8 @@ export interface OrgWorkUnit {
   id: number;
   name: string;
   path: string;
+  /** A county department (县直部门) that whistles (街呼县应) are sent to. */
+  department?: boolean;
 }
 
 /**

@@ -52,6 +52,8 @@ const DECIDERS: Role[] = ['admin', 'community_secretary', 'community_clerk'];
 const TASK_WORKERS: Role[] = ['admin', 'community_secretary', 'community_clerk', 'grid_worker'];
 /** Who reads 一网通办 service applications (each in their area). */
 const SERVICE_READERS: Role[] = ['city_admin', ...STAFF];
+/** Who reads whistles (街呼县应): the county and city, the street, its communities, the departments whistled to. */
+const WHISTLE_READERS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'];
 const NEED_REPORTERS: Role[] = ['admin', 'community_secretary', 'community_clerk', 'grid_worker', 'member'];
 
 export const ACCESS_POLICY: Record<string, Access> = {
@@ -200,6 +202,14 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/volunteer/scorecards/units/{id}': read([...STAFF, 'unit_staff']),
   'GET /api/volunteer/scorecards/units': open(STAFF),
   'GET /api/volunteer/scorecards/members/{id}': read([...REGISTER, 'member', 'unit_staff', 'city_admin']), // a member: their own; a unit: its members; others (the city too) in scope
+  // 街呼县应: a street whistles to county departments; they answer; the county supervises the overdue ones
+  'GET /api/volunteer/whistles/departments': open(WHISTLE_READERS),
+  'GET /api/volunteer/whistles': open(WHISTLE_READERS),
+  'POST /api/volunteer/whistles': write(['street_admin', 'community_secretary', 'community_clerk']),
+  'GET /api/volunteer/whistles/{id}': read(WHISTLE_READERS),
+  'POST /api/volunteer/whistles/{id}/transitions': write(['street_admin']),
+  'POST /api/volunteer/whistles/{id}/responses/{unitId}/transitions': write(['city_admin', 'admin', 'street_admin', 'unit_staff']),
+  'GET /api/volunteer/scorecards/departments': open(['city_admin', 'admin', 'street_admin', 'unit_staff']),
   'GET /api/volunteer/service-days': read('*', 'communityId'),
   'GET /api/volunteer/overview': read(STAFF, 'communityId'),
   'GET /api/volunteer/public/communities': open('*'),

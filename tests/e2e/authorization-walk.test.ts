@@ -16,7 +16,7 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'application' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob';
+  | 'whistle' | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -89,6 +89,8 @@ async function collectIds(): Promise<void> {
       `SELECT r.unit_id AS id FROM unit_report r WHERE r.community_id = $1 AND r.status = 'approved'
           AND NOT EXISTS (SELECT 1 FROM unit_report x JOIN community_ref cr ON cr.id = x.community_id WHERE x.unit_id = r.unit_id AND cr.path NOT LIKE $2 || '%')
         ORDER BY r.unit_id LIMIT 1`, [c, streetPath]);
+    // a whistle of this side's street (the demo seeds some on both streets)
+    o.whistle = await first(vol, `SELECT id FROM whistle WHERE street_id = $1 ORDER BY id LIMIT 1`, [s]);
     o.pledgeUnit = await first(vol, `SELECT unit_id AS id FROM item WHERE pledge AND unit_id IS NOT NULL AND community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.pledge = await first(vol, `SELECT e.item_id AS id FROM item_evidence e JOIN item i ON i.id = e.item_id WHERE i.pledge AND i.community_id = $1 ORDER BY e.id LIMIT 1`, [c]);
     // A resident's need from a desk (the demo seeds none: then a well-formed number nobody has, answered 404), and a
@@ -114,11 +116,12 @@ function kindOf(path: string, param: string): Kind {
   if (path.startsWith('/api/household/cases/{id}/notices/')) return param === 'noticeId' ? 'notice' : 'caseOfNotice';
   if (path.startsWith('/api/volunteer/items/{id}/evidence/')) return param === 'evidenceId' ? 'evidence' : 'itemOfEvidence';
   if (path.startsWith('/api/volunteer/scorecards/units/')) return 'unit';
+  if (path.startsWith('/api/volunteer/whistles/{id}/responses/')) return param === 'unitId' ? 'unit' : 'whistle';
   if (path.startsWith('/api/volunteer/scorecards/members/')) return 'member';
   const bySegment: Record<string, Kind> = {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
     catalogue: 'catalogue', cases: 'case', 'service-applications': 'application', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
-    'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
+    whistles: 'whistle', 'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
     imports: 'importJob', exports: 'exportJob',
   };
   const kind = bySegment[segment];

@@ -87,7 +87,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   });
   await seedVolunteer(volunteerDs, {
     communities,
-    units: await orgDs.query(`SELECT id::int AS id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
+    units: await orgDs.query(`SELECT id::int AS id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL`),
     reports: await orgDs.query(`SELECT unit_id, community_id, reported_on FROM unit_community_report WHERE ended_on IS NULL`),
     accounts: await orgDs.query(`SELECT username, role, org_id AS "orgId", display_name AS "displayName" FROM account WHERE username = ANY($1)`, [DEMO_USERNAMES]),
     pledges: 60,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ALL_USERS, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
+import { ALL_USERS, INTERNAL_TOKEN, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
 
 let t: TestContext;
 let f: Fixture;
@@ -252,5 +252,34 @@ describe('GET /api/org/units/:id/allowed-child-types', () => {
     expect((await get('admin', `/api/org/units/${f.longteng}/allowed-child-types`)).body).toEqual(['compound_branch', 'property_company_branch', 'business_district_branch']);
     expect((await get('clerk.longteng', `/api/org/units/${f.longteng}/allowed-child-types`)).body).toEqual([]);
     expect((await get('clerk.cuiting', `/api/org/units/${f.longteng}/allowed-child-types`)).status).toBe(404);
+  });
+});
+
+describe('work units marked as county departments (街呼县应)', () => {
+  it('an admin marks a work unit as a department; the internal list the volunteer service syncs carries it', async () => {
+    const cur = (await get('admin', `/api/org/units/${f.workUnit}`)).body;
+    expect(cur.department).toBe(false);
+    const ok = await request(t.app.server).patch(`/api/org/units/${f.workUnit}`).set(auth('admin')).send({ version: cur.version, department: true });
+    expect(ok.status).toBe(200);
+    expect(ok.body.department).toBe(true);
+    const internal = await request(t.app.server).get('/api/org/internal/work-units').set({ 'x-internal-token': INTERNAL_TOKEN });
+    expect(internal.status).toBe(200);
+    expect(internal.body.find((u: { id: number }) => u.id === f.workUnit)).toMatchObject({ department: true });
+    expect(internal.body.find((u: { id: number }) => u.id === f.otherUnit)).toMatchObject({ department: false });
+    const rows = await t.ds.query(`SELECT department FROM org_unit WHERE id = $1`, [f.workUnit]);
+    expect(rows[0].department).toBe(true);
+  });
+
+  it('only a work unit can be one (400 naming department), and only the organisation department marks it (400 FIELD_NOT_ALLOWED)', async () => {
+    const street = (await get('admin', `/api/org/units/${f.wanda}`)).body;
+    const bad = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('admin')).send({ version: street.version, department: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([{ field: 'department', errors: ['only a work_unit can be a department'] }]);
+    const byStreet = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('street.zhuangyuan')).send({ version: street.version, department: false });
+    expect(byStreet.status).toBe(400);
+    expect(byStreet.body.code).toBe('FIELD_NOT_ALLOWED');
+    const notBool = await request(t.app.server).patch(`/api/org/units/${f.otherUnit}`).set(auth('admin')).send({ version: 1, department: 'yes' });
+    expect(notBool.status).toBe(400);
+    expect(JSON.stringify(notBool.body.details)).toContain('department');
   });
 });

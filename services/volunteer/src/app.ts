@@ -16,6 +16,8 @@ import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/j
 import { type FetchDesk, ResidentService } from './modules/residents/service';
 import residentRoutes, { type ResidentRouteOptions } from './modules/residents/routes';
 import auditRoutes from './modules/audit/routes';
+import { WhistleService } from './modules/whistles/service';
+import whistleRoutes from './modules/whistles/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -30,7 +32,7 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where ended sessions come from (the org service's feed); without it, tokens are not checked for them. */
   revocations?: RevocationSource;
-  /** Run the scheduled work (escalation) on the job engine, once per cluster; absent → no scheduled work (tests). */
+  /** Run the scheduled work (escalation of items and of overdue whistles) on the job engine, once per cluster; absent → no scheduled work (tests). */
   scheduled?: ScheduledJobsOptions;
   /** Reads a convenience desk by its QR code from the org service (a resident's need lands in its community). */
   fetchDesk?: FetchDesk;
@@ -56,7 +58,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   const items = new ItemService(app.db, communities);
-  app.decorate('volunteer', { communities, items });
+  const whistles = new WhistleService(app.db, app.dbRead);
+  app.decorate('volunteer', { communities, items, whistles });
   // The org chart's changes reach the community and work-unit copies as events (the full list is read at start).
   await app.register(eventsPlugin, {
     ...opts.events,
@@ -71,6 +74,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
   await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
+  await app.register(whistleRoutes, { whistles });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   await app.register(auditRoutes);
   registerHealthRoute(app, 'volunteer');
@@ -82,15 +86,15 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 export async function upsertUnitRefs(m: EntityManager, units: OrgWorkUnit[], asOf?: Date): Promise<void> {
   if (!units.length) return;
   await m.query(
-    `INSERT INTO unit_ref (id, name, path, synced_at) SELECT *, COALESCE($4::timestamptz, now()) FROM unnest($1::bigint[], $2::text[], $3::text[])
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = EXCLUDED.synced_at
+    `INSERT INTO unit_ref (id, name, path, department, synced_at) SELECT *, COALESCE($4::timestamptz, now()) FROM unnest($1::bigint[], $2::text[], $3::text[], $5::boolean[])
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, department = EXCLUDED.department, synced_at = EXCLUDED.synced_at
      WHERE $4::timestamptz IS NULL OR unit_ref.synced_at <= $4::timestamptz`,
-    [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path), asOf ?? null],
+    [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path), asOf ?? null, units.map((u) => u.department === true)],
   );
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    volunteer: { communities: CommunityDirectory; items: ItemService };
+    volunteer: { communities: CommunityDirectory; items: ItemService; whistles: WhistleService };
   }
 }

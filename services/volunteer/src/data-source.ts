@@ -9,9 +9,10 @@ import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHas
 import { VolunteerAuditLogIndexes1765740000000 } from './migrations/1765740000000-AuditLogIndexes';
 import { ResidentNeedsAndRatings1765770000000 } from './migrations/1765770000000-ResidentNeedsAndRatings';
 import { EventTablesVolunteer1765810000002 } from './migrations/1765810000002-EventTables';
+import { Whistles1765850000001 } from './migrations/1765850000001-Whistles';
 
 export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000,
-  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002];
+  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002, Whistles1765850000001];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

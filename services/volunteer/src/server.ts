@@ -53,7 +53,7 @@ async function main() {
   // org.unit.* events keep the copies current (app.ts).
   try {
     await app.volunteer.communities.sync(app.db.manager);
-    await upsertUnitRefs(app.db.manager, (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string }[]);
+    await upsertUnitRefs(app.db.manager, (await internal('/api/org/internal/work-units')) as { id: number; name: string; path: string; department?: boolean }[]);
   } catch (err) {
     app.log.warn({ err }, 'reading the org chart at start failed; keeping the last copy (events bring the changes)');
   }

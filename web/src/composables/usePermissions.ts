@@ -31,6 +31,10 @@ export const VOLUNTEER_LIST_ROLES: readonly Role[] = ['admin', 'street_admin', '
 /** Who may report a need (a resident through a member, grid workers, community staff). */
 export const NEED_REPORTER_ROLES: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member']
 export const MEMBER_ROLES: readonly Role[] = ['member']
+/** 街呼县应: the street raises, its communities propose, the county and the city follow (departments: their inbox). */
+export const WHISTLE_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
+/** 部门考评: the county and the city, a street, a department (its own row). */
+export const WHISTLE_SCORECARD_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'unit_staff']
 
 /** 账号管理: the organisation department (admin), a street for its communities, a community secretary for the community. */
 /** 区划导入: the organisation departments (the city's for any county of the city, a county's for its own). */

@@ -17,6 +17,8 @@ import {
   VOLUNTEER_LIST_ROLES,
   VOLUNTEER_STREET_ROLES,
   VOLUNTEER_UNIT_ROLES,
+  WHISTLE_ROLES,
+  WHISTLE_SCORECARD_ROLES,
 } from '@/composables/usePermissions'
 
 /**
@@ -258,6 +260,25 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/volunteer/EscalatedView.vue'),
         meta: { titleKey: 'nav.volunteerEscalated', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_STREET_ROLES, messages: ['item-actions'] },
       },
+      // 街呼县应: a street whistles to county departments; a department's staff answer in their inbox.
+      {
+        path: 'volunteer/whistles',
+        name: 'volunteer-whistles',
+        component: () => import('@/views/volunteer/WhistlesView.vue'),
+        meta: { titleKey: 'nav.whistles', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: WHISTLE_ROLES, messages: ['whistles'] },
+      },
+      {
+        path: 'volunteer/whistle-inbox',
+        name: 'volunteer-whistle-inbox',
+        component: () => import('@/views/volunteer/WhistlesView.vue'),
+        meta: { titleKey: 'nav.whistleInbox', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_UNIT_ROLES, messages: ['whistles'] },
+      },
+      {
+        path: 'volunteer/whistles/:id(\\d+)',
+        name: 'volunteer-whistle',
+        component: () => import('@/views/volunteer/WhistleDetailView.vue'),
+        meta: { titleKey: 'nav.whistle', roles: [...WHISTLE_ROLES, ...VOLUNTEER_UNIT_ROLES], activeMenu: '/volunteer/whistles', messages: ['whistles'] },
+      },
       {
         path: 'volunteer/approvals',
         name: 'volunteer-approvals',
@@ -281,6 +302,13 @@ export const routes: RouteRecordRaw[] = [
         name: 'volunteer-scorecards',
         component: () => import('@/views/volunteer/UnitScorecardsView.vue'),
         meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES, messages: ['resident'] },
+      },
+      // 部门考评 (街呼县应), beside the unit scorecards.
+      {
+        path: 'volunteer/scorecards/departments',
+        name: 'volunteer-department-scorecards',
+        component: () => import('@/views/volunteer/DepartmentScorecardsView.vue'),
+        meta: { titleKey: 'nav.whistleScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: WHISTLE_SCORECARD_ROLES, messages: ['whistles'] },
       },
       {
         path: 'volunteer/scorecards/units/:id(\\d+)',

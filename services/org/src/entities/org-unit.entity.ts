@@ -34,6 +34,10 @@ export class OrgUnit {
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
   attributes: Record<string, unknown>;
 
+  /** A county department (县直部门) a street may whistle to (街呼县应); only a work unit can be one. */
+  @Column({ type: 'boolean', default: false })
+  department: boolean;
+
   @Column({ name: 'valid_from', type: 'date' })
   validFrom: string;
 

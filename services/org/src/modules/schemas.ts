@@ -28,6 +28,7 @@ export const orgUnitProperties = {
   depth: { type: 'integer' },
   contacts: contactsSchema,
   attributes: { type: 'object', additionalProperties: true },
+  department: { type: 'boolean', description: 'a county department (县直部门) streets whistle to (街呼县应); work units only' },
   validFrom: { type: 'string' },
   validTo: { type: ['string', 'null'] },
   version: { type: 'integer' },

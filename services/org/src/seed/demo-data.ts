@@ -118,28 +118,30 @@ export interface WorkUnitSpec {
   name: string;
   /** Communities it dual-reports to (双报到). */
   reportsTo: string[];
+  /** A county department (县直部门) the streets whistle to (街呼县应); companies, hospitals and schools are not. */
+  department?: boolean;
 }
 
 /** 机关事业单位党组织 under the county; the first is the demo account unit.staff's unit. */
 export const WORK_UNITS: WorkUnitSpec[] = [
-  { name: '栖霞市自然资源和规划局党组', reportsTo: ['龙腾'] },
-  { name: '栖霞市住房和城乡建设局党组', reportsTo: ['涌泉', '东盛'] },
-  { name: '栖霞市教育和体育局党组', reportsTo: ['迎宾', '向阳'] },
-  { name: '栖霞市人力资源和社会保障局党组', reportsTo: ['万达'] },
-  { name: '栖霞市卫生健康局党组', reportsTo: ['文水', '翠亭'] },
-  { name: '栖霞市公安局党委', reportsTo: ['翠亭', '龙腾'] },
+  { name: '栖霞市自然资源和规划局党组', reportsTo: ['龙腾'], department: true },
+  { name: '栖霞市住房和城乡建设局党组', reportsTo: ['涌泉', '东盛'], department: true },
+  { name: '栖霞市教育和体育局党组', reportsTo: ['迎宾', '向阳'], department: true },
+  { name: '栖霞市人力资源和社会保障局党组', reportsTo: ['万达'], department: true },
+  { name: '栖霞市卫生健康局党组', reportsTo: ['文水', '翠亭'], department: true },
+  { name: '栖霞市公安局党委', reportsTo: ['翠亭', '龙腾'], department: true },
   { name: '国网栖霞市供电公司党委', reportsTo: ['英炜'] },
-  { name: '栖霞市民政局党组', reportsTo: ['东山', '安泰'] },
-  { name: '栖霞市医疗保障局党组', reportsTo: ['果都'] },
-  { name: '栖霞市退役军人事务局党组', reportsTo: ['安泰'] },
-  { name: '栖霞市司法局党组', reportsTo: ['迎宾'] },
-  { name: '栖霞市市场监督管理局党组', reportsTo: ['万达'] },
-  { name: '栖霞市财政局党组', reportsTo: ['文水'] },
-  { name: '栖霞市交通运输局党组', reportsTo: ['涌泉'] },
-  { name: '栖霞市城市管理局党组', reportsTo: ['东盛', '果都'] },
+  { name: '栖霞市民政局党组', reportsTo: ['东山', '安泰'], department: true },
+  { name: '栖霞市医疗保障局党组', reportsTo: ['果都'], department: true },
+  { name: '栖霞市退役军人事务局党组', reportsTo: ['安泰'], department: true },
+  { name: '栖霞市司法局党组', reportsTo: ['迎宾'], department: true },
+  { name: '栖霞市市场监督管理局党组', reportsTo: ['万达'], department: true },
+  { name: '栖霞市财政局党组', reportsTo: ['文水'], department: true },
+  { name: '栖霞市交通运输局党组', reportsTo: ['涌泉'], department: true },
+  { name: '栖霞市城市管理局党组', reportsTo: ['东盛', '果都'], department: true },
   { name: '栖霞市人民医院党委', reportsTo: ['向阳'] },
   { name: '栖霞市第一中学党委', reportsTo: ['英炜'] },
   { name: '栖霞市水务集团党委', reportsTo: ['东山'] },
-  { name: '栖霞市农业农村局党组', reportsTo: ['龙腾'] },
-  { name: '栖霞市应急管理局党组', reportsTo: ['翠亭'] },
+  { name: '栖霞市农业农村局党组', reportsTo: ['龙腾'], department: true },
+  { name: '栖霞市应急管理局党组', reportsTo: ['翠亭'], department: true },
 ];

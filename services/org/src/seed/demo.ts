@@ -154,13 +154,13 @@ class DemoBuilder {
     await this.addWorkerAccounts();
   }
 
-  private async addUnit(parent: Node, type: OrgType, name: string, validFrom: string, extra: { contacts?: Record<string, string>; attributes?: Record<string, unknown> } = {}): Promise<Node> {
+  private async addUnit(parent: Node, type: OrgType, name: string, validFrom: string, extra: { contacts?: Record<string, string>; attributes?: Record<string, unknown>; department?: boolean } = {}): Promise<Node> {
     if (validFrom < parent.validFrom) throw new Error(`seed data: ${name} (${validFrom}) predates its parent ${parent.name} (${parent.validFrom})`);
     const id = await this.repo.nextId();
     const node: Node = { id, path: `${parent.path}${id}/`, depth: parent.depth + 1, validFrom, name };
     await this.repo.insert({
       id, type, name, divisionCode: null, parentId: parent.id, path: node.path, depth: node.depth,
-      contacts: extra.contacts ?? {}, attributes: extra.attributes ?? {}, validFrom, validTo: null,
+      contacts: extra.contacts ?? {}, attributes: extra.attributes ?? {}, validFrom, validTo: null, department: extra.department,
     });
     await writeAudit(this.m, { actor: null, action: 'org.seed', entityType: 'org_unit', entityId: id, after: { type, name, parentId: parent.id, validFrom }, reason: REASON });
     this.created[type] = (this.created[type] ?? 0) + 1;
@@ -237,7 +237,7 @@ class DemoBuilder {
     const reports: unknown[][] = [];
     for (const [i, spec] of WORK_UNITS.entries()) {
       const head = this.names.next();
-      const node = await this.addUnit(this.county, 'work_unit', spec.name, BASELINE_DATE, { contacts: { phone: landline(this.rnd), person: head } });
+      const node = await this.addUnit(this.county, 'work_unit', spec.name, BASELINE_DATE, { contacts: { phone: landline(this.rnd), person: head }, department: spec.department });
       this.workUnits.push({ id: node.id, name: spec.name, head });
       for (const c of spec.reportsTo) {
         const community = this.communities.get(c)!;

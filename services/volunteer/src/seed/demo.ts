@@ -18,6 +18,8 @@ export interface SeedUnit {
   id: number | string;
   name: string;
   path: string;
+  /** A county department (县直部门) the streets whistle to (街呼县应). */
+  department?: boolean;
 }
 /** A live dual report of the org chart (unit_community_report); snake_case rows are taken as they come from SQL. */
 export type SeedReport =
@@ -343,6 +345,7 @@ export async function volunteerCounts(db: EntityManager): Promise<Record<string,
     events: await one(`SELECT count(*) AS n FROM item_event`),
     checkIns: await one(`SELECT count(*) AS n FROM item_signup WHERE checked_in_at IS NOT NULL`),
     postedHours: await one(`SELECT coalesce(sum(hours), 0) AS n FROM item_hours WHERE posted`),
+    whistles: await one(`SELECT count(*) AS n FROM whistle`),
   };
   const byStatus: { status: string; n: number }[] = await db.query(`SELECT status, count(*)::int AS n FROM item GROUP BY status`);
   for (const s of ITEM_STATUSES) counts[`status.${s}`] = byStatus.find((r) => r.status === s)?.n ?? 0;
@@ -428,6 +431,118 @@ class DemoBuilder {
     this.addHistory(roadProject, livePledges);
     for (const s of this.stories) if (s.lastAt > this.now) throw new Error(`seed: ${s.item.place} has an event in the future (${iso(s.lastAt)})`);
     await this.writeItems();
+    await this.addWhistles();
+  }
+
+  /**
+   * 街呼县应: a few whistles of the streets to county departments, one in each state — a community's proposal, one
+   * just sent, one being answered, one overdue (up to the county), one answered awaiting the street's rating, one
+   * closed with ratings — so every page has something to show.
+   */
+  private async addWhistles() {
+    const departments = this.opts.units.filter((u) => u.department).map((u) => ({ id: Number(u.id), name: u.name }));
+    const dept = (word: string) => departments.find((d) => d.name.includes(word));
+    const staffOf = (id: number) => this.units.get(id)?.staff ?? actor(`staff.u${id}`, 'unit_staff');
+    const byShort = (short: string) => this.communities.find((c) => c.short === short);
+    if (!departments.length) {
+      this.log('[seed] no work unit is marked as a county department: no whistles');
+      return;
+    }
+    type Step = { who: Actor; action: string; unit?: number; from: string | null; to: string | null; at: number; reason?: string; data?: unknown };
+    interface Spec {
+      community: string; title: string; description: string; place: string; createdAgoH: number; deadlineInH: number; status: string; proposed?: boolean;
+      answers: { dept: string; status: string; result?: string; note?: string; rating?: number; reason?: string; overdue?: boolean }[];
+    }
+    const specs: Spec[] = [
+      {
+        community: '龙腾', title: '龙腾小区周边夜间噪音扰民', description: '小区北侧工地夜间施工，居民多次反映，社区协调无果，请求公安、住建部门联合处置。', place: '龙腾社区龙腾小区北侧',
+        createdAgoH: 20, deadlineInH: 100, status: 'PROPOSED', proposed: true, answers: [{ dept: '公安局', status: 'PROPOSED' }, { dept: '住房和城乡建设局', status: 'PROPOSED' }],
+      },
+      {
+        community: '龙腾', title: '龙腾社区废弃厂房安全隐患', description: '原挡风玻璃厂闲置厂房围墙开裂，临近小区主干道，存在倒塌风险，需自然资源和规划、应急管理部门现场核查。', place: '龙腾社区挡风玻璃厂',
+        createdAgoH: 6, deadlineInH: 66, status: 'SENT', answers: [{ dept: '自然资源和规划局', status: 'PENDING' }, { dept: '应急管理局', status: 'ACCEPTED' }],
+      },
+      {
+        community: '文水', title: '文水社区老旧小区雨污管网堵塞', description: '文水小区雨污合流管网老化，雨后多处返水，需住建、城市管理部门统筹改造。', place: '文水社区文水小区',
+        createdAgoH: 50, deadlineInH: 70, status: 'SENT', answers: [{ dept: '住房和城乡建设局', status: 'ACTING', note: '已派技术人员勘察，正在制定改造方案' }, { dept: '城市管理局', status: 'ACCEPTED' }],
+      },
+      {
+        community: '万达', title: '万达广场周边占道经营', description: '万达广场东门夜市摊点占用消防通道，社区劝导多次未果。', place: '万达社区万达广场东门',
+        createdAgoH: 120, deadlineInH: -24, status: 'ESCALATED',
+        answers: [{ dept: '市场监督管理局', status: 'PENDING', overdue: true }, { dept: '城市管理局', status: 'REPORTED', result: '已联合执法清理占道摊点12处，设置临时疏导点位。' }],
+      },
+      {
+        community: '龙腾', title: '龙腾社区闲置地块规划咨询', description: '居民希望将小区南侧闲置地块改建为口袋公园，请自然资源和规划部门答复地块规划用途。', place: '龙腾社区南侧闲置地块',
+        createdAgoH: 96, deadlineInH: 48, status: 'ANSWERED', answers: [{ dept: '自然资源和规划局', status: 'REPORTED', result: '经核查该地块规划为公共绿地，可按口袋公园方案申报，已提供报建指引。' }],
+      },
+      {
+        community: '东山', title: '东山社区困难老人救助与就业帮扶', description: '东山社区排查出独居困难老人5户、零就业家庭2户，需民政、人社部门对接救助和就业帮扶。', place: '东山社区',
+        createdAgoH: 400, deadlineInH: -200, status: 'CLOSED',
+        answers: [
+          { dept: '民政局', status: 'RATED', result: '5户老人全部纳入特困供养和居家养老服务，已发放救助金。', rating: 5 },
+          { dept: '人力资源和社会保障局', status: 'RATED', result: '2户家庭各安置1人到公益性岗位。', rating: 4 },
+        ],
+      },
+      {
+        community: '翠亭', title: '翠亭社区学校周边交通拥堵', description: '上下学高峰翠亭小学门口车辆乱停，存在安全隐患。', place: '翠亭社区翠亭小学门口',
+        createdAgoH: 30, deadlineInH: 90, status: 'SENT', answers: [{ dept: '公安局', status: 'ACTING', note: '交警中队已在高峰时段派员疏导' }, { dept: '教育和体育局', status: 'PENDING' }],
+      },
+    ];
+    let n = 0;
+    for (const spec of specs) {
+      const c = byShort(spec.community);
+      const answers = spec.answers.map((a) => ({ ...a, unit: dept(a.dept) })).filter((a) => a.unit);
+      if (!c || c.streetId === null || !answers.length) continue;
+      const streetPath = `/${c.path.split('/').filter(Boolean).slice(0, -1).join('/')}/`;
+      const created = this.now - spec.createdAgoH * HOUR;
+      const deadline = this.now + spec.deadlineInH * HOUR;
+      const raiser = spec.proposed ? c.secretary : c.street;
+      const steps: Step[] = [];
+      if (spec.proposed) steps.push({ who: raiser, action: 'propose', from: null, to: 'PROPOSED', at: created, data: { departmentIds: answers.map((a) => a.unit!.id) } });
+      else steps.push({ who: raiser, action: 'raise', from: null, to: 'SENT', at: created, data: { departmentIds: answers.map((a) => a.unit!.id), deadline: iso(deadline) } });
+      const span = Math.max(1, Math.min(this.now - HOUR, deadline) - created);
+      const rows: unknown[][] = [];
+      for (const [i, a] of answers.entries()) {
+        const staff = staffOf(a.unit!.id);
+        const t = (f: number) => created + Math.round(span * f) + i * MIN;
+        const reached = (s: string) => ['ACCEPTED', 'ACTING', 'REPORTED', 'RATED'].indexOf(a.status) >= ['ACCEPTED', 'ACTING', 'REPORTED', 'RATED'].indexOf(s);
+        const acceptedAt = a.status !== 'PENDING' && a.status !== 'PROPOSED' ? t(0.15) : null;
+        if (acceptedAt) steps.push({ who: staff, action: 'accept', unit: a.unit!.id, from: 'PENDING', to: 'ACCEPTED', at: acceptedAt });
+        if (a.note && reached('ACTING')) steps.push({ who: staff, action: 'act', unit: a.unit!.id, from: 'ACCEPTED', to: 'ACTING', at: t(0.3), data: { note: a.note } });
+        const reportedAt = reached('REPORTED') ? t(0.6) : null;
+        if (reportedAt) steps.push({ who: staff, action: 'report', unit: a.unit!.id, from: a.note ? 'ACTING' : 'ACCEPTED', to: 'REPORTED', at: reportedAt, data: { result: a.result } });
+        const ratedAt = a.rating ? t(0.8) : null;
+        if (ratedAt) steps.push({ who: c.street, action: 'rate', unit: a.unit!.id, from: 'REPORTED', to: 'RATED', at: ratedAt, data: { rating: a.rating } });
+        const escalatedAt = a.overdue ? deadline + MIN : null;
+        if (escalatedAt) steps.push({ who: SYSTEM, action: 'overdue', unit: a.unit!.id, from: null, to: null, at: escalatedAt, reason: '超过期限未答复，上报县级督办' });
+        rows.push([a.unit!.id, a.status, iso(deadline), iso(acceptedAt), a.note ?? null, iso(reportedAt), a.result ?? null, a.overdue === true, iso(escalatedAt), a.rating ?? null,
+          a.rating ? c.street.username : null, iso(ratedAt)]);
+      }
+      if (spec.status === 'ESCALATED') steps.push({ who: SYSTEM, action: 'escalate', from: 'SENT', to: 'ESCALATED', at: deadline + MIN, reason: '部门超期未答复' });
+      if (spec.status === 'ANSWERED') steps.push({ who: SYSTEM, action: 'follow', from: 'SENT', to: 'ANSWERED', at: Math.max(...steps.map((s) => s.at)) });
+      if (spec.status === 'CLOSED') steps.push({ who: SYSTEM, action: 'close', from: 'ANSWERED', to: 'CLOSED', at: Math.max(...steps.map((s) => s.at)) });
+      const last = Math.max(...steps.map((s) => s.at));
+      const w: { id: string }[] = await this.m.query(
+        `INSERT INTO whistle (whistle_no, street_id, street_name, community_id, path, title, description, place, deadline, status, raised_by, raised_role,
+                              escalated_at, closed_at, created_at, updated_at, version)
+         VALUES ('JH' || to_char($13::timestamptz, 'YYYYMM') || '-' || lpad(nextval('whistle_no_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                 $12, $14, $13, $15, $16) RETURNING id`,
+        [c.streetId, c.streetName ?? '街道', c.id, spec.proposed ? c.path : streetPath, spec.title, spec.description, spec.place, iso(deadline), spec.status,
+          raiser.username, raiser.role, spec.status === 'ESCALATED' ? iso(deadline + MIN) : null, iso(created), spec.status === 'CLOSED' ? iso(last) : null, iso(last),
+          steps.filter((s) => s.to && !s.unit).length],
+      );
+      const whistleId = Number(w[0].id);
+      await insertMany(this.m, 'whistle_response',
+        ['whistle_id', 'unit_id', 'status', 'deadline', 'accepted_at', 'acting_note', 'reported_at', 'result', 'overdue', 'escalated_at', 'rating', 'rated_by', 'rated_at'],
+        rows.map((r) => [whistleId, ...r]));
+      await insertMany(this.m, 'whistle_event',
+        ['whistle_id', 'unit_id', 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'at', 'reason', 'data'],
+        steps.sort((a, b) => a.at - b.at).map((s) => [whistleId, s.unit ?? null, s.action, s.from, s.to, s.who.id, s.who.username, s.who.role, iso(s.at), s.reason ?? null,
+          s.data ? JSON.stringify(s.data) : null]));
+      await writeAudit(this.m, { actor: null, action: 'whistle.seed', entityType: 'whistle', entityId: whistleId, after: { title: spec.title, status: spec.status }, reason: 'Qixia demo seed' });
+      n++;
+    }
+    this.log(`[seed] ${n} whistles of the streets to county departments (街呼县应), one in each state`);
   }
 
   private account(role: string, orgId: number): string | undefined {
@@ -441,9 +556,9 @@ class DemoBuilder {
     const units = this.opts.units.map((u) => ({ ...u, id: Number(u.id) }));
     if (units.length) {
       await this.m.query(
-        `INSERT INTO unit_ref (id, name, path) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, synced_at = now()`,
-        [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path)],
+        `INSERT INTO unit_ref (id, name, path, department) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[])
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, department = EXCLUDED.department, synced_at = now()`,
+        [units.map((u) => u.id), units.map((u) => u.name), units.map((u) => u.path), units.map((u) => u.department === true)],
       );
     }
     const staffUnitId = this.opts.accounts?.find((a) => a.username === 'unit.staff')?.orgId;

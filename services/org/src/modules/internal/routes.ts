@@ -88,8 +88,8 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
   app.get('/api/org/internal/work-units', {
     schema: {
       hide: true,
-      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, path: { type: 'string' } } } } },
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, path: { type: 'string' }, department: { type: 'boolean' } } } } },
     },
-    handler: async () => app.db.query(`SELECT id, name, path FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`),
+    handler: async () => app.db.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`),
   });
 }

@@ -1,5 +1,5 @@
 import {
-  IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested,
+  IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { ORG_TYPES, type OrgType } from '../../domain';
@@ -19,6 +19,8 @@ export class CreateUnitDto {
   @IsOptional() @ValidateNested() @Type(() => ContactsDto) contacts?: ContactsDto;
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) validFrom?: string;
   @IsOptional() @IsObject() attributes?: Record<string, unknown>;
+  /** A county department (县直部门) streets whistle to; work units only. */
+  @IsOptional() @IsBoolean() department?: boolean;
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
@@ -28,6 +30,8 @@ export class UpdateUnitDto {
   @IsOptional() @Matches(/^[0-9]{6,12}$/, { message: 'divisionCode must be 6 to 12 digits' }) divisionCode?: string;
   @IsOptional() @ValidateNested() @Type(() => ContactsDto) contacts?: ContactsDto;
   @IsOptional() @IsObject() attributes?: Record<string, unknown>;
+  /** A county department (县直部门) streets whistle to; work units only. */
+  @IsOptional() @IsBoolean() department?: boolean;
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 

@@ -13,15 +13,15 @@ export type UnitEventType = 'org.unit.created' | 'org.unit.updated' | 'org.unit.
  * volunteer services copy (community_ref, unit_ref).
  */
 export async function emitUnitChange(m: EntityManager, type: UnitEventType, unit: UnitRow, actor: string | null): Promise<void> {
-  const rows: (OrgCommunity & { type: string; archived: boolean })[] = await m.query(
-    `SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode", c.type, c.valid_to IS NOT NULL AS archived
+  const rows: (OrgCommunity & { type: string; archived: boolean; department: boolean })[] = await m.query(
+    `SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode", c.type, c.valid_to IS NOT NULL AS archived, c.department
        FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
       WHERE c.path LIKE $1 AND c.type IN ('community_committee', 'work_unit')
       ORDER BY c.path LIMIT ${MAX_CARRIED * 2 + 1}`,
     [`${likeEscape(unit.path)}%`],
   );
   const communities = rows.filter((r) => r.type === 'community_committee' && !r.archived).map(({ id, name, path, streetName, divisionCode }) => ({ id, name, path, streetName, divisionCode }));
-  const workUnits: OrgWorkUnit[] = rows.filter((r) => r.type === 'work_unit' && !r.archived).map(({ id, name, path }) => ({ id, name, path }));
+  const workUnits: OrgWorkUnit[] = rows.filter((r) => r.type === 'work_unit' && !r.archived).map(({ id, name, path, department }) => ({ id, name, path, department: department === true }));
   const resync = rows.length > MAX_CARRIED * 2 || communities.length > MAX_CARRIED || workUnits.length > MAX_CARRIED;
   const payload: OrgUnitChange = { unitId: Number(unit.id), unitType: unit.type, communities: resync ? [] : communities, workUnits: resync ? [] : workUnits, ...(resync ? { resync: true } : {}) };
   await emit(m, { type, aggregateId: unit.id, orgPath: unit.path, actor, payload: payload as unknown as Record<string, unknown> });

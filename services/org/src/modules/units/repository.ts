@@ -14,6 +14,8 @@ export interface UnitRow {
   depth: number;
   contacts: Record<string, string>;
   attributes: Record<string, unknown>;
+  /** A county department (县直部门) that streets whistle to. */
+  department: boolean;
   validFrom: string;
   validTo: string | null;
   version: number;
@@ -21,7 +23,7 @@ export interface UnitRow {
 }
 
 const COLUMNS = `u.id, u.type, u.name, u.division_code AS "divisionCode", u.parent_id AS "parentId", u.path, u.depth,
-  u.contacts, u.attributes, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version`;
+  u.contacts, u.attributes, u.department, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version`;
 const CHILD_COUNT = `(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)::int AS "childCount"`;
 
 
@@ -61,7 +63,7 @@ export class UnitRepository {
   async childrenAsOf(parentId: number, asOf: string): Promise<UnitRow[]> {
     return this.db.query(
       `SELECT u.id, v.type, v.name, u.division_code AS "divisionCode", v.parent_id AS "parentId", u.path, u.depth,
-              u.contacts, u.attributes, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version,
+              u.contacts, u.attributes, u.department, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version,
               (SELECT count(*) FROM org_unit_version cv
                 WHERE cv.parent_id = u.id AND cv.effective_from <= $2 AND (cv.effective_to IS NULL OR cv.effective_to > $2))::int AS "childCount"
          FROM org_unit_version v JOIN org_unit u ON u.id = v.org_id
@@ -91,11 +93,11 @@ export class UnitRepository {
     return Number(rows[0].id);
   }
 
-  async insert(u: Omit<UnitRow, 'childCount' | 'version'>): Promise<void> {
+  async insert(u: Omit<UnitRow, 'childCount' | 'version' | 'department'> & { department?: boolean }): Promise<void> {
     await this.db.query(
-      `INSERT INTO org_unit (id, type, name, division_code, parent_id, path, depth, contacts, attributes, valid_from, valid_to)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [u.id, u.type, u.name, u.divisionCode, u.parentId, u.path, u.depth, JSON.stringify(u.contacts), JSON.stringify(u.attributes), u.validFrom, u.validTo],
+      `INSERT INTO org_unit (id, type, name, division_code, parent_id, path, depth, contacts, attributes, valid_from, valid_to, department)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [u.id, u.type, u.name, u.divisionCode, u.parentId, u.path, u.depth, JSON.stringify(u.contacts), JSON.stringify(u.attributes), u.validFrom, u.validTo, u.department ?? false],
     );
     await this.db.query(
       `INSERT INTO org_unit_version (org_id, parent_id, name, type, effective_from, effective_to) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -107,12 +109,12 @@ export class UnitRepository {
   async updateFields(
     id: number,
     version: number,
-    f: { name: string; divisionCode: string | null; contacts: Record<string, string>; attributes: Record<string, unknown> },
+    f: { name: string; divisionCode: string | null; contacts: Record<string, string>; attributes: Record<string, unknown>; department?: boolean },
   ): Promise<boolean> {
     const rows = rowsOf(await this.db.query(
-      `UPDATE org_unit SET name = $3, division_code = $4, contacts = $5, attributes = $6, version = version + 1, updated_at = now()
+      `UPDATE org_unit SET name = $3, division_code = $4, contacts = $5, attributes = $6, department = coalesce($7, department), version = version + 1, updated_at = now()
         WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, f.name, f.divisionCode, JSON.stringify(f.contacts), JSON.stringify(f.attributes)],
+      [id, version, f.name, f.divisionCode, JSON.stringify(f.contacts), JSON.stringify(f.attributes), f.department ?? null],
     ));
     return rows.length === 1;
   }

@@ -63,9 +63,13 @@ export class UnitService {
     }
   }
 
-  private assertFields(scope: Scope, dto: { divisionCode?: string }) {
+  private assertFields(scope: Scope, dto: { divisionCode?: string; department?: boolean }) {
     if (dto.divisionCode !== undefined && !isTop(scope.user.role)) {
       throw badRequest('Field divisionCode may only be set by an admin (it comes from the national division codes)', [{ field: 'divisionCode', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
+    }
+    // Which units answer a street's whistle is the county's decision (街呼县应).
+    if (dto.department !== undefined && !isTop(scope.user.role)) {
+      throw badRequest('只有组织部管理员可以标记县直部门', [{ field: 'department', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
     }
   }
 
@@ -124,6 +128,7 @@ export class UnitService {
       if (!ALLOWED_CHILDREN[parent.type].includes(dto.type)) {
         throw badRequest(`A ${dto.type} cannot be placed under a ${parent.type}`, [{ field: 'type', errors: [`allowed under ${parent.type}: ${ALLOWED_CHILDREN[parent.type].join(', ') || 'none'}`] }], 'TYPE_RULE');
       }
+      if (dto.department && dto.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'] }], 'VALIDATION_FAILED');
       const validFrom = dto.validFrom ?? today();
       if (validFrom < parent.validFrom) throw badRequest(`validFrom ${validFrom} is before the parent was founded (${parent.validFrom})`, [{ field: 'validFrom', errors: ['before parent'] }], 'VALIDATION_FAILED');
       const id = await repo.nextId();
@@ -137,6 +142,7 @@ export class UnitService {
         depth: parent.depth + 1,
         contacts: { ...(dto.contacts ?? {}) },
         attributes: dto.attributes ?? {},
+        department: dto.department ?? false,
         validFrom,
         validTo: null,
       };
@@ -159,7 +165,9 @@ export class UnitService {
       if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       if (before.validTo) throw conflict('An archived organisation cannot be edited', 'ARCHIVED');
       const name = dto.name?.trim() ?? before.name;
+      if (dto.department && before.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'] }], 'VALIDATION_FAILED');
       const ok = await repo.updateFields(id, dto.version, {
+        department: dto.department ?? before.department,
         name,
         divisionCode: dto.divisionCode ?? before.divisionCode,
         contacts: dto.contacts ? { ...dto.contacts } : before.contacts,

@@ -3,6 +3,8 @@ import { jobsPlugin } from '@redheart/shared';
 
 /** The pg-boss queue of the escalation job (吹哨): one job per cron slot for the whole cluster. */
 export const ESCALATE_QUEUE = 'volunteer-escalate';
+/** The overdue whistles (街呼县应): answers owed past their deadline go up to the county; same clock. */
+export const WHISTLE_OVERDUE_QUEUE = 'volunteer-whistle-overdue';
 /** Every minute (ESCALATE_CRON). */
 export const DEFAULT_ESCALATE_CRON = '* * * * *';
 
@@ -36,4 +38,12 @@ export default async function scheduledJobs(app: FastifyInstance, opts: Schedule
     return { escalated: ids };
   });
   await app.jobs.schedule(ESCALATE_QUEUE, opts.escalateCron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
+
+  await app.jobs.createQueue(WHISTLE_OVERDUE_QUEUE, { name: WHISTLE_OVERDUE_QUEUE, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
+  await app.jobs.work(WHISTLE_OVERDUE_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
+    const overdue = await app.volunteer.whistles.escalateOverdue();
+    app.log.info({ job: job?.id, overdue }, overdue.length ? 'whistles: answers overdue, up to the county' : 'whistles: nothing overdue');
+    return { overdue };
+  });
+  await app.jobs.schedule(WHISTLE_OVERDUE_QUEUE, opts.escalateCron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
 }
