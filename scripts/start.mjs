@@ -134,7 +134,8 @@ function startService(s) {
       [s.portEnv]: new URL(url).port,
       REPLICA_INDEX: String(i),
       ...orgEnv,
-      ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
+      // org creates a meeting decision's work in the volunteer service (its internal route, failing over between replicas)
+      ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile, ...(urls.volunteer ? { VOLUNTEER_URLS: urls.volunteer.join(',') } : {}) } : {}),
     };
     // a per-process metrics port, different for each replica
     env.METRICS_PORT = String(metricsPortOf(s.name) + 10 * i);

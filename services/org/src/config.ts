@@ -20,6 +20,8 @@ export interface OrgConfig {
   metrics?: MetricsListen;
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
+  /** VOLUNTEER_URLS (or VOLUNTEER_URL): the volunteer service's replicas, where a meeting decision's work is created. */
+  volunteerUrls: string[];
 }
 
 /** The only reader of process.env in this service. */
@@ -49,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     metrics: metricsListenFromEnv(env, 'org'),
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
+    volunteerUrls: (env.VOLUNTEER_URLS || env.VOLUNTEER_URL || 'http://127.0.0.1:8083').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean),
   };
 }

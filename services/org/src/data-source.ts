@@ -11,11 +11,12 @@ import { SessionsAndLoginThrottle1764910000000 } from './migrations/176491000000
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
 import { CityLevel1765760000000 } from './migrations/1765760000000-CityLevel';
 import { DivisionImports1765760000001 } from './migrations/1765760000001-DivisionImports';
+import { CommitteeMeetings1765860000000 } from './migrations/1765860000000-CommitteeMeetings';
 import { OrgConsoleLogs1765740000000 } from './migrations/1765740000000-ConsoleLogs';
 
 export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000,
   SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000, OrgConsoleLogs1765740000000, CityLevel1765760000000,
-  DivisionImports1765760000001];
+  DivisionImports1765760000001, CommitteeMeetings1765860000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -26,6 +26,7 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createVolunteerDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     filesDir: config.filesDir,
+    internalToken: config.internalToken,
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
