@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { freshTestDataSource, generateSigningKeys, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp as buildOrg } from '../../services/org/src/app';
+import { httpVolunteerWork } from '../../services/org/src/modules/meetings/volunteer-client';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
 import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/demo';
 import { buildApp as buildHousehold } from '../../services/household/src/app';
@@ -24,6 +25,9 @@ export interface Platform {
   /** The gateway's base URL (http://127.0.0.1:<port>). */
   url: string;
   db: { org: DataSource; household: DataSource; volunteer: DataSource };
+  /** The volunteer service itself (behind the gateway) and the service-to-service secret: tests of its internal routes. */
+  volunteerUrl: string;
+  internalToken: string;
   close(): Promise<void>;
 }
 
@@ -74,8 +78,11 @@ export async function startPlatform(): Promise<Platform> {
     pledges: 60,
   });
 
+  // org creates a meeting decision's work in the volunteer service, which listens only after org (below)
+  let volunteerUrl: string | undefined;
   const org = await buildOrg({
     dataSource: served.org,
+    volunteerWork: httpVolunteerWork(() => (volunteerUrl ? [volunteerUrl] : []), internalToken),
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
       loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
@@ -91,19 +98,22 @@ export async function startPlatform(): Promise<Platform> {
   const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
-    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities,
+    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities, internalToken,
     notifyOrg: async (unitId, communityId, active) => {
       await internal('/api/org/internal/unit-reports', { method: 'POST', body: JSON.stringify({ unitId, communityId, active }) });
     },
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
+  volunteerUrl = upstreams.volunteer;
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
   });
   const gatewayUrl = await listen(gateway);
   return {
     url: gatewayUrl,
+    volunteerUrl: upstreams.volunteer,
+    internalToken,
     db: { org: orgDs, household: householdDs, volunteer: volunteerDs },
     close: async () => {
       for (const app of [gateway, volunteer, household, org]) await app.close();
