@@ -37,6 +37,9 @@ export const MEMBER_ROLES: readonly Role[] = ['member']
 export const DIVISION_IMPORT_ROLES: readonly Role[] = ['city_admin', 'admin']
 export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary']
 
+/** 大党委 / 大工委 meetings: community staff, the street, the organisation departments (each within its area). */
+export const MEETING_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
+
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']
 
