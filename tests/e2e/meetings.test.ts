@@ -13,6 +13,7 @@ const call = async (user: string, method: string, path: string, body?: unknown) 
     headers: { authorization: `Bearer ${tokens[user]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers of several routes, read field by field
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 };
 const unitId = async (name: string) => (await platform.db.org.query(`SELECT id::int FROM org_unit WHERE name = $1 AND valid_to IS NULL`, [name]))[0].id as number;

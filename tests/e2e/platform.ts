@@ -79,10 +79,10 @@ export async function startPlatform(): Promise<Platform> {
   });
 
   // org creates a meeting decision's work in the volunteer service, which listens only after org (below)
-  let volunteerUrl: string | undefined;
+  const later: { volunteerUrl?: string } = {};
   const org = await buildOrg({
     dataSource: served.org,
-    volunteerWork: httpVolunteerWork(() => (volunteerUrl ? [volunteerUrl] : []), internalToken),
+    volunteerWork: httpVolunteerWork(() => (later.volunteerUrl ? [later.volunteerUrl] : []), internalToken),
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
       loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
@@ -105,7 +105,7 @@ export async function startPlatform(): Promise<Platform> {
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer) };
-  volunteerUrl = upstreams.volunteer;
+  later.volunteerUrl = upstreams.volunteer;
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
   });
