@@ -25,7 +25,7 @@ await test('a clerk convenes a 大党委 meeting, records attendance, minutes an
   await page.getByTestId('meetings-convene').click();
   const dialog = page.getByTestId('convene-dialog');
   await input(dialog, 'convene-title').fill(title);
-  const when = input(dialog, 'convene-held-at');
+  const when = dialog.locator('.el-date-editor input').first();
   await when.click();
   await when.fill('2026-01-15 09:00:00');
   await when.press('Enter');
