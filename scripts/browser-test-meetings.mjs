@@ -56,8 +56,9 @@ await test('a clerk convenes a 大党委 meeting, records attendance, minutes an
   await input(page, 'decision-text').fill('硬化挡风玻璃厂小区道路，驻区单位共同出资');
   await input(page, 'decision-owner').fill('栖霞市自然资源和规划局');
   await page.getByTestId('decision-add').click();
-  await page.getByTestId('decision-to-item').first().waitFor();
-  await page.getByTestId('decision-to-item').first().click();
+  const toItem = page.getByTestId('meeting-decisions').locator('.el-table__body [data-testid="decision-to-item"]').last();
+  await toItem.waitFor();
+  await toItem.click();
   const work = page.getByTestId('work-dialog');
   await work.getByTestId('work-category').click();
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first().click();
@@ -66,7 +67,7 @@ await test('a clerk convenes a 大党委 meeting, records attendance, minutes an
   await page.getByTestId('work-submit').click();
   const res = await made;
   if (res.status() !== 200) throw new Error(`turning the decision into an item answered ${res.status()}: ${await res.text()}`);
-  const link = page.getByTestId('decision-item-link');
+  const link = page.getByTestId('meeting-decisions').locator('.el-table__body [data-testid="decision-item-link"]').last();
   await link.waitFor();
   const itemText = await link.innerText();
   if (!/服务事项 FW\d{6}-\d{6}/.test(itemText)) throw new Error(`the decision shows: ${itemText}`);
