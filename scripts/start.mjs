@@ -141,6 +141,7 @@ function startService(s) {
       [s.portEnv]: new URL(url).port,
       REPLICA_INDEX: String(i),
       ...orgEnv,
+      // eventsEnv also tells org where volunteer listens: a meeting decision's work is created there (failing over between replicas)
       ...eventsEnv,
       ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
     };

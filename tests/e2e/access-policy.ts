@@ -40,6 +40,8 @@ const STAFF: Role[] = ['admin', 'street_admin', 'community_secretary', 'communit
 const REGISTER: Role[] = [...STAFF, 'grid_worker'];
 const ACCOUNT_MANAGERS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
 const NONE: Role[] = [];
+/** Who keeps the joint committees' meetings. */
+const MEETINGS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk'];
 /** Who changes the org chart and what hangs on it (each within scope). */
 const ORG_WRITERS: Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
 
@@ -100,6 +102,13 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/org/units/{id}/archive': write(ORG_WRITERS),
   'POST /api/org/units/{id}/move': write(ORG_WRITERS),
   'POST /api/org/units/{id}/positions': write(ORG_WRITERS),
+  // 大党委 / 大工委 meetings: community staff, the street, the departments (each within scope)
+  'GET /api/org/meetings': read(MEETINGS, 'orgId'),
+  'POST /api/org/units/{id}/meetings': write(MEETINGS),
+  'GET /api/org/meetings/{id}': read(MEETINGS),
+  'PATCH /api/org/meetings/{id}': write(MEETINGS),
+  'POST /api/org/meetings/{id}/decisions': write(MEETINGS),
+  'POST /api/org/meetings/{id}/decisions/{decisionId}/work': write(MEETINGS),
   'PATCH /api/org/positions/{id}': write(ORG_WRITERS),
   'POST /api/org/positions/{id}/end': write(ORG_WRITERS),
   'POST /api/org/units/{id}/grids': write(ORG_WRITERS),

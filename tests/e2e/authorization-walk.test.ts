@@ -16,7 +16,8 @@ type Kind =
   | 'community' | 'street' | 'account' | 'position' | 'grid' | 'desk' | 'deskCode' | 'compound' | 'cadre' | 'catalogue'
   | 'case' | 'application' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
-  | 'whistle' | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob';
+  | 'whistle' | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob'
+  | 'meeting' | 'decision';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -53,6 +54,8 @@ async function collectIds(): Promise<void> {
     o.compound = await first(org, `SELECT id FROM compound WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.cadre = await first(org, `SELECT id FROM cadre_assignment WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.catalogue = await first(org, `SELECT id FROM catalogue_service ORDER BY id LIMIT 1`);
+    o.meeting = await first(org, `SELECT id FROM committee_meeting WHERE org_id = $1 ORDER BY id LIMIT 1`, [c]);
+    o.decision = await first(org, `SELECT d.id FROM meeting_decision d WHERE d.meeting_id = $1 ORDER BY d.id LIMIT 1`, [o.meeting]);
 
     o.case = await first(hh, `SELECT id FROM move_case WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
     o.application = await first(hh, `SELECT id FROM service_application WHERE community_id = $1 ORDER BY id LIMIT 1`, [c]);
@@ -122,7 +125,7 @@ function kindOf(path: string, param: string): Kind {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
     catalogue: 'catalogue', cases: 'case', 'service-applications': 'application', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
     whistles: 'whistle', 'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
-    imports: 'importJob', exports: 'exportJob',
+    imports: 'importJob', exports: 'exportJob', meetings: 'meeting', decisions: 'decision',
   };
   const kind = bySegment[segment];
   if (!kind) throw new Error(`No id kind for {${param}} in ${path}: add it to kindOf()`);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { type AppEventsOptions, freshTestDataSource, generateSigningKeys, type HttpEventTarget, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp as buildOrg } from '../../services/org/src/app';
+import { httpVolunteerWork } from '../../services/org/src/modules/meetings/volunteer-client';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
 import { DEMO_ACCOUNTS, seedDemo as seedOrg } from '../../services/org/src/seed/demo';
 import { buildApp as buildHousehold } from '../../services/household/src/app';
@@ -32,6 +33,9 @@ export interface Platform {
   /** The org service goes down (its consumers and relay with it) and comes back on the same port and database. */
   stopOrg(): Promise<void>;
   startOrg(): Promise<void>;
+  /** The volunteer service itself (behind the gateway) and the service-to-service secret: tests of its internal routes. */
+  volunteerUrl: string;
+  internalToken: string;
   close(): Promise<void>;
 }
 
@@ -111,9 +115,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const events = (targets: HttpEventTarget[]): AppEventsOptions => ({
     internalToken, relayPollMs: 250, ...(opts.nats ? { natsUrl: opts.nats.url, prefix: opts.nats.prefix } : { httpTargets: targets }),
   });
+  // org creates a meeting decision's work in the volunteer service, which listens only after org (below)
+  const later: { volunteerUrl?: string } = {};
   const makeOrg = () => buildOrg({
     dataSource: served.org,
     events: events(orgTargets),
+    volunteerWork: httpVolunteerWork(() => (later.volunteerUrl ? [later.volunteerUrl] : []), internalToken),
     config: {
       ...keys, internalToken, secureCookies: false, refreshTokenDays: 7,
       loginThrottle: { addressMaxFailures: 10_000, maxFailures: 1000 },
@@ -130,11 +137,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events(notifyTargets(['household.case.>'])) });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
-    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities,
+    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities, internalToken,
     events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>'] }, ...notifyTargets(['volunteer.>'])]),
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer), ...(notify ? { notify: notify.url } : {}) };
+  later.volunteerUrl = upstreams.volunteer;
   orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] });
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
@@ -142,6 +150,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const gatewayUrl = await listen(gateway);
   return {
     url: gatewayUrl,
+    volunteerUrl: upstreams.volunteer,
+    internalToken,
     db: { org: orgDs, household: householdDs, volunteer: volunteerDs, ...(notify ? { notify: notify.ds } : {}) },
     apps: { get org() { return org; }, household, volunteer },
     stopOrg: async () => {

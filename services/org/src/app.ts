@@ -12,6 +12,8 @@ import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
 import { unitReportConsumer } from './modules/internal/unit-reports';
+import meetingRoutes from './modules/meetings/routes';
+import { httpVolunteerWork, type VolunteerWork } from './modules/meetings/volunteer-client';
 import accountRoutes from './modules/accounts/routes';
 import divisionImportRoutes from './modules/divisions/routes';
 import monitorRoutes from './modules/monitor/routes';
@@ -25,6 +27,11 @@ export interface BuildOptions {
   /** Close the DataSource with the app (true for the server; tests share one). */
   ownsDataSource?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Creates a meeting decision's work in the volunteer service (over HTTP, `httpVolunteerWork`); absent → the
+   * volunteer service counts as unreachable (503) for that one route.
+   */
+  volunteerWork?: VolunteerWork;
   /** The job engine's options (tests: a short polling interval). */
   jobs?: import('@redheart/shared').JobEngineOptions;
   /** The event bus (NATS, or the HTTP fallback); absent: events only fill the outbox (tests). */
@@ -70,6 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Background jobs (pg-boss in this database): the division imports.
   await app.register(jobsPlugin, opts.jobs ?? {});
   await app.register(divisionImportRoutes);
+  await app.register(meetingRoutes, { volunteerWork: opts.volunteerWork ?? httpVolunteerWork([], undefined) });
   await app.register(monitorRoutes, { onSessionsEnded });
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });

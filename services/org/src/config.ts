@@ -21,6 +21,8 @@ export interface OrgConfig {
   /** Secret for the service-to-service routes (community list, session revocations); unset → they do not exist. */
   internalToken?: string;
   events: EventsConfig;
+  /** VOLUNTEER_URLS (or VOLUNTEER_URL): the volunteer service's replicas, where a meeting decision's work is created. */
+  volunteerUrls: string[];
 }
 
 /** The only reader of process.env in this service. */
@@ -51,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrgConfig {
     metrics: metricsListenFromEnv(env, 'org'),
     internalToken: readKeyFromEnv(env, 'INTERNAL_TOKEN')?.trim(),
     events: loadEventsConfig(env),
+    volunteerUrls: (env.VOLUNTEER_URLS || env.VOLUNTEER_URL || 'http://127.0.0.1:8083').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean),
   };
 }

@@ -3,6 +3,7 @@ import { runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import { createOrgDataSource } from './data-source';
+import { httpVolunteerWork } from './modules/meetings/volunteer-client';
 
 async function main() {
   const config = loadConfig();
@@ -22,6 +23,7 @@ async function main() {
         ...(config.events.volunteerUrls ? [{ name: 'volunteer', url: config.events.volunteerUrls, types: ['org.unit.>'] }] : []),
       ],
     },
+    volunteerWork: httpVolunteerWork(config.volunteerUrls, config.internalToken),
   });
   await serveUntilSignal(app, { port: config.port, host: config.host, logSignal: true, metrics: config.metrics });
 }

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp, workerTestDatabaseUrl } from '@redheart/sha
 import { buildApp } from '../src/app';
 import { createOrgDataSource, migrateOrg } from '../src/data-source';
 import { hashPassword } from '../src/modules/auth/service';
+import type { VolunteerWork } from '../src/modules/meetings/volunteer-client';
 
 export const PASSWORD = 'Qixia@2020';
 
@@ -19,7 +20,7 @@ export const INTERNAL_TOKEN = 'test-internal-token';
 
 /** Fresh schema, migrated, with the app built on it (no listen: supertest drives app.server). */
 /** The login throttle is relaxed per address (1000 failures) unless a test sets it. */
-export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean; dbSuffix?: string } = {}): Promise<TestContext> {
+export function setup(overrides: { addressMaxFailures?: number; maxFailures?: number; secureCookies?: boolean; dbSuffix?: string; volunteerWork?: VolunteerWork } = {}): Promise<TestContext> {
   return startTestApp({
     url: workerTestDatabaseUrl('org', overrides.dbSuffix),
     service: 'org',
@@ -35,6 +36,7 @@ export function setup(overrides: { addressMaxFailures?: number; maxFailures?: nu
         refreshTokenDays: 7,
         loginThrottle: { addressMaxFailures: overrides.addressMaxFailures ?? 1000, maxFailures: overrides.maxFailures ?? 5 },
       },
+      volunteerWork: overrides.volunteerWork,
     }),
   });
 }

@@ -18,6 +18,7 @@ import residentRoutes, { type ResidentRouteOptions } from './modules/residents/r
 import auditRoutes from './modules/audit/routes';
 import { WhistleService } from './modules/whistles/service';
 import whistleRoutes from './modules/whistles/routes';
+import meetingWorkRoutes from './modules/meetingwork/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -38,6 +39,8 @@ export interface BuildOptions {
   fetchDesk?: FetchDesk;
   /** The rate limits of the pages without login (tests lower or raise them). */
   residentLimits?: ResidentRouteOptions['limits'];
+  /** The secret of the service-to-service routes (the org service turning a meeting's decision into work); unset → none. */
+  internalToken?: string;
 }
 
 /** Builds the dual-report (双报到) service; never listens (server.ts does). */
@@ -77,6 +80,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(whistleRoutes, { whistles });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   await app.register(auditRoutes);
+  await app.register(meetingWorkRoutes, { items, internalToken: opts.internalToken });
   registerHealthRoute(app, 'volunteer');
   app.get('/api/volunteer/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -6,13 +6,14 @@ import { ScorecardCoveringIndexes1764500000000 } from './migrations/176450000000
 import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-PublicBoardIndexes';
 
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
+import { MeetingWork1765860000001 } from './migrations/1765860000001-MeetingWork';
 import { VolunteerAuditLogIndexes1765740000000 } from './migrations/1765740000000-AuditLogIndexes';
 import { ResidentNeedsAndRatings1765770000000 } from './migrations/1765770000000-ResidentNeedsAndRatings';
 import { EventTablesVolunteer1765810000002 } from './migrations/1765810000002-EventTables';
 import { Whistles1765850000001 } from './migrations/1765850000001-Whistles';
 
 export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000,
-  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002, Whistles1765850000001];
+  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002, Whistles1765850000001, MeetingWork1765860000001];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -24,6 +24,7 @@ async function main() {
     ...(config.databaseReadUrl ? { readDataSource: createVolunteerDataSource(config.databaseReadUrl) } : {}),
     ownsDataSource: true,
     filesDir: config.filesDir,
+    internalToken: config.internalToken,
     fetchCommunities: () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>,
     fetchDesk: async (code) => {
       const res = await org(`/api/org/internal/desks/${encodeURIComponent(code)}`, {

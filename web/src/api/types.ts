@@ -898,6 +898,10 @@ export interface VolunteerItem {
   /** A need a resident reported from a desk's QR page: the number they follow it by, and the desk. */
   trackingNo: string | null
   deskCode: string | null
+  /** The joint committee meeting (大党委/大工委) whose decision this item is. */
+  meetingId?: number | null
+  meetingDecisionId?: number | null
+  meetingTitle?: string | null
 }
 
 export interface ItemList {

@@ -44,6 +44,9 @@ export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['city_admin', 'admin', 'str
 /** 一网通办: who reads service applications (each in their area) and who takes and moves them on. */
 export const SERVICE_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
 export const SERVICE_CLERK_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
+/** 大党委 / 大工委 meetings: community staff, the street, the organisation departments (each within its area). */
+export const MEETING_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
+
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']
 

@@ -86,6 +86,8 @@ const en: MessageSchema = {
     checkin: 'Check-in',
     accounts: 'Accounts',
     divisionImport: 'Division import',
+    meetings: 'Committee meetings',
+    meeting: 'Meeting',
     system: 'System monitor',
     systemOperLog: 'Operation log',
     systemLoginLog: 'Login log',

@@ -88,6 +88,8 @@ const zhCN = {
     checkin: '服务签到',
     accounts: '账号管理',
     divisionImport: '区划导入',
+    meetings: '联席会议',
+    meeting: '会议',
     system: '系统监控',
     systemOperLog: '操作日志',
     systemLoginLog: '登录日志',

@@ -10,6 +10,7 @@ import {
   IMPORTER_ROLES,
   SERVICE_CLERK_ROLES,
   SERVICE_ROLES,
+  MEETING_ROLES,
   MEMBER_ROLES,
   VOLUNTEER_AREA_ROLES,
   VOLUNTEER_COMMUNITY_ROLES,
@@ -327,6 +328,19 @@ export const routes: RouteRecordRaw[] = [
         name: 'volunteer-signups',
         component: () => import('@/views/volunteer/MemberView.vue'),
         meta: { titleKey: 'nav.volunteerSignups', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: MEMBER_ROLES },
+      },
+      // 大党委 / 大工委: the joint committees' meetings, whose decisions become service items or projects.
+      {
+        path: 'meetings',
+        name: 'meetings',
+        component: () => import('@/views/meetings/MeetingsView.vue'),
+        meta: { titleKey: 'nav.meetings', menu: true, icon: 'meetings', roles: MEETING_ROLES, messages: ['meetings'] },
+      },
+      {
+        path: 'meetings/:id(\\d+)',
+        name: 'meeting',
+        component: () => import('@/views/meetings/MeetingDetailView.vue'),
+        meta: { titleKey: 'nav.meeting', roles: MEETING_ROLES, parent: 'meetings', activeMenu: '/meetings', messages: ['meetings'] },
       },
       // 区划导入: the organisation departments import a county or a whole city from the national division codes.
       {

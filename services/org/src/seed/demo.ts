@@ -146,6 +146,7 @@ class DemoBuilder {
     await this.loadDivisions();
     await this.addWorkUnits();
     await this.addCommunityPeople();
+    await this.addMeetings();
     await this.addBranches();
     await this.addGrids();
     await this.addCatalogue();
@@ -268,6 +269,43 @@ class DemoBuilder {
     }
     await insertMany(this.m, 'position', ['org_id', 'person_name', 'phone', 'kind', 'full_time', 'from_unit_id', 'term_start'], rows);
     this.log(`[seed] ${rows.length} committee positions (12 full-time community secretaries, part-time members from stationed units)`);
+  }
+
+  /**
+   * A joint committee meeting of each street (大工委) and community (大党委) in the first quarter of 2020 (the article
+   * shows 翠屏街道's 社区“大党委”会议): every seat invited, one member excused, minutes and two decisions still to be
+   * turned into work (that is done from the SPA, in the volunteer service).
+   */
+  private async addMeetings(): Promise<void> {
+    const committees: { id: number; name: string; big: string; on: string }[] = [
+      ...[...this.streets.values()].map((s, i) => ({ id: s.id, name: s.name, big: '大工委', on: addDays('2020-02-18', i) })),
+      ...[...this.communities.values()].map((c, i) => ({ id: c.node.id, name: c.node.name, big: '大党委', on: addDays('2020-03-02', i) })),
+    ];
+    let decisions = 0;
+    for (const c of committees) {
+      const place = c.big === '大工委' ? `${c.name.replace(/党工委$/, '')}会议室` : `${c.name.replace(/党委$/, '')}党群服务中心`;
+      const [m] = await this.m.query(
+        `INSERT INTO committee_meeting (org_id, title, held_at, place, agenda, minutes, status, convened_by_username)
+         VALUES ($1, $2, ($3::date + time '09:00') AT TIME ZONE 'Asia/Shanghai', $4, $5, $6, 'held', 'admin') RETURNING id`,
+        [c.id, `${c.name.replace(/党(工)?委$/, '')}“${c.big}”第一季度联席会议`, c.on, place,
+          JSON.stringify(['通报“双报到”工作进展', '梳理需求、资源、项目“三个清单”', '研究集中服务日安排']),
+          `会议由书记主持，兼职委员通报所在单位的服务承诺。会议议定：一、驻区单位按“三个清单”认领服务项目；二、每月15日、25日集中服务。`],
+      );
+      await this.m.query(
+        `INSERT INTO meeting_attendee (meeting_id, position_id, person_name, kind, from_unit_name, attendance)
+         SELECT $1, p.id, p.person_name, p.kind, f.name, CASE WHEN row_number() OVER (ORDER BY p.id) = 3 THEN 'excused' ELSE 'present' END
+           FROM position p LEFT JOIN org_unit f ON f.id = p.from_unit_id WHERE p.org_id = $2 ORDER BY p.id`,
+        [m.id, c.id],
+      );
+      await this.m.query(
+        `INSERT INTO meeting_decision (meeting_id, seq, text, owner, due_on) VALUES
+           ($1, 1, '驻区单位按“三个清单”认领服务项目，公开履诺', '兼职委员所在单位', $2::date + 30),
+           ($1, 2, '每月15日、25日组织集中服务日，党员身穿标识服参加', '社区党委', $2::date + 14)`,
+        [m.id, c.on],
+      );
+      decisions += 2;
+    }
+    this.log(`[seed] ${committees.length} joint committee meetings (大工委/大党委) with ${decisions} decisions`);
   }
 
   /** Compound, property-company and business-district branches; building groups; member households; compounds. */

@@ -2,6 +2,7 @@
 export default {
   'zh-CN': {
     volunteer: {
+      fromMeeting: '会议决议',
       actionHint: {
         publish: '发布后，已向本社区报到的单位可以认领；个人项目由报到党员报名。公开履诺项目将在公开页面展示进度。',
         reject: '不予受理，须说明原因（将告知上报人）。',
@@ -49,6 +50,7 @@ export default {
   },
   en: {
     volunteer: {
+      fromMeeting: 'Meeting decision',
       actionHint: {
         publish: 'Once published, units that reported to this community can claim it; individual items take sign-ups from reported members. Public pledges show their progress on the public board.',
         reject: 'Reject the need; a reason is required (the reporter is told).',

@@ -11,6 +11,7 @@ export const itemProperties = {
   reworkCount: { type: 'integer' }, releaseCount: { type: 'integer' }, mergedIntoId: ni, referralBody: ns, pledge: { type: 'boolean' }, closedAt: ns,
   createdAt: s, updatedAt: s, version: { type: 'integer' }, signups: { type: 'integer' },
   trackingNo: { ...ns, description: 'a need a resident reported from a desk\'s QR page: the number they follow it by' }, deskCode: ns,
+  meetingId: { ...ni, description: 'the joint committee meeting (大党委/大工委, org service) whose decision this item is' }, meetingDecisionId: ni, meetingTitle: ns,
 } as const;
 
 export const itemListSchema = {

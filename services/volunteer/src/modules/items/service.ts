@@ -14,6 +14,13 @@ export interface Ctx {
 
 export const REPORTERS: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'];
 const DUPLICATE_WINDOW_DAYS = 7;
+
+/** The joint committee meeting and decision a piece of work came from (kept by the org service). */
+export interface MeetingLink {
+  meetingId: number;
+  decisionId: number;
+  title: string;
+}
 const DEFAULT_PUBLISH_DAYS = 7;
 const DEFAULT_RESPONSE_DAYS = 3;
 
@@ -66,7 +73,8 @@ const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", c
   i.done_at AS "doneAt", i.rating, i.rework_count AS "reworkCount", i.release_count AS "releaseCount", i.merged_into_id AS "mergedIntoId",
   i.referral_body AS "referralBody", i.pledge, i.closed_at AS "closedAt", i.created_at AS "createdAt", i.updated_at AS "updatedAt", i.version,
   (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups,
-  i.tracking_no AS "trackingNo", i.desk_code AS "deskCode", i.reporter_phone AS "reporterPhone"`;
+  i.tracking_no AS "trackingNo", i.desk_code AS "deskCode", i.reporter_phone AS "reporterPhone",
+  i.meeting_id AS "meetingId", i.meeting_decision_id AS "meetingDecisionId", i.meeting_title AS "meetingTitle"`;
 const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
 
 /** The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). */
@@ -159,9 +167,13 @@ export class ItemService {
     return item;
   }
 
-  async create(ctx: Ctx, dto: CreateItemDto, m: EntityManager) {
+  /**
+   * `meeting`: the item is a joint committee meeting's decision (the org service asks over its internal route); the
+   * street may then report too (its 大工委 decided it), and the item keeps the meeting and decision it came from.
+   */
+  async create(ctx: Ctx, dto: CreateItemDto, m: EntityManager, meeting?: MeetingLink) {
     const { user } = ctx;
-    assertRole(user, REPORTERS, '您的角色无权上报需求');
+    assertRole(user, meeting ? [...REPORTERS, 'street_admin'] : REPORTERS, '您的角色无权上报需求');
     const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
@@ -169,12 +181,13 @@ export class ItemService {
     if (!cat.length) throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
     const source = dto.source ?? (user.role === 'grid_worker' ? 'grid_worker' : user.role === 'member' ? 'resident' : 'community');
     const rows = await m.query(
-      `INSERT INTO item (item_no, community_id, category_id, place, description, status, source, reported_by, reporter_name)
-       VALUES ('FW' || to_char(now(), 'YYYYMM') || '-' || lpad(nextval('item_no_seq')::text, 6, '0'), $1, $2, $3, $4, 'REPORTED', $5, $6, $7) RETURNING id`,
-      [community.id, dto.categoryId, dto.place.trim(), dto.description.trim(), source, user.username, dto.reporterName ?? null],
+      `INSERT INTO item (item_no, community_id, category_id, place, description, status, source, reported_by, reporter_name, meeting_id, meeting_decision_id, meeting_title)
+       VALUES ('FW' || to_char(now(), 'YYYYMM') || '-' || lpad(nextval('item_no_seq')::text, 6, '0'), $1, $2, $3, $4, 'REPORTED', $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [community.id, dto.categoryId, dto.place.trim(), dto.description.trim(), source, user.username, dto.reporterName ?? null,
+        meeting?.meetingId ?? null, meeting?.decisionId ?? null, meeting?.title ?? null],
     );
     const id = rows[0].id;
-    await this.event(m, ctx, id, 'report', null, 'REPORTED', null, null, { source });
+    await this.event(m, ctx, id, 'report', null, 'REPORTED', null, null, meeting ? { source, meetingId: meeting.meetingId, decisionId: meeting.decisionId } : { source });
     await writeAudit(m, { actor: user, action: 'item.report', entityType: 'item', entityId: id, after: { communityId: community.id, categoryId: dto.categoryId, place: dto.place }, requestId: ctx.requestId });
     return this.detail(m, user, id);
   }

@@ -203,7 +203,8 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
       }
       return (await app.db.query(
         `SELECT p.id, p.community_id AS "communityId", cr.name AS "communityName", p.name, p.unit_id AS "unitId", u.name AS "unitName",
-                p.practical_project_id AS "practicalProjectId", p.resource_id AS "resourceId", p.budget_yuan::float AS "budgetYuan", p.milestones, p.status, p.version, p.created_at AS "createdAt"
+                p.practical_project_id AS "practicalProjectId", p.resource_id AS "resourceId", p.budget_yuan::float AS "budgetYuan", p.milestones, p.status, p.version, p.created_at AS "createdAt",
+                p.meeting_id AS "meetingId", p.meeting_decision_id AS "meetingDecisionId", p.meeting_title AS "meetingTitle"
            FROM project p JOIN community_ref cr ON cr.id = p.community_id LEFT JOIN unit_ref u ON u.id = p.unit_id
           WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)}${only} ORDER BY p.id DESC LIMIT 500`,
         params,

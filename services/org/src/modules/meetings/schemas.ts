@@ -1,0 +1,38 @@
+const int = { type: 'integer' } as const;
+const str = { type: 'string' } as const;
+const nStr = { type: ['string', 'null'] } as const;
+const nInt = { type: ['integer', 'null'] } as const;
+
+const meetingProps = {
+  id: int, orgId: int, orgName: str, orgType: str, title: str, heldAt: str, place: nStr,
+  agenda: { type: 'array', items: str }, minutes: nStr, status: { type: 'string', enum: ['convened', 'held', 'cancelled'] }, convenedBy: nStr, version: int,
+} as const;
+
+export const meetingListSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: { type: 'object', properties: { ...meetingProps, attendeeCount: int, presentCount: int, decisionCount: int } } },
+    total: int, page: int, limit: int,
+  },
+} as const;
+
+export const meetingDetailSchema = {
+  type: 'object',
+  properties: {
+    ...meetingProps,
+    attendees: {
+      type: 'array',
+      items: { type: 'object', properties: { id: int, positionId: nInt, personName: str, kind: str, fromUnitName: nStr, attendance: str } },
+    },
+    decisions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: int, seq: int, text: str, owner: nStr, dueOn: nStr, workKind: { type: ['string', 'null'], enum: ['item', 'project', null] }, workId: nInt, workNo: nStr,
+          workCommunityId: nInt, workCommunityName: nStr, version: int,
+        },
+      },
+    },
+  },
+} as const;
