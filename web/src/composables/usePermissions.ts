@@ -37,6 +37,11 @@ export const MEMBER_ROLES: readonly Role[] = ['member']
 export const DIVISION_IMPORT_ROLES: readonly Role[] = ['city_admin', 'admin']
 export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary']
 
+/** 县区对比 on the city overview: the organisation departments (the city's every county, a county's its own). */
+export const COUNTY_COMPARISON_ROLES: readonly Role[] = ['city_admin', 'admin']
+/** The city overview: the area roles, and the city's organisation department (its county comparison). */
+export const OVERVIEW_ROLES: readonly Role[] = [...VOLUNTEER_AREA_ROLES, 'city_admin']
+
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']
 

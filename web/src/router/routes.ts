@@ -9,6 +9,7 @@ import {
   HOUSEHOLD_STATS_ROLES,
   IMPORTER_ROLES,
   MEMBER_ROLES,
+  OVERVIEW_ROLES,
   VOLUNTEER_AREA_ROLES,
   VOLUNTEER_COMMUNITY_ROLES,
   VOLUNTEER_ITEM_ROLES,
@@ -98,7 +99,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'overview',
         name: 'overview',
         component: () => import('@/views/overview/CityOverviewView.vue'),
-        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: VOLUNTEER_AREA_ROLES, messages: ['overview'] },
+        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: OVERVIEW_ROLES, messages: ['overview', 'city'] },
       },
       {
         path: 'coverage',
