@@ -8,9 +8,10 @@ import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-Publ
 import { AuditHashChain1765000000000 } from './migrations/1765000000000-AuditHashChain';
 import { ResidentNeedsAndRatings1765770000000 } from './migrations/1765770000000-ResidentNeedsAndRatings';
 import { VolunteerAuditLogIndexes1765740000000 } from './migrations/1765740000000-AuditLogIndexes';
+import { ItemCommunityListIndex1765870000000 } from './migrations/1765870000000-ItemCommunityListIndex';
 
 export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000,
-  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000];
+  VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, ItemCommunityListIndex1765870000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
