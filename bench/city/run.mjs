@@ -12,11 +12,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  envInt, explain, fmt, loadSession, log, machine, machineDocs, ms, planDetails, require, requireBuilt, root, runMain, secondaries, stamp, stats, writeDocs,
+  envInt, explain, fmt, loadSession, log, machine, machineDocs, ms as msOf, planDetails, require, requireBuilt, root, runMain, secondaries, stamp, stats, writeDocs,
 } from '../lib/common.mjs';
 
 requireBuilt(
-  ['shared/dist/index.js', 'services/org/dist/src/app.js', 'services/household/dist/src/app.js', 'services/volunteer/dist/src/app.js', 'services/gateway/dist/src/app.js'],
+  ['shared/dist/index.js', 'services/org/dist/src/app.js', 'services/household/dist/src/app.js', 'services/volunteer/dist/src/app.js', 'services/gateway/dist/app.js'],
   'run `npm run build` first',
 );
 const shared = require(join(root, 'shared/dist/index.js'));
@@ -49,6 +49,7 @@ const COUNTIES = [
 ];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '于', '林', '曲', '姜', '隋', '衣', '宋', '郝'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平', '刚', '桂', '英', '华', '玉', '兰', '建', '国', '红', '文'];
+const ms = (v) => (v === undefined || Number.isNaN(v) ? '—' : msOf(v));
 const sqlArray = (a) => `ARRAY[${a.map((s) => `'${s}'`).join(',')}]`;
 const randName = `(${sqlArray(SURNAMES)})[1 + floor(random() * ${SURNAMES.length})::int] || (${sqlArray(GIVEN)})[1 + floor(random() * ${GIVEN.length})::int]
       || CASE WHEN random() < 0.7 THEN (${sqlArray(GIVEN)})[1 + floor(random() * ${GIVEN.length})::int] ELSE '' END`;
@@ -78,7 +79,9 @@ async function client(url) {
 }
 
 async function freshDatabases(base) {
-  const admin = await client(base);
+  const u = new URL(base);
+  u.pathname = '/postgres';
+  const admin = await client(u.toString());
   for (const s of ['org', 'household', 'volunteer', 'pgbench']) await admin.query(`DROP DATABASE IF EXISTS ${BASE_DB}_${s} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${BASE_DB}_pgbench`);
   await admin.end();
@@ -256,7 +259,7 @@ async function fillHousehold(url, communities, longteng, vault) {
     const lt = (await q(`SELECT idx FROM bench_comm WHERE id = $1`, [longteng])).rows[0].idx;
     await q(`INSERT INTO move_case (case_no, type, status, community_id, target_household_id, new_household, applicant_name, checklist, approval_no, created_by, created_at, version)
       SELECT 'HJ2026-S' || lpad(k::text, 6, '0'), CASE WHEN k % 3 = 0 THEN 'purchased_flat' ELSE 'joining_relatives' END, 'APPROVED', ${longteng},
-             CASE WHEN k % 3 = 0 THEN NULL ELSE ${B} + 1 + ${lt} + ${NC} * (k % 5000) END,
+             CASE WHEN k % 3 = 0 THEN NULL ELSE ${B} + ${lt} + ${NC} * (1 + k % ${Math.max(1, Math.floor(H / NC) - 1)}) END,
              CASE WHEN k % 3 = 0 THEN jsonb_build_object('kind', 'family', 'building', '9', 'unit', '1', 'room', (100 + k % 900)::text, 'address', '新房' || k || '号') END,
              '申请人' || k, '{}'::jsonb, 'ZQ-S' || k, 'bench', now() - interval '1 day', 3
         FROM generate_series(1, ${SETTLE_CASES}) k`);
@@ -592,7 +595,7 @@ async function listPlans(url, org, longteng, vault) {
     let last;
     const rec = Object.create(ds);
     rec.query = (sql, params) => {
-      if (tableRe.test(sql) && !/^EXPLAIN|count\(\*\)/.test(sql)) last = { sql, params };
+      if (tableRe.test(sql) && !/^\s*(EXPLAIN|SELECT count\(\*\)::int AS n FROM \()/.test(sql)) last = { sql, params };
       return ds.query(sql, params);
     };
     rec.manager = ds.manager;
@@ -600,7 +603,7 @@ async function listPlans(url, org, longteng, vault) {
     return last;
   };
   const add = async (ds, name, table, q) => {
-    const text = await explain((sql, params) => ds.query(sql, params), q.sql, q.params);
+    const text = await explain(ds, q.sql, q.params);
     // the scans of the table: their kind and index, and Σ actual rows × loops (rows of the table read)
     const scans = [...text.matchAll(new RegExp(`((?:Parallel )?(?:Index Only Scan|Index Scan|Seq Scan|Bitmap Heap Scan)(?: Backward)?)(?: using (\\S+))? on ${table} \\w+ .*?actual time=[\\d.]+\\.\\.[\\d.]+ rows=([\\d.]+) loops=(\\d+)`, 'g'))];
     const nodes = [...new Set(scans.map((m) => `${m[1]}${m[2] ? ` ${m[2]}` : ''}`))].join(' + ') || 'no scan of ' + table;

@@ -234,12 +234,13 @@ export class ItemService {
       where.push(f(params.length));
     };
     if (user.role === 'unit_staff') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
-    if (q.view === 'open') where.push(`i.status IN ('PUBLISHED', 'ESCALATED')`);
+    // Statuses asked for (view=open: two): each walked on its own (item_open_idx: community, status, newest first), so
+    // a community with thousands of open items still reads about a page of them, not all of them to sort.
+    const statuses = q.status ? [q.status] : q.view === 'open' ? ['PUBLISHED', 'ESCALATED'] : null;
     if (q.view === 'mine') {
       if (user.role === 'unit_staff') add((n) => `i.unit_id = $${n}`, user.orgId);
       else add((n) => `i.reported_by = $${n}`, user.username);
     }
-    if (q.status) add((n) => `i.status = $${n}`, q.status);
     if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
     if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
     if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');
@@ -252,22 +253,27 @@ export class ItemService {
     }
     params.push(ids.length === 1 ? ids[0] : ids);
     const idsParam = `$${params.length}`;
+    params.push(statuses);
+    const statusParam = `$${params.length}`;
     if (!paged) params.push(limit + 1);
     const lim = paged ? String(paged.offset + paged.limit) : `$${params.length}`;
-    const cond = (community: string) => [community, ...where].join(' AND ');
+    const cond = (community: string, status = statuses ? `i.status = ANY(${statusParam}::text[])` : `${statusParam}::text[] IS NULL`) => [community, status, ...where].join(' AND ');
     const order = `ORDER BY i.created_at DESC, i.id DESC`;
     const page = paged ? `LIMIT ${paged.limit} OFFSET ${paged.offset}` : `LIMIT ${lim}`;
     const columns = `${COLUMNS}, ${cursorAtSql('i.created_at')} AS "cursorAt"`;
     let sql: string;
-    if (ids.length === 1) {
-      // One community: item_community_list_idx (or item_open_idx with a status) from the cursor on.
+    if (ids.length === 1 && (statuses?.length ?? 1) === 1) {
+      // One community (and at most one status): item_community_list_idx (item_open_idx with the status) from the cursor on.
       sql = `SELECT ${columns} FROM ${FROM} WHERE ${cond(`i.community_id = ${idsParam}`)} ${order} ${page}`;
     } else if (ids.length <= PER_COMMUNITY_WALKS) {
-      // A street's communities: one walk per community, at most the page's end each, merged; the page's
-      // rows and names are fetched after the LIMIT (a LIMITed subquery is not flattened).
+      // A street's communities (or a community's statuses): one walk per community and status, at most the
+      // page's end each, merged; the page's rows and names are fetched after the LIMIT (a LIMITed subquery
+      // is not flattened).
+      const communities = ids.length === 1 ? `ARRAY[${idsParam}::bigint]` : `${idsParam}::bigint[]`;
       sql = `SELECT ${columns} FROM (
-          SELECT x.id FROM unnest(${idsParam}::bigint[]) AS s(id)
-           CROSS JOIN LATERAL (SELECT i.id, i.created_at FROM item i WHERE ${cond('i.community_id = s.id')} ${order} LIMIT ${lim}) x
+          SELECT x.id FROM unnest(${communities}) AS s(id)${statuses ? ` CROSS JOIN unnest(${statusParam}::text[]) AS st(status)` : ''}
+           CROSS JOIN LATERAL (SELECT i.id, i.created_at FROM item i
+                                WHERE ${cond('i.community_id = s.id', statuses ? 'i.status = st.status' : `${statusParam}::text[] IS NULL`)} ${order} LIMIT ${lim}) x
            ORDER BY x.created_at DESC, x.id DESC ${page}) y
           JOIN ${FROM} ON i.id = y.id ${order}`;
     } else {
