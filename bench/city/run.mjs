@@ -344,13 +344,15 @@ async function startPlatform(databaseUrl) {
     HOUSEHOLD_METRICS_PORT: String(PORT + 7),
     VOLUNTEER_METRICS_PORT: String(PORT + 8),
     REPLICA_PORT_BASE: String(PORT + 10),
+    // a shared machine under load starts slowly: give each process up to 10 minutes to answer its health route
+    STARTUP_TIMEOUT_MS: process.env.STARTUP_TIMEOUT_MS ?? '600000',
     LOG_LEVEL: 'warn',
   };
   platform = spawn(process.execPath, [join(root, 'scripts/start.mjs')], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   platform.stdout.on('data', (d) => (out = (out + d).slice(-20000)));
   platform.stderr.on('data', (d) => (out = (out + d).slice(-20000)));
-  const until = Date.now() + 300_000;
+  const until = Date.now() + 900_000;
   while (Date.now() < until) {
     if (platform.exitCode !== null) throw new Error(`npm start exited: ${out.slice(-3000)}`);
     try {
