@@ -346,6 +346,8 @@ async function startPlatform(databaseUrl) {
     REPLICA_PORT_BASE: String(PORT + 10),
     // a shared machine under load starts slowly: give each process up to 10 minutes to answer its health route
     STARTUP_TIMEOUT_MS: process.env.STARTUP_TIMEOUT_MS ?? '600000',
+    // and answers slowly: a request waits up to 30 s for its service instead of a 504 after 5 s (the latencies say how slow)
+    UPSTREAM_TIMEOUT_MS: process.env.UPSTREAM_TIMEOUT_MS ?? '30000',
     LOG_LEVEL: 'warn',
   };
   platform = spawn(process.execPath, [join(root, 'scripts/start.mjs')], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -367,9 +369,10 @@ async function startPlatform(databaseUrl) {
 }
 
 // ---------------------------------------------------------------- load
-async function login(username) {
+async function login(username, attempt = 1) {
   const r = await fetch(`http://127.0.0.1:${PORT}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Qixia@2020' }) });
   const body = await r.json();
+  if (r.status >= 500 && attempt < 5) return login(username, attempt + 1);
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(body)}`);
   return { authorization: `Bearer ${body.accessToken}`, accept: 'application/json' };
 }
