@@ -549,6 +549,8 @@ async function main() {
   const rows = results.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${ms(r.median)} ms | ${ms(r.p99)} ms | < ${r.target} ms | ${pass(r)} |`);
   const uptime = spawnSync('uptime', [], { encoding: 'utf8' }).stdout.trim();
   const section = [
+    '## A city on one platform (bench/city)',
+    '',
     `Measured ${stamp()} with \`CITY_SCALE=${SCALE} npm run bench:city\` — ${SCALE === 1 ? 'the full size' : `**${SCALE} of the full size**`}.`,
     '',
     `${machineDocs(machine('18 (embedded, default settings) for the platform; pgbench also on the system PostgreSQL 15', {}))}.`,
