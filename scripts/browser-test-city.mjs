@@ -98,4 +98,46 @@ await test('city.admin sees the counties (栖霞市, 海阳市) under 烟台市 
   if (roots.length !== 1 || roots[0].id !== ids.qixia) throw new Error(`admin's roots changed: ${JSON.stringify(roots.map((r) => r.name))}`);
 });
 
+await test('city.admin compares the counties on the city overview: 栖霞市 and 海阳市 in the table and the chart, figures as the API answers them, CSV export', async (page) => {
+  const city = await api('city.admin');
+  const org = await city.get('/api/org/coverage/counties');
+  const household = await city.get('/api/household/stats/counties');
+  await city.dispose();
+  const haiyang = org.counties.find((c) => c.divisionCode === CODE);
+  if (!haiyang) throw new Error('the county comparison lists no 海阳市 after its import');
+  await login(page, 'city.admin');
+  await page.goto(`${BASE}/overview`);
+  await page.getByTestId('county-comparison').waitFor({ timeout: 15_000 });
+  const table = page.getByTestId('county-table');
+  await table.getByText('栖霞市').first().waitFor({ timeout: 30_000 });
+  await table.getByText('海阳市').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('county-chart').waitFor({ timeout: 15_000 });
+  // the row of 海阳市 says how many communities it has, as the org service counts them
+  const row = table.locator('tbody tr', { hasText: CODE }).first();
+  const cells = await row.locator('td').allInnerTexts();
+  if (!cells.some((c) => c.trim() === String(haiyang.communities))) throw new Error(`海阳市's row ${JSON.stringify(cells)} lacks its ${haiyang.communities} communities`);
+  const qixia = household.counties.find((c) => c.countyId === ids.qixia);
+  const qixiaRow = await table.locator('tbody tr', { hasText: '370686' }).first().locator('td').allInnerTexts();
+  if (qixia && !qixiaRow.some((c) => c.trim() === String(qixia.households))) throw new Error(`栖霞市's row ${JSON.stringify(qixiaRow)} lacks its ${qixia.households} settled households`);
+  // the city admin has no community figures of its own: no 403 warnings on the page
+  if (await page.locator('.el-alert--warning').count()) throw new Error('the overview shows a load failure for the city admin');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('county-export').click()]);
+  const csv = (await (await import('node:fs/promises')).readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '');
+  const lines = csv.trim().split(/\r?\n/);
+  if (lines.length !== org.counties.length + 1 || !lines.some((l) => l.includes(CODE))) throw new Error(`the CSV has ${lines.length} lines: ${lines.slice(0, 3).join(' | ')}`);
+  await expectNoRawText(page, 'the county comparison');
+});
+
+await test('a county admin (admin) sees their own county only in the comparison, above their county\'s figures', async (page) => {
+  await login(page, 'admin');
+  await page.goto(`${BASE}/overview`);
+  const table = page.getByTestId('county-table');
+  await table.getByText('栖霞市').first().waitFor({ timeout: 30_000 });
+  const rows = await table.locator('tbody tr').count();
+  if (rows !== 1) throw new Error(`the county admin sees ${rows} counties`);
+  if (await table.getByText('海阳市').count()) throw new Error('the Qixia admin sees 海阳市');
+  await page.getByTestId('ov-households').waitFor({ timeout: 15_000 });
+  await expectNoRawText(page, 'the county admin\'s overview');
+});
+
 await finish();

@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
-import { type AuthUser, inScope } from './auth';
+import { type AuthUser, inScope, type Role } from './auth';
 import { likeEscape } from './db';
 import { notFound } from './errors';
 import { type EventConsumerSpec, type EventEnvelope, PermanentEventError } from './events';
@@ -144,4 +144,28 @@ export function communityRefConsumer(
 export function scopeSql(col: string, scopePaths: string[], firstParam: number): string {
   if (!scopePaths.length) return 'false';
   return `(${scopePaths.map((_, i) => `${col} LIKE $${firstParam + i}`).join(' OR ')})`;
+}
+
+/** Who compares counties: the city's organisation department (every county) and a county's (its own). */
+export const COUNTY_READERS: readonly Role[] = ['city_admin', 'admin'];
+
+/**
+ * The county committee a community belongs to, from its org path: communities hang under a street
+ * (or town) under a county, so the county is the third segment from the end of
+ * `/…/<county>/<street>/<community>/`. Null for a path too short to have one.
+ */
+export function countyOfPath(path: string): number | null {
+  const seg = path.split('/').filter(Boolean);
+  return seg.length >= 3 ? Number(seg[seg.length - 3]) : null;
+}
+
+/** Sums rows of counts by a key (county, street …) into one row per key, in order of first appearance. */
+export function sumBy<K, R extends Record<string, number>>(rows: readonly { key: K; counts: R }[], zero: () => R): Map<K, R> {
+  const out = new Map<K, R>();
+  for (const { key, counts } of rows) {
+    const acc = out.get(key) ?? zero();
+    for (const k of Object.keys(counts) as (keyof R)[]) (acc[k] as number) += counts[k];
+    out.set(key, acc);
+  }
+  return out;
 }

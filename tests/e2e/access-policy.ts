@@ -125,6 +125,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'PATCH /api/org/catalogue/{id}': write(DEPARTMENTS),
   'GET /api/org/public/desks/{code}': open('*'), // no login: what the QR code opens
   'GET /api/org/coverage': read('*', 'streetId'),
+  'GET /api/org/coverage/counties': open(DEPARTMENTS), // the city admin every county, a county admin its own
   'GET /api/org/stats': open('*'),
   'GET /api/org/audit': open(AUDIT_READERS), // a street admin: the trail of its street's records
   // division imports (区划导入): a dry run or a job; an empty body is a 400, an unknown import a 404
@@ -155,6 +156,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/household/households/{id}': read(REGISTER),
   'GET /api/household/properties': read(REGISTER, 'communityId'),
   'GET /api/household/stats/summary': read(REGISTER, 'communityId'),
+  'GET /api/household/stats/counties': open(DEPARTMENTS),
   'POST /api/household/separation/properties': write(STAFF),
   'POST /api/household/separation/compare': read(STAFF, 'communityId'), // runs the comparison (no body needed)
   'GET /api/household/separation/funnel': read(REGISTER, 'communityId'),
@@ -221,6 +223,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/volunteer/scorecards/departments': open(['city_admin', 'admin', 'street_admin', 'unit_staff']),
   'GET /api/volunteer/service-days': read('*', 'communityId'),
   'GET /api/volunteer/overview': read(STAFF, 'communityId'),
+  'GET /api/volunteer/overview/counties': open(DEPARTMENTS),
   'GET /api/volunteer/public/communities': open('*'),
   'GET /api/volunteer/public/pledges': open('*'),
   'GET /api/volunteer/public/pledges/units/{unitId}': open('*'),

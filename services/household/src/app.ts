@@ -13,7 +13,7 @@ import registerRoutes from './modules/register/routes';
 import { SeparationService } from './modules/separation/service';
 import { PropertyRegister } from './modules/separation/properties';
 import separationRoutes from './modules/separation/routes';
-import { StatsService } from './modules/stats/service';
+import { CountyStatsService, StatsService } from './modules/stats/service';
 import statsRoutes from './modules/stats/routes';
 import auditRoutes from './modules/audit/routes';
 import { Exporter } from './modules/bulk/export';
@@ -84,7 +84,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const separation = new SeparationService(app.db, communities);
   const properties = new PropertyRegister(vault);
   await app.register(separationRoutes, { separation, properties });
-  await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation) });
+  await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation), counties: new CountyStatsService(app.dbRead) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
   const registerImport = new RegisterImport(vault);

@@ -25,6 +25,8 @@ export interface TestContext {
   ds: DataSource;
   vault: PiiVault;
   token: (who: keyof typeof USERS) => string;
+  /** Signs tokens of a test's own accounts (testTokens). */
+  privateKey: string;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export async function setup(): Promise<TestContext> {
     build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, pii, dataSource }),
   });
   await app.communities.upsert(ds.manager, TEST_COMMUNITIES);
-  return { app, ds, vault: new PiiVault(pii), token: testTokens(keys.privateKey, USERS), close };
+  return { app, ds, vault: new PiiVault(pii), token: testTokens(keys.privateKey, USERS), privateKey: keys.privateKey, close };
 }
 
 let seq = 100;

@@ -265,6 +265,31 @@ describe('the city level on the demo (migrated from scratch, then seeded)', () =
     expect(counties.body.map((c: { divisionCode: string }) => c.divisionCode).sort()).toEqual(['370686', '370687']);
   }, 180_000);
 
+  it('compares the counties (GET /api/org/coverage/counties): the city admin both, each county admin their own; others 403', async () => {
+    const haiyangId = Number((await t.ds.query(`SELECT id FROM org_unit WHERE division_code = '370687'`))[0].id);
+    const count = async (id: number, type: string) =>
+      (await t.ds.query(`SELECT count(*)::int AS n FROM org_unit u JOIN org_unit y ON y.id = $1 WHERE u.path LIKE y.path || '%' AND u.valid_to IS NULL AND u.type = $2`, [id, type]))[0].n as number;
+    const city = await api().get('/api/org/coverage/counties').set(as('city.admin'));
+    expect(city.status).toBe(200);
+    expect(city.body.counties.map((c: { divisionCode: string }) => c.divisionCode)).toEqual(['370686', '370687']);
+    const [qx, hy] = city.body.counties;
+    expect(qx).toMatchObject({ id: qixiaId, streets: await count(qixiaId, 'street_committee'), communities: await count(qixiaId, 'community_committee') });
+    expect(hy).toMatchObject({ id: haiyangId, streets: await count(haiyangId, 'street_committee'), communities: await count(haiyangId, 'community_committee'), compounds: 0, coverageRate: null });
+    expect(hy.communities).toBeGreaterThan(0);
+    // Qixia's coverage is the county's own coverage page's totals
+    const own = await api().get('/api/org/coverage').set(as('admin'));
+    expect(qx).toMatchObject({ compounds: own.body.totals.compounds, withBranch: own.body.totals.withBranch, coverageRate: own.body.totals.coverageRate });
+    expect(city.body.totals).toMatchObject({ communities: qx.communities + hy.communities, compounds: qx.compounds });
+
+    const admin = await api().get('/api/org/coverage/counties').set(as('admin'));
+    expect(admin.body.counties.map((c: { id: number }) => c.id)).toEqual([qixiaId]);
+    const hyAdmin = await login(t.app, 'admin.haiyang', PASSWORD);
+    const mine = await api().get('/api/org/coverage/counties').set('Authorization', `Bearer ${hyAdmin.token}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.counties.map((c: { id: number }) => c.id)).toEqual([haiyangId]);
+    for (const who of ['street.zhuangyuan', 'clerk.longteng', 'member', 'unit.staff']) expect((await api().get('/api/org/coverage/counties').set(as(who))).status).toBe(403);
+  });
+
   it('imports 370600: every county-level division of 烟台市 under the city, idempotent', async () => {
     const expected = chinaDivisionSource().countiesOfCity('3706').filter((c) => c.code !== '370600').map((c) => c.code).sort();
     const dry = await post('city.admin', { code: '370600', dryRun: true });

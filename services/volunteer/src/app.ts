@@ -10,7 +10,7 @@ import listRoutes from './modules/lists/routes';
 import scorecardRoutes from './modules/scorecards/routes';
 import serviceDayRoutes from './modules/servicedays/routes';
 import publicRoutes from './modules/public/routes';
-import { OverviewService } from './modules/overview/service';
+import { CountyOverviewService, OverviewService } from './modules/overview/service';
 import overviewRoutes from './modules/overview/routes';
 import scheduledJobs, { type ScheduledJobsOptions } from './modules/escalation/jobs';
 import { type FetchDesk, ResidentService } from './modules/residents/service';
@@ -76,7 +76,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(serviceDayRoutes);
   await app.register(publicRoutes, { filesDir: opts.filesDir });
   await app.register(residentRoutes, { residents: new ResidentService(app.db, opts.fetchDesk), limits: opts.residentLimits });
-  await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead) });
+  await app.register(overviewRoutes, { overview: new OverviewService(app.dbRead), counties: new CountyOverviewService(app.dbRead) });
   await app.register(whistleRoutes, { whistles });
   if (opts.scheduled) await app.register(scheduledJobs, opts.scheduled);
   await app.register(auditRoutes);

@@ -1,4 +1,4 @@
-import { businessToday } from '@redheart/shared';
+import { type AuthUser, businessToday } from '@redheart/shared';
 import { nextServiceDay } from '../src/domain';
 import { C, setup, type TestContext, U, USERS } from './helper';
 import { client } from './client';
@@ -90,5 +90,49 @@ describe('GET /api/volunteer/overview', () => {
     expect((await overview('admin', '?streetId=abc')).status).toBe(400);
     expect((await overview('admin', '?year=2020')).status).toBe(400);
     expect((await c.api().get('/api/volunteer/overview')).status).toBe(401);
+  });
+});
+
+describe('GET /api/volunteer/overview/counties (issue 13: county by county)', () => {
+  // Another county beside the fixture's 栖霞 (1): 海阳 (911) under 烟台 (900), one community with a delivered and a cancelled item.
+  const cityAdmin: AuthUser = { sub: '90', username: 'city.admin', role: 'city_admin', orgId: 900, scopePaths: ['/900/'] };
+  const haiyangAdmin: AuthUser = { sub: '92', username: 'admin.haiyang', role: 'admin', orgId: 911, scopePaths: ['/900/911/'] };
+  const counties = (who: Parameters<typeof c.as>[0]) => c.api().get('/api/volunteer/overview/counties').set(c.as(who));
+  beforeAll(async () => {
+    await t.app.volunteer.communities.upsert(t.ds.manager, [{ id: 913, name: '海晨社区党委', path: '/900/911/912/913/', streetName: '东村街道党工委', divisionCode: '370687001001' }]);
+    await t.ds.query(
+      `INSERT INTO item (item_no, community_id, category_id, kind, place, description, status, source, reported_by, unit_id, done_at, rating)
+       VALUES ('HY-1', 913, $1, 'unit', '海晨小区1号楼', '楼道清理', 'CLOSED', 'community', 'clerk', 11, now(), 5),
+              ('HY-2', 913, $1, 'unit', '海晨小区2号楼', '路灯维修', 'CANCELLED', 'community', 'clerk', NULL, NULL, NULL)`,
+      [t.category],
+    );
+  });
+
+  it('gives the county admin their county as the overview counts it, with the delivery rate', async () => {
+    const [r, o] = await Promise.all([counties('admin'), overview('admin')]);
+    expect(r.status).toBe(200);
+    expect(r.body.counties.map((x: { countyId: number }) => x.countyId)).toEqual([1]);
+    const ov = o.body.totals;
+    const mine = r.body.counties[0];
+    expect(mine).toMatchObject({ communities: ov.communities, items: ov.items, open: ov.open, delivered: ov.delivered, rated: ov.rated, averageRating: ov.averageRating, hours: ov.hours, members: ov.members });
+    // delivered of the items not cancelled, merged or rejected: 2 of 7
+    expect(mine.deliveryRate).toBe(Math.round((2 / 7) * 10000) / 10000);
+    expect(r.body.totals).toMatchObject({ items: mine.items, delivered: mine.delivered });
+  });
+
+  it('gives the city admin the counties of its city, and a county admin of Haiyang nothing of Qixia', async () => {
+    const city = await counties(cityAdmin);
+    expect(city.status).toBe(200);
+    expect(city.body.counties).toEqual([
+      { countyId: 911, communities: 1, items: 2, open: 0, delivered: 1, deliveryRate: 1, rated: 1, averageRating: 5, hours: 0, units: 0, members: 0 },
+    ]);
+    const hy = await counties(haiyangAdmin);
+    expect(hy.body.counties.map((x: { countyId: number }) => x.countyId)).toEqual([911]);
+    const qx = await counties('admin');
+    expect(qx.body.counties.map((x: { countyId: number }) => x.countyId)).toEqual([1]);
+  });
+
+  it('refuses street, community and unit roles with 403', async () => {
+    for (const who of ['street', 'clerk', 'secretary', 'unit', 'member'] as const) expect((await counties(who)).status).toBe(403);
   });
 });

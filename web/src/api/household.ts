@@ -1,5 +1,6 @@
 import { download, http, type Download } from './client'
 import type {
+  CountyHouseholdAnswer,
   PublicCase,
   CaseDetail,
   CaseReceipt,
@@ -135,4 +136,9 @@ export function exportXlsx(kind: ExportKind, query: Record<string, string | numb
 /** No login: a resident looks up a case by its number and the last 4 digits of the applicant's phone. */
 export function lookupPublicCase(caseNumber: string, phoneLast4: string): Promise<PublicCase> {
   return http.post<PublicCase>(`${base}/public/case-lookup`, { caseNumber, phoneLast4 }, { auth: false })
+}
+
+/** County by county: settled households of the period, open and overdue cases, separation rates (first and latest comparison). */
+export function getCountyHouseholdStats(query: { from?: string; to?: string } = {}): Promise<CountyHouseholdAnswer> {
+  return http.get<CountyHouseholdAnswer>(`${base}/stats/counties`, query)
 }

@@ -1,5 +1,6 @@
 import { http } from './client'
 import type {
+  CountyCoverageAnswer,
   ArchiveUnitInput,
   CatalogueService,
   Compound,
@@ -105,4 +106,9 @@ export function getCoverage(streetId?: string): Promise<Coverage> {
 
 export function getStats(): Promise<OrgStats> {
   return http.get<OrgStats>(`${base}/stats`)
+}
+
+/** County by county: streets, communities and compound-branch coverage (city_admin: every county; admin: its own). */
+export function getCountyCoverage(): Promise<CountyCoverageAnswer> {
+  return http.get<CountyCoverageAnswer>(`${base}/coverage/counties`)
 }

@@ -1472,3 +1472,49 @@ export interface RatingLink {
   path: string
   expiresAt: IsoDateTime
 }
+
+/* ─── county by county (the organisation departments' comparison, issue 13) ─── */
+export interface CountyCoverage extends CoverageCounts {
+  id: number
+  name: string
+  divisionCode: string | null
+  streets: number
+  communities: number
+  coverageRate: number | null
+  coverageRateWhenPlannedDone: number | null
+}
+export interface CountyCoverageAnswer {
+  totals: CoverageCounts & { streets: number; communities: number; coverageRate: number | null }
+  counties: CountyCoverage[]
+}
+export interface CountyHouseholdFigures {
+  countyId: number
+  communities: number
+  households: number
+  open: number
+  overdue: number
+  separation: { communities: number; before: SeparationMeasure | null; latest: SeparationMeasure | null }
+}
+export interface CountyHouseholdAnswer {
+  from: string | null
+  to: string | null
+  totals: Omit<CountyHouseholdFigures, 'countyId'>
+  counties: CountyHouseholdFigures[]
+}
+export interface CountyVolunteerFigures {
+  countyId: number
+  communities: number
+  items: number
+  open: number
+  delivered: number
+  deliveryRate: number | null
+  rated: number
+  averageRating: number | null
+  hours: number
+  units: number
+  members: number
+}
+export interface CountyVolunteerAnswer {
+  totals: Omit<CountyVolunteerFigures, 'countyId'>
+  counties: CountyVolunteerFigures[]
+}

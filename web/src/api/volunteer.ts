@@ -1,6 +1,7 @@
 import { download, http } from './client'
 import { newIdempotencyKey } from './household'
 import type {
+  CountyVolunteerAnswer,
   PublicCategory,
   PublicNeed,
   PublicNeedCreated,
@@ -262,4 +263,9 @@ export function submitRating(input: { token: string; stars: number; comment?: st
 /** Staff: a one-time rating link for a delivered item, printed on its completion notice. */
 export function createRatingLink(itemId: number | string): Promise<RatingLink> {
   return http.post<RatingLink>(`${base}/items/${seg(itemId)}/rating-link`)
+}
+
+/** County by county: items, delivered and the delivery rate, ratings, hours, reported units and members. */
+export function getCountyVolunteerOverview(): Promise<CountyVolunteerAnswer> {
+  return http.get<CountyVolunteerAnswer>(`${base}/overview/counties`)
 }

@@ -46,6 +46,10 @@ export const SERVICE_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_ad
 export const SERVICE_CLERK_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
 /** 大党委 / 大工委 meetings: community staff, the street, the organisation departments (each within its area). */
 export const MEETING_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
+/** 县区对比 on the city overview: the organisation departments (the city's every county, a county's its own). */
+export const COUNTY_COMPARISON_ROLES: readonly Role[] = ['city_admin', 'admin']
+/** The city overview: the area roles, and the city's organisation department (its county comparison). */
+export const OVERVIEW_ROLES: readonly Role[] = [...VOLUNTEER_AREA_ROLES, 'city_admin']
 
 /** Roles above a single community: they pick the community they look at. */
 export const MULTI_COMMUNITY_ROLES: readonly Role[] = ['admin', 'street_admin']

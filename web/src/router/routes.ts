@@ -12,6 +12,7 @@ import {
   SERVICE_ROLES,
   MEETING_ROLES,
   MEMBER_ROLES,
+  OVERVIEW_ROLES,
   VOLUNTEER_AREA_ROLES,
   VOLUNTEER_COMMUNITY_ROLES,
   VOLUNTEER_ITEM_ROLES,
@@ -110,7 +111,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'overview',
         name: 'overview',
         component: () => import('@/views/overview/CityOverviewView.vue'),
-        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: VOLUNTEER_AREA_ROLES, messages: ['overview'] },
+        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: OVERVIEW_ROLES, messages: ['overview', 'city'] },
       },
       {
         path: 'coverage',

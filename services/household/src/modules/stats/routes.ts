@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { parseQuery } from '@redheart/shared';
 import { measureProperties } from '../separation/schemas';
-import type { StatsService } from './service';
+import type { CountyStatsService, StatsService } from './service';
 
 class SummaryQuery {
   @IsOptional() @IsString() @Length(7, 10) from?: string;
@@ -44,7 +44,25 @@ const summarySchema = {
   },
 } as const;
 
-export default async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService }) {
+class CountiesQuery {
+  @IsOptional() @IsString() @Length(7, 10) from?: string;
+  @IsOptional() @IsString() @Length(7, 10) to?: string;
+}
+
+const countyCounts = { communities: { type: 'integer' }, households: { type: 'integer' }, open: { type: 'integer' }, overdue: { type: 'integer' } } as const;
+const measureOrNull = { type: ['object', 'null'], properties: measureProperties } as const;
+const countySeparation = { type: 'object', properties: { communities: { type: 'integer' }, before: measureOrNull, latest: measureOrNull } } as const;
+const countiesSchema = {
+  type: 'object',
+  properties: {
+    from: { type: ['string', 'null'] },
+    to: { type: ['string', 'null'] },
+    totals: { type: 'object', properties: { ...countyCounts, separation: countySeparation } },
+    counties: { type: 'array', items: { type: 'object', properties: { countyId: { type: 'integer' }, ...countyCounts, separation: countySeparation } } },
+  },
+} as const;
+
+export default async function statsRoutes(app: FastifyInstance, opts: { stats: StatsService; counties: CountyStatsService }) {
   app.addHook('onRequest', app.authenticate);
   app.get('/api/household/stats/summary', {
     schema: {
@@ -53,5 +71,13 @@ export default async function statsRoutes(app: FastifyInstance, opts: { stats: S
       response: { 200: summarySchema },
     },
     handler: async (req) => opts.stats.summary(req.user, await parseQuery(SummaryQuery, req.query)),
+  });
+  app.get('/api/household/stats/counties', {
+    schema: {
+      tags: ['stats'],
+      summary: 'County by county (city_admin: every county; admin: its own): communities, settled households of the period (?from=&to=), open and overdue cases, separation rates at the first and the latest comparison',
+      response: { 200: countiesSchema },
+    },
+    handler: async (req) => opts.counties.counties(req.user, await parseQuery(CountiesQuery, req.query)),
   });
 }

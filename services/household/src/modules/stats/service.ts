@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest } from '@redheart/shared';
+import { assertRole, type AuthUser, badRequest, COUNTY_READERS, countyOfPath, likeEscape, scopeSql, sumBy } from '@redheart/shared';
 import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS } from '../../domain';
-import type { SeparationService } from '../separation/service';
+import { measure, type SeparationMeasure, type SeparationService } from '../separation/service';
 
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
 
@@ -137,5 +137,84 @@ export class StatsService {
       overdueByStatus,
       separation: await this.separation.beforeAfter(m, ids),
     };
+  }
+}
+
+export interface CountyHouseholdFigures {
+  countyId: number;
+  communities: number;
+  /** Settled move-in cases of the period (households moved in). */
+  households: number;
+  open: number;
+  overdue: number;
+  /** Separation rates over the communities compared at least once: at their first comparison and their latest. */
+  separation: { communities: number; before: SeparationMeasure | null; latest: SeparationMeasure | null };
+}
+
+const ZERO_COUNTS = () => ({ communities: 0, households: 0, open: 0, overdue: 0 });
+const ZERO_SEP = () => ({ compared: 0, f1: 0, f2: 0, f3: 0, f4: 0, l1: 0, l2: 0, l3: 0, l4: 0 });
+
+/**
+ * 户籍进社区 county by county, for the organisation departments' comparison: the communities in the
+ * caller's scope grouped by their county (from the org path), each county's settled households of
+ * the period, open and overdue cases, and separation rates from the snapshots of the comparisons
+ * (first and latest per community; no live re-measure, which would read every register).
+ */
+export class CountyStatsService {
+  constructor(private readonly ds: DataSource) {}
+
+  async counties(user: AuthUser, q: { from?: string; to?: string }) {
+    assertRole(user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
+    const period = parsePeriod(q.from, q.to);
+    const communities: { id: number; path: string }[] = await this.ds.query(
+      `SELECT id, path FROM community_ref WHERE ${scopeSql('path', user.scopePaths, 1)}`,
+      user.scopePaths.map((p) => `${likeEscape(p)}%`),
+    );
+    const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
+    const ids = [...countyOf.keys()];
+    const [cases, snaps]: [{ id: number; households: number; open: number; overdue: number }[], Record<string, number>[]] = await Promise.all([
+      this.ds.query(
+        `SELECT c.community_id AS id,
+                count(*) FILTER (WHERE c.status = 'SETTLED' AND c.type <> 'move_out'
+                  AND ($2::date IS NULL OR c.settled_at >= $2::date) AND ($3::date IS NULL OR c.settled_at < $3::date + 1))::int AS households,
+                count(*) FILTER (WHERE c.status = ANY($4::text[]))::int AS open,
+                count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
+           FROM move_case c WHERE c.community_id = ANY($1::bigint[]) GROUP BY 1`,
+        [ids, period.from, period.to, OPEN],
+      ),
+      this.ds.query(
+        `SELECT f.community_id AS id, f.flats AS f1, f.flats_separated AS f2, f.residents AS f3, f.residents_elsewhere AS f4,
+                l.flats AS l1, l.flats_separated AS l2, l.residents AS l3, l.residents_elsewhere AS l4
+           FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) f
+           JOIN (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at DESC, id DESC) l
+             USING (community_id)`,
+        [ids],
+      ),
+    ]);
+    const counts = sumBy(
+      [
+        ...ids.map((id) => ({ key: countyOf.get(id), counts: { ...ZERO_COUNTS(), communities: 1 } })),
+        ...cases.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: r.households, open: r.open, overdue: r.overdue } })),
+      ],
+      ZERO_COUNTS,
+    );
+    const seps = sumBy(
+      snaps.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { compared: 1, f1: r.f1, f2: r.f2, f3: r.f3, f4: r.f4, l1: r.l1, l2: r.l2, l3: r.l3, l4: r.l4 } })),
+      ZERO_SEP,
+    );
+    const separation = (s: ReturnType<typeof ZERO_SEP> | undefined) => ({
+      communities: s?.compared ?? 0,
+      before: s?.compared ? measure(s.f1, s.f2, s.f3, s.f4) : null,
+      latest: s?.compared ? measure(s.l1, s.l2, s.l3, s.l4) : null,
+    });
+    const counties: CountyHouseholdFigures[] = [...counts.entries()]
+      .filter((e): e is [number, ReturnType<typeof ZERO_COUNTS>] => e[0] !== null && e[0] !== undefined)
+      .map(([countyId, c]) => ({ countyId, ...c, separation: separation(seps.get(countyId)) }));
+    const all = [...counts.values()].reduce((a, c) => ({ communities: a.communities + c.communities, households: a.households + c.households, open: a.open + c.open, overdue: a.overdue + c.overdue }), ZERO_COUNTS());
+    const allSep = [...seps.values()].reduce((a, s) => {
+      for (const k of Object.keys(a) as (keyof typeof a)[]) a[k] += s[k];
+      return a;
+    }, ZERO_SEP());
+    return { from: period.from, to: period.to, totals: { ...all, separation: separation(allSep) }, counties };
   }
 }

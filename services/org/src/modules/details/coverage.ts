@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import { badRequest, inScope, notFound, parseQuery } from '@redheart/shared';
+import { assertRole, badRequest, inScope, notFound, parseQuery, type Role } from '@redheart/shared';
 import type { Scope } from '../scope/scope';
 import { BRANCH_LIVE } from './compounds';
 import { type Ctx, DetailService, scopePatterns } from './common';
 import { CoverageQuery } from './dto';
-import { coverageSchema } from './schemas';
+import { countyCoverageSchema, coverageSchema } from './schemas';
 import { requestCtx } from './request';
 
 /**
@@ -117,8 +117,60 @@ export class CoverageRepository {
   }
 }
 
+/** Who compares counties: the city's organisation department (every county) and a county's (its own). */
+export const COUNTY_READERS: readonly Role[] = ['city_admin', 'admin'];
+
+export interface CountyCoverage extends CoverageCounts {
+  id: number;
+  name: string;
+  divisionCode: string | null;
+  streets: number;
+  communities: number;
+}
+
 export class CoverageService extends DetailService {
   private readonly repo = new CoverageRepository(this.ds.manager);
+
+  /**
+   * One row per county committee in the caller's scope (the city admin: every county of the city; a
+   * county admin: their own): its streets, communities and compound-branch coverage. Communities are
+   * counted by a range of org_unit_current_path_idx under the county's path (ids and slashes sort below '~').
+   */
+  async counties(ctx: Ctx): Promise<{ totals: CoverageCounts & { streets: number; communities: number }; counties: CountyCoverage[] }> {
+    assertRole(ctx.user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
+    const scope = await this.scope(ctx.user);
+    const rows: (RawCounts & { id: number; name: string; divisionCode: string | null; streets: number; communities: number })[] = await this.ds.query(
+      `SELECT y.id, y.name, y.division_code AS "divisionCode",
+              (SELECT count(*) FROM org_unit s WHERE s.parent_id = y.id AND s.valid_to IS NULL AND s.type = 'street_committee')::int AS streets,
+              (SELECT count(*) FROM org_unit c WHERE c.path ~>=~ y.path AND c.path ~<~ (y.path || '~') AND c.valid_to IS NULL AND c.type = 'community_committee')::int AS communities,
+              k.*
+         FROM org_unit y
+         CROSS JOIN LATERAL (
+           SELECT count(k.id)::int AS compounds,
+                  count(k.id) FILTER (WHERE ${BRANCH_LIVE})::int AS "withBranch",
+                  count(k.id) FILTER (WHERE NOT ${BRANCH_LIVE} AND k.branch_planned)::int AS planned,
+                  count(k.id) FILTER (WHERE k.property_managed)::int AS "propertyManaged",
+                  count(k.id) FILTER (WHERE k.property_managed AND ${BRANCH_LIVE})::int AS "propertyManagedCovered",
+                  count(k.id) FILTER (WHERE k.property_managed AND NOT ${BRANCH_LIVE} AND k.branch_planned)::int AS "propertyManagedPlanned"
+             FROM org_unit c
+             JOIN compound k ON k.community_id = c.id
+             LEFT JOIN org_unit b ON b.id = k.branch_id
+            WHERE c.path ~>=~ y.path AND c.path ~<~ (y.path || '~') AND c.valid_to IS NULL AND c.type = 'community_committee') k
+        WHERE y.type = 'county_committee' AND y.valid_to IS NULL AND y.path LIKE ANY($1::text[])
+        ORDER BY y.division_code NULLS LAST, y.name, y.id`,
+      [scopePatterns(scope.paths)],
+    );
+    let totals = ZERO;
+    let streets = 0;
+    let communities = 0;
+    const counties = rows.map((r) => {
+      totals = add(totals, r);
+      streets += r.streets;
+      communities += r.communities;
+      return { id: Number(r.id), name: r.name, divisionCode: r.divisionCode, streets: r.streets, communities: r.communities, ...withRates(r) };
+    });
+    return { totals: { ...withRates(totals), streets, communities }, counties };
+  }
 
   async coverage(ctx: Ctx, streetId: number | undefined): Promise<Coverage> {
     const scope = await this.scope(ctx.user);
@@ -151,6 +203,15 @@ export class CoverageService extends DetailService {
 
 export function coverageRoutes(app: FastifyInstance) {
   const service = new CoverageService(app.db);
+
+  app.get('/api/org/coverage/counties', {
+    schema: {
+      tags: ['coverage'],
+      summary: 'County by county (city_admin: every county of the city; admin: its own): streets, communities and compound-branch coverage',
+      response: { 200: countyCoverageSchema },
+    },
+    handler: async (req) => service.counties(requestCtx(req)),
+  });
 
   app.get('/api/org/coverage', {
     schema: { tags: ['coverage'], summary: 'Compound-branch coverage per street and community within the caller’s scope', response: { 200: coverageSchema } },

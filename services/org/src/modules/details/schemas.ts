@@ -84,6 +84,14 @@ export const coverageSchema = {
   },
 } as const;
 
+export const countyCoverageSchema = {
+  type: 'object',
+  properties: {
+    totals: { type: 'object', properties: { streets: int, communities: int, ...coverageCounts } },
+    counties: arrayOf({ type: 'object', properties: { id: int, name: str, divisionCode: nullableStr, streets: int, communities: int, ...coverageCounts } }),
+  },
+} as const;
+
 export const STAT_KEYS = [
   'streets', 'communities', 'compoundBranches', 'propertyCompanyBranches', 'businessDistrictBranches', 'buildingGroups',
   'memberHouseholds', 'fullTimeSecretaries', 'partTimeMembers', 'grids', 'gridWorkers', 'gridHouseholds', 'catalogueServices',

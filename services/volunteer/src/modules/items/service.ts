@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
-  isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, scopeSql, writeAudit,
+  isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, writeAudit,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -75,6 +75,9 @@ const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", c
   (SELECT count(*) FROM item_signup s WHERE s.item_id = i.id)::int AS signups,
   i.tracking_no AS "trackingNo", i.desk_code AS "deskCode", i.reporter_phone AS "reporterPhone",
   i.meeting_id AS "meetingId", i.meeting_decision_id AS "meetingDecisionId", i.meeting_title AS "meetingTitle"`;
+/** Beyond this many communities in scope, one newest-first walk of item_list_idx beats a walk per community. */
+const PER_COMMUNITY_WALKS = 64;
+
 const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
 
 /** The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). */
@@ -237,20 +240,27 @@ export class ItemService {
   async list(user: AuthUser, q: ListItemsQuery) {
     const paged = pageRequest(q, 20);
     const limit = Math.min(q.limit ?? 20, 100);
-    const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
-    const where = [scopeSql('cr.path', user.scopePaths, 1)];
+    // The communities the page reads: the one asked for (404 outside the scope), otherwise every one
+    // in the caller's scope, resolved first so that items are read by community_id (an index range
+    // walk per community) and never by a LIKE on the joined path, which no index of item serves.
+    const ids = q.communityId
+      ? [(await this.communities.visible(this.ds.manager, user, q.communityId)).id]
+      : await this.communities.inScopeIds(this.ds.manager, user);
+    if (!ids.length) return paged ? { items: [], total: 0, totalExact: true, page: paged.page, limit: paged.limit } : { items: [], nextCursor: null };
+    const params: unknown[] = [];
+    const where: string[] = [];
     const add = (f: (n: number) => string, v: unknown) => {
       params.push(v);
       where.push(f(params.length));
     };
     if (user.role === 'unit_staff') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
-    if (q.view === 'open') where.push(`i.status IN ('PUBLISHED', 'ESCALATED')`);
+    // Statuses asked for (view=open: two): each walked on its own (item_open_idx: community, status, newest first), so
+    // a community with thousands of open items still reads about a page of them, not all of them to sort.
+    const statuses = q.status ? [q.status] : q.view === 'open' ? ['PUBLISHED', 'ESCALATED'] : null;
     if (q.view === 'mine') {
       if (user.role === 'unit_staff') add((n) => `i.unit_id = $${n}`, user.orgId);
       else add((n) => `i.reported_by = $${n}`, user.username);
     }
-    if (q.status) add((n) => `i.status = $${n}`, q.status);
-    if (q.communityId) add((n) => `i.community_id = $${n}`, (await this.communities.visible(this.ds.manager, user, q.communityId)).id);
     if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
     if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
     if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');
@@ -261,22 +271,45 @@ export class ItemService {
       params.push(at, id);
       where.push(`(i.created_at, i.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
-    if (paged) {
-      // Numbered pages: the same filters, the total alongside (exact up to 1,000, else estimated).
-      const [rows, total]: [ItemRow[], PageTotal] = await Promise.all([
-        this.ds.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT ${paged.limit} OFFSET ${paged.offset}`, params),
-        pageTotal(this.ds, `SELECT 1 FROM ${FROM} WHERE ${where.join(' AND ')}`, params),
-      ]);
-      return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
+    params.push(ids.length === 1 ? ids[0] : ids);
+    const idsParam = `$${params.length}`;
+    params.push(statuses);
+    const statusParam = `$${params.length}`;
+    if (!paged) params.push(limit + 1);
+    const lim = paged ? String(paged.offset + paged.limit) : `$${params.length}`;
+    const cond = (community: string, status = statuses ? `i.status = ANY(${statusParam}::text[])` : `${statusParam}::text[] IS NULL`) => [community, status, ...where].join(' AND ');
+    const order = `ORDER BY i.created_at DESC, i.id DESC`;
+    const page = paged ? `LIMIT ${paged.limit} OFFSET ${paged.offset}` : `LIMIT ${lim}`;
+    const columns = `${COLUMNS}, ${cursorAtSql('i.created_at')} AS "cursorAt"`;
+    let sql: string;
+    if (ids.length === 1 && (statuses?.length ?? 1) === 1) {
+      // One community (and at most one status): item_community_list_idx (item_open_idx with the status) from the cursor on.
+      sql = `SELECT ${columns} FROM ${FROM} WHERE ${cond(`i.community_id = ${idsParam}`)} ${order} ${page}`;
+    } else if (ids.length <= PER_COMMUNITY_WALKS) {
+      // A street's communities (or a community's statuses): one walk per community and status, at most the
+      // page's end each, merged; the page's rows and names are fetched after the LIMIT (a LIMITed subquery
+      // is not flattened).
+      const communities = ids.length === 1 ? `ARRAY[${idsParam}::bigint]` : `${idsParam}::bigint[]`;
+      sql = `SELECT ${columns} FROM (
+          SELECT x.id FROM unnest(${communities}) AS s(id)${statuses ? ` CROSS JOIN unnest(${statusParam}::text[]) AS st(status)` : ''}
+           CROSS JOIN LATERAL (SELECT i.id, i.created_at FROM item i
+                                WHERE ${cond('i.community_id = s.id', statuses ? 'i.status = st.status' : `${statusParam}::text[] IS NULL`)} ${order} LIMIT ${lim}) x
+           ORDER BY x.created_at DESC, x.id DESC ${page}) y
+          JOIN ${FROM} ON i.id = y.id ${order}`;
+    } else {
+      // A county or the city: most items are in scope, so the newest-first walk of item_list_idx stops early.
+      sql = `SELECT ${columns} FROM ${FROM} WHERE ${cond(`i.community_id = ANY(${idsParam}::bigint[])`)} ${order} ${page}`;
     }
-    params.push(limit + 1);
-    const rows: (ItemRow & { cursorAt: string })[] = await this.ds.query(
-      `SELECT ${COLUMNS}, ${cursorAtSql('i.created_at')} AS "cursorAt" FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
+    if (paged) {
+      // Numbered pages: the total over the same filters, exact up to 1,000, else the planner's estimate.
+      const community = ids.length === 1 ? `i.community_id = ${idsParam}` : `i.community_id = ANY(${idsParam}::bigint[])`;
+      const [rows, total]: [ItemRow[], PageTotal] = await Promise.all([this.ds.query(sql, params), pageTotal(this.ds, `SELECT 1 FROM item i WHERE ${cond(community)}`, params)]);
+      return { items: rows.map(({ cursorAt: _c, ...i }: ItemRow & { cursorAt?: string }) => (void _c, view(i))), ...total, page: paged.page, limit: paged.limit };
+    }
+    const rows: (ItemRow & { cursorAt: string })[] = await this.ds.query(sql, params);
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows.at(-1);
+    return { items: pageRows.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
   }
 
   async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {

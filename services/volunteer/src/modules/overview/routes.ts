@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import { parseQuery } from '@redheart/shared';
 import { ITEM_STATUSES } from '../../domain';
-import type { OverviewService } from './service';
+import type { CountyOverviewService, OverviewService } from './service';
 
 class OverviewQuery {
   @IsOptional() @IsInt() @Min(1) streetId?: number;
@@ -32,7 +32,20 @@ export const overviewSchema = {
 } as const;
 
 /** GET /api/volunteer/overview: the figures the city overview shows next to org coverage and household statistics. */
-export default async function overviewRoutes(app: FastifyInstance, opts: { overview: OverviewService }) {
+const countyFigures = {
+  communities: int, items: int, open: int, delivered: int, deliveryRate: nullableNumber, rated: int, averageRating: nullableNumber,
+  hours: { type: 'number' }, units: int, members: int,
+} as const;
+
+export const countiesSchema = {
+  type: 'object',
+  properties: {
+    totals: { type: 'object', properties: countyFigures },
+    counties: { type: 'array', items: { type: 'object', properties: { countyId: int, ...countyFigures } } },
+  },
+} as const;
+
+export default async function overviewRoutes(app: FastifyInstance, opts: { overview: OverviewService; counties: CountyOverviewService }) {
   app.addHook('onRequest', app.authenticate);
   app.get('/api/volunteer/overview', {
     schema: {
@@ -41,5 +54,13 @@ export default async function overviewRoutes(app: FastifyInstance, opts: { overv
       response: { 200: overviewSchema },
     },
     handler: async (req) => opts.overview.overview(req.user, await parseQuery(OverviewQuery, req.query)),
+  });
+  app.get('/api/volunteer/overview/counties', {
+    schema: {
+      tags: ['overview'],
+      summary: 'County by county (city_admin: every county; admin: its own): items, open, delivered, delivery rate, ratings, posted hours, reported units and members',
+      response: { 200: countiesSchema },
+    },
+    handler: async (req) => opts.counties.counties(req.user),
   });
 }

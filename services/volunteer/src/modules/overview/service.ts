@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { assertRole, type AuthUser, businessToday, likeEscape, notFound, type Role, scopeSql } from '@redheart/shared';
+import { assertRole, type AuthUser, businessToday, COUNTY_READERS, countyOfPath, likeEscape, notFound, type Role, scopeSql, sumBy } from '@redheart/shared';
 import { ITEM_STATUSES } from '../../domain';
 
 export const OVERVIEW_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
@@ -158,5 +158,64 @@ export class OverviewService {
       serviceDays,
       communities: perCommunity.map(({ row }) => row),
     };
+  }
+}
+
+const ZERO_COUNTY = () => ({ communities: 0, items: 0, live: 0, open: 0, delivered: 0, rated: 0, ratingSum: 0, hours: 0, units: 0, members: 0 });
+
+/**
+ * 双报到 county by county, for the organisation departments' comparison: the communities in the
+ * caller's scope grouped by their county (from the org path); per county the items, those open and
+ * delivered, the delivery rate (delivered of the items not cancelled, merged or rejected), ratings,
+ * posted hours, reported units (approved reports) and members.
+ */
+export class CountyOverviewService {
+  constructor(private readonly ds: DataSource) {}
+
+  async counties(user: AuthUser) {
+    assertRole(user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
+    const communities: { id: number; path: string }[] = await this.ds.query(
+      `SELECT id, path FROM community_ref cr WHERE ${scopeSql('cr.path', user.scopePaths, 1)}`,
+      user.scopePaths.map((p) => `${likeEscape(p)}%`),
+    );
+    const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
+    const ids = [...countyOf.keys()];
+    const [items, hours, reports, members]: Record<string, number>[][] = await Promise.all([
+      this.ds.query(
+        `SELECT i.community_id AS id, count(*)::int AS items,
+                count(*) FILTER (WHERE i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED'))::int AS live,
+                count(*) FILTER (WHERE i.status IN ${OPEN})::int AS open,
+                count(*) FILTER (WHERE i.status IN ${DELIVERED})::int AS delivered,
+                count(i.rating)::int AS rated, coalesce(sum(i.rating), 0)::int AS "ratingSum"
+           FROM item i WHERE i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(
+        `SELECT i.community_id AS id, coalesce(sum(h.hours), 0)::float AS hours
+           FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.posted AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        [ids],
+      ),
+      this.ds.query(`SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
+      this.ds.query(`SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
+    ]);
+    const row = (r: Record<string, number>) => {
+      const { id, ...counts } = r;
+      return { key: countyOf.get(Number(id)), counts: { ...ZERO_COUNTY(), ...counts } };
+    };
+    const sums = sumBy([...ids.map((id) => ({ key: countyOf.get(id), counts: { ...ZERO_COUNTY(), communities: 1 } })), ...[...items, ...hours, ...reports, ...members].map(row)], ZERO_COUNTY);
+    const figures = (s: ReturnType<typeof ZERO_COUNTY>) => ({
+      communities: s.communities, items: s.items, open: s.open, delivered: s.delivered,
+      deliveryRate: s.live ? round(s.delivered / s.live, 4) : null,
+      rated: s.rated, averageRating: s.rated ? round(s.ratingSum / s.rated) : null,
+      hours: round(s.hours), units: s.units, members: s.members,
+    });
+    const counties = [...sums.entries()]
+      .filter((e): e is [number, ReturnType<typeof ZERO_COUNTY>] => e[0] !== null && e[0] !== undefined)
+      .map(([countyId, s]) => ({ countyId, ...figures(s) }));
+    const all = [...sums.values()].reduce((a, s) => {
+      for (const k of Object.keys(a) as (keyof typeof a)[]) a[k] += s[k];
+      return a;
+    }, ZERO_COUNTY());
+    return { totals: figures(all), counties };
   }
 }
