@@ -5,7 +5,7 @@
 // accessible name on every visible input, select and textarea; an error state with 重试; no console error.
 // Several demo roles. Debian's Chromium driven by playwright-core against a running platform with the demo data
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
-import { BASE, api, browserSuite, login } from './lib/browser.mjs';
+import { BASE, api, browserSuite, input, login } from './lib/browser.mjs';
 
 const { test, fail, finish } = await browserSuite('layout-browser', { failurePrefix: 'layout-', nameLength: 80 });
 
@@ -187,12 +187,14 @@ await test('clerk.longteng: a case opened from the queue: breadcrumb chain, tabs
   logs.check('the case page and the tabs bar');
 });
 
-await test('clerk.longteng: a failed list load shows the error with 重试, which loads the list', async (page) => {
-  const logs = watchConsole(page);
-  await login(page, 'clerk.longteng');
+/**
+ * The list's API answers 503 once: the list shows the error and no rows, no empty state; 重试 loads it. The browser's
+ * own line about the failed request is the only console error allowed.
+ */
+async function exerciseRetry(page, logs, { path, apiPath, prefix, table, pager }) {
   let failed = 0;
   await page.route(
-    (u) => u.pathname === '/api/household/cases',
+    (u) => u.pathname === apiPath,
     async (route) => {
       if (failed === 0) {
         failed += 1;
@@ -201,18 +203,23 @@ await test('clerk.longteng: a failed list load shows the error with 重试, whic
     },
   );
   logs.reset();
-  await page.goto(`${BASE}/household/cases`);
-  const error = page.getByTestId('case-error');
+  await page.goto(`${BASE}${path}`);
+  const error = page.getByTestId(`${prefix}-error`);
   await error.waitFor();
-  if ((await rowsOf(page, 'case-table').count()) !== 0) throw new Error('rows shown next to the error');
-  if (await page.getByTestId('case-empty').count()) throw new Error('the empty state shows on a failed load');
-  await page.getByTestId('case-error-retry').click();
+  if ((await rowsOf(page, table).count()) !== 0) throw new Error(`${path}: rows shown next to the error`);
+  if (await page.getByTestId(`${prefix}-empty`).count()) throw new Error(`${path}: the empty state shows on a failed load`);
+  await page.getByTestId(`${prefix}-error-retry`).click();
   await error.waitFor({ state: 'detached' });
-  const loaded = await listState(page, { table: 'case-table', pager: 'case-pager' });
-  if (!loaded.rows.length) throw new Error('重试 loaded no rows');
-  // The browser itself logs the failed request (503); nothing else may be logged.
+  const loaded = await listState(page, { table, pager });
+  if (!loaded.rows.length) throw new Error(`${path}: 重试 loaded no rows`);
   const others = logs.reset().filter((e) => !/Failed to load resource: the server responded with a status of 503/.test(e));
   if (others.length) throw new Error(`console errors: ${others.join(' | ')}`);
+}
+
+await test('clerk.longteng: a failed list load shows the error with 重试, which loads the list', async (page) => {
+  const logs = watchConsole(page);
+  await login(page, 'clerk.longteng');
+  await exerciseRetry(page, logs, { path: '/household/cases', apiPath: '/api/household/cases', prefix: 'case', table: 'case-table', pager: 'case-pager' });
 });
 
 await test('clerk.longteng: a filter nothing matches shows the empty state with 清除筛选', async (page) => {
@@ -274,6 +281,111 @@ await test('street.zhuangyuan and grid.longteng: their lists page, their control
   if (await page.getByTestId('tabs-bar').getByTestId('tab-/accounts').count()) throw new Error('the grid worker sees the street admin’s tabs');
   await expectNamedControls(page, 'the grid worker’s items');
   logs.check('the grid worker’s items');
+});
+
+// ── 系统监控 (one list shape: ConsoleList + useConsoleList), the separation tasks, the open items ──
+
+// At least 11 live sessions and login-log rows beyond the admin's own: twelve worker clerks sign in through the API.
+try {
+  for (let i = 1; i <= 12; i += 1) await (await api(`worker.${String(i).padStart(2, '0')}`)).dispose();
+} catch (e) {
+  fail('set-up: sessions and login-log rows for the 系统监控 lists', e);
+}
+
+await test('admin: 操作日志, 登录日志 and 在线用户 by numbered pages (total, page size, next, jump, reload, filter in the URL)', async (page) => {
+  const logs = watchConsole(page);
+  await login(page, 'admin');
+  logs.reset();
+  const operlog = await exercisePaging(page, 'the operation log', { path: '/system/operlog', table: 'operlog-table', pager: 'operlog-pager', filterQuery: 'service=org&action=account.' });
+  const loginlog = await exercisePaging(page, 'the login log', { path: '/system/loginlog', table: 'loginlog-table', pager: 'loginlog-pager', filterQuery: 'result=success' });
+  const online = await exercisePaging(page, 'the online users', { path: '/system/online', table: 'online-table', pager: 'online-pager', filterQuery: 'q=worker.01' });
+  process.stdout.write(`  operation log ${operlog.label}, login log ${loginlog.label}, online ${online.label}\n`);
+  // The query bar's 搜索 applies the draft to the URL and goes back to page 1.
+  await page.goto(`${BASE}/system/loginlog?size=10&page=2`);
+  await listState(page, { table: 'loginlog-table', pager: 'loginlog-pager' });
+  await input(page, 'loginlog-username').fill('worker.02');
+  await page.getByTestId('loginlog-search').click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('q') === 'worker.02' && !new URL(u).searchParams.has('page'));
+  const searched = await listState(page, { table: 'loginlog-table', pager: 'loginlog-pager' });
+  if (!searched.rows.length || searched.rows.some((r) => !r.includes('worker.02'))) throw new Error(`搜索 worker.02 shows ${JSON.stringify(searched.rows)}`);
+  if (urlQuery(page).get('size') !== '10') throw new Error('搜索 lost the page size');
+  const crumbs = (await page.getByTestId('breadcrumb').innerText()).replace(/\s+/g, ' ');
+  if (!/首页.*系统监控.*登录日志/.test(crumbs)) throw new Error(`login-log breadcrumb reads "${crumbs}"`);
+  logs.check('the 系统监控 lists');
+});
+
+await test('admin: a 系统监控 list that fails shows the error with 重试; nothing matching shows the empty state with 清除筛选', async (page) => {
+  const logs = watchConsole(page);
+  await login(page, 'admin');
+  await exerciseRetry(page, logs, { path: '/system/operlog', apiPath: '/api/org/audit', prefix: 'operlog', table: 'operlog-table', pager: 'operlog-pager' });
+
+  await page.goto(`${BASE}/system/loginlog?q=${encodeURIComponent('no.such.user')}`);
+  await page.getByTestId('loginlog-empty').waitFor();
+  const label = (await page.getByTestId('loginlog-pager-total').innerText()).trim();
+  if (label !== '共 0 条') throw new Error(`empty total reads "${label}"`);
+  await page.getByTestId('loginlog-empty-clear').click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('q'));
+  if (!(await listState(page, { table: 'loginlog-table', pager: 'loginlog-pager' })).rows.length) throw new Error('清除筛选 shows no rows');
+  await expectNamedControls(page, 'the login log');
+  logs.check('the failed and the empty 系统监控 lists');
+});
+
+await test('clerk.longteng: the outreach tasks of 人户分离 by numbered pages, the status filter in the URL over a reload', async (page) => {
+  const logs = watchConsole(page);
+  await login(page, 'clerk.longteng');
+  logs.reset();
+  await page.goto(`${BASE}/household/separation`);
+  const all = await listState(page, { table: 'task-table', pager: 'task-pager' });
+  if (!/^(共|约) \d+ 条$/.test(all.label)) throw new Error(`tasks total label is "${all.label}"`);
+  if (all.rows.length !== Math.min(all.n, 20) && all.exact) throw new Error(`${all.rows.length} task rows under "${all.label}"`);
+  await expectNamedControls(page, 'the separation page');
+  await page.goto(`${BASE}/household/separation?status=identified`);
+  const filtered = await listState(page, { table: 'task-table', pager: 'task-pager' });
+  await page.reload();
+  if (urlQuery(page).get('status') !== 'identified') throw new Error('the status filter is gone after a reload');
+  const again = await listState(page, { table: 'task-table', pager: 'task-pager' });
+  if (again.label !== filtered.label) throw new Error(`the filtered total changed over a reload (${filtered.label} → ${again.label})`);
+  if (filtered.exact && all.exact && filtered.n > all.n) throw new Error(`the status filter grew the total (${all.label} → ${filtered.label})`);
+  if (!filtered.n) await page.getByTestId('task-empty').waitFor();
+  logs.check('the separation tasks');
+});
+
+await test('unit.staff: 待认领 by numbered pages, the pledge filter in the URL over a reload, named controls', async (page) => {
+  const logs = watchConsole(page);
+  await login(page, 'unit.staff');
+  logs.reset();
+  await page.goto(`${BASE}/volunteer/open`);
+  const all = await listState(page, { table: 'open-table', pager: 'open-pager' });
+  if (!/^(共|约) \d+ 条$/.test(all.label)) throw new Error(`open items total label is "${all.label}"`);
+  if (all.exact && all.rows.length !== Math.min(all.n, 20)) throw new Error(`${all.rows.length} rows under "${all.label}"`);
+  await expectNamedControls(page, 'the open items');
+  await page.getByTestId('open-pledge-only').click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('pledge') === 'true');
+  const pledged = await listState(page, { table: 'open-table', pager: 'open-pager' });
+  await page.reload();
+  const again = await listState(page, { table: 'open-table', pager: 'open-pager' });
+  if (again.label !== pledged.label) throw new Error(`the pledge filter's total changed over a reload (${pledged.label} → ${again.label})`);
+  if (pledged.exact && all.exact && pledged.n > all.n) throw new Error(`the pledge filter grew the total (${all.label} → ${pledged.label})`);
+  logs.check('the open items');
+});
+
+// ── rough edges (issue 14, item 4) ──
+
+await test('clerk.longteng: the case wizard’s type cards are even (one height per row, one width)', async (page) => {
+  await login(page, 'clerk.longteng');
+  await page.goto(`${BASE}/household/cases/new`);
+  const cards = page.locator('[data-testid^="wizard-type-"]');
+  await cards.first().waitFor();
+  const boxes = await cards.evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => ({ top: Math.round(r.top), height: Math.round(r.height), width: Math.round(r.width) })));
+  if (boxes.length < 2) throw new Error(`${boxes.length} type cards`);
+  const rows = new Map();
+  for (const b of boxes) rows.set(b.top, [...(rows.get(b.top) ?? []), b]);
+  for (const [top, row] of rows) {
+    const heights = new Set(row.map((b) => b.height));
+    if (heights.size > 1) throw new Error(`the type cards at y=${top} have heights ${[...heights].join(', ')}`);
+  }
+  const widths = boxes.map((b) => b.width);
+  if (Math.max(...widths) - Math.min(...widths) > 1) throw new Error(`the type cards have widths ${widths.join(', ')}`);
 });
 
 await finish();

@@ -2,7 +2,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, browserSuite, input, login } from './lib/browser.mjs';
+import { BASE, OUT, PASSWORD, browserSuite, endSessionBehindPage, expectOneMessageOnLogin, input, login } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('browser');
 
@@ -138,16 +138,10 @@ await test('a session ended elsewhere: one message, then the login page', async 
   await page.goto(`${BASE}/household/cases`);
   await page.getByTestId('case-refresh').waitFor({ timeout: 15_000 });
   // The session is signed out behind the page's back (as another tab or an admin would) …
-  await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' }));
-  await page.evaluate(() => sessionStorage.setItem('rh.accessToken', 'expired.token.value'));
+  await endSessionBehindPage(page);
   await page.reload();
   // … so the page's calls fail with 401, the refresh fails too, and the user gets one message.
-  await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
-  await page.locator('.el-message').first().waitFor({ timeout: 10_000 });
-  await page.waitForTimeout(1_000);
-  const messages = await page.locator('.el-message').allInnerTexts();
-  if (messages.length !== 1) throw new Error(`expected one message, saw ${messages.length}: ${messages.join(' | ')}`);
-  if (!messages[0].includes('登录已过期')) throw new Error(`unexpected message: ${messages[0]}`);
+  await expectOneMessageOnLogin(page, '登录已过期');
 });
 
 await test('logout everywhere from the user menu ends the session on another device too', async (page) => {

@@ -89,6 +89,22 @@ export async function login(page, username, { direct = true } = {}) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
 }
 
+/** Signs the page's session out behind its back (as another tab or an admin would), leaving it a dead access token. */
+export async function endSessionBehindPage(page) {
+  await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' }));
+  await page.evaluate(() => sessionStorage.setItem('rh.accessToken', 'expired.token.value'));
+}
+
+/** The page lands on the login page with exactly one message, and it says `text` (two contradicting toasts fail). */
+export async function expectOneMessageOnLogin(page, text) {
+  await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
+  await page.locator('.el-message').first().waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(1_000);
+  const messages = await page.locator('.el-message').allInnerTexts();
+  if (messages.length !== 1) throw new Error(`expected one message, saw ${messages.length}: ${messages.join(' | ')}`);
+  if (!messages[0].includes(text)) throw new Error(`unexpected message: ${messages[0]}`);
+}
+
 /** The API with one user's token (for setting up data the UI test then works on). */
 export async function api(username) {
   const ctx = await request.newContext({ baseURL: BASE });

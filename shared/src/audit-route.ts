@@ -4,6 +4,7 @@ import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 import type { AuthUser, Role } from './auth';
 import { likeEscape } from './db';
 import { badRequest } from './errors';
+import { pageQueryDoc, pageRequest, pageSchemaProperties, readPage } from './paging';
 import { maskResidentId } from './resident-id';
 import { assertRole } from './scope';
 import { parseQuery } from './validation';
@@ -28,6 +29,7 @@ export class AuditListQuery {
   @IsOptional() @IsISO8601({ strict: true }, { message: 'to 须为 ISO 8601 时间' }) to?: string;
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
   @IsOptional() @IsString() @MaxLength(64) cursor?: string;
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }
 
 const nullableStr = { type: ['string', 'null'] } as const;
@@ -61,13 +63,15 @@ export const auditListQuerySchema = {
     to: { type: 'string', format: 'date-time', description: 'before' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     cursor: { type: 'string', description: 'nextCursor of the previous page' },
+    page: { type: 'integer', minimum: 1, description: pageQueryDoc },
   },
 } as const;
 
+/** A list answer: keyset (`items`, `nextCursor`) or, with `?page=`, numbered (`items`, `total`, `totalExact`, `page`, `limit`). */
 export const pageSchema = (item: object) => ({
   type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+  required: ['items'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] }, ...pageSchemaProperties },
 });
 
 /** An opaque cursor over a bigint id (newest first: the next page holds smaller ids). */
@@ -149,6 +153,7 @@ export async function listAudit(
 ) {
   checkTimeRange(q.from, q.to);
   if (q.recordId && !q.recordType) throw badRequest('按记录编号查询时须同时给出记录类型', [{ field: 'recordType', errors: ['required with recordId'] }], 'VALIDATION_FAILED');
+  const paged = pageRequest(q, 20);
   const limit = q.limit ?? 50;
   const params: unknown[] = [];
   const where: string[] = [];
@@ -167,22 +172,21 @@ export async function listAudit(
   if (scopePaths) {
     add((n) => `coalesce((${ownerPathSql}) LIKE ANY($${n}::text[]), ${unowned ? 'true' : 'false'})`, scopePaths.map((p) => `${likeEscape(p)}%`));
   }
-  params.push(limit + 1);
-  const rows = await query(
-    `SELECT a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const select = `SELECT a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
             a.action, a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after, a.reason, a.request_id AS "requestId"
-       FROM audit_entry a
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY a.id DESC
-      LIMIT $${params.length}`,
-    params,
-  );
+       FROM audit_entry a ${whereSql} ORDER BY a.id DESC`;
+  const view = (r: Row) => ({ ...r, id: Number(r.id), before: maskIdNumbers(r.before), after: maskIdNumbers(r.after) });
+  if (paged) {
+    // Numbered pages (the console's 操作日志): the same filters, the total alongside (exact up to 1,000, else estimated).
+    const { rows, ...total } = await readPage<Row>({ query: (sql, p) => query(sql, p ?? []) }, select, `SELECT 1 FROM audit_entry a ${whereSql}`, params, paged);
+    return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
+  }
+  params.push(limit + 1);
+  const rows = await query(`${select} LIMIT $${params.length}`, params);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return {
-    items: page.map((r) => ({ ...r, id: Number(r.id), before: maskIdNumbers(r.before), after: maskIdNumbers(r.after) })),
-    nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null,
-  };
+  return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null };
 }
 
 /** Mounts `GET <prefix>/audit` (authenticated; admin and `readers`, scoped). */

@@ -75,6 +75,15 @@ export async function pageTotal(db: Queryable, rowsSql: string, params: unknown[
   return { total: Math.max(estimate, EXACT_TOTAL_MAX + 1), totalExact: false };
 }
 
+/**
+ * One numbered page: `selectSql` (the columns, filters and ORDER BY, no LIMIT) at the page's offset, and
+ * the total of `rowsSql` (as pageTotal), read side by side.
+ */
+export async function readPage<R>(db: Queryable, selectSql: string, rowsSql: string, params: unknown[], paged: PageRequest): Promise<{ rows: R[] } & PageTotal> {
+  const [rows, total] = await Promise.all([db.query(`${selectSql} LIMIT ${paged.limit} OFFSET ${paged.offset}`, params), pageTotal(db, rowsSql, params)]);
+  return { rows: rows as R[], ...total };
+}
+
 /** JSON-schema properties of a page answer (merged into a list schema next to `items` / `nextCursor`). */
 export const pageSchemaProperties = {
   total: { type: 'integer', description: 'Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate' },

@@ -42,10 +42,24 @@ describe('GET /api/household/audit', () => {
     expect((await items('admin', '?action=register.')).map((e) => e.action)).toEqual(['register.import']);
   });
 
+  it('reads by numbered pages (the console): the keyset order, the exact total, filters and scope alike', async () => {
+    const all = await items('admin');
+    const p1 = await get('admin', '?page=1&limit=2');
+    expect(p1.status).toBe(200);
+    expect(p1.body).toMatchObject({ total: all.length, totalExact: true, page: 1, limit: 2 });
+    const p2 = await get('admin', '?page=2&limit=2');
+    expect([...p1.body.items, ...p2.body.items].map((e: Entry) => e.id)).toEqual(all.map((e) => e.id));
+    expect(JSON.stringify(p1.body)).not.toContain(clearId);
+    expect((await get('street', '?page=1')).body).toMatchObject({ total: 1, totalExact: true, items: [expect.objectContaining({ entityId: String(C.longteng) })] });
+    expect((await get('admin', '?page=1&actor=clerk.cuiting')).body.total).toBe(1);
+  });
+
   it('refuses other roles (403) and names bad fields (400)', async () => {
     for (const who of ['clerk', 'secretary']) expect((await get(who)).status).toBe(403);
-    const res = await get('admin', '?action=DROP');
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toContain('action');
+    for (const [query, field] of [['?action=DROP', 'action'], ['?page=0', 'page'], ['?page=1&cursor=abc', 'cursor'], ['?page=1&limit=150', 'limit'], ['?page=101&limit=100', 'page']]) {
+      const res = await get('admin', query);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain(field);
+    }
   });
 });

@@ -194,6 +194,24 @@ describe('GET /api/household/separation/funnel and /tasks', () => {
     expect((await api().get('/api/household/separation/funnel')).status).toBe(401);
   });
 
+  it('lists tasks by numbered pages (the console): the keyset order, the exact total, filters and scope alike', async () => {
+    const q = (who: string, query: string) => api().get(`/api/household/separation/tasks?${query}`).set(as(who));
+    const keyset = (await q('clerk', 'limit=50')).body.items.map((x: { id: number }) => x.id);
+    const n1 = await q('clerk', 'page=1&limit=2');
+    expect(n1.status).toBe(200);
+    expect(n1.body).toMatchObject({ total: 3, totalExact: true, page: 1, limit: 2 });
+    const n2 = await q('clerk', 'page=2&limit=2');
+    expect([...n1.body.items, ...n2.body.items].map((x: { id: number }) => x.id)).toEqual(keyset);
+    expect((await q('clerk', 'page=1&gridCode=G02')).body).toMatchObject({ total: 2, totalExact: true });
+    expect((await q('clerkCuiting', 'page=1')).body).toMatchObject({ items: [], total: 0, totalExact: true });
+    for (const [query, field] of [['page=0', 'page'], ['page=1&after=1', 'after'], ['page=1&limit=101', 'limit'], ['page=101&limit=100', 'page']]) {
+      const res = await q('clerk', query);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain(field);
+    }
+    expect((await q('clerk', `page=1&communityId=${C.cuiting}`)).status).toBe(404);
+  });
+
   it('shows one task, 404 outside scope or missing', async () => {
     const [task] = await t.ds.query(`SELECT id FROM outreach_task ORDER BY id LIMIT 1`);
     expect((await api().get(`/api/household/separation/tasks/${task.id}`).set(as('clerk'))).status).toBe(200);

@@ -68,6 +68,24 @@ describe('the login log', () => {
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
   });
 
+  it('numbered pages (the console): the rows of the keyset walk, the exact total, filters and scope alike', async () => {
+    const all = await log('admin', 'limit=200');
+    const p1 = await get('admin', '/api/org/login-log?page=1&limit=5');
+    const p2 = await get('admin', '/api/org/login-log?page=2&limit=5');
+    expect(p1.status).toBe(200);
+    expect(p1.body).toMatchObject({ total: all.length, totalExact: true, page: 1, limit: 5 });
+    expect(p1.body.nextCursor).toBeUndefined();
+    expect([...p1.body.items, ...p2.body.items].map((e: LogEntry) => e.id)).toEqual(all.slice(0, 10).map((e) => e.id));
+    const past = await get('admin', `/api/org/login-log?page=${Math.ceil(all.length / 5) + 1}&limit=5`);
+    expect(past.body).toMatchObject({ items: [], total: all.length });
+    const locked = await get('admin', '/api/org/login-log?page=1&limit=100&result=locked');
+    expect(locked.body.total).toBe((await log('admin', 'result=locked&limit=200')).length);
+    expect(locked.body.items.every((e: LogEntry) => e.result === 'locked')).toBe(true);
+    const street = await get('street.zhuangyuan', '/api/org/login-log?page=1&limit=100');
+    expect(street.body.total).toBe((await log('street.zhuangyuan', 'limit=200')).length);
+    expect(street.body.items.map((e: LogEntry) => e.username)).not.toContain('clerk.cuiting');
+  });
+
   it('shows a street admin only its street’s accounts (no unknown usernames)', async () => {
     const zy = await log('street.zhuangyuan', 'limit=200');
     const names = new Set(zy.map((e) => e.username));
@@ -82,7 +100,8 @@ describe('the login log', () => {
   it('refuses other roles (403 before the query) and names bad fields (400)', async () => {
     expect((await get('secretary.longteng', '/api/org/login-log?limit=abc')).status).toBe(403);
     for (const [query, field] of [['result=maybe', 'result'], ['ip=not-an-ip', 'ip'], ['limit=0', 'limit'], ['from=soon', 'from'],
-      ['from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'to'], ['cursor=zzz', 'cursor'], ['page=2', 'page']]) {
+      ['from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'to'], ['cursor=zzz', 'cursor'], ['page=0', 'page'], ['page=2&cursor=abc', 'cursor'],
+      ['page=1&limit=101', 'limit'], ['page=101&limit=100', 'page']]) {
       const res = await get('admin', `/api/org/login-log?${query}`);
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain(field);
@@ -122,6 +141,13 @@ describe('online sessions and the forced logout', () => {
     const p1 = await get('admin', '/api/org/sessions?limit=2');
     const p2 = await get('admin', `/api/org/sessions?limit=2&cursor=${p1.body.nextCursor}`);
     expect([...p1.body.items, ...p2.body.items].map((x: Session) => x.sessionId)).toEqual(list.slice(0, 4).map((x) => x.sessionId));
+    // numbered pages (the console): the same order, the exact total
+    const n1 = await get('admin', '/api/org/sessions?page=1&limit=2');
+    const n2 = await get('admin', '/api/org/sessions?page=2&limit=2');
+    expect(n1.body).toMatchObject({ total: list.length, totalExact: true, page: 1, limit: 2 });
+    expect([...n1.body.items, ...n2.body.items].map((x: Session) => x.sessionId)).toEqual(list.slice(0, 4).map((x) => x.sessionId));
+    const own = await get('admin', '/api/org/sessions?page=1&limit=20&username=clerk.longteng');
+    expect(own.body.total).toBe(list.filter((x) => x.username === 'clerk.longteng').length);
   });
 
   it('a street admin sees its street’s sessions and ends only those it manages', async () => {
@@ -181,7 +207,7 @@ describe('online sessions and the forced logout', () => {
     const badId = await api().delete('/api/org/sessions/not-a-uuid').set('Authorization', `Bearer ${tok.admin}`);
     expect(badId.status).toBe(400);
     expect(JSON.stringify(badId.body)).toContain('sessionId');
-    for (const [query, field] of [['limit=999', 'limit'], ['cursor=abc', 'cursor'], ['sort=x', 'sort']]) {
+    for (const [query, field] of [['limit=999', 'limit'], ['cursor=abc', 'cursor'], ['sort=x', 'sort'], ['page=0', 'page'], ['page=1&cursor=abc', 'cursor'], ['page=1&limit=150', 'limit']]) {
       const res = await get('admin', `/api/org/sessions?${query}`);
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain(field);

@@ -8,6 +8,7 @@ import type {
   CasePageQuery,
   CaseSummary,
   NumberedPage,
+  PageQuery,
   CaseQuery,
   CreateCaseInput,
   HouseholdBook,
@@ -15,7 +16,6 @@ import type {
   HouseholdList,
   HouseholdStats,
   OutreachTask,
-  OutreachTaskList,
   Property,
   RegisteredPerson,
   RevealedId,
@@ -109,8 +109,9 @@ export function getSnapshots(communityId?: number): Promise<SeparationSnapshot[]
   return http.get<SeparationSnapshot[]>(`${base}/separation/snapshots`, { communityId })
 }
 
-export function listTasks(query: TaskQuery = {}): Promise<OutreachTaskList> {
-  return http.get<OutreachTaskList>(`${base}/separation/tasks`, { ...query })
+/** Outreach tasks by numbered pages with the total (共 N 条 / 约 N 条). */
+export function listTasksPage(query: Omit<TaskQuery, 'limit' | 'after'> & PageQuery): Promise<NumberedPage<OutreachTask>> {
+  return http.get<NumberedPage<OutreachTask>>(`${base}/separation/tasks`, { ...query })
 }
 
 export function transitionTask(id: number, input: TaskTransitionInput, idempotencyKey: string): Promise<OutreachTask> {

@@ -1,4 +1,5 @@
 import { http } from './client'
+import type { NumberedPage, PageQuery } from './types'
 
 /* 系统监控: the operation log of each service, the login log and the online sessions (org). */
 
@@ -20,11 +21,6 @@ export interface AuditEntry {
   requestId: string | null
 }
 
-export interface Page<T> {
-  items: T[]
-  nextCursor: string | null
-}
-
 export interface AuditQuery {
   actor?: string
   recordType?: string
@@ -32,13 +28,11 @@ export interface AuditQuery {
   action?: string
   from?: string
   to?: string
-  limit?: number
-  cursor?: string
 }
 
-/** Newest first, keyset-paged; ID numbers come masked. */
-export function listAudit(service: AuditService, query: AuditQuery): Promise<Page<AuditEntry>> {
-  return http.get<Page<AuditEntry>>(`/api/${service}/audit`, { ...query })
+/** Newest first by numbered pages (total exact up to 1,000, else estimated); ID numbers come masked. */
+export function listAuditPage(service: AuditService, query: AuditQuery & PageQuery): Promise<NumberedPage<AuditEntry>> {
+  return http.get<NumberedPage<AuditEntry>>(`/api/${service}/audit`, { ...query })
 }
 
 export const LOGIN_RESULTS = ['success', 'bad_password', 'locked', 'disabled', 'throttled'] as const
@@ -61,12 +55,10 @@ export interface LoginLogQuery {
   ip?: string
   from?: string
   to?: string
-  limit?: number
-  cursor?: string
 }
 
-export function listLoginLog(query: LoginLogQuery): Promise<Page<LoginLogEntry>> {
-  return http.get<Page<LoginLogEntry>>('/api/org/login-log', { ...query })
+export function listLoginLogPage(query: LoginLogQuery & PageQuery): Promise<NumberedPage<LoginLogEntry>> {
+  return http.get<NumberedPage<LoginLogEntry>>('/api/org/login-log', { ...query })
 }
 
 export interface OnlineSession {
@@ -85,8 +77,8 @@ export interface OnlineSession {
   canEnd: boolean
 }
 
-export function listSessions(query: { username?: string; limit?: number; cursor?: string }): Promise<Page<OnlineSession>> {
-  return http.get<Page<OnlineSession>>('/api/org/sessions', { ...query })
+export function listSessionsPage(query: { username?: string } & PageQuery): Promise<NumberedPage<OnlineSession>> {
+  return http.get<NumberedPage<OnlineSession>>('/api/org/sessions', { ...query })
 }
 
 /** Forced logout of one session (204); 404 when it has ended already or is not the caller's to end. */

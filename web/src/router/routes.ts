@@ -173,7 +173,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/separation',
         name: 'household-separation',
         component: () => import('@/views/household/SeparationView.vue'),
-        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['separation'] },
+        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['list', 'separation'] },
       },
       // 一网通办 (service applications for the catalogue's services, taken at the community's window).
       {
@@ -205,7 +205,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/open',
         name: 'volunteer-open',
         component: () => import('@/views/volunteer/OpenItemsView.vue'),
-        meta: { titleKey: 'nav.volunteerOpen', menu: true, menuGroup: 'volunteer', icon: 'claim', roles: VOLUNTEER_UNIT_ROLES, messages: ['item-actions'] },
+        meta: { titleKey: 'nav.volunteerOpen', menu: true, menuGroup: 'volunteer', icon: 'claim', roles: VOLUNTEER_UNIT_ROLES, messages: ['list', 'item-actions'] },
       },
       {
         path: 'volunteer/tasks',
@@ -362,19 +362,19 @@ export const routes: RouteRecordRaw[] = [
         path: 'system/operlog',
         name: 'system-operlog',
         component: () => import('@/views/system/OperLogView.vue'),
-        meta: { titleKey: 'nav.systemOperLog', menu: true, menuGroup: 'system', icon: 'operlog', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
+        meta: { titleKey: 'nav.systemOperLog', menu: true, menuGroup: 'system', icon: 'operlog', roles: SYSTEM_MONITOR_ROLES, messages: ['list', 'console'] },
       },
       {
         path: 'system/loginlog',
         name: 'system-loginlog',
         component: () => import('@/views/system/LoginLogView.vue'),
-        meta: { titleKey: 'nav.systemLoginLog', menu: true, menuGroup: 'system', icon: 'loginlog', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
+        meta: { titleKey: 'nav.systemLoginLog', menu: true, menuGroup: 'system', icon: 'loginlog', roles: SYSTEM_MONITOR_ROLES, messages: ['list', 'console'] },
       },
       {
         path: 'system/online',
         name: 'system-online',
         component: () => import('@/views/system/OnlineView.vue'),
-        meta: { titleKey: 'nav.systemOnline', menu: true, menuGroup: 'system', icon: 'online', roles: SYSTEM_MONITOR_ROLES, messages: ['console'] },
+        meta: { titleKey: 'nav.systemOnline', menu: true, menuGroup: 'system', icon: 'online', roles: SYSTEM_MONITOR_ROLES, messages: ['list', 'console'] },
       },
     ],
   },

@@ -46,6 +46,7 @@ export class TaskFilterQuery {
 export class ListTasksQuery extends TaskFilterQuery {
   @IsOptional() @IsInt() @Min(1) limit?: number;
   @IsOptional() @IsInt() @Min(1) after?: number;
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }
 
 export class TaskTransitionDto {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseDto, requireRole, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { assertRole, pageQueryDoc, parseDto, requireRole, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
@@ -58,7 +58,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
   });
 
   app.get('/api/household/separation/tasks', {
-    schema: { tags: ['separation'], summary: 'Outreach tasks in scope by grid, status and kind (keyset by id)', response: { 200: taskListSchema } },
+    schema: { tags: ['separation'], summary: 'Outreach tasks in scope by grid, status and kind: keyset by id (?after=&limit=, → nextAfter), or ' + pageQueryDoc, response: { 200: taskListSchema } },
     handler: async (req) => separation.listTasks(req.user, await parseQuery(ListTasksQuery, req.query)),
   });
 

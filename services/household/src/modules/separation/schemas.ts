@@ -1,3 +1,4 @@
+import { pageSchemaProperties } from '@redheart/shared';
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
 
@@ -59,7 +60,7 @@ export const taskSchema = {
 
 export const taskListSchema = {
   type: 'object',
-  properties: { items: { type: 'array', items: taskSchema }, nextAfter: { type: ['integer', 'null'] } },
+  properties: { items: { type: 'array', items: taskSchema }, nextAfter: { type: ['integer', 'null'] }, ...pageSchemaProperties },
 } as const;
 
 export const snapshotListSchema = {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  assertRole, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, type Role, rowsOf, scopeSql, writeAudit,
+  assertRole, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
 
@@ -288,9 +288,19 @@ export class SeparationService {
     };
   }
 
-  async listTasks(user: AuthUser, f: TaskFilter & { limit?: number; after?: number }) {
+  async listTasks(user: AuthUser, f: TaskFilter & { limit?: number; after?: number; page?: number }) {
     this.assertReader(user);
+    if (f.page !== undefined && f.after !== undefined) {
+      throw badRequest('按页码翻页时不能同时给出 after（page 与 after 二选一）', [{ field: 'after', errors: ['must be absent when page is given'] }], 'VALIDATION_FAILED');
+    }
+    const paged = pageRequest({ page: f.page, limit: f.limit }, 20);
     if (f.communityId) await this.targetCommunities(this.ds.manager, user, f.communityId);
+    if (paged) {
+      // Numbered pages (the console's list): the same filters, the total alongside (exact up to 1,000, else estimated).
+      const { sql, params } = this.taskWhere(user, f);
+      const { rows, ...total } = await readPage<TaskRow>(this.ds, `SELECT ${TASK_COLUMNS} FROM ${TASK_FROM} WHERE ${sql} ORDER BY t.id`, `SELECT 1 FROM ${TASK_FROM} WHERE ${sql}`, params, paged);
+      return { items: rows.map((t) => presentTask(t, user.role)), ...total, page: paged.page, limit: paged.limit };
+    }
     const limit = Math.min(f.limit ?? 50, 200);
     const rows = await this.queryTasks(user, f, limit + 1, f.after);
     const page = rows.slice(0, limit);
@@ -299,6 +309,13 @@ export class SeparationService {
 
   /** Tasks in scope matching the filters, by id (keyset); the export reads through here too. */
   async queryTasks(user: AuthUser, f: TaskFilter, limit: number, after?: number): Promise<TaskRow[]> {
+    const { sql, params } = this.taskWhere(user, f, after);
+    params.push(limit);
+    return this.ds.query(`SELECT ${TASK_COLUMNS} FROM ${TASK_FROM} WHERE ${sql} ORDER BY t.id LIMIT $${params.length}`, params);
+  }
+
+  /** The condition of the tasks in scope matching the filters (after an id: keyset). */
+  private taskWhere(user: AuthUser, f: TaskFilter, after?: number): { sql: string; params: unknown[] } {
     const params: unknown[] = user.scopePaths.map((p) => `${likeEscape(p)}%`);
     const where = [scopeSql('cr.path', user.scopePaths, 1)];
     const add = (sql: (n: number) => string, v: unknown) => {
@@ -310,8 +327,7 @@ export class SeparationService {
     if (f.status) add((n) => `t.status = $${n}`, f.status);
     if (f.kind) add((n) => `t.kind = $${n}`, f.kind);
     if (after) add((n) => `t.id > $${n}`, after);
-    params.push(limit);
-    return this.ds.query(`SELECT ${TASK_COLUMNS} FROM ${TASK_FROM} WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT $${params.length}`, params);
+    return { sql: where.join(' AND '), params };
   }
 
   private async loadTask(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<TaskRow> {

@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsIP, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { pageQueryDoc, pageSchemaProperties } from '@redheart/shared';
 import { LOGIN_RESULTS, type LoginResult } from '../auth/login-log';
 
 // ── query DTOs (checked in the handler: 400 naming each bad field) ──────────────────────────────
@@ -11,12 +12,14 @@ export class LoginLogQuery {
   @IsOptional() @IsISO8601({ strict: true }, { message: 'to 须为 ISO 8601 时间' }) to?: string;
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
   @IsOptional() @IsString() @MaxLength(64) cursor?: string;
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }
 
 export class SessionsQuery {
   @IsOptional() @IsString() @MaxLength(64) username?: string;
   @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @IsOptional() @IsInt() @Min(1) page?: number;
 }
 
 // ── JSON schemas (the OpenAPI document) ──────────────────────────────────────────────────────
@@ -25,11 +28,13 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const time = { type: 'string', format: 'date-time' } as const;
 
+/** Keyset (`nextCursor`) or, with `?page=`, numbered (`total`, `totalExact`, `page`, `limit`). */
 const page = (item: object) => ({
   type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: item }, nextCursor: nullableStr },
+  required: ['items'],
+  properties: { items: { type: 'array', items: item }, nextCursor: nullableStr, ...pageSchemaProperties },
 });
+const pageParam = { type: 'integer', minimum: 1, description: pageQueryDoc } as const;
 
 export const loginLogQuerySchema = {
   type: 'object',
@@ -41,6 +46,7 @@ export const loginLogQuerySchema = {
     to: { ...time, description: 'before' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     cursor: str,
+    page: pageParam,
   },
 } as const;
 
@@ -67,6 +73,7 @@ export const sessionsQuerySchema = {
     username: { type: 'string', maxLength: 64, description: 'exact (case-insensitive)' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     cursor: str,
+    page: pageParam,
   },
 } as const;
 

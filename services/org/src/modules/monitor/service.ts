@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { assertRole, type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, notFound, type Role, writeAudit } from '@redheart/shared';
+import { assertRole, type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, notFound, pageRequest, type Role, writeAudit } from '@redheart/shared';
 import { endSession, publishEnded } from '../auth/sessions';
 import { GRANTABLE } from '../accounts/service';
 import { loadScope } from '../scope/scope';
-import { MonitorRepository } from './repository';
+import { type LoginLogRow, MonitorRepository, type SessionRow } from './repository';
 import type { LoginLogQuery, SessionsQuery } from './schemas';
 
 /** Who opens 系统监控: the organisation department (all), a street (its street's accounts). */
@@ -51,17 +51,17 @@ export class MonitorService {
   async loginLog(user: AuthUser, q: LoginLogQuery) {
     const scopePaths = await this.scopePaths(user);
     checkTimeRange(q.from, q.to);
+    const paged = pageRequest(q, 20) ?? undefined;
     const limit = q.limit ?? 50;
-    const rows = await this.repo.loginLog({
+    const { rows, total } = await this.repo.loginLog({
       username: q.username?.trim().toLowerCase(), result: q.result, ip: q.ip, from: q.from, to: q.to,
-      beforeId: q.cursor ? decodeIdCursor(q.cursor) : undefined, limit, scopePaths,
+      beforeId: q.cursor ? decodeIdCursor(q.cursor) : undefined, limit, scopePaths, paged,
     });
+    const view = (r: LoginLogRow) => ({ ...r, id: Number(r.id), accountId: r.accountId === null ? null : Number(r.accountId), at: new Date(r.at).toISOString() });
+    if (paged && total) return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return {
-      items: page.map((r) => ({ ...r, id: Number(r.id), accountId: r.accountId === null ? null : Number(r.accountId), at: new Date(r.at).toISOString() })),
-      nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null,
-    };
+    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null };
   }
 
   /** May the caller end this account's sessions: its own, or one it manages (admin: any). */
@@ -72,18 +72,20 @@ export class MonitorService {
 
   async sessions(user: AuthUser, q: SessionsQuery) {
     const scopePaths = await this.scopePaths(user);
+    const paged = pageRequest(q, 20) ?? undefined;
     const limit = q.limit ?? 50;
-    const rows = await this.repo.sessions({ username: q.username?.trim().toLowerCase(), after: q.cursor ? decodeSessionCursor(q.cursor) : undefined, limit, scopePaths });
+    const { rows, total } = await this.repo.sessions({
+      username: q.username?.trim().toLowerCase(), after: q.cursor ? decodeSessionCursor(q.cursor) : undefined, limit, scopePaths, paged,
+    });
+    const view = (r: SessionRow) => ({
+      sessionId: r.sessionId, accountId: Number(r.accountId), username: r.username, displayName: r.displayName, role: r.role, orgName: r.orgName,
+      startedAt: new Date(r.startedAt).toISOString(), lastSeenAt: new Date(r.lastSeenAt).toISOString(), expiresAt: new Date(r.expiresAt).toISOString(),
+      ip: r.ip, userAgent: r.userAgent, current: r.sessionId === user.sid, canEnd: this.mayEnd(user, scopePaths, r),
+    });
+    if (paged && total) return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return {
-      items: page.map((r) => ({
-        sessionId: r.sessionId, accountId: Number(r.accountId), username: r.username, displayName: r.displayName, role: r.role, orgName: r.orgName,
-        startedAt: new Date(r.startedAt).toISOString(), lastSeenAt: new Date(r.lastSeenAt).toISOString(), expiresAt: new Date(r.expiresAt).toISOString(),
-        ip: r.ip, userAgent: r.userAgent, current: r.sessionId === user.sid, canEnd: this.mayEnd(user, scopePaths, r),
-      })),
-      nextCursor: rows.length > limit && last ? encodeSessionCursor(last.cursorAt, last.tokenId) : null,
-    };
+    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeSessionCursor(last.cursorAt, last.tokenId) : null };
   }
 
   /**
