@@ -137,7 +137,9 @@ function startService(s) {
       ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
     };
     // a per-process metrics port, different for each replica
-    env.METRICS_PORT = String(metricsPortOf(s.name) + 10 * i);
+    // (also as <SERVICE>_METRICS_PORT, which the service prefers: an inherited one would give every
+    // replica the same port, and all but one would crash on EADDRINUSE)
+    env.METRICS_PORT = env[`${s.name.toUpperCase()}_METRICS_PORT`] = String(metricsPortOf(s.name) + 10 * i);
     if (dev) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
       run(name, ['--watch', join(root, s.server)], env, { watch: true });
