@@ -6,6 +6,8 @@
 // Every process runs under a Supervisor (@redheart/shared): one that crashes is restarted with a
 // back-off (250 ms doubling to 8 s) and a log line, and given up after more than 5 crashes in a
 // minute; a crash never stops the other services or the database. Ctrl+C / SIGTERM stops everything.
+// WARM_STANDBY=1: each process also has a warm standby (started, not listening) that takes over its
+// port at once when it crashes, while a new standby starts (twice the processes, a restart in ms).
 // REPLICAS=<n> (or <NAME>_REPLICAS, e.g. HOUSEHOLD_REPLICAS=3) runs n processes of each service, each
 // on its own port (consecutive from REPLICA_PORT_BASE, or free ports) with REPLICA_INDEX (0-based); the gateway gets
 // the list of each (ORG_URLS, HOUSEHOLD_URLS, VOLUNTEER_URLS) and balances across it.
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared, withoutCredentials } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
+/** WARM_STANDBY=1: each process has a started copy waiting that takes over at once when it crashes (not with --dev). */
+const WARM_STANDBY = !dev && process.env.WARM_STANDBY === '1';
 const watchers = [];
 let stopping = false;
 let db;
@@ -35,8 +39,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 function spawnChild(name, args, env, opts = {}) {
-  const child = spawn(opts.command ?? process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${name}] `;
+  const child = spawn(opts.command ?? process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, ...(opts.standby ? { SUPERVISOR_STANDBY: '1' } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe', ...(opts.standby ? ['ipc'] : [])],
+  });
+  const prefix = `[${name}${opts.standby ? ' standby' : ''}] `;
   const pipe = (stream, out) => {
     let buf = '';
     stream.on('data', (d) => {
@@ -62,7 +70,7 @@ function run(name, args, env, opts = {}) {
     watchers.push(child);
     return child;
   }
-  return supervisor.add(name, () => spawnChild(name, args, env, opts));
+  return supervisor.add(name, () => spawnChild(name, args, env, opts), WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }) } : {});
 }
 
 async function waitFor(url, timeoutMs) {
