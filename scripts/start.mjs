@@ -22,6 +22,10 @@ const watchers = [];
 let stopping = false;
 let db;
 const supervisor = new shared.Supervisor({ log: (line) => log(line) });
+/** Settles when every process answers its health route: the warm standbys start then, not competing with the first start. */
+supervisor.on('standby', (name, pid) => log(`${name}: warm standby ready (pid ${pid})`));
+let markUp;
+const platformUp = new Promise((resolve) => (markUp = resolve));
 
 async function shutdown(code = 0) {
   if (stopping) return;
@@ -70,7 +74,7 @@ function run(name, args, env, opts = {}) {
     watchers.push(child);
     return child;
   }
-  return supervisor.add(name, () => spawnChild(name, args, env, opts), WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }) } : {});
+  return supervisor.add(name, () => spawnChild(name, args, env, opts), WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }), standbyAfter: platformUp } : {});
 }
 
 async function waitFor(url, timeoutMs) {
@@ -185,6 +189,8 @@ async function healthy(started) {
 const [org, ...others] = SERVICES;
 await healthy(startService(org));
 await healthy([...others.flatMap(startService), startGateway()]);
+markUp();
+if (WARM_STANDBY) log('starting a warm standby of each process (WARM_STANDBY=1)');
 let appUrl = `http://localhost:${port}`;
 if (dev) {
   run('web', [join(root, 'node_modules/vite/bin/vite.js'), join(root, 'web'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });

@@ -75,7 +75,7 @@ async function login(username) {
 
 runMain(async () => {
   // ---------------------------------------------------------------- the platform
-  const env = { ...process.env, REPLICAS: process.env.REPLICAS ?? '2', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env = { STARTUP_TIMEOUT_MS: '600000', ...process.env, REPLICAS: process.env.REPLICAS ?? '2', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   log(`starting npm start's launcher (scripts/start.mjs) with REPLICAS=${env.REPLICAS} …`);
   const tStart = performance.now();
   const launcher = spawn(process.execPath, [join(root, 'scripts/start.mjs')], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -120,6 +120,9 @@ runMain(async () => {
     }
     log(`platform up in ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
     return await measure(launcher, launcherLog);
+  } catch (err) {
+    if (process.env.BENCH_LAUNCHER_LOG) process.stdout.write(`${launcherLog.slice(-200).join('\n')}\n`);
+    throw err;
   } finally {
     await stopLauncher();
   }
@@ -130,6 +133,15 @@ async function measure(launcher, launcherLog) {
   for (const s of SERVICES) {
     const n = procs.filter((p) => p.service === s).length;
     if (n < 2) throw new Error(`${s}: ${n} replica(s) running; the bench needs 2 (REPLICAS=2)`);
+  }
+  if (process.env.WARM_STANDBY === '1') {
+    log('waiting for the warm standbys (a started copy of each process) …');
+    const expected = procs.length + 1; // every service replica and the gateway
+    for (let i = 0; launcherLog.filter((l) => l.includes('warm standby ready')).length < expected; i++) {
+      if (i > 600) throw new Error('the warm standbys did not all start within 10 minutes');
+      await sleep(1000);
+    }
+    log(`${expected} warm standbys ready`);
   }
   const tokens = { admin: await login('admin'), clerk: await login('clerk.longteng'), grid: await login('grid.longteng') };
   const auth = (who) => ({ authorization: `Bearer ${tokens[who]}` });
@@ -337,7 +349,8 @@ async function measure(launcher, launcherLog) {
     data: (d) => `data: ${d}: ${process.env.WARM_STANDBY === '1' ? 'WARM_STANDBY=1, ' : ''}REPLICAS=2 (org, household, volunteer ×2, gateway ×1), ${RATE} req/s target for ${SECONDS} s, 9 reads : 1 write`,
   });
   if (Object.keys(statusCounts).length) log(`failures by kind: ${JSON.stringify(statusCounts)}`);
-  const section = `## Cluster under failure (\`bench:cluster\`)
+  const standbyMode = process.env.WARM_STANDBY === '1';
+  const section = `${standbyMode ? '### With warm standbys (`WARM_STANDBY=1 npm run bench:cluster`)' : '## Cluster under failure (`bench:cluster`)'}
 
 \`npm start\` with \`REPLICAS=2\`: two processes each of org, household and volunteer (each supervised: a
 crashed one is restarted by the launcher), one gateway balancing over them (active health checks every
@@ -356,7 +369,7 @@ ${machineDocs(m)}; the load generator, the gateway, six service processes and Po
 ${loadNote}; mean over the run ${avgLoad.toFixed(2)} (other work on the machine included).
 ${Object.keys(statusCounts).length ? `\nFailures by kind: ${Object.entries(statusCounts).map(([k, v]) => `${k}: ${v}`).join(', ')}.\n` : ''}
 Measured ${date}.`;
-  writeDocs({ name: 'cluster', title: 'Cluster under failure', indexRow: '| [Cluster under failure](#cluster-under-failure-benchcluster) | `npm run bench:cluster` |' }, section);
+  writeDocs({ name: standbyMode ? 'cluster-standby' : 'cluster', title: 'Cluster under failure', indexRow: '| [Cluster under failure](#cluster-under-failure-benchcluster) | `npm run bench:cluster` |' }, section);
   log(`restarts: ready ≤ ${ms(maxReady)} ms, back in rotation ≤ ${ms(maxRotation)} ms after the kill`);
   if (process.env.BENCH_LAUNCHER_LOG) process.stdout.write(`${launcherLog.join('\n')}\n`);
   return rows.some((r) => r.pass === false) ? 1 : 0;

@@ -45,6 +45,8 @@ export interface AddOptions {
    * of seconds (module loading competing for the CPU); a take-over takes milliseconds (bench:cluster).
    */
   standby?: () => ChildProcess;
+  /** Start the standby only once this settles (e.g. when every process is up: not competing with them for the CPU). */
+  standbyAfter?: Promise<unknown>;
 }
 
 interface Entry {
@@ -88,7 +90,8 @@ export class Supervisor extends EventEmitter {
     const e: Entry = { name, spawn, standbySpawn: opts.standby, state: 'running', startedAt: 0, backoffMs: this.o.initialBackoffMs, restarts: 0, crashes: [] };
     this.entries.set(name, e);
     this.launch(e);
-    this.launchStandby(e);
+    if (opts.standbyAfter) void opts.standbyAfter.finally(() => this.launchStandby(e));
+    else this.launchStandby(e);
     return e.child as ChildProcess;
   }
 
@@ -99,7 +102,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private launchStandby(e: Entry): void {
-    if (!e.standbySpawn || this.stopping) return;
+    if (!e.standbySpawn || this.stopping || e.standby || e.state === 'stopped' || e.state === 'failed') return;
     const sb = e.standbySpawn();
     e.standby = sb;
     e.standbyReady = false;
