@@ -144,6 +144,21 @@ describe('Supervisor', () => {
       await until(() => !alive(standbyPid) && !alive(second));
     });
 
+    it('starts the standby only once standbyAfter settles', async () => {
+      sup = new Supervisor({ log: (l) => lines.push(l) });
+      let standbys = 0;
+      let up: () => void = () => undefined;
+      const platformUp = new Promise<void>((resolve) => (up = resolve));
+      const a = sup.add('a', longRunning, { standby: () => (standbys++, server(0, true)), standbyAfter: platformUp });
+      await until(() => alive(a.pid));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(standbys).toBe(0);
+      const ready = new Promise<number>((resolve) => sup.once('standby', (_n: string, pid: number) => resolve(pid)));
+      up();
+      expect(alive(await ready)).toBe(true);
+      expect(standbys).toBe(1);
+    });
+
     it('without a ready standby the crash is handled as before: a cold restart after the back-off', async () => {
       sup = new Supervisor({ initialBackoffMs: 50, log: (l) => lines.push(l) });
       // a standby that never says it is ready (no IPC message)
