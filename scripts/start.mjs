@@ -6,6 +6,8 @@
 // Every process runs under a Supervisor (@redheart/shared): one that crashes is restarted with a
 // back-off (250 ms doubling to 8 s) and a log line, and given up after more than 5 crashes in a
 // minute; a crash never stops the other services or the database. Ctrl+C / SIGTERM stops everything.
+// WARM_STANDBY=1: each process also has a warm standby (started, not listening) that takes over its
+// port at once when it crashes, while a new standby starts (twice the processes, a restart in ms).
 // REPLICAS=<n> (or <NAME>_REPLICAS, e.g. HOUSEHOLD_REPLICAS=3) runs n processes of each service, each
 // on its own port (consecutive from REPLICA_PORT_BASE, or free ports) with REPLICA_INDEX (0-based); the gateway gets
 // the list of each (ORG_URLS, HOUSEHOLD_URLS, VOLUNTEER_URLS) and balances across it.
@@ -14,10 +16,16 @@ import { join } from 'node:path';
 import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared, withoutCredentials } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
+/** WARM_STANDBY=1: each process has a started copy waiting that takes over at once when it crashes (not with --dev). */
+const WARM_STANDBY = !dev && process.env.WARM_STANDBY === '1';
 const watchers = [];
 let stopping = false;
 let db;
 const supervisor = new shared.Supervisor({ log: (line) => log(line) });
+/** Settles when every process answers its health route: the warm standbys start then, not competing with the first start. */
+supervisor.on('standby', (name, pid) => log(`${name}: warm standby ready (pid ${pid})`));
+let markUp;
+const platformUp = new Promise((resolve) => (markUp = resolve));
 
 async function shutdown(code = 0) {
   if (stopping) return;
@@ -35,8 +43,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 function spawnChild(name, args, env, opts = {}) {
-  const child = spawn(opts.command ?? process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${name}] `;
+  const child = spawn(opts.command ?? process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, ...(opts.standby ? { SUPERVISOR_STANDBY: '1' } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe', ...(opts.standby ? ['ipc'] : [])],
+  });
+  const prefix = `[${name}${opts.standby ? ' standby' : ''}] `;
   const pipe = (stream, out) => {
     let buf = '';
     stream.on('data', (d) => {
@@ -62,7 +74,7 @@ function run(name, args, env, opts = {}) {
     watchers.push(child);
     return child;
   }
-  return supervisor.add(name, () => spawnChild(name, args, env, opts));
+  return supervisor.add(name, () => spawnChild(name, args, env, opts), WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }), standbyAfter: platformUp } : {});
 }
 
 async function waitFor(url, timeoutMs) {
@@ -146,7 +158,9 @@ function startService(s) {
       ...(s.name === 'org' ? { JWT_PRIVATE_KEY_FILE: keys.privateKeyFile } : {}),
     };
     // a per-process metrics port, different for each replica
-    env.METRICS_PORT = String(metricsPortOf(s.name) + 10 * i);
+    // (also as <SERVICE>_METRICS_PORT, which the service prefers: an inherited one would give every
+    // replica the same port, and all but one would crash on EADDRINUSE)
+    env.METRICS_PORT = env[`${s.name.toUpperCase()}_METRICS_PORT`] = String(metricsPortOf(s.name) + 10 * i);
     if (dev) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
       run(name, ['--watch', join(root, s.server)], env, { watch: true });
@@ -185,6 +199,8 @@ async function healthy(started) {
 const [org, ...others] = SERVICES;
 await healthy(startService(org));
 await healthy([...others.flatMap(startService), startGateway()]);
+markUp();
+if (WARM_STANDBY) log('starting a warm standby of each process (WARM_STANDBY=1)');
 let appUrl = `http://localhost:${port}`;
 if (dev) {
   run('web', [join(root, 'node_modules/vite/bin/vite.js'), join(root, 'web'), '--port', String(Number(process.env.WEB_DEV_PORT ?? 5173)), '--strictPort'], { GATEWAY_URL: `http://127.0.0.1:${port}` }, { command: process.execPath });

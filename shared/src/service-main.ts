@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type MetricsListen, serveMetrics } from './metrics';
+import { awaitActivation } from './supervisor';
 import { stopTracing } from './tracing';
 
 /** The services' Fastify logger: the level from LOG_LEVEL; tokens and cookies never reach the log. */
@@ -38,6 +39,9 @@ export async function serveUntilSignal(app: FastifyInstance, opts: ServeOptions)
   };
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
+  // a warm standby (npm start with WARM_STANDBY=1) is fully started but listens only once the
+  // supervisor tells it to take over from a crashed process (same port)
+  await awaitActivation();
   if (opts.metrics) await serveMetrics(app, opts.metrics);
   await app.listen({ port: opts.port, host: opts.host });
 }

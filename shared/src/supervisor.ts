@@ -36,9 +36,27 @@ export interface ChildStatus {
   recentCrashes: number;
 }
 
+export interface AddOptions {
+  /**
+   * A warm standby: spawns a second copy of the child (with an IPC channel) that starts up (modules,
+   * database pool, caches) and then waits — `awaitActivation()` in the child — without listening.
+   * When the child crashes, the standby is told to take over at once (`{ activate: true }`) instead
+   * of a cold start, and a new standby starts. On a busy machine a cold start of a service takes tens
+   * of seconds (module loading competing for the CPU); a take-over takes milliseconds (bench:cluster).
+   */
+  standby?: () => ChildProcess;
+  /** Start the standby only once this settles (e.g. when every process is up: not competing with them for the CPU). */
+  standbyAfter?: Promise<unknown>;
+}
+
 interface Entry {
   name: string;
   spawn: () => ChildProcess;
+  standbySpawn?: () => ChildProcess;
+  /** The current standby, and whether it said it is ready. */
+  standby?: ChildProcess;
+  standbyReady?: boolean;
+  standbyTimer?: NodeJS.Timeout;
   child?: ChildProcess;
   state: ChildState;
   startedAt: number;
@@ -48,7 +66,7 @@ interface Entry {
   timer?: NodeJS.Timeout;
 }
 
-/** Events: `exit` (name, code, signal), `restart` (name, pid), `giveup` (name). */
+/** Events: `exit` (name, code, signal), `restart` (name, pid), `takeover` (name, pid: a standby took over), `standby` (name, pid: a standby is ready), `giveup` (name). */
 export class Supervisor extends EventEmitter {
   private readonly entries = new Map<string, Entry>();
   private stopping = false;
@@ -67,12 +85,64 @@ export class Supervisor extends EventEmitter {
   }
 
   /** Starts `spawn()` now and keeps it running under `name` (unique). */
-  add(name: string, spawn: () => ChildProcess): ChildProcess {
+  add(name: string, spawn: () => ChildProcess, opts: AddOptions = {}): ChildProcess {
     if (this.entries.has(name)) throw new Error(`${name} is supervised already`);
-    const e: Entry = { name, spawn, state: 'running', startedAt: 0, backoffMs: this.o.initialBackoffMs, restarts: 0, crashes: [] };
+    const e: Entry = { name, spawn, standbySpawn: opts.standby, state: 'running', startedAt: 0, backoffMs: this.o.initialBackoffMs, restarts: 0, crashes: [] };
     this.entries.set(name, e);
     this.launch(e);
+    if (opts.standbyAfter) void opts.standbyAfter.finally(() => this.launchStandby(e));
+    else this.launchStandby(e);
     return e.child as ChildProcess;
+  }
+
+  /** The ready standby of `name`, if any. */
+  standby(name: string): ChildProcess | undefined {
+    const e = this.entries.get(name);
+    return e?.standbyReady ? e.standby : undefined;
+  }
+
+  private launchStandby(e: Entry): void {
+    if (!e.standbySpawn || this.stopping || e.standby || e.state === 'stopped' || e.state === 'failed') return;
+    const sb = e.standbySpawn();
+    e.standby = sb;
+    e.standbyReady = false;
+    sb.on('message', (m: unknown) => {
+      if (e.standby === sb && (m as { standby?: string } | null)?.standby === 'ready') {
+        e.standbyReady = true;
+        this.emit('standby', e.name, sb.pid);
+      }
+    });
+    sb.once('exit', (code, signal) => {
+      if (e.standby !== sb) return; // promoted: its exit is the child's (launch's handler)
+      e.standby = undefined;
+      e.standbyReady = false;
+      if (this.stopping || e.state === 'stopped' || e.state === 'failed') return;
+      this.o.log(`${e.name}'s standby exited (${signal ? `signal ${signal}` : `code ${code}`}); starting another in ${this.o.maxBackoffMs} ms`);
+      e.standbyTimer = setTimeout(() => {
+        e.standbyTimer = undefined;
+        if (!e.standby) this.launchStandby(e);
+      }, this.o.maxBackoffMs);
+    });
+  }
+
+  /** Makes the ready standby the child (it listens on the child's port as soon as it is told). */
+  private takeOver(e: Entry): boolean {
+    const sb = e.standby;
+    if (!sb || !e.standbyReady || sb.exitCode !== null || sb.signalCode !== null || !sb.connected) return false;
+    e.standby = undefined;
+    e.standbyReady = false;
+    try {
+      sb.send({ activate: true });
+    } catch {
+      return false;
+    }
+    e.child = sb;
+    e.state = 'running';
+    e.startedAt = Date.now();
+    e.restarts++;
+    sb.once('exit', (code, signal) => this.onExit(e, sb, code, signal));
+    this.launchStandby(e);
+    return true;
   }
 
   /** The current process of `name` (changes on each restart). */
@@ -113,6 +183,11 @@ export class Supervisor extends EventEmitter {
       this.emit('giveup', e.name);
       return;
     }
+    if (this.takeOver(e)) {
+      this.o.log(`${e.name} exited (${how}) after ${ranMs} ms; its warm standby (pid ${e.child?.pid}) took over, a new standby is starting (crash ${e.crashes.length} of at most ${this.o.crashLimit} within ${this.o.crashWindowMs / 1000} s)`);
+      this.emit('takeover', e.name, e.child?.pid);
+      return;
+    }
     const delay = e.backoffMs;
     e.backoffMs = Math.min(e.backoffMs * 2, this.o.maxBackoffMs);
     e.state = 'backoff';
@@ -133,20 +208,44 @@ export class Supervisor extends EventEmitter {
     const waits: Promise<void>[] = [];
     for (const e of this.entries.values()) {
       if (e.timer) clearTimeout(e.timer);
+      if (e.standbyTimer) clearTimeout(e.standbyTimer);
       e.state = 'stopped';
-      const c = e.child;
-      if (!c || c.exitCode !== null || c.signalCode !== null) continue;
-      waits.push(
-        new Promise<void>((resolve) => {
-          const kill = setTimeout(() => c.kill('SIGKILL'), graceMs);
-          c.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          c.kill(signal);
-        }),
-      );
+      for (const c of [e.child, e.standby]) {
+        if (!c || c.exitCode !== null || c.signalCode !== null) continue;
+        waits.push(
+          new Promise<void>((resolve) => {
+            const kill = setTimeout(() => c.kill('SIGKILL'), graceMs);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            c.kill(signal);
+          }),
+        );
+      }
     }
     await Promise.all(waits);
   }
+}
+
+/**
+ * In a child started as a warm standby (`SUPERVISOR_STANDBY=1` and an IPC channel): tells the
+ * supervisor it is ready and resolves when it is told to take over; exits when the supervisor goes
+ * away first. Anywhere else: resolves at once.
+ */
+export function awaitActivation(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (env.SUPERVISOR_STANDBY !== '1' || !process.send) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if ((m as { activate?: boolean } | null)?.activate) {
+        process.off('message', onMessage);
+        process.off('disconnect', onDisconnect);
+        resolve();
+      }
+    };
+    const onDisconnect = () => process.exit(0);
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+    process.send?.({ standby: 'ready' });
+  });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Supervisor } from '../src';
+import { Supervisor, freePort } from '../src';
 
 // Real child processes (node), killed for real: the supervisor restarts the crashed one, gives up on
 // one that crashes in a loop, and never touches the others.
@@ -92,5 +92,83 @@ describe('Supervisor', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(lines).toEqual([]);
     expect(sup.status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
+  });
+  describe('warm standby', () => {
+    // A real HTTP server on a free port that, as a standby, starts and waits for awaitActivation()
+    // (the compiled shared package), then listens and answers its pid.
+    const server = (port: number, standby: boolean) =>
+      spawn(
+        process.execPath,
+        [
+          '-e',
+          `const { awaitActivation } = require(${JSON.stringify(require.resolve('../dist/supervisor.js'))});
+           const http = require('node:http');
+           awaitActivation().then(() => http.createServer((q, r) => r.end(String(process.pid))).listen(${port}, '127.0.0.1'));`,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit', ...(standby ? (['ipc'] as const) : [])], env: { ...process.env, SUPERVISOR_STANDBY: standby ? '1' : '' } },
+      );
+    const answer = async (port: number) => {
+      try {
+        return Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
+      } catch {
+        return undefined;
+      }
+    };
+
+    it('a crashed child is replaced by its started standby at once (no back-off), which serves the same port; a new standby follows; stop() ends both', async () => {
+      const port = await freePort(0);
+      sup = new Supervisor({ initialBackoffMs: 60_000, log: (l) => lines.push(l) });
+      const ready = new Promise<number>((resolve) => sup.once('standby', (_n: string, pid: number) => resolve(pid)));
+      const first = sup.add('svc', () => server(port, false), { standby: () => server(port, true) });
+      const standbyPid = await ready;
+      let served: number | undefined;
+      for (let i = 0; i < 500 && (served = await answer(port)) !== first.pid; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(served).toBe(first.pid);
+      // the standby is started but does not listen: the port still answers the first child only
+      expect(alive(standbyPid)).toBe(true);
+
+      const tookOver = new Promise<number>((resolve) => sup.once('takeover', (_n: string, pid: number) => resolve(pid)));
+      const nextStandby = new Promise<number>((resolve) => sup.on('standby', (_n: string, pid: number) => pid !== standbyPid && resolve(pid)));
+      first.kill('SIGKILL');
+      // with a 60 s back-off, only a take-over can bring the port back within this test's time
+      expect(await tookOver).toBe(standbyPid);
+      for (let i = 0; i < 500 && (served = await answer(port)) !== standbyPid; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(served).toBe(standbyPid);
+      expect(sup.child('svc')?.pid).toBe(standbyPid);
+      expect(lines.some((l) => l.includes('svc exited (signal SIGKILL)') && l.includes(`warm standby (pid ${standbyPid}) took over`))).toBe(true);
+      const second = await nextStandby;
+      expect(second).not.toBe(standbyPid);
+      expect(sup.standby('svc')?.pid).toBe(second);
+
+      await sup.stop('SIGTERM', 2000);
+      await until(() => !alive(standbyPid) && !alive(second));
+    });
+
+    it('starts the standby only once standbyAfter settles', async () => {
+      sup = new Supervisor({ log: (l) => lines.push(l) });
+      let standbys = 0;
+      let up: () => void = () => undefined;
+      const platformUp = new Promise<void>((resolve) => (up = resolve));
+      const a = sup.add('a', longRunning, { standby: () => (standbys++, server(0, true)), standbyAfter: platformUp });
+      await until(() => alive(a.pid));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(standbys).toBe(0);
+      const ready = new Promise<number>((resolve) => sup.once('standby', (_n: string, pid: number) => resolve(pid)));
+      up();
+      expect(alive(await ready)).toBe(true);
+      expect(standbys).toBe(1);
+    });
+
+    it('without a ready standby the crash is handled as before: a cold restart after the back-off', async () => {
+      sup = new Supervisor({ initialBackoffMs: 50, log: (l) => lines.push(l) });
+      // a standby that never says it is ready (no IPC message)
+      const a = sup.add('a', longRunning, { standby: () => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
+      const restarted = new Promise<number>((resolve) => sup.once('restart', (_n: string, pid: number) => resolve(pid)));
+      await until(() => alive(a.pid));
+      a.kill('SIGKILL');
+      const pid = await restarted;
+      expect(pid).not.toBe(a.pid);
+      expect(lines.some((l) => l.startsWith('a exited (signal SIGKILL)') && l.includes('restarting in 50 ms'))).toBe(true);
+    });
   });
 });

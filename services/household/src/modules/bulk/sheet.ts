@@ -1,7 +1,19 @@
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { AppError, badRequest, hasControlCharacters } from '@redheart/shared';
 import { CsvError, decodeText, parseCsv } from './csv';
+
+/**
+ * exceljs, loaded on the first spreadsheet read or written, not at start: it is ~200 modules (a
+ * quarter of the service's start-up on a busy machine), and a replica restarted by the supervisor
+ * must be back serving within seconds (bench:cluster).
+ */
+let excel: typeof ExcelJS | undefined;
+function exceljs(): typeof ExcelJS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  excel ??= require('exceljs') as typeof ExcelJS;
+  return excel;
+}
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -86,7 +98,7 @@ async function readRawTable(body: Buffer): Promise<Table> {
 }
 
 async function readXlsx(body: Buffer): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (exceljs().Workbook)();
   try {
     await wb.xlsx.load(body as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch {
@@ -145,7 +157,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export function streamWorkbook(sheets: SheetSpec[]): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = '红心社区';
   wb.created = new Date();
   (async () => {
