@@ -101,9 +101,15 @@ export function registerInputGuard(app: FastifyInstance): void {
     }
     parseJson(req, text, done);
   });
-  app.addHook('preValidation', async (req) => {
-    assertNoControlCharacters(req.params, 'params');
-    assertNoControlCharacters(req.query, 'query');
-    assertNoControlCharacters(req.body, 'body');
+  // a callback hook, not an async one: it runs on every request, and a promise each is measurable
+  app.addHook('preValidation', (req, _reply, done) => {
+    try {
+      assertNoControlCharacters(req.params, 'params');
+      assertNoControlCharacters(req.query, 'query');
+      assertNoControlCharacters(req.body, 'body');
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
 }

@@ -172,23 +172,27 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
 
     // With tracing on (tracing.ts), the HTTP server span is named after the route pattern and
     // carries the request id, so a trace and the log lines of one request find each other.
-    app.addHook('onRequest', async (request) => {
+    // Callback hooks, not async ones: they run on every request, and a promise each is measurable.
+    app.addHook('onRequest', (request, _reply, done) => {
       const span = trace.getActiveSpan();
-      if (!span) return;
-      const route = request.routeOptions?.url;
-      if (route) {
-        span.updateName(`${request.method} ${route}`);
-        span.setAttribute('http.route', route);
+      if (span) {
+        const route = request.routeOptions?.url;
+        if (route) {
+          span.updateName(`${request.method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
+        span.setAttribute('http.request_id', request.id);
       }
-      span.setAttribute('http.request_id', request.id);
+      done();
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions?.url ?? 'unmatched';
       requestDuration.observe(
         { method: request.method, route, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     app.decorate('metrics', { registry, requestDuration, servers });

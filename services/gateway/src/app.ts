@@ -16,6 +16,8 @@ import { isMetricsPath } from './upstreams';
 
 /** Answers from this size on are compressed (when the client accepts it). */
 const COMPRESS_THRESHOLD = 1024;
+/** A proxied answer that says it is smaller than this is sent from one buffer (see the onSend hook). */
+const BUFFER_BELOW = 256 * 1024;
 
 export interface BuildOptions {
   config: Pick<GatewayConfig, 'webDist' | 'publicKey' | 'upstreamTimeoutMs' | 'publicOrigin'> &
@@ -48,8 +50,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(requestIdPlugin);
   // Metrics live on each process's internal port (METRICS_PORT); from outside, such a path does not exist.
-  app.addHook('onRequest', async (request) => {
-    if (isMetricsPath(request.url)) throw notFound(`Route ${request.method} ${request.url.split('?', 1)[0]}`, 'ROUTE_NOT_FOUND');
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (isMetricsPath(request.url)) return done(notFound(`Route ${request.method} ${request.url.split('?', 1)[0]}`, 'ROUTE_NOT_FOUND'));
+    done();
   });
   await app.register(securityPlugin, { publicOrigin: config.publicOrigin });
   await app.register(authPlugin, { publicKey: config.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
@@ -59,14 +62,16 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // at build time, and served as they are — see plugins/spa.ts).
   // A service's answer arrives as a stream, which the compressor would take whatever its size: one
   // that says it is under the threshold is read into a buffer first, so small answers go out as they are.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Any answer of a known length up to BUFFER_BELOW is read into one buffer too: it then leaves in one
+  // write (headers and body together) instead of a write for the headers and one per chunk.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (!(payload instanceof Readable)) return done(null, payload);
     const length = Number(reply.getHeader('content-length'));
-    if (payload instanceof Readable && Number.isFinite(length) && length < COMPRESS_THRESHOLD) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of payload) chunks.push(Buffer.from(chunk as Buffer));
-      return Buffer.concat(chunks);
-    }
-    return payload;
+    if (!(Number.isFinite(length) && length < BUFFER_BELOW)) return done(null, payload);
+    const chunks: Buffer[] = [];
+    payload.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+    payload.once('end', () => done(null, Buffer.concat(chunks)));
+    payload.once('error', (err) => done(err));
   });
   await app.register(fastifyCompress, {
     threshold: COMPRESS_THRESHOLD,

@@ -33,6 +33,9 @@ export function isPublicPath(route: UpstreamRoute, url: string): boolean {
   return route.publicPaths.some((p) => path.startsWith(p));
 }
 
+const INTERNAL_WORD = /internal/i;
+const METRICS_WORD = /metrics/i;
+
 /**
  * True for service-to-service routes (`/api/<service>/internal/…`, guarded by a shared secret in
  * the service), which the gateway never routes. Unlike the public test this one must not be fooled
@@ -40,6 +43,8 @@ export function isPublicPath(route: UpstreamRoute, url: string): boolean {
  * slashes collapsed and case ignored; an undecodable path counts as internal (refused).
  */
 export function isInternalPath(route: UpstreamRoute, url: string): boolean {
+  // Nothing to decode and no "internal" in any case anywhere: not internal (the common case, no allocation).
+  if (!url.includes('%') && !INTERNAL_WORD.test(url)) return false;
   let path: string;
   try {
     path = decodeURIComponent(url.split('?', 1)[0]);
@@ -57,6 +62,7 @@ export function isInternalPath(route: UpstreamRoute, url: string): boolean {
  * path from outside. Decoded, duplicate slashes collapsed, case ignored; undecodable counts as one.
  */
 export function isMetricsPath(url: string): boolean {
+  if (!url.includes('%') && !METRICS_WORD.test(url)) return false;
   let path: string;
   try {
     path = decodeURIComponent(url.split('?', 1)[0]);

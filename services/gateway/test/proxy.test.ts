@@ -34,6 +34,20 @@ describe('proxying /api/<service>/…', () => {
     expect(refused.body).toMatchObject({ body: big });
   });
 
+  it('passes answers on either side of the one-buffer bound (256 KB) through whole, compressed or not', async () => {
+    for (const repeat of [9_000, 30_000]) {
+      // ~100 KB (read into one buffer before it is sent) and ~330 KB (streamed through)
+      const body = { note: '材料'.repeat(repeat) + 'x'.repeat(repeat * 4) };
+      const plain = await request(gw.app.server).post('/api/household/echo').set('Authorization', bearer).set('Accept-Encoding', 'identity').send(body);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toMatchObject({ body });
+      const br = await request(gw.app.server).post('/api/household/echo').set('Authorization', bearer).set('Accept-Encoding', 'br').send(body);
+      expect([br.status, br.headers['content-encoding']]).toEqual([200, 'br']);
+      expect(br.body).toMatchObject({ body });
+    }
+  });
+
   it('passes method, full path, query, body, Authorization and cookies to the service', async () => {
     const res = await request(gw.app.server)
       .post('/api/household/echo?x=1&y=%E4%B8%AD')

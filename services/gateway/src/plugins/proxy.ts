@@ -63,6 +63,30 @@ export function upstreamError(service: UpstreamName, err: unknown): AppError {
 }
 
 /**
+ * The keep-alive pool the gateway keeps to each replica (undici Agent: one Pool per origin).
+ * - `connections`: at most 64 sockets per replica — more than the gateway's own concurrency on this
+ *   machine ever needs, few enough that a burst cannot open hundreds of sockets to one service.
+ * - `keepAliveTimeout` 30 s (undici's default is 4 s, after which a quiet connection is closed and the
+ *   next request pays a new TCP handshake); below the services' own 72 s (Fastify's default), so the
+ *   gateway always closes an idle socket first and never sends on one the service is closing.
+ *   `keepAliveMaxTimeout` bounds what a service's Keep-Alive header may ask for.
+ * - `pipelining` 1: one request at a time per socket (a slow answer never holds up another).
+ */
+export const UPSTREAM_POOL = (timeoutMs: number) => ({
+  connect: { timeout: timeoutMs },
+  headersTimeout: timeoutMs, // a backstop only: the deadline below fires first
+  bodyTimeout: timeoutMs,
+  connections: 64,
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 60_000,
+  keepAliveTimeoutThreshold: 1_000,
+});
+
+const abortAfter = (deadline: AbortController, limit: number) =>
+  deadline.abort(Object.assign(new Error(`No response headers within ${limit} ms`), { code: DEADLINE }));
+
+/**
  * The HTTP client of the proxies: one undici Agent (a keep-alive pool per service) whose requests
  * carry a deadline for the response headers on a real timer. Undici's own headersTimeout runs on a
  * coarse clock (ticks of ~0.5 s), which would turn a 300 ms limit into up to a second and 5 s into
@@ -74,20 +98,16 @@ export function upstreamError(service: UpstreamName, err: unknown): AppError {
  * not stalled.
  */
 export function createUpstreamClient(timeoutMs: number, longTimeoutMs = Math.max(timeoutMs, LONG_UPSTREAM_TIMEOUT_MS)) {
-  const agent = new Agent({
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs, // a backstop only: the deadline below fires first
-    bodyTimeout: timeoutMs,
-    connections: 128,
-    pipelining: 1,
-  });
+  const agent = new Agent(UPSTREAM_POOL(timeoutMs));
   const request = (options: Dispatcher.RequestOptions, callback: (err: Error | null, data?: Dispatcher.ResponseData) => void) => {
     const limit = isLongRunning(String(options.method), options.path) ? longTimeoutMs : timeoutMs;
     const deadline = new AbortController();
-    const timer = setTimeout(() => {
-      deadline.abort(Object.assign(new Error(`No response headers within ${limit} ms`), { code: DEADLINE }));
-    }, limit);
-    agent.request({ ...options, headersTimeout: limit, bodyTimeout: limit, signal: deadline.signal }, (err, data) => {
+    const timer = setTimeout(abortAfter, limit, deadline, limit);
+    // reply-from builds `options` for this one request: set the deadline on it rather than copy it
+    options.headersTimeout = limit;
+    options.bodyTimeout = limit;
+    options.signal = deadline.signal;
+    agent.request(options, (err, data) => {
       clearTimeout(timer);
       callback(err, data);
     });
@@ -200,11 +220,13 @@ async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, upstr
       // reply-from retries a GET that got a 503 up to 10 times by default; a gateway should not
       // multiply load on a struggling service, nor hide its answer.
       retryDelay: () => null,
+      // reply-from hands both hooks a copy made for this one request (the request's headers, undici's
+      // parsed response headers): they are edited in place, not copied again.
       rewriteRequestHeaders: (request, headers) => {
-        const out: Headers = { ...headers };
+        const out: Headers = headers;
         out[REQUEST_ID_HEADER] = request.id;
         // the shared secret of service-to-service calls never comes from a browser
-        for (const name of Object.keys(out)) if (name.startsWith('x-internal-')) delete out[name];
+        for (const name in out) if (name.startsWith('x-internal-')) delete out[name];
         // The services trust X-Forwarded-* (they are only reachable through the gateway), so the
         // gateway replaces whatever the client sent with what it saw itself.
         delete out.forwarded;
@@ -214,8 +236,8 @@ async function registerRoute(scope: FastifyInstance, route: UpstreamRoute, upstr
         return out;
       },
       rewriteHeaders: (headers, request) => {
-        const out: Headers = { ...headers };
-        for (const h of HOP_BY_HOP) delete out[h];
+        const out: Headers = headers;
+        for (const h of HOP_BY_HOP) if (out[h] !== undefined) delete out[h];
         if (request) out[REQUEST_ID_HEADER] = request.id;
         return out;
       },

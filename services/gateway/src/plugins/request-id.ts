@@ -8,8 +8,10 @@ import { REQUEST_ID_HEADER } from '@redheart/shared';
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // a callback hook, not an async one: no promise per request
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     });
   },
   { name: 'gateway-request-id' },

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { likeEscape, rowsOf } from '@redheart/shared';
+import { likeEscape, preparedQuery, rowsOf } from '@redheart/shared';
 
 export { likeEscape };
 import type { OrgType } from '../../domain';
@@ -26,6 +26,12 @@ const COLUMNS = `u.id, u.type, u.name, u.division_code AS "divisionCode", u.pare
   u.contacts, u.attributes, u.department, u.valid_from AS "validFrom", u.valid_to AS "validTo", u.version`;
 const CHILD_COUNT = `(SELECT count(*) FROM org_unit c WHERE c.parent_id = u.id AND c.valid_to IS NULL)::int AS "childCount"`;
 
+const BY_ID = `SELECT ${COLUMNS}, ${CHILD_COUNT} FROM org_unit u WHERE u.id = $1`;
+const childrenSql = (includeArchived: boolean) => `SELECT ${COLUMNS}, ${CHILD_COUNT} FROM org_unit u
+        WHERE u.parent_id = $1 ${includeArchived ? '' : 'AND u.valid_to IS NULL'}
+        ORDER BY u.valid_to IS NOT NULL, u.division_code NULLS LAST, u.name, u.id`;
+const CHILDREN = childrenSql(false);
+const CHILDREN_ALL = childrenSql(true);
 
 /** Ids along a path `/1/4/17/` → [1, 4, 17]. */
 export const pathIds = (path: string) => path.split('/').filter(Boolean).map(Number);
@@ -37,11 +43,18 @@ export class UnitRepository {
     return new UnitRepository(manager);
   }
 
+  /**
+   * A hot read by key (one organisation, the children of one): outside a transaction, a named prepared
+   * statement on the pool, parsed and planned once per connection; inside one, on the transaction's connection.
+   */
+  private hot<T>(text: string, values: unknown[]): Promise<T[]> {
+    return this.db.queryRunner ? this.db.query(text, values) : preparedQuery<T>(this.db.connection, text, values);
+  }
+
   async findById(id: number, lock: '' | 'FOR UPDATE' | 'FOR SHARE' = ''): Promise<UnitRow | undefined> {
-    const rows = await this.db.query(
-      lock ? `SELECT ${COLUMNS}, 0 AS "childCount" FROM org_unit u WHERE u.id = $1 ${lock}` : `SELECT ${COLUMNS}, ${CHILD_COUNT} FROM org_unit u WHERE u.id = $1`,
-      [id],
-    );
+    const rows = lock
+      ? await this.db.query(`SELECT ${COLUMNS}, 0 AS "childCount" FROM org_unit u WHERE u.id = $1 ${lock}`, [id])
+      : await this.hot<UnitRow>(BY_ID, [id]);
     return rows[0];
   }
 
@@ -51,12 +64,7 @@ export class UnitRepository {
   }
 
   async children(parentId: number, includeArchived: boolean): Promise<UnitRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS}, ${CHILD_COUNT} FROM org_unit u
-        WHERE u.parent_id = $1 ${includeArchived ? '' : 'AND u.valid_to IS NULL'}
-        ORDER BY u.valid_to IS NOT NULL, u.division_code NULLS LAST, u.name, u.id`,
-      [parentId],
-    );
+    return this.hot<UnitRow>(includeArchived ? CHILDREN_ALL : CHILDREN, [parentId]);
   }
 
   /** The children as they stood on `asOf`: where each organisation hung then, under the name it had then. */
