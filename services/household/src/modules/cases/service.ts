@@ -6,7 +6,7 @@ import {
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import {
-  allowedActions, CASE_WORKFLOW, type CaseStatus, type CaseType, CHECKLISTS, OVERDUE_SQL, trafficLight,
+  type Action, allowedActions, CASE_WORKFLOW, type CaseStatus, type CaseType, CHECKLISTS, OVERDUE_SQL, trafficLight,
 } from '../../domain';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 
