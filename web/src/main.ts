@@ -18,6 +18,7 @@ const app = createApp(App)
 app.use(pinia).use(i18n).use(router)
 
 const auth = useAuthStore(pinia)
+let expiring = false
 configureAuth({
   getToken: () => auth.accessToken,
   refresh: () => auth.refresh(),
@@ -25,11 +26,14 @@ configureAuth({
     auth.clear()
     useOrgStore(pinia).reset()
     const current = router.currentRoute.value
-    if (current.meta.public) return
+    // Several calls fail together (the page's and the notification bell's): the first one tells the user; a
+    // second closeAll would take the message away again while the page goes to the login.
+    if (current.meta.public || expiring) return
+    expiring = true
     // The one message of this failure: whatever the page showed for its failed calls goes.
     ElMessage.closeAll()
     ElMessage.warning({ message: i18n.global.t('errors.sessionExpired'), grouping: true })
-    void router.replace({ name: 'login', query: { redirect: current.fullPath } })
+    void router.replace({ name: 'login', query: { redirect: current.fullPath } }).finally(() => { expiring = false })
   },
 })
 
