@@ -81,6 +81,11 @@ async function measure(p) {
     }
   }
   await context.close();
+  // WEB_LOAD_FILES=1: each JS/CSS file of the page, largest first (what to cut when a page is over its budget)
+  if (process.env.WEB_LOAD_FILES) {
+    const list = entries.filter((e) => /\.(js|css)$/.test(new URL(e.name).pathname)).sort((a, b) => b.body - a.body);
+    process.stdout.write(`${p.name}:\n${list.map((e) => `  ${(e.body / KB).toFixed(1).padStart(7)} KB  ${new URL(e.name).pathname}`).join('\n')}\n`);
+  }
   return { ...p, bytes, files, jsCss: bytes.js + bytes.css, total: bytes.transfer, fcp };
 }
 
