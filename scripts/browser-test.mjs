@@ -167,6 +167,19 @@ await test('logout everywhere from the user menu ends the session on another dev
   }
 });
 
+await test('the change-password dialog (loaded when first opened) opens from the user menu, closes and opens again', async (page) => {
+  await login(page, 'clerk.cuiting');
+  for (let i = 0; i < 2; i++) {
+    await page.getByTestId('current-user').click();
+    await page.getByTestId('menu-change-password').click();
+    const dialog = page.getByTestId('password-dialog');
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.getByTestId('password-current').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+});
+
 await test('the English case queue shows its time-limit header on one line', async (page) => {
   await login(page, 'clerk.longteng');
   await page.evaluate(() => localStorage.setItem('rh.locale', 'en'));
