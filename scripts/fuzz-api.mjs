@@ -4,7 +4,7 @@
 // strings and odd JSON bodies. Bad input must get a clear 4xx (a JSON body with code and message), never a 5xx.
 // Run it after the browser tests: some bodies are valid enough to act (e.g. run the escalation job).
 // Also NUL and other control characters in ids, query strings and bodies, JSON nested 20,000 deep, and, once per
-// operation, bodies over the route's limit (a 10 MB JSON body; 10 MB + 1 byte to the imports) that must get a JSON 413.
+// operation, bodies over the route's limit (a 10 MB JSON body; 11 MB to the imports and the import jobs' upload) that must get a JSON 413.
 // Exit code 1 when any answer is a 5xx, a 4xx without the error shape, or an oversize body not answered 413.
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const PASSWORD = 'Qixia@2020';
@@ -73,17 +73,20 @@ for (const [path, ops] of Object.entries(spec.paths)) {
 }
 // Bodies over the route's limit, once per operation (as admin): the gateway answers a JSON 413 itself.
 const HUGE_JSON = JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) });
-const HUGE_FILE = Buffer.alloc(10 * 1024 * 1024 + 1, 0x61);
+// over every upload limit: 10 MB for a register import, 10 MB + 64 KB for an import job's multipart upload
+const HUGE_FILE = Buffer.alloc(11 * 1024 * 1024, 0x61);
 let oversize = 0;
 for (const [path, ops] of Object.entries(spec.paths)) {
   for (const method of Object.keys(ops).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))) {
     const p = path.replace(param, '1');
     param.lastIndex = 0;
     const isImport = /\/import\//.test(p);
-    const [type, body] = isImport ? ['text/csv', HUGE_FILE] : ['application/json', HUGE_JSON];
+    // an import job's upload (POST /api/household/imports) is multipart: its oversize body is a file too
+    const isUpload = method === 'post' && /\/imports$/.test(p);
+    const [type, body] = isImport ? ['text/csv', HUGE_FILE] : isUpload ? ['multipart/form-data; boundary=fuzz', HUGE_FILE] : ['application/json', HUGE_JSON];
     sent++;
     oversize++;
-    const label = `${method.toUpperCase()} ${p} as admin with a ${isImport ? '10 MB + 1 byte CSV' : '10 MB JSON'} body`;
+    const label = `${method.toUpperCase()} ${p} as admin with a ${isImport ? '11 MB CSV' : isUpload ? '11 MB multipart' : '10 MB JSON'} body`;
     let r;
     try {
       r = await fetch(`${BASE}${p}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': type }, body });
