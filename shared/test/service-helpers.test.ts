@@ -24,6 +24,8 @@ describe('loadServiceConfig', () => {
       orgUrls: ['http://127.0.0.1:8081'],
       internalToken: 'tok',
       logLevel: 'info',
+      // events: no NATS_URL → the HTTP fallback, the default subject prefix
+      events: { prefix: 'redheart' },
     });
   });
 
