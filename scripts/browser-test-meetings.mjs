@@ -45,6 +45,8 @@ await test('a clerk convenes a 大党委 meeting, records attendance, minutes an
   for (const i of [0, partTime]) {
     await attendees.nth(i).getByTestId('attendance-select').click();
     await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '出席' }).first().click();
+    // the dropdown fades out: the next select's option must not be looked for in this one's closing list
+    await page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((e) => e.getClientRects().length > 0 && getComputedStyle(e.closest('.el-popper') ?? e).display !== 'none'), null, { timeout: 15_000 });
   }
   await input(page, 'meeting-minutes').fill('会议由书记主持，兼职委员通报了单位服务承诺，议定硬化挡风玻璃厂小区道路。');
   const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/org/meetings/'));
