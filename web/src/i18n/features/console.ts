@@ -33,6 +33,7 @@ export default {
       },
       loginlog: {
         title: '登录日志',
+        id: '访问编号',
         subtitle: '每一次登录尝试：成功、密码错误、锁定、停用与限流，按账号与地址查询；保留期限由 LOGIN_LOG_DAYS 设定。',
         result: '结果',
         results: { success: '成功', bad_password: '密码错误', locked: '已锁定', disabled: '账号停用', throttled: '地址限流' },
@@ -93,6 +94,7 @@ export default {
       },
       loginlog: {
         title: 'Login log',
+        id: 'No.',
         subtitle: 'Every login attempt: success, wrong password, locked, disabled, throttled — by account and by address; kept for LOGIN_LOG_DAYS.',
         result: 'Result',
         results: { success: 'Success', bad_password: 'Wrong password', locked: 'Locked', disabled: 'Disabled', throttled: 'Throttled' },
