@@ -444,7 +444,12 @@ await test('street.zhuangyuan assigns an escalated item (吹哨) to a reported u
   await input(d, 'action-response-days').press('Tab');
   await d.getByTestId('action-submit').click();
   await d.waitFor({ state: 'hidden', timeout: 15_000 });
+  // It leaves 待派单; 已派单待响应 (the other view of the numbered list, kept in the URL) has it.
+  await page.getByTestId(`vitem-action-${item.id}-assign`).waitFor({ state: 'detached', timeout: 10_000 });
+  await page.getByTestId('escalated-tab-assigned').click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('tab') === 'assigned');
   await page.getByTestId('assigned-table').getByTestId(`vitem-link-${item.id}`).waitFor({ timeout: 10_000 });
+  await page.getByTestId('escalated-pager-total').filter({ hasText: /^(共|约) \d+ 条$/ }).waitFor();
   await page.goto(`${BASE}/volunteer/items/${item.id}`);
   await expectItemStatus(page, 'CLAIMED');
   await page.getByTestId('item-timeline').getByTestId('timeline-escalate').waitFor();

@@ -918,6 +918,12 @@ export interface ItemQuery {
   unitId?: number
   pledge?: boolean
   source?: ReporterSource
+  /** Several statuses, comma-separated (我的任务's 在办 / 已完成). */
+  statuses?: string
+  /** Assigned by a street (吹哨派单) or not. */
+  assigned?: boolean
+  /** Scheduled on this day (YYYY-MM-DD). */
+  scheduledDate?: string
   /** Item number, or part of the place or description. */
   q?: string
   limit?: number
@@ -1517,4 +1523,11 @@ export interface CountyVolunteerFigures {
 export interface CountyVolunteerAnswer {
   totals: Omit<CountyVolunteerFigures, 'countyId'>
   counties: CountyVolunteerFigures[]
+}
+
+/** The filters of the report lists (报到审批, 我的单位报到); q: a unit's, contact's or member's name. */
+export interface ReportListQuery {
+  status?: ReportStatus
+  communityId?: number
+  q?: string
 }

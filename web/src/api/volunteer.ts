@@ -21,6 +21,8 @@ import type {
   ItemQuery,
   VolunteerItem,
   NumberedPage,
+  PageQuery,
+  ReportListQuery,
   ItemTransitionInput,
   MemberReport,
   MemberReportInput,
@@ -131,6 +133,11 @@ export function listUnitReports(query: { status?: ReportStatus; communityId?: nu
   return http.get<UnitReport[]>(`${base}/reports`, query)
 }
 
+/** Unit reports by numbered pages with the total. */
+export function listUnitReportsPage(query: ReportListQuery & PageQuery): Promise<NumberedPage<UnitReport>> {
+  return http.get<NumberedPage<UnitReport>>(`${base}/reports`, { ...query })
+}
+
 export function createUnitReport(input: UnitReportInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
   return http.post<{ id: number; status: ReportStatus }>(`${base}/reports`, input, idem(idempotencyKey))
 }
@@ -141,6 +148,11 @@ export function decideUnitReport(id: number, input: ReportDecisionInput, idempot
 
 export function listMembers(query: { status?: ReportStatus } = {}): Promise<MemberReport[]> {
   return http.get<MemberReport[]>(`${base}/members`, query)
+}
+
+/** Member reports by numbered pages with the total. */
+export function listMembersPage(query: ReportListQuery & PageQuery): Promise<NumberedPage<MemberReport>> {
+  return http.get<NumberedPage<MemberReport>>(`${base}/members`, { ...query })
 }
 
 export function createMemberReport(input: MemberReportInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
@@ -205,6 +217,11 @@ export function getUnitScorecard(unitId: number | string, range: { from?: string
 
 export function listUnitScorecards(range: { from?: string; to?: string } = {}): Promise<UnitScorecardRow[]> {
   return http.get<UnitScorecardRow[]>(`${base}/scorecards/units`, range)
+}
+
+/** 单位积分 by numbered pages (units in name order, each page's cards computed), with the total. */
+export function listUnitScorecardsPage(query: { from?: string; to?: string; q?: string } & PageQuery): Promise<NumberedPage<UnitScorecardRow>> {
+  return http.get<NumberedPage<UnitScorecardRow>>(`${base}/scorecards/units`, { ...query })
 }
 
 export function getMemberScorecard(memberId: number | string): Promise<MemberScorecard> {

@@ -211,13 +211,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/tasks',
         name: 'volunteer-tasks',
         component: () => import('@/views/volunteer/MyTasksView.vue'),
-        meta: { titleKey: 'nav.volunteerTasks', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: VOLUNTEER_UNIT_ROLES, messages: ['item-actions'] },
+        meta: { titleKey: 'nav.volunteerTasks', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: VOLUNTEER_UNIT_ROLES, messages: ['list', 'item-actions'] },
       },
       {
         path: 'volunteer/my-reports',
         name: 'volunteer-my-reports',
         component: () => import('@/views/volunteer/UnitReportsView.vue'),
-        meta: { titleKey: 'nav.volunteerMyReports', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_UNIT_ROLES },
+        meta: { titleKey: 'nav.volunteerMyReports', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_UNIT_ROLES, messages: ['list'] },
       },
       {
         path: 'volunteer/scorecard',
@@ -235,7 +235,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/triage',
         name: 'volunteer-triage',
         component: () => import('@/views/volunteer/TriageView.vue'),
-        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['resident', 'item-actions'] },
+        meta: { titleKey: 'nav.volunteerTriage', menu: true, menuGroup: 'volunteer', icon: 'funnel', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['list', 'resident', 'item-actions'] },
       },
       {
         path: 'volunteer/items',
@@ -260,7 +260,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/escalated',
         name: 'volunteer-escalated',
         component: () => import('@/views/volunteer/EscalatedView.vue'),
-        meta: { titleKey: 'nav.volunteerEscalated', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_STREET_ROLES, messages: ['item-actions'] },
+        meta: { titleKey: 'nav.volunteerEscalated', menu: true, menuGroup: 'volunteer', icon: 'whistle', roles: VOLUNTEER_STREET_ROLES, messages: ['list', 'item-actions'] },
       },
       // 街呼县应: a street whistles to county departments; a department's staff answer in their inbox.
       {
@@ -285,7 +285,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/approvals',
         name: 'volunteer-approvals',
         component: () => import('@/views/volunteer/ApprovalsView.vue'),
-        meta: { titleKey: 'nav.volunteerApprovals', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_COMMUNITY_ROLES },
+        meta: { titleKey: 'nav.volunteerApprovals', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['list'] },
       },
       {
         path: 'volunteer/service-days',
@@ -303,7 +303,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/scorecards',
         name: 'volunteer-scorecards',
         component: () => import('@/views/volunteer/UnitScorecardsView.vue'),
-        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES, messages: ['resident'] },
+        meta: { titleKey: 'nav.volunteerScorecards', menu: true, menuGroup: 'volunteer', icon: 'stats', roles: VOLUNTEER_AREA_ROLES, messages: ['list', 'resident'] },
       },
       // 部门考评 (街呼县应), beside the unit scorecards.
       {

@@ -1,5 +1,5 @@
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { ITEM_ACTIONS, ITEM_KINDS, ITEM_STATUSES, REPORTER_SOURCES, type ItemAction, type ItemKind, type ItemStatus } from '../../domain';
@@ -43,9 +43,17 @@ export class ItemTransitionDto {
   @IsOptional() @IsInt() @Min(1) @Max(5) rating?: number;
 }
 
+const STATUSES_PATTERN = new RegExp(`^(${ITEM_STATUSES.join('|')})(,(${ITEM_STATUSES.join('|')})){0,${ITEM_STATUSES.length - 1}}$`);
+
 export class ListItemsQuery {
   @IsOptional() @IsIn(ITEM_STATUSES as unknown as string[]) status?: ItemStatus;
+  /** Several statuses, comma-separated (我的任务's 进行中 / 已交付); each must be a status (400 naming `statuses`). */
+  @IsOptional() @IsString() @Matches(STATUSES_PATTERN, { message: 'statuses must be item statuses, comma-separated' }) statuses?: string;
   @IsOptional() @IsIn(['open', 'mine']) view?: 'open' | 'mine';
+  /** Items a street assigned (吹哨派单): true → assigned_by set, false → not. */
+  @IsOptional() @IsIn(['true', 'false']) assigned?: string;
+  /** Items scheduled on this day (YYYY-MM-DD). */
+  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) scheduledDate?: string;
   @IsOptional() @IsInt() @Min(1) communityId?: number;
   @IsOptional() @IsInt() @Min(1) categoryId?: number;
   @IsOptional() @IsInt() @Min(1) unitId?: number;

@@ -256,7 +256,7 @@ export class ItemService {
     if (user.role === 'unit_staff') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
     // Statuses asked for (view=open: two): each walked on its own (item_open_idx: community, status, newest first), so
     // a community with thousands of open items still reads about a page of them, not all of them to sort.
-    const statuses = q.status ? [q.status] : q.view === 'open' ? ['PUBLISHED', 'ESCALATED'] : null;
+    const statuses = q.status ? [q.status] : q.statuses ? [...new Set(q.statuses.split(','))] : q.view === 'open' ? ['PUBLISHED', 'ESCALATED'] : null;
     if (q.view === 'mine') {
       if (user.role === 'unit_staff') add((n) => `i.unit_id = $${n}`, user.orgId);
       else add((n) => `i.reported_by = $${n}`, user.username);
@@ -265,6 +265,8 @@ export class ItemService {
     if (q.unitId) add((n) => `i.unit_id = $${n}`, q.unitId);
     if (q.pledge) add((n) => `i.pledge = $${n}`, q.pledge === 'true');
     if (q.source) add((n) => `i.source = $${n}`, q.source);
+    if (q.assigned) where.push(q.assigned === 'true' ? 'i.assigned_by IS NOT NULL' : 'i.assigned_by IS NULL');
+    if (q.scheduledDate) add((n) => `i.scheduled_date = $${n}::date`, q.scheduledDate);
     if (q.q) add((n) => `(i.item_no = $${n} OR i.place LIKE '%' || $${n} || '%' OR i.description LIKE '%' || $${n} || '%')`, likeEscape(q.q.trim()));
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor);

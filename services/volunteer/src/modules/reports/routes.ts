@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
-  assertInScope, emit, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, parseDto, parseId, parseQuery, type Role, rowsOf, scopeSql, writeAudit,
+  assertInScope, emit, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, pageRequest, parseDto, parseId, parseQuery, readPage, type Role, rowsOf,
+  scopeSql, writeAudit,
 } from '@redheart/shared';
 
 class UnitReportDto {
@@ -26,7 +27,13 @@ class DecisionDto {
 class ListQuery {
   @IsOptional() @IsIn(['pending', 'approved', 'rejected', 'ended']) status?: string;
   @IsOptional() @IsInt() @Min(1) communityId?: number;
+  /** A name (the unit's or its contact's; the member's or their username), part of it. */
+  @IsOptional() @IsString() @Length(1, 40) q?: string;
+  /** Page mode (numbered pages with a total, @redheart/shared paging); without `page` the whole list as before. */
+  @IsOptional() @IsInt() @Min(1) page?: number;
+  @IsOptional() @IsInt() @Min(1) limit?: number;
 }
+
 
 const COMMUNITY_STAFF: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
 const MEMBER_LIST_READERS: readonly Role[] = [...COMMUNITY_STAFF, 'street_admin'];
@@ -64,7 +71,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/reports', {
-    schema: { tags: ['reports'], summary: 'Unit reports: a community sees those to it, a unit its own' },
+    schema: { tags: ['reports'], summary: 'Unit reports: a community sees those to it, a unit its own (filters status, communityId, q; page mode: page, limit → total)' },
     handler: async (req) => {
       const q = await parseQuery(ListQuery, req.query);
       const params: unknown[] = [];
@@ -86,13 +93,18 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         params.push(q.communityId);
         where.push(`r.community_id = $${params.length}`);
       }
-      return (await app.db.query(
-        `SELECT r.id, r.unit_id AS "unitId", u.name AS "unitName", r.community_id AS "communityId", cr.name AS "communityName", r.resources,
+      if (q.q) { params.push(likeEscape(q.q.trim())); where.push(`(u.name LIKE '%' || $${params.length} || '%' OR r.contact_name LIKE '%' || $${params.length} || '%')`); }
+      const from = `FROM unit_report r JOIN unit_ref u ON u.id = r.unit_id JOIN community_ref cr ON cr.id = r.community_id WHERE ${where.join(' AND ')}`;
+      const select = `SELECT r.id, r.unit_id AS "unitId", u.name AS "unitName", r.community_id AS "communityId", cr.name AS "communityName", r.resources,
                 r.contact_name AS "contactName", r.contact_phone AS "contactPhone", r.status, r.reported_at AS "reportedAt", r.decided_by AS "decidedBy", r.version
-           FROM unit_report r JOIN unit_ref u ON u.id = r.unit_id JOIN community_ref cr ON cr.id = r.community_id
-          WHERE ${where.join(' AND ')} ORDER BY r.reported_at DESC, r.id DESC LIMIT 500`,
-        params,
-      )).map((r: { reportedAt: Date }) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString() }));
+           ${from} ORDER BY r.reported_at DESC, r.id DESC`;
+      const shape = (r: { reportedAt: Date }) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString() });
+      const paged = pageRequest(q, 20);
+      if (paged) {
+        const { rows, ...total } = await readPage<{ reportedAt: Date }>(app.db, select, `SELECT 1 ${from}`, params, paged);
+        return { items: rows.map(shape), ...total, page: paged.page, limit: paged.limit };
+      }
+      return (await app.db.query(`${select} LIMIT 500`, params)).map(shape);
     },
   });
 
@@ -146,7 +158,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/members', {
-    schema: { tags: ['reports'], summary: 'Members reported to communities in scope' },
+    schema: { tags: ['reports'], summary: 'Members reported to communities in scope (filters status, communityId, q; page mode: page, limit → total)' },
     handler: async (req) => {
       assertRole(req.user, MEMBER_LIST_READERS);
       const q = await parseQuery(ListQuery, req.query);
@@ -154,12 +166,17 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       const where = [scopeSql('cr.path', req.user.scopePaths, 1)];
       if (q.status) { params.push(q.status); where.push(`m.status = $${params.length}`); }
       if (q.communityId) { params.push((await communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`m.community_id = $${params.length}`); }
-      return app.db.query(
-        `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
+      if (q.q) { params.push(likeEscape(q.q.trim())); where.push(`(m.name LIKE '%' || $${params.length} || '%' OR m.username LIKE '%' || $${params.length} || '%')`); }
+      const from = `FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE ${where.join(' AND ')}`;
+      const select = `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
                 coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours
-           FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT 1000`,
-        params,
-      );
+           ${from} ORDER BY m.id`;
+      const paged = pageRequest(q, 20);
+      if (paged) {
+        const { rows, ...total } = await readPage(app.db, select, `SELECT 1 ${from}`, params, paged);
+        return { items: rows, ...total, page: paged.page, limit: paged.limit };
+      }
+      return app.db.query(`${select} LIMIT 1000`, params);
     },
   });
 

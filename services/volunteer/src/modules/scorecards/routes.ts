@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import { IsDateString, IsInt, IsOptional, Length, Min } from 'class-validator';
-import { assertInScope, assertRole, likeEscape, parseId, parseQuery, type Role, scopeSql } from '@redheart/shared';
+import { IsDateString, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { assertInScope, assertRole, likeEscape, pageRequest, parseId, parseQuery, readPage, type Role, scopeSql } from '@redheart/shared';
 
 /** Roles that may read a unit's scorecard at all (each within its scope); members and grid workers may not. */
 const UNIT_CARD_READERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'];
@@ -11,6 +11,13 @@ class RangeQuery {
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) to?: string;
   @IsOptional() @IsInt() @Min(1) communityId?: number;
+}
+
+/** 单位积分: the range, a unit's name (part of it), and page mode (numbered pages with a total; without `page` every unit as before). */
+class UnitListQuery extends RangeQuery {
+  @IsOptional() @IsString() @Length(1, 40) q?: string;
+  @IsOptional() @IsInt() @Min(1) page?: number;
+  @IsOptional() @IsInt() @Min(1) limit?: number;
 }
 
 /**
@@ -83,19 +90,28 @@ export default async function scorecardRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/volunteer/scorecards/units', {
-    schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards' },
+    schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards (from, to, q: a unit name; page mode: page, limit → total, in name order)' },
     handler: async (req) => {
       assertRole(req.user, UNIT_LIST_READERS);
-      const q = await parseQuery(RangeQuery, req.query);
-      const params = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
-      const units: { id: number; name: string }[] = await app.dbRead.query(
-        `SELECT DISTINCT u.id, u.name FROM unit_ref u JOIN unit_report r ON r.unit_id = u.id AND r.status = 'approved'
-           JOIN community_ref cr ON cr.id = r.community_id WHERE ${scopeSql('cr.path', req.user.scopePaths, 1)} ORDER BY u.id`,
-        params,
-      );
-      const out = [];
-      for (const u of units) out.push({ unit: u, ...(await unitScorecard(app.dbRead.manager, u.id, q.from, q.to)) });
-      return out;
+      const q = await parseQuery(UnitListQuery, req.query);
+      const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
+      let nameFilter = '';
+      if (q.q) { params.push(likeEscape(q.q.trim())); nameFilter = ` AND u.name LIKE '%' || $${params.length} || '%'`; }
+      // A unit once, however many communities in scope approved its report.
+      const from = `FROM unit_ref u WHERE EXISTS (SELECT 1 FROM unit_report r JOIN community_ref cr ON cr.id = r.community_id
+                     WHERE r.unit_id = u.id AND r.status = 'approved' AND ${scopeSql('cr.path', req.user.scopePaths, 1)})${nameFilter}`;
+      const cards = async (units: { id: number; name: string }[]) => {
+        const out = [];
+        for (const u of units) out.push({ unit: u, ...(await unitScorecard(app.dbRead.manager, u.id, q.from, q.to)) });
+        return out;
+      };
+      // Page mode: the units in name order, a page of them with their cards (each card is computed, so only the page's).
+      const paged = pageRequest(q, 20);
+      if (paged) {
+        const { rows, ...total } = await readPage<{ id: number; name: string }>(app.dbRead, `SELECT u.id, u.name ${from} ORDER BY u.name, u.id`, `SELECT 1 ${from}`, params, paged);
+        return { items: await cards(rows), ...total, page: paged.page, limit: paged.limit };
+      }
+      return cards(await app.dbRead.query(`SELECT u.id, u.name ${from} ORDER BY u.id`, params));
     },
   });
 
