@@ -146,7 +146,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/members', {
-    schema: { tags: ['reports'], summary: 'Members reported to communities in scope' },
+    schema: { tags: ['reports'], summary: 'Members reported to communities in scope, with their group (服务队) and its colour' },
     handler: async (req) => {
       assertRole(req.user, MEMBER_LIST_READERS);
       const q = await parseQuery(ListQuery, req.query);
@@ -156,8 +156,9 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       if (q.communityId) { params.push((await communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`m.community_id = $${params.length}`); }
       return app.db.query(
         `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
-                coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours
-           FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT 1000`,
+                coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours,
+                m.group_id AS "groupId", CASE WHEN g.id IS NULL THEN NULL ELSE json_build_object('id', g.id, 'name', g.name, 'nameEn', g.name_en, 'color', g.color) END AS "group"
+           FROM member m JOIN community_ref cr ON cr.id = m.community_id LEFT JOIN member_group g ON g.id = m.group_id WHERE ${where.join(' AND ')} ORDER BY m.id LIMIT 1000`,
         params,
       );
     },
