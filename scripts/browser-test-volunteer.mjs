@@ -521,12 +521,18 @@ await test('admin moves a member to another group (服务队) on 报到审批: t
     await page.getByTestId('volunteer-approvals').waitFor();
     await page.getByTestId('approvals-status').click();
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已通过' }).click();
+    // The closing list must be gone before the next click (it would take it).
+    await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.getByTestId('approvals-members').locator('.el-loading-mask').waitFor({ state: 'hidden', timeout: 15_000 });
     await page.locator('#tab-members').click();
-    const select = page.getByTestId(`member-group-select-${target.id}`);
-    await select.waitFor({ timeout: 15_000 });
-    await select.click();
-    await page.locator(`.el-select-dropdown:visible [data-testid="member-group-option-${next.id}"]`).click();
-    await page.locator('.el-message').filter({ hasText: next.name }).first().waitFor({ timeout: 10_000 });
+    const change = page.getByTestId(`member-group-change-${target.id}`);
+    await change.waitFor({ timeout: 30_000 });
+    await change.click();
+    const dialog = page.getByTestId('member-group-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog.getByTestId(`member-group-radio-${next.id}`).click();
+    await dialog.getByTestId('member-group-submit').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
     await page.locator(`[data-testid="member-group-tag-${target.id}"][data-group="${next.name}"]`).waitFor({ timeout: 10_000 });
     const after = (await admin.get('/api/volunteer/members?status=approved')).find((m) => m.id === target.id);
     if (after.groupId !== next.id) throw new Error(`the member's group is ${after.groupId}, not ${next.id}`);
