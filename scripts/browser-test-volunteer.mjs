@@ -5,7 +5,9 @@
 // seeded volunteer data is needed) → unit.staff claims it → schedules it on the next service day
 // (15th/25th) → a member checks in on the phone page → start → complete with hours and a photo →
 // the clerk confirms with a rating → the unit's scorecard, its printed report and the public
-// pledge board (no login) show it. Triage, the street's overview and the menus are checked too.
+// pledge board (no login) show it. Triage, the street's overview and the menus are checked too. The member groups
+// (服务队, 红色引航·众彩绽放): the member who checks in shows on the roster under their group's coloured tag, the unit's teams
+// on the pledge board; an admin moves a member to another group on 报到审批 and adds a group on 三个清单.
 // Screenshots go to test-results/.
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
@@ -118,6 +120,14 @@ try {
     if (published.status !== 'PUBLISHED' || !published.pledge) throw new Error(`publish answered ${published.status}`);
     state.itemId = created.id;
     state.itemNo = created.itemNo;
+    // The member who will check in serves in a member group (the demo seed puts them in one; made sure here).
+    const groups = await admin.get('/api/volunteer/member-groups');
+    const me = (await admin.get('/api/volunteer/members')).find((m) => m.username === 'member');
+    if (groups.length && me) {
+      const group = me.group ?? (await admin.put(`/api/volunteer/members/${me.id}/group`, { groupId: groups[0].id })).group;
+      state.memberGroup = group;
+      state.memberUnitId = me.unitId;
+    }
     process.stdout.write(`  set-up: item ${state.itemNo} (#${state.itemId}) published as a public pledge in 龙腾社区 (community ${state.communityId}); unit ${state.unitId}\n`);
   } finally {
     await Promise.all([admin.dispose(), clerk.dispose(), unit.dispose()]);
@@ -352,6 +362,14 @@ await test('the public pledge board (no login, on a phone) shows the delivered p
   await pledge.getByText('已更换楼道灯').waitFor();
   const progress = page.getByTestId(`pledge-progress-${state.unitId}`);
   if (Number(await progress.getAttribute('data-delivered')) < 1) throw new Error('the unit shows no delivered pledge');
+  // The unit's members serve in colour-marked groups: their teams show on the card (counts, no names).
+  if (state.memberGroup && state.memberUnitId === state.unitId) {
+    const tag = page.getByTestId(`pledge-team-${state.unitId}-${state.memberGroup.id}`);
+    await tag.waitFor({ timeout: 10_000 });
+    if ((await tag.getAttribute('data-color')) !== state.memberGroup.color) throw new Error(`the team tag is not in ${state.memberGroup.color}`);
+  } else {
+    await page.getByTestId(`pledge-teams-${state.unitId}`).locator('.member-group-tag').first().waitFor({ timeout: 10_000 });
+  }
   const photo = pledge.locator('[data-testid^="pledge-photo-"]').first();
   await photo.scrollIntoViewIfNeeded();
   await photo.locator('img').waitFor({ timeout: 10_000 });
@@ -487,7 +505,62 @@ await test('street.zhuangyuan: the city overview and the service-day roster show
   await page.getByTestId('service-calendar').waitFor();
   await page.getByTestId(`service-day-pick-${need('date')}`).click();
   await page.getByTestId(`roster-${state.date}`).getByTestId(`roster-item-${state.itemId}`).waitFor({ timeout: 10_000 });
+  // The member who checked in, under their group's tag in its colour.
+  const group = need('memberGroup');
+  const tag = page.getByTestId(`roster-group-${state.itemId}-${group.id}`);
+  await tag.waitFor({ timeout: 10_000 });
+  if ((await tag.getAttribute('data-color')) !== group.color) throw new Error(`the roster's group tag is not in ${group.color}`);
   await page.screenshot({ path: join(OUT, 'volunteer-service-days.png'), fullPage: true });
+});
+
+await test('admin moves a member to another group (服务队) on 报到审批: the tag follows; and adds a group on 三个清单', async (page) => {
+  const admin = await api('admin');
+  try {
+    const groups = await admin.get('/api/volunteer/member-groups');
+    if (groups.length < 2) throw new Error('fewer than two member groups');
+    const target = (await admin.get('/api/volunteer/members?status=approved')).find((m) => m.username !== 'member' && m.communityId === state.communityId);
+    if (!target) throw new Error('no approved member in 龙腾 but the demo one');
+    const next = groups.find((g) => g.id !== target.groupId);
+    await login(page, 'admin');
+    await page.goto(`${BASE}/volunteer/approvals`);
+    await page.getByTestId('volunteer-approvals').waitFor();
+    await page.getByTestId('approvals-status').click();
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已通过' }).click();
+    // The closing list must be gone before the next click (it would take it).
+    await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.getByTestId('approvals-members').locator('.el-loading-mask').waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator('#tab-members').click();
+    const change = page.getByTestId(`member-group-change-${target.id}`);
+    await change.waitFor({ timeout: 30_000 });
+    await change.click();
+    const dialog = page.getByTestId('member-group-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog.getByTestId(`member-group-radio-${next.id}`).click();
+    await dialog.getByTestId('member-group-submit').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator(`[data-testid="member-group-tag-${target.id}"][data-group="${next.name}"]`).waitFor({ timeout: 10_000 });
+    const after = (await admin.get('/api/volunteer/members?status=approved')).find((m) => m.id === target.id);
+    if (after.groupId !== next.id) throw new Error(`the member's group is ${after.groupId}, not ${next.id}`);
+    await page.screenshot({ path: join(OUT, 'volunteer-member-groups.png'), fullPage: true });
+    // Back where the member was (the demo stays as seeded).
+    await admin.put(`/api/volunteer/members/${target.id}/group`, { groupId: target.groupId });
+
+    // 三个清单 → 服务队: the groups in their colours; an admin adds one.
+    await page.goto(`${BASE}/volunteer/lists?tab=groups`);
+    await page.getByTestId('groups-table').waitFor({ timeout: 15_000 });
+    await page.getByTestId(`group-row-tag-${groups[0].id}`).waitFor();
+    const name = `测试服务队${run}`;
+    await page.getByTestId('group-new').click();
+    const dialog = page.getByTestId('group-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    await input(dialog, 'group-name').fill(name);
+    await input(dialog, 'group-color').fill('#00a3a3');
+    await dialog.getByTestId('group-submit').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator(`[data-testid^="group-row-tag-"][data-group="${name}"][data-color="#00A3A3"]`).waitFor({ timeout: 10_000 });
+  } finally {
+    await admin.dispose();
+  }
 });
 
 await finish();

@@ -123,6 +123,7 @@ export async function api(username) {
     post: async (path, data = {}) => (await call('POST', path, data)).body,
     postAllowing: (path, data, statuses) => call('POST', path, data, statuses),
     patch: async (path, data = {}) => (await call('PATCH', path, data)).body,
+    put: async (path, data = {}) => (await call('PUT', path, data)).body,
     dispose: () => ctx.dispose(),
   };
 }

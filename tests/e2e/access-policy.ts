@@ -188,6 +188,11 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'POST /api/volunteer/members': write(['member']),
   'GET /api/volunteer/members': read(STAFF, 'communityId'),
   'POST /api/volunteer/members/{id}/decision': write(DECIDERS),
+  // 红色引航·众彩绽放: the member groups (服务队) and their colours; the community puts its members into one
+  'PUT /api/volunteer/members/{id}/group': write(DECIDERS),
+  'GET /api/volunteer/member-groups': open('*'),
+  'POST /api/volunteer/member-groups': write(ADMIN),
+  'PATCH /api/volunteer/member-groups/{id}': write(ADMIN),
   'GET /api/volunteer/categories': open('*'),
   'POST /api/volunteer/categories': write(ADMIN),
   'PATCH /api/volunteer/categories/{id}': write(ADMIN),

@@ -17,7 +17,7 @@ type Kind =
   | 'case' | 'application' | 'caseOfNotice' | 'notice' | 'person' | 'household' | 'task'
   | 'item' | 'itemOfEvidence' | 'evidence' | 'checkinCode' | 'member' | 'report' | 'project' | 'category' | 'practicalProject' | 'unit'
   | 'whistle' | 'pledgeUnit' | 'pledge' | 'pledgeEvidence' | 'trackingNo' | 'ratingToken' | 'divisionImport' | 'session' | 'importJob' | 'exportJob'
-  | 'meeting' | 'decision';
+  | 'meeting' | 'decision' | 'memberGroup';
 
 let platform: Platform;
 let spec: { paths: Record<string, Record<string, unknown>> };
@@ -87,6 +87,7 @@ async function collectIds(): Promise<void> {
     o.project = await first(vol, `SELECT p.id FROM project p JOIN community_ref cr ON cr.id = p.community_id WHERE cr.path LIKE $1 || '%' ORDER BY p.community_id = $2 DESC, p.id LIMIT 1`, [streetPath, c]);
     o.category = await first(vol, `SELECT id FROM service_category ORDER BY id LIMIT 1`);
     o.practicalProject = await first(vol, `SELECT id FROM practical_project ORDER BY id LIMIT 1`);
+    o.memberGroup = await first(vol, `SELECT id FROM member_group ORDER BY id LIMIT 1`);
     // A unit reported to this side's community and to none of the other street's.
     o.unit = side === 'Z' ? staffUnit : await first(vol,
       `SELECT r.unit_id AS id FROM unit_report r WHERE r.community_id = $1 AND r.status = 'approved'
@@ -124,7 +125,7 @@ function kindOf(path: string, param: string): Kind {
   const bySegment: Record<string, Kind> = {
     units: 'community', accounts: 'account', positions: 'position', grids: 'grid', desks: 'desk', compounds: 'compound', 'cadre-assignments': 'cadre',
     catalogue: 'catalogue', cases: 'case', 'service-applications': 'application', persons: 'person', households: 'household', tasks: 'task', items: 'item', checkin: 'checkinCode',
-    whistles: 'whistle', 'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject',
+    whistles: 'whistle', 'division-imports': 'divisionImport', members: 'member', reports: 'report', projects: 'project', categories: 'category', 'practical-projects': 'practicalProject', 'member-groups': 'memberGroup',
     imports: 'importJob', exports: 'exportJob', meetings: 'meeting', decisions: 'decision',
   };
   const kind = bySegment[segment];

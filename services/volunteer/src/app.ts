@@ -19,6 +19,7 @@ import auditRoutes from './modules/audit/routes';
 import { WhistleService } from './modules/whistles/service';
 import whistleRoutes from './modules/whistles/routes';
 import meetingWorkRoutes from './modules/meetingwork/routes';
+import memberGroupRoutes from './modules/membergroups/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -71,6 +72,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(itemRoutes, { items, filesDir: opts.filesDir });
   await app.register(reportRoutes, { communities });
+  await app.register(memberGroupRoutes);
   await app.register(listRoutes, { communities });
   await app.register(scorecardRoutes);
   await app.register(serviceDayRoutes);

@@ -134,8 +134,8 @@ describe('GET /api/volunteer/service-days', () => {
     const day = r.body[1];
     expect(day.items.map((x: { id: number }) => x.id)).toEqual([g.id, i.id]);
     expect(day.roster).toEqual([{ desk: place, place, items: [
-      { id: g.id, itemNo: expect.any(String), place, unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED' },
-      { id: i.id, itemNo: expect.any(String), place, unitName: '国网栖霞市供电公司党委', status: 'SCHEDULED' },
+      { id: g.id, itemNo: expect.any(String), place, unitName: '栖霞市自然资源和规划局党组', status: 'SCHEDULED', members: [] },
+      { id: i.id, itemNo: expect.any(String), place, unitName: '国网栖霞市供电公司党委', status: 'SCHEDULED', members: [] },
     ] }]);
     expect(day.attendance).toBe(0);
     expect(r.body.flatMap((d: { items: { id: number }[] }) => d.items.map((x) => x.id))).not.toContain(h.id);

@@ -53,6 +53,17 @@ describe('seedDemo (the dual-report demo)', () => {
     expect(board.body.totals.delivered).toBeGreaterThan(DEFAULT_PLEDGES * 0.9);
   });
 
+  it('puts every member the communities took in into one of the five member groups (服务队), the demo member in the red one; the board shows the teams', async () => {
+    expect(first.counts).toMatchObject({ memberGroups: 5, membersInGroups: first.counts.members });
+    const used = await t.ds.query(`SELECT g.name, count(m.id)::int AS n FROM member_group g LEFT JOIN member m ON m.group_id = g.id AND m.status = 'approved' GROUP BY g.id ORDER BY g.sort`);
+    expect(used.every((g: { n: number }) => g.n > 0)).toBe(true);
+    expect(await one(`SELECT count(*) AS n FROM member WHERE status = 'rejected' AND group_id IS NOT NULL`)).toBe(0);
+    const demo = await t.ds.query(`SELECT g.name, g.color FROM member m JOIN member_group g ON g.id = m.group_id WHERE m.username = 'member'`);
+    expect(demo).toEqual([{ name: '红色先锋服务队', color: '#D7000F' }]);
+    const board = await api().get('/api/volunteer/public/pledges?limit=100');
+    expect(board.body.units.some((u: { teams: { members: number }[] }) => u.teams.length > 0 && u.teams.every((x) => x.members > 0))).toBe(true);
+  });
+
   it('has items in every status, across the service days from 2020 to now', async () => {
     for (const s of ITEM_STATUSES) expect(first.counts[`status.${s}`]).toBeGreaterThan(0);
     const span = await t.ds.query(`SELECT min(scheduled_date) AS first, max(scheduled_date) AS last, count(DISTINCT scheduled_date)::int AS days FROM item`);

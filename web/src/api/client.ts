@@ -190,6 +190,8 @@ export const http = {
     request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('PATCH', path, { ...opts, body }),
+  put: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('PUT', path, { ...opts, body }),
   delete: <T>(path: string, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('DELETE', path, opts),
   /** multipart/form-data (file uploads), with the token and the one refresh on 401 like every call. */
   postForm: <T>(path: string, form: FormData, opts: Omit<RequestOptions, 'body'> = {}) =>

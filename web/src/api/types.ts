@@ -1084,6 +1084,53 @@ export interface MemberReport {
   version: number
   /** Posted volunteer hours. */
   hours: number
+  /** The member group (服务队) they serve in, or none. */
+  groupId: number | null
+  group: MemberGroupRef | null
+}
+
+/** 红色引航·众彩绽放: a member group (服务队) as rosters and the board show it, in the colour of its work clothes. */
+export interface MemberGroupRef {
+  id: number
+  name: string
+  nameEn: string | null
+  /** '#RRGGBB' */
+  color: string
+}
+
+/** A member group with its order and version (GET /member-groups); `members`: approved members in the caller's scope. */
+export interface MemberGroup extends MemberGroupRef {
+  sort: number
+  version: number
+  members: number
+}
+
+export interface MemberGroupInput {
+  name: string
+  nameEn?: string
+  color: string
+  sort?: number
+}
+
+export interface MemberGroupPatch {
+  version: number
+  name?: string
+  nameEn?: string
+  color?: string
+  sort?: number
+}
+
+/** A pledging unit's members per group (counts, no names). */
+export interface PledgeTeam extends MemberGroupRef {
+  members: number
+}
+
+/** Someone on a service day's roster: signed up or checked in for an item. */
+export interface RosterMember {
+  id: number
+  name: string
+  checkedIn: boolean
+  group: MemberGroupRef | null
 }
 
 export interface MemberReportInput {
@@ -1265,7 +1312,7 @@ export interface ServiceDay {
   date: IsoDate
   items: ServiceDayItem[]
   /** One group per convenience desk (the building the places name; `place` = the desk's building), else per place (`desk` null). */
-  roster: { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: ItemStatus }[] }[]
+  roster: { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: ItemStatus; members: RosterMember[] }[] }[]
   attendance: number
 }
 
@@ -1327,6 +1374,8 @@ export interface PledgeUnit {
   unitId: number
   unitName: string
   summary: PledgeSummary
+  /** Its members' teams (member groups with their colours and counts; within the community when the board is filtered). */
+  teams: PledgeTeam[]
   /** Its newest 3 pledges (within the community when the board is filtered). */
   latest: PublicPledge[]
 }
@@ -1352,6 +1401,7 @@ export interface UnitPledgePage {
   unitName: string
   communityId: number | null
   summary: PledgeSummary
+  teams: PledgeTeam[]
   items: PublicPledge[]
   nextCursor: string | null
 }

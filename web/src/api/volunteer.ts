@@ -24,6 +24,10 @@ import type {
   PageQuery,
   ReportListQuery,
   ItemTransitionInput,
+  MemberGroup,
+  MemberGroupInput,
+  MemberGroupPatch,
+  MemberGroupRef,
   MemberReport,
   MemberReportInput,
   MemberScorecard,
@@ -161,6 +165,25 @@ export function createMemberReport(input: MemberReportInput, idempotencyKey: str
 
 export function decideMember(id: number, input: ReportDecisionInput, idempotencyKey: string): Promise<{ id: number; status: ReportStatus }> {
   return http.post<{ id: number; status: ReportStatus }>(`${base}/members/${seg(id)}/decision`, input, idem(idempotencyKey))
+}
+
+/* ─── 红色引航·众彩绽放: member groups (服务队) and their colours ─── */
+
+export function listMemberGroups(): Promise<MemberGroup[]> {
+  return http.get<MemberGroup[]>(`${base}/member-groups`)
+}
+
+export function createMemberGroup(input: MemberGroupInput, idempotencyKey: string): Promise<MemberGroup> {
+  return http.post<MemberGroup>(`${base}/member-groups`, input, idem(idempotencyKey))
+}
+
+export function updateMemberGroup(id: number, input: MemberGroupPatch): Promise<MemberGroup> {
+  return http.patch<MemberGroup>(`${base}/member-groups/${seg(id)}`, input)
+}
+
+/** Puts a member into a group, or into none (null). */
+export function setMemberGroup(memberId: number, groupId: number | null): Promise<{ id: number; groupId: number | null; group: MemberGroupRef | null; version: number }> {
+  return http.put(`${base}/members/${seg(memberId)}/group`, { groupId })
 }
 
 /* ─── the three lists and their reference data ─── */

@@ -49,7 +49,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/pledges',
     name: 'pledges',
     component: () => import('@/views/volunteer/PledgeBoardView.vue'),
-    meta: { public: true, titleKey: 'nav.pledges', messages: ['pledges'] },
+    meta: { public: true, titleKey: 'nav.pledges', messages: ['pledges', 'member-groups'] },
   },
   // Residents without a login (phones, like the desk page): a hukou case by its number and phone, a need's progress by
   // its tracking number, the rating link printed on a completion notice.
@@ -285,19 +285,19 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/approvals',
         name: 'volunteer-approvals',
         component: () => import('@/views/volunteer/ApprovalsView.vue'),
-        meta: { titleKey: 'nav.volunteerApprovals', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['list'] },
+        meta: { titleKey: 'nav.volunteerApprovals', menu: true, menuGroup: 'volunteer', icon: 'report', roles: VOLUNTEER_COMMUNITY_ROLES, messages: ['list', 'member-groups'] },
       },
       {
         path: 'volunteer/service-days',
         name: 'volunteer-service-days',
         component: () => import('@/views/volunteer/ServiceDaysView.vue'),
-        meta: { titleKey: 'nav.volunteerServiceDays', menu: true, menuGroup: 'volunteer', icon: 'calendar', roles: VOLUNTEER_AREA_ROLES },
+        meta: { titleKey: 'nav.volunteerServiceDays', menu: true, menuGroup: 'volunteer', icon: 'calendar', roles: VOLUNTEER_AREA_ROLES, messages: ['member-groups'] },
       },
       {
         path: 'volunteer/lists',
         name: 'volunteer-lists',
         component: () => import('@/views/volunteer/ListsView.vue'),
-        meta: { titleKey: 'nav.volunteerLists', menu: true, menuGroup: 'volunteer', icon: 'lists', roles: VOLUNTEER_LIST_ROLES },
+        meta: { titleKey: 'nav.volunteerLists', menu: true, menuGroup: 'volunteer', icon: 'lists', roles: VOLUNTEER_LIST_ROLES, messages: ['member-groups'] },
       },
       {
         path: 'volunteer/scorecards',

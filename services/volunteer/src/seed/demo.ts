@@ -338,6 +338,8 @@ export async function volunteerCounts(db: EntityManager): Promise<Record<string,
     practicalProjects: await one(`SELECT count(*) AS n FROM practical_project`),
     unitReports: await one(`SELECT count(*) AS n FROM unit_report WHERE status = 'approved'`),
     members: await one(`SELECT count(*) AS n FROM member WHERE status = 'approved'`),
+    memberGroups: await one(`SELECT count(*) AS n FROM member_group`),
+    membersInGroups: await one(`SELECT count(*) AS n FROM member WHERE status = 'approved' AND group_id IS NOT NULL`),
     resources: await one(`SELECT count(*) AS n FROM resource`),
     projects: await one(`SELECT count(*) AS n FROM project`),
     items: await one(`SELECT count(*) AS n FROM item`),
@@ -672,11 +674,15 @@ class DemoBuilder {
         if (status === 'approved') c.members.push(mem);
       }
     }
-    await insertMany(this.m, 'member', ['id', 'username', 'name', 'phone', 'unit_id', 'community_id', 'status', 'reported_at', 'decided_by'],
-      rows.map((r) => [r.id, r.username, r.name, r.phone, r.unitId, r.communityId, r.status, iso(r.reportedAt), r.decidedBy]));
+    // 红色引航·众彩绽放: every member the community took in serves in a group (服务队) whose colour their work clothes
+    // wear; the demo member in the red vanguard. Assigned by id (no draw from the PRNG: the rest of the demo stays as it was).
+    const groups: { id: number }[] = await this.m.query(`SELECT id FROM member_group ORDER BY sort, id`);
+    const groupOf = (r: Member) => (r.status === 'rejected' || !groups.length ? null : r === this.demoMember ? groups[0].id : groups[(r.id * 7 + (r.unitId ?? 3)) % groups.length].id);
+    await insertMany(this.m, 'member', ['id', 'username', 'name', 'phone', 'unit_id', 'community_id', 'status', 'reported_at', 'decided_by', 'group_id'],
+      rows.map((r) => [r.id, r.username, r.name, r.phone, r.unitId, r.communityId, r.status, iso(r.reportedAt), r.decidedBy, groupOf(r)]));
     await this.m.query(`SELECT setval(pg_get_serial_sequence('member', 'id'), (SELECT max(id) FROM member))`);
     const count = (s: string) => rows.filter((r) => r.status === s).length;
-    this.log(`[seed] ${rows.length} reported members (${count('approved')} approved, ${count('pending')} pending, ${count('rejected')} rejected)`);
+    this.log(`[seed] ${rows.length} reported members (${count('approved')} approved, ${count('pending')} pending, ${count('rejected')} rejected), in ${groups.length} member groups`);
   }
 
   /** Resources: what each unit offers to the communities it reported to, and a few offers to every community. */

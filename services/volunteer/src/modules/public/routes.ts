@@ -117,18 +117,20 @@ const pledgeSchema = {
   },
 } as const;
 const summarySchema = { type: 'object', properties: { total: int, delivered: int, inProgress: int } } as const;
+/** The unit's members by group (服务队, in its colour): how many approved members serve in each; no names. */
+const teamsSchema = { type: 'array', items: { type: 'object', properties: { id: int, name: s, nameEn: ns, color: s, members: int } } } as const;
 export const boardSchema = {
   type: 'object',
   properties: {
     communityId: ni,
     totals: { type: 'object', properties: { units: int, pledges: int, delivered: int } },
-    units: { type: 'array', items: { type: 'object', properties: { unitId: int, unitName: s, summary: summarySchema, latest: { type: 'array', items: pledgeSchema } } } },
+    units: { type: 'array', items: { type: 'object', properties: { unitId: int, unitName: s, summary: summarySchema, teams: teamsSchema, latest: { type: 'array', items: pledgeSchema } } } },
     nextCursor: ns,
   },
 } as const;
 export const unitPledgesSchema = {
   type: 'object',
-  properties: { unitId: int, unitName: s, communityId: ni, summary: summarySchema, items: { type: 'array', items: pledgeSchema }, nextCursor: ns },
+  properties: { unitId: int, unitName: s, communityId: ni, summary: summarySchema, teams: teamsSchema, items: { type: 'array', items: pledgeSchema }, nextCursor: ns },
 } as const;
 
 interface PledgeRow {
@@ -146,6 +148,25 @@ const publicPledge = (p: PledgeRow) => ({
   evidence: p.evidence.map((e) => ({ ...e, note: e.note === null ? null : maskPublicText(e.note) })),
 });
 const summary = (r: { total: number; delivered: number }) => ({ total: r.total, delivered: r.delivered, inProgress: r.total - r.delivered });
+
+interface Team { unitId: number; id: number; name: string; nameEn: string | null; color: string; members: number }
+/**
+ * The teams of the units shown: their approved members per group (living in the community, when the board shows one),
+ * one grouped read over the units' members (member_unit_idx).
+ */
+async function teamsOf(db: FastifyInstance['dbRead'], unitIds: number[], communityId: number | null): Promise<Map<number, Omit<Team, 'unitId'>[]>> {
+  const out = new Map<number, Omit<Team, 'unitId'>[]>();
+  if (!unitIds.length) return out;
+  const rows: Team[] = await db.query(
+    `SELECT m.unit_id AS "unitId", g.id, g.name, g.name_en AS "nameEn", g.color, count(*)::int AS members
+       FROM member m JOIN member_group g ON g.id = m.group_id
+      WHERE m.unit_id = ANY($1::bigint[]) AND m.status = 'approved'${communityId ? ' AND m.community_id = $2' : ''}
+      GROUP BY m.unit_id, g.id ORDER BY m.unit_id, g.sort, g.id`,
+    communityId ? [unitIds, communityId] : [unitIds],
+  );
+  for (const { unitId, ...t } of rows) out.set(unitId, [...(out.get(unitId) ?? []), t]);
+  return out;
+}
 
 /**
  * 公开履诺: the public pledge board, readable without login so residents can hold units to their
@@ -170,7 +191,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
   app.get('/api/volunteer/public/pledges', {
     schema: {
       tags: ['public'],
-      summary: 'The public pledge board (no login): totals and a page of units (keyset by name) with their summary and latest 3 pledges; ?communityId=&limit=&cursor=',
+      summary: 'The public pledge board (no login): totals and a page of units (keyset by name) with their summary, their members\' teams (服务队, counts per group and its colour) and latest 3 pledges; ?communityId=&limit=&cursor=',
       security: [],
       response: { 200: boardSchema },
     },
@@ -189,11 +210,12 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       if (!cursorUnit.length) throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['names no unit'] }], 'VALIDATION_FAILED');
       const page: { unitId: number; unitName: string; total: number; delivered: number; latest: PledgeRow[] }[] = rows.slice(0, limit);
       const last = page.at(-1);
+      const teams = await teamsOf(app.dbRead, page.map((u) => u.unitId), c);
       reply.header('cache-control', 'public, max-age=60');
       return {
         communityId: c,
         totals,
-        units: page.map((u) => ({ unitId: u.unitId, unitName: u.unitName, summary: summary(u), latest: u.latest.map(publicPledge) })),
+        units: page.map((u) => ({ unitId: u.unitId, unitName: u.unitName, summary: summary(u), teams: teams.get(u.unitId) ?? [], latest: u.latest.map(publicPledge) })),
         nextCursor: rows.length > limit && last ? encodeCursor(NO_TIME, last.unitId) : null,
       };
     },
@@ -212,9 +234,10 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       const limit = q.limit ?? DEFAULT_LIMIT;
       const before = q.cursor ? decodeCursor(q.cursor)[1] : Number.MAX_SAFE_INTEGER;
       const c = q.communityId ?? null;
-      const [[unit], rows] = await Promise.all([
+      const [[unit], rows, teams] = await Promise.all([
         app.dbRead.query(c ? BOARD_SQL.communityUnit : BOARD_SQL.unit, c ? [unitId, c] : [unitId]),
         app.dbRead.query(c ? BOARD_SQL.communityUnitPledges : BOARD_SQL.unitPledges, c ? [unitId, before, limit + 1, c] : [unitId, before, limit + 1]),
+        teamsOf(app.dbRead, [unitId], c),
       ]);
       if (!unit || unit.total === 0) throw notFound('Unit');
       const page: PledgeRow[] = rows.slice(0, limit);
@@ -225,6 +248,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
         unitName: unit.unitName,
         communityId: c,
         summary: summary(unit),
+        teams: teams.get(unitId) ?? [],
         items: page.map(publicPledge),
         nextCursor: rows.length > limit && last ? encodeCursor(NO_TIME, last.id) : null,
       };

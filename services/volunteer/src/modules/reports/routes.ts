@@ -158,7 +158,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/members', {
-    schema: { tags: ['reports'], summary: 'Members reported to communities in scope (filters status, communityId, q; page mode: page, limit → total)' },
+    schema: { tags: ['reports'], summary: 'Members reported to communities in scope, with their group (服务队) and its colour (filters status, communityId, q; page mode: page, limit → total)' },
     handler: async (req) => {
       assertRole(req.user, MEMBER_LIST_READERS);
       const q = await parseQuery(ListQuery, req.query);
@@ -168,9 +168,11 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       if (q.communityId) { params.push((await communities.visible(app.db.manager, req.user, q.communityId)).id); where.push(`m.community_id = $${params.length}`); }
       if (q.q) { params.push(likeEscape(q.q.trim())); where.push(`(m.name LIKE '%' || $${params.length} || '%' OR m.username LIKE '%' || $${params.length} || '%')`); }
       const from = `FROM member m JOIN community_ref cr ON cr.id = m.community_id WHERE ${where.join(' AND ')}`;
+      const groupJoin = 'LEFT JOIN member_group g ON g.id = m.group_id';
       const select = `SELECT m.id, m.name, m.phone, m.username, m.unit_id AS "unitId", m.community_id AS "communityId", cr.name AS "communityName", m.status, m.version,
-                coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours
-           ${from} ORDER BY m.id`;
+                coalesce((SELECT sum(h.hours) FROM item_hours h WHERE h.member_id = m.id AND h.posted), 0)::float AS hours,
+                m.group_id AS "groupId", CASE WHEN g.id IS NULL THEN NULL ELSE json_build_object('id', g.id, 'name', g.name, 'nameEn', g.name_en, 'color', g.color) END AS "group"
+           ${from.replace('JOIN community_ref cr ON cr.id = m.community_id', `JOIN community_ref cr ON cr.id = m.community_id ${groupJoin}`)} ORDER BY m.id`;
       const paged = pageRequest(q, 20);
       if (paged) {
         const { rows, ...total } = await readPage(app.db, select, `SELECT 1 ${from}`, params, paged);

@@ -32,12 +32,21 @@ export function deskOf(place: string): string | null {
   return m ? m[1] : null;
 }
 
+/** A member on a service day's roster: signed up (or checked in) for an item, in their group's colour. */
+interface RosterMember {
+  itemId: number;
+  id: number;
+  name: string;
+  checkedIn: boolean;
+  group: { id: number; name: string; nameEn: string | null; color: string } | null;
+}
+
 /** 集中服务日: the calendar with the items scheduled, and a roster per convenience desk (else per place). */
 export default async function serviceDayRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
 
   app.get('/api/volunteer/service-days', {
-    schema: { tags: ['service-days'], summary: 'The 15th and 25th in a range, with what is scheduled on each' },
+    schema: { tags: ['service-days'], summary: 'The 15th and 25th in a range, with what is scheduled on each and its roster (per desk; each item\'s members with their group and its colour)' },
     handler: async (req) => {
       const q = await parseQuery(CalendarQuery, req.query);
       const from = q.from ?? businessToday().slice(0, 8) + '01';
@@ -60,15 +69,27 @@ export default async function serviceDayRoutes(app: FastifyInstance) {
           WHERE ${where.join(' AND ')} ORDER BY i.scheduled_date, i.place, i.id`,
         params,
       );
+      // Who signed up or checked in for each item, with their group (服务队) and its colour: the roster's tags.
+      const people: RosterMember[] = rows.length
+        ? await app.db.query(
+          `SELECT s.item_id AS "itemId", mb.id, mb.name, s.checked_in_at IS NOT NULL AS "checkedIn",
+                  CASE WHEN g.id IS NULL THEN NULL ELSE json_build_object('id', g.id, 'name', g.name, 'nameEn', g.name_en, 'color', g.color) END AS "group"
+             FROM item_signup s JOIN member mb ON mb.id = s.member_id LEFT JOIN member_group g ON g.id = mb.group_id
+            WHERE s.item_id = ANY($1::bigint[]) ORDER BY s.item_id, g.sort NULLS LAST, s.signed_at, mb.id`,
+          [rows.map((r) => r.id)],
+        )
+        : [];
+      const membersOf = new Map<number, Omit<RosterMember, 'itemId'>[]>();
+      for (const { itemId, ...p } of people) membersOf.set(itemId, [...(membersOf.get(itemId) ?? []), p]);
       return serviceDaysBetween(from, to).map((date) => {
         const items = rows.filter((r) => r.scheduledDate === date);
         // One group per desk (its building); an item at a place without a building forms a group of its own place.
-        const groups = new Map<string, { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: string }[] }>();
+        const groups = new Map<string, { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: string; members: Omit<RosterMember, 'itemId'>[] }[] }>();
         for (const i of items) {
           const desk = deskOf(i.place);
           const key = desk ? `desk:${desk}` : `place:${i.place}`;
           if (!groups.has(key)) groups.set(key, { desk, place: desk ?? i.place, items: [] });
-          groups.get(key)!.items.push({ id: i.id, itemNo: i.itemNo, place: i.place, unitName: i.unitName, status: i.status });
+          groups.get(key)!.items.push({ id: i.id, itemNo: i.itemNo, place: i.place, unitName: i.unitName, status: i.status, members: membersOf.get(i.id) ?? [] });
         }
         const roster = [...groups.values()].sort((a, b) => (a.desk === null ? 1 : 0) - (b.desk === null ? 1 : 0) || a.place.localeCompare(b.place, 'zh-CN'));
         return { date, items, roster, attendance: items.reduce((s, i) => s + i.checkedIn, 0) };
