@@ -69,6 +69,25 @@ describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.
     for (const ds of [org, household, volunteer]) expect((await ds.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
   }, 120_000);
 
+  it('a service of the catalogue edited and added in org reaches the household copy (一网通办) without polling', async () => {
+    const { org, household } = platform.db;
+    const [s] = await org.query(`SELECT id::int AS id, version, time_limit_days AS days FROM catalogue_service ORDER BY id LIMIT 1`);
+    const edited = await api('admin', 'PATCH', `/api/org/catalogue/${s.id}`, { version: s.version, timeLimitDays: s.days + 3, materials: ['居民身份证', '事件测试材料'] });
+    expect(edited.status).toBe(200);
+    const added = await api('admin', 'POST', '/api/org/catalogue', { code: 'E2E-EV-1', name: '事件测试事项', category: '户籍服务', materials: ['户口簿'], timeLimitDays: 2 });
+    expect(added.status).toBe(201);
+    await until('household to copy the edit and the addition', async () => {
+      const rows: { id: number; days: number; materials: string[]; version: number }[] = await household.query(
+        `SELECT id::int AS id, time_limit_days AS days, materials, version FROM catalogue_ref WHERE id = ANY($1::bigint[]) ORDER BY id`, [[s.id, added.body.id]]);
+      return rows.length === 2 && rows[0].days === s.days + 3 && rows[0].materials.includes('事件测试材料') && rows[0].version === edited.body.version && rows[1].days === 2;
+    });
+    // and the clerk's 一网通办 screen offers the new service
+    const listed = await api('clerk.longteng', 'GET', `/api/household/service-catalogue?q=${encodeURIComponent('事件测试事项')}`);
+    expect((listed.body.items as { id: number }[]).map((x) => x.id)).toEqual([added.body.id]);
+    expect((await household.query(`SELECT count(*)::int AS n FROM inbox_event WHERE consumer = 'household-catalogue-ref'`))[0].n).toBe(2);
+    expect((await household.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
+  }, 120_000);
+
   it('a dual report approved while org is down commits; org applies the scope when it returns', async () => {
     const { org, volunteer } = platform.db;
     const [unit] = await org.query(`SELECT org_id::int AS id FROM account WHERE username = 'unit.staff'`);
