@@ -4,7 +4,7 @@ import { connect } from 'nats';
 import { DEMO_PASSWORD, type Platform, startPlatform } from './platform';
 
 // Events between the services, end to end: on NATS JetStream when it answers (CI: REQUIRE_NATS=1),
-// else on the HTTP fallback that `npm start` uses without NATS.
+// else (or with TEST_EVENTS=http, which CI runs too) on the HTTP fallback that `npm start` uses without NATS.
 
 let platform: Platform;
 let natsUrl: string | undefined;
@@ -50,7 +50,7 @@ afterAll(async () => {
   }
 });
 
-describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.0.1:4222 if it answers, else the HTTP fallback'})`, () => {
+describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 'the HTTP fallback: TEST_EVENTS=http' : process.env.NATS_URL ?? 'NATS at 127.0.0.1:4222 if it answers, else the HTTP fallback'})`, () => {
   it('a community moved to another street in org reaches the household and volunteer copies', async () => {
     const { org, household, volunteer } = platform.db;
     const [c] = await org.query(`SELECT c.id::int AS id, c.version, c.parent_id::int AS "parentId" FROM org_unit c WHERE c.type = 'community_committee' AND c.valid_to IS NULL AND c.id NOT IN (SELECT org_id FROM account WHERE username IN ('clerk.cuiting', 'unit.staff')) ORDER BY c.id DESC LIMIT 1`);
