@@ -7,6 +7,7 @@ COPY shared/package.json shared/
 COPY services/org/package.json services/org/
 COPY services/household/package.json services/household/
 COPY services/volunteer/package.json services/volunteer/
+COPY services/notification/package.json services/notification/
 COPY services/gateway/package.json services/gateway/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund

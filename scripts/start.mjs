@@ -13,6 +13,7 @@
 // the list of each (ORG_URLS, HOUSEHOLD_URLS, VOLUNTEER_URLS) and balances across it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { eventsBus } from './lib/nats.mjs';
 import { SERVICES, databaseServer, demoAccounts, log, migrateAll, root, secrets, seedAll, shared, withoutCredentials } from './lib/platform.mjs';
 
 const dev = process.argv.includes('--dev');
@@ -21,6 +22,8 @@ const WARM_STANDBY = !dev && process.env.WARM_STANDBY === '1';
 const watchers = [];
 let stopping = false;
 let db;
+/** The events path (scripts/lib/nats.mjs): NATS_URL, a local nats-server, or the HTTP fallback. */
+let bus;
 const supervisor = new shared.Supervisor({ log: (line) => log(line) });
 /** Settles when every process answers its health route: the warm standbys start then, not competing with the first start. */
 supervisor.on('standby', (name, pid) => log(`${name}: warm standby ready (pid ${pid})`));
@@ -36,6 +39,8 @@ async function shutdown(code = 0) {
     supervisor.stop('SIGTERM', 15_000),
     ...watchers.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', r)))),
   ]);
+  // after the services (they drain their NATS connections), before the database
+  if (bus) await bus.stop();
   if (db) await db.stop();
   process.exit(code);
 }
@@ -92,9 +97,13 @@ async function waitFor(url, timeoutMs) {
 }
 
 const started = Date.now();
+// the local nats-server (if any) starts while the database starts, migrates and seeds
+const busStarting = eventsBus({ root, shared, log });
+busStarting.then((b) => (bus = b), () => undefined);
 db = await databaseServer();
 await migrateAll(db.url);
 await seedAll(db.url);
+bus = await busStarting;
 
 const { keys, env: secretEnv } = secrets();
 const common = {
@@ -102,6 +111,8 @@ const common = {
   DATABASE_URL: withoutCredentials(db.url),
   ...secretEnv,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // every process gets the bus (unset: the HTTP fallback)
+  ...(bus.url ? { NATS_URL: bus.url } : {}),
 };
 /** How many processes of a service: <NAME>_REPLICAS, else REPLICAS, else 1. */
 function replicasOf(s) {
@@ -137,7 +148,7 @@ const metricsPortOf = (name) => Number(process.env[`${name.toUpperCase()}_METRIC
 
 /** ORG_URL (the first) and ORG_URLS (all, comma-separated): household and volunteer call org's internal routes and fail over between them. */
 const orgEnv = urls.org ? { ORG_URL: urls.org[0], ORG_URLS: urls.org.join(',') } : { ORG_URL: '' };
-// Events: NATS_URL when set (passed through); otherwise the HTTP fallback, for which the org service
+// Events: NATS_URL (given, or the local nats-server's); otherwise the HTTP fallback, for which the org service
 // needs to know where household and volunteer listen, every replica (docs/architecture.md "Events").
 const eventsEnv = {
   ...(urls.household ? { HOUSEHOLD_URL: urls.household[0], HOUSEHOLD_URLS: urls.household.join(',') } : {}),
@@ -215,6 +226,7 @@ process.stdout.write(`
   Open:      ${appUrl}
   API docs:  http://localhost:${port}/api/docs
   Database:  ${db.embedded ? 'embedded PostgreSQL 18 (.data/pg)' : 'DATABASE_URL'}
+  Events:    ${bus.describe}
   Processes: ${SERVICES.map((s) => `${s.name} ×${urls[s.name].length}`).join(', ')}, gateway ×1 (supervised: a crashed one is restarted)
 
   Demo logins (password Qixia@2020):

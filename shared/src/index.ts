@@ -16,6 +16,7 @@ export * from './db-outage';
 export * from './testing';
 export * from './replica-pair';
 export * from './community-ref';
+export * from './catalogue-events';
 export * from './pagination';
 export * from './paging';
 export * from './prng';

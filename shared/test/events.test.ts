@@ -11,6 +11,7 @@ import {
   eventsPlugin,
   freePort,
   httpSink,
+  type HttpEventTarget,
   NatsBus,
   natsForTests,
   natsServerAvailable,
@@ -175,6 +176,10 @@ describe('events', () => {
   });
 
   it('HTTP fallback: the relay posts to the consumer route; a second delivery does nothing', async () => {
+    // The producer's sink exists before its consumer listens (as the e2e platform's org does): the
+    // target is added to its list afterwards and must still be delivered to.
+    const targets: HttpEventTarget[] = [];
+    const sink = httpSink(targets, 'secret-123');
     const consumer: FastifyInstance = Fastify();
     await consumer.register(dataSourcePlugin, { dataSource: ds, owned: false });
     // relay: false — the consumer's own relay would read this same outbox table (one database in this
@@ -183,7 +188,7 @@ describe('events', () => {
     const port = await freePort(0);
     await consumer.listen({ port, host: '127.0.0.1' });
     cleanups.push(() => consumer.close());
-    const sink = httpSink([{ name: 'consumer', url: `http://127.0.0.1:${port}`, types: ['test.thing.>'] }], 'secret-123');
+    targets.push({ name: 'consumer', url: `http://127.0.0.1:${port}`, types: ['test.thing.>'] });
     const relay = new OutboxRelay({ db: ds, service: 'test', sink, pollMs: 200 });
     for (let i = 0; i < 5; i++) await ds.transaction((m) => emit(m, { type: 'test.thing.changed', aggregateId: i % 2, payload: { n: i } }));
     await relay.start();

@@ -4,7 +4,7 @@ import { connect } from 'nats';
 import { DEMO_PASSWORD, type Platform, startPlatform } from './platform';
 
 // Events between the services, end to end: on NATS JetStream when it answers (CI: REQUIRE_NATS=1),
-// else on the HTTP fallback that `npm start` uses without NATS.
+// else (or with TEST_EVENTS=http, which CI runs too) on the HTTP fallback that `npm start` uses without NATS.
 
 let platform: Platform;
 let natsUrl: string | undefined;
@@ -50,7 +50,7 @@ afterAll(async () => {
   }
 });
 
-describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.0.1:4222 if it answers, else the HTTP fallback'})`, () => {
+describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 'the HTTP fallback: TEST_EVENTS=http' : process.env.NATS_URL ?? 'NATS at 127.0.0.1:4222 if it answers, else the HTTP fallback'})`, () => {
   it('a community moved to another street in org reaches the household and volunteer copies', async () => {
     const { org, household, volunteer } = platform.db;
     const [c] = await org.query(`SELECT c.id::int AS id, c.version, c.parent_id::int AS "parentId" FROM org_unit c WHERE c.type = 'community_committee' AND c.valid_to IS NULL AND c.id NOT IN (SELECT org_id FROM account WHERE username IN ('clerk.cuiting', 'unit.staff')) ORDER BY c.id DESC LIMIT 1`);
@@ -67,6 +67,25 @@ describe(`events between the services (${process.env.NATS_URL ?? 'NATS at 127.0.
     // The org outbox was drained (published or delivered), and nothing was parked anywhere.
     await until('the org outbox to drain', async () => (await org.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`))[0].n === 0);
     for (const ds of [org, household, volunteer]) expect((await ds.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
+  }, 120_000);
+
+  it('a service of the catalogue edited and added in org reaches the household copy (一网通办) without polling', async () => {
+    const { org, household } = platform.db;
+    const [s] = await org.query(`SELECT id::int AS id, version, time_limit_days AS days FROM catalogue_service ORDER BY id LIMIT 1`);
+    const edited = await api('admin', 'PATCH', `/api/org/catalogue/${s.id}`, { version: s.version, timeLimitDays: s.days + 3, materials: ['居民身份证', '事件测试材料'] });
+    expect(edited.status).toBe(200);
+    const added = await api('admin', 'POST', '/api/org/catalogue', { code: 'E2E-EV-1', name: '事件测试事项', category: '户籍服务', materials: ['户口簿'], timeLimitDays: 2 });
+    expect(added.status).toBe(201);
+    await until('household to copy the edit and the addition', async () => {
+      const rows: { id: number; days: number; materials: string[]; version: number }[] = await household.query(
+        `SELECT id::int AS id, time_limit_days AS days, materials, version FROM catalogue_ref WHERE id = ANY($1::bigint[]) ORDER BY id`, [[s.id, added.body.id]]);
+      return rows.length === 2 && rows[0].days === s.days + 3 && rows[0].materials.includes('事件测试材料') && rows[0].version === edited.body.version && rows[1].days === 2;
+    });
+    // and the clerk's 一网通办 screen offers the new service
+    const listed = await api('clerk.longteng', 'GET', `/api/household/service-catalogue?q=${encodeURIComponent('事件测试事项')}`);
+    expect((listed.body.items as { id: number }[]).map((x) => x.id)).toEqual([added.body.id]);
+    expect((await household.query(`SELECT count(*)::int AS n FROM inbox_event WHERE consumer = 'household-catalogue-ref'`))[0].n).toBe(2);
+    expect((await household.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
   }, 120_000);
 
   it('a dual report approved while org is down commits; org applies the scope when it returns', async () => {

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import { authPlugin, dataSourcePlugin, jobsPlugin, genReqId, PiiVault, publicRateLimit, type PublicRateLimitOptions, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
 import { CaseService } from './modules/cases/service';
-import { type CatalogueEntry, CatalogueDirectory } from './modules/applications/catalogue';
+import { type CatalogueEntry, CatalogueDirectory, catalogueRefConsumer } from './modules/applications/catalogue';
 import { ApplicationService } from './modules/applications/service';
 import applicationRoutes from './modules/applications/routes';
 import caseRoutes from './modules/cases/routes';
@@ -72,13 +72,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const vault = new PiiVault({ encryptionKey: opts.pii.encryptionKey, hashKey: opts.pii.hashKey });
   const communities = new CommunityDirectory(opts.fetchCommunities);
   app.decorate('communities', communities);
-  // The org chart's changes reach the community copy as events (the full list is read at start).
-  await app.register(eventsPlugin, { ...opts.events, service: 'household', consumers: [communityRefConsumer('household', communities)] });
+  const catalogue = new CatalogueDirectory(opts.fetchCatalogue);
+  app.decorate('catalogue', catalogue);
+  // The org chart's and the service catalogue's changes reach their copies as events (the full lists are read at start).
+  await app.register(eventsPlugin, { ...opts.events, service: 'household', consumers: [communityRefConsumer('household', communities), catalogueRefConsumer(catalogue)] });
   // Reads that tolerate a little lag go to the replica (app.dbRead; docs/architecture.md lists them).
   const cases = new CaseService(app.db, vault, communities, app.dbRead);
   await app.register(caseRoutes, { cases });
-  const catalogue = new CatalogueDirectory(opts.fetchCatalogue);
-  app.decorate('catalogue', catalogue);
   await app.register(applicationRoutes, { applications: new ApplicationService(app.db, communities, catalogue, app.dbRead) });
   await app.register(registerRoutes, { vault });
   const separation = new SeparationService(app.db, communities);

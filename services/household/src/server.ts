@@ -5,8 +5,6 @@ import { buildApp } from './app';
 import type { CatalogueEntry } from './modules/applications/catalogue';
 import { createHouseholdDataSource } from './data-source';
 
-const CATALOGUE_SYNC_EVERY_MS = 60_000;
-
 async function main() {
   const config = loadConfig();
   // every org replica (ORG_URLS): the next one when one cannot be reached
@@ -52,16 +50,13 @@ async function main() {
     (n) => app.log.debug({ communities: n }, 'community list synced'),
     (err) => app.log.warn({ err }, 'reading the community list at start failed; keeping the last copy (events bring the changes)'),
   );
-  // The service catalogue (一网通办 applications copy a service's materials and time limit from it) has no events:
-  // read at start and every minute.
-  const syncCatalogue = () => app.catalogue.sync(app.db.manager).then(
+  // The service catalogue (一网通办 applications copy a service's materials and time limit from it): the whole list
+  // once at start, then the org service's org.catalogue.* events keep the copy current (app.ts).
+  await app.catalogue.sync(app.db.manager).then(
     (n) => app.log.debug({ services: n }, 'service catalogue synced'),
-    (err) => app.log.warn({ err }, 'service catalogue sync failed; keeping the last copy'),
+    (err) => app.log.warn({ err }, 'reading the service catalogue at start failed; keeping the last copy (events bring the changes)'),
   );
-  await syncCatalogue();
-  const timer = setInterval(() => void syncCatalogue(), CATALOGUE_SYNC_EVERY_MS);
-  timer.unref();
-  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics, beforeClose: () => clearInterval(timer) });
+  await serveUntilSignal(app, { port: config.port, host: config.host, metrics: config.metrics });
 }
 
 runService('household service', main);

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import {
   type AuthUser, makeResidentId, PiiVault, startTestApp, TEST_COMMUNITIES, TEST_COMMUNITY, TEST_USERS, testTokens, workerTestDatabaseUrl,
 } from '@redheart/shared';
-import { buildApp } from '../src/app';
+import { type BuildOptions, buildApp } from '../src/app';
 import { createHouseholdDataSource, migrateHousehold } from '../src/data-source';
 
 export const testDatabaseUrl = (): string => workerTestDatabaseUrl('household');
@@ -30,7 +30,8 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function setup(): Promise<TestContext> {
+/** `opts`: what the app reads from the org service (absent: the tests fill the copies themselves). */
+export async function setup(opts: Pick<BuildOptions, 'fetchCatalogue'> = {}): Promise<TestContext> {
   const pii = PiiVault.generateKeys();
   const { app, ds, keys, close } = await startTestApp({
     url: testDatabaseUrl(),
@@ -38,7 +39,7 @@ export async function setup(): Promise<TestContext> {
     create: createHouseholdDataSource,
     migrate: migrateHousehold,
     poolSize: 30,
-    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, pii, dataSource }),
+    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, pii, dataSource, ...opts }),
   });
   await app.communities.upsert(ds.manager, TEST_COMMUNITIES);
   return { app, ds, vault: new PiiVault(pii), token: testTokens(keys.privateKey, USERS), privateKey: keys.privateKey, close };

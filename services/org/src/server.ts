@@ -17,9 +17,9 @@ async function main() {
       natsUrl: config.events.natsUrl,
       prefix: config.events.prefix,
       internalToken: config.internalToken,
-      // The HTTP fallback: the org chart's changes go to the services that copy it.
+      // The HTTP fallback: the org chart's changes go to the services that copy it (household also copies the catalogue).
       httpTargets: [
-        ...(config.events.householdUrls ? [{ name: 'household', url: config.events.householdUrls, types: ['org.unit.>'] }] : []),
+        ...(config.events.householdUrls ? [{ name: 'household', url: config.events.householdUrls, types: ['org.unit.>', 'org.catalogue.>'] }] : []),
         ...(config.events.volunteerUrls ? [{ name: 'volunteer', url: config.events.volunteerUrls, types: ['org.unit.>'] }] : []),
       ],
     },

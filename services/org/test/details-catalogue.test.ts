@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ALL_USERS, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
+import { ALL_USERS, INTERNAL_TOKEN, seedFixture, setup, tokens, type Fixture, type TestContext } from './helper';
 
 let t: TestContext;
 let f: Fixture;
@@ -152,5 +152,67 @@ describe('PATCH /api/org/catalogue/:id', () => {
     expect((await patch('street.zhuangyuan', `/api/org/catalogue/${ids['YL-001']}`, { version: 2, timeLimitDays: 6 })).status).toBe(403);
     expect((await patch('admin', '/api/org/catalogue/999999', { version: 1, timeLimitDays: 6 })).status).toBe(404);
     expect((await request(t.app.server).patch(`/api/org/catalogue/${ids['YL-001']}`).send({ version: 2 })).status).toBe(401);
+  });
+});
+
+describe('org.catalogue.* events (the household service copies the catalogue from them)', () => {
+  type Row = { type: string; aggregate_id: string; org_path: string | null; actor: string | null; payload: Record<string, unknown>; published_at: Date | null };
+  const events = async (id: number): Promise<Row[]> =>
+    t.ds.query(`SELECT type, aggregate_id, org_path, actor, payload, published_at FROM outbox_event WHERE type LIKE 'org.catalogue.%' AND aggregate_id = $1 ORDER BY seq`, [String(id)]);
+  const countAll = async (): Promise<number> => (await t.ds.query(`SELECT count(*)::int AS n FROM outbox_event WHERE type LIKE 'org.catalogue.%'`))[0].n;
+
+  it('an added service writes one org.catalogue.created with the entry as household copies it', async () => {
+    const res = await post('admin', '/api/org/catalogue', { code: 'EV-001', name: '居住证申领', category: '户籍服务', materials: ['居民身份证', '租房合同'], timeLimitDays: 7, description: '不随事件发送' });
+    expect(res.status).toBe(201);
+    ids['EV-001'] = res.body.id;
+    expect(await events(res.body.id)).toEqual([{
+      type: 'org.catalogue.created', aggregate_id: String(res.body.id), org_path: null, actor: 'admin', published_at: null,
+      payload: { id: res.body.id, version: 1, code: 'EV-001', name: '居住证申领', category: '户籍服务', materials: ['居民身份证', '租房合同'], timeLimitDays: 7 },
+    }]);
+  });
+
+  it('an edit writes org.catalogue.updated with the new version; refused edits and additions write none', async () => {
+    const before = await countAll();
+    expect((await post('admin', '/api/org/catalogue', { code: 'EV-001', name: '重复', category: '户籍服务', materials: [], timeLimitDays: 1 })).status).toBe(409);
+    expect((await patch('admin', `/api/org/catalogue/${ids['EV-001']}`, { version: 7, timeLimitDays: 3 })).status).toBe(409);
+    expect((await patch('admin', `/api/org/catalogue/${ids['EV-001']}`, { version: 1, code: 'JY-001' })).status).toBe(409);
+    expect((await patch('street.zhuangyuan', `/api/org/catalogue/${ids['EV-001']}`, { version: 1, timeLimitDays: 3 })).status).toBe(403);
+    expect(await countAll()).toBe(before);
+    const res = await patch('admin', `/api/org/catalogue/${ids['EV-001']}`, { version: 1, timeLimitDays: 3, materials: ['居民身份证'] });
+    expect(res.status).toBe(200);
+    const [, updated] = await events(ids['EV-001']);
+    expect(updated).toMatchObject({ type: 'org.catalogue.updated', actor: 'admin', payload: { id: ids['EV-001'], version: 2, code: 'EV-001', materials: ['居民身份证'], timeLimitDays: 3 } });
+    expect(await countAll()).toBe(before + 1);
+  });
+
+  it('the event is written in the change’s transaction: when writing it fails, the change is not made either', async () => {
+    // a trigger (as the owner) refuses this one event: the addition must roll back with it
+    await t.ds.query(`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.payload->>'code' = 'EV-FAIL' THEN RAISE EXCEPTION 'forced failure of the event row'; END IF; RETURN NEW; END $$`);
+    await t.ds.query(`CREATE TRIGGER test_refuse_event BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION test_refuse_event()`);
+    try {
+      const before = await countAll();
+      const res = await post('admin', '/api/org/catalogue', { code: 'EV-FAIL', name: '事件失败', category: '户籍服务', materials: [], timeLimitDays: 1 });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect((await t.ds.query(`SELECT count(*)::int AS n FROM catalogue_service WHERE code = 'EV-FAIL'`))[0].n).toBe(0);
+      expect((await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'catalogue.create' AND after->>'code' = 'EV-FAIL'`))[0].n).toBe(0);
+      expect(await countAll()).toBe(before);
+    } finally {
+      await t.ds.query(`DROP TRIGGER test_refuse_event ON outbox_event`);
+      await t.ds.query(`DROP FUNCTION test_refuse_event()`);
+    }
+  });
+
+  it('an entry too big for an event (50 long materials) travels as a resync', async () => {
+    const materials = Array.from({ length: 50 }, (_, i) => `${i + 1}、${'证明材料'.repeat(49)}`);
+    const res = await post('admin', '/api/org/catalogue', { code: 'EV-BIG', name: '材料很多的事项', category: '户籍服务', materials, timeLimitDays: 20 });
+    expect(res.status).toBe(201);
+    expect((await events(res.body.id)).map((e) => e.payload)).toEqual([{ id: res.body.id, version: 1, resync: true }]);
+  });
+
+  it('the internal list carries each entry’s version (the household copy keeps the highest)', async () => {
+    const res = await request(t.app.server).get('/api/org/internal/catalogue').set('x-internal-token', INTERNAL_TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.body.find((s: { id: number }) => s.id === ids['EV-001'])).toMatchObject({ code: 'EV-001', version: 2, timeLimitDays: 3 });
   });
 });

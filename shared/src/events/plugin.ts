@@ -3,7 +3,7 @@ import type { FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DataSource } from 'typeorm';
 import { AppError, notFound } from '../errors';
-import { failoverFetch } from '../failover';
+import { type FailoverFetch, failoverFetch } from '../failover';
 import { EventInbox, type EventConsumerSpec, type HandleOutcome } from './consumer';
 import { NatsBus } from './nats';
 import { isEnvelope, type EventEnvelope } from './outbox';
@@ -38,14 +38,22 @@ export interface HttpEventTarget {
  * fallback, not the way to scale.
  */
 export function httpSink(targets: HttpEventTarget[], internalToken: string, timeoutMs = 10_000): RelaySink {
-  const posts = targets.map((t) => failoverFetch(t.url));
+  // Each target's failover client is made when first used, not when the sink is: the list may be filled in after the
+  // producer starts (its consumers listen only later, as in tests/e2e/platform.ts). Made up front, a target added
+  // later had no client, and every delivery failed on it, holding all the events back for good.
+  const posts = new Map<HttpEventTarget, FailoverFetch>();
+  const postOf = (t: HttpEventTarget) => {
+    let p = posts.get(t);
+    if (!p) posts.set(t, (p = failoverFetch(t.url)));
+    return p;
+  };
   return {
     name: 'http',
     deliver: async (events) => {
-      for (const [i, t] of targets.entries()) {
+      for (const t of targets) {
         const mine = events.filter((e) => t.types.some((p) => typeMatches(p, e.type)));
         if (!mine.length) continue;
-        const res = await posts[i](`/api/${t.name}/internal/events`, {
+        const res = await postOf(t)(`/api/${t.name}/internal/events`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-internal-token': internalToken },
           body: JSON.stringify({ events: mine }),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { assertRole, type AuthUser, badRequest, conflict, likeEscape, notFound, parseDto, parseId, parseQuery, requireRole, rowsOf, writeAudit } from '@redheart/shared';
 import { idParams } from '../schemas';
+import { emitCatalogueChange } from './catalogue-events';
 import { type Ctx, DetailService, staleVersion } from './common';
 import { CatalogueQuery, CreateCatalogueServiceDto, SetCommunityCatalogueDto, UpdateCatalogueServiceDto } from './dto';
 import { catalogueServiceSchema, list } from './schemas';
@@ -124,6 +125,8 @@ export class CatalogueServiceService extends DetailService {
       });
       const created = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'catalogue.create', entityType: 'catalogue_service', entityId: id, after: created, requestId: ctx.requestId });
+      // the household service's copy (一网通办 applications) follows by event
+      await emitCatalogueChange(m, 'org.catalogue.created', created, ctx.user.username);
       return created;
     });
   }
@@ -147,6 +150,7 @@ export class CatalogueServiceService extends DetailService {
       if (!(await repo.update(id, dto.version, fields))) throw staleVersion('catalogue service');
       const after = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'catalogue.update', entityType: 'catalogue_service', entityId: id, before, after, reason: dto.reason, requestId: ctx.requestId });
+      await emitCatalogueChange(m, 'org.catalogue.updated', after, ctx.user.username);
       return after;
     });
   }

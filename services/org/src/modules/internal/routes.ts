@@ -44,13 +44,13 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
           type: 'array',
           items: {
             type: 'object',
-            properties: { id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, category: { type: 'string' }, materials: { type: 'array', items: { type: 'string' } }, timeLimitDays: { type: 'integer' } },
+            properties: { id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, category: { type: 'string' }, materials: { type: 'array', items: { type: 'string' } }, timeLimitDays: { type: 'integer' }, version: { type: 'integer' } },
           },
         },
       },
     },
     handler: async () =>
-      app.db.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_service ORDER BY id`),
+      app.db.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays", version FROM catalogue_service ORDER BY id`),
   });
 
   // A convenience desk by the code its QR page carries: the volunteer service files a resident's need from that page
