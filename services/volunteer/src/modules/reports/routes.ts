@@ -9,12 +9,12 @@ class UnitReportDto {
   @IsInt() @Min(1) communityId: number;
   @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) resources: string[];
   @IsString() @Length(1, 40) contactName: string;
-  @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'contactPhone must be a phone number' }) contactPhone: string;
+  @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'contactPhone must be a phone number', context: { code: 'phone' } }) contactPhone: string;
 }
 
 class MemberReportDto {
   @IsString() @Length(1, 40) name: string;
-  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'phone must be a phone number', context: { code: 'phone' } }) phone?: string;
   @IsOptional() @IsInt() @Min(1) unitId?: number;
 }
 
