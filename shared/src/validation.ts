@@ -8,7 +8,7 @@ type Ctor<T> = new () => T;
 /**
  * One bad field of a VALIDATION_FAILED answer (`details` is a list of them): `errors` the English sentences (for logs
  * and the API's readers), `code` + `params` the machine form the SPA words in the user's language and puts on the form
- * field: the class-validator constraint that failed (`isInt`, `maxLength` {max}, `length` {min, max}, `isIn` {values},
+ * field: the class-validator constraint that failed (`isInt`, `maxLength` {max}, `isLength` {min, max}, `isIn` {values},
  * `matches`, `whitelistValidation` for an unknown field…), or the `context: { code }` a DTO gave the decorator
  * (`phone`), `maxSafeInteger` {max}, `required`, `malformed`.
  */
@@ -31,7 +31,7 @@ function paramsOf(code: string, args: unknown[] | undefined): Record<string, unk
     case 'arrayMaxSize':
     case 'max':
       return { max: a[0] };
-    case 'length':
+    case 'isLength':
       return a[1] === undefined ? { min: a[0] } : { min: a[0], max: a[1] };
     case 'isIn':
       return Array.isArray(a[0]) ? { values: a[0] } : undefined;
@@ -49,13 +49,17 @@ function constraintArgs(target: object | undefined, property: string, code: stri
   return metas.find((m) => m.propertyName === property && (m.name ?? m.type) === code)?.constraints;
 }
 
+const TYPE_CHECKS = new Set(['isInt', 'isString', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isDateString', 'isIso8601']);
+
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) {
-      // class-validator lists the failed constraints innermost decorator first; the first is the one worded.
-      const constraint = Object.keys(e.constraints)[0];
+      // class-validator lists the failed constraints innermost decorator first (the pattern before its @IsString());
+      // a wrong type makes the others moot, so it is the one worded.
+      const failed = Object.keys(e.constraints);
+      const constraint = failed.find((c) => TYPE_CHECKS.has(c)) ?? failed[0];
       const context = e.contexts?.[constraint] as { code?: unknown } | undefined;
       const code = typeof context?.code === 'string' ? context.code : constraint;
       const params = paramsOf(constraint, constraintArgs(e.target, e.property, constraint));
