@@ -1,7 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, sendDatabaseUnavailable } from './db-outage';
 
-/** A domain error that carries its HTTP status; the error handler turns it into `{statusCode, code, message}`. */
+/** What a client words an error with besides its code: the values the message names (`{from, action, entity}`). */
+export type ErrorParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
+
+/**
+ * A domain error that carries its HTTP status; the error handler turns it into `{statusCode, code, message, params?,
+ * details?}`. `code` is stable (the SPA words the error from it and `params` in the user's language, the `message` is
+ * the fallback for a code it does not know); `details` of a VALIDATION_FAILED is the list of bad fields
+ * (`FieldError`: field, code, params, the English sentences).
+ */
 export class AppError extends Error {
   constructor(
     public readonly statusCode: number,
@@ -10,20 +18,59 @@ export class AppError extends Error {
     public readonly details?: unknown,
     /** Headers of the answer (e.g. Retry-After on a 429). */
     public readonly headers?: Record<string, string>,
+    public readonly params?: ErrorParams,
   ) {
     super(message);
     this.name = 'AppError';
   }
 }
 
-export const badRequest = (message: string, details?: unknown, code = 'BAD_REQUEST') =>
-  new AppError(400, code, message, details);
+export const badRequest = (message: string, details?: unknown, code = 'BAD_REQUEST', params?: ErrorParams) =>
+  new AppError(400, code, message, details, undefined, params);
 export const unauthorized = (message = 'Authentication required', code = 'UNAUTHORIZED') =>
   new AppError(401, code, message);
-export const forbidden = (message = 'Your role may not do this', code = 'FORBIDDEN') =>
-  new AppError(403, code, message);
+export const forbidden = (message = 'Your role may not do this', code = 'FORBIDDEN', params?: ErrorParams) =>
+  new AppError(403, code, message, undefined, undefined, params);
 export const notFound = (what = 'Resource', code = 'NOT_FOUND') => new AppError(404, code, `${what} not found`);
-export const conflict = (message: string, code = 'CONFLICT') => new AppError(409, code, message);
+export const conflict = (message: string, code = 'CONFLICT', params?: ErrorParams) => new AppError(409, code, message, undefined, undefined, params);
+
+/**
+ * 409 WRONG_STATE: `action` is not possible while the record (`entity`: case, application, item, whistle, answer,
+ * report, memberReport, task) is `from`. The SPA says so from the three params in the user's language.
+ */
+export const wrongState = (message: string, params: { entity: string; from: string; action: string }) => conflict(message, 'WRONG_STATE', params);
+
+/**
+ * The error body as the routes' response schemas declare it (the one shape of every 4xx/5xx answer): without
+ * `params` and `details` here, the schema-driven serialisation would drop them.
+ */
+export const errorResponseSchema = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    params: { type: 'object', additionalProperties: true },
+    details: {},
+  },
+} as const;
+
+const REQUIRED = /^(required|必填)/;
+
+/**
+ * Every entry of a field list (`details` of a 400 written by hand: `[{field, errors}]`) gets a machine `code`:
+ * `required` when it says so, else the error's own code (WEAK_PASSWORD, TYPE_RULE…), `invalid` for a plain
+ * VALIDATION_FAILED; parseDto's entries already carry theirs.
+ */
+function withFieldCodes(code: string, details: unknown): unknown {
+  if (!Array.isArray(details)) return details;
+  return details.map((d: unknown) => {
+    if (!d || typeof d !== 'object' || typeof (d as { field?: unknown }).field !== 'string' || typeof (d as { code?: unknown }).code === 'string') return d;
+    const first = (d as { errors?: unknown[] }).errors?.[0];
+    const fieldCode = typeof first === 'string' && REQUIRED.test(first) ? 'required' : code === 'VALIDATION_FAILED' ? 'invalid' : code;
+    return { ...d, code: fieldCode };
+  });
+}
 
 interface PgError {
   code?: string;
@@ -45,7 +92,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
         statusCode: err.statusCode,
         code: err.code,
         message: err.message,
-        ...(err.details !== undefined ? { details: err.details } : {}),
+        ...(err.params !== undefined ? { params: err.params } : {}),
+        ...(err.details !== undefined ? { details: withFieldCodes(err.code, err.details) } : {}),
       });
     }
     if (typeof err.code === 'string' && /^FST_JWT_|^FAST_JWT_/.test(err.code)) {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, writeAudit, wrongState } from '@redheart/shared';
 
 /**
  * The workflow engine of the household service: a transition table (one row per action: from which statuses, to which,
@@ -83,9 +83,9 @@ export class Workflow<S extends string, A extends string> {
     const rule = this.transitions[req.action];
     const { noun } = this.tables;
     if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对${noun}执行 ${req.action}`);
-    if (!rule.from.includes(current.status)) throw conflict(`${current.status} 状态的${noun}不能执行 ${req.action}`, 'WRONG_STATE');
+    if (!rule.from.includes(current.status)) throw wrongState(`${current.status} 状态的${noun}不能执行 ${req.action}`, { entity: this.tables.entityType, from: current.status, action: req.action });
     if (current.version !== req.version) throw this.stale();
-    if (rule.reasonRequired && !req.reason) throw badRequest(`reason：${req.action} 需要填写理由`, [{ field: 'reason', errors: ['必填'] }], 'VALIDATION_FAILED');
+    if (rule.reasonRequired && !req.reason) throw badRequest(`reason：${req.action} 需要填写理由`, [{ field: 'reason', errors: ['必填'], code: 'required' }], 'VALIDATION_FAILED');
     return rule;
   }
 

@@ -175,7 +175,9 @@ describe('POST /api/household/cases/:id/transitions', () => {
   it('refuses actions in the wrong state (409), stale versions (409), other communities (404), missing reasons (400)', async () => {
     const c = await createCase();
     expect((await act(c.id, { action: 'settle', version: c.version })).status).toBe(409);
-    expect((await act(c.id, { action: 'approve', version: c.version, approvalNo: 'x1' }, 'secretary')).body.code).toBe('WRONG_STATE');
+    const wrong = await act(c.id, { action: 'approve', version: c.version, approvalNo: 'x1' }, 'secretary');
+    // A stable code and the params the SPA words it with (zh-CN / English), besides the server's own sentence.
+    expect(wrong.body).toMatchObject({ code: 'WRONG_STATE', params: { entity: 'move_case', from: c.status, action: 'approve' } });
     expect((await act(c.id, { action: 'submit', version: c.version + 3 })).body.code).toBe('STALE_VERSION');
     expect((await act(c.id, { action: 'submit', version: c.version }, 'clerkCuiting')).status).toBe(404);
     expect((await act(c.id, { action: 'withdraw', version: c.version })).status).toBe(400);

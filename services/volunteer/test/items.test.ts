@@ -176,7 +176,7 @@ describe('POST /api/volunteer/items/:id/transitions', () => {
 
   it('refuses wrong states, stale versions, other roles, units not reported to the community, and missing items', async () => {
     const item = await report();
-    expect((await act(item.id, { action: 'claim', version: item.version }, 'unit')).body.code).toBe('WRONG_STATE');
+    expect((await act(item.id, { action: 'claim', version: item.version }, 'unit')).body).toMatchObject({ code: 'WRONG_STATE', params: { entity: 'item', from: item.status, action: 'claim' } });
     expect((await act(item.id, { action: 'publish', version: item.version + 1 }, 'clerk')).body.code).toBe('STALE_VERSION');
     expect((await act(item.id, { action: 'publish', version: item.version }, 'grid')).status).toBe(403);
     expect((await act(item.id, { action: 'publish', version: item.version }, 'clerkCuiting')).status).toBe(404);

@@ -12,6 +12,8 @@ export interface ApiErrorBody {
   statusCode?: number
   code?: string
   message?: string
+  /** The values the message names (`{entity, from, action}` of a WRONG_STATE): the SPA words the code with them. */
+  params?: Record<string, unknown>
   details?: unknown
 }
 
@@ -19,13 +21,15 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly details?: unknown
+  readonly params?: Record<string, unknown>
 
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, details?: unknown, params?: Record<string, unknown>) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.details = details
+    this.params = params
   }
 }
 
@@ -84,8 +88,9 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(
     res.status,
     body?.code ?? `HTTP_${res.status}`,
-    body?.message ?? res.statusText ?? '',
+    typeof body?.message === 'string' ? body.message : res.statusText ?? '',
     body?.details,
+    body?.params && typeof body.params === 'object' ? body.params : undefined,
   )
 }
 

@@ -1,4 +1,5 @@
 /** Response schemas: output is serialised through them (no stray fields leak) and documented in OpenAPI. */
+import { errorResponseSchema } from '@redheart/shared';
 export const userSchema = {
   type: 'object',
   required: ['id', 'username', 'displayName', 'role', 'orgId', 'orgName', 'orgType'],
@@ -46,10 +47,7 @@ export const orgUnitWithAncestorsSchema = {
   properties: { ...orgUnitProperties, ancestors: ancestorsSchema },
 } as const;
 
-export const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, details: {} },
-} as const;
+export const errorSchema = errorResponseSchema;
 
 export const idParams = {
   type: 'object',

@@ -8,7 +8,7 @@ export class CreateApplicationDto {
   @IsOptional() @IsInt({ message: 'communityId 必须是正整数' }) @Min(1, { message: 'communityId 必须是正整数' }) communityId?: number;
   @IsString({ message: 'applicantName 必须是文字' }) @Length(1, 40, { message: 'applicantName（申请人姓名）长度应为 1–40 个字' }) applicantName: string;
   @IsOptional() @IsString({ message: 'applicantPhone 必须是文字' })
-  @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'applicantPhone（联系电话）格式不正确' }) applicantPhone?: string;
+  @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'applicantPhone（联系电话）格式不正确', context: { code: 'phone' } }) applicantPhone?: string;
   /** Materials of the service's list already handed in. */
   @IsOptional() @IsArray({ message: 'provided 必须是材料名称的数组' }) @ArrayMaxSize(30, { message: 'provided 最多 30 项' })
   @IsString({ each: true, message: 'provided 的每一项必须是材料名称' }) provided?: string[];

@@ -27,7 +27,7 @@ export class CreateCaseDto {
   /** Required for roles above a community; a community's staff default to their own. */
   @IsOptional() @IsInt() @Min(1) communityId?: number;
   @IsString() @Length(1, 40) applicantName: string;
-  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'applicantPhone must be a phone number' }) applicantPhone?: string;
+  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'applicantPhone must be a phone number', context: { code: 'phone' } }) applicantPhone?: string;
   @IsOptional() @IsBoolean() greenChannel?: boolean;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CasePersonDto) persons: CasePersonDto[];
   @IsOptional() @IsInt() @Min(1) targetHouseholdId?: number;

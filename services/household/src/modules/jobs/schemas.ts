@@ -1,4 +1,5 @@
 /** JSON schemas of the import and export job routes (the gateway's merged OpenAPI document lists them). */
+import { errorResponseSchema } from '@redheart/shared';
 
 const progress = {
   type: 'object',
@@ -135,9 +136,6 @@ export const templateQuery = {
 
 export const fileResponse = { 200: { type: 'string', format: 'binary', description: 'the file' } } as const;
 
-const errorBody = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, details: {} },
-} as const;
+const errorBody = errorResponseSchema;
 export const errors = { 400: errorBody, 404: errorBody, 409: errorBody } as const;
 export const fileErrors = { 404: errorBody, 409: errorBody, 410: errorBody } as const;

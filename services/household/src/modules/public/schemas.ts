@@ -1,3 +1,4 @@
+import { errorResponseSchema } from '@redheart/shared';
 const ns = { type: ['string', 'null'] } as const;
 
 export const caseLookupBody = {
@@ -34,8 +35,5 @@ export const publicCaseSchema = {
   },
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, details: {} },
-} as const;
+const errorSchema = errorResponseSchema;
 export const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema } as const;

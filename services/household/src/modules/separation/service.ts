@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   assertRole, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
+  wrongState,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
 
@@ -352,7 +353,7 @@ export class SeparationService {
     const t = (await this.loadTask(m, user, id, true)) as TaskRow & { path: string; idHash: string };
     assertRole(user, TASK_WORKERS, '您的角色无权处理走访任务');
     const rule = TASK_RULES[dto.action];
-    if (!rule.from.includes(t.status)) throw conflict(`Cannot ${dto.action} a task that is ${t.status}`, 'WRONG_STATE');
+    if (!rule.from.includes(t.status)) throw wrongState(`Cannot ${dto.action} a task that is ${t.status}`, { entity: 'outreach_task', from: t.status, action: dto.action });
     if (t.version !== dto.version) throw conflict('The task was changed by someone else; reload it', 'STALE_VERSION');
     let caseId = t.caseId;
     if (dto.action === 'decline' && !dto.note) throw badRequest('decline needs a note saying why', [{ field: 'note', errors: ['required'] }], 'VALIDATION_FAILED');

@@ -16,8 +16,11 @@ export const LOCK_MAX_SECONDS = 15 * 60;
 /** A pair with no failure for this long starts afresh (no count, no growing delay). */
 const PAIR_QUIET_SECONDS = 60 * 60;
 
-const retryLater = (code: string, message: string, seconds: number) =>
-  new AppError(429, code, message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
+/** 429 with Retry-After, and the wait in `params.seconds` (the SPA says it in the user's language). */
+const retryLater = (code: string, message: string, seconds: number) => {
+  const wait = Math.max(1, Math.ceil(seconds));
+  return new AppError(429, code, message, undefined, { 'retry-after': String(wait) }, { seconds: wait });
+};
 
 /**
  * Login abuse, counted in the database (so every org process shares it and a restart forgets nothing):

@@ -8,7 +8,7 @@ import { POSITION_KINDS, type PositionKind } from '../../domain';
 // Shared field rules. Names must hold a visible character: the tables CHECK btrim(name) <> '',
 // and a blank name is a 400 here rather than a constraint error there.
 const PHONE = /^[0-9+\-() ]*$/;
-const PHONE_MSG = { message: 'phone may hold digits, spaces, +, -, ( and ) only' };
+const PHONE_MSG = { message: 'phone may hold digits, spaces, +, -, ( and ) only', context: { code: 'phone' } };
 const NOT_BLANK = /\S/;
 const notBlank = (field: string) => ({ message: `${field} must not be blank` });
 const DATE = { strict: true } as const;

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { ORG_TYPES, type OrgType } from '../../domain';
 
 export class ContactsDto {
-  @IsOptional() @IsString() @MaxLength(40) @Matches(/^[0-9+\-() ]*$/, { message: 'phone may hold digits, spaces, +, -, ( and ) only' })
+  @IsOptional() @IsString() @MaxLength(40) @Matches(/^[0-9+\-() ]*$/, { message: 'phone may hold digits, spaces, +, -, ( and ) only', context: { code: 'phone' } })
   phone?: string;
   @IsOptional() @IsString() @MaxLength(200) address?: string;
   @IsOptional() @IsString() @MaxLength(60) person?: string;

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
   isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, writeAudit,
+  wrongState,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -319,7 +320,7 @@ export class ItemService {
     const item = await this.load(m, user, id, { lock: true });
     const rule = ITEM_RULES[dto.action];
     if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a service item`);
-    if (!rule.from.includes(item.status)) throw conflict(`A ${item.status} item cannot be ${dto.action}ed`, 'WRONG_STATE');
+    if (!rule.from.includes(item.status)) throw wrongState(`A ${item.status} item cannot be ${dto.action}ed`, { entity: 'item', from: item.status, action: dto.action });
     // Sign-ups are rows of their own, guarded by the item's row lock; they don't race on the item's version.
     const isSignup = dto.action === 'signup' || dto.action === 'withdraw_signup';
     if (!isSignup && item.version !== dto.version) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');

@@ -2,19 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
   assertInScope, emit, assertRole, badRequest, conflict, type CommunityDirectory, likeEscape, notFound, pageRequest, parseDto, parseId, parseQuery, readPage, type Role, rowsOf,
-  scopeSql, writeAudit,
+  scopeSql, writeAudit, wrongState,
 } from '@redheart/shared';
 
 class UnitReportDto {
   @IsInt() @Min(1) communityId: number;
   @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) resources: string[];
   @IsString() @Length(1, 40) contactName: string;
-  @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'contactPhone must be a phone number' }) contactPhone: string;
+  @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'contactPhone must be a phone number', context: { code: 'phone' } }) contactPhone: string;
 }
 
 class MemberReportDto {
   @IsString() @Length(1, 40) name: string;
-  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @IsOptional() @IsString() @Matches(/^[0-9+\-() ]{5,20}$/, { message: 'phone must be a phone number', context: { code: 'phone' } }) phone?: string;
   @IsOptional() @IsInt() @Min(1) unitId?: number;
 }
 
@@ -120,7 +120,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         if (!r || !req.user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
         if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
         const allowed: Record<string, string[]> = { approve: ['pending'], reject: ['pending'], end: ['approved'] };
-        if (!allowed[dto.decision].includes(r.status)) throw conflict(`A ${r.status} report cannot be ${dto.decision}d`, 'WRONG_STATE');
+        if (!allowed[dto.decision].includes(r.status)) throw wrongState(`A ${r.status} report cannot be ${dto.decision}d`, { entity: 'unit_report', from: r.status, action: dto.decision });
         if (dto.decision !== 'approve' && !dto.reason) throw badRequest(`${dto.decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
         const status = { approve: 'approved', reject: 'rejected', end: 'ended' }[dto.decision];
         const upd = rowsOf(await m.query(
@@ -192,7 +192,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
         const rows = await m.query(`SELECT mb.status, mb.version, cr.path FROM member mb JOIN community_ref cr ON cr.id = mb.community_id WHERE mb.id = $1 FOR UPDATE OF mb`, [id]);
         if (!rows[0] || !req.user.scopePaths.some((p) => rows[0].path.startsWith(p))) throw notFound('Member');
         if (rows[0].version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
-        if (rows[0].status !== 'pending' || dto.decision === 'end') throw conflict(`A ${rows[0].status} member report cannot be ${dto.decision}d`, 'WRONG_STATE');
+        if (rows[0].status !== 'pending' || dto.decision === 'end') throw wrongState(`A ${rows[0].status} member report cannot be ${dto.decision}d`, { entity: 'member_report', from: rows[0].status, action: dto.decision });
         if (dto.decision === 'reject' && !dto.reason) throw badRequest('reject needs a reason', [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
         const status = dto.decision === 'approve' ? 'approved' : 'rejected';
         await m.query(`UPDATE member SET status = $2, decided_by = $3, version = version + 1 WHERE id = $1`, [id, status, req.user.username]);

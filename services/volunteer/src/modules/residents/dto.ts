@@ -9,7 +9,7 @@ export class PublicNeedDto {
   @IsInt({ message: 'categoryId 应为服务类别的编号' }) @Min(1, { message: 'categoryId 应为服务类别的编号' }) categoryId: number;
   @Transform(trim) @IsString() @Length(4, 1000, { message: 'description 应为 4 至 1000 个字' }) description: string;
   @IsOptional() @Transform(trim) @IsString() @Length(1, 40, { message: 'contactName 最多 40 个字' }) contactName?: string;
-  @Transform(trim) @IsString() @Matches(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, { message: 'phone 应为 11 位手机号或带区号的固定电话' }) phone: string;
+  @Transform(trim) @IsString() @Matches(/^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, { message: 'phone 应为 11 位手机号或带区号的固定电话', context: { code: 'isMobilePhone' } }) phone: string;
 }
 
 /** A resident's stars through a rating link (no login). */

@@ -1,11 +1,9 @@
+import { errorResponseSchema } from '@redheart/shared';
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: int, code: s, message: s, details: {} },
-} as const;
+const errorSchema = errorResponseSchema;
 export const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema } as const;
 
 export const categoriesSchema = { type: 'array', items: { type: 'object', properties: { id: int, code: s, name: s, nameEn: ns } } } as const;

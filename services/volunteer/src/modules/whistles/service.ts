@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, isoSql, likeEscape, notFound, type PageTotal, pageRequest, pageTotal, rowsOf, scopeSql,
   writeAudit,
+  wrongState,
 } from '@redheart/shared';
 import {
   DEPARTMENT_SCORECARD_READERS, RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RAISERS, WHISTLE_READERS, WHISTLE_RULES, type WhistleAction,
@@ -261,7 +262,7 @@ export class WhistleService {
     const w = await this.load(m, user, id, true);
     const rule = WHISTLE_RULES[dto.action];
     if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对街呼县应执行 ${dto.action}`);
-    if (!rule.from.includes(w.status)) throw conflict(`状态为 ${w.status} 的街呼县应不能 ${dto.action}`, 'WRONG_STATE');
+    if (!rule.from.includes(w.status)) throw wrongState(`状态为 ${w.status} 的街呼县应不能 ${dto.action}`, { entity: 'whistle', from: w.status, action: dto.action });
     if (w.version !== dto.version) throw conflict('该街呼县应已被他人修改，请刷新后重试', 'STALE_VERSION');
     for (const field of rule.required) if (dto[field] === undefined) throw invalid(field, `${dto.action} 需要填写 ${field}`, 'required');
     const responses = await this.responses(m, id, true);
@@ -318,7 +319,7 @@ export class WhistleService {
     if (!r || (user.role === 'unit_staff' && r.status === 'PROPOSED')) throw notFound('Department response');
     if (rule.ownDepartment && r.unitId !== user.orgId) throw forbidden('只能答复本部门收到的街呼县应');
     if (['PROPOSED', 'DECLINED', 'WITHDRAWN'].includes(w.status) || !rule.from.includes(r.status)) {
-      throw conflict(`状态为 ${r.status} 的部门答复不能 ${dto.action}`, 'WRONG_STATE');
+      throw wrongState(`状态为 ${r.status} 的部门答复不能 ${dto.action}`, { entity: 'whistle_response', from: r.status, action: dto.action });
     }
     if (rule.overdueOnly && !r.overdue) throw conflict('只有超期未答复的部门才能督办', 'NOT_OVERDUE');
     if (r.version !== dto.version) throw conflict('该部门答复已被他人修改，请刷新后重试', 'STALE_VERSION');
