@@ -34,3 +34,4 @@ export * from './audit-route';
 export * from './metrics';
 export * from './tracing';
 export * from './events';
+export * from './workflows';
