@@ -3,12 +3,12 @@ import { type ActionRule, defineWorkflow } from './types';
 
 /** 需求 → 认领 → 服务 → 评价: the life of a service item (双报到). */
 export const ITEM_STATUSES = [
-  'REPORTED', 'PUBLISHED', 'REJECTED', 'REFERRED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CONFIRMED', 'CLOSED', 'CANCELLED', 'MERGED',
+  'REPORTED', 'PUBLISHED', 'REJECTED', 'REFERRED', 'MERGED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE', 'CONFIRMED', 'CLOSED', 'CANCELLED',
 ] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 /**
- * What people ask for (POST /items/:id/transition), in the order of the item page's buttons. There is no `close`:
+ * What people ask for (POST /items/:id/transitions), in the order of the item page's buttons. There is no `close`:
  * `confirm` closes the item in the same transaction (CONFIRMED → CLOSED by the system, hours posted), so nobody
  * ever sees a CONFIRMED item; the timeline records that step as the system's `close` event.
  */
@@ -30,7 +30,7 @@ export const ITEM_WORKFLOW_DEF = defineWorkflow<ItemStatus, ItemAction, ItemRule
   id: 'service-item',
   title: '服务事项 · service item',
   service: 'volunteer',
-  endpoint: 'POST /api/volunteer/items/:id/transition',
+  endpoint: 'POST /api/volunteer/items/:id/transitions',
   description:
     'A need is reported (by a resident at a desk, a grid worker or the community), the community publishes it, a work unit ' +
     'claims it (or members sign up for an individual item), schedules it on a service day, starts and completes it with ' +

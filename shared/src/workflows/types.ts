@@ -78,3 +78,6 @@ export const reasonRequired = <S extends string, A extends string>(def: Workflow
 export const reasonAsked = <S extends string, A extends string>(def: WorkflowDefinition<S, A, ActionRule<S>>, a: A): boolean =>
   !!def.rules[a]?.reasonRequired || !!def.rules[a]?.reasonOptional;
 export const isDanger = <S extends string, A extends string>(def: WorkflowDefinition<S, A, ActionRule<S>>, a: A): boolean => !!def.rules[a]?.danger;
+
+/** The workflow's dangerous actions, in button order (danger buttons, a confirmation). */
+export const dangerActions = <S extends string, A extends string>(def: WorkflowDefinition<S, A, ActionRule<S>>): A[] => def.actions.filter((a) => isDanger(def, a));
