@@ -37,6 +37,8 @@ export interface ResponseRule extends ActionRule<ResponseStatus> {
   overdueOnly?: boolean;
 }
 
+const OPEN_OR_PROPOSED: readonly ResponseStatus[] = ['PROPOSED', ...OPEN_RESPONSE];
+
 const STREET_ONLY: readonly Role[] = ['street_admin'];
 const DEPARTMENT: readonly Role[] = ['unit_staff'];
 const COUNTY: readonly Role[] = ['admin', 'city_admin'];
@@ -91,6 +93,7 @@ export const RESPONSE_WORKFLOW_DEF = defineWorkflow<ResponseStatus, ResponseActi
   },
   system: [
     { from: 'PROPOSED', to: 'PENDING', event: 'send', note: 'the street sends the whistle' },
+    ...OPEN_OR_PROPOSED.map((from) => ({ from, to: 'WITHDRAWN' as const, event: 'withdraw', note: 'the street withdraws the whistle' })),
   ],
 });
 
