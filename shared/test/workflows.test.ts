@@ -20,7 +20,12 @@ describe('the workflow tables', () => {
       const edges = [...rules.flatMap((r) => r.from.map((f) => [f, r.to ?? f])), ...(def.system ?? []).map((s) => [s.from, s.to])];
       for (let changed = true; changed;) {
         changed = false;
-        for (const [f, t] of edges) if (reached.has(f) && !reached.has(t)) (reached.add(t), (changed = true));
+        for (const [f, t] of edges) {
+          if (reached.has(f) && !reached.has(t)) {
+            reached.add(t);
+            changed = true;
+          }
+        }
       }
       expect({ workflow: def.id, unreachable: states.filter((s) => !reached.has(s)) }).toEqual({ workflow: def.id, unreachable: [] });
     }
