@@ -22,7 +22,8 @@ const TARGETS = [
   { name: 'volunteer', dir: 'services/volunteer', output: 'services/volunteer/dist/src/server.js', after: ['shared'] },
   { name: 'notification', dir: 'services/notification', output: 'services/notification/dist/src/server.js', after: ['shared'] },
   { name: 'gateway', dir: 'services/gateway', output: 'services/gateway/dist/server.js', after: ['shared'] },
-  { name: 'web', dir: 'web', output: 'web/dist/index.html', after: [] },
+  // The SPA bundles the workflow tables from source (the `@redheart/workflows` alias): a change there rebuilds it.
+  { name: 'web', dir: 'web', output: 'web/dist/index.html', after: [], inputs: ['shared/src/workflows'] },
 ];
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.data', 'test-results', 'coverage', '.cache']);
 const COMMON_INPUTS = ['tsconfig.base.json', 'package-lock.json'];
@@ -39,7 +40,7 @@ function filesOf(dir, out = []) {
 
 function fingerprint(target, done) {
   const hash = createHash('sha256');
-  const files = [...filesOf(join(root, target.dir)), ...COMMON_INPUTS.map((f) => join(root, f)).filter(existsSync)].sort();
+  const files = [...filesOf(join(root, target.dir)), ...(target.inputs ?? []).flatMap((d) => filesOf(join(root, d))), ...COMMON_INPUTS.map((f) => join(root, f)).filter(existsSync)].sort();
   for (const file of files) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }

@@ -23,7 +23,11 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      // The workflows, written once for the services and the SPA (browser-safe TypeScript, bundled from source).
+      '@redheart/workflows': fileURLToPath(new URL('../shared/src/workflows/index.ts', import.meta.url)),
+    },
   },
   define: {
     // vue-i18n: composition API only, no devtools in production bundles.

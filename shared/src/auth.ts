@@ -7,17 +7,9 @@ import { forbidden, unauthorized } from './errors';
 import type { SessionClaims } from './sessions';
 import { TokenCache } from './token-cache';
 
-export const ROLES = [
-  'city_admin',
-  'admin',
-  'street_admin',
-  'community_secretary',
-  'community_clerk',
-  'grid_worker',
-  'unit_staff',
-  'member',
-] as const;
-export type Role = (typeof ROLES)[number];
+// The roles live with the workflows (browser-safe); re-exported here for the services.
+import { ROLES, type Role } from './workflows/roles';
+export { ROLES, type Role };
 
 export const TOKEN_ISSUER = 'redheart-org';
 export const TOKEN_AUDIENCE = 'redheart-api';

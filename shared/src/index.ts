@@ -35,3 +35,4 @@ export * from './audit-route';
 export * from './metrics';
 export * from './tracing';
 export * from './events';
+export * from './workflows';

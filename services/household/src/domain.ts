@@ -1,12 +1,12 @@
-import type { Role } from '@redheart/shared';
+import { type CaseAction as Action, type CaseStatus, CASE_WORKFLOW_DEF, type Role } from '@redheart/shared';
 import { limitLight, overdueSql, type TransitionTable, type TrafficLight, Workflow } from './workflow';
 
 /** Case types: 购房落户, 投靠, 集体户, other move-ins, and 迁出 (moving out of the system). */
 export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
-export const CASE_STATUSES = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED', 'SETTLED', 'REJECTED', 'WITHDRAWN', 'REVOKED'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+// The case workflow (statuses, actions, the transition table) is written once in @redheart/shared's workflows.
+export { CASE_STATUSES, type CaseStatus, CASE_ACTIONS as ACTIONS, type CaseAction as Action } from '@redheart/shared';
 
 /**
  * Where a person works, as the programme counts it (机关事业单位职工带头: staff of public institutions moved their
@@ -27,29 +27,8 @@ export const CHECKLISTS: Record<CaseType, readonly string[]> = {
   move_out: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
 };
 
-export const ACTIONS = [
-  'submit', 'request_supplement', 'supplement', 'accept', 'approve', 'settle', 'reject', 'withdraw', 'request_revoke', 'confirm_revoke', 'cancel_revoke',
-] as const;
-export type Action = (typeof ACTIONS)[number];
-
-const CLERKS: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
-const SECRETARIES: readonly Role[] = ['community_secretary', 'admin'];
-const REVOKERS: readonly Role[] = ['street_admin', 'admin'];
-
-/** The workflow of DOMAIN.md, one row per action. */
-export const TRANSITIONS: TransitionTable<CaseStatus, Action> = {
-  submit: { from: ['DRAFT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
-  request_supplement: { from: ['SUBMITTED'], to: 'NEEDS_SUPPLEMENT', roles: CLERKS, reasonRequired: false },
-  supplement: { from: ['NEEDS_SUPPLEMENT'], to: 'SUBMITTED', roles: CLERKS, reasonRequired: false },
-  accept: { from: ['SUBMITTED'], to: 'ACCEPTED', roles: CLERKS, reasonRequired: false },
-  approve: { from: ['ACCEPTED'], to: 'APPROVED', roles: SECRETARIES, reasonRequired: false },
-  settle: { from: ['APPROVED'], to: 'SETTLED', roles: CLERKS, reasonRequired: false },
-  reject: { from: ['SUBMITTED', 'ACCEPTED'], to: 'REJECTED', roles: CLERKS, reasonRequired: true },
-  withdraw: { from: ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'], to: 'WITHDRAWN', roles: CLERKS, reasonRequired: true },
-  request_revoke: { from: ['SETTLED'], to: null, roles: REVOKERS, reasonRequired: true },
-  confirm_revoke: { from: ['SETTLED'], to: 'REVOKED', roles: REVOKERS, reasonRequired: true },
-  cancel_revoke: { from: ['SETTLED'], to: null, roles: REVOKERS, reasonRequired: true },
-};
+/** The workflow of DOMAIN.md, one row per action (shared/src/workflows/hukou-case.ts). */
+export const TRANSITIONS: TransitionTable<CaseStatus, Action> = CASE_WORKFLOW_DEF.rules;
 
 /** Hukou cases on the household service's workflow engine (shared with service applications). */
 export const CASE_WORKFLOW = new Workflow<CaseStatus, Action>(
@@ -58,12 +37,7 @@ export const CASE_WORKFLOW = new Workflow<CaseStatus, Action>(
 );
 
 /** Time limit (calendar days) of the step a case waits in; green channel halves it. */
-export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = {
-  DRAFT: 5,
-  SUBMITTED: 3,
-  ACCEPTED: 2,
-  APPROVED: 2,
-};
+export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = CASE_WORKFLOW_DEF.timeLimits ?? {};
 
 /**
  * "Past the step's limit" in SQL over a move_case aliased `c`, built from STEP_LIMIT_DAYS so the work

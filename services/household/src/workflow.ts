@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, writeAudit, wrongState } from '@redheart/shared';
+import { type ActionRule, type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, type TransitionTable, writeAudit, wrongState } from '@redheart/shared';
 
 /**
  * The workflow engine of the household service: a transition table (one row per action: from which statuses, to which,
@@ -11,15 +11,9 @@ import { type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, writ
  * transition tables and their action-specific effects differ.
  */
 
-export interface TransitionRule<S extends string> {
-  from: readonly S[];
-  /** null: the status does not change (a flag on the record, e.g. a revocation request). */
-  to: S | null;
-  roles: readonly Role[];
-  reasonRequired: boolean;
-}
-
-export type TransitionTable<S extends string, A extends string> = Record<A, TransitionRule<S>>;
+/** A row of a transition table (shared/src/workflows: the one place the workflows are written). */
+export type TransitionRule<S extends string> = ActionRule<S>;
+export type { TransitionTable };
 
 export interface WorkflowTables {
   /** The records' table: id, status, version, updated_at, step_started_at. */

@@ -4,10 +4,9 @@ import type { NumberedPage, PageQuery, TrafficLight } from './types'
 
 /* 一网通办: service applications taken at a community's window (household service). */
 
-export const APPLICATION_STATUSES = ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER', 'DONE', 'REJECTED', 'WITHDRAWN'] as const
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number]
-export const APPLICATION_ACTIONS = ['request_supplement', 'supplement', 'accept', 'hand_over', 'complete', 'reject', 'withdraw'] as const
-export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number]
+// The application workflow is written once (shared/src/workflows/service-application.ts).
+import type { ApplicationAction, ApplicationStatus } from '@redheart/workflows'
+export { APPLICATION_ACTIONS, APPLICATION_STATUSES, type ApplicationAction, type ApplicationStatus } from '@redheart/workflows'
 
 export interface CatalogueService {
   id: number

@@ -1,16 +1,11 @@
 /** Shapes of docs/api.md. Dates are 'YYYY-MM-DD' strings. */
 
-export const ROLES = [
-  'city_admin',
-  'admin',
-  'street_admin',
-  'community_secretary',
-  'community_clerk',
-  'grid_worker',
-  'unit_staff',
-  'member',
-] as const
-export type Role = (typeof ROLES)[number]
+// Roles and the workflows (states, actions) are written once, for the services and the SPA: shared/src/workflows.
+import type { CaseAction, CaseStatus, ItemAction, ItemEventAction, ItemStatus, Role, TaskAction, TaskStatus } from '@redheart/workflows'
+export {
+  CASE_ACTIONS, CASE_STATUSES, ITEM_ACTIONS, ITEM_STATUSES, ROLES, TASK_ACTIONS, TASK_STATUSES,
+  type CaseAction, type CaseStatus, type ItemAction, type ItemEventAction, type ItemStatus, type Role, type TaskAction, type TaskStatus,
+} from '@redheart/workflows'
 
 export const ORG_TYPES = [
   'city_committee',
@@ -347,18 +342,6 @@ export interface OrgStats {
 export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const
 export type CaseType = (typeof CASE_TYPES)[number]
 
-export const CASE_STATUSES = [
-  'DRAFT',
-  'SUBMITTED',
-  'NEEDS_SUPPLEMENT',
-  'ACCEPTED',
-  'APPROVED',
-  'SETTLED',
-  'REJECTED',
-  'WITHDRAWN',
-  'REVOKED',
-] as const
-export type CaseStatus = (typeof CASE_STATUSES)[number]
 
 export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const
 export type Relation = (typeof RELATIONS)[number]
@@ -367,20 +350,6 @@ export type Relation = (typeof RELATIONS)[number]
 export const EMPLOYERS = ['public_institution', 'enterprise', 'other'] as const
 export type Employer = (typeof EMPLOYERS)[number]
 
-export const CASE_ACTIONS = [
-  'submit',
-  'request_supplement',
-  'supplement',
-  'accept',
-  'approve',
-  'settle',
-  'reject',
-  'withdraw',
-  'request_revoke',
-  'confirm_revoke',
-  'cancel_revoke',
-] as const
-export type CaseAction = (typeof CASE_ACTIONS)[number]
 
 export const CHECKLIST_ITEMS = [
   'id_card',
@@ -670,10 +639,6 @@ export interface Property {
 
 /* ─── 人户分离 outreach (separation funnel and tasks) ─── */
 
-export const TASK_STATUSES = ['identified', 'contacted', 'applied', 'settled', 'declined'] as const
-export type TaskStatus = (typeof TASK_STATUSES)[number]
-export const TASK_ACTIONS = ['contact', 'apply', 'settle', 'decline'] as const
-export type TaskAction = (typeof TASK_ACTIONS)[number]
 export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const
 export type TaskKind = (typeof TASK_KINDS)[number]
 
@@ -809,48 +774,6 @@ export interface HouseholdStats {
 }
 
 /* ─── Dual report and volunteer service (双报到 · 我是党员我行动), /api/volunteer ─── */
-
-/** 需求 → 认领 → 服务 → 评价: the life of a service item. */
-export const ITEM_STATUSES = [
-  'REPORTED',
-  'PUBLISHED',
-  'REJECTED',
-  'REFERRED',
-  'MERGED',
-  'CLAIMED',
-  'ESCALATED',
-  'SCHEDULED',
-  'IN_PROGRESS',
-  'DONE',
-  'CONFIRMED',
-  'CLOSED',
-  'CANCELLED',
-] as const
-export type ItemStatus = (typeof ITEM_STATUSES)[number]
-
-export const ITEM_ACTIONS = [
-  'publish',
-  'reject',
-  'refer',
-  'merge',
-  'claim',
-  'release',
-  'assign',
-  'schedule',
-  'start',
-  'complete',
-  'confirm',
-  'reopen',
-  'cancel',
-  'signup',
-  'withdraw_signup',
-] as const
-export type ItemAction = (typeof ITEM_ACTIONS)[number]
-/**
- * Timeline entries that are not user actions: the report itself, the escalation timer, check-ins, and the system's
- * `close` right after `confirm` (there is no `close` action to ask for).
- */
-export type ItemEventAction = ItemAction | 'report' | 'escalate' | 'checkin' | 'close'
 
 /** unit: claimed whole by one work unit; individual: places that reported members sign up for. */
 export const ITEM_KINDS = ['unit', 'individual'] as const

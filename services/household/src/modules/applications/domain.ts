@@ -1,4 +1,4 @@
-import type { Role } from '@redheart/shared';
+import { type ApplicationAction, type ApplicationStatus, APPLICATION_WORKFLOW_DEF, type Role } from '@redheart/shared';
 import { limitLight, overdueSql, type TrafficLight, type TransitionTable, Workflow } from '../../workflow';
 
 /**
@@ -6,28 +6,14 @@ import { limitLight, overdueSql, type TrafficLight, type TransitionTable, Workfl
  * service's materials (a checklist), asks for what is missing at once (补正), accepts (受理), hands the file over to the
  * county department that decides (转县直部门) or finishes it at the window (办结), or refuses it (不予受理/退回).
  */
-export const APPLICATION_STATUSES = ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER', 'DONE', 'REJECTED', 'WITHDRAWN'] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
-
-export const APPLICATION_ACTIONS = ['request_supplement', 'supplement', 'accept', 'hand_over', 'complete', 'reject', 'withdraw'] as const;
-export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
+// The application workflow (statuses, actions, the transition table) is written once in @redheart/shared's workflows.
+export { APPLICATION_ACTIONS, APPLICATION_CLERKS, APPLICATION_STATUSES, type ApplicationAction, type ApplicationStatus } from '@redheart/shared';
 
 export const OPEN_APPLICATION: readonly ApplicationStatus[] = ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER'];
 
 /** Who reads applications (each in their scope): a community's staff, the street, the county, the city. */
 export const APPLICATION_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk'];
-/** Who takes an application and moves it on: the community's clerks and secretary, and the county admin. */
-export const APPLICATION_CLERKS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
-
-export const APPLICATION_TRANSITIONS: TransitionTable<ApplicationStatus, ApplicationAction> = {
-  request_supplement: { from: ['SUBMITTED'], to: 'NEEDS_SUPPLEMENT', roles: APPLICATION_CLERKS, reasonRequired: false },
-  supplement: { from: ['NEEDS_SUPPLEMENT'], to: 'SUBMITTED', roles: APPLICATION_CLERKS, reasonRequired: false },
-  accept: { from: ['SUBMITTED'], to: 'ACCEPTED', roles: APPLICATION_CLERKS, reasonRequired: false },
-  hand_over: { from: ['ACCEPTED'], to: 'HANDED_OVER', roles: APPLICATION_CLERKS, reasonRequired: false },
-  complete: { from: ['ACCEPTED', 'HANDED_OVER'], to: 'DONE', roles: APPLICATION_CLERKS, reasonRequired: false },
-  reject: { from: ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER'], to: 'REJECTED', roles: APPLICATION_CLERKS, reasonRequired: true },
-  withdraw: { from: ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED'], to: 'WITHDRAWN', roles: APPLICATION_CLERKS, reasonRequired: true },
-};
+export const APPLICATION_TRANSITIONS: TransitionTable<ApplicationStatus, ApplicationAction> = APPLICATION_WORKFLOW_DEF.rules;
 
 /** Service applications on the household service's workflow engine (the one hukou cases use). */
 export const APPLICATION_WORKFLOW = new Workflow<ApplicationStatus, ApplicationAction>(
@@ -39,7 +25,7 @@ export const APPLICATION_WORKFLOW = new Workflow<ApplicationStatus, ApplicationA
 );
 
 /** A submitted application is accepted or sent back for supplement within a day (一次性告知). */
-export const ACCEPT_LIMIT_DAYS = 1;
+export const ACCEPT_LIMIT_DAYS = APPLICATION_WORKFLOW_DEF.timeLimits?.SUBMITTED ?? 1;
 
 /**
  * The time limit: a day to accept; from the acceptance, the service's own limit (即办 services, 0 days, get the day),

@@ -1,30 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  assertRole, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
+  actionsFor, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
   wrongState,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
 
 export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
-export const TASK_STATUSES = ['identified', 'contacted', 'applied', 'settled', 'declined'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_ACTIONS = ['contact', 'apply', 'settle', 'decline'] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
-
-export const OPEN_TASK: readonly TaskStatus[] = ['identified', 'contacted', 'applied'];
+// The outreach task workflow is written once in @redheart/shared's workflows.
+export { OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
 
 /** Who may compare the registers (it writes snapshots and tasks). */
 export const COMPARERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
-/** Who walks the outreach tasks: the grid worker on the doorstep, and the community's staff. */
-export const TASK_WORKERS: readonly Role[] = ['grid_worker', 'community_clerk', 'community_secretary', 'admin'];
-
-const TASK_RULES: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskStatus; stamp: string }> = {
-  contact: { from: ['identified'], to: 'contacted', stamp: 'contacted_at' },
-  apply: { from: ['contacted'], to: 'applied', stamp: 'applied_at' },
-  settle: { from: ['applied'], to: 'settled', stamp: 'settled_at' },
-  decline: { from: ['identified', 'contacted', 'applied'], to: 'declined', stamp: 'declined_at' },
-};
+/** The column each step stamps; from, to and roles are the shared table's (TASK_WORKFLOW_DEF). */
+const TASK_STAMPS: Record<TaskAction, string> = { contact: 'contacted_at', apply: 'applied_at', settle: 'settled_at', decline: 'declined_at' };
+const TASK_RULES = TASK_WORKFLOW_DEF.rules;
 
 export interface Ctx {
   user: AuthUser;
@@ -153,8 +143,7 @@ export interface TaskRow {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function taskActions(status: TaskStatus, role: Role): TaskAction[] {
-  if (!TASK_WORKERS.includes(role)) return [];
-  return TASK_ACTIONS.filter((a) => TASK_RULES[a].from.includes(status));
+  return actionsFor(TASK_WORKFLOW_DEF, status, role);
 }
 
 export function presentTask(t: TaskRow, role: Role) {
@@ -351,8 +340,8 @@ export class SeparationService {
     const { user } = ctx;
     this.assertReader(user);
     const t = (await this.loadTask(m, user, id, true)) as TaskRow & { path: string; idHash: string };
-    assertRole(user, TASK_WORKERS, '您的角色无权处理走访任务');
     const rule = TASK_RULES[dto.action];
+    assertRole(user, rule.roles, '您的角色无权处理走访任务');
     if (!rule.from.includes(t.status)) throw wrongState(`Cannot ${dto.action} a task that is ${t.status}`, { entity: 'outreach_task', from: t.status, action: dto.action });
     if (t.version !== dto.version) throw conflict('The task was changed by someone else; reload it', 'STALE_VERSION');
     let caseId = t.caseId;
@@ -372,7 +361,7 @@ export class SeparationService {
       throw badRequest(`caseId belongs to apply and settle only`, [{ field: 'caseId', errors: ['not allowed for this action'] }], 'VALIDATION_FAILED');
     }
     const updated = await m.query(
-      `UPDATE outreach_task SET status = $3, ${rule.stamp} = now(), version = version + 1, updated_at = now(), case_id = $4,
+      `UPDATE outreach_task SET status = $3, ${TASK_STAMPS[dto.action]} = now(), version = version + 1, updated_at = now(), case_id = $4,
               note = coalesce($5, note), assigned_to = CASE WHEN $6 THEN coalesce(assigned_to, $7) ELSE assigned_to END
         WHERE id = $1 AND version = $2 AND status = $8 RETURNING id`,
       [id, dto.version, rule.to, caseId, dto.note ?? null, dto.action === 'contact', user.username, t.status],

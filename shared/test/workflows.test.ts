@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { actionsFor, CASE_WORKFLOW_DEF, ITEM_WORKFLOW_DEF, ROLES, WORKFLOWS, workflowsMarkdown } from '../src';
+
+describe('the workflow tables', () => {
+  it('docs/workflows.md is what `npm run docs:workflows` writes from them (run it after changing a table)', () => {
+    const committed = readFileSync(join(__dirname, '../../docs/workflows.md'), 'utf8');
+    expect(committed).toBe(workflowsMarkdown(WORKFLOWS));
+  });
+
+  it('name only their own states and known roles, and every state is reachable from a start', () => {
+    for (const def of WORKFLOWS) {
+      const states: readonly string[] = def.states;
+      const rules = Object.values(def.rules) as { from: readonly string[]; to: string | null; roles: readonly string[] }[];
+      for (const r of rules) {
+        for (const s of [...r.from, ...(r.to ? [r.to] : [])]) expect(states).toContain(s);
+        for (const role of r.roles) expect(ROLES).toContain(role);
+      }
+      const reached = new Set<string>(def.initial);
+      const edges = [...rules.flatMap((r) => r.from.map((f) => [f, r.to ?? f])), ...(def.system ?? []).map((s) => [s.from, s.to])];
+      for (let changed = true; changed;) {
+        changed = false;
+        for (const [f, t] of edges) {
+          if (reached.has(f) && !reached.has(t)) {
+            reached.add(t);
+            changed = true;
+          }
+        }
+      }
+      expect({ workflow: def.id, unreachable: states.filter((s) => !reached.has(s)) }).toEqual({ workflow: def.id, unreachable: [] });
+    }
+  });
+
+  it('a service item offers no action on CONFIRMED or CLOSED: confirm closes it in the same transaction (no `close`)', () => {
+    expect(ITEM_WORKFLOW_DEF.actions).not.toContain('close');
+    for (const role of ROLES) {
+      expect(actionsFor(ITEM_WORKFLOW_DEF, 'CONFIRMED', role)).toEqual([]);
+      expect(actionsFor(ITEM_WORKFLOW_DEF, 'CLOSED', role)).toEqual([]);
+    }
+    expect(ITEM_WORKFLOW_DEF.system).toContainEqual(expect.objectContaining({ from: 'CONFIRMED', to: 'CLOSED', event: 'close' }));
+  });
+
+  it('gives the buttons in table order', () => {
+    expect(actionsFor(CASE_WORKFLOW_DEF, 'SUBMITTED', 'community_clerk')).toEqual(['request_supplement', 'accept', 'reject', 'withdraw']);
+    expect(actionsFor(CASE_WORKFLOW_DEF, 'ACCEPTED', 'community_clerk')).toEqual(['reject', 'withdraw']);
+    expect(actionsFor(CASE_WORKFLOW_DEF, 'ACCEPTED', 'community_secretary')).toEqual(['approve', 'reject', 'withdraw']);
+  });
+
+  it('is browser-safe: no Node built-in or package imports in shared/src/workflows', () => {
+    const { readdirSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const dir = join(__dirname, '../src/workflows');
+    for (const f of readdirSync(dir)) {
+      const src = readFileSync(join(dir, f), 'utf8');
+      const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      expect({ file: f, imports: imports.filter((i) => !i.startsWith('./')) }).toEqual({ file: f, imports: [] });
+    }
+  });
+});
