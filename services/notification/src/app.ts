@@ -9,7 +9,7 @@ import {
 import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
 import { StreamHub, streamRoutes } from './modules/notifications/stream';
-import { loggingChannel, type OutboundChannel } from './modules/notifications/channel';
+import { createChannels, type OutboundChannel } from './modules/notifications/channel';
 
 export interface BuildOptions {
   publicKey: string;
@@ -19,8 +19,8 @@ export interface BuildOptions {
   revocations?: RevocationSource;
   /** The event bus (NATS, or the HTTP fallback); absent: events arrive only through app.events.apply (tests). */
   events?: AppEventsOptions;
-  /** Outbound channels (SMS, WeChat …); default: the logging channel. */
-  channels?: OutboundChannel[];
+  /** Outbound channels (SMS, WeChat …) by name (NOTIFY_CHANNELS; channel.ts CHANNEL_FACTORIES), or built; default: the logging channel. */
+  channels?: OutboundChannel[] | string[];
   /** The live stream (/api/notify/stream): heartbeat period (15 s) and ticket lifetime (30 s). */
   stream?: { heartbeatMs?: number; ticketTtlSeconds?: number };
 }
@@ -41,7 +41,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
   const revocations = revokedSessionsFor(app, opts.revocations);
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations });
-  const channels = opts.channels ?? [loggingChannel((obj, msg) => app.log.info(obj, msg))];
+  const given = opts.channels ?? ['log'];
+  const channels = given.every((c) => typeof c === 'string') ? createChannels(given as string[], { log: (obj, msg) => app.log.info(obj, msg) }) : (given as OutboundChannel[]);
   const notifications = new NotificationService(app.db, channels, undefined, (obj, msg) => app.log.warn(obj, msg));
   app.decorate('notifications', notifications);
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
