@@ -19,6 +19,13 @@ export interface RouteLimit {
   bodyLimit?: number;
   /** Imports and exports: may take long, so the gateway waits for them longer than for a stalled service. */
   long?: boolean;
+  /**
+   * A Server-Sent Events stream: open for as long as the client keeps it. The gateway waits for its
+   * headers as for any request, then lets it run without its request timeout (only a stream silent
+   * for STREAM_IDLE_TIMEOUT_MS is cut: the service sends a heartbeat far more often), unbuffered,
+   * on connections of its own so open streams never take the pool the other requests use.
+   */
+  stream?: boolean;
 }
 
 /**
@@ -33,7 +40,12 @@ export const ROUTE_LIMITS: readonly RouteLimit[] = [
   { method: 'POST', path: /^\/api\/household\/imports$/, bodyLimit: IMPORT_BODY_LIMIT + 64 * 1024, long: true },
   { method: 'GET', path: /^\/api\/household\/(exports\/[^/]+\/file|imports\/[^/]+\/report)$/, long: true },
   { method: 'POST', path: /^\/api\/volunteer\/items\/[^/]+\/evidence$/, bodyLimit: PHOTO_BODY_LIMIT },
+  // the bell's live notifications (text/event-stream)
+  { method: 'GET', path: /^\/api\/notify\/stream$/, stream: true },
 ];
+
+/** How long an open event stream may stay silent before the gateway cuts it (its service heartbeats every 15 s). */
+export const STREAM_IDLE_TIMEOUT_MS = 60_000;
 
 function ruleFor(method: string, url: string): RouteLimit | undefined {
   const path = url.split('?', 1)[0];
@@ -49,6 +61,11 @@ export function bodyLimitFor(method: string, url: string): number {
 /** True for imports and exports, which legitimately take longer than the proxy's stall timeout. */
 export function isLongRunning(method: string, url: string): boolean {
   return ruleFor(method, url)?.long === true;
+}
+
+/** True for an event stream (ROUTE_LIMITS `stream`): no request timeout, no buffering, its own connections. */
+export function isStreaming(method: string, url: string): boolean {
+  return ruleFor(method, url)?.stream === true;
 }
 
 const megabytes = (n: number) => `${Math.round((n / MB) * 10) / 10} MB`;

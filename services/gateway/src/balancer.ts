@@ -233,6 +233,9 @@ export function balancedRequest(balancer: Balancer, send: RequestFn, onRetry?: (
           return;
         }
         const stream = data?.body;
+        // an event stream stays open for as long as the browser keeps it: it is no request in flight,
+        // and counting it would steer every other request away from the replica that serves the bells
+        if (stream && String(data?.headers['content-type'] ?? '').startsWith('text/event-stream')) release();
         if (stream) {
           stream.once('close', release);
           stream.once('end', release);

@@ -9,7 +9,10 @@ export interface UpstreamRoute {
   /** Gateway path prefix; the service serves the same path (no rewriting). */
   prefix: string;
   service: UpstreamName;
-  /** Path prefixes under `prefix` that are readable without a token; `true` = all of it. */
+  /**
+   * Paths under `prefix` that need no token here; `true` = all of it. One ending in `/` is a prefix,
+   * any other an exact path (the service checks what stands in for the token, e.g. a stream ticket).
+   */
   publicPaths: string[] | true;
 }
 
@@ -19,7 +22,8 @@ export const ROUTES: readonly UpstreamRoute[] = [
   { prefix: '/api/org', service: 'org', publicPaths: ['/api/org/public/'] },
   { prefix: '/api/household', service: 'household', publicPaths: ['/api/household/public/'] },
   { prefix: '/api/volunteer', service: 'volunteer', publicPaths: ['/api/volunteer/public/'] },
-  { prefix: '/api/notify', service: 'notify', publicPaths: [] },
+  // the live stream: an EventSource cannot send the token, so the service checks its single-use ?ticket=
+  { prefix: '/api/notify', service: 'notify', publicPaths: ['/api/notify/stream'] },
 ];
 
 /**
@@ -30,7 +34,7 @@ export const ROUTES: readonly UpstreamRoute[] = [
 export function isPublicPath(route: UpstreamRoute, url: string): boolean {
   if (route.publicPaths === true) return true;
   const path = url.split('?', 1)[0];
-  return route.publicPaths.some((p) => path.startsWith(p));
+  return route.publicPaths.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
 }
 
 const INTERNAL_WORD = /internal/i;

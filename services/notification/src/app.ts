@@ -8,7 +8,8 @@ import {
 } from '@redheart/shared';
 import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
-import { loggingChannel, type OutboundChannel } from './modules/notifications/channel';
+import { StreamHub, streamRoutes } from './modules/notifications/stream';
+import { createChannels, type OutboundChannel } from './modules/notifications/channel';
 
 export interface BuildOptions {
   publicKey: string;
@@ -18,8 +19,10 @@ export interface BuildOptions {
   revocations?: RevocationSource;
   /** The event bus (NATS, or the HTTP fallback); absent: events arrive only through app.events.apply (tests). */
   events?: AppEventsOptions;
-  /** Outbound channels (SMS, WeChat …); default: the logging channel. */
-  channels?: OutboundChannel[];
+  /** Outbound channels (SMS, WeChat …) by name (NOTIFY_CHANNELS; channel.ts CHANNEL_FACTORIES), or built; default: the logging channel. */
+  channels?: OutboundChannel[] | string[];
+  /** The live stream (/api/notify/stream): heartbeat period (15 s) and ticket lifetime (30 s). */
+  stream?: { heartbeatMs?: number; ticketTtlSeconds?: number };
 }
 
 /** Builds the notification service (通知): rules over the other services' events → each person's notifications. */
@@ -36,13 +39,29 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
-  await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });
-  const channels = opts.channels ?? [loggingChannel((obj, msg) => app.log.info(obj, msg))];
+  const revocations = revokedSessionsFor(app, opts.revocations);
+  await app.register(authPlugin, { publicKey: opts.publicKey, revocations });
+  const given = opts.channels ?? ['log'];
+  const channels = given.every((c) => typeof c === 'string') ? createChannels(given as string[], { log: (obj, msg) => app.log.info(obj, msg) }) : (given as OutboundChannel[]);
   const notifications = new NotificationService(app.db, channels, undefined, (obj, msg) => app.log.warn(obj, msg));
   app.decorate('notifications', notifications);
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
   await app.register(notificationRoutes, { notifications });
+  const log = (obj: object, msg: string) => app.log.warn(obj, msg);
+  const hub = new StreamHub(app.db, notifications, log);
+  app.decorate('notificationStreams', hub);
+  app.addHook('onReady', () => hub.start());
+  // open streams never end by themselves: ended first, so the server can close
+  app.addHook('preClose', () => hub.stop());
+  await app.register(streamRoutes, {
+    hub,
+    heartbeatMs: opts.stream?.heartbeatMs ?? 15_000,
+    ticketTtlSeconds: opts.stream?.ticketTtlSeconds ?? 30,
+    revocations,
+    muted: async () => new Set<string>(),
+    log,
+  });
   registerHealthRoute(app, 'notify');
   app.get('/api/notify/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
@@ -51,5 +70,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 declare module 'fastify' {
   interface FastifyInstance {
     notifications: NotificationService;
+    notificationStreams: StreamHub;
   }
 }

@@ -13,6 +13,8 @@ async function main() {
     // NATS: durable consumers on the household and volunteer streams; without it the other services' relays POST here
     events: { natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken },
     logger: serviceLogger(config.logLevel),
+    stream: { heartbeatMs: config.streamHeartbeatMs, ticketTtlSeconds: config.streamTicketSeconds },
+    channels: config.channels,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),

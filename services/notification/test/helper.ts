@@ -23,7 +23,7 @@ export interface NotifyTest extends TestApp<FastifyInstance> {
   sent: (Addressed & { id: number })[];
 }
 
-export async function setup(): Promise<NotifyTest> {
+export async function setup(opts: { stream?: { heartbeatMs?: number; ticketTtlSeconds?: number } } = {}): Promise<NotifyTest> {
   const sent: (Addressed & { id: number })[] = [];
   const t = await startTestApp({
     url: workerTestDatabaseUrl('notify'),
@@ -31,7 +31,7 @@ export async function setup(): Promise<NotifyTest> {
     create: createNotifyDataSource,
     migrate: migrateNotify,
     poolSize: 10,
-    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, dataSource, events: { internalToken: 'test-internal-token' }, channels: [{ name: 'test', send: async (n) => void sent.push(n) }] }),
+    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, dataSource, events: { internalToken: 'test-internal-token' }, stream: opts.stream, channels: [{ name: 'test', send: async (n) => void sent.push(n) }] }),
   });
   return { ...t, token: testTokens(t.keys.privateKey, USERS), sent };
 }

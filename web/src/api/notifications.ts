@@ -48,3 +48,15 @@ export function recordRoute(n: Pick<AppNotification, 'recordType' | 'recordId'>)
   if (n.recordType === 'item') return `/volunteer/items/${n.recordId}`
   return '/volunteer/my-reports'
 }
+
+/** A single-use ticket for the live stream (an EventSource cannot send the token). */
+export function streamTicket(): Promise<{ ticket: string; expiresIn: number }> {
+  return http.post('/api/notify/stream/ticket')
+}
+
+/** The live stream's URL for a ticket, picking up after the last notification this page received. */
+export function streamUrl(ticket: string, lastEventId: number | null): string {
+  const q = new URLSearchParams({ ticket })
+  if (lastEventId !== null) q.set('lastEventId', String(lastEventId))
+  return `/api/notify/stream?${q.toString()}`
+}

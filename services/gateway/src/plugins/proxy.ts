@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { AppError, REQUEST_ID_HEADER, bodyLimitFor, isLongRunning, notFound, payloadTooLarge } from '@redheart/shared';
+import { AppError, REQUEST_ID_HEADER, STREAM_IDLE_TIMEOUT_MS, bodyLimitFor, isLongRunning, isStreaming, notFound, payloadTooLarge } from '@redheart/shared';
 import type { Balancers, UpstreamName } from '../config';
 import { ROUTES, isInternalPath, isPublicPath, type UpstreamRoute } from '../upstreams';
 import { balancedRequest, NO_UPSTREAM } from '../balancer';
@@ -97,22 +97,37 @@ const abortAfter = (deadline: AbortController, limit: number) =>
  * `longTimeoutMs` for the headers and between body chunks: a 50,000-row export under load is slow,
  * not stalled.
  */
-export function createUpstreamClient(timeoutMs: number, longTimeoutMs = Math.max(timeoutMs, LONG_UPSTREAM_TIMEOUT_MS)) {
+export function createUpstreamClient(timeoutMs: number, longTimeoutMs = Math.max(timeoutMs, LONG_UPSTREAM_TIMEOUT_MS), streamIdleMs = STREAM_IDLE_TIMEOUT_MS) {
   const agent = new Agent(UPSTREAM_POOL(timeoutMs));
+  // Event streams (ROUTE_LIMITS `stream`) hold their connection as long as the browser keeps them:
+  // on an agent of their own with no cap, so a thousand open bells never take the sockets the
+  // other requests need, and no keep-alive reuse (a stream's socket ends with it).
+  const streams = new Agent({ ...UPSTREAM_POOL(timeoutMs), connections: null, keepAliveTimeout: 1_000, bodyTimeout: streamIdleMs });
   const request = (options: Dispatcher.RequestOptions, callback: (err: Error | null, data?: Dispatcher.ResponseData) => void) => {
-    const limit = isLongRunning(String(options.method), options.path) ? longTimeoutMs : timeoutMs;
+    const method = String(options.method);
+    const stream = isStreaming(method, options.path);
+    const limit = !stream && isLongRunning(method, options.path) ? longTimeoutMs : timeoutMs;
     const deadline = new AbortController();
     const timer = setTimeout(abortAfter, limit, deadline, limit);
     // reply-from builds `options` for this one request: set the deadline on it rather than copy it
     options.headersTimeout = limit;
-    options.bodyTimeout = limit;
+    // a stream: no deadline for the whole body, only for silence between its chunks (heartbeats)
+    options.bodyTimeout = stream ? streamIdleMs : limit;
     options.signal = deadline.signal;
-    agent.request(options, (err, data) => {
+    (stream ? streams : agent).request(options, (err, data) => {
       clearTimeout(timer);
       callback(err, data);
     });
   };
-  return { request, dispatcher: { request: request as unknown as Dispatcher['request'] }, close: () => agent.close() };
+  return {
+    request,
+    dispatcher: { request: request as unknown as Dispatcher['request'] },
+    /** Cuts the open event streams (they would hold a graceful close forever; the browsers reconnect elsewhere). */
+    closeStreams: () => streams.destroy(),
+    close: async () => {
+      await Promise.all([agent.close(), streams.destroy()]);
+    },
+  };
 }
 
 /**
@@ -164,6 +179,7 @@ function readCounted(body: Readable, limit: number): Promise<Buffer | undefined>
  */
 export default async function proxyPlugin(app: FastifyInstance, opts: ProxyOptions) {
   const client = createUpstreamClient(opts.upstreamTimeoutMs, opts.longUpstreamTimeoutMs);
+  app.addHook('preClose', async () => client.closeStreams());
   app.addHook('onClose', async () => client.close());
   for (const route of ROUTES) {
     const balancer = opts.balancers[route.service];

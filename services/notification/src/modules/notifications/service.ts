@@ -25,6 +25,23 @@ const MINE_SQL = `(n.recipient_account = $1
 
 const mineParams = (u: AuthUser) => [u.sub, u.role, u.orgId, u.scopePaths[0] ?? '\u0000'];
 
+/** Who a notification is addressed to (the columns, as the insert trigger announces them). */
+export interface Addressee {
+  account: string | null;
+  role: string | null;
+  orgId: number | null;
+  path: string | null;
+}
+
+/** MINE_SQL in memory: true when a notification addressed to `a` is `u`'s. */
+export function isMine(u: AuthUser, a: Addressee): boolean {
+  if (a.account !== null && a.account === u.sub) return true;
+  if (a.role === null || a.role !== u.role) return false;
+  if (a.orgId !== null && Number(a.orgId) === u.orgId) return true;
+  const own = u.scopePaths[0];
+  return a.path !== null && own !== undefined && a.path.startsWith(own);
+}
+
 export class NotificationService {
   constructor(
     private readonly db: DataSource,
@@ -92,6 +109,23 @@ export class NotificationService {
     );
     const items = rows.slice(0, q.limit).map((r) => ({ ...r, id: Number(r.id), createdAt: new Date(r.createdAt).toISOString() }));
     return { items, nextBefore: rows.length > q.limit ? items[items.length - 1].id : null };
+  }
+
+  /** Mine with an id above `after`, oldest first (a stream's replay after Last-Event-ID; `ids`: only these). */
+  async since(u: AuthUser, after: number, limit: number, ids?: number[]): Promise<NotificationView[]> {
+    const params: unknown[] = [...mineParams(u), after, limit];
+    let where = `${MINE_SQL} AND n.id > $5`;
+    if (ids) {
+      params.push(ids);
+      where += ` AND n.id = ANY($7::bigint[])`;
+    }
+    const rows: (Omit<NotificationView, 'id' | 'createdAt'> & { id: string; createdAt: Date })[] = await this.db.query(
+      `SELECT n.id, n.kind, n.record_type AS "recordType", n.record_id AS "recordId", n.params, n.actor, n.created_at AS "createdAt", (r.notification_id IS NOT NULL) AS read
+         FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.account = $1
+        WHERE ${where} ORDER BY n.id LIMIT $6`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: new Date(r.createdAt).toISOString() }));
   }
 
   async unreadCount(u: AuthUser): Promise<number> {
