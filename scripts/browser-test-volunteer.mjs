@@ -551,12 +551,12 @@ await test('admin moves a member to another group (服务队) on 报到审批: t
     await page.getByTestId(`group-row-tag-${groups[0].id}`).waitFor();
     const name = `测试服务队${run}`;
     await page.getByTestId('group-new').click();
-    const dialog = page.getByTestId('group-dialog');
-    await dialog.waitFor({ state: 'visible' });
-    await input(dialog, 'group-name').fill(name);
-    await input(dialog, 'group-color').fill('#00a3a3');
-    await dialog.getByTestId('group-submit').click();
-    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    const form = page.getByTestId('group-dialog');
+    await form.waitFor({ state: 'visible' });
+    await input(form, 'group-name').fill(name);
+    await input(form, 'group-color').fill('#00a3a3');
+    await form.getByTestId('group-submit').click();
+    await form.waitFor({ state: 'hidden', timeout: 15_000 });
     await page.locator(`[data-testid^="group-row-tag-"][data-group="${name}"][data-color="#00A3A3"]`).waitFor({ timeout: 10_000 });
   } finally {
     await admin.dispose();
