@@ -68,8 +68,8 @@ await test('a refused transition (409 WRONG_STATE {entity, from, action}) says i
   if (!created?.id || created.status !== 'DRAFT') throw new Error(`the case was not created as a draft: ${JSON.stringify(created).slice(0, 200)}`);
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/household/cases/${created.id}`);
-  await page.getByTestId('case-no').waitFor({ timeout: 15_000 });
-  await page.getByTestId('case-action-submit').waitFor({ timeout: 15_000 });
+  await page.getByTestId('case-no').waitFor({ timeout: 60_000 });
+  await page.getByTestId('case-action-submit').waitFor({ timeout: 60_000 });
   // Someone else withdraws it meanwhile: the page still offers 提交.
   await clerk.post(`/api/household/cases/${created.id}/transitions`, { action: 'withdraw', version: created.version, reason: '申请人撤回（浏览器测试）' });
   await clerk.dispose();
@@ -78,7 +78,7 @@ await test('a refused transition (409 WRONG_STATE {entity, from, action}) says i
   await dialog.waitFor();
   await dialog.getByTestId('action-submit').click();
   const box = page.locator('.el-message-box');
-  await box.waitFor({ timeout: 10_000 });
+  await box.waitFor({ timeout: 30_000 });
   const text = await box.locator('.el-message-box__message').innerText();
   if (!/该案件当前为“.+”，不能“.+”/.test(text) || !text.includes('已撤回')) throw new Error(`the refusal reads "${text}"`);
   await expectChinese(text, 'the refusal');
