@@ -518,18 +518,14 @@ await test('admin moves a member to another group (服务队) on 报到审批: t
   try {
     const groups = await admin.get('/api/volunteer/member-groups');
     if (groups.length < 2) throw new Error('fewer than two member groups');
-    const target = (await admin.get('/api/volunteer/members?status=approved')).find((m) => m.username !== 'member' && m.communityId === state.communityId);
+    const target = (await admin.get('/api/volunteer/members?status=approved')).find((m) => m.username && m.username !== 'member' && m.communityId === state.communityId);
     if (!target) throw new Error('no approved member in 龙腾 but the demo one');
     const next = groups.find((g) => g.id !== target.groupId);
     await login(page, 'admin');
-    await page.goto(`${BASE}/volunteer/approvals`);
+    // 报到审批 pages its lists: the tab, the status and the name filter come in the URL.
+    await page.goto(`${BASE}/volunteer/approvals?tab=members&status=approved&q=${encodeURIComponent(target.username)}`);
     await page.getByTestId('volunteer-approvals').waitFor();
-    await page.getByTestId('approvals-status').click();
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已通过' }).click();
-    // The closing list must be gone before the next click (it would take it).
-    await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden', timeout: 10_000 });
     await page.getByTestId('approvals-members').locator('.el-loading-mask').waitFor({ state: 'hidden', timeout: 15_000 });
-    await page.locator('#tab-members').click();
     const change = page.getByTestId(`member-group-change-${target.id}`);
     await change.waitFor({ timeout: 30_000 });
     await change.click();

@@ -75,7 +75,7 @@ describe('一网通办 service applications', () => {
 
     const noDept = await act(a.id, { action: 'hand_over', version: a.version });
     expect(noDept.status).toBe(400);
-    expect(noDept.body.details).toEqual([{ field: 'department', errors: ['必填'] }]);
+    expect(noDept.body.details).toEqual([{ field: 'department', code: 'required', errors: ['必填'] }]);
     expect(noDept.body.message).toMatch(/department/);
 
     r = await act(a.id, { action: 'hand_over', version: a.version, department: '栖霞市人力资源和社会保障局' });
@@ -141,10 +141,10 @@ describe('一网通办 service applications', () => {
     expect(r.body.message).toMatch(/申请人姓名/);
     r = await post({ serviceId: 424242, applicantName: '王秀英' });
     expect(r.status).toBe(400);
-    expect(r.body.details).toEqual([{ field: 'serviceId', errors: ['不在目录清单中'] }]);
+    expect(r.body.details).toEqual([{ field: 'serviceId', code: 'invalid', errors: ['不在目录清单中'] }]);
     r = await post({ serviceId: 9001, applicantName: '王秀英', provided: ['结婚证'] });
     expect(r.status).toBe(400);
-    expect(r.body.details).toEqual([{ field: 'provided', errors: ['结婚证'] }]);
+    expect(r.body.details).toEqual([{ field: 'provided', code: 'invalid', errors: ['结婚证'] }]);
     r = await post({ serviceId: 9001, applicantName: '王秀英', extra: 1 });
     expect(r.status).toBe(400);
     const a = await createApp();

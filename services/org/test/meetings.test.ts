@@ -143,7 +143,7 @@ describe('PATCH /api/org/meetings/:id and POST …/decisions', () => {
   it('returns 400 for an attendee of another meeting, naming the entry', async () => {
     const res = await patch('clerk.longteng', `/api/org/meetings/${meeting.id}`, { version: meeting.version, attendance: [{ attendeeId: 99999999, attendance: 'present' }] });
     expect(res.status).toBe(400);
-    expect(res.body.details).toEqual([{ field: 'attendance.0.attendeeId', errors: ['不是本次会议的参会人'] }]);
+    expect(res.body.details).toEqual([{ field: 'attendance.0.attendeeId', code: 'invalid', errors: ['不是本次会议的参会人'] }]);
   });
 
   it('records numbered decisions under the meeting’s version', async () => {
@@ -177,7 +177,7 @@ describe('PATCH /api/org/meetings/:id and POST …/decisions', () => {
     const missing = await post('clerk.longteng', url, { version: d.version, kind: 'item' });
     expect(missing.status).toBe(400);
     expect(missing.body.details.map((x: { field: string }) => x.field)).toEqual(['categoryId', 'place']);
-    expect((await post('clerk.longteng', url, { version: d.version, kind: 'project' })).body.details).toEqual([{ field: 'name', errors: ['项目须填写名称'] }]);
+    expect((await post('clerk.longteng', url, { version: d.version, kind: 'project' })).body.details).toEqual([{ field: 'name', code: 'invalid', errors: ['项目须填写名称'] }]);
     expect((await post('clerk.longteng', url, { version: d.version, kind: 'item', communityId: f.wanda, categoryId: 1, place: '某处' })).body.details[0].field).toBe('communityId');
     expect((await post('clerk.longteng', url, { version: d.version + 1, kind: 'project', name: '道路硬化' })).status).toBe(409);
     expect((await post('clerk.longteng', url, { version: d.version, kind: 'task' })).body.message).toContain('kind（转为）');

@@ -274,7 +274,7 @@ describe('work units marked as county departments (街呼县应)', () => {
     const street = (await get('admin', `/api/org/units/${f.wanda}`)).body;
     const bad = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('admin')).send({ version: street.version, department: true });
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual([{ field: 'department', errors: ['only a work_unit can be a department'] }]);
+    expect(bad.body.details).toEqual([{ field: 'department', code: 'invalid', errors: ['only a work_unit can be a department'] }]);
     const byStreet = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('street.zhuangyuan')).send({ version: street.version, department: false });
     expect(byStreet.status).toBe(400);
     expect(byStreet.body.code).toBe('FIELD_NOT_ALLOWED');

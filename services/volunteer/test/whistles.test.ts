@@ -91,7 +91,7 @@ describe('the department answers (报到) and the street rates', () => {
     expect(resp(d, U.ziran).status).toBe('ACCEPTED');
     const noNote = await answer(w.id, U.ziran, { action: 'act', version: resp(d, U.ziran).version }, 'unit');
     expect(noNote.status).toBe(400);
-    expect(noNote.body.details).toEqual([{ field: 'note', errors: ['required'] }]);
+    expect(noNote.body.details).toEqual([{ field: 'note', code: 'required', errors: ['required'] }]);
     d = (await answer(w.id, U.ziran, { action: 'act', version: resp(d, U.ziran).version, note: '已派人现场核查' }, 'unit')).body;
     expect(resp(d, U.ziran).status).toBe('ACTING');
     const noResult = await answer(w.id, U.ziran, { action: 'report', version: resp(d, U.ziran).version }, 'unit');
@@ -113,7 +113,7 @@ describe('the department answers (报到) and the street rates', () => {
     expect(d.status).toBe('SENT');
 
     const noReason = await answer(w.id, U.jiaoyu, { action: 'refuse', version: resp(d, U.jiaoyu).version }, 'unitOther');
-    expect(noReason.body.details).toEqual([{ field: 'reason', errors: ['required'] }]);
+    expect(noReason.body.details).toEqual([{ field: 'reason', code: 'required', errors: ['required'] }]);
     d = (await answer(w.id, U.jiaoyu, { action: 'refuse', version: resp(d, U.jiaoyu).version, reason: '不属于本部门职责' }, 'unitOther')).body;
     expect(resp(d, U.jiaoyu).status).toBe('DECLINED');
     expect(d.status).toBe('CLOSED');
@@ -215,7 +215,7 @@ describe('a community proposes, its street sends', () => {
 
     const q = (await whistle({}, 'clerk')).body as Detail;
     const noReason = await act(q.id, { action: 'decline', version: q.version }, 'street');
-    expect(noReason.body.details).toEqual([{ field: 'reason', errors: ['required'] }]);
+    expect(noReason.body.details).toEqual([{ field: 'reason', code: 'required', errors: ['required'] }]);
     const declined = await act(q.id, { action: 'decline', version: q.version, reason: '社区可自行协调解决' }, 'street');
     expect(declined.body.status).toBe('DECLINED');
     expect((await act(q.id, { action: 'send', version: declined.body.version }, 'street')).body.code).toBe('WRONG_STATE');
@@ -241,7 +241,7 @@ describe('overdue answers go up to the county', () => {
     const notOverdue = await answer(w.id, U.ziran, { action: 'supervise', version: resp(d, U.ziran).version, reason: '督办', deadline: inDays(2) }, 'admin');
     expect(notOverdue.status).toBe(409);
     const noDeadline = await answer(w.id, U.jiaoyu, { action: 'supervise', version: resp(d, U.jiaoyu).version, reason: '请尽快答复' }, 'admin');
-    expect(noDeadline.body.details).toEqual([{ field: 'deadline', errors: ['required'] }]);
+    expect(noDeadline.body.details).toEqual([{ field: 'deadline', code: 'required', errors: ['required'] }]);
     d = (await answer(w.id, U.jiaoyu, { action: 'supervise', version: resp(d, U.jiaoyu).version, reason: '请尽快答复', deadline: inDays(2) }, 'admin')).body;
     expect(resp(d, U.jiaoyu)).toMatchObject({ status: 'PENDING', overdue: false, supervisedCount: 1 });
     expect(d.status).toBe('SENT');
