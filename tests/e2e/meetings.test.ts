@@ -67,7 +67,7 @@ describe('POST /api/org/meetings/:id/decisions/:decisionId/work (through the gat
     const d = await call('street.zhuangyuan', 'POST', `/api/org/meetings/${m.body.id}/decisions`, { version: m.body.version, text: '为万达社区建设老年食堂' });
     const decision = d.body.decisions[0];
     const url = `/api/org/meetings/${m.body.id}/decisions/${decision.id}/work`;
-    expect((await call('street.zhuangyuan', 'POST', url, { version: decision.version, kind: 'project', name: '万达社区老年食堂' })).body.details).toEqual([{ field: 'communityId', errors: ['街道大工委的决议须指定社区'] }]);
+    expect((await call('street.zhuangyuan', 'POST', url, { version: decision.version, kind: 'project', name: '万达社区老年食堂' })).body.details).toEqual([{ field: 'communityId', code: 'invalid', errors: ['街道大工委的决议须指定社区'] }]);
     const work = await call('street.zhuangyuan', 'POST', url, { version: decision.version, kind: 'project', name: '万达社区老年食堂', communityId: wanda, budgetYuan: 100000 });
     expect(work.status).toBe(200);
     expect(work.body.decisions[0]).toMatchObject({ workKind: 'project', workNo: null, workCommunityId: wanda });
