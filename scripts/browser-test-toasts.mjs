@@ -5,7 +5,7 @@
 // A page the role may not see with a live session still says so, once. And a clean visit to the login page logs no
 // console error and no failed request. Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080); screenshots of failures go to test-results/.
-import { BASE, browserSuite, endSessionBehindPage, input, login } from './lib/browser.mjs';
+import { BASE, browserSuite, endSessionBehindPage, expectOneToast as expectOne, input, login, recordToasts, settledToasts, toasts } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('toasts-browser', { failurePrefix: 'toasts-' });
 
@@ -14,46 +14,6 @@ const FORBIDDEN = '无权访问';
 /** A page a community clerk may not open (the division import: city and county admins only). */
 const FORBIDDEN_PAGE = '/org/division-import';
 
-/**
- * Every Element Plus message (toast) the page shows, recorded as it appears (a MutationObserver installed before
- * the SPA runs, in every document of the context), so a toast that is closed again at once still counts.
- */
-async function recordToasts(context) {
-  await context.addInitScript(() => {
-    window.__toasts = [];
-    const seen = new WeakSet();
-    const look = (node) => {
-      if (!(node instanceof Element)) return;
-      const found = node.matches('.el-message') ? [node] : [...node.querySelectorAll('.el-message')];
-      for (const el of found) {
-        if (seen.has(el)) continue;
-        seen.add(el);
-        // The text is filled in by Vue right after the element is attached.
-        queueMicrotask(() => window.__toasts.push({ text: el.textContent?.trim() ?? '', path: location.pathname }));
-      }
-    };
-    new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(look))).observe(document, { childList: true, subtree: true });
-  });
-}
-const toasts = (page) => page.evaluate(() => window.__toasts ?? []);
-
-/** Waits until the toasts have settled (no new one for a while after the first), then returns them. */
-async function settledToasts(page) {
-  await page.waitForFunction(() => (window.__toasts ?? []).length > 0, undefined, { timeout: 15_000 });
-  let last = -1;
-  for (let i = 0; i < 20; i++) {
-    const n = (await toasts(page)).length;
-    if (n === last) break;
-    last = n;
-    await page.waitForTimeout(750);
-  }
-  return toasts(page);
-}
-
-function expectOne(list, text) {
-  if (list.length !== 1) throw new Error(`expected one toast, saw ${list.length}: ${list.map((x) => `"${x.text}" on ${x.path}`).join(' | ')}`);
-  if (!list[0].text.includes(text)) throw new Error(`expected the toast to say ${text}, it said "${list[0].text}"`);
-}
 
 await test('the session gone, a link to a page the role may not open: one toast (登录已过期), then the login page', async (page, context) => {
   await recordToasts(context);

@@ -2,7 +2,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, browserSuite, endSessionBehindPage, expectOneMessageOnLogin, input, login } from './lib/browser.mjs';
+import { BASE, OUT, PASSWORD, browserSuite, endSessionBehindPage, expectOneMessageOnLogin, input, login, recordToasts } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('browser');
 
@@ -133,7 +133,8 @@ await test('a first visit to the login page asks nothing of the server and logs 
   if (!refreshes.length) throw new Error('the new tab did not recover the session with the refresh cookie');
 });
 
-await test('a session ended elsewhere: one message, then the login page', async (page) => {
+await test('a session ended elsewhere: one message, then the login page', async (page, context) => {
+  await recordToasts(context);
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/household/cases`);
   await page.getByTestId('case-refresh').waitFor({ timeout: 15_000 });

@@ -95,14 +95,56 @@ export async function endSessionBehindPage(page) {
   await page.evaluate(() => sessionStorage.setItem('rh.accessToken', 'expired.token.value'));
 }
 
-/** The page lands on the login page with exactly one message, and it says `text` (two contradicting toasts fail). */
+/**
+ * Every Element Plus message (toast) the page shows, recorded as it appears (a MutationObserver installed before
+ * the SPA runs, in every document of the context), so a toast that is closed again at once still counts.
+ */
+export async function recordToasts(context) {
+  await context.addInitScript(() => {
+    window.__toasts = [];
+    const seen = new WeakSet();
+    const look = (node) => {
+      if (!(node instanceof Element)) return;
+      const found = node.matches('.el-message') ? [node] : [...node.querySelectorAll('.el-message')];
+      for (const el of found) {
+        if (seen.has(el)) continue;
+        seen.add(el);
+        // The text is filled in by Vue right after the element is attached.
+        queueMicrotask(() => window.__toasts.push({ text: el.textContent?.trim() ?? '', path: location.pathname }));
+      }
+    };
+    new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(look))).observe(document, { childList: true, subtree: true });
+  });
+}
+/** The toasts recorded so far in the page's current document (recordToasts). */
+export const toasts = (page) => page.evaluate(() => window.__toasts ?? []);
+
+/** Waits until the toasts have settled (no new one for a while after the first), then returns them. */
+export async function settledToasts(page) {
+  await page.waitForFunction(() => (window.__toasts ?? []).length > 0, undefined, { timeout: 15_000 });
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    const n = (await toasts(page)).length;
+    if (n === last) break;
+    last = n;
+    await page.waitForTimeout(750);
+  }
+  return toasts(page);
+}
+
+export function expectOneToast(list, text) {
+  if (list.length !== 1) throw new Error(`expected one toast, saw ${list.length}: ${list.map((x) => `"${x.text}" on ${x.path}`).join(' | ')}`);
+  if (!list[0].text.includes(text)) throw new Error(`expected the toast to say ${text}, it said "${list[0].text}"`);
+}
+
+/**
+ * The page lands on the login page with exactly one message, and it says `text` (two contradicting toasts fail).
+ * Needs `recordToasts(context)` before the step that leads there: a toast counts even when it closed again before
+ * the login page was reached (a busy machine).
+ */
 export async function expectOneMessageOnLogin(page, text) {
   await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
-  await page.locator('.el-message').first().waitFor({ timeout: 10_000 });
-  await page.waitForTimeout(1_000);
-  const messages = await page.locator('.el-message').allInnerTexts();
-  if (messages.length !== 1) throw new Error(`expected one message, saw ${messages.length}: ${messages.join(' | ')}`);
-  if (!messages[0].includes(text)) throw new Error(`unexpected message: ${messages[0]}`);
+  expectOneToast(await settledToasts(page), text);
 }
 
 /** The API with one user's token (for setting up data the UI test then works on). */
