@@ -5,7 +5,7 @@
 // A page the role may not see with a live session still says so, once. And a clean visit to the login page logs no
 // console error and no failed request. Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080); screenshots of failures go to test-results/.
-import { BASE, browserSuite, endSessionBehindPage, expectOneToast as expectOne, input, login, recordToasts, settledToasts, toasts } from './lib/browser.mjs';
+import { BASE, browserSuite, endSessionBehindPage, endSessionWhileAway, expectOneToast as expectOne, input, login, recordToasts, settledToasts, toasts } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('toasts-browser', { failurePrefix: 'toasts-' });
 
@@ -20,7 +20,8 @@ await test('the session gone, a link to a page the role may not open: one toast 
   await login(page, 'clerk.longteng');
   await page.getByTestId('current-user').waitFor({ timeout: 15_000 });
   // Signed out behind the page's back (another tab, an admin's forced logout): a dead access token, no refresh cookie.
-  await endSessionBehindPage(page);
+  // The tab is away meanwhile (the SPA would otherwise notice by itself and tell the user before the link is opened).
+  await endSessionWhileAway(page);
   await page.goto(`${BASE}${FORBIDDEN_PAGE}`);
   await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
   expectOne(await settledToasts(page), EXPIRED);

@@ -2,7 +2,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a running platform
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots go to test-results/.
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, browserSuite, endSessionBehindPage, expectAtMostOneMessageOnLogin, input, login, recordToasts } from './lib/browser.mjs';
+import { BASE, OUT, PASSWORD, browserSuite, endSessionBehindPage, endSessionWhileAway, expectOneMessageOnLogin, holdRequests, input, login, recordToasts } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('browser');
 
@@ -133,16 +133,51 @@ await test('a first visit to the login page asks nothing of the server and logs 
   if (!refreshes.length) throw new Error('the new tab did not recover the session with the refresh cookie');
 });
 
-await test('a session ended elsewhere: at most one message (登录已过期), then the login page', async (page, context) => {
+// A session ended elsewhere, then the page opened again: the SPA starts with a dead token; the page's list call and
+// the notification bell's ticket both get 401, both try the refresh (refused), and whichever notices first takes the
+// page to the login. Exactly one message (登录已过期) in every ordering: each ordering is forced by holding the other
+// call (or the refresh) until the first one has been answered.
+const isPath = (path) => (url) => url.pathname === path;
+const CASE_LIST = isPath('/api/household/cases');
+const TICKET = isPath('/api/notify/stream/ticket');
+const REFRESH = isPath('/api/auth/refresh');
+for (const [order, hold, until] of [
+  ['as it comes', null, null],
+  ["the page's list first, the bell's ticket held", TICKET, CASE_LIST],
+  ["the bell's ticket first, the page's list held", CASE_LIST, TICKET],
+  ['both refused before the refresh answers', REFRESH, null],
+]) {
+  await test(`a session ended elsewhere, the page opened again (${order}): one message (登录已过期), then the login page`, async (page, context) => {
+    await recordToasts(context);
+    await login(page, 'clerk.longteng');
+    await page.goto(`${BASE}/household/cases`);
+    await page.getByTestId('case-refresh').waitFor({ timeout: 15_000 });
+    // The session is signed out behind the page's back (as another tab or an admin would) …
+    const back = await endSessionWhileAway(page);
+    if (hold) {
+      const answered = (match) => page.waitForResponse((r) => match(new URL(r.url())), { timeout: 30_000 });
+      // Without `until`: the refresh is held until both calls have been refused.
+      const release = until ? answered(until) : Promise.all([answered(CASE_LIST), answered(TICKET)]);
+      await holdRequests(page, hold, release);
+    }
+    await page.goto(back);
+    // … so the page's calls fail with 401, the refresh fails too, and the user gets one message.
+    await expectOneMessageOnLogin(page, '登录已过期');
+  });
+}
+
+// The page left open: it notices by itself — the notification stream of an ended session is closed at its next
+// heartbeat (15 s), the reconnect's ticket is refused — and says so once. (A reload that came after this found no
+// session and rightly no message: what the "no toast" runs of the step above were.)
+await test('a session ended elsewhere while the page stays open: it notices by itself, one message (登录已过期)', async (page, context) => {
   await recordToasts(context);
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/household/cases`);
   await page.getByTestId('case-refresh').waitFor({ timeout: 15_000 });
-  // The session is signed out behind the page's back (as another tab or an admin would) …
+  await page.waitForFunction(() => document.querySelector('[data-testid="notification-bell"]')?.getAttribute('data-live') === 'true', null, { timeout: 60_000 });
   await endSessionBehindPage(page);
-  await page.reload();
-  // … so the page's calls fail with 401, the refresh fails too, and the user gets one message.
-  await expectAtMostOneMessageOnLogin(page, '登录已过期');
+  await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 60_000 });
+  await expectOneMessageOnLogin(page, '登录已过期');
 });
 
 await test('logout everywhere from the user menu ends the session on another device too', async (page) => {

@@ -18,22 +18,27 @@ const app = createApp(App)
 app.use(pinia).use(i18n).use(router)
 
 const auth = useAuthStore(pinia)
-let expiring = false
+let leaving = false
 configureAuth({
   getToken: () => auth.accessToken,
   refresh: () => auth.refresh(),
   onSessionExpired: () => {
     auth.clear()
     useOrgStore(pinia).reset()
+    // One message per lost session, decided by the session and not by the route: several calls fail together
+    // (the page's, the bell's ticket), and the router guard may already have taken the page to the login (it saw
+    // the store cleared by a failed refresh before the failing call got here) — the message is still owed then.
+    if (auth.takeLostSession()) {
+      // The one message of this failure: whatever the page showed for its failed calls goes.
+      ElMessage.closeAll()
+      ElMessage.warning({ message: i18n.global.t('errors.sessionExpired'), grouping: true })
+    }
     const current = router.currentRoute.value
-    // Several calls fail together (the page's and the notification bell's): the first one tells the user; a
-    // second closeAll would take the message away again while the page goes to the login.
-    if (current.meta.public || expiring) return
-    expiring = true
-    // The one message of this failure: whatever the page showed for its failed calls goes.
-    ElMessage.closeAll()
-    ElMessage.warning({ message: i18n.global.t('errors.sessionExpired'), grouping: true })
-    void router.replace({ name: 'login', query: { redirect: current.fullPath } }).finally(() => { expiring = false })
+    if (current.meta.public || leaving) return
+    leaving = true
+    void router.replace({ name: 'login', query: current.matched.length ? { redirect: current.fullPath } : {} }).finally(() => {
+      leaving = false
+    })
   },
 })
 

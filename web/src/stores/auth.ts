@@ -73,6 +73,13 @@ export const useAuthStore = defineStore('auth', () => {
   /** Set once the app tried to recover a session from the refresh cookie. */
   const restoreAttempted = ref(false)
 
+  /**
+   * This tab holds (or held) a session that has not been signed out here and whose loss has not been told yet:
+   * the one fact that decides the one 登录已过期 message, whichever call or navigation notices the loss first
+   * (takeLostSession). Not reactive: nothing renders from it.
+   */
+  let held = accessToken.value !== null
+
   const isAuthenticated = computed(() => accessToken.value !== null)
   const role = computed<Role | null>(() => user.value?.role ?? null)
 
@@ -82,6 +89,14 @@ export const useAuthStore = defineStore('auth', () => {
     writeSession(TOKEN_KEY, res.accessToken)
     writeSession(USER_KEY, JSON.stringify(res.user))
     setSessionHint(true)
+    held = true
+  }
+
+  /** True once per lost session (a refresh that failed, an ended session): the caller tells the user. */
+  function takeLostSession(): boolean {
+    const was = held
+    held = false
+    return was
   }
 
   function clear(): void {
@@ -138,6 +153,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function logout(): Promise<void> {
+    held = false // signed out on purpose: a late 401 of a call still in flight is no news
     try {
       await authApi.logout()
     } catch {
@@ -149,6 +165,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** Ends the account's sessions on every device (a lost phone, a shared computer); signed out here too. */
   async function logoutEverywhere(): Promise<void> {
+    held = false
     try {
       await authApi.logoutEverywhere()
     } finally {
@@ -170,5 +187,5 @@ export const useAuthStore = defineStore('auth', () => {
     return role.value !== null && roles.includes(role.value)
   }
 
-  return { accessToken, user, role, isAuthenticated, mustChangePassword, login, logout, logoutEverywhere, refresh, restore, loadMe, clear, changePassword, hasRole }
+  return { accessToken, user, role, isAuthenticated, mustChangePassword, login, logout, logoutEverywhere, refresh, restore, loadMe, clear, takeLostSession, changePassword, hasRole }
 })
