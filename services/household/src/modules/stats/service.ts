@@ -4,6 +4,8 @@ import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS } from '../../domain';
 import { measure, type SeparationMeasure, type SeparationService } from '../separation/service';
 
 const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
+/** The open cases, as the partial index move_case_open_idx states them (a literal list, so the planner can use it). */
+const OPEN_SQL = `c.status IN (${OPEN.map((s) => `'${s}'`).join(', ')})`;
 
 export interface Period {
   from: string | null;
@@ -44,12 +46,36 @@ function monthsBetween(first: string, last: string): string[] {
   return out;
 }
 
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+function lastOfMonth(d: string): string {
+  const [y, m] = d.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * The rows of case_settled_rollup (alias `r`) that cover a period exactly once: the all-time row
+ * when there is no period (unless `months` is asked for: then every month row), else the whole
+ * months inside it and the days at its ends. Dates come from parsePeriod (YYYY-MM-DD), inlined.
+ */
+export function rollupCover(period: Period, opts: { months?: boolean } = {}): string {
+  const { from, to } = period;
+  if (!from && !to) return opts.months ? `r.grain = 'm'` : `r.grain = 't'`;
+  const firstFull = from && !from.endsWith('-01') ? addDays(lastOfMonth(from), 1) : from;
+  const lastFull = to && to !== lastOfMonth(to) ? addDays(`${to.slice(0, 7)}-01`, -1) : to;
+  if (from && to && firstFull! > lastFull!) return `(r.grain = 'd' AND r.bucket BETWEEN '${from}' AND '${to}')`;
+  const parts = [`(r.grain = 'm'${firstFull ? ` AND r.bucket >= '${firstFull}'` : ''}${lastFull ? ` AND r.bucket <= '${lastFull}'` : ''})`];
+  if (from && from !== firstFull) parts.push(`(r.grain = 'd' AND r.bucket >= '${from}' AND r.bucket < '${firstFull}')`);
+  if (to && to !== lastFull) parts.push(`(r.grain = 'd' AND r.bucket > '${lastFull}' AND r.bucket <= '${to}')`);
+  return `(${parts.join(' OR ')})`;
+}
+
 const days = (v: number | null) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
 
 /**
- * 户籍进社区 in figures, computed from the cases and registers each time (nothing stored):
- * households (= SETTLED move-in cases) and persons moved in per community and month, processing
- * time, overdue and open cases, and the separation rates before and after.
+ * 户籍进社区 in figures: households (= SETTLED move-in cases) and persons moved in per community
+ * and month and processing time, from the rollup the triggers keep exact (case_settled_rollup, read
+ * as months and days, not cases); overdue and open cases from the open cases only (move_case_open_idx);
+ * and the separation rates before and after.
  */
 export class StatsService {
   constructor(
@@ -65,38 +91,34 @@ export class StatsService {
     const ids = communities.map((c) => c.id);
     const meta: { id: number; streetName: string | null }[] = await m.query(`SELECT id, street_name AS "streetName" FROM community_ref WHERE id = ANY($1::bigint[])`, [ids]);
     const street = new Map(meta.map((c) => [c.id, c.streetName]));
-    // Settled move-ins only: a move out of the system is not a household moved in, a REVOKED case was undone.
-    const settledWhere = `c.status = 'SETTLED' AND c.type <> 'move_out' AND c.community_id = ANY($1::bigint[])
-      AND ($2::date IS NULL OR c.settled_at >= $2::date) AND ($3::date IS NULL OR c.settled_at < $3::date + 1)`;
-    const params = [ids, period.from, period.to];
+    // Settled move-ins only (a move out of the system is not a household moved in, a REVOKED case was undone),
+    // read from the rollup the triggers keep (migration SettledRollup): rows per community and day/month/all time.
+    const params = [ids];
     const perCommunity: { communityId: number | null; households: number; persons: number; avgDays: number | null }[] = await m.query(
-      `SELECT c.community_id AS "communityId", count(*)::int AS households, coalesce(sum(pc.n), 0)::int AS persons,
-              avg(extract(epoch FROM c.settled_at - c.created_at)) / 86400 AS "avgDays"
-         FROM move_case c CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = c.id) pc
-        WHERE ${settledWhere}
-        GROUP BY GROUPING SETS ((c.community_id), ())`,
+      `SELECT r.community_id AS "communityId", coalesce(sum(r.households), 0)::int AS households, coalesce(sum(r.persons), 0)::int AS persons,
+              sum(r.processing_seconds) / nullif(sum(r.households), 0) / 86400 AS "avgDays"
+         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)}
+        GROUP BY GROUPING SETS ((r.community_id), ())`,
       params,
     );
     const perMonth: { month: string; households: number; persons: number }[] = await m.query(
-      `SELECT to_char(c.settled_at, 'YYYY-MM') AS month, count(*)::int AS households, coalesce(sum(pc.n), 0)::int AS persons
-         FROM move_case c CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = c.id) pc
-        WHERE ${settledWhere}
-        GROUP BY 1 ORDER BY 1`,
+      `SELECT to_char(r.bucket, 'YYYY-MM') AS month, sum(r.households)::int AS households, sum(r.persons)::int AS persons
+         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period, { months: true })}
+        GROUP BY 1 HAVING sum(r.households) > 0 ORDER BY 1`,
       params,
     );
     // 机关事业单位职工带头: the persons moved in by where they work (unknown where the case did not say).
-    const perEmployer: { employer: string; persons: number }[] = await m.query(
-      `SELECT coalesce(cp.employer, 'unknown') AS employer, count(*)::int AS persons
-         FROM move_case c JOIN case_person cp ON cp.case_id = c.id
-        WHERE ${settledWhere}
-        GROUP BY 1`,
+    const [byEmployer]: Record<string, number>[] = await m.query(
+      `SELECT coalesce(sum(r.persons_public_institution), 0)::int AS public_institution, coalesce(sum(r.persons_enterprise), 0)::int AS enterprise,
+              coalesce(sum(r.persons_other), 0)::int AS other, coalesce(sum(r.persons_unknown), 0)::int AS unknown
+         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)}`,
       params,
     );
     const open: { communityId: number; status: CaseStatus; n: number; overdue: number }[] = await m.query(
       `SELECT c.community_id AS "communityId", c.status, count(*)::int AS n, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-         FROM move_case c WHERE c.status = ANY($2::text[]) AND c.community_id = ANY($1::bigint[])
+         FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[])
         GROUP BY 1, 2`,
-      [ids, OPEN],
+      [ids],
     );
 
     const settledBy = new Map(perCommunity.filter((r) => r.communityId !== null).map((r) => [r.communityId!, r]));
@@ -132,7 +154,7 @@ export class StatsService {
         };
       }),
       months: months.map((month) => ({ month, households: byMonth.get(month)?.households ?? 0, persons: byMonth.get(month)?.persons ?? 0 })),
-      personsByEmployer: Object.fromEntries(['public_institution', 'enterprise', 'other', 'unknown'].map((k) => [k, perEmployer.find((r) => r.employer === k)?.persons ?? 0])),
+      personsByEmployer: Object.fromEntries(['public_institution', 'enterprise', 'other', 'unknown'].map((k) => [k, byEmployer?.[k] ?? 0])),
       openByStatus,
       overdueByStatus,
       separation: await this.separation.beforeAfter(m, ids),
@@ -172,15 +194,16 @@ export class CountyStatsService {
     );
     const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
     const ids = [...countyOf.keys()];
-    const [cases, snaps]: [{ id: number; households: number; open: number; overdue: number }[], Record<string, number>[]] = await Promise.all([
+    const [settled, open, snaps]: [{ id: number; households: number }[], { id: number; open: number; overdue: number }[], Record<string, number>[]] = await Promise.all([
       this.ds.query(
-        `SELECT c.community_id AS id,
-                count(*) FILTER (WHERE c.status = 'SETTLED' AND c.type <> 'move_out'
-                  AND ($2::date IS NULL OR c.settled_at >= $2::date) AND ($3::date IS NULL OR c.settled_at < $3::date + 1))::int AS households,
-                count(*) FILTER (WHERE c.status = ANY($4::text[]))::int AS open,
-                count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-           FROM move_case c WHERE c.community_id = ANY($1::bigint[]) GROUP BY 1`,
-        [ids, period.from, period.to, OPEN],
+        `SELECT r.community_id AS id, sum(r.households)::int AS households
+           FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)} GROUP BY 1`,
+        [ids],
+      ),
+      this.ds.query(
+        `SELECT c.community_id AS id, count(*)::int AS open, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
+           FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[]) GROUP BY 1`,
+        [ids],
       ),
       this.ds.query(
         `SELECT f.community_id AS id, f.flats AS f1, f.flats_separated AS f2, f.residents AS f3, f.residents_elsewhere AS f4,
@@ -194,7 +217,8 @@ export class CountyStatsService {
     const counts = sumBy(
       [
         ...ids.map((id) => ({ key: countyOf.get(id), counts: { ...ZERO_COUNTS(), communities: 1 } })),
-        ...cases.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: r.households, open: r.open, overdue: r.overdue } })),
+        ...settled.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: r.households, open: 0, overdue: 0 } })),
+        ...open.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: 0, open: r.open, overdue: r.overdue } })),
       ],
       ZERO_COUNTS,
     );

@@ -1,0 +1,120 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The statistics read maintained totals instead of every case of the scope (issue 13): per community,
+ * one row per business day, one per month and one for all time ('d', 'm', 't') with the settled
+ * move-in cases (households), their persons (all, and by employer), and the sum of their processing
+ * times in seconds (for the average). A period is read as whole months plus the days at its ends;
+ * no period is the all-time row: at most communities × (months + 60) rows, whatever the history.
+ * Statement-level triggers on move_case and case_person keep it exact in the transaction that
+ * changes a case or its persons (create, every transition, import, seed, delete): each adds the
+ * contribution of the rows as they are after the statement and subtracts the one they had before,
+ * with INSERT … ON CONFLICT DO UPDATE increments (no lost update when two transactions settle in
+ * the same community on the same day: the second waits for the first's row lock and adds to it).
+ *
+ * The day is the business day (`BUSINESS_TIMEZONE` at migration time, Asia/Shanghai by default),
+ * the zone the services' sessions use, so `settled_at >= from::date AND settled_at < to::date + 1`
+ * over the cases equals the days from `from` to `to` over the rollup.
+ */
+export const SETTLED_COUNTED = `status = 'SETTLED' AND type <> 'move_out'`;
+
+const COLS = ['households', 'persons', 'persons_public_institution', 'persons_enterprise', 'persons_other', 'persons_unknown', 'processing_seconds'];
+/** The grains kept: a day, its month (bucket = the month's first day) and all time (bucket = TOTAL_BUCKET). */
+export const TOTAL_BUCKET = '1970-01-01';
+const upsert = (select: string) => `INSERT INTO case_settled_rollup AS r (community_id, grain, bucket, ${COLS.join(', ')})
+  SELECT d.community_id, g.grain, g.bucket, ${COLS.map((c) => `sum(d.${c})`).join(', ')}
+    FROM (${select}) d
+   CROSS JOIN LATERAL (VALUES ('d', d.day), ('m', date_trunc('month', d.day)::date), ('t', date '${TOTAL_BUCKET}')) g (grain, bucket)
+   GROUP BY d.community_id, g.grain, g.bucket
+  HAVING ${COLS.map((c) => `sum(d.${c}) <> 0`).join(' OR ')}
+   ORDER BY d.community_id, g.grain, g.bucket
+  ON CONFLICT (community_id, grain, bucket) DO UPDATE SET ${COLS.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
+
+/** The contribution of the cases in `rel` (a transition table) times `sign`, with their persons as they are now. */
+const caseRows = (rel: string, sign: number) => `
+  SELECT c.community_id, household_business_day(c.settled_at) AS day, ${sign} AS households, ${sign} * coalesce(p.n, 0) AS persons,
+         ${sign} * coalesce(p.pi, 0) AS persons_public_institution, ${sign} * coalesce(p.en, 0) AS persons_enterprise,
+         ${sign} * coalesce(p.ot, 0) AS persons_other, ${sign} * coalesce(p.un, 0) AS persons_unknown,
+         ${sign} * extract(epoch FROM c.settled_at - c.created_at) AS processing_seconds
+    FROM ${rel} c
+    LEFT JOIN (SELECT cp.case_id, count(*) AS n, count(*) FILTER (WHERE cp.employer = 'public_institution') AS pi,
+                      count(*) FILTER (WHERE cp.employer = 'enterprise') AS en, count(*) FILTER (WHERE cp.employer = 'other') AS ot,
+                      count(*) FILTER (WHERE cp.employer IS NULL) AS un
+                 FROM case_person cp WHERE cp.case_id IN (SELECT id FROM ${rel} WHERE ${SETTLED_COUNTED}) GROUP BY cp.case_id) p ON p.case_id = c.id
+   WHERE c.${SETTLED_COUNTED.replace(' AND ', ' AND c.')}`;
+
+/** The persons in `rel` (a transition table of case_person) times `sign`, for their cases that count now. */
+const personRows = (rel: string, sign: number) => `
+  SELECT c.community_id, household_business_day(c.settled_at) AS day, 0 AS households, ${sign} * p.n AS persons,
+         ${sign} * p.pi AS persons_public_institution, ${sign} * p.en AS persons_enterprise, ${sign} * p.ot AS persons_other,
+         ${sign} * p.un AS persons_unknown, 0 AS processing_seconds
+    FROM (SELECT case_id, count(*) AS n, count(*) FILTER (WHERE employer = 'public_institution') AS pi,
+                 count(*) FILTER (WHERE employer = 'enterprise') AS en, count(*) FILTER (WHERE employer = 'other') AS ot,
+                 count(*) FILTER (WHERE employer IS NULL) AS un
+            FROM ${rel} GROUP BY case_id) p
+    JOIN move_case c ON c.id = p.case_id
+   WHERE c.${SETTLED_COUNTED.replace(' AND ', ' AND c.')}`;
+
+const triggerFunction = (name: string, rows: (rel: string, sign: number) => string) => `
+  CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      ${upsert(rows('new_rows', 1))};
+    ELSIF TG_OP = 'UPDATE' THEN
+      ${upsert(`${rows('old_rows', -1)} UNION ALL ${rows('new_rows', 1)}`)};
+    ELSE
+      ${upsert(rows('old_rows', -1))};
+    END IF;
+    RETURN NULL;
+  END $fn$`;
+
+const triggers = (table: string, fn: string) => [
+  `CREATE TRIGGER ${table}_rollup_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  `CREATE TRIGGER ${table}_rollup_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  `CREATE TRIGGER ${table}_rollup_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+];
+
+export function businessZone(): string {
+  const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
+  if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
+  return tz;
+}
+
+export class SettledRollup1765900000000 implements MigrationInterface {
+  name = 'SettledRollup1765900000000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE FUNCTION household_business_day(ts timestamptz) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      RETURN (ts AT TIME ZONE '${businessZone()}')::date`);
+    await q.query(`
+      CREATE TABLE case_settled_rollup (
+        community_id bigint NOT NULL,
+        grain "char" NOT NULL CHECK (grain IN ('d', 'm', 't')),
+        bucket date NOT NULL,
+        households int NOT NULL DEFAULT 0,
+        persons int NOT NULL DEFAULT 0,
+        persons_public_institution int NOT NULL DEFAULT 0,
+        persons_enterprise int NOT NULL DEFAULT 0,
+        persons_other int NOT NULL DEFAULT 0,
+        persons_unknown int NOT NULL DEFAULT 0,
+        processing_seconds numeric NOT NULL DEFAULT 0,
+        PRIMARY KEY (community_id, grain, bucket)
+      )`);
+    await q.query(`LOCK TABLE move_case, case_person IN SHARE MODE`);
+    await q.query(upsert(caseRows('move_case', 1)));
+    await q.query(triggerFunction('case_settled_rollup_cases', caseRows));
+    await q.query(triggerFunction('case_settled_rollup_persons', personRows));
+    for (const sql of [...triggers('move_case', 'case_settled_rollup_cases'), ...triggers('case_person', 'case_settled_rollup_persons')]) await q.query(sql);
+    // the open cases per community and status (the statistics' open and overdue figures): only they are read
+    await q.query(`CREATE INDEX move_case_open_idx ON move_case (community_id, status) INCLUDE (step_started_at, green_channel)
+      WHERE status IN ('DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED')`);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS move_case_open_idx`);
+    for (const t of ['move_case', 'case_person']) for (const op of ['ins', 'upd', 'del']) await q.query(`DROP TRIGGER IF EXISTS ${t}_rollup_${op} ON ${t}`);
+    await q.query(`DROP FUNCTION IF EXISTS case_settled_rollup_cases(), case_settled_rollup_persons()`);
+    await q.query(`DROP TABLE IF EXISTS case_settled_rollup`);
+    await q.query(`DROP FUNCTION IF EXISTS household_business_day(timestamptz)`);
+  }
+}
