@@ -183,3 +183,15 @@ describe('numbered pages of my notifications', () => {
     expect((await api().get('/api/notify/notifications?page=0').set(auth('clerk')).expect(400)).body.details[0].field).toBe('page');
   });
 });
+
+describe('demo seed', () => {
+  test('the open letter (公开信) is published once, by the organisation department, to everyone and the public', async () => {
+    const { OPEN_LETTER, seedDemo } = await import('../src/seed/demo');
+    const publisher = { account: '1', username: 'admin', role: 'admin', orgId: 1, orgPath: '/1/', orgName: '中共栖霞市委员会' };
+    expect(await seedDemo(t.app.db, { log: () => undefined, publisher })).toEqual({ announcements: 1 });
+    expect(await seedDemo(t.app.db, { log: () => undefined, publisher })).toEqual({ announcements: 0 });
+    const pub = await api().get('/api/notify/public/announcements?limit=100').expect(200);
+    expect(pub.body.items.filter((a: { title: string }) => a.title === OPEN_LETTER.title)).toEqual([expect.objectContaining({ publisherName: '中共栖霞市委组织部' })]);
+    expect((await received('member')).items.map((a) => a.title)).toContain(OPEN_LETTER.title);
+  });
+});
