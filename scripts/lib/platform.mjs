@@ -122,12 +122,39 @@ export const SERVICES = [
     },
   },
   {
-    // notifications (通知): reads the other services' events; no demo data of its own
+    // notifications (通知): reads the other services' events; its demo data is the 公开信 announcement,
+    // published by the county's organisation department (this script reads that account from the org chart)
     name: 'notify',
     portEnv: 'NOTIFY_PORT',
     defaultPort: 8084,
     server: 'services/notification/dist/src/server.js',
     migrate: async (url, env) => require(join(root, 'services/notification/dist/src/data-source.js')).migrateNotify(url, env),
+    seed: async (url, logFn) => {
+      const demoFile = join(root, 'services/notification/dist/src/seed/demo.js');
+      if (!existsSync(demoFile)) return logFn('not built (npm run build -w services/notification): no demo data');
+      const orgDb = new URL(url);
+      orgDb.pathname = orgDb.pathname.replace(/_notify$/, '_org');
+      const orgUrl = process.env.ORG_DATABASE_URL ?? orgDb.toString();
+      if (orgUrl === url) return logFn('cannot tell where the org database is (set ORG_DATABASE_URL): no demo data');
+      const { createOrgDataSource } = require(join(root, 'services/org/dist/src/data-source.js'));
+      const org = createOrgDataSource(orgUrl, { poolSize: 1 });
+      await org.initialize();
+      let publisher;
+      try {
+        [publisher] = await org.query(`SELECT a.id::text AS account, a.username, a.role, o.id::int AS "orgId", o.path AS "orgPath", o.name AS "orgName"
+          FROM account a JOIN org_unit o ON o.id = a.org_id WHERE a.username = 'admin'`);
+      } finally {
+        await org.destroy();
+      }
+      const { createNotifyDataSource } = require(join(root, 'services/notification/dist/src/data-source.js'));
+      const ds = createNotifyDataSource(url, { poolSize: 2 });
+      await ds.initialize();
+      try {
+        return await require(demoFile).seedDemo(ds, { log: logFn, publisher });
+      } finally {
+        await ds.destroy();
+      }
+    },
   },
 ].filter((s) => existsSync(join(root, s.server)));
 

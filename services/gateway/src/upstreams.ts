@@ -23,7 +23,7 @@ export const ROUTES: readonly UpstreamRoute[] = [
   { prefix: '/api/household', service: 'household', publicPaths: ['/api/household/public/'] },
   { prefix: '/api/volunteer', service: 'volunteer', publicPaths: ['/api/volunteer/public/'] },
   // the live stream: an EventSource cannot send the token, so the service checks its single-use ?ticket=
-  { prefix: '/api/notify', service: 'notify', publicPaths: ['/api/notify/stream'] },
+  { prefix: '/api/notify', service: 'notify', publicPaths: ['/api/notify/stream', '/api/notify/public/'] },
 ];
 
 /**

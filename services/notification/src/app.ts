@@ -10,6 +10,8 @@ import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
 import { StreamHub, streamRoutes } from './modules/notifications/stream';
 import { createChannels, type OutboundChannel } from './modules/notifications/channel';
+import { AnnouncementService } from './modules/announcements/service';
+import announcementRoutes, { publicAnnouncementRoutes } from './modules/announcements/routes';
 
 export interface BuildOptions {
   publicKey: string;
@@ -48,6 +50,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
   await app.register(notificationRoutes, { notifications });
+  const announcements = new AnnouncementService(app.db, notifications);
+  await app.register(announcementRoutes, { announcements });
+  await app.register(publicAnnouncementRoutes, { announcements });
   const log = (obj: object, msg: string) => app.log.warn(obj, msg);
   const hub = new StreamHub(app.db, notifications, log);
   app.decorate('notificationStreams', hub);
@@ -59,7 +64,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     heartbeatMs: opts.stream?.heartbeatMs ?? 15_000,
     ticketTtlSeconds: opts.stream?.ticketTtlSeconds ?? 30,
     revocations,
-    muted: async () => new Set<string>(),
+    muted: (u) => notifications.mutedKinds(u),
     log,
   });
   registerHealthRoute(app, 'notify');

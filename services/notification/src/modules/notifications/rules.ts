@@ -26,18 +26,22 @@ export interface NotificationRule {
   params: string[];
   /** Not told of one's own action (the actor's account id in this payload field). */
   skipWhenActorIs?: string;
+  /** The roles an account-addressed rule reaches (the preferences list the kinds a role can receive). */
+  roles?: Role[];
 }
 
 const CASE = { type: 'case', idFrom: 'caseId' } as const;
 const ITEM = { type: 'item', idFrom: 'itemId' } as const;
 const caseParams = ['caseNo', 'communityName'];
+/** Who opens a case (its `createdBy`): the community's staff. */
+const CASE_OPENERS: Role[] = ['community_clerk', 'community_secretary'];
 const itemParams = ['itemNo', 'communityName', 'place'];
 
 export const RULES: readonly NotificationRule[] = [
   // the clerk who opened a case: the secretary's decision and the case coming back
-  { name: 'case-approved-clerk', event: 'household.case.approved', kind: 'case_approved', to: { account: 'createdBy' }, record: CASE, params: caseParams, skipWhenActorIs: 'actorId' },
-  { name: 'case-rejected-clerk', event: 'household.case.rejected', kind: 'case_rejected', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId' },
-  { name: 'case-returned-clerk', event: 'household.case.returned', kind: 'case_returned', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId' },
+  { name: 'case-approved-clerk', event: 'household.case.approved', kind: 'case_approved', to: { account: 'createdBy' }, record: CASE, params: caseParams, skipWhenActorIs: 'actorId', roles: CASE_OPENERS },
+  { name: 'case-rejected-clerk', event: 'household.case.rejected', kind: 'case_rejected', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId', roles: CASE_OPENERS },
+  { name: 'case-returned-clerk', event: 'household.case.returned', kind: 'case_returned', to: { account: 'createdBy' }, record: CASE, params: [...caseParams, 'reason'], skipWhenActorIs: 'actorId', roles: CASE_OPENERS },
   // the community's secretary: a case accepted by a clerk waits for approval
   { name: 'case-awaiting-secretary', event: 'household.case.accepted', kind: 'case_awaiting_approval', to: { role: 'community_secretary', orgIdFrom: 'communityId' }, record: CASE, params: caseParams },
   // the street: a revocation to confirm
@@ -53,8 +57,23 @@ export const RULES: readonly NotificationRule[] = [
   { name: 'report-approved-unit', event: 'volunteer.report.approved', kind: 'report_approved', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: { type: 'unit_report', idFrom: 'communityId' }, params: ['communityName'] },
   { name: 'report-rejected-unit', event: 'volunteer.report.rejected', kind: 'report_rejected', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: { type: 'unit_report', idFrom: 'communityId' }, params: ['communityName'] },
   // a member: the sign-up taken
-  { name: 'signup-member', event: 'volunteer.item.signed_up', kind: 'signup_confirmed', to: { account: 'actorId' }, record: ITEM, params: itemParams },
+  { name: 'signup-member', event: 'volunteer.item.signed_up', kind: 'signup_confirmed', to: { account: 'actorId' }, record: ITEM, params: itemParams, roles: ['member'] },
 ];
+
+/** An announcement (通知公告): written by the announcement routes, not by a rule; it cannot be muted. */
+export const ANNOUNCEMENT_KIND = 'announcement';
+
+/** The kinds the rules make, each with the roles that can receive it (the mutable ones: GET /api/notify/preferences). */
+export const RULE_KINDS: readonly { kind: string; roles: readonly Role[] }[] = (() => {
+  const byKind = new Map<string, Set<Role>>();
+  for (const r of RULES) {
+    const roles = 'role' in r.to ? [r.to.role] : (r.roles ?? []);
+    const set = byKind.get(r.kind) ?? new Set<Role>();
+    for (const x of roles) set.add(x);
+    byKind.set(r.kind, set);
+  }
+  return [...byKind].map(([kind, roles]) => ({ kind, roles: [...roles] }));
+})();
 
 /** Event type patterns the service reads (its consumers' subjects). */
 export const CONSUMED = [
@@ -72,6 +91,11 @@ export interface Addressed {
   recordType: string;
   recordId: string;
   params: Record<string, string | number | null>;
+  /** An announcement: every account whose own organisation lies under this path (`recipientRoles`: only these roles). */
+  recipientUnder?: string | null;
+  recipientRoles?: Role[] | null;
+  /** The accounts that muted this kind (an outbound transport that resolves a role's accounts leaves them out). */
+  mutedBy?: string[];
 }
 
 const scalar = (v: unknown): string | number | null => (typeof v === 'string' ? v.slice(0, 200) : typeof v === 'number' && Number.isFinite(v) ? v : null);
