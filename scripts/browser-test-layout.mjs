@@ -5,7 +5,7 @@
 // accessible name on every visible input, select and textarea; an error state with 重试; no console error.
 // Several demo roles. Debian's Chromium driven by playwright-core against a running platform with the demo data
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
-import { BASE, api, browserSuite, input, login } from './lib/browser.mjs';
+import { BASE, api, browserSuite, input, login, unnamedControls } from './lib/browser.mjs';
 
 const { test, fail, finish } = await browserSuite('layout-browser', { failurePrefix: 'layout-', nameLength: 80 });
 
@@ -44,23 +44,7 @@ function watchConsole(page) {
  * naming text, a <label>, or a title. A placeholder is not a name (it goes away as one types).
  */
 async function expectNamedControls(page, what) {
-  const unnamed = await page.evaluate(() => {
-    const shown = (el) => {
-      const s = getComputedStyle(el);
-      return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
-    };
-    const text = (el) => (el?.textContent ?? '').trim();
-    const out = [];
-    for (const el of document.querySelectorAll('input, select, textarea')) {
-      if (el.type === 'hidden' || !shown(el)) continue;
-      const byAria = (el.getAttribute('aria-label') ?? '').trim();
-      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).some((id) => text(document.getElementById(id)));
-      const byLabel = [...(el.labels ?? [])].some((l) => text(l));
-      const byTitle = (el.getAttribute('title') ?? '').trim();
-      if (!byAria && !byIds && !byLabel && !byTitle) out.push(el.outerHTML.slice(0, 200));
-    }
-    return out;
-  });
+  const unnamed = await unnamedControls(page);
   if (unnamed.length) throw new Error(`${what}: ${unnamed.length} control(s) without an accessible name:\n  ${unnamed.join('\n  ')}`);
   return page.locator('input:visible, textarea:visible').count();
 }
