@@ -6,7 +6,7 @@
 // fails when there is any. Then pages through numbered lists (需求分拣, 报到审批's units and members, 单位积分, 我的任务): the
 // total shown, page 2 other rows than page 1, kept over a reload. Debian's Chromium driven by playwright-core against a running platform with the demo data
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
-import { BASE, api, browserSuite, login } from './lib/browser.mjs';
+import { BASE, api, browserSuite, login, unnamedControls } from './lib/browser.mjs';
 
 const { test, fail, finish } = await browserSuite('a11y-browser', { failurePrefix: 'a11y-', nameLength: 80 });
 
@@ -26,27 +26,6 @@ async function menuPaths(page) {
       .getRoutes()
       .filter((r) => r.meta?.menu && !r.path.includes(':') && (!r.meta.roles || r.meta.roles.includes(role)))
       .map((r) => r.path);
-  });
-}
-
-/** The visible inputs, selects and textareas without an accessible name (their outer HTML, cut short). */
-async function unnamedControls(page) {
-  return page.evaluate(() => {
-    const shown = (el) => {
-      const s = getComputedStyle(el);
-      return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
-    };
-    const text = (el) => (el?.textContent ?? '').trim();
-    const out = [];
-    for (const el of document.querySelectorAll('input, select, textarea')) {
-      if (el.type === 'hidden' || !shown(el)) continue;
-      const byAria = (el.getAttribute('aria-label') ?? '').trim();
-      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).some((id) => text(document.getElementById(id)));
-      const byLabel = [...(el.labels ?? [])].some((l) => text(l));
-      const byTitle = (el.getAttribute('title') ?? '').trim();
-      if (!byAria && !byIds && !byLabel && !byTitle) out.push(el.outerHTML.replace(/\s+/g, ' ').slice(0, 220));
-    }
-    return out;
   });
 }
 

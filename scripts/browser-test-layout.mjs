@@ -5,7 +5,7 @@
 // accessible name on every visible input, select and textarea; an error state with 重试; no console error.
 // Several demo roles. Debian's Chromium driven by playwright-core against a running platform with the demo data
 // (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
-import { BASE, api, browserSuite, input, login } from './lib/browser.mjs';
+import { BASE, api, browserSuite, input, login, unnamedControls } from './lib/browser.mjs';
 
 const { test, fail, finish } = await browserSuite('layout-browser', { failurePrefix: 'layout-', nameLength: 80 });
 
@@ -44,23 +44,7 @@ function watchConsole(page) {
  * naming text, a <label>, or a title. A placeholder is not a name (it goes away as one types).
  */
 async function expectNamedControls(page, what) {
-  const unnamed = await page.evaluate(() => {
-    const shown = (el) => {
-      const s = getComputedStyle(el);
-      return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
-    };
-    const text = (el) => (el?.textContent ?? '').trim();
-    const out = [];
-    for (const el of document.querySelectorAll('input, select, textarea')) {
-      if (el.type === 'hidden' || !shown(el)) continue;
-      const byAria = (el.getAttribute('aria-label') ?? '').trim();
-      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).some((id) => text(document.getElementById(id)));
-      const byLabel = [...(el.labels ?? [])].some((l) => text(l));
-      const byTitle = (el.getAttribute('title') ?? '').trim();
-      if (!byAria && !byIds && !byLabel && !byTitle) out.push(el.outerHTML.slice(0, 200));
-    }
-    return out;
-  });
+  const unnamed = await unnamedControls(page);
   if (unnamed.length) throw new Error(`${what}: ${unnamed.length} control(s) without an accessible name:\n  ${unnamed.join('\n  ')}`);
   return page.locator('input:visible, textarea:visible').count();
 }
@@ -68,22 +52,26 @@ async function expectNamedControls(page, what) {
 const rowsOf = (page, table) => page.locator(`[data-testid="${table}"] .el-table__body tr`);
 
 /** The list's state once it has loaded: its rows' first cell texts, the total label and whether it is exact. */
-async function listState(page, { table, pager }) {
+/** `rowKey`: the testid of each row's number (an audit entry's, a login attempt's): rows are compared by it. */
+async function listState(page, { table, pager, rowKey }) {
   await page.getByTestId(`${pager}-total`).waitFor();
   await page.waitForFunction((t) => !document.querySelector(`[data-testid="${t}"] .el-loading-mask:not([style*="display: none"])`), table);
   const total = page.getByTestId(`${pager}-total`);
   const label = (await total.innerText()).trim();
   const exact = (await total.getAttribute('data-exact')) === 'true';
-  const rows = await rowsOf(page, table).evaluateAll((trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()));
+  const rows = await rowsOf(page, table).evaluateAll(
+    (trs, key) => trs.map((tr) => ((key && tr.querySelector(`[data-testid="${key}"]`)) || tr).innerText.replace(/\s+/g, ' ').trim()),
+    rowKey,
+  );
   return { label, exact, n: Number(label.replace(/[^\d]/g, '')), rows };
 }
 
 const urlQuery = (page) => new URL(page.url()).searchParams;
 
 /** A list page: total, page size, next page, jump, the page and filters in the URL over a reload, the names of its controls. */
-async function exercisePaging(page, what, { path, table, pager, filterQuery }) {
+async function exercisePaging(page, what, { path, table, pager, rowKey, filterQuery }) {
   await page.goto(`${BASE}${path}`);
-  const first = await listState(page, { table, pager });
+  const first = await listState(page, { table, pager, rowKey });
   if (!/^(共|约) \d+ 条$/.test(first.label)) throw new Error(`${what}: total label is "${first.label}"`);
   if (first.exact !== first.label.startsWith('共')) throw new Error(`${what}: the label "${first.label}" does not say whether the total is exact (${first.exact})`);
   if (first.n < 11) throw new Error(`${what}: only ${first.n} rows in the demo data, too few to page through with 10 a page`);
@@ -93,13 +81,13 @@ async function exercisePaging(page, what, { path, table, pager, filterQuery }) {
   await page.locator(`[data-testid="${pager}"] .el-pagination__sizes .el-select`).click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: '10条/页' }).click();
   await page.waitForURL((u) => new URL(u).searchParams.get('size') === '10');
-  const p1 = await listState(page, { table, pager });
+  const p1 = await listState(page, { table, pager, rowKey });
   if (p1.rows.length !== 10) throw new Error(`${what}: ${p1.rows.length} rows at 10 a page`);
 
   // The next page: other rows, page=2 in the URL.
   await page.locator(`[data-testid="${pager}"] .btn-next`).click();
   await page.waitForURL((u) => new URL(u).searchParams.get('page') === '2');
-  const p2 = await listState(page, { table, pager });
+  const p2 = await listState(page, { table, pager, rowKey });
   if (!p2.rows.length || p2.rows.some((r) => p1.rows.includes(r))) throw new Error(`${what}: page 2 repeats rows of page 1 or is empty`);
 
   // Jump to the last page (or page 1 when there are only two).
@@ -109,24 +97,24 @@ async function exercisePaging(page, what, { path, table, pager, filterQuery }) {
   await jumper.fill(String(target));
   await jumper.press('Enter');
   await page.waitForURL((u) => (new URL(u).searchParams.get('page') ?? '1') === String(target));
-  const pj = await listState(page, { table, pager });
+  const pj = await listState(page, { table, pager, rowKey });
   if (!pj.rows.length) throw new Error(`${what}: jumping to page ${target} shows no rows`);
 
   // Back to page 2, then a reload keeps the page and its size.
   await page.goto(`${BASE}${path}${path.includes('?') ? '&' : '?'}size=10&page=2`);
-  const before = await listState(page, { table, pager });
+  const before = await listState(page, { table, pager, rowKey });
   await page.reload();
-  const after = await listState(page, { table, pager });
+  const after = await listState(page, { table, pager, rowKey });
   if (JSON.stringify(before.rows) !== JSON.stringify(after.rows)) throw new Error(`${what}: a reload of page 2 shows other rows`);
 
   // A filter from the URL is applied, shown in the query bar and kept over a reload; the total follows it.
   if (filterQuery) {
     await page.goto(`${BASE}${path}?${filterQuery}`);
-    const filtered = await listState(page, { table, pager });
+    const filtered = await listState(page, { table, pager, rowKey });
     await page.reload();
     const kept = urlQuery(page);
     for (const [k, v] of new URLSearchParams(filterQuery)) if (kept.get(k) !== v) throw new Error(`${what}: the filter ${k}=${v} is gone after a reload`);
-    const again = await listState(page, { table, pager });
+    const again = await listState(page, { table, pager, rowKey });
     if (again.label !== filtered.label) throw new Error(`${what}: the filtered total changed over a reload (${filtered.label} → ${again.label})`);
     // (Two estimates need not be ordered: each is the planner's guess for its own statement.)
     if (filtered.exact && first.exact && filtered.n > first.n) throw new Error(`${what}: the filter ${filterQuery} grew the total (${first.label} → ${filtered.label})`);
@@ -296,8 +284,8 @@ await test('admin: 操作日志, 登录日志 and 在线用户 by numbered pages
   const logs = watchConsole(page);
   await login(page, 'admin');
   logs.reset();
-  const operlog = await exercisePaging(page, 'the operation log', { path: '/system/operlog', table: 'operlog-table', pager: 'operlog-pager', filterQuery: 'service=org&action=account.' });
-  const loginlog = await exercisePaging(page, 'the login log', { path: '/system/loginlog', table: 'loginlog-table', pager: 'loginlog-pager', filterQuery: 'result=success' });
+  const operlog = await exercisePaging(page, 'the operation log', { path: '/system/operlog', table: 'operlog-table', pager: 'operlog-pager', rowKey: 'operlog-row-id', filterQuery: 'service=org&action=account.' });
+  const loginlog = await exercisePaging(page, 'the login log', { path: '/system/loginlog', table: 'loginlog-table', pager: 'loginlog-pager', rowKey: 'loginlog-row-id', filterQuery: 'result=success' });
   const online = await exercisePaging(page, 'the online users', { path: '/system/online', table: 'online-table', pager: 'online-pager', filterQuery: 'q=worker.01' });
   process.stdout.write(`  operation log ${operlog.label}, login log ${loginlog.label}, online ${online.label}\n`);
   // The query bar's 搜索 applies the draft to the URL and goes back to page 1.

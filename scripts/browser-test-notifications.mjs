@@ -7,38 +7,15 @@
 // BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, api, browserSuite, expectNoRawText, input, stepState } from './lib/browser.mjs';
+import { BASE, OUT, api, badge, browserSuite, expectNoRawText, login as loginAt, residentId, stepState } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('notifications-browser', { failurePrefix: 'notifications-', nameLength: 80 });
 const { state, need } = stepState();
 
-/* a made-up, valid resident ID number (GB 11643-1999) for the case's applicant */
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
-function residentId(birth) {
-  const first17 = `370686${birth.replace(/-/g, '')}${String(randomInt(0, 500) * 2 + 1).padStart(3, '0')}`;
-  return first17 + CHECK[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i], 0) % 11];
-}
 const run = randomInt(100000, 999999);
 
-/** As lib/browser.mjs login, with a minute for the answer (a login hashes the password; a busy machine is slow). */
-async function login(page, username) {
-  await page.goto(`${BASE}/login`);
-  await input(page, 'login-username').fill(username);
-  await input(page, 'login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
-}
-
-/** The bell's badge figure (0 when hidden). */
-async function badge(page) {
-  const bell = page.getByTestId('notification-bell');
-  await bell.waitFor({ timeout: 60_000 });
-  const sup = bell.locator('.el-badge__content');
-  if (!(await sup.count()) || !(await sup.isVisible())) return 0;
-  const text = (await sup.innerText()).trim();
-  return text.endsWith('+') ? 100 : Number(text);
-}
+/** With a minute for the answer (a login hashes the password; a busy machine is slow). */
+const login = (page, username) => loginAt(page, username, { timeout: 60_000 });
 
 /** Waits until `pred(badge)` holds (the bell polls every 15 s and on each page change). */
 async function badgeUntil(page, pred, what, timeoutMs = 40_000) {

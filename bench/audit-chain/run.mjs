@@ -12,8 +12,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { envInt, log, machine, machineDocs, machineLine, ms, pgFacts, require, requireBuilt, root, runMain, stamp, stats, writeDocs } from '../lib/common.mjs';
+import { volunteerBenchApp } from '../lib/volunteer.mjs';
 
-const DIST = join(root, 'services/volunteer/dist/src');
 requireBuilt(['shared/dist/index.js', 'services/volunteer/dist/src/app.js'], 'run `npm run build -w shared -w services/volunteer` first');
 const shared = require(join(root, 'shared/dist/index.js'));
 
@@ -22,8 +22,6 @@ const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const CONCURRENCY = [1, 8];
 
 runMain(async () => {
-  const { buildApp } = require(join(DIST, 'app.js'));
-  const { createVolunteerDataSource, migrateVolunteer } = require(join(DIST, 'data-source.js'));
   const dataDir = join(root, '.data', 'bench-audit-chain');
   const port = await shared.freePort(envInt('EMBEDDED_PG_PORT', 0));
   log(`starting embedded PostgreSQL in .data/bench-audit-chain on 127.0.0.1:${port} …`);
@@ -36,22 +34,13 @@ runMain(async () => {
   try {
     const variants = {};
     for (const name of ['chained', 'unchained']) {
-      const url = shared.serviceDatabaseUrl({ DATABASE_URL: pg.url.replace(/\/redheart$/, `/bench_${name}`) }, 'volunteer');
-      await migrateVolunteer(url, env);
-      const owner = createVolunteerDataSource(url, { poolSize: 1 });
-      await owner.initialize();
-      const category = (await owner.query(`INSERT INTO service_category (code, name, sort) VALUES ('C01', '环境整治', 1) RETURNING id`))[0].id;
-      if (name === 'unchained') {
-        await owner.query('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_chain');
-        await owner.query('ALTER TABLE audit_entry ALTER seq DROP NOT NULL, ALTER prev_hash DROP NOT NULL, ALTER hash DROP NOT NULL');
-      }
-      await owner.destroy();
-      const app = await buildApp({
-        publicKey: keys.publicKey, dataSource: createVolunteerDataSource(shared.serviceRoleUrlFromEnv(env, 'volunteer', url)), ownsDataSource: true, filesDir,
-        fetchCommunities: async () => shared.TEST_COMMUNITIES, logger: false,
+      const { app, category } = await volunteerBenchApp({
+        shared, pg, db: `bench_${name}`, env, keys, filesDir,
+        prepare: name === 'unchained' ? async (owner) => {
+          await owner.query('ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_chain');
+          await owner.query('ALTER TABLE audit_entry ALTER seq DROP NOT NULL, ALTER prev_hash DROP NOT NULL, ALTER hash DROP NOT NULL');
+        } : undefined,
       });
-      await app.ready();
-      await app.volunteer.communities.upsert(app.db.manager, shared.TEST_COMMUNITIES);
       apps.push(app);
       variants[name] = { app, category, samples: Object.fromEntries(CONCURRENCY.map((c) => [c, { lat: [], rate: [] }])) };
     }

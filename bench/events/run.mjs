@@ -20,6 +20,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { envInt, fmt, log, machine, machineDocs, machineLine, ms, pgFacts, require, requireBuilt, root, runMain, stamp, stats, writeDocs } from '../lib/common.mjs';
+import { volunteerBenchApp } from '../lib/volunteer.mjs';
 
 const DIST = join(root, 'services/volunteer/dist/src');
 requireBuilt(['shared/dist/index.js', 'services/volunteer/dist/src/app.js'], 'run `npm run build -w shared -w services/volunteer` first');
@@ -32,8 +33,7 @@ const IN_FLIGHT = 8;
 const sleep = (n) => new Promise((r) => setTimeout(r, n));
 
 runMain(async () => {
-  const { buildApp } = require(join(DIST, 'app.js'));
-  const { createVolunteerDataSource, migrateVolunteer } = require(join(DIST, 'data-source.js'));
+  const { createVolunteerDataSource } = require(join(DIST, 'data-source.js'));
   const dataDir = join(root, '.data', 'bench-events');
   const port = await shared.freePort(envInt('EMBEDDED_PG_PORT', 0));
   log(`starting embedded PostgreSQL in .data/bench-events on 127.0.0.1:${port} …`);
@@ -59,23 +59,13 @@ runMain(async () => {
     const variants = {};
     for (const name of ['with event row', 'without']) {
       const db = name === 'without' ? 'bench_noevents' : 'bench_events';
-      const url = shared.serviceDatabaseUrl({ DATABASE_URL: pg.url.replace(/\/redheart$/, `/${db}`) }, 'volunteer');
-      await migrateVolunteer(url, env);
-      const owner = createVolunteerDataSource(url, { poolSize: 1 });
-      await owner.initialize();
-      const category = (await owner.query(`INSERT INTO service_category (code, name, sort) VALUES ('C01', '环境整治', 1) RETURNING id`))[0].id;
-      if (name === 'without') {
-        await owner.query(`CREATE FUNCTION bench_skip_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`);
-        await owner.query(`CREATE TRIGGER bench_skip_outbox BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION bench_skip_outbox()`);
-      }
-      await owner.destroy();
-      const app = await buildApp({
-        publicKey: keys.publicKey, dataSource: createVolunteerDataSource(shared.serviceRoleUrlFromEnv(env, 'volunteer', url)), ownsDataSource: true, filesDir,
-        fetchCommunities: async () => shared.TEST_COMMUNITIES, logger: false,
-        events: { natsUrl, prefix },
+      const { app, url, category } = await volunteerBenchApp({
+        shared, pg, db, env, keys, filesDir, appOptions: { events: { natsUrl, prefix } },
+        prepare: name === 'without' ? async (owner) => {
+          await owner.query(`CREATE FUNCTION bench_skip_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`);
+          await owner.query(`CREATE TRIGGER bench_skip_outbox BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION bench_skip_outbox()`);
+        } : undefined,
       });
-      await app.ready();
-      await app.volunteer.communities.upsert(app.db.manager, shared.TEST_COMMUNITIES);
       apps.push(app);
       variants[name] = { app, url, category, lat: [], rate: [] };
     }

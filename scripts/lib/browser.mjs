@@ -4,8 +4,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomInt } from 'node:crypto';
 import { chromium, request } from 'playwright-core';
 import ts from 'typescript';
+import { shared } from './platform.mjs';
 
 /** The running platform (`npm start`). */
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
@@ -80,13 +82,34 @@ export function stepState(initial = {}) {
 export const input = (scope, testid) =>
   scope.locator(`[data-testid="${testid}"] input, input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] textarea`).first();
 
-/** Logs in through the login page (`direct: false` when the page is already there, e.g. after a redirect). */
-export async function login(page, username, { direct = true } = {}) {
+/**
+ * Logs in through the login page (`direct: false` when the page is already there, e.g. after a redirect; `timeout`
+ * longer where a busy machine is expected: a login hashes the password).
+ */
+export async function login(page, username, { direct = true, timeout = 15_000 } = {}) {
   if (direct) await page.goto(`${BASE}/login`);
   await input(page, 'login-username').fill(username);
   await input(page, 'login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout });
+}
+
+/** A made-up, valid resident ID number (GB 11643-1999) of Qixia (370686), born `birth` (YYYY-MM-DD), of `sex`. */
+export function residentId(birth, sex = 'M') {
+  let seq = randomInt(0, 1000);
+  if ((seq % 2 === 1) !== (sex === 'M')) seq = (seq + 1) % 1000;
+  const first17 = `370686${birth.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+  return first17 + shared.residentIdCheckChar(first17);
+}
+
+/** The notification bell's badge figure (0 when hidden). */
+export async function badge(page) {
+  const bell = page.getByTestId('notification-bell');
+  await bell.waitFor({ timeout: 60_000 });
+  const sup = bell.locator('.el-badge__content');
+  if (!(await sup.count()) || !(await sup.isVisible())) return 0;
+  const text = (await sup.innerText()).trim();
+  return text.endsWith('+') ? 100 : Number(text);
 }
 
 /** Signs the page's session out behind its back (as another tab or an admin would), leaving it a dead access token. */
@@ -167,6 +190,30 @@ export async function expectOneMessageOnLogin(page, text) {
   await page.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });
   const list = await settledToasts(page).catch(() => toasts(page));
   expectOneToast(list, text);
+}
+
+/**
+ * The visible inputs, selects and textareas without an accessible name of their own (aria-label, aria-labelledby
+ * naming text, a <label>, or a title; a placeholder is not a name): their outer HTML, cut short.
+ */
+export async function unnamedControls(page) {
+  return page.evaluate(() => {
+    const shown = (el) => {
+      const s = getComputedStyle(el);
+      return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
+    };
+    const text = (el) => (el?.textContent ?? '').trim();
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden' || !shown(el)) continue;
+      const byAria = (el.getAttribute('aria-label') ?? '').trim();
+      const byIds = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean).some((id) => text(document.getElementById(id)));
+      const byLabel = [...(el.labels ?? [])].some((l) => text(l));
+      const byTitle = (el.getAttribute('title') ?? '').trim();
+      if (!byAria && !byIds && !byLabel && !byTitle) out.push(el.outerHTML.replace(/\s+/g, ' ').slice(0, 220));
+    }
+    return out;
+  });
 }
 
 /** The API with one user's token (for setting up data the UI test then works on). */

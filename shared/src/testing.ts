@@ -8,6 +8,8 @@ import type { OrgCommunity } from './community-ref';
 import { ensureDatabase } from './db';
 import { serviceRoleUrlFromEnv } from './roles';
 import { generateSigningKeys, type KeyPair } from './keys';
+import type { Role } from './workflows/roles';
+import { type ActionRule, mayAct, type WorkflowDefinition } from './workflows/types';
 
 // Helpers for the services' tests and benches. Never used by a running service.
 
@@ -169,4 +171,58 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) total = (total ?? 0) + Number(m[3]);
   }
   return total;
+}
+
+/** The answer of one transition request, as a test reads it. */
+export interface TransitionAnswer {
+  status: number;
+  body: { code?: string };
+}
+
+/**
+ * A workflow table's (state, action, actor) triples for the actors a test signs in as, split by the table's answer
+ * (`mayAct`): what the API must accept and what it must refuse.
+ */
+export function workflowTriples<S extends string, A extends string, W extends string>(
+  def: WorkflowDefinition<S, A, ActionRule<S>>,
+  states: readonly S[],
+  actors: readonly W[],
+  roleOf: (who: W) => Role,
+): { allowed: [S, A, W][]; refused: [S, A, W][] } {
+  const all = states.flatMap((s) => def.actions.flatMap((a) => actors.map((who) => [s, a, who] as [S, A, W])));
+  return {
+    allowed: all.filter(([s, a, who]) => mayAct(def, s, a, roleOf(who))),
+    refused: all.filter(([s, a, who]) => !mayAct(def, s, a, roleOf(who))),
+  };
+}
+
+/**
+ * Walks a workflow table's refusals against the API: per state a fresh record in it (`inState`), then every refused
+ * (action, actor) of that state asked through `act` — 403 when the actor's role may never ask for the action, 409
+ * WRONG_STATE when only the state is wrong — and afterwards the record (`read`) still in its state at its version
+ * (nothing written). Returns what differed, one line each ("STATE action who: status code"); empty when all held.
+ */
+export async function walkRefusals<S extends string, A extends string, W extends string, R extends { status: S; version: number }>(opts: {
+  def: WorkflowDefinition<S, A, ActionRule<S>>;
+  refused: readonly (readonly [S, A, W])[];
+  states: readonly S[];
+  roleOf: (who: W) => Role;
+  inState: (state: S) => Promise<R>;
+  act: (record: R, action: A, who: W) => Promise<TransitionAnswer>;
+  read: (record: R) => Promise<{ status: S; version: number }>;
+}): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const s of opts.states) {
+    const record = await opts.inState(s);
+    for (const [, a, who] of opts.refused.filter(([x]) => x === s)) {
+      const r = await opts.act(record, a, who);
+      const expected = opts.def.rules[a].roles.includes(opts.roleOf(who)) ? 409 : 403;
+      if (r.status !== expected || (expected === 409 && r.body.code !== 'WRONG_STATE')) wrong.push(`${s} ${a} ${who}: ${r.status} ${r.body.code}`);
+    }
+    const after = await opts.read(record);
+    if (after.status !== record.status || after.version !== record.version) {
+      wrong.push(`${s}: the refusals wrote (now ${after.status} v${after.version}, was ${record.status} v${record.version})`);
+    }
+  }
+  return wrong;
 }

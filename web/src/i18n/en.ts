@@ -850,6 +850,7 @@ const en: MessageSchema = {
       withdraw_signup: 'Withdraw',
       escalate: 'Escalated (deadline passed)',
       checkin: 'Check-in',
+      rating_link: 'Ask the resident to rate',
     },
     kind: {
       unit: 'Unit claims',

@@ -852,6 +852,7 @@ const zhCN = {
       withdraw_signup: '取消报名',
       escalate: '超期吹哨',
       checkin: '签到',
+      rating_link: '请居民评价',
     },
     kind: {
       unit: '单位认领',

@@ -13,6 +13,7 @@ export default {
       username: '用户名',
       operlog: {
         title: '操作日志',
+        id: '日志编号',
         subtitle: '各业务服务的审计记录（只增不改，哈希链防篡改）；街道管理员只能看到本街道记录的日志，身份证号已脱敏。',
         service: '业务服务',
         services: { org: '组织与账号', household: '户籍业务', volunteer: '双报到' },
@@ -74,6 +75,7 @@ export default {
       username: 'Username',
       operlog: {
         title: 'Operation log',
+        id: 'No.',
         subtitle: 'The audit trail of each service (append-only, hash-chained); a street admin sees the entries of its street’s records; ID numbers are masked.',
         service: 'Service',
         services: { org: 'Organisation & accounts', household: 'Hukou services', volunteer: 'Dual report' },

@@ -352,7 +352,7 @@ export class ItemService {
         if (!dto.mergeIntoId || dto.mergeIntoId === id) throw badRequest('merge needs mergeIntoId of another item', [{ field: 'mergeIntoId', errors: ['required'] }], 'VALIDATION_FAILED');
         const target: { community_id: number; status: string }[] = await m.query(`SELECT community_id, status FROM item WHERE id = $1 FOR UPDATE`, [dto.mergeIntoId]);
         if (!target[0] || target[0].community_id !== item.communityId) throw notFound('Item to merge into');
-        if (['MERGED', 'REJECTED', 'CANCELLED', 'CLOSED'].includes(target[0].status)) throw conflict('Cannot merge into a finished item', 'WRONG_STATE');
+        if (['MERGED', 'REJECTED', 'CANCELLED', 'CLOSED'].includes(target[0].status)) throw wrongState('Cannot merge into a finished item', { entity: 'item', from: target[0].status, action: 'merge' });
         set.merged_into_id = dto.mergeIntoId;
         data = { mergedInto: dto.mergeIntoId };
         break;
@@ -381,7 +381,7 @@ export class ItemService {
       case 'schedule': {
         if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may schedule it');
         if (item.status === 'PUBLISHED') {
-          if (item.kind !== 'individual') throw conflict('A unit item is scheduled after a unit has claimed it', 'WRONG_STATE');
+          if (item.kind !== 'individual') throw wrongState('A unit item is scheduled after a unit has claimed it', { entity: 'item', from: item.status, action: 'schedule' });
           // Counted after the row lock (sign-ups change only under it), not from the snapshot read with the row.
           const taken: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [id]);
           if (!taken[0].n) throw conflict('No member has signed up yet', 'NO_SIGNUPS');
@@ -520,7 +520,7 @@ export class ItemService {
       );
       if (!rows[0]) throw notFound('Check-in code');
       const item = await this.load(m, user, rows[0].id);
-      if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw conflict('Check-in is open while the item is scheduled or in progress', 'WRONG_STATE');
+      if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw wrongState('Check-in is open while the item is scheduled or in progress', { entity: 'item', from: item.status, action: 'checkin' });
       const mem: { id: number; name: string }[] = await m.query(`SELECT id, name FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
       if (!mem[0]) throw forbidden('Only reported members check in');
       const opensOn = checkinOpensOn(item);

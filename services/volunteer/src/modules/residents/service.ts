@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit,
+  AppError, assertRole, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit, wrongState,
 } from '@redheart/shared';
 import type { PublicNeedDto, PublicRatingDto } from './dto';
 
@@ -131,7 +131,7 @@ export class ResidentService {
         [itemId],
       );
       if (!item || !inScope(item.path, user.scopePaths)) throw notFound('Service item');
-      if (!DELIVERED.includes(item.status)) throw conflict('只有已完成的服务才能请居民评价', 'WRONG_STATE');
+      if (!DELIVERED.includes(item.status)) throw wrongState('只有已完成的服务才能请居民评价', { entity: 'item', from: item.status, action: 'rating_link' });
       if (item.stars !== null) throw conflict('居民已经评价过这项服务', 'ALREADY_RATED');
       const token = randomBytes(24).toString('base64url');
       const [row] = await m.query(
