@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropRollupTriggerSql, incrementSql, rollupTriggerSql } from '@redheart/shared';
 
 /**
  * The statistics read maintained totals instead of every case of the scope (issue 13): per community,
@@ -21,14 +22,9 @@ export const SETTLED_COUNTED = `status = 'SETTLED' AND type <> 'move_out'`;
 const COLS = ['households', 'persons', 'persons_public_institution', 'persons_enterprise', 'persons_other', 'persons_unknown', 'processing_seconds'];
 /** The grains kept: a day, its month (bucket = the month's first day) and all time (bucket = TOTAL_BUCKET). */
 export const TOTAL_BUCKET = '1970-01-01';
-const upsert = (select: string) => `INSERT INTO case_settled_rollup AS r (community_id, grain, bucket, ${COLS.join(', ')})
-  SELECT d.community_id, g.grain, g.bucket, ${COLS.map((c) => `sum(d.${c})`).join(', ')}
-    FROM (${select}) d
-   CROSS JOIN LATERAL (VALUES ('d', d.day), ('m', date_trunc('month', d.day)::date), ('t', date '${TOTAL_BUCKET}')) g (grain, bucket)
-   GROUP BY d.community_id, g.grain, g.bucket
-  HAVING ${COLS.map((c) => `sum(d.${c}) <> 0`).join(' OR ')}
-   ORDER BY d.community_id, g.grain, g.bucket
-  ON CONFLICT (community_id, grain, bucket) DO UPDATE SET ${COLS.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
+const upsert = (select: string) =>
+  incrementSql('case_settled_rollup', ['community_id', 'g.grain', 'g.bucket'], COLS, select,
+    `CROSS JOIN LATERAL (VALUES ('d', d.day), ('m', date_trunc('month', d.day)::date), ('t', date '${TOTAL_BUCKET}')) g (grain, bucket)`);
 
 /** The contribution of the cases in `rel` (a transition table) times `sign`, with their persons as they are now. */
 const caseRows = (rel: string, sign: number) => `
@@ -55,24 +51,8 @@ const personRows = (rel: string, sign: number) => `
     JOIN move_case c ON c.id = p.case_id
    WHERE c.${SETTLED_COUNTED.replace(' AND ', ' AND c.')}`;
 
-const triggerFunction = (name: string, rows: (rel: string, sign: number) => string) => `
-  CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-  BEGIN
-    IF TG_OP = 'INSERT' THEN
-      ${upsert(rows('new_rows', 1))};
-    ELSIF TG_OP = 'UPDATE' THEN
-      ${upsert(`${rows('old_rows', -1)} UNION ALL ${rows('new_rows', 1)}`)};
-    ELSE
-      ${upsert(rows('old_rows', -1))};
-    END IF;
-    RETURN NULL;
-  END $fn$`;
-
-const triggers = (table: string, fn: string) => [
-  `CREATE TRIGGER ${table}_rollup_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-  `CREATE TRIGGER ${table}_rollup_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-  `CREATE TRIGGER ${table}_rollup_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-];
+const triggerSql = (table: string, fn: string, rows: (rel: string, sign: number) => string) =>
+  rollupTriggerSql(table, fn, { insert: upsert(rows('new_rows', 1)), update: upsert(`${rows('old_rows', -1)} UNION ALL ${rows('new_rows', 1)}`), delete: upsert(rows('old_rows', -1)) });
 
 export function businessZone(): string {
   const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
@@ -102,9 +82,7 @@ export class SettledRollup1765900000000 implements MigrationInterface {
       )`);
     await q.query(`LOCK TABLE move_case, case_person IN SHARE MODE`);
     await q.query(upsert(caseRows('move_case', 1)));
-    await q.query(triggerFunction('case_settled_rollup_cases', caseRows));
-    await q.query(triggerFunction('case_settled_rollup_persons', personRows));
-    for (const sql of [...triggers('move_case', 'case_settled_rollup_cases'), ...triggers('case_person', 'case_settled_rollup_persons')]) await q.query(sql);
+    for (const sql of [...triggerSql('move_case', 'case_settled_rollup_cases', caseRows), ...triggerSql('case_person', 'case_settled_rollup_persons', personRows)]) await q.query(sql);
     // the open cases per community and status (the statistics' open and overdue figures): only they are read
     await q.query(`CREATE INDEX move_case_open_idx ON move_case (community_id, status) INCLUDE (step_started_at, green_channel)
       WHERE status IN ('DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED')`);
@@ -112,8 +90,7 @@ export class SettledRollup1765900000000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX IF EXISTS move_case_open_idx`);
-    for (const t of ['move_case', 'case_person']) for (const op of ['ins', 'upd', 'del']) await q.query(`DROP TRIGGER IF EXISTS ${t}_rollup_${op} ON ${t}`);
-    await q.query(`DROP FUNCTION IF EXISTS case_settled_rollup_cases(), case_settled_rollup_persons()`);
+    for (const sql of [...dropRollupTriggerSql('move_case', 'case_settled_rollup_cases'), ...dropRollupTriggerSql('case_person', 'case_settled_rollup_persons')]) await q.query(sql);
     await q.query(`DROP TABLE IF EXISTS case_settled_rollup`);
     await q.query(`DROP FUNCTION IF EXISTS household_business_day(timestamptz)`);
   }

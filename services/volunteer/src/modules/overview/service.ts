@@ -5,8 +5,13 @@ import { ITEM_STATUSES } from '../../domain';
 export const OVERVIEW_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
 const OPEN = `('REPORTED', 'PUBLISHED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE')`;
 const DELIVERED = `('DONE', 'CONFIRMED', 'CLOSED')`;
-/** As on the public board: a pledge a unit holds, not cancelled, merged or rejected. */
-const LIVE_PLEDGE = `(i.pledge AND i.unit_id IS NOT NULL AND i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED'))`;
+/**
+ * As on the public board: a pledge a unit holds (counted as `pledges` in item_community_rollup), not
+ * cancelled, merged or rejected (its status row).
+ */
+const LIVE_PLEDGE_STATUS = `r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')`;
+/** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup). */
+const HOURS_SQL = `SELECT community_id AS id, hours::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[]) AND hours <> 0`;
 
 export interface CommunityFigures {
   communityId: number;
@@ -44,8 +49,9 @@ const streetOf = (path: string): number | null => {
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * The dual-report figures of the communities in the caller's scope, computed from the records each
- * time: items reported, claimed (claim/assign events), delivered, rated with the average rating,
+ * The dual-report figures of the communities in the caller's scope: the item counts by status,
+ * ratings, pledges and posted hours from the totals the triggers keep (item_community_rollup,
+ * item_hours_rollup; migration ItemRollup), the rest from the records: items reported, claimed (claim/assign events), delivered, rated with the average rating,
  * escalations, releases and rework (events), posted volunteer hours, check-ins per service day,
  * public pledges and how many are delivered, reported units and members.
  */
@@ -69,13 +75,13 @@ export class OverviewService {
     const ids = communities.map((c) => c.id);
     const [items, events, hours, checkIns, reports, members, units, byStatus, days] = await Promise.all([
       this.ds.query(
-        `SELECT i.community_id AS id, count(*)::int AS items,
-                count(*) FILTER (WHERE i.status IN ${OPEN})::int AS open,
-                count(*) FILTER (WHERE i.status IN ${DELIVERED})::int AS delivered,
-                count(i.rating)::int AS rated, coalesce(sum(i.rating), 0)::int AS "ratingSum",
-                count(*) FILTER (WHERE ${LIVE_PLEDGE})::int AS pledges,
-                count(*) FILTER (WHERE ${LIVE_PLEDGE} AND i.status IN ${DELIVERED})::int AS "pledgesDelivered"
-           FROM item i WHERE i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        `SELECT r.community_id AS id, sum(r.items)::int AS items,
+                coalesce(sum(r.items) FILTER (WHERE r.status IN ${OPEN}), 0)::int AS open,
+                coalesce(sum(r.items) FILTER (WHERE r.status IN ${DELIVERED}), 0)::int AS delivered,
+                sum(r.rated)::int AS rated, sum(r.rating_sum)::int AS "ratingSum",
+                coalesce(sum(r.pledges) FILTER (WHERE ${LIVE_PLEDGE_STATUS}), 0)::int AS pledges,
+                coalesce(sum(r.pledges) FILTER (WHERE ${LIVE_PLEDGE_STATUS} AND r.status IN ${DELIVERED}), 0)::int AS "pledgesDelivered"
+           FROM item_community_rollup r WHERE r.community_id = ANY($1::bigint[]) GROUP BY r.community_id`,
         [ids],
       ),
       this.ds.query(
@@ -89,11 +95,7 @@ export class OverviewService {
           GROUP BY i.community_id`,
         [ids],
       ),
-      this.ds.query(
-        `SELECT i.community_id AS id, coalesce(sum(h.hours), 0)::float AS hours
-           FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.posted AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
-        [ids],
-      ),
+      this.ds.query(HOURS_SQL, [ids]),
       this.ds.query(
         `SELECT i.community_id AS id, count(*)::int AS "checkIns"
            FROM item_signup s JOIN item i ON i.id = s.item_id WHERE s.checked_in_at IS NOT NULL AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
@@ -102,7 +104,7 @@ export class OverviewService {
       this.ds.query(`SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
       this.ds.query(`SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
       this.ds.query(`SELECT count(DISTINCT unit_id)::int AS n FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[])`, [ids]),
-      this.ds.query(`SELECT status, count(*)::int AS n FROM item WHERE community_id = ANY($1::bigint[]) GROUP BY status`, [ids]),
+      this.ds.query(`SELECT status, sum(items)::int AS n FROM item_community_rollup WHERE community_id = ANY($1::bigint[]) GROUP BY status HAVING sum(items) <> 0`, [ids]),
       // Attendance per service day: the check-ins of the items scheduled on it (a reopened item counts on its last date).
       this.ds.query(
         `SELECT i.scheduled_date AS date, count(*)::int AS scheduled,
@@ -182,19 +184,15 @@ export class CountyOverviewService {
     const ids = [...countyOf.keys()];
     const [items, hours, reports, members]: Record<string, number>[][] = await Promise.all([
       this.ds.query(
-        `SELECT i.community_id AS id, count(*)::int AS items,
-                count(*) FILTER (WHERE i.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED'))::int AS live,
-                count(*) FILTER (WHERE i.status IN ${OPEN})::int AS open,
-                count(*) FILTER (WHERE i.status IN ${DELIVERED})::int AS delivered,
-                count(i.rating)::int AS rated, coalesce(sum(i.rating), 0)::int AS "ratingSum"
-           FROM item i WHERE i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
+        `SELECT r.community_id AS id, sum(r.items)::int AS items,
+                coalesce(sum(r.items) FILTER (WHERE r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')), 0)::int AS live,
+                coalesce(sum(r.items) FILTER (WHERE r.status IN ${OPEN}), 0)::int AS open,
+                coalesce(sum(r.items) FILTER (WHERE r.status IN ${DELIVERED}), 0)::int AS delivered,
+                sum(r.rated)::int AS rated, sum(r.rating_sum)::int AS "ratingSum"
+           FROM item_community_rollup r WHERE r.community_id = ANY($1::bigint[]) GROUP BY r.community_id`,
         [ids],
       ),
-      this.ds.query(
-        `SELECT i.community_id AS id, coalesce(sum(h.hours), 0)::float AS hours
-           FROM item_hours h JOIN item i ON i.id = h.item_id WHERE h.posted AND i.community_id = ANY($1::bigint[]) GROUP BY i.community_id`,
-        [ids],
-      ),
+      this.ds.query(HOURS_SQL, [ids]),
       this.ds.query(`SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
       this.ds.query(`SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]),
     ]);

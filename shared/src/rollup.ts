@@ -1,0 +1,51 @@
+/**
+ * Maintained totals (rollups, issue 13): SQL to keep a totals table exact in the transaction that writes
+ * its source table. Statement-level AFTER triggers with transition tables (`new_rows`, `old_rows`) run
+ * one set-based statement per write statement (a bulk import or seed is one aggregate, not one per row).
+ */
+
+/**
+ * `INSERT … ON CONFLICT DO UPDATE` that adds the summed `cols` of `select` (aliased `d`, grouped by
+ * `key`) to `table`, in key order (so two transactions lock the rows in the same order), skipping
+ * groups whose every sum is zero (an update that changes nothing counted locks nothing). A second
+ * transaction on the same key waits for the first's row lock and adds to its committed value.
+ */
+export function incrementSql(table: string, key: string[], cols: string[], select: string, lateral = ''): string {
+  const keys = key.map((k) => (k.includes('.') ? k : `d.${k}`));
+  const names = key.map((k) => k.split('.').pop());
+  return `INSERT INTO ${table} AS r (${names.join(', ')}, ${cols.join(', ')})
+  SELECT ${keys.join(', ')}, ${cols.map((c) => `sum(d.${c})`).join(', ')} FROM (${select}) d ${lateral}
+   GROUP BY ${keys.join(', ')}
+  HAVING ${cols.map((c) => `sum(d.${c}) <> 0`).join(' OR ')}
+   ORDER BY ${keys.join(', ')}
+  ON CONFLICT (${names.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
+}
+
+/**
+ * The trigger function `fn` and its three statement triggers on `table` (`<table>_rollup_ins/upd/del`):
+ * `sql.insert` runs after an INSERT (over `new_rows`), `sql.update` after an UPDATE (`old_rows`,
+ * `new_rows`), `sql.delete` after a DELETE (`old_rows`).
+ */
+export function rollupTriggerSql(table: string, fn: string, sql: { insert: string; update: string; delete: string }): string[] {
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      ${sql.insert};
+    ELSIF TG_OP = 'UPDATE' THEN
+      ${sql.update};
+    ELSE
+      ${sql.delete};
+    END IF;
+    RETURN NULL;
+  END $fn$`,
+    `CREATE TRIGGER ${table}_rollup_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_rollup_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_rollup_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/** Drops what rollupTriggerSql created. */
+export function dropRollupTriggerSql(table: string, fn: string): string[] {
+  return [...['ins', 'upd', 'del'].map((op) => `DROP TRIGGER IF EXISTS ${table}_rollup_${op} ON ${table}`), `DROP FUNCTION IF EXISTS ${fn}()`];
+}
