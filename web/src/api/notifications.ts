@@ -1,17 +1,19 @@
 import { http } from './client'
+import type { NumberedPage, PageQuery, Role } from './types'
 
 /* 通知: what the notification service addresses to the signed-in person (GET/POST /api/notify/…). */
 
 export const NOTIFICATION_KINDS = [
   'case_approved', 'case_rejected', 'case_returned', 'case_awaiting_approval', 'case_revoke_requested',
   'item_escalated', 'item_assigned', 'item_released', 'item_reopened', 'item_confirmed', 'report_approved', 'report_rejected', 'signup_confirmed',
+  'announcement',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 export interface AppNotification {
   id: number
   kind: NotificationKind
-  recordType: 'case' | 'item' | 'unit_report'
+  recordType: 'case' | 'item' | 'unit_report' | 'announcement'
   recordId: string
   params: Record<string, string | number | null>
   actor: string | null
@@ -30,6 +32,97 @@ export function listNotifications(q: NotificationQuery): Promise<{ items: AppNot
   return http.get('/api/notify/notifications', { ...q })
 }
 
+/** One numbered page of my notifications (the 消息通知 page). */
+export function listNotificationsPage(q: Omit<NotificationQuery, 'before'> & PageQuery): Promise<NumberedPage<AppNotification>> {
+  return http.get('/api/notify/notifications', { ...q })
+}
+
+export interface NotificationPreference {
+  kind: NotificationKind
+  muted: boolean
+}
+
+/** The kinds my role can receive, each muted or not. */
+export async function getPreferences(): Promise<NotificationPreference[]> {
+  return (await http.get<{ items: NotificationPreference[] }>('/api/notify/preferences')).items
+}
+
+/** Mutes exactly these kinds (the others are unmuted). */
+export async function setMuted(muted: NotificationKind[]): Promise<NotificationPreference[]> {
+  return (await http.put<{ items: NotificationPreference[] }>('/api/notify/preferences', { muted })).items
+}
+
+/* 通知公告 */
+
+export interface Announcement {
+  id: number
+  title: string
+  body: string
+  scopeOrgId: number
+  scopeName: string
+  scopePath: string
+  roles: Role[] | null
+  public: boolean
+  publisherName: string
+  publisherUsername: string
+  publishedAt: string
+  withdrawnAt: string | null
+  notificationId: number | null
+  read: boolean
+  readCount: number | null
+  canManage: boolean
+}
+
+export interface PublishAnnouncementInput {
+  title: string
+  body: string
+  scopeOrgId: number
+  scopePath: string
+  scopeName: string
+  roles?: Role[]
+  public?: boolean
+  publisherName?: string
+}
+
+export interface AnnouncementReceipt {
+  account: string
+  username: string | null
+  role: Role | null
+  readAt: string
+}
+
+export interface PublicAnnouncement {
+  id: number
+  title: string
+  body: string
+  publisherName: string
+  publishedAt: string
+}
+
+export function listAnnouncements(q: { view?: 'received' | 'managed' } & PageQuery): Promise<NumberedPage<Announcement>> {
+  return http.get('/api/notify/announcements', { ...q })
+}
+
+export function getAnnouncement(id: number): Promise<Announcement> {
+  return http.get(`/api/notify/announcements/${id}`)
+}
+
+export function publishAnnouncement(input: PublishAnnouncementInput): Promise<Announcement> {
+  return http.post('/api/notify/announcements', input)
+}
+
+export function withdrawAnnouncement(id: number): Promise<Announcement> {
+  return http.post(`/api/notify/announcements/${id}/withdraw`)
+}
+
+export function announcementReceipts(id: number, q: PageQuery): Promise<NumberedPage<AnnouncementReceipt> & { readCount: number }> {
+  return http.get(`/api/notify/announcements/${id}/receipts`, { ...q })
+}
+
+export function publicAnnouncements(q: PageQuery): Promise<NumberedPage<PublicAnnouncement>> {
+  return http.get('/api/notify/public/announcements', { ...q })
+}
+
 export async function unreadCount(): Promise<number> {
   return (await http.get<{ unread: number }>('/api/notify/notifications/unread-count')).unread
 }
@@ -46,6 +139,7 @@ export function markAllRead(upTo?: number): Promise<{ marked: number }> {
 export function recordRoute(n: Pick<AppNotification, 'recordType' | 'recordId'>): string {
   if (n.recordType === 'case') return `/household/cases/${n.recordId}`
   if (n.recordType === 'item') return `/volunteer/items/${n.recordId}`
+  if (n.recordType === 'announcement') return `/announcements/${n.recordId}`
   return '/volunteer/my-reports'
 }
 

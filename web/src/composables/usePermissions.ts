@@ -45,6 +45,9 @@ export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['city_admin', 'admin', 'str
 export const SERVICE_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
 export const SERVICE_CLERK_ROLES: readonly Role[] = ['admin', 'community_secretary', 'community_clerk']
 /** 大党委 / 大工委 meetings: community staff, the street, the organisation departments (each within its area). */
+/** 通知公告: who publishes (the organisation departments, a street, a community's secretary); every staff role reads. */
+export const ANNOUNCEMENT_PUBLISHER_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary']
+export const ANNOUNCEMENT_READER_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk', 'grid_worker', 'unit_staff']
 export const MEETING_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk']
 /** 县区对比 on the city overview: the organisation departments (the city's every county, a county's its own). */
 export const COUNTY_COMPARISON_ROLES: readonly Role[] = ['city_admin', 'admin']

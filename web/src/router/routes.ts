@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
 import {
   ACCOUNT_ADMIN_ROLES,
+  ANNOUNCEMENT_READER_ROLES,
   SYSTEM_MONITOR_ROLES,
   CASE_CREATOR_ROLES,
   COVERAGE_ROLES,
@@ -100,6 +101,19 @@ export const routes: RouteRecordRaw[] = [
         name: 'notifications',
         component: () => import('@/views/notifications/NotificationsView.vue'),
         meta: { titleKey: 'notifications.title', messages: ['notifications'] },
+      },
+      // 通知公告: every staff role reads; the publishers also publish, see receipts and withdraw
+      {
+        path: 'announcements',
+        name: 'announcements',
+        component: () => import('@/views/announcements/AnnouncementsView.vue'),
+        meta: { titleKey: 'announcements.title', menu: true, icon: 'announcements', roles: ANNOUNCEMENT_READER_ROLES, messages: ['notifications'] },
+      },
+      {
+        path: 'announcements/:id(\\d+)',
+        name: 'announcement',
+        component: () => import('@/views/announcements/AnnouncementDetailView.vue'),
+        meta: { titleKey: 'announcements.title', activeMenu: '/announcements', messages: ['notifications'] },
       },
       {
         path: 'org',
