@@ -122,7 +122,7 @@ describe('POST /api/household/import/register', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('IMPORT_INVALID');
     expect(res.body.details).toMatchObject({ rows: 5, rowsWithErrors: 1, truncated: false });
-    expect(res.body.details.errors).toEqual([{ row: 5, field: 'idNumber', message: 'check character (last) does not match' }]);
+    expect(res.body.details.errors).toEqual([{ row: 5, field: 'idNumber', code: 'id_check_character', message: 'check character (last) does not match' }]);
     expect(await counts()).toEqual(before);
   });
 

@@ -80,7 +80,7 @@ describe('import jobs', () => {
     expect(done.body.preview.columns.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['householdNo', 'idNumber', 'relation']));
 
     const en = await api().get(`/api/household/imports/${res.body.id}`).set(as('clerk')).set('Accept-Language', 'en-US,en;q=0.9,zh;q=0.5');
-    expect(en.body.errors.find((e: { row: number }) => e.row === 4)).toMatchObject({ fieldLabel: 'ID number', message: 'must be 18 characters: 17 digits and a digit or X' });
+    expect(en.body.errors.find((e: { row: number }) => e.row === 4)).toMatchObject({ fieldLabel: 'ID number', code: 'id_format', message: 'must be 18 characters: 17 digits and a digit or X' });
     expect(await count('person')).toBe(before);
 
     const report = await api().get(`/api/household/imports/${res.body.id}/report`).set(as('clerk')).buffer(true).parse(binary);
@@ -142,7 +142,7 @@ describe('import jobs', () => {
     const res = await upload('clerk', csv([HEADER, ...rows]));
     const done = await settle(`/api/household/imports/${res.body.id}`, 'clerk');
     expect(done.body.status).toBe('invalid');
-    expect(done.body.errors[0]).toMatchObject({ row: 2, field: 'community', message: '“翠亭社区”不是您辖区内的社区' });
+    expect(done.body.errors[0]).toMatchObject({ row: 2, field: 'community', code: 'community_unknown', params: { value: '翠亭社区' }, message: '“翠亭社区”不是您辖区内的社区' });
     expect((await api().get(`/api/household/imports/${res.body.id}`).set(as('clerkWanda'))).status).toBe(404);
     expect((await api().get(`/api/household/imports/${res.body.id}/report`).set(as('clerkWanda'))).status).toBe(404);
     expect((await api().get(`/api/household/imports/${res.body.id}`).set(as('admin'))).status).toBe(200);

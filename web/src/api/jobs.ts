@@ -17,6 +17,10 @@ export interface ImportRowError {
   row?: number
   field: string
   fieldLabel: string
+  /** What is wrong as a stable code (the SPA words it: import.issue.<code>, else errors.byCode.<code>) with its params. */
+  code?: string
+  params?: Record<string, string | number>
+  /** The server's words in the language asked for (shown only for a code the SPA does not know). */
   message: string
 }
 

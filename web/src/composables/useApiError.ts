@@ -30,7 +30,7 @@ const STATE_LABELS: Record<string, { status: string; action: string }> = {
   outreach_task: { status: 'household.separation.stage', action: 'household.separation.action' },
 }
 
-const HAN = /[\u4e00-\u9fff]/
+export const HAN = /[\u4e00-\u9fff]/
 
 /**
  * Turns API errors into localised messages: by the server's `code` and `params` (`errors.byCode`, the field codes of a

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, type AuthUser, likeEscape, type Role, scopeSql } from '@redheart/shared';
+import { type IssueCode, type IssueParams, ISSUES } from './issue-codes';
 
 /** Who may load a register into the system (the household and the property register alike). */
 export const IMPORTERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
@@ -8,18 +9,24 @@ export const IMPORTERS: readonly Role[] = ['admin', 'street_admin', 'community_s
 export const MAX_IMPORT_ROWS = 20_000;
 const MAX_REPORTED = 1000;
 
-/** One problem of an import: the row as the user sees it (spreadsheet row, or 1-based array index), the field, what is wrong. */
+/**
+ * One problem of an import: the row as the user sees it (spreadsheet row, or 1-based array index), the field, what is
+ * wrong — a stable `code` with its `params` (issue-codes.ts), and the English `message` of it. (Jobs stored before the
+ * codes, and the file-level refusals, have a message only.)
+ */
 export interface ImportIssue {
   row: number;
   field: string;
+  code?: string;
+  params?: IssueParams;
   message: string;
 }
 
 export class IssueList {
   readonly items: ImportIssue[] = [];
 
-  add(row: number, field: string, message: string): void {
-    this.items.push({ row, field, message });
+  add(row: number, field: string, code: IssueCode, params?: IssueParams): void {
+    this.items.push({ row, field, code, ...(params ? { params } : {}), message: ISSUES[code].en(params ?? {}) });
   }
 
   get length(): number {
@@ -74,12 +81,10 @@ export class CommunityResolver {
     return new CommunityResolver(byId, byCode, byName, fallback);
   }
 
-  resolve(raw: string | number | undefined | null): { ok: true; id: number } | { ok: false; message: string } {
+  resolve(raw: string | number | undefined | null): { ok: true; id: number } | { ok: false; code: IssueCode; params?: IssueParams } {
     const text = raw === undefined || raw === null ? '' : String(raw).trim();
-    if (!text) {
-      return this.fallback ? { ok: true, id: this.fallback.id } : { ok: false, message: 'required: give the community id or its 12-digit division code' };
-    }
+    if (!text) return this.fallback ? { ok: true, id: this.fallback.id } : { ok: false, code: 'community_required' };
     const hit = /^\d{12}$/.test(text) ? this.byCode.get(text) : /^\d{1,11}$/.test(text) ? this.byId.get(Number(text)) : this.byName.get(text);
-    return hit ? { ok: true, id: hit.id } : { ok: false, message: `${text} is not a community in your area` };
+    return hit ? { ok: true, id: hit.id } : { ok: false, code: 'community_unknown', params: { value: text } };
   }
 }

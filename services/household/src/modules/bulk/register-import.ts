@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type AuthUser, businessToday, maskResidentId, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
+import { residentIdIssue } from './issue-codes';
 import { type Relation, RELATIONS } from '../../domain';
 import { CommunityResolver, importInvalid, IssueList, MAX_IMPORT_ROWS } from './issues';
 import { columnsOf, type Table } from './sheet';
@@ -56,11 +57,11 @@ const KIND_WORDS: Record<string, 'family' | 'collective'> = { '': 'family', fami
 
 function requireColumns(table: Table, cols: Record<string, number | undefined>, required: readonly string[], aliases: Record<string, string[]>): void {
   const issues = new IssueList();
-  if (!table.header.length) issues.add(1, '*', 'the file has no header row');
-  for (const f of required) if (cols[f] === undefined) issues.add(1, f, `column missing: name it ${aliases[f].filter((a) => /[^\x00-\x7f]/.test(a))[0]} or ${f}`);
+  if (!table.header.length) issues.add(1, '*', 'no_header');
+  for (const f of required) if (cols[f] === undefined) issues.add(1, f, 'column_missing', { name: aliases[f].filter((a) => /[^\x00-\x7f]/.test(a))[0], key: f });
   const count = table.rowCount ?? table.rows.length;
-  if (count > MAX_IMPORT_ROWS) issues.add(1, '*', `at most ${MAX_IMPORT_ROWS} rows per file; split the register by community`);
-  if (!count && table.header.length) issues.add(2, '*', 'the file has a header but no rows');
+  if (count > MAX_IMPORT_ROWS) issues.add(1, '*', 'too_many_rows', { max: MAX_IMPORT_ROWS });
+  if (!count && table.header.length) issues.add(2, '*', 'no_rows');
   if (issues.length) throw importInvalid(issues, count);
 }
 
@@ -85,13 +86,13 @@ export function propertiesFromTable(table: Table): { input: PropertyInput[]; iss
       if (cert) flats.set(cert, flat);
     } else {
       for (const [k, v] of Object.entries(own) as [keyof typeof own, string][]) {
-        if (v && v !== String(flat[k] ?? '')) issues.add(r.row, k, `differs from row ${flat.row} of the same certificate (${String(flat[k] ?? '')})`);
+        if (v && v !== String(flat[k] ?? '')) issues.add(r.row, k, 'differs_in_flat', { row: flat.row, value: String(flat[k] ?? '') });
       }
     }
     const ownerName = cell(r, 'ownerName');
     const ownerId = cell(r, 'ownerIdNumber');
     if (cols.ownerIdNumber !== undefined && r.lossy.has(cols.ownerIdNumber)) {
-      issues.add(r.row, 'ownerIdNumber', 'the ID number was stored as a number and lost digits; format the column as text');
+      issues.add(r.row, 'ownerIdNumber', 'id_lost_digits');
     } else if (ownerName || ownerId) {
       flat.owners.push({ row: r.row, name: ownerName, idNumber: ownerId });
     }
@@ -161,33 +162,36 @@ export class RegisterImport {
       }
       const before = issues.length;
       const householdNo = cell(r, 'householdNo');
-      if (!/^[0-9A-Za-z-]{4,40}$/.test(householdNo)) issues.add(r.row, 'householdNo', 'required: 4–40 letters, digits or -');
+      if (!/^[0-9A-Za-z-]{4,40}$/.test(householdNo)) issues.add(r.row, 'householdNo', 'household_no_format');
       else if (!numberRows.has(householdNo)) numberRows.set(householdNo, r.row);
       const community = communities.resolve(cell(r, 'community'));
-      if (!community.ok) issues.add(r.row, 'community', community.message);
+      if (!community.ok) issues.add(r.row, 'community', community.code, community.params);
       const kind = KIND_WORDS[cell(r, 'kind').toLowerCase()];
-      if (!kind) issues.add(r.row, 'kind', 'must be 家庭户 (family) or 集体户 (collective)');
+      if (!kind) issues.add(r.row, 'kind', 'kind_invalid');
       const address = cell(r, 'address');
-      if (address.length < 2 || address.length > 200) issues.add(r.row, 'address', 'required, 2–200 characters');
-      for (const f of ['building', 'unit', 'room', 'gridCode'] as const) if (cell(r, f).length > 20) issues.add(r.row, f, 'at most 20 characters');
+      if (address.length < 2 || address.length > 200) issues.add(r.row, 'address', 'required_between', { min: 2, max: 200 });
+      for (const f of ['building', 'unit', 'room', 'gridCode'] as const) if (cell(r, f).length > 20) issues.add(r.row, f, 'too_long', { max: 20 });
       const name = cell(r, 'name');
-      if (!name || name.length > 40) issues.add(r.row, 'name', 'required, at most 40 characters');
+      if (!name || name.length > 40) issues.add(r.row, 'name', 'required_max', { max: 40 });
       let id: ReturnType<typeof parseResidentId> | undefined;
       if (cols.idNumber !== undefined && r.lossy.has(cols.idNumber)) {
-        issues.add(r.row, 'idNumber', 'the ID number was stored as a number and lost digits; format the column as text');
+        issues.add(r.row, 'idNumber', 'id_lost_digits');
       } else {
         id = parseResidentId(cell(r, 'idNumber'));
-        if (!id.ok) issues.add(r.row, 'idNumber', id.message);
-        else if (firstRowOfId.has(id.info.id)) issues.add(r.row, 'idNumber', `the same person is on row ${firstRowOfId.get(id.info.id)}`);
+        if (!id.ok) {
+          const issue = residentIdIssue(id.problem, cell(r, 'idNumber'));
+          issues.add(r.row, 'idNumber', issue.code, issue.params);
+        }
+        else if (firstRowOfId.has(id.info.id)) issues.add(r.row, 'idNumber', 'person_repeated', { row: firstRowOfId.get(id.info.id)! });
         else {
           firstRowOfId.set(id.info.id, r.row);
           idRows.push({ row: r.row, id: id.info.id });
         }
       }
       const relation = parseRelation(cell(r, 'relation'));
-      if (!relation) issues.add(r.row, 'relation', 'must be one of 户主, 配偶, 子女, 父母, 孙子女, 祖父母, 兄弟姐妹, 其他 (or head, spouse, …)');
+      if (!relation) issues.add(r.row, 'relation', 'relation_invalid');
       const since = cell(r, 'since') || today;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since)) || since > today) issues.add(r.row, 'since', 'must be a past date YYYY-MM-DD');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since)) || since > today) issues.add(r.row, 'since', 'date_past');
       if (issues.length !== before) incomplete.add(householdNo);
       if (issues.length === before && community.ok && id?.ok) {
         valid.push({
@@ -206,15 +210,15 @@ export class RegisterImport {
       const first = members[0];
       for (const v of members.slice(1)) {
         for (const f of ['communityId', 'kind', 'building', 'unit', 'room', 'address', 'gridCode'] as const) {
-          if (v[f] !== first[f]) issues.add(v.row, f === 'communityId' ? 'community' : f, `differs from row ${first.row} of household ${no}`);
+          if (v[f] !== first[f]) issues.add(v.row, f === 'communityId' ? 'community' : f, 'differs_in_household', { row: first.row, household: no });
         }
       }
       if (incomplete.has(no)) continue;
       if (first.kind === 'family') {
         const heads = members.filter((v) => v.relation === 'head');
-        if (heads.length !== 1) issues.add(first.row, 'relation', `household ${no} has ${heads.length} heads (户主); a family household has exactly one`);
+        if (heads.length !== 1) issues.add(first.row, 'relation', 'heads_count', { household: no, count: heads.length });
       } else if (collectiveOf.has(first.communityId)) {
-        issues.add(first.row, 'kind', `a community has one collective household; household ${collectiveOf.get(first.communityId)} is already it`);
+        issues.add(first.row, 'kind', 'collective_taken', { household: collectiveOf.get(first.communityId)! });
       } else {
         collectiveOf.set(first.communityId, no);
       }
@@ -223,7 +227,7 @@ export class RegisterImport {
     // Against the register as it stands.
     if (numberRows.size) {
       const taken: { householdNo: string }[] = await m.query(`SELECT household_no AS "householdNo" FROM household WHERE household_no = ANY($1::text[])`, [[...numberRows.keys()]]);
-      for (const t of taken) issues.add(numberRows.get(t.householdNo)!, 'householdNo', `household ${t.householdNo} is already in the register`);
+      for (const t of taken) issues.add(numberRows.get(t.householdNo)!, 'householdNo', 'household_taken', { household: t.householdNo });
     }
     if (idRows.length) {
       const hashes: string[] = [];
@@ -237,7 +241,7 @@ export class RegisterImport {
       );
       const isRegistered = new Set(registered.map((x) => x.idHash));
       idRows.forEach((v, i) => {
-        if (isRegistered.has(hashes[i])) issues.add(v.row, 'idNumber', `${maskResidentId(v.id)} already holds an active registration; move them with a case`);
+        if (isRegistered.has(hashes[i])) issues.add(v.row, 'idNumber', 'already_registered', { id: maskResidentId(v.id) });
       });
     }
     if (collectiveOf.size) {
@@ -245,7 +249,7 @@ export class RegisterImport {
         `SELECT community_id AS "communityId" FROM household WHERE kind = 'collective' AND community_id = ANY($1::bigint[])`,
         [[...collectiveOf.keys()]],
       );
-      for (const c of collectives) issues.add(households.get(collectiveOf.get(c.communityId)!)![0].row, 'kind', 'the community already has its collective household');
+      for (const c of collectives) issues.add(households.get(collectiveOf.get(c.communityId)!)![0].row, 'kind', 'collective_exists');
     }
     if (issues.length) throw importInvalid(issues, table.rows.length);
     const result = { dryRun, rows: table.rows.length, households: households.size, persons: valid.length };

@@ -2,6 +2,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { AppError, badRequest, hasControlCharacters } from '@redheart/shared';
 import { CsvError, decodeText, parseCsv } from './csv';
+import { ISSUES } from './issue-codes';
+import type { ImportIssue } from './issues';
 
 /**
  * exceljs, loaded on the first spreadsheet read or written, not at start: it is ~200 modules (a
@@ -59,14 +61,15 @@ export async function readTable(body: Buffer): Promise<Table> {
 
 /** NUL and other control characters in a cell (PostgreSQL refuses NUL in text): a 400 naming row and column. */
 function refuseControlCharacters(table: Table): void {
-  const errors: { row: number; field: string; message: string }[] = [];
+  const errors: ImportIssue[] = [];
+  const issue = (row: number, field: string): ImportIssue => ({ row, field, code: 'control_characters', message: ISSUES.control_characters.en() });
   const name = (c: number) => table.header[c]?.trim() || `column ${c + 1}`;
   table.header.forEach((h, c) => {
-    if (hasControlCharacters(h)) errors.push({ row: 1, field: `column ${c + 1}`, message: '含有不允许的控制字符（如 NUL）' });
+    if (hasControlCharacters(h)) errors.push(issue(1, `column ${c + 1}`));
   });
   for (const r of table.rows) {
     r.cells.forEach((v, c) => {
-      if (hasControlCharacters(v)) errors.push({ row: r.row, field: name(c), message: '含有不允许的控制字符（如 NUL）' });
+      if (hasControlCharacters(v)) errors.push(issue(r.row, name(c)));
     });
   }
   if (errors.length) {
@@ -87,7 +90,7 @@ async function readRawTable(body: Buffer): Promise<Table> {
   try {
     records = parseCsv(decodeText(body));
   } catch (e) {
-    if (e instanceof CsvError) throw new AppError(400, 'IMPORT_INVALID', e.message, { rows: 0, rowsWithErrors: 1, errors: [{ row: e.row, field: '*', message: 'a quoted field is never closed' }], truncated: false });
+    if (e instanceof CsvError) throw new AppError(400, 'IMPORT_INVALID', e.message, { rows: 0, rowsWithErrors: 1, errors: [{ row: e.row, field: '*', code: 'unclosed_quote', message: ISSUES.unclosed_quote.en() }], truncated: false });
     throw e;
   }
   const [header = [], ...rest] = records;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@redheart/shared';
+import { type IssueParams, ISSUES, isIssueCode } from '../bulk/issue-codes';
 
 /** The languages of the import and export screens' answers (the SPA's own two). */
 export type Lang = 'zh-CN' | 'en';
@@ -50,55 +51,11 @@ export function fieldLabel(field: string, lang: Lang): string {
   return FIELDS[field]?.[lang] ?? field;
 }
 
-/**
- * The importers' row messages are written in English (they are also the API's); the screen shows
- * them in the user's language. Each pattern is one message of register-import.ts, properties.ts,
- * issues.ts, sheet.ts or resident-id.ts; an unknown one is shown as it is.
- */
-const ZH: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/^required: 4–40 letters, digits or -$/, () => '必填：4–40 位字母、数字或 -'],
-  [/^must be 家庭户 \(family\) or 集体户 \(collective\)$/, () => '须为 家庭户 或 集体户'],
-  [/^required, 2–200 characters$/, () => '必填，2–200 个字'],
-  [/^at most 20 characters$/, () => '最多 20 个字'],
-  [/^required, at most 40 characters$/, () => '必填，最多 40 个字'],
-  [/^required$/, () => '必填'],
-  [/^must be 4–60 characters$/, () => '须为 4–60 个字符'],
-  [/^appears again \(first on row (\d+)\)$/, (m) => `重复出现（首次在第 ${m[1]} 行）`],
-  [/^must be a number of square metres above 0$/, () => '须为大于 0 的平方米数'],
-  [/^at most 20 owners per flat$/, () => '每套房最多 20 名权利人'],
-  [/^the same owner appears twice for this flat$/, () => '同一权利人在本套房中出现两次'],
-  [/^this certificate is registered to a flat in another community$/, () => '该产权证已登记在其他社区的房屋下'],
-  [/^the ID number was stored as a number and lost digits; format the column as text$/, () => '身份证号被存成数字而丢失了位数；请把该列设为文本格式'],
-  [/^the same person is on row (\d+)$/, (m) => `同一人已在第 ${m[1]} 行`],
-  [/^must be one of 户主, 配偶.*$/, () => '须为 户主、配偶、子女、父母、孙子女、祖父母、兄弟姐妹、其他 之一'],
-  [/^must be a past date YYYY-MM-DD$/, () => '须为今天或以前的日期（YYYY-MM-DD）'],
-  [/^differs from row (\d+) of household (.+)$/, (m) => `与户 ${m[2]} 的第 ${m[1]} 行不一致`],
-  [/^differs from row (\d+) of the same certificate \((.*)\)$/, (m) => `与同一产权证的第 ${m[1]} 行不一致（${m[2]}）`],
-  [/^household (.+) has (\d+) heads \(户主\); a family household has exactly one$/, (m) => `户 ${m[1]} 有 ${m[2]} 名户主；家庭户须恰有一名户主`],
-  [/^a community has one collective household; household (.+) is already it$/, (m) => `一个社区只有一个集体户；户 ${m[1]} 已是集体户`],
-  [/^household (.+) is already in the register$/, (m) => `户号 ${m[1]} 已在户籍登记中`],
-  [/^(.+) already holds an active registration; move them with a case$/, (m) => `${m[1]} 已有有效户籍登记；请通过迁移案件办理`],
-  [/^the community already has its collective household$/, () => '该社区已有集体户'],
-  [/^required: give the community id or its 12-digit division code$/, () => '必填：填写社区编号或 12 位区划代码'],
-  [/^(.+) is not a community in your area$/, (m) => `“${m[1]}”不是您辖区内的社区`],
-  [/^must be 18 characters: 17 digits and a digit or X$/, () => '须为 18 位：17 位数字加 1 位数字或 X'],
-  [/^division code \(first 6 digits\) is not valid$/, () => '前 6 位行政区划代码无效'],
-  [/^birth date (\d+) is not a real past date$/, (m) => `出生日期 ${m[1]} 不是有效的过去日期`],
-  [/^check character \(last\) does not match$/, () => '最后一位校验码不符'],
-  [/^the file has no header row$/, () => '文件没有表头行'],
-  [/^column missing: name it (\S+) or (\S+)$/, (m) => `缺少列：请命名为“${m[1]}”（或 ${m[2]}）`],
-  [/^at most (\d+) rows per file; split the register by community$/, (m) => `每个文件最多 ${m[1]} 行；请按社区拆分`],
-  [/^the file has a header but no rows$/, () => '文件只有表头，没有数据行'],
-  [/^a quoted field is never closed$/, () => '引号内的字段没有闭合'],
-];
-
-export function localizeIssue(message: string, lang: Lang): string {
-  if (lang === 'en') return message;
-  for (const [re, zh] of ZH) {
-    const m = re.exec(message);
-    if (m) return zh(m);
-  }
-  return message;
+/** An import's problem in the caller's language: from its code and params (issue-codes.ts), else its message as stored. */
+export function localizeIssue(issue: { code?: string; params?: IssueParams; message: string }, lang: Lang): string {
+  if (!isIssueCode(issue.code)) return issue.message;
+  const words = ISSUES[issue.code];
+  return (lang === 'en' ? words.en : words.zh)(issue.params ?? {});
 }
 
 /** The jobs' own messages (not the rows'). */

@@ -12,10 +12,12 @@ export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
 export const IMPORT_RUNNING: readonly ImportStatus[] = ['queued', 'validating', 'applying'];
 export const EXPORT_RUNNING: readonly ExportStatus[] = ['queued', 'running'];
 
+/** An import problem as a preview row keeps it (its row is the preview row's). */
+export type PreviewIssue = Omit<ImportIssue, 'row'>;
 export interface PreviewRow {
   row: number;
   cells: Record<string, string>;
-  errors: { field: string; message: string }[];
+  errors: PreviewIssue[];
 }
 export interface Preview {
   /** The recognised columns of the file: field and the header as the file wrote it. */

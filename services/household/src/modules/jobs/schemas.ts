@@ -13,6 +13,8 @@ const localizedError = {
     row: { type: 'integer', description: 'the spreadsheet row (header = 1)' },
     field: { type: 'string', description: "the column's field name, * for the whole file" },
     fieldLabel: { type: 'string', description: "the column's name in the caller's language" },
+    code: { type: 'string', description: 'what is wrong, as a stable code (bulk/issue-codes.ts; a refusal of the whole file: its error code); absent on jobs stored before the codes' },
+    params: { type: 'object', additionalProperties: { type: ['string', 'integer', 'number'] }, description: "the values the code's words name (a row, a household number …)" },
     message: { type: 'string', description: "what is wrong, in the caller's language (Accept-Language: zh-CN or en)" },
   },
 } as const;

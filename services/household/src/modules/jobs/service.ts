@@ -12,7 +12,7 @@ import type { PropertyRegister } from '../separation/properties';
 import { HouseholdExportQuery, TaskExportQuery } from '../bulk/routes';
 import { fieldLabel, jobError, type Lang, localizeIssue, text } from './messages';
 import {
-  type ExportJobRow, type ExportKind, type ImportJobRow, type ImportKind, type JobRepository, type Preview, type PreviewRow,
+  type ExportJobRow, type ExportKind, type ImportJobRow, type ImportKind, type JobRepository, type Preview, type PreviewIssue, type PreviewRow,
 } from './repository';
 
 export const QUEUES = {
@@ -48,7 +48,10 @@ const XLS_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
 /** The import as the screen shows it: progress, counts, preview and errors in the caller's language. */
 export function importView(job: ImportJobRow, lang: Lang, withDetail: boolean) {
-  const localize = (e: { field: string; message: string }) => ({ field: e.field, fieldLabel: fieldLabel(e.field, lang), message: localizeIssue(e.message, lang) });
+  // The code and its params for the SPA to word itself; the message in the caller's language for everyone else.
+  const localize = (e: PreviewIssue) => ({
+    field: e.field, fieldLabel: fieldLabel(e.field, lang), ...(e.code ? { code: e.code } : {}), ...(e.params ? { params: e.params } : {}), message: localizeIssue(e, lang),
+  });
   return {
     id: job.id,
     kind: job.kind,
@@ -111,7 +114,7 @@ const errorsOf = (err: unknown): { rows?: number; rowsWithErrors?: number; error
   if (!(err instanceof AppError) || err.statusCode >= 500) return undefined;
   const d = err.details as { rows?: number; rowsWithErrors?: number; errors?: ImportIssue[]; truncated?: boolean } | undefined;
   if (d?.errors?.length) return { rows: d.rows, rowsWithErrors: d.rowsWithErrors, errors: d.errors, truncated: !!d.truncated };
-  return { rows: 0, rowsWithErrors: 1, errors: [{ row: 1, field: '*', message: err.message }], truncated: false };
+  return { rows: 0, rowsWithErrors: 1, errors: [{ row: 1, field: '*', code: err.code, message: err.message }], truncated: false };
 };
 
 /** The preview: the recognised columns, the rows with errors (their cells as written) and the first rows (ID numbers masked). */
@@ -121,8 +124,8 @@ function buildPreview(kind: ImportKind, table: Table | undefined, errors: Import
   const columns = Object.entries(cols)
     .filter(([, i]) => i !== undefined)
     .map(([field, i]) => ({ field, header: table.header[i!] ?? field }));
-  const byRow = new Map<number, { field: string; message: string }[]>();
-  for (const e of errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), { field: e.field, message: e.message }]);
+  const byRow = new Map<number, PreviewIssue[]>();
+  for (const { row, ...e } of errors) byRow.set(row, [...(byRow.get(row) ?? []), e]);
   const wanted = new Set<number>([...byRow.keys()].slice(0, PREVIEW_ERROR_ROWS));
   const rows: PreviewRow[] = [];
   table.rows.forEach((r, i) => {
@@ -286,7 +289,7 @@ export class ImportJobService {
       const cells = cellsOf.get(row) ?? [];
       const out: Record<string, unknown> = { row };
       header.forEach((_h, i) => (out[`c${i}`] = cells[i] ?? ''));
-      out.errors = errs.map((e) => `${fieldLabel(e.field, lang)}：${localizeIssue(e.message, lang)}`).join('；');
+      out.errors = errs.map((e) => `${fieldLabel(e.field, lang)}：${localizeIssue(e, lang)}`).join('；');
       return out;
     });
     return { rows, columns };

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type AuthUser, conflict, maskResidentId, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
+import { residentIdIssue } from '../bulk/issue-codes';
 import { CommunityResolver, importInvalid, IssueList } from '../bulk/issues';
 
 /** One flat of the property register (不动产登记) with its owners, as read from JSON or a spreadsheet. */
@@ -65,36 +66,39 @@ export class PropertyRegister {
       const before = issues.length;
       const certificateNo = text(p.certificateNo);
       if (!certificateNo) issues.add(p.row, 'certificateNo', 'required');
-      else if (certificateNo.length < 4 || certificateNo.length > 60) issues.add(p.row, 'certificateNo', 'must be 4–60 characters');
-      else if (seen.has(certificateNo)) issues.add(p.row, 'certificateNo', `appears again (first on row ${seen.get(certificateNo)})`);
+      else if (certificateNo.length < 4 || certificateNo.length > 60) issues.add(p.row, 'certificateNo', 'length_between', { min: 4, max: 60 });
+      else if (seen.has(certificateNo)) issues.add(p.row, 'certificateNo', 'certificate_repeated', { row: seen.get(certificateNo)! });
       else seen.set(certificateNo, p.row);
       const community = communities.resolve(p.community);
-      if (!community.ok) issues.add(p.row, 'community', community.message);
+      if (!community.ok) issues.add(p.row, 'community', community.code, community.params);
       const address = text(p.address);
-      if (!address || address.length < 2 || address.length > 200) issues.add(p.row, 'address', 'required, 2–200 characters');
+      if (!address || address.length < 2 || address.length > 200) issues.add(p.row, 'address', 'required_between', { min: 2, max: 200 });
       for (const f of ['building', 'unit', 'room', 'gridCode'] as const) {
         const v = text(p[f]);
-        if (v && v.length > 20) issues.add(p.row, f, 'at most 20 characters');
+        if (v && v.length > 20) issues.add(p.row, f, 'too_long', { max: 20 });
       }
       let area: number | null = null;
       const areaText = text(p.area);
       if (areaText) {
         area = Number(areaText);
-        if (!Number.isFinite(area) || area <= 0 || area >= 100000) issues.add(p.row, 'area', 'must be a number of square metres above 0');
+        if (!Number.isFinite(area) || area <= 0 || area >= 100000) issues.add(p.row, 'area', 'area_invalid');
         else area = Math.round(area * 100) / 100;
       }
-      if (p.owners.length > 20) issues.add(p.row, 'owners', 'at most 20 owners per flat');
+      if (p.owners.length > 20) issues.add(p.row, 'owners', 'too_many_owners', { max: 20 });
       const owners: { name: string; id: string }[] = [];
       const ids = new Set<string>();
       for (const o of p.owners) {
         const name = text(o.name);
-        if (!name || name.length > 40) issues.add(o.row, 'ownerName', 'required, at most 40 characters');
+        if (!name || name.length > 40) issues.add(o.row, 'ownerName', 'required_max', { max: 40 });
         const parsed = parseResidentId(String(o.idNumber ?? ''));
         if (!parsed.ok) {
-          issues.add(o.row, 'ownerIdNumber', parsed.message);
+          {
+          const issue = residentIdIssue(parsed.problem, String(o.idNumber ?? ''));
+          issues.add(o.row, 'ownerIdNumber', issue.code, issue.params);
+        };
           continue;
         }
-        if (ids.has(parsed.info.id)) issues.add(o.row, 'ownerIdNumber', 'the same owner appears twice for this flat');
+        if (ids.has(parsed.info.id)) issues.add(o.row, 'ownerIdNumber', 'owner_twice');
         ids.add(parsed.info.id);
         if (name) owners.push({ name, id: parsed.info.id });
       }
@@ -114,7 +118,7 @@ export class PropertyRegister {
       const where = new Map(existing.map((e) => [e.certificateNo, e.communityId]));
       for (const p of out) {
         const c = where.get(p.certificateNo);
-        if (c !== undefined && c !== p.communityId) issues.add(p.row, 'certificateNo', 'this certificate is registered to a flat in another community');
+        if (c !== undefined && c !== p.communityId) issues.add(p.row, 'certificateNo', 'certificate_other_community');
       }
     }
     if (issues.length) throw importInvalid(issues, rows);

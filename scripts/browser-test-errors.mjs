@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Browser check of issue 9 item 5 (messages in the user's language): in zh-CN, the server's refusals reach the user
+// worded by the SPA from the error's code and params — an import with bad rows (each row's problem by its code in the
+// preview), and a refused workflow transition (WRONG_STATE: the record, its state and the action in Chinese, not the
+// API's English sentence) — and nothing on screen is an untranslated English sentence or a raw i18n key. Debian's
+// Chromium driven by playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
+// http://127.0.0.1:8080). Screenshots of failures go to test-results/.
+import { randomInt } from 'node:crypto';
+import { BASE, api, browserSuite, expectNoRawText, login, residentId } from './lib/browser.mjs';
+
+const { test, finish } = await browserSuite('errors-browser', { failurePrefix: 'errors-', nameLength: 80 });
+
+/** An English sentence: three or more English words in a row (ids, codes, units and file names are not). */
+const ENGLISH = /\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/;
+/** Fails on an English sentence in `text` (what the page shows of `what`). */
+function expectNoEnglish(text, what) {
+  const m = ENGLISH.exec(text);
+  if (m) throw new Error(`${what} shows English: "${m[0]}" in "${text.replace(/\s+/g, ' ').slice(0, 300)}"`);
+}
+async function expectWordedInChinese(page, locator, what) {
+  await locator.waitFor({ timeout: 15_000 });
+  const text = await locator.innerText();
+  if (!/[\u4e00-\u9fff]/.test(text)) throw new Error(`${what} is not in Chinese: "${text}"`);
+  expectNoEnglish(text, what);
+  await expectNoRawText(page, what, locator);
+  return text;
+}
+
+const run = randomInt(100000, 999999);
+const csvCell = (v) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csv = (rows) => Buffer.from(`\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
+
+await test('zh-CN: an import with bad rows shows each row\'s problem in Chinese (worded from its code), no English, no raw key', async (page) => {
+  await login(page, 'clerk.longteng');
+  await page.goto(`${BASE}/household/import`);
+  await page.getByTestId('import-view').waitFor({ timeout: 15_000 });
+  const head = residentId('1975-03-14', 'M');
+  const header = ['户号', '社区', '户别', '楼号', '单元', '房号', '地址', '网格', '姓名', '身份证号', '与户主关系', '登记日期'];
+  const row = (over) => {
+    const v = { 户号: `ERR${run}`, 社区: '', 户别: '家庭户', 楼号: '6', 单元: '2', 房号: '402', 地址: `庄园街道龙腾小区6号楼2单元402（${run}）`, 网格: '', 姓名: '错误测试', 身份证号: head, 与户主关系: '户主', 登记日期: '2012-06-01', ...over };
+    return header.map((h) => v[h]);
+  };
+  const body = csv([
+    header,
+    row({}),
+    // a wrong check character, an unknown relation, a date in the future, an unknown community, a household kind
+    row({ 姓名: '错误一', 身份证号: `${head.slice(0, 17)}${head[17] === '1' ? '2' : '1'}`, 与户主关系: '邻居' }),
+    row({ 姓名: '错误二', 身份证号: residentId('1980-01-01', 'F'), 与户主关系: '配偶', 登记日期: '2999-01-01', 社区: '不存在社区', 户别: '大户' }),
+    row({ 姓名: '错误三', 身份证号: head, 与户主关系: '子女' }),
+  ]);
+  await page.getByTestId('import-kind-households').click();
+  await page.locator('[data-testid="import-file"] input[type="file"]').setInputFiles({ name: `errors-${run}.csv`, mimeType: 'text/csv', buffer: body });
+  await page.getByTestId('import-start').click();
+  await page.locator('[data-testid="import-job"][data-status="invalid"]').waitFor({ timeout: 60_000 });
+  for (const r of [3, 4, 5]) {
+    const text = await expectWordedInChinese(page, page.getByTestId(`import-row-errors-${r}`), `row ${r}'s errors`);
+    if (r === 3 && !text.includes('校验码')) throw new Error(`row 3: ${text}`);
+    if (r === 4 && !(text.includes('社区') && text.includes('日期'))) throw new Error(`row 4: ${text}`);
+    if (r === 5 && !text.includes('第 2 行')) throw new Error(`row 5: ${text}`);
+  }
+  // A cell's tooltip carries the same words.
+  const cell = page.getByTestId('import-cell-error-3-idNumber');
+  await cell.hover();
+  await expectWordedInChinese(page, page.locator('.el-popper:visible').filter({ hasText: '校验码' }).first(), 'the ID number cell\'s tooltip');
+  await expectWordedInChinese(page, page.getByTestId('import-view'), 'the import page');
+  await expectNoRawText(page, 'the import page');
+});
+
+/** A service item of 龙腾, reported by the clerk (through the API), and the clerk's API session. */
+async function reportedItem() {
+  const clerk = await api('clerk.longteng');
+  const categories = (await clerk.get('/api/volunteer/categories')).filter((c) => c.active);
+  const item = await clerk.post('/api/volunteer/items', { categoryId: categories[0].id, place: `龙腾小区${(run % 30) + 1}号楼${run}`, description: `楼道扶手松动，需要加固（错误测试 ${run}）` });
+  return { clerk, item };
+}
+
+await test('zh-CN: a transition refused because the item changed meanwhile (409 WRONG_STATE) names the item, its state and the action in Chinese', async (page) => {
+  const { clerk, item } = await reportedItem();
+  try {
+    await login(page, 'clerk.longteng');
+    await page.goto(`${BASE}/volunteer/items/${item.id}`);
+    await page.getByTestId('item-action-publish').waitFor({ timeout: 15_000 });
+    // Behind the page's back (another clerk, another tab): the item is rejected.
+    await clerk.post(`/api/volunteer/items/${item.id}/transitions`, { action: 'reject', version: item.version, reason: '不属于社区服务范围（错误测试）' });
+    await page.getByTestId('item-action-publish').click();
+    const dialog = page.getByTestId('item-action-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('action-submit').click();
+    const banner = page.getByTestId('item-conflict');
+    const text = await expectWordedInChinese(page, banner, 'the conflict banner');
+    // "该服务事项当前为“…”，不能“发布”": the state and the action by their Chinese names.
+    const detail = await page.getByTestId('item-conflict-detail').innerText();
+    if (!detail.includes('发布') || !detail.includes('当前为')) throw new Error(`the conflict's particulars: "${detail}" (banner "${text}")`);
+    await expectNoRawText(page, 'the item page with the conflict');
+    expectNoEnglish(await page.locator('main, .el-main').first().innerText(), 'the item page with the conflict');
+  } finally {
+    await clerk.dispose();
+  }
+});
+
+await finish();
