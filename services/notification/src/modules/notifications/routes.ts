@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { parseId, parseQuery } from '@redheart/shared';
-import { RULES } from './rules';
+import { RECORD_TYPES, RULES } from './rules';
 import type { NotificationService } from './service';
 
 const KINDS = [...new Set(RULES.map((r) => r.kind))];
@@ -22,7 +22,7 @@ const notification = {
   properties: {
     id: { type: 'integer' },
     kind: { type: 'string', enum: KINDS },
-    recordType: { type: 'string', enum: ['case', 'item', 'unit_report'] },
+    recordType: { type: 'string', enum: RECORD_TYPES },
     recordId: { type: 'string' },
     params: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] } },
     actor: { type: ['string', 'null'] },
