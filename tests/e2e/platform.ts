@@ -134,7 +134,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     return res.json();
   };
   const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
-  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events(notifyTargets(['household.case.>'])) });
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events(notifyTargets(['household.case.>', 'household.import.>'])) });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
     publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities, internalToken,
@@ -143,7 +143,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer), ...(notify ? { notify: notify.url } : {}) };
   later.volunteerUrl = upstreams.volunteer;
-  orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>', 'org.catalogue.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] });
+  orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>', 'org.catalogue.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] }, ...notifyTargets(['org.import.>']));
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
   });

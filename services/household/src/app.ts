@@ -25,6 +25,7 @@ import { DEFAULT_TABLE_WORKERS, TableReaderPool } from './modules/bulk/table-poo
 import { JobRepository } from './modules/jobs/repository';
 import jobRoutes from './modules/jobs/routes';
 import { DEFAULT_JOB_SETTINGS, ExportJobService, ImportJobService, type JobSettings, startJobWorkers } from './modules/jobs/service';
+import reminderJobs, { type ReminderJobOptions } from './modules/reminders/jobs';
 
 export interface BuildOptions {
   publicKey: string;
@@ -46,6 +47,8 @@ export interface BuildOptions {
   publicLimit?: Partial<PublicRateLimitOptions>;
   /** Import and export jobs: file lifetimes, stale-job limit, polling (DEFAULT_JOB_SETTINGS). */
   jobs?: Partial<JobSettings>;
+  /** The step time-limit notices' schedule (CASE_LIMIT_CRON); absent: the worker without a schedule (tests run app.caseLimits.run). */
+  reminders?: ReminderJobOptions;
   /** The event bus (NATS, or the HTTP fallback); absent: events only fill the outbox (tests). */
   events?: AppEventsOptions;
 }
@@ -98,6 +101,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const exportJobs = new ExportJobService(jobRepo, exporter, jobSettings);
   await startJobWorkers(app.jobs, { imports: importJobs, exports: exportJobs, repo: jobRepo, settings: jobSettings, log: app.log });
   await app.register(jobRoutes, { imports: importJobs, exports: exportJobs, repo: jobRepo });
+  // The clerks told of cases about to pass (and past) their step's time limit, once per cluster.
+  await app.register(reminderJobs, opts.reminders ?? {});
   await app.register(publicCaseRoutes, { cases: new PublicCaseService(app.db), limit: publicRateLimit({ ...PUBLIC_LOOKUP_LIMIT, ...opts.publicLimit }) });
   await app.register(auditRoutes);
   registerHealthRoute(app, 'household');

@@ -4,6 +4,8 @@ export interface HouseholdConfig extends ServiceConfig {
   piiEncryptionKey: string;
   piiHashKey: string;
   jobs: { exportTtlHours: number; staleSeconds: number; importTtlHours: number };
+  /** When the step time-limit notices run (CASE_LIMIT_CRON, every 10 minutes) and in which time zone (BUSINESS_TIMEZONE). */
+  reminders: { cron: string; timezone: string };
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -23,5 +25,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HouseholdConfi
       staleSeconds: positive(env, 'JOB_STALE_SECONDS', 300),
       importTtlHours: positive(env, 'IMPORT_TTL_HOURS', 72),
     },
+    reminders: { cron: env.CASE_LIMIT_CRON || '*/10 * * * *', timezone: env.BUSINESS_TIMEZONE || 'Asia/Shanghai' },
   };
 }

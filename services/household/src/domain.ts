@@ -43,7 +43,7 @@ export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = CASE_WORKFLO
  * "Past the step's limit" in SQL over a move_case aliased `c`, built from STEP_LIMIT_DAYS so the work
  * queue's overdue filter, the statistics and the traffic light never disagree (green channel halves it).
  */
-const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
+export const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
 export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND ${overdueSql('c.step_started_at', `${LIMIT_DAYS_SQL} / (CASE WHEN c.green_channel THEN 2.0 ELSE 1 END)`)})`;
 
 export type { TrafficLight };

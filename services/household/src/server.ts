@@ -35,11 +35,12 @@ async function main() {
     events: {
       natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken,
       // the HTTP fallback: the cases' events go to the notification service
-      httpTargets: config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>'] }] : [],
+      httpTargets: config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>', 'household.import.>'] }] : [],
     },
     fetchCatalogue,
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
+    reminders: config.reminders,
     revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),

@@ -137,6 +137,30 @@ describe('import jobs', () => {
     expect(older.body.items.every((i: { id: number }) => i.id < res.body.id)).toBe(true);
   });
 
+  it('tells whoever started an import how each step ended (household.import.finished, in the step’s transaction), once each', async () => {
+    const ids = [newId('M', '1961-01-01'), newId('F', '1963-02-02')];
+    const res = await upload('secretary', csv([HEADER, ...family('JOBTEST20', ids)]));
+    expect(res.status).toBe(202);
+    const checked = await settle(`/api/household/imports/${res.body.id}`, 'secretary');
+    expect(checked.body.status).toBe('validated');
+    await api().post(`/api/household/imports/${res.body.id}/confirm`).set(as('secretary')).send({ version: checked.body.version }).expect(202);
+    expect((await settle(`/api/household/imports/${res.body.id}`, 'secretary')).body.status).toBe('done');
+    const bad = await upload('secretary', csv([HEADER, ['JOBTEST21', '', '家庭户', '8', '1', '302', '庄园街道龙腾小区8号楼1单元302', 'G08', '测试', '370686199901011234', '户主', '2015-01-01']]));
+    expect((await settle(`/api/household/imports/${bad.body.id}`, 'secretary')).body.status).toBe('invalid');
+
+    const events = await t.ds.query(
+      `SELECT aggregate_id AS "aggregateId", org_path AS "orgPath", actor, payload FROM outbox_event WHERE type = 'household.import.finished' AND aggregate_id = ANY($1) ORDER BY seq`,
+      [[String(res.body.id), String(bad.body.id)]],
+    );
+    expect(events.map((e: { aggregateId: string; payload: { status: string } }) => [e.aggregateId, e.payload.status])).toEqual([
+      [String(res.body.id), 'validated'], [String(res.body.id), 'done'], [String(bad.body.id), 'invalid'],
+    ]);
+    // addressed to the starter's account; the file's name and counts, never its rows
+    expect(events[1]).toMatchObject({ orgPath: USERS.secretary.scopePaths[0], actor: USERS.secretary.username, payload: { importId: res.body.id, kind: 'households', accountId: USERS.secretary.sub, rows: 2, rowsWithErrors: 0, fileName: '户籍.csv' } });
+    expect(events[2].payload).toMatchObject({ rows: 1, rowsWithErrors: 1 });
+    expect(JSON.stringify(events)).not.toContain(ids[0]);
+  });
+
   it('keeps to the area: another community in the file is an error on its row, another clerk sees no job, the admin does', async () => {
     const rows = [['JOBTEST20', '翠亭社区', '家庭户', '1', '1', '101', '翠屏街道翠亭小区1号楼', '', '钱七', newId(), '户主', '2015-01-01']];
     const res = await upload('clerk', csv([HEADER, ...rows]));

@@ -21,6 +21,8 @@ async function main() {
       httpTargets: [
         ...(config.events.householdUrls ? [{ name: 'household', url: config.events.householdUrls, types: ['org.unit.>', 'org.catalogue.>'] }] : []),
         ...(config.events.volunteerUrls ? [{ name: 'volunteer', url: config.events.volunteerUrls, types: ['org.unit.>'] }] : []),
+        // the division imports' ends to the notification service (the admin who started one is told)
+        ...(config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['org.import.>'] }] : []),
       ],
     },
     volunteerWork: httpVolunteerWork(config.volunteerUrls, config.internalToken),

@@ -228,6 +228,10 @@ describe('the city level on the demo (migrated from scratch, then seeded)', () =
     expect(job.result.totals.created).toBe(preview.totals.created);
     const [haiyang] = await t.ds.query(`SELECT id, parent_id FROM org_unit WHERE division_code = '370687'`);
     expect(Number(haiyang.parent_id)).toBe(cityId);
+    // whoever started it is told (org.import.finished, with its end, in the end's transaction): once
+    const [cityAdmin] = await t.ds.query(`SELECT id::text AS id FROM account WHERE username = 'city.admin'`);
+    const told = await t.ds.query(`SELECT actor, payload FROM outbox_event WHERE type = 'org.import.finished' AND aggregate_id = $1`, [r.body.id]);
+    expect(told).toEqual([{ actor: 'city.admin', payload: { importId: r.body.id, kind: 'divisions', code: '370687', status: 'done', accountId: cityAdmin.id, error: null } }]);
 
     // the Qixia admin neither sees the job nor the new county
     expect((await api().get(`/api/org/division-imports/${r.body.id}`).set(as('admin'))).status).toBe(404);

@@ -13,11 +13,13 @@ import { EventTablesVolunteer1765810000002 } from './migrations/1765810000002-Ev
 import { Whistles1765850000001 } from './migrations/1765850000001-Whistles';
 import { ItemCommunityListIndex1765870000000 } from './migrations/1765870000000-ItemCommunityListIndex';
 import { MemberGroups1765880000001 } from './migrations/1765880000001-MemberGroups';
+import { MemberAccount1765890000000 } from './migrations/1765890000000-MemberAccount';
+import { ScorecardNotices1765890000001 } from './migrations/1765890000001-ScorecardNotices';
 import { ItemRollup1765900000002 } from './migrations/1765900000002-ItemRollup';
 
 export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000,
   VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002, Whistles1765850000001, MeetingWork1765860000001,
-  ItemCommunityListIndex1765870000000, MemberGroups1765880000001, ItemRollup1765900000002];
+  ItemCommunityListIndex1765870000000, MemberGroups1765880000001, MemberAccount1765890000000, ScorecardNotices1765890000001, ItemRollup1765900000002];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -48,7 +48,7 @@ async function main() {
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
     // escalation on the job engine: once per cluster, whatever the number of replicas
-    scheduled: { escalateCron: config.escalateCron, timezone: config.timezone },
+    scheduled: { escalateCron: config.escalateCron, scorecardCron: config.scorecardCron, timezone: config.timezone },
   });
   // Communities and work units come from the org chart: the whole list once at start, then its
   // org.unit.* events keep the copies current (app.ts).

@@ -7,13 +7,15 @@ export const NOTIFICATION_KINDS = [
   'case_approved', 'case_rejected', 'case_returned', 'case_awaiting_approval', 'case_revoke_requested',
   'item_escalated', 'item_assigned', 'item_released', 'item_reopened', 'item_confirmed', 'report_approved', 'report_rejected', 'signup_confirmed',
   'announcement',
+  // scheduled work and jobs (the notification service's rules-jobs.ts)
+  'case_due_soon', 'case_overdue', 'scorecard_monthly', 'hours_posted', 'import_finished', 'division_import_finished',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 export interface AppNotification {
   id: number
   kind: NotificationKind
-  recordType: 'case' | 'item' | 'unit_report' | 'announcement'
+  recordType: 'case' | 'item' | 'unit_report' | 'announcement' | 'scorecard' | 'member_card' | 'household_import' | 'division_import'
   recordId: string
   params: Record<string, string | number | null>
   actor: string | null
@@ -135,11 +137,18 @@ export function markAllRead(upTo?: number): Promise<{ marked: number }> {
   return http.post('/api/notify/notifications/read-all', upTo ? { upTo } : {})
 }
 
-/** Where a notification leads in the SPA (its case, its item, the unit's reports). */
-export function recordRoute(n: Pick<AppNotification, 'recordType' | 'recordId'>): string {
+/** Where a notification leads in the SPA (its case, its item, the unit's reports, its scorecard for the month, the member's page, an import's report). */
+export function recordRoute(n: Pick<AppNotification, 'recordType' | 'recordId'> & { params?: AppNotification['params'] }): string {
   if (n.recordType === 'case') return `/household/cases/${n.recordId}`
   if (n.recordType === 'item') return `/volunteer/items/${n.recordId}`
   if (n.recordType === 'announcement') return `/announcements/${n.recordId}`
+  if (n.recordType === 'scorecard') {
+    const { from, to } = n.params ?? {}
+    return typeof from === 'string' && typeof to === 'string' ? `/volunteer/scorecard?${new URLSearchParams({ from, to })}` : '/volunteer/scorecard'
+  }
+  if (n.recordType === 'member_card') return '/volunteer/signups'
+  if (n.recordType === 'household_import') return `/household/import?job=${encodeURIComponent(n.recordId)}`
+  if (n.recordType === 'division_import') return '/org/division-import'
   return '/volunteer/my-reports'
 }
 

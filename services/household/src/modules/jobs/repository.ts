@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuthUser } from '@redheart/shared';
+import { type AuthUser, emit } from '@redheart/shared';
 import type { ImportIssue } from '../bulk/issues';
 
 export type ImportKind = 'households' | 'properties';
+/** The import steps its starter is told of (a dry run done, or failed; the import written, or failed). */
+const FINISHED: ReadonlySet<string> = new Set(['validated', 'invalid', 'done', 'failed']);
 export type ImportStatus = 'queued' | 'validating' | 'validated' | 'invalid' | 'applying' | 'done' | 'failed';
 export type ExportKind = 'cases' | 'households' | 'tasks';
 export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -143,22 +145,40 @@ export class JobRepository {
     await this.ds.query(`UPDATE import_job SET progress_done = $2, progress_total = $3, updated_at = now() WHERE id = $1 AND status IN ('validating', 'applying')`, [id, done, total]);
   }
 
+  /**
+   * Ends a step of an import (validated, invalid, done, failed) and, in the same transaction, tells whoever
+   * started it: `household.import.finished` with its outcome and counts (the notification links to its report).
+   */
   async finishImport(
     id: number,
     from: ImportStatus,
     to: ImportStatus,
     out: { rows?: number; rowsWithErrors?: number; result?: object | null; errors?: ImportIssue[] | null; errorsTruncated?: boolean; preview?: Preview | null; failure?: string | null },
-    m: EntityManager | DataSource = this.ds,
+    m?: EntityManager,
   ): Promise<boolean> {
-    const res = await m.query(
-      `UPDATE import_job SET status = $3, progress_done = progress_total, rows = COALESCE($4, rows), rows_with_errors = COALESCE($5, rows_with_errors),
-              result = COALESCE($6, result), errors = COALESCE($7, errors), errors_truncated = COALESCE($8, errors_truncated), preview = COALESCE($9, preview),
-              failure = $10, updated_at = now(), finished_at = CASE WHEN $3 IN ('validated') THEN NULL ELSE now() END, version = version + 1
-        WHERE id = $1 AND status = $2 RETURNING id`,
-      [id, from, to, out.rows ?? null, out.rowsWithErrors ?? null, out.result ? JSON.stringify(out.result) : null, out.errors ? JSON.stringify(out.errors) : null,
-        out.errorsTruncated ?? null, out.preview ? JSON.stringify(out.preview) : null, out.failure ?? null],
-    );
-    return rowsOf(res).length === 1;
+    const write = async (tm: EntityManager) => {
+      const res = await tm.query(
+        `UPDATE import_job SET status = $3, progress_done = progress_total, rows = COALESCE($4, rows), rows_with_errors = COALESCE($5, rows_with_errors),
+                result = COALESCE($6, result), errors = COALESCE($7, errors), errors_truncated = COALESCE($8, errors_truncated), preview = COALESCE($9, preview),
+                failure = $10, updated_at = now(), finished_at = CASE WHEN $3 IN ('validated') THEN NULL ELSE now() END, version = version + 1
+          WHERE id = $1 AND status = $2 RETURNING id, kind, file_name AS "fileName", rows, rows_with_errors AS "rowsWithErrors", actor, scope_path AS "scopePath"`,
+        [id, from, to, out.rows ?? null, out.rowsWithErrors ?? null, out.result ? JSON.stringify(out.result) : null, out.errors ? JSON.stringify(out.errors) : null,
+          out.errorsTruncated ?? null, out.preview ? JSON.stringify(out.preview) : null, out.failure ?? null],
+      );
+      const row = rowsOf(res)[0] as { kind: ImportKind; fileName: string; rows: number | null; rowsWithErrors: number | null; actor: AuthUser; scopePath: string } | undefined;
+      if (!row) return false;
+      if (FINISHED.has(to)) {
+        await emit(tm, {
+          type: 'household.import.finished', aggregateId: id, orgPath: row.scopePath, actor: row.actor.username ?? null,
+          payload: {
+            importId: id, kind: row.kind, status: to, fileName: row.fileName.slice(0, 100), rows: row.rows, rowsWithErrors: row.rowsWithErrors,
+            accountId: row.actor.sub, failure: out.failure ? out.failure.slice(0, 200) : null,
+          },
+        });
+      }
+      return true;
+    };
+    return m ? write(m) : this.ds.transaction(write);
   }
 
   async insertExport(user: AuthUser, kind: ExportKind, filters: object): Promise<ExportJobRow> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { bodyCheckedByDto, errorResponseSchema, pageQueryDoc, pageRequest, pageSchemaProperties, parseDto, parseId, parseQuery } from '@redheart/shared';
-import { ANNOUNCEMENT_KIND, RULE_KINDS, RULES } from './rules';
+import { ANNOUNCEMENT_KIND, RECORD_TYPES, RULE_KINDS, RULES } from './rules';
 import type { NotificationService } from './service';
 
 const KINDS = [...new Set(RULES.map((r) => r.kind)), ANNOUNCEMENT_KIND];
@@ -35,7 +35,7 @@ const notification = {
   properties: {
     id: { type: 'integer' },
     kind: { type: 'string', enum: KINDS },
-    recordType: { type: 'string', enum: ['case', 'item', 'unit_report', 'announcement'] },
+    recordType: { type: 'string', enum: RECORD_TYPES },
     recordId: { type: 'string' },
     params: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] } },
     actor: { type: ['string', 'null'] },

@@ -1,4 +1,5 @@
 import type { EventEnvelope, Role } from '@redheart/shared';
+import { JOB_RULES } from './rules-jobs';
 
 /**
  * Who is told what: rules as data. Each rule turns one event type into one notification (`kind`,
@@ -14,6 +15,10 @@ export type Audience =
   /** Holders of `role` whose own organisation contains the event's org path (the street above a community). */
   | { role: Role; aboveEventPath: true };
 
+/** What a notification links to (the SPA's recordRoute): a case, an item, a unit's report, a unit's scorecard, a member's card, an import's report. */
+export const RECORD_TYPES = ['case', 'item', 'unit_report', 'announcement', 'scorecard', 'member_card', 'household_import', 'division_import'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
 export interface NotificationRule {
   /** Stable name (unique with the event id: one notification per event and rule). */
   name: string;
@@ -21,7 +26,7 @@ export interface NotificationRule {
   kind: string;
   to: Audience;
   /** The record the notification links to: its type and the payload field of its id. */
-  record: { type: 'case' | 'item' | 'unit_report'; idFrom: string };
+  record: { type: RecordType; idFrom: string };
   /** Payload fields copied into the notification (shown in its text). */
   params: string[];
   /** Not told of one's own action (the actor's account id in this payload field). */
@@ -58,6 +63,8 @@ export const RULES: readonly NotificationRule[] = [
   { name: 'report-rejected-unit', event: 'volunteer.report.rejected', kind: 'report_rejected', to: { role: 'unit_staff', orgIdFrom: 'unitId' }, record: { type: 'unit_report', idFrom: 'communityId' }, params: ['communityName'] },
   // a member: the sign-up taken
   { name: 'signup-member', event: 'volunteer.item.signed_up', kind: 'signup_confirmed', to: { account: 'actorId' }, record: ITEM, params: itemParams, roles: ['member'] },
+  // scheduled work and jobs: time limits, monthly scorecards, hours posted, imports finished
+  ...JOB_RULES,
 ];
 
 /** An announcement (通知公告): written by the announcement routes, not by a rule; it cannot be muted. */
@@ -75,10 +82,13 @@ export const RULE_KINDS: readonly { kind: string; roles: readonly Role[] }[] = (
   return [...byKind].map(([kind, roles]) => ({ kind, roles: [...roles] }));
 })();
 
-/** Event type patterns the service reads (its consumers' subjects). */
+/** Event type patterns the service reads (its consumers' subjects); a durable consumer's name is never reused for another pattern. */
 export const CONSUMED = [
-  { from: 'household', types: 'household.case.>' },
-  { from: 'volunteer', types: 'volunteer.>' },
+  { name: 'notify-household', from: 'household', types: 'household.case.>' },
+  { name: 'notify-volunteer', from: 'volunteer', types: 'volunteer.>' },
+  // household's imports and org's division imports: their starter is told how they ended
+  { name: 'notify-household-import', from: 'household', types: 'household.import.>' },
+  { name: 'notify-org-import', from: 'org', types: 'org.import.>' },
 ] as const;
 
 export interface Addressed {

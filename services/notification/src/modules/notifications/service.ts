@@ -82,7 +82,7 @@ export class NotificationService {
         made.set(e.id, await this.apply(m, e));
       };
       return {
-        name: `notify-${c.from}`,
+        name: c.name,
         from: c.from,
         types: c.types,
         handlers: new Proxy(handlers, { get: (_t, type) => (typeof type === 'string' && type.startsWith(`${c.from}.`) ? handle : undefined) }),

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { emit, rowsOf } from '@redheart/shared';
 import type { DivisionImportSummary } from '../../seed/import-divisions';
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -60,13 +61,27 @@ export class DivisionImportRepository {
   }
 
   async finish(id: string, result: DivisionImportSummary, p: ImportProgress): Promise<void> {
-    await this.db.query(
-      `UPDATE division_import SET status = 'done', result = $2, progress = $3, finished_at = now() WHERE id = $1`,
-      [id, JSON.stringify(result), JSON.stringify(p)],
-    );
+    await this.end(id, `status = 'done', result = $2, progress = $3`, [JSON.stringify(result), JSON.stringify(p)], null);
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.db.query(`UPDATE division_import SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, error]);
+    await this.end(id, `status = 'failed', error = $2`, [error], error);
+  }
+
+  /** The import's end and, in the same transaction, `org.import.finished` for whoever started it (linked to its report). */
+  private async end(id: string, set: string, values: unknown[], error: string | null): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const rows = rowsOf(await m.query(
+        `UPDATE division_import SET ${set}, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')
+         RETURNING code, status, requested_by AS "accountId", requested_by_username AS username`,
+        [id, ...values],
+      )) as { code: string; status: string; accountId: string | number | null; username: string | null }[];
+      const r = rows[0];
+      if (!r) return;
+      await emit(m, {
+        type: 'org.import.finished', aggregateId: id, orgPath: null, actor: r.username,
+        payload: { importId: id, kind: 'divisions', code: r.code, status: r.status, accountId: r.accountId === null ? null : String(r.accountId), error: error ? error.slice(0, 200) : null },
+      });
+    });
   }
 }

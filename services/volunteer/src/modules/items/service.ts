@@ -447,9 +447,10 @@ export class ItemService {
     await this.event(m, ctx, id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data);
     if (dto.action === 'confirm') {
       // CONFIRMED → CLOSED by the system: hours are posted to the members, the scorecard counts it.
-      const posted = rowsOf(await m.query(`UPDATE item_hours SET posted = true WHERE item_id = $1 RETURNING id`, [id])).length;
+      const posted = rowsOf<{ memberId: string | null; hours: number }>(await m.query(`UPDATE item_hours SET posted = true WHERE item_id = $1 AND NOT posted RETURNING member_id AS "memberId", hours::float AS hours`, [id]));
+      await this.hoursPosted(m, id, posted);
       await m.query(`UPDATE item SET status = 'CLOSED', closed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [id]);
-      await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted });
+      await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted.length });
     }
     await writeAudit(m, {
       actor: user, action: `item.${dto.action}`, entityType: 'item', entityId: id,
@@ -472,7 +473,10 @@ export class ItemService {
   /** Places on an individual item: the item row is locked, so sign-ups never exceed capacity. */
   private async signup(m: EntityManager, user: AuthUser, item: ItemRow, join: boolean) {
     if (item.kind !== 'individual') throw conflict('Only individual items take sign-ups', 'WRONG_KIND');
-    const mem: { id: number; community_id: number }[] = await m.query(`SELECT id, community_id FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
+    // the member's account learnt as they act (they are told of their hours posted to it)
+    const mem: { id: number; community_id: number }[] = rowsOf(await m.query(
+      `UPDATE member SET account_id = $2 WHERE username = $1 AND status = 'approved' RETURNING id, community_id`, [user.username, user.sub],
+    ));
     if (!mem[0]) throw forbidden('Report to your community as a party member first (双报到)');
     // Counted by a statement of its own, after the row lock: the count read with the locked row
     // came from the snapshot taken before waiting for that lock.
@@ -521,7 +525,7 @@ export class ItemService {
       if (!rows[0]) throw notFound('Check-in code');
       const item = await this.load(m, user, rows[0].id);
       if (!['SCHEDULED', 'IN_PROGRESS'].includes(item.status)) throw wrongState('Check-in is open while the item is scheduled or in progress', { entity: 'item', from: item.status, action: 'checkin' });
-      const mem: { id: number; name: string }[] = await m.query(`SELECT id, name FROM member WHERE username = $1 AND status = 'approved'`, [user.username]);
+      const mem: { id: number; name: string }[] = rowsOf(await m.query(`UPDATE member SET account_id = $2 WHERE username = $1 AND status = 'approved' RETURNING id, name`, [user.username, user.sub]));
       if (!mem[0]) throw forbidden('Only reported members check in');
       const opensOn = checkinOpensOn(item);
       if (opensOn) throw new AppError(409, 'CHECKIN_NOT_OPEN', `Check-in opens on the service day, ${opensOn}`, { opensOn });
@@ -535,6 +539,33 @@ export class ItemService {
       if (fresh.length) await this.event(m, { user }, item.id, 'checkin', item.status, item.status, null, item.unitId, { memberId: mem[0].id });
       return { itemId: item.id, itemNo: item.itemNo, place: item.place, member: mem[0].name, checkedIn: true };
     });
+  }
+
+  /**
+   * 时长入账: each member whose hours an item's confirmation posted is told (`volunteer.hours.posted`, one per
+   * member and item, with the member's total) when the member's account is known; in the confirmation's transaction.
+   */
+  private async hoursPosted(m: EntityManager, itemId: number, posted: { memberId: string | null; hours: number }[]) {
+    const byMember = new Map<string, number>();
+    for (const h of posted) if (h.memberId !== null) byMember.set(String(h.memberId), (byMember.get(String(h.memberId)) ?? 0) + Number(h.hours));
+    if (!byMember.size) return;
+    const members: { id: string; accountId: string | null; path: string | null; itemNo: string; communityName: string | null; total: number }[] = await m.query(
+      `SELECT mb.id, mb.account_id AS "accountId", cr.path, it.item_no AS "itemNo", icr.name AS "communityName",
+              (SELECT coalesce(sum(h.hours), 0) FROM item_hours h WHERE h.member_id = mb.id AND h.posted)::float AS total
+         FROM member mb JOIN community_ref cr ON cr.id = mb.community_id JOIN item it ON it.id = $2 LEFT JOIN community_ref icr ON icr.id = it.community_id
+        WHERE mb.id = ANY($1::bigint[])`,
+      [[...byMember.keys()], itemId],
+    );
+    for (const mb of members) {
+      if (!mb.accountId) continue;
+      await emit(m, {
+        type: 'volunteer.hours.posted', aggregateId: mb.id, orgPath: mb.path, actor: null,
+        payload: {
+          memberId: Number(mb.id), accountId: mb.accountId, itemId, itemNo: mb.itemNo, communityName: mb.communityName,
+          hours: Math.round((byMember.get(String(mb.id)) ?? 0) * 100) / 100, totalHours: Math.round(mb.total * 100) / 100,
+        },
+      });
+    }
   }
 
   async event(m: EntityManager, ctx: Pick<Ctx, 'user'>, itemId: number, action: string, from: ItemStatus | null, to: ItemStatus, reason: string | null, unitId: number | null, data: unknown) {

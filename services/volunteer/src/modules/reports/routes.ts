@@ -147,9 +147,9 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       const dto = await parseDto(MemberReportDto, req.body);
       const c = await communities.visible(app.db.manager, req.user, req.user.orgId);
       const r = await app.db.query(
-        `INSERT INTO member (username, name, phone, unit_id, community_id, status) VALUES ($1,$2,$3,$4,$5,'pending')
+        `INSERT INTO member (username, name, phone, unit_id, community_id, status, account_id) VALUES ($1,$2,$3,$4,$5,'pending',$6)
          ON CONFLICT (username) DO NOTHING RETURNING id`,
-        [req.user.username, dto.name, dto.phone ?? null, dto.unitId ?? null, c.id],
+        [req.user.username, dto.name, dto.phone ?? null, dto.unitId ?? null, c.id, req.user.sub],
       );
       if (!r.length) throw conflict('You have reported already', 'ALREADY_REPORTED');
       reply.status(201);
