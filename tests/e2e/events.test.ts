@@ -149,4 +149,24 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     expect(((await api('clerk.cuiting', 'GET', '/api/notify/notifications')).body.items as { recordId: string }[]).some((x) => x.recordId === String(c.id))).toBe(false);
     expect((await platform.db.notify!.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
   }, 180_000);
+
+  it('an announcement through the gateway: published to 龙腾’s clerks, in their bell, not another community’s; public without login', async () => {
+    const [u] = await platform.db.org.query(`SELECT id::int AS id, path, name FROM org_unit WHERE type = 'community_committee' AND name LIKE '龙腾社区%' AND valid_to IS NULL LIMIT 1`);
+    const published = await api('admin', 'POST', '/api/notify/announcements', {
+      title: '龙腾社区工作人员例会', body: '本周五下午三点在社区党群服务中心开会。', scopeOrgId: u.id, scopePath: u.path, scopeName: u.name, roles: ['community_clerk'], public: true,
+    });
+    expect(published.status).toBe(201);
+    const id = published.body.id as number;
+    const mine = await api('clerk.longteng', 'GET', '/api/notify/notifications?kind=announcement&page=1&limit=20');
+    expect((mine.body.items as { recordId: string }[]).map((n) => n.recordId)).toContain(String(id));
+    expect(((await api('clerk.cuiting', 'GET', '/api/notify/announcements')).body.items as { id: number }[]).map((a) => a.id)).not.toContain(id);
+    expect(((await api('secretary.longteng', 'GET', '/api/notify/announcements')).body.items as { id: number }[]).map((a) => a.id)).not.toContain(id);
+    expect((await api('clerk.longteng', 'GET', `/api/notify/announcements/${id}`)).body).toMatchObject({ read: true });
+    expect((await api('admin', 'GET', `/api/notify/announcements/${id}/receipts`)).body).toMatchObject({ readCount: 1, items: [{ username: 'clerk.longteng' }] });
+    const pub = await fetch(`${platform.url}/api/notify/public/announcements`);
+    expect(pub.status).toBe(200);
+    expect(((await pub.json()) as { items: { id: number }[] }).items.map((a) => a.id)).toContain(id);
+    // the rest of /api/notify still needs a token at the gateway
+    expect((await fetch(`${platform.url}/api/notify/announcements`)).status).toBe(401);
+  }, 180_000);
 });

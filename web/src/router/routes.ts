@@ -54,6 +54,13 @@ export const routes: RouteRecordRaw[] = [
   },
   // Residents without a login (phones, like the desk page): a hukou case by its number and phone, a need's progress by
   // its tracking number, the rating link printed on a completion notice.
+  // 通知公告 (public): the announcements published as public, e.g. the 公开信 for 户籍进社区
+  {
+    path: '/public/announcements',
+    name: 'public-announcements',
+    component: () => import('@/views/announcements/PublicAnnouncementsView.vue'),
+    meta: { public: true, titleKey: 'announcements.publicTitle', messages: ['notifications'] },
+  },
   {
     path: '/public/case',
     name: 'public-case',
