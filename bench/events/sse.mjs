@@ -104,6 +104,7 @@ runMain(async () => {
   let sent = 0;
   let failed = 0;
   let signups = 0;
+  const byStatus = {};
   const t0 = performance.now();
   const free = [...items];
   const waiters = [];
@@ -129,7 +130,10 @@ runMain(async () => {
         if (action === 'signup') signups++;
       } else {
         failed++;
-        if (action === 'signup') it.pending.pop();
+        byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+        // a 503 saved nothing; a 504 (the gateway gave up) may have committed: its notification may still come
+        if (action === 'signup' && r.status !== 504) it.pending.pop();
+        else if (action === 'signup') it.signedUp = true;
         if (failed <= 5) log(`${action} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
       }
     }, () => { sent++; failed++; if (action === 'signup') it.pending.pop(); }).finally(() => {
@@ -143,10 +147,10 @@ runMain(async () => {
   const driveS = (performance.now() - t0) / 1000;
   // the last notifications
   const end = performance.now() + 30_000;
-  while (latencies.length + unmatched < signups && performance.now() < end) await sleep(100);
+  while (items.some((it) => it.pending.length) && performance.now() < end) await sleep(100);
   await stream.close();
   const load1 = os.loadavg();
-  const missing = signups - latencies.length - unmatched;
+  const missing = items.reduce((n, it) => n + it.pending.length, 0);
   const st = stats(latencies);
   const p95 = latencies.slice().sort((a, b) => a - b)[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))];
   const achieved = sent / driveS;
@@ -154,7 +158,7 @@ runMain(async () => {
   log(`commit → on the stream: p50 ${ms(st.median)} ms, p95 ${ms(p95)} ms, p99 ${ms(st.p99)} ms, max ${ms(st.max ?? Math.max(...latencies))} ms`);
   const pass = st.p99 < 1000 && achieved >= RATE * 0.95 && missing === 0;
   const m = machine('(the platform’s)', {});
-  writeDocs({ name: 'events-sse', title: 'Events: commit → notification on an SSE stream', indexRow: '| [Events: commit → notification on an SSE stream](#events-commit--notification-on-an-sse-stream-benchevents) | `node bench/events/sse.mjs` |' }, [
+  writeDocs({ name: 'events-sse', title: 'Events: commit → notification on an SSE stream', indexRow: '| [Events: commit → notification on an SSE stream](#events-commit--notification-on-an-sse-stream-benchevents) | `npm run bench:events:sse` |' }, [
     '## Events: commit → notification on an SSE stream (bench/events)',
     '',
     `Measured ${stamp()}.`,
@@ -166,8 +170,8 @@ runMain(async () => {
     '',
     '| measure | value |',
     '| --- | --- |',
-    `| changes asked / achieved | ${RATE}/s / **${achieved.toFixed(0)}/s** (${fmt(sent)} in ${driveS.toFixed(1)} s, ${failed} failed) |`,
-    `| sign-ups → notifications on the stream | ${fmt(signups)} → ${fmt(latencies.length)} (${missing} missing, ${unmatched} unmatched) |`,
+    `| changes asked / achieved | ${RATE}/s / **${achieved.toFixed(0)}/s** (${fmt(sent)} in ${driveS.toFixed(1)} s, ${failed} failed${failed ? `: ${Object.entries(byStatus).map(([k, v]) => `${v}× ${k}`).join(', ')}` : ''}) |`,
+    `| sign-ups answered 200 → notifications on the stream | ${fmt(signups)} → ${fmt(latencies.length)} (sign-ups still without one after 30 s: ${missing}; notifications matching no sign-up: ${unmatched}) |`,
     `| p50 / p95 / p99 | ${ms(st.median)} / ${ms(p95)} / **${ms(st.p99)}** ms |`,
     `| target (p99 < 1 s at 200 changes/s) | ${pass ? 'met' : '**not met**'} |`,
     `| machine load (1-min loadavg, before / after) | ${load0[0].toFixed(1)} / ${load1[0].toFixed(1)} on ${os.cpus().length} cores — a shared, noisy machine: other sessions' builds and tests ran at the same time |`,

@@ -6,6 +6,19 @@ import type { ImportIssue } from '../bulk/issues';
 export type ImportKind = 'households' | 'properties';
 /** The import steps its starter is told of (a dry run done, or failed; the import written, or failed). */
 const FINISHED: ReadonlySet<string> = new Set(['validated', 'invalid', 'done', 'failed']);
+
+interface FinishedImport { kind: ImportKind; fileName: string; rows: number | null; rowsWithErrors: number | null; actor: AuthUser; scopePath: string }
+
+/** `household.import.finished` in the step's transaction: the starter's account, the outcome and counts, never a row. */
+async function emitFinished(m: EntityManager, id: number, status: string, row: FinishedImport, failure: string | null): Promise<void> {
+  await emit(m, {
+    type: 'household.import.finished', aggregateId: id, orgPath: row.scopePath, actor: row.actor.username ?? null,
+    payload: {
+      importId: id, kind: row.kind, status, fileName: row.fileName.slice(0, 100), rows: row.rows, rowsWithErrors: row.rowsWithErrors,
+      accountId: row.actor.sub, failure: failure ? failure.slice(0, 200) : null,
+    },
+  });
+}
 export type ImportStatus = 'queued' | 'validating' | 'validated' | 'invalid' | 'applying' | 'done' | 'failed';
 export type ExportKind = 'cases' | 'households' | 'tasks';
 export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -165,17 +178,9 @@ export class JobRepository {
         [id, from, to, out.rows ?? null, out.rowsWithErrors ?? null, out.result ? JSON.stringify(out.result) : null, out.errors ? JSON.stringify(out.errors) : null,
           out.errorsTruncated ?? null, out.preview ? JSON.stringify(out.preview) : null, out.failure ?? null],
       );
-      const row = rowsOf(res)[0] as { kind: ImportKind; fileName: string; rows: number | null; rowsWithErrors: number | null; actor: AuthUser; scopePath: string } | undefined;
+      const row = rowsOf(res)[0] as FinishedImport | undefined;
       if (!row) return false;
-      if (FINISHED.has(to)) {
-        await emit(tm, {
-          type: 'household.import.finished', aggregateId: id, orgPath: row.scopePath, actor: row.actor.username ?? null,
-          payload: {
-            importId: id, kind: row.kind, status: to, fileName: row.fileName.slice(0, 100), rows: row.rows, rowsWithErrors: row.rowsWithErrors,
-            accountId: row.actor.sub, failure: out.failure ? out.failure.slice(0, 200) : null,
-          },
-        });
-      }
+      if (FINISHED.has(to)) await emitFinished(tm, id, to, row, out.failure ?? null);
       return true;
     };
     return m ? write(m) : this.ds.transaction(write);
@@ -257,17 +262,23 @@ export class JobRepository {
    * limits it to one job (checked when it is read). Returns how many were failed.
    */
   async failStale(staleSeconds: number, message: string, id?: number): Promise<number> {
-    const a = await this.ds.query(
-      `UPDATE import_job SET status = 'failed', failure = $2, finished_at = now(), updated_at = now(), version = version + 1
-        WHERE status = ANY($3::text[]) AND updated_at < now() - make_interval(secs => $1) AND ($4::bigint IS NULL OR id = $4) RETURNING id`,
-      [staleSeconds, message, IMPORT_RUNNING, id ?? null],
-    );
+    // a stalled import's starter is told it failed, as for any other end (household.import.finished)
+    const a = await this.ds.transaction(async (m) => {
+      const failed = rowsOf(await m.query(
+        `UPDATE import_job SET status = 'failed', failure = $2, finished_at = now(), updated_at = now(), version = version + 1
+          WHERE status = ANY($3::text[]) AND updated_at < now() - make_interval(secs => $1) AND ($4::bigint IS NULL OR id = $4)
+          RETURNING id, kind, file_name AS "fileName", rows, rows_with_errors AS "rowsWithErrors", actor, scope_path AS "scopePath"`,
+        [staleSeconds, message, IMPORT_RUNNING, id ?? null],
+      )) as FinishedImport[];
+      for (const row of failed) await emitFinished(m, Number((row as FinishedImport & { id: string }).id), 'failed', row, message);
+      return failed;
+    });
     const b = await this.ds.query(
       `UPDATE export_job SET status = 'failed', failure = $2, finished_at = now(), updated_at = now(), version = version + 1
         WHERE status = ANY($3::text[]) AND updated_at < now() - make_interval(secs => $1) AND ($4::bigint IS NULL OR id = $4) RETURNING id`,
       [staleSeconds, JSON.stringify({ code: 'STALE', message }), EXPORT_RUNNING, id ?? null],
     );
-    return rowsOf(a).length + rowsOf(b).length;
+    return a.length + rowsOf(b).length;
   }
 
   /** Expired export files are dropped (the row stays, so its link answers 410); old jobs are deleted with their files. */
