@@ -107,6 +107,21 @@ async function main() {
     const counts = (await hds.query(`SELECT (SELECT count(*) FROM move_case)::int AS cases, (SELECT count(*) FROM case_person)::int AS persons,
         (SELECT count(*) FROM case_settled_rollup)::int AS rollup, (SELECT count(*) FROM case_settled_rollup WHERE grain = 'd')::int AS days`))[0];
     const vcounts = (await vds.query(`SELECT (SELECT count(*) FROM item)::int AS items, (SELECT count(*) FROM item_community_rollup)::int AS rollup`))[0];
+    // the rollups equal a recount after the demo seed, the set-based fill and the bench's settles and claims
+    const drift = (await hds.query(`
+      WITH truth AS (
+        SELECT c.community_id, g.grain, g.bucket, count(*) AS households, sum(pc.n) AS persons, sum(extract(epoch FROM c.settled_at - c.created_at)) AS secs
+          FROM move_case c CROSS JOIN LATERAL (SELECT count(*) AS n FROM case_person cp WHERE cp.case_id = c.id) pc
+         CROSS JOIN LATERAL (VALUES ('d', household_business_day(c.settled_at)), ('m', date_trunc('month', household_business_day(c.settled_at))::date), ('t', date '1970-01-01')) g (grain, bucket)
+         WHERE c.status = 'SETTLED' AND c.type <> 'move_out' GROUP BY 1, 2, 3),
+      roll AS (SELECT community_id, grain::text AS grain, bucket, households, persons, processing_seconds AS secs FROM case_settled_rollup WHERE households <> 0 OR persons <> 0)
+      SELECT count(*)::int AS n FROM truth t FULL JOIN roll r USING (community_id, grain, bucket)
+       WHERE t.households IS DISTINCT FROM r.households OR t.persons IS DISTINCT FROM r.persons OR t.secs IS DISTINCT FROM r.secs`))[0].n;
+    const vdrift = (await vds.query(`
+      WITH truth AS (SELECT community_id, status, count(*) AS items, count(rating) AS rated, coalesce(sum(rating), 0) AS rs FROM item GROUP BY 1, 2),
+      roll AS (SELECT community_id, status, items, rated, rating_sum AS rs FROM item_community_rollup WHERE items <> 0)
+      SELECT count(*)::int AS n FROM truth t FULL JOIN roll r USING (community_id, status)
+       WHERE t.items IS DISTINCT FROM r.items OR t.rated IS DISTINCT FROM r.rated OR t.rs IS DISTINCT FROM r.rs`))[0].n;
     const cases = [
       {
         name: "a county's statistics summary (栖霞, no period)",
@@ -133,6 +148,16 @@ async function main() {
         now: await recorded(vds, /item_community_rollup|item_hours_rollup/, (rec) => new CountyOverviewService(rec).counties(city)),
       },
     ];
+    if (process.env.RATIO_PROFILE) {
+      // every statement a county's summary and the household comparison send, each timed alone (median of 10)
+      for (const [label, run] of [['summary', (rec) => new StatsService(rec, new SeparationService(rec)).summary(admin, {})], ['counties', (rec) => new CountyStatsService(rec).counties(city, {})]]) {
+        for (const st of await recorded(hds, /./, run)) {
+          const ts = [];
+          for (let i = 0; i < 10; i++) ts.push(await time(hds, [st]));
+          console.log(`${label}: ${ms(stats(ts).median)} ms  ${st.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
+      }
+    }
     const load0 = os.loadavg()[0];
     const rows = [];
     for (const c of cases) {
@@ -150,7 +175,7 @@ async function main() {
       rows.push({ c, so, sn, bo, bn });
     }
     const load1 = os.loadavg()[0];
-    console.log(`Data: ${counts.cases.toLocaleString('en-US')} cases, ${counts.persons.toLocaleString('en-US')} case persons → case_settled_rollup ${counts.rollup.toLocaleString('en-US')} rows (${counts.days.toLocaleString('en-US')} day rows); ${vcounts.items.toLocaleString('en-US')} items → item_community_rollup ${vcounts.rollup.toLocaleString('en-US')} rows. ${RUNS} runs each, old and new alternating, load average (1 min) ${load0.toFixed(2)} before, ${load1.toFixed(2)} after.`);
+    console.log(`Data: ${counts.cases.toLocaleString('en-US')} cases, ${counts.persons.toLocaleString('en-US')} case persons → case_settled_rollup ${counts.rollup.toLocaleString('en-US')} rows (${counts.days.toLocaleString('en-US')} day rows); ${vcounts.items.toLocaleString('en-US')} items → item_community_rollup ${vcounts.rollup.toLocaleString('en-US')} rows. ${RUNS} runs each, old and new alternating, load average (1 min) ${load0.toFixed(2)} before, ${load1.toFixed(2)} after. Rows of the rollups that differ from a recount of the filled data: ${drift} (cases), ${vdrift} (items).`);
     console.log('');
     console.log('| request (SQL only) | old median / p99 | new median / p99 | median ratio old/new | buffers old → new (shared hit+read) | execution old → new (EXPLAIN ANALYZE) |');
     console.log('| --- | --- | --- | --- | --- | --- |');
