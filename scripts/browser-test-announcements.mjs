@@ -62,7 +62,12 @@ await test('the admin publishes an announcement to 龙腾社区’s clerks throu
 await test('a clerk of 龙腾社区 sees it in the bell and opens it; a clerk of another community does not get it', async (page) => {
   const id = need('id');
   await login(page, 'clerk.longteng');
-  if ((await badge(page)) < 1) throw new Error('the clerk’s bell shows nothing');
+  // the bell reads its count after the page loaded
+  const until = Date.now() + 40_000;
+  while ((await badge(page)) < 1) {
+    if (Date.now() > until) throw new Error('the clerk’s bell shows nothing');
+    await page.waitForTimeout(500);
+  }
   await page.getByTestId('notification-bell').click();
   await page.waitForURL((u) => u.pathname === '/notifications');
   const row = page.getByTestId('notification-row').filter({ hasText: TITLE }).first();

@@ -148,6 +148,22 @@ describe('the stream', () => {
     other.close();
   });
 
+  test('a muted kind is not sent on the stream; an announcement to the community is, live', async () => {
+    await api().put('/api/notify/preferences').set('authorization', `Bearer ${t.token('clerk')}`).send({ muted: ['case_approved'] }).expect(200);
+    try {
+      const clerk = await open(`/api/notify/stream?ticket=${await ticket('clerk')}`);
+      await clerk.until((e) => e.some((x) => x.comment?.startsWith('heartbeat')));
+      await deliver(approved(131));
+      const published = await api().post('/api/notify/announcements').set('authorization', `Bearer ${t.token('street')}`)
+        .send({ title: '实时公告', body: '实时推送测试', scopeOrgId: 7, scopePath: '/1/3/7/', scopeName: '龙腾社区党委' }).expect(201);
+      const got = notifications(await clerk.until((e) => notifications(e).some((n) => n.kind === 'announcement')));
+      expect(got.map((n) => [n.kind, n.recordId])).toEqual([['announcement', String(published.body.id)]]);
+      clerk.close();
+    } finally {
+      await api().put('/api/notify/preferences').set('authorization', `Bearer ${t.token('clerk')}`).send({ muted: [] }).expect(200);
+    }
+  });
+
   test('a notification written by another process (any replica: straight into the database) reaches the stream', async () => {
     const s = await open(`/api/notify/stream?ticket=${await ticket('unit')}`);
     await s.until((e) => e.length > 0);
