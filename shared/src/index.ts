@@ -36,3 +36,4 @@ export * from './metrics';
 export * from './tracing';
 export * from './events';
 export * from './workflows';
+export * from './openapi';
