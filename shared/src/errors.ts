@@ -127,3 +127,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
     reply.status(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found` });
   });
 }
+
+/**
+ * Every documented route answers its errors in the one shape (errorResponseSchema): this onRoute hook gives each route
+ * `4xx` and `5xx` responses of that schema unless it names a status itself, so the OpenAPI document lists them and
+ * the answer is serialised by the schema (fields it does not name stay out). Call it before the routes are registered.
+ */
+export function registerErrorResponses(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ?? {}) as { hide?: boolean; response?: Record<string, unknown> };
+    if (schema.hide) return;
+    route.schema = { ...schema, response: { '4xx': errorResponseSchema, '5xx': errorResponseSchema, ...schema.response } };
+  });
+}

@@ -37,3 +37,4 @@ export * from './tracing';
 export * from './events';
 export * from './workflows';
 export * from './rollup';
+export * from './openapi';

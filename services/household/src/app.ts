@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type AppEventsOptions, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgCommunity, metricsPlugin } from '@redheart/shared';
+import { type AppEventsOptions, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgCommunity, metricsPlugin, dtoSwaggerTransform, registerErrorResponses } from '@redheart/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
@@ -62,6 +62,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // first, so every route (and every answer the hooks below give) is timed
   await app.register(metricsPlugin, { service: 'household' });
   registerErrorHandler(app);
+  registerErrorResponses(app);
   registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
@@ -69,6 +70,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: dtoSwaggerTransform,
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });

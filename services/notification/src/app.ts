@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import {
   type AppEventsOptions, authPlugin, dataSourcePlugin, DEFAULT_BODY_LIMIT, eventsPlugin, genReqId, metricsPlugin, registerErrorHandler, registerHealthRoute, registerInputGuard,
-  type RevocationSource, revokedSessionsFor,
+  type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, registerErrorResponses,
 } from '@redheart/shared';
 import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
@@ -32,6 +32,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, genReqId, trustProxy: true, bodyLimit: DEFAULT_BODY_LIMIT });
   await app.register(metricsPlugin, { service: 'notify' });
   registerErrorHandler(app);
+  registerErrorResponses(app);
   registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
@@ -39,6 +40,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: dtoSwaggerTransform,
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
   const revocations = revokedSessionsFor(app, opts.revocations);

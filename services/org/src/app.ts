@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { type AppEventsOptions, authPlugin, dataSourcePlugin, eventsPlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
+import { type AppEventsOptions, authPlugin, dataSourcePlugin, eventsPlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin, dtoSwaggerTransform, registerErrorResponses } from '@redheart/shared';
 import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
@@ -49,6 +49,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // first, so every route (and every answer the hooks below give) is timed
   await app.register(metricsPlugin, { service: 'org' });
   registerErrorHandler(app);
+  registerErrorResponses(app);
   registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: dtoSwaggerTransform,
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);

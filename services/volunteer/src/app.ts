@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AppEventsOptions, authPlugin, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgWorkUnit, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor, metricsPlugin } from '@redheart/shared';
+import { type AppEventsOptions, authPlugin, CommunityDirectory, communityRefConsumer, eventsPlugin, type OrgWorkUnit, dataSourcePlugin, genReqId, type OrgCommunity, DEFAULT_BODY_LIMIT, registerErrorHandler, registerHealthRoute, registerInputGuard, type RevocationSource, revokedSessionsFor, metricsPlugin, dtoSwaggerTransform, registerErrorResponses } from '@redheart/shared';
 import { ItemService } from './modules/items/service';
 import itemRoutes from './modules/items/routes';
 import reportRoutes from './modules/reports/routes';
@@ -50,6 +50,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // first, so every route (and every answer the hooks below give) is timed
   await app.register(metricsPlugin, { service: 'volunteer' });
   registerErrorHandler(app);
+  registerErrorResponses(app);
   registerInputGuard(app);
   await app.register(swagger, {
     openapi: {
@@ -57,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: dtoSwaggerTransform,
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations: revokedSessionsFor(app, opts.revocations) });

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { AppError, assertRole, IMPORT_BODY_LIMIT, parseQuery } from '@redheart/shared';
+import { AppError, assertRole, IMPORT_BODY_LIMIT, parseQuery, BINARY_BODY } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
 import type { PropertyRegister } from '../separation/properties';
@@ -49,6 +49,7 @@ const importSchema = (summary: string) => ({
   tags: ['bulk'], summary, consumes: ['text/csv', XLSX_TYPE],
   querystring: { type: 'object', properties: { dryRun: { type: 'string', enum: ['true', 'false'] } } },
   response: { 200: importResultSchema, 201: importResultSchema },
+  dto: { body: BINARY_BODY },
 });
 
 /**
@@ -91,12 +92,12 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   const xlsxResponse = { 200: { type: 'string', format: 'binary', description: 'an .xlsx workbook' } };
 
   app.get('/api/household/export/cases.xlsx', {
-    schema: { tags: ['bulk'], summary: 'The case queue as Excel: the filters of GET /cases, every page, persons with masked ID numbers', produces: [XLSX_TYPE], response: xlsxResponse },
+    schema: { tags: ['bulk'], summary: 'The case queue as Excel: the filters of GET /cases, every page, persons with masked ID numbers', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: ListCasesQuery } },
     handler: async (req, reply) => sendXlsx(reply, 'cases', '户籍案件', await exporter.cases(req.user, await parseQuery(ListCasesQuery, req.query), req.id)),
   });
 
   app.get('/api/household/export/households.xlsx', {
-    schema: { tags: ['bulk'], summary: 'Households and their current members as Excel (filters of GET /households; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse },
+    schema: { tags: ['bulk'], summary: 'Households and their current members as Excel (filters of GET /households; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: HouseholdExportQuery } },
     handler: async (req, reply) => {
       const { limit: _l, after: _a, ...q } = await parseQuery(HouseholdExportQuery, req.query);
       void _l;
@@ -106,7 +107,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   });
 
   app.get('/api/household/export/tasks.xlsx', {
-    schema: { tags: ['bulk'], summary: 'Outreach tasks as Excel (filters of GET /separation/tasks; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse },
+    schema: { tags: ['bulk'], summary: 'Outreach tasks as Excel (filters of GET /separation/tasks; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: TaskExportQuery } },
     handler: async (req, reply) => {
       const { limit: _l, after: _a, ...f } = await parseQuery(TaskExportQuery, req.query);
       void _l;

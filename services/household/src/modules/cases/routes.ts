@@ -14,7 +14,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
 
   app.post('/api/household/cases', {
     preValidation: requireRole(...CASE_CREATORS),
-    schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema } },
+    schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema }, dto: { body: CreateCaseDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCaseDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => cases.create({ user: req.user, requestId: req.id }, dto, m));
@@ -22,7 +22,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
   });
 
   app.get('/api/household/cases', {
-    schema: { tags: ['cases'], summary: 'Work queue: filters, free text on name / ID number / case number, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: caseListSchema } },
+    schema: { tags: ['cases'], summary: 'Work queue: filters, free text on name / ID number / case number, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: caseListSchema }, dto: { query: ListCasesQuery } },
     handler: async (req) => cases.list(req.user, await parseQuery(ListCasesQuery, req.query)),
   });
 
@@ -32,7 +32,7 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
   });
 
   app.post<{ Params: { id: string } }>('/api/household/cases/:id/transitions', {
-    schema: { tags: ['cases'], summary: 'Every state change: {action, version, …}; stale version → 409', params: idParams, response: { 200: caseDetailSchema } },
+    schema: { tags: ['cases'], summary: 'Every state change: {action, version, …}; stale version → 409', params: idParams, response: { 200: caseDetailSchema }, dto: { body: TransitionDto } },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Case');
       const dto = await parseDto(TransitionDto, req.body);

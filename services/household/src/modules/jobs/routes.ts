@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, IMPORT_BODY_LIMIT, parseId, requireRole } from '@redheart/shared';
+import { AppError, IMPORT_BODY_LIMIT, parseId, requireRole, multipartBody } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { XLSX_TYPE, streamWorkbook } from '../bulk/sheet';
 import { jobError, langOf, type Lang } from './messages';
@@ -50,6 +50,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       consumes: ['multipart/form-data'],
       querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['households', 'properties'] }, dryRun: { type: 'string', enum: ['true'] } } },
       response: { 202: importSummarySchema, ...errors },
+      dto: { body: multipartBody('file', ['kind']) },
     },
     preValidation: requireRole(...IMPORTERS),
     handler: async (req, reply) => {

@@ -17,7 +17,7 @@ export default async function publicCaseRoutes(app: FastifyInstance, opts: { cas
       summary: 'A resident looks up a hukou case by its number and the last 4 digits of the applicant\'s phone (no login; 10 tries a minute per address): status and steps, never an ID number. Unknown number and wrong phone give the same 404',
       security: [],
       body: caseLookupBody,
-      response: { 200: publicCaseSchema, ...publicErrors },
+      response: { 200: publicCaseSchema, ...publicErrors }, dto: { body: CaseLookupDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(CaseLookupDto, req.body);

@@ -57,7 +57,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
   app.get('/api/household/persons', {
     schema: {
       tags: ['register'], summary: 'Find persons by exact ID number (keyed hash) or name prefix, within scope; IDs masked',
-      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, idMasked: { type: 'string' }, sex: { type: 'string' }, birthDate: { type: 'string' }, householdId: { type: ['integer', 'null'] }, householdNo: { type: ['string', 'null'] }, communityName: { type: ['string', 'null'] }, relation: { type: ['string', 'null'] } } } } },
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, idMasked: { type: 'string' }, sex: { type: 'string' }, birthDate: { type: 'string' }, householdId: { type: ['integer', 'null'] }, householdNo: { type: ['string', 'null'] }, communityName: { type: ['string', 'null'] }, relation: { type: ['string', 'null'] } } } } }, dto: { query: PersonQuery }
     },
     handler: async (req) => {
       const q = await parseQuery(PersonQuery, req.query);
@@ -91,7 +91,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
   });
 
   app.post<{ Params: { id: string } }>('/api/household/persons/:id/reveal', {
-    schema: { tags: ['register'], summary: 'Show a full ID number: needs a stated reason, written to the access log', params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'integer' }, idNumber: { type: 'string' } } } } },
+    schema: { tags: ['register'], summary: 'Show a full ID number: needs a stated reason, written to the access log', params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'integer' }, idNumber: { type: 'string' } } } }, dto: { body: RevealDto } },
     handler: async (req) => {
       const id = parseId(req.params.id, 'Person');
       const dto = await parseDto(RevealDto, req.body);
@@ -131,7 +131,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
   });
 
   app.get('/api/household/households', {
-    schema: { tags: ['register'], summary: 'Households in scope (keyset by id)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: householdProps } }, nextAfter: { type: ['integer', 'null'] } } } } },
+    schema: { tags: ['register'], summary: 'Households in scope (keyset by id)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: householdProps } }, nextAfter: { type: ['integer', 'null'] } } } }, dto: { query: HouseholdQuery } },
     handler: async (req) => {
       const q = await parseQuery(HouseholdQuery, req.query);
       const params: unknown[] = scopeParams(req.user);
@@ -188,7 +188,7 @@ export default async function registerRoutes(app: FastifyInstance, opts: { vault
   });
 
   app.get('/api/household/properties', {
-    schema: { tags: ['register'], summary: 'Properties (flats) by certificate number or community; owners masked' },
+    schema: { tags: ['register'], summary: 'Properties (flats) by certificate number or community; owners masked', dto: { query: PropertyQuery } },
     handler: async (req) => {
       const q = await parseQuery(PropertyQuery, req.query);
       const params: unknown[] = scopeParams(req.user);

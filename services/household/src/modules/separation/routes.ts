@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, pageQueryDoc, parseDto, requireRole, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { assertRole, pageQueryDoc, parseDto, requireRole, parseId, parseQuery, sendIdempotent, NO_BODY } from '@redheart/shared';
 import { IMPORTERS } from '../bulk/issues';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
@@ -16,7 +16,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
   app.post('/api/household/separation/properties', {
     schema: {
       tags: ['separation'], summary: 'Load the property register (flats and owners) as JSON: validated all first, then upserted by certificate number; ?dryRun=true only validates',
-      response: { 200: importResultSchema, 201: importResultSchema },
+      response: { 200: importResultSchema, 201: importResultSchema }, dto: { body: ImportPropertiesDto, query: DryRunQuery }
     },
     handler: async (req, reply) => {
       assertRole(req.user, IMPORTERS, '您的角色无权导入登记数据');
@@ -35,7 +35,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
   app.post('/api/household/separation/compare', {
     schema: {
       tags: ['separation'], summary: 'Compare the property register with the household register: a snapshot of the rates, and an outreach task per separated owner (a second run adds none)',
-      response: { 200: compareSchema },
+      response: { 200: compareSchema }, dto: { body: NO_BODY, query: CommunityQuery }
     },
     handler: async (req) => {
       assertRole(req.user, COMPARERS, '您的角色无权进行比对');
@@ -48,17 +48,17 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
   });
 
   app.get('/api/household/separation/funnel', {
-    schema: { tags: ['separation'], summary: 'Outreach funnel per grid: identified, contacted, applied, settled, declined, and rates of identified', response: { 200: funnelSchema } },
+    schema: { tags: ['separation'], summary: 'Outreach funnel per grid: identified, contacted, applied, settled, declined, and rates of identified', response: { 200: funnelSchema }, dto: { query: CommunityQuery } },
     handler: async (req) => separation.funnel(req.user, (await parseQuery(CommunityQuery, req.query)).communityId),
   });
 
   app.get('/api/household/separation/snapshots', {
-    schema: { tags: ['separation'], summary: 'Every comparison (oldest first): the separation rates over time', response: { 200: snapshotListSchema } },
+    schema: { tags: ['separation'], summary: 'Every comparison (oldest first): the separation rates over time', response: { 200: snapshotListSchema }, dto: { query: CommunityQuery } },
     handler: async (req) => separation.snapshots(req.user, (await parseQuery(CommunityQuery, req.query)).communityId),
   });
 
   app.get('/api/household/separation/tasks', {
-    schema: { tags: ['separation'], summary: 'Outreach tasks in scope by grid, status and kind: keyset by id (?after=&limit=, → nextAfter), or ' + pageQueryDoc, response: { 200: taskListSchema } },
+    schema: { tags: ['separation'], summary: 'Outreach tasks in scope by grid, status and kind: keyset by id (?after=&limit=, → nextAfter), or ' + pageQueryDoc, response: { 200: taskListSchema }, dto: { query: ListTasksQuery } },
     handler: async (req) => separation.listTasks(req.user, await parseQuery(ListTasksQuery, req.query)),
   });
 
@@ -70,7 +70,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
   app.post<{ Params: { id: string } }>('/api/household/separation/tasks/:id/transitions', {
     schema: {
       tags: ['separation'], summary: '{action: contact|apply|settle|decline, version, caseId?, note?}; settle needs a SETTLED move-in of the same person; stale or wrong state → 409; Idempotency-Key supported',
-      params: idParams, response: { 200: taskSchema },
+      params: idParams, response: { 200: taskSchema }, dto: { body: TaskTransitionDto }
     },
     preValidation: requireRole(...TASK_WORKERS),
     handler: async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { bodyCheckedByDto, errorResponseSchema, pageQueryDoc, pageRequest, pageSchemaProperties, parseDto, parseId, parseQuery } from '@redheart/shared';
+import { bodyCheckedByDto, errorResponseSchema, pageQueryDoc, pageRequest, pageSchemaProperties, parseDto, parseId, parseQuery, NO_BODY } from '@redheart/shared';
 import { ANNOUNCEMENT_KIND, RECORD_TYPES, RULE_KINDS, RULES } from './rules';
 import type { NotificationService } from './service';
 
@@ -57,6 +57,7 @@ export default async function notificationRoutes(app: FastifyInstance, opts: { n
         200: { type: 'object', properties: { items: { type: 'array', items: notification }, nextBefore: { type: ['integer', 'null'] }, ...pageSchemaProperties } },
         400: errorResponseSchema,
       },
+      dto: { query: ListQuery },
     },
     handler: async (req) => {
       const q = await parseQuery(ListQuery, req.query);
@@ -97,7 +98,7 @@ export default async function notificationRoutes(app: FastifyInstance, opts: { n
   });
 
   app.post<{ Params: { id: string } }>('/api/notify/notifications/:id/read', {
-    schema: { tags: ['notifications'], summary: 'Mark one of my notifications read (404: not mine)', response: { 204: { type: 'null' } } },
+    schema: { tags: ['notifications'], summary: 'Mark one of my notifications read (404: not mine)', response: { 204: { type: 'null' } }, dto: { body: NO_BODY } },
     handler: async (req, reply) => {
       await svc.markRead(req.user, parseId(req.params.id, 'Notification'));
       return reply.status(204).send();
@@ -109,6 +110,7 @@ export default async function notificationRoutes(app: FastifyInstance, opts: { n
       tags: ['notifications'],
       summary: 'Mark all my notifications read (up to upTo, the newest id I saw, when given)',
       response: { 200: { type: 'object', properties: { marked: { type: 'integer' } } } },
+      dto: { body: ReadAllBody },
     },
     handler: async (req) => {
       const body = await parseQuery(ReadAllBody, req.body ?? {});

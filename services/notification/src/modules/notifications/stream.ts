@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
-import { type AuthUser, AppError, type SessionClaims } from '@redheart/shared';
+import { type AuthUser, AppError, type SessionClaims, NO_BODY } from '@redheart/shared';
 import { type Addressee, isMine, type NotificationService, type NotificationView } from './service';
 
 /** The channel the insert trigger announces new notifications on (migration 1765880000010). */
@@ -206,6 +206,7 @@ export async function streamRoutes(app: FastifyInstance, opts: StreamOptions & {
       tags: ['notifications'],
       summary: 'A single-use ticket for GET /api/notify/stream (EventSource sends no Authorization header)',
       response: { 200: { type: 'object', properties: { ticket: { type: 'string' }, expiresIn: { type: 'integer' } } } },
+      dto: { body: NO_BODY },
     },
     handler: async (req, reply) => {
       const ticket = randomBytes(32).toString('base64url');

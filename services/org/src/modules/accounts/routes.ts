@@ -41,7 +41,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   app.get('/api/org/accounts', {
     schema: {
       tags: ['accounts'], summary: 'Accounts you manage (in scope, of roles you may give): ?q=&role=&orgId=&status=active|disabled|locked&limit=&cursor= (keyset), or ' + pageQueryDoc,
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] }, ...pageSchemaProperties } } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] }, ...pageSchemaProperties } } }, dto: { query: ListAccountsQuery }
     },
     handler: async (req) => accounts.list(req.user, await parseQuery(ListAccountsQuery, req.query)),
   });
@@ -52,7 +52,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   });
 
   app.post('/api/org/accounts', {
-    schema: { tags: ['accounts'], summary: 'Create an account; the answer carries its one-time password (shown once)', response: { 201: withPassword } },
+    schema: { tags: ['accounts'], summary: 'Create an account; the answer carries its one-time password (shown once)', response: { 201: withPassword }, dto: { body: CreateAccountDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateAccountDto, req.body);
       const out = await accounts.create({ user: req.user, requestId: req.id }, dto);
@@ -62,7 +62,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/accounts/:id', {
-    schema: { tags: ['accounts'], summary: 'Change name, role, organisation or disable/enable {version, …}; stale version → 409', params: idParams, response: { 200: accountSchema } },
+    schema: { tags: ['accounts'], summary: 'Change name, role, organisation or disable/enable {version, …}; stale version → 409', params: idParams, response: { 200: accountSchema }, dto: { body: UpdateAccountDto } },
     handler: async (req) => {
       const id = parseId(req.params.id, 'Account');
       return accounts.update({ user: req.user, requestId: req.id }, id, await parseDto(UpdateAccountDto, req.body));
@@ -70,7 +70,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   });
 
   app.post<{ Params: { id: string } }>('/api/org/accounts/:id/reset-password', {
-    schema: { tags: ['accounts'], summary: 'A new one-time password (shown once); lifts the login locks of the username and signs the account out everywhere', params: idParams, response: { 200: withPassword } },
+    schema: { tags: ['accounts'], summary: 'A new one-time password (shown once); lifts the login locks of the username and signs the account out everywhere', params: idParams, response: { 200: withPassword }, dto: { body: VersionDto } },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Account');
       const dto = await parseDto(VersionDto, req.body);
@@ -84,7 +84,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
       tags: ['accounts'], summary: 'Forced logout: end every session of an account you manage {version}; its tokens are refused within a second; stale version → 409',
       params: idParams,
       body: { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } },
-      response: { 200: accountSchema },
+      response: { 200: accountSchema }, dto: { body: VersionDto }
     },
     handler: async (req) => {
       const id = parseId(req.params.id, 'Account');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsString, Length } from 'class-validator';
-import { ACCESS_TOKEN_TTL_SECONDS, parseDto } from '@redheart/shared';
+import { ACCESS_TOKEN_TTL_SECONDS, parseDto, NO_BODY } from '@redheart/shared';
 import { AuthService, type Session } from './service';
 import { LoginLog } from './login-log';
 import { LoginThrottle, type ThrottleOptions } from './throttle';
@@ -61,7 +61,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     schema: {
       tags: ['auth'],
       summary: 'Log in with username and password; too many failures from one address → 429 LOGIN_RATE_LIMITED, of one username from one address → 429 LOGIN_LOCKED (both with Retry-After)',
-      response: sessionResponse,
+      response: sessionResponse, dto: { body: LoginDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(LoginDto, req.body);
@@ -70,7 +70,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
   });
 
   app.post('/api/auth/refresh', {
-    schema: { tags: ['auth'], summary: 'Rotate the refresh cookie and get a new access token', response: { ...sessionResponse, 401: errorSchema } },
+    schema: { tags: ['auth'], summary: 'Rotate the refresh cookie and get a new access token', response: { ...sessionResponse, 401: errorSchema }, dto: { body: NO_BODY } },
     handler: async (req, reply) => {
       const token = req.cookies[REFRESH_COOKIE];
       if (!token) {
@@ -82,7 +82,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
   });
 
   app.post('/api/auth/logout', {
-    schema: { tags: ['auth'], summary: 'End the session of the refresh cookie (its access tokens are refused everywhere within a second)', response: { 204: { type: 'null' } } },
+    schema: { tags: ['auth'], summary: 'End the session of the refresh cookie (its access tokens are refused everywhere within a second)', response: { 204: { type: 'null' } }, dto: { body: NO_BODY } },
     handler: async (req, reply) => {
       await service.logout(req.cookies[REFRESH_COOKIE]);
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
@@ -93,7 +93,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
   app.post('/api/auth/logout-everywhere', {
     onRequest: [app.authenticate],
     config: { allowPendingPasswordChange: true },
-    schema: { tags: ['auth'], summary: 'End every session of your account, this one included', response: { 204: { type: 'null' } } },
+    schema: { tags: ['auth'], summary: 'End every session of your account, this one included', response: { 204: { type: 'null' } }, dto: { body: NO_BODY } },
     handler: async (req, reply) => {
       await service.logoutEverywhere(req.user, req.id);
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
@@ -107,7 +107,7 @@ export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesO
     schema: {
       tags: ['auth'],
       summary: 'Change your own password {currentPassword, newPassword}: 10–128 characters, a letter and a digit, not the username; answers a fresh session like login, other sessions end',
-      response: sessionResponse,
+      response: sessionResponse, dto: { body: ChangePasswordDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(ChangePasswordDto, req.body);

@@ -191,7 +191,7 @@ export function catalogueRoutes(app: FastifyInstance) {
   const service = new CatalogueServiceService(app.db);
 
   app.get('/api/org/catalogue', {
-    schema: { tags: ['catalogue'], summary: 'The service catalogue, searchable by name or code and by category', response: { 200: list(catalogueServiceSchema) } },
+    schema: { tags: ['catalogue'], summary: 'The service catalogue, searchable by name or code and by category', response: { 200: list(catalogueServiceSchema) }, dto: { query: CatalogueQuery } },
     handler: async (req) => {
       const q = await parseQuery(CatalogueQuery, req.query);
       return service.search(q.q, q.category);
@@ -199,7 +199,7 @@ export function catalogueRoutes(app: FastifyInstance) {
   });
 
   app.post('/api/org/catalogue', {
-    schema: { tags: ['catalogue'], summary: 'Add a service to the catalogue (admin)', response: { 201: catalogueServiceSchema } },
+    schema: { tags: ['catalogue'], summary: 'Add a service to the catalogue (admin)', response: { 201: catalogueServiceSchema }, dto: { body: CreateCatalogueServiceDto } },
     preValidation: requireRole('admin', 'city_admin'),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCatalogueServiceDto, req.body);
@@ -210,7 +210,7 @@ export function catalogueRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/catalogue/:id', {
-    schema: { tags: ['catalogue'], summary: 'Edit a catalogue service (admin, optimistic version)', params: idParams, response: { 200: catalogueServiceSchema } },
+    schema: { tags: ['catalogue'], summary: 'Edit a catalogue service (admin, optimistic version)', params: idParams, response: { 200: catalogueServiceSchema }, dto: { body: UpdateCatalogueServiceDto } },
     preValidation: requireRole('admin', 'city_admin'),
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Catalogue service'), await parseDto(UpdateCatalogueServiceDto, req.body)),
   });
@@ -221,7 +221,7 @@ export function catalogueRoutes(app: FastifyInstance) {
   });
 
   app.put<{ Params: { id: string } }>('/api/org/units/:id/catalogue', {
-    schema: { tags: ['catalogue'], summary: 'Set the services a community offers, all at once', params: idParams, response: { 200: list(catalogueServiceSchema) } },
+    schema: { tags: ['catalogue'], summary: 'Set the services a community offers, all at once', params: idParams, response: { 200: list(catalogueServiceSchema) }, dto: { body: SetCommunityCatalogueDto } },
     handler: async (req) => service.setOffered(requestCtx(req), parseId(req.params.id, 'Organisation'), await parseDto(SetCommunityCatalogueDto, req.body)),
   });
 }

@@ -177,7 +177,7 @@ export function compoundRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/compounds', {
-    schema: { tags: ['compounds'], summary: 'Record a compound of a community', params: idParams, response: { 201: compoundSchema } },
+    schema: { tags: ['compounds'], summary: 'Record a compound of a community', params: idParams, response: { 201: compoundSchema }, dto: { body: CreateCompoundDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCompoundDto, req.body);
       const created = await service.create(requestCtx(req), parseId(req.params.id, 'Organisation'), dto);
@@ -187,7 +187,7 @@ export function compoundRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/compounds/:id', {
-    schema: { tags: ['compounds'], summary: 'Edit a compound, link its branch or mark one as planned (optimistic version)', params: idParams, response: { 200: compoundSchema } },
+    schema: { tags: ['compounds'], summary: 'Edit a compound, link its branch or mark one as planned (optimistic version)', params: idParams, response: { 200: compoundSchema }, dto: { body: UpdateCompoundDto } },
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Compound'), await parseDto(UpdateCompoundDto, req.body)),
   });
 }

@@ -214,7 +214,7 @@ export function coverageRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/org/coverage', {
-    schema: { tags: ['coverage'], summary: 'Compound-branch coverage per street and community within the caller’s scope', response: { 200: coverageSchema } },
+    schema: { tags: ['coverage'], summary: 'Compound-branch coverage per street and community within the caller’s scope', response: { 200: coverageSchema }, dto: { query: CoverageQuery } },
     handler: async (req) => {
       const q = await parseQuery(CoverageQuery, req.query);
       return service.coverage(requestCtx(req), q.streetId);

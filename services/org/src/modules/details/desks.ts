@@ -195,7 +195,7 @@ export function deskRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/desks', {
-    schema: { tags: ['desks'], summary: 'Put up a convenience desk (便民服务台); the server draws its public code', params: idParams, response: { 201: deskSchema } },
+    schema: { tags: ['desks'], summary: 'Put up a convenience desk (便民服务台); the server draws its public code', params: idParams, response: { 201: deskSchema }, dto: { body: CreateDeskDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateDeskDto, req.body);
       const created = await service.create(requestCtx(req), parseId(req.params.id, 'Organisation'), dto);
@@ -205,7 +205,7 @@ export function deskRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/desks/:id', {
-    schema: { tags: ['desks'], summary: 'Edit a desk’s building, workers and hotlines (optimistic version)', params: idParams, response: { 200: deskSchema } },
+    schema: { tags: ['desks'], summary: 'Edit a desk’s building, workers and hotlines (optimistic version)', params: idParams, response: { 200: deskSchema }, dto: { body: UpdateDeskDto } },
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Desk'), await parseDto(UpdateDeskDto, req.body)),
   });
 }

@@ -146,7 +146,7 @@ export function gridRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/grids', {
-    schema: { tags: ['grids'], summary: 'Create a grid (网格) in a community', params: idParams, response: { 201: gridSchema } },
+    schema: { tags: ['grids'], summary: 'Create a grid (网格) in a community', params: idParams, response: { 201: gridSchema }, dto: { body: CreateGridDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateGridDto, req.body);
       const created = await service.create(requestCtx(req), parseId(req.params.id, 'Organisation'), dto);
@@ -156,7 +156,7 @@ export function gridRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/grids/:id', {
-    schema: { tags: ['grids'], summary: 'Edit a grid (optimistic version)', params: idParams, response: { 200: gridSchema } },
+    schema: { tags: ['grids'], summary: 'Edit a grid (optimistic version)', params: idParams, response: { 200: gridSchema }, dto: { body: UpdateGridDto } },
     handler: async (req) => service.update(requestCtx(req), parseId(req.params.id, 'Grid'), await parseDto(UpdateGridDto, req.body)),
   });
 }

@@ -27,7 +27,7 @@ export default async function divisionImportRoutes(app: FastifyInstance) {
     schema: {
       tags: ['org'], summary: 'Import a county or a whole city from the national division codes (dryRun: preview only)',
       body: divisionImportBody,
-      response: { 200: divisionImportSummarySchema, 202: divisionImportQueuedSchema },
+      response: { 200: divisionImportSummarySchema, 202: divisionImportQueuedSchema }, dto: { body: DivisionImportDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(DivisionImportDto, req.body);

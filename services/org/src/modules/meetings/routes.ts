@@ -19,12 +19,12 @@ export default async function meetingRoutes(app: FastifyInstance, opts: { volunt
   const ctx = (req: import('fastify').FastifyRequest) => ({ user: req.user, requestId: req.id });
 
   app.get('/api/org/meetings', {
-    schema: { tags: ['meetings'], summary: 'Joint committee meetings in scope (orgId: one committee; status), newest first, numbered pages', response: { 200: meetingListSchema } },
+    schema: { tags: ['meetings'], summary: 'Joint committee meetings in scope (orgId: one committee; status), newest first, numbered pages', response: { 200: meetingListSchema }, dto: { query: MeetingsQuery } },
     handler: async (req) => meetings.list(req.user, await parseQuery(MeetingsQuery, req.query)),
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/meetings', {
-    schema: { tags: ['meetings'], summary: 'Convene a meeting of a community committee (大党委) or street working committee (大工委); its current seats are invited', params: idParams, response: { 201: meetingDetailSchema } },
+    schema: { tags: ['meetings'], summary: 'Convene a meeting of a community committee (大党委) or street working committee (大工委); its current seats are invited', params: idParams, response: { 201: meetingDetailSchema }, dto: { body: ConveneMeetingDto } },
     handler: async (req, reply) => {
       const orgId = parseId(req.params.id, 'Organisation');
       const created = await meetings.convene(ctx(req), orgId, await parseDto(ConveneMeetingDto, req.body));
@@ -38,12 +38,12 @@ export default async function meetingRoutes(app: FastifyInstance, opts: { volunt
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/meetings/:id', {
-    schema: { tags: ['meetings'], summary: 'Agenda, minutes, status (held / cancelled) and attendance; stale version → 409', params: idParams, response: { 200: meetingDetailSchema } },
+    schema: { tags: ['meetings'], summary: 'Agenda, minutes, status (held / cancelled) and attendance; stale version → 409', params: idParams, response: { 200: meetingDetailSchema }, dto: { body: UpdateMeetingDto } },
     handler: async (req) => meetings.update(ctx(req), parseId(req.params.id, 'Meeting'), await parseDto(UpdateMeetingDto, req.body)),
   });
 
   app.post<{ Params: { id: string } }>('/api/org/meetings/:id/decisions', {
-    schema: { tags: ['meetings'], summary: 'Record a decision of the meeting (the meeting’s version; stale → 409)', params: idParams, response: { 201: meetingDetailSchema } },
+    schema: { tags: ['meetings'], summary: 'Record a decision of the meeting (the meeting’s version; stale → 409)', params: idParams, response: { 201: meetingDetailSchema }, dto: { body: DecisionDto } },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Meeting');
       return reply.status(201).send(await meetings.decide(ctx(req), id, await parseDto(DecisionDto, req.body)));
@@ -54,7 +54,7 @@ export default async function meetingRoutes(app: FastifyInstance, opts: { volunt
     schema: {
       tags: ['meetings'],
       summary: 'Turn a decision into owned work in the volunteer service (a service item or a project, linked back); volunteer service down → 503, nothing written',
-      params: decisionParams, response: { 200: meetingDetailSchema },
+      params: decisionParams, response: { 200: meetingDetailSchema }, dto: { body: DecisionWorkDto }
     },
     handler: async (req) => {
       const id = parseId(req.params.id, 'Meeting');

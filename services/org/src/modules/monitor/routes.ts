@@ -18,7 +18,7 @@ export default async function monitorRoutes(app: FastifyInstance, opts: { onSess
     schema: {
       tags: ['monitor'], summary: 'The login log, newest first: every attempt (success, bad_password, locked, disabled, throttled) by username and address; admins all, a street admin its street’s accounts',
       querystring: loginLogQuerySchema,
-      response: { 200: loginLogPageSchema, 400: errorSchema },
+      response: { 200: loginLogPageSchema, 400: errorSchema }, dto: { query: LoginLogQuery }
     },
     handler: async (req) => service.loginLog(req.user, await parseQuery(LoginLogQuery, req.query)),
   });
@@ -27,7 +27,7 @@ export default async function monitorRoutes(app: FastifyInstance, opts: { onSess
     schema: {
       tags: ['monitor'], summary: 'Online sessions (a live refresh token), latest activity first: who, since when, last seen, address; admins all, a street admin its street’s accounts',
       querystring: sessionsQuerySchema,
-      response: { 200: sessionsPageSchema, 400: errorSchema },
+      response: { 200: sessionsPageSchema, 400: errorSchema }, dto: { query: SessionsQuery }
     },
     handler: async (req) => service.sessions(req.user, await parseQuery(SessionsQuery, req.query)),
   });

@@ -23,7 +23,7 @@ export default async function unitRoutes(app: FastifyInstance) {
   app.get('/api/org/units/search', {
     schema: {
       tags: ['org'], summary: 'Search organisations by name within scope',
-      response: { 200: { type: 'array', items: { type: 'object', properties: { ...orgUnitProperties, ancestors: ancestorsSchema } } } },
+      response: { 200: { type: 'array', items: { type: 'object', properties: { ...orgUnitProperties, ancestors: ancestorsSchema } } } }, dto: { query: SearchQuery }
     },
     handler: async (req) => {
       const q = await parseQuery(SearchQuery, req.query);
@@ -37,7 +37,7 @@ export default async function unitRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { id: string } }>('/api/org/units/:id/children', {
-    schema: { tags: ['org'], summary: 'Children, optionally as the tree stood on a past date (asOf)', params: idParams, response: { 200: list } },
+    schema: { tags: ['org'], summary: 'Children, optionally as the tree stood on a past date (asOf)', params: idParams, response: { 200: list }, dto: { query: ChildrenQuery } },
     handler: async (req) => {
       const q = await parseQuery(ChildrenQuery, req.query);
       return service.children(req.user, parseId(req.params.id, 'Organisation'), q.asOf, q.includeArchived === 'true');
@@ -50,7 +50,7 @@ export default async function unitRoutes(app: FastifyInstance) {
   });
 
   app.post('/api/org/units', {
-    schema: { tags: ['org'], summary: 'Create an organisation under a parent', response: { 201: orgUnitSchema } },
+    schema: { tags: ['org'], summary: 'Create an organisation under a parent', response: { 201: orgUnitSchema }, dto: { body: CreateUnitDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateUnitDto, req.body);
       reply.status(201);
@@ -59,19 +59,19 @@ export default async function unitRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/org/units/:id', {
-    schema: { tags: ['org'], summary: 'Edit name, contacts or attributes (optimistic version)', params: idParams, response: { 200: orgUnitSchema } },
+    schema: { tags: ['org'], summary: 'Edit name, contacts or attributes (optimistic version)', params: idParams, response: { 200: orgUnitSchema }, dto: { body: UpdateUnitDto } },
     handler: async (req) => service.update(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(UpdateUnitDto, req.body)),
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/archive', {
-    schema: { tags: ['org'], summary: 'Archive (never delete) an organisation', params: idParams, response: { 200: orgUnitSchema } },
+    schema: { tags: ['org'], summary: 'Archive (never delete) an organisation', params: idParams, response: { 200: orgUnitSchema }, dto: { body: ArchiveUnitDto } },
     handler: async (req) => service.archive(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(ArchiveUnitDto, req.body)),
   });
 
   app.post<{ Params: { id: string } }>('/api/org/units/:id/move', {
     schema: {
       tags: ['org'], summary: 'Move a whole subtree to a new parent in one transaction', params: idParams,
-      response: { 200: { type: 'object', properties: { ...orgUnitProperties, movedCount: { type: 'integer' } } } },
+      response: { 200: { type: 'object', properties: { ...orgUnitProperties, movedCount: { type: 'integer' } } } }, dto: { body: MoveUnitDto }
     },
     handler: async (req) => service.move(ctx(req), parseId(req.params.id, 'Organisation'), await parseDto(MoveUnitDto, req.body)),
   });

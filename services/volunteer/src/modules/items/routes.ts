@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, assertNoControlCharacters, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit } from '@redheart/shared';
+import { AppError, assertNoControlCharacters, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit, multipartBody, NO_BODY } from '@redheart/shared';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
 import { checkinOpensOn, type ItemService, REPORTERS } from './service';
 import { MAX_PHOTO_BYTES, photoTooLarge, readPhoto, storePhoto } from './evidence';
@@ -14,7 +14,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   await app.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES + 1, files: 1, fields: 5 } });
 
   app.post('/api/volunteer/items', {
-    schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema } },
+    schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema }, dto: { body: CreateItemDto } },
     preValidation: requireRole(...REPORTERS),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
@@ -23,7 +23,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.get('/api/volunteer/items', {
-    schema: { tags: ['items'], summary: 'Items in scope: filters, view=open|mine, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: itemListSchema } },
+    schema: { tags: ['items'], summary: 'Items in scope: filters, view=open|mine, keyset pages (limit, cursor) or numbered pages (page, limit: total, totalExact)', response: { 200: itemListSchema }, dto: { query: ListItemsQuery } },
     handler: async (req) => items.list(req.user, await parseQuery(ListItemsQuery, req.query)),
   });
 
@@ -33,7 +33,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/transitions', {
-    schema: { tags: ['items'], summary: 'Every state change {action, version, …}; stale version → 409; Idempotency-Key supported', params: idParams, response: { 200: itemDetailSchema } },
+    schema: { tags: ['items'], summary: 'Every state change {action, version, …}; stale version → 409; Idempotency-Key supported', params: idParams, response: { 200: itemDetailSchema }, dto: { body: ItemTransitionDto } },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const dto = await parseDto(ItemTransitionDto, req.body);
@@ -42,7 +42,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
-    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams },
+    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams, dto: { body: multipartBody('file', ['note']) } },
     preValidation: requireRole('unit_staff', 'community_clerk', 'community_secretary', 'admin'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
@@ -103,7 +103,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
-    schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day' },
+    schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day', dto: { body: NO_BODY } },
     preValidation: requireRole('member'),
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
@@ -112,7 +112,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post('/api/volunteer/jobs/escalate', {
-    schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)' },
+    schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)', dto: { body: NO_BODY } },
     handler: async (req) => {
       assertRole(req.user, ['admin'], '只有管理员可以手动运行任务');
       return { escalated: await items.escalateOverdue() };

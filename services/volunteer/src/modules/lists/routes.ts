@@ -76,7 +76,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     handler: async () => app.db.query(`SELECT id, code, name, name_en AS "nameEn", sort, active, version FROM service_category ORDER BY sort, id`),
   });
   app.post('/api/volunteer/categories', {
-    schema: { tags: ['lists'], summary: 'Add a category (admins)' },
+    schema: { tags: ['lists'], summary: 'Add a category (admins)', dto: { body: CategoryDto } },
     handler: async (req, reply) => {
       adminOnly(req.user.role);
       const dto = await parseDto(CategoryDto, req.body);
@@ -89,7 +89,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     },
   });
   app.patch<{ Params: { id: string } }>('/api/volunteer/categories/:id', {
-    schema: { tags: ['lists'], summary: 'Edit a category (admins)' },
+    schema: { tags: ['lists'], summary: 'Edit a category (admins)', dto: { body: CategoryPatchDto } },
     handler: async (req) => {
       adminOnly(req.user.role);
       const id = parseId(req.params.id, 'Category');
@@ -114,7 +114,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     handler: async () => app.db.query(`SELECT id, code, name, description, launched_on AS "launchedOn", progress, status, version FROM practical_project ORDER BY code`),
   });
   app.post('/api/volunteer/practical-projects', {
-    schema: { tags: ['lists'], summary: 'Add a practical project (admins)' },
+    schema: { tags: ['lists'], summary: 'Add a practical project (admins)', dto: { body: PracticalProjectDto } },
     handler: async (req, reply) => {
       adminOnly(req.user.role);
       const dto = await parseDto(PracticalProjectDto, req.body);
@@ -131,7 +131,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     },
   });
   app.patch<{ Params: { id: string } }>('/api/volunteer/practical-projects/:id', {
-    schema: { tags: ['lists'], summary: 'Edit a practical project (admins)' },
+    schema: { tags: ['lists'], summary: 'Edit a practical project (admins)', dto: { body: PracticalProjectPatchDto } },
     handler: async (req) => {
       adminOnly(req.user.role);
       const id = parseId(req.params.id, 'Practical project');
@@ -171,7 +171,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     },
   });
   app.post('/api/volunteer/resources', {
-    schema: { tags: ['lists'], summary: 'A unit offers a resource' },
+    schema: { tags: ['lists'], summary: 'A unit offers a resource', dto: { body: ResourceDto } },
     handler: async (req, reply) => {
       assertRole(req.user, ['unit_staff'], '资源由单位工作人员提供');
       const dto = await parseDto(ResourceDto, req.body);
@@ -192,7 +192,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
   });
 
   app.get('/api/volunteer/projects', {
-    schema: { tags: ['lists'], summary: 'Projects matched from needs and resources, with budget and milestones' },
+    schema: { tags: ['lists'], summary: 'Projects matched from needs and resources, with budget and milestones', dto: { query: CommunityFilter } },
     handler: async (req) => {
       const q = await parseQuery(CommunityFilter, req.query);
       const params: unknown[] = req.user.scopePaths.map((p) => `${likeEscape(p)}%`);
@@ -212,7 +212,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     },
   });
   app.post('/api/volunteer/projects', {
-    schema: { tags: ['lists'], summary: 'Match a need with a resource into a project (community staff)' },
+    schema: { tags: ['lists'], summary: 'Match a need with a resource into a project (community staff)', dto: { body: ProjectDto } },
     handler: async (req, reply) => {
       assertRole(req.user, PROJECT_EDITORS);
       const dto = await parseDto(ProjectDto, req.body);
@@ -242,7 +242,7 @@ export default async function listRoutes(app: FastifyInstance, opts: { communiti
     },
   });
   app.patch<{ Params: { id: string } }>('/api/volunteer/projects/:id', {
-    schema: { tags: ['lists'], summary: 'Update a project’s status, budget or milestones' },
+    schema: { tags: ['lists'], summary: 'Update a project’s status, budget or milestones', dto: { body: ProjectPatchDto } },
     handler: async (req) => {
       assertRole(req.user, PROJECT_EDITORS);
       const id = parseId(req.params.id, 'Project');

@@ -36,7 +36,7 @@ export default async function meetingWorkRoutes(app: FastifyInstance, opts: { it
   app.addHook('onRequest', app.authenticate);
 
   app.post('/api/volunteer/internal/meeting-work', {
-    schema: { hide: true },
+    schema: { hide: true, dto: { body: MeetingWorkDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(MeetingWorkDto, req.body);
       const link: MeetingLink = { meetingId: dto.meetingId, decisionId: dto.decisionId, title: dto.meetingTitle };

@@ -62,7 +62,7 @@ export default async function memberGroupRoutes(app: FastifyInstance) {
   });
 
   app.post('/api/volunteer/member-groups', {
-    schema: { tags: ['reports'], summary: 'Add a member group with its colour (admins)' },
+    schema: { tags: ['reports'], summary: 'Add a member group with its colour (admins)', dto: { body: GroupDto } },
     handler: async (req, reply) => {
       assertRole(req.user, ['admin'], '只有管理员可以修改服务队');
       const dto = await parseDto(GroupDto, req.body);
@@ -81,7 +81,7 @@ export default async function memberGroupRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: { id: string } }>('/api/volunteer/member-groups/:id', {
-    schema: { tags: ['reports'], summary: 'Rename, recolour or reorder a member group (admins)' },
+    schema: { tags: ['reports'], summary: 'Rename, recolour or reorder a member group (admins)', dto: { body: GroupPatchDto } },
     handler: async (req) => {
       assertRole(req.user, ['admin'], '只有管理员可以修改服务队');
       const id = parseId(req.params.id, 'Member group');
@@ -105,7 +105,7 @@ export default async function memberGroupRoutes(app: FastifyInstance) {
     schema: {
       tags: ['reports'],
       summary: 'Put a reported member into a group, or into none (groupId: null); community staff within scope',
-      response: { 200: { type: 'object', properties: { id: int, groupId: { type: ['integer', 'null'] }, group: { ...groupSchema, type: ['object', 'null'] }, version: int } } },
+      response: { 200: { type: 'object', properties: { id: int, groupId: { type: ['integer', 'null'] }, group: { ...groupSchema, type: ['object', 'null'] }, version: int } } }, dto: { body: MemberGroupDto }
     },
     handler: async (req) => {
       assertRole(req.user, GROUP_SETTERS, '只有社区可以调整党员的服务队');

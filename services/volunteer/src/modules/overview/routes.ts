@@ -51,7 +51,7 @@ export default async function overviewRoutes(app: FastifyInstance, opts: { overv
     schema: {
       tags: ['overview'],
       summary: 'Items claimed, delivered and rated, average rating, service-day attendance, hours, pledges, per community in scope; ?streetId=&communityId=',
-      response: { 200: overviewSchema },
+      response: { 200: overviewSchema }, dto: { query: OverviewQuery }
     },
     handler: async (req) => opts.overview.overview(req.user, await parseQuery(OverviewQuery, req.query)),
   });

@@ -193,7 +193,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       tags: ['public'],
       summary: 'The public pledge board (no login): totals and a page of units (keyset by name) with their summary, their members\' teams (服务队, counts per group and its colour) and latest 3 pledges; ?communityId=&limit=&cursor=',
       security: [],
-      response: { 200: boardSchema },
+      response: { 200: boardSchema }, dto: { query: BoardQuery }
     },
     handler: async (req, reply) => {
       const q = await parseQuery(BoardQuery, req.query);
@@ -226,7 +226,7 @@ export default async function publicRoutes(app: FastifyInstance, opts: { filesDi
       tags: ['public'],
       summary: 'One unit’s public pledges, newest first (keyset on id), with its summary (no login); ?communityId=&limit=&cursor=',
       security: [],
-      response: { 200: unitPledgesSchema },
+      response: { 200: unitPledgesSchema }, dto: { query: BoardQuery }
     },
     handler: async (req, reply) => {
       const unitId = parseId(req.params.unitId, 'Unit');

@@ -48,7 +48,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   app.addHook('onRequest', app.authenticate);
 
   app.post('/api/volunteer/reports', {
-    schema: { tags: ['reports'], summary: 'A unit reports to a community (unit staff, for their own unit)' },
+    schema: { tags: ['reports'], summary: 'A unit reports to a community (unit staff, for their own unit)', dto: { body: UnitReportDto } },
     handler: async (req, reply) => {
       assertRole(req.user, ['unit_staff'], '只有单位工作人员可以为本单位报到');
       const dto = await parseDto(UnitReportDto, req.body);
@@ -71,7 +71,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/reports', {
-    schema: { tags: ['reports'], summary: 'Unit reports: a community sees those to it, a unit its own (filters status, communityId, q; page mode: page, limit → total)' },
+    schema: { tags: ['reports'], summary: 'Unit reports: a community sees those to it, a unit its own (filters status, communityId, q; page mode: page, limit → total)', dto: { query: ListQuery } },
     handler: async (req) => {
       const q = await parseQuery(ListQuery, req.query);
       const params: unknown[] = [];
@@ -109,7 +109,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/reports/:id/decision', {
-    schema: { tags: ['reports'], summary: 'The community approves, rejects or ends a unit report' },
+    schema: { tags: ['reports'], summary: 'The community approves, rejects or ends a unit report', dto: { body: DecisionDto } },
     handler: async (req) => {
       assertRole(req.user, COMMUNITY_STAFF, '只有社区可以审核报到');
       const id = parseId(req.params.id, 'Report');
@@ -141,7 +141,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.post('/api/volunteer/members', {
-    schema: { tags: ['reports'], summary: 'A party member reports to the community where they live' },
+    schema: { tags: ['reports'], summary: 'A party member reports to the community where they live', dto: { body: MemberReportDto } },
     handler: async (req, reply) => {
       assertRole(req.user, ['member'], '只有党员本人可以报到');
       const dto = await parseDto(MemberReportDto, req.body);
@@ -158,7 +158,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.get('/api/volunteer/members', {
-    schema: { tags: ['reports'], summary: 'Members reported to communities in scope, with their group (服务队) and its colour (filters status, communityId, q; page mode: page, limit → total)' },
+    schema: { tags: ['reports'], summary: 'Members reported to communities in scope, with their group (服务队) and its colour (filters status, communityId, q; page mode: page, limit → total)', dto: { query: ListQuery } },
     handler: async (req) => {
       assertRole(req.user, MEMBER_LIST_READERS);
       const q = await parseQuery(ListQuery, req.query);
@@ -183,7 +183,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/members/:id/decision', {
-    schema: { tags: ['reports'], summary: 'The community approves or rejects a member report' },
+    schema: { tags: ['reports'], summary: 'The community approves or rejects a member report', dto: { body: DecisionDto } },
     handler: async (req) => {
       assertRole(req.user, COMMUNITY_STAFF, '只有社区可以审核报到');
       const id = parseId(req.params.id, 'Member');

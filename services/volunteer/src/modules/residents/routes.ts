@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bodyCheckedByDto, parseDto, parseId, publicRateLimit, type PublicRateLimitOptions, requireRole } from '@redheart/shared';
+import { bodyCheckedByDto, parseDto, parseId, publicRateLimit, type PublicRateLimitOptions, requireRole, NO_BODY } from '@redheart/shared';
 import { PublicNeedDto, PublicRatingDto } from './dto';
 import {
   categoriesSchema, idParams, needBody, needCreatedSchema, needTrackSchema, publicErrors, rateTargetSchema, ratingBody, ratingDoneSchema, ratingLinkSchema,
@@ -42,7 +42,7 @@ export default async function residentRoutes(app: FastifyInstance, opts: Residen
       summary: 'A resident reports a need from a convenience desk\'s QR page (no login; 10 a minute per address): it lands in the desk\'s community triage as REPORTED with source resident; answers the tracking number',
       security: [],
       body: needBody,
-      response: { 201: needCreatedSchema, ...publicErrors },
+      response: { 201: needCreatedSchema, ...publicErrors }, dto: { body: PublicNeedDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(PublicNeedDto, req.body);
@@ -89,7 +89,7 @@ export default async function residentRoutes(app: FastifyInstance, opts: Residen
       summary: 'A resident rates a delivered item once through the link on its completion notice (no login): stars 1–5 and a comment; 409 ALREADY_RATED the second time',
       security: [],
       body: ratingBody,
-      response: { 201: ratingDoneSchema, 409: publicErrors[400], ...publicErrors },
+      response: { 201: ratingDoneSchema, 409: publicErrors[400], ...publicErrors }, dto: { body: PublicRatingDto }
     },
     handler: async (req, reply) => {
       const dto = await parseDto(PublicRatingDto, req.body);
@@ -105,6 +105,7 @@ export default async function residentRoutes(app: FastifyInstance, opts: Residen
       summary: 'A one-time rating link for a delivered item, printed on its completion notice (the community); a new link replaces an unused earlier one; 409 once rated',
       params: idParams,
       response: { 201: ratingLinkSchema },
+      dto: { body: NO_BODY },
     },
     handler: async (req, reply) => reply.status(201).send(await residents.ratingLink(req.user, parseId(req.params.id, 'Item'), req.id)),
   });

@@ -56,7 +56,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
 
   app.get<{ Params: { id: string } }>('/api/volunteer/scorecards/units/:id', {
-    schema: { tags: ['scorecards'], summary: 'A unit’s scorecard (its staff, or communities/streets it reported to, admins)' },
+    schema: { tags: ['scorecards'], summary: 'A unit’s scorecard (its staff, or communities/streets it reported to, admins)', dto: { query: RangeQuery } },
     handler: async (req) => {
       assertRole(req.user, UNIT_CARD_READERS, '成员和网格员不能查看单位的积分卡');
       const unitId = parseId(req.params.id, 'Unit');
@@ -90,7 +90,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/volunteer/scorecards/units', {
-    schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards (from, to, q: a unit name; page mode: page, limit → total, in name order)' },
+    schema: { tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards (from, to, q: a unit name; page mode: page, limit → total, in name order)', dto: { query: UnitListQuery } },
     handler: async (req) => {
       assertRole(req.user, UNIT_LIST_READERS);
       const q = await parseQuery(UnitListQuery, req.query);

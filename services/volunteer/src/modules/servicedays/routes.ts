@@ -46,7 +46,7 @@ export default async function serviceDayRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
 
   app.get('/api/volunteer/service-days', {
-    schema: { tags: ['service-days'], summary: 'The 15th and 25th in a range, with what is scheduled on each and its roster (per desk; each item\'s members with their group and its colour)' },
+    schema: { tags: ['service-days'], summary: 'The 15th and 25th in a range, with what is scheduled on each and its roster (per desk; each item\'s members with their group and its colour)', dto: { query: CalendarQuery } },
     handler: async (req) => {
       const q = await parseQuery(CalendarQuery, req.query);
       const from = q.from ?? businessToday().slice(0, 8) + '01';

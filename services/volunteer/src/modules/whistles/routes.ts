@@ -29,7 +29,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
     schema: {
       tags: ['whistles'],
       summary: 'Whistles in scope (a street its own, a community its own and its proposals, a department those sent to it, the county all): status, view=open, q; numbered pages',
-      response: { 200: whistleListSchema },
+      response: { 200: whistleListSchema }, dto: { query: ListWhistlesQuery }
     },
     preValidation: readers,
     handler: async (req) => whistles.list(req.user, await parseQuery(ListWhistlesQuery, req.query)),
@@ -41,7 +41,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       tags: ['whistles'],
       summary: 'A street whistles an issue to county departments with a deadline (SENT); a community proposes one to its street (PROPOSED); Idempotency-Key supported',
       body: createBody,
-      response: { 201: whistleDetailSchema },
+      response: { 201: whistleDetailSchema }, dto: { body: CreateWhistleDto }
     },
     preValidation: requireRole(...WHISTLE_RAISERS),
     handler: async (req, reply) => {
@@ -63,7 +63,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       summary: 'The street\'s actions {action: send|decline|withdraw|close, version, …}; stale version → 409',
       params: idParams,
       body: transitionBody,
-      response: { 200: whistleDetailSchema },
+      response: { 200: whistleDetailSchema }, dto: { body: WhistleTransitionDto }
     },
     preValidation: streetActors,
     handler: async (req, reply) => {
@@ -80,7 +80,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
       summary: 'One department\'s answer: its staff accept / act / report / refuse (报到), the street rates or returns it, the county supervises an overdue one (督办); the response\'s version, stale → 409',
       params: responseParams,
       body: responseBody,
-      response: { 200: whistleDetailSchema },
+      response: { 200: whistleDetailSchema }, dto: { body: ResponseTransitionDto }
     },
     preValidation: requireRole(...RESPONSE_ACTORS),
     handler: async (req, reply) => {
@@ -95,7 +95,7 @@ export default async function whistleRoutes(app: FastifyInstance, opts: { whistl
     schema: {
       tags: ['scorecards'],
       summary: 'Department scorecards (街呼县应): whistles answered, on time, overdue, refused, returned, average rating; over the whistles you may see (from, to: dates)',
-      response: { 200: departmentScorecardSchema },
+      response: { 200: departmentScorecardSchema }, dto: { query: DepartmentScorecardQuery }
     },
     preValidation: requireRole(...DEPARTMENT_SCORECARD_READERS),
     handler: async (req) => whistles.scorecards(req.user, await parseQuery(DepartmentScorecardQuery, req.query)),
