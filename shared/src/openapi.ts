@@ -37,7 +37,12 @@ let all: Record<string, Json> | undefined;
 
 /** Every DTO's schema by class name, nested DTOs as `$ref`s into the same map (built once, after every route module is loaded). */
 function schemas(): Record<string, Json> {
-  all ??= validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/dto/' }) as Record<string, Json>;
+  all ??= validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/dto/',
+    // the library's own pattern is a date-time's, but @IsDateString() takes any ISO 8601 date (2026-01-15 too)
+    additionalConverters: { isDateString: { type: 'string', description: 'ISO 8601 date or date-time' } },
+  }) as Record<string, Json>;
   return all;
 }
 

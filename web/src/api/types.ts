@@ -2,6 +2,7 @@
 
 // Roles and the workflows (states, actions) are written once, for the services and the SPA: shared/src/workflows.
 import type { CaseAction, CaseStatus, ItemAction, ItemEventAction, ItemStatus, Role, TaskAction, TaskStatus } from '@redheart/workflows'
+import type { RequestBody } from './contract'
 export {
   CASE_ACTIONS, CASE_STATUSES, ITEM_ACTIONS, ITEM_STATUSES, ROLES, TASK_ACTIONS, TASK_STATUSES,
   type CaseAction, type CaseStatus, type ItemAction, type ItemEventAction, type ItemStatus, type Role, type TaskAction, type TaskStatus,
@@ -128,10 +129,7 @@ export interface AccountWithPassword {
   initialPassword: string
 }
 
-export interface ChangePasswordInput {
-  currentPassword: string
-  newPassword: string
-}
+export type ChangePasswordInput = RequestBody<'/api/auth/password', 'post'>
 
 export interface Contacts {
   phone?: string
@@ -185,11 +183,7 @@ export interface UpdateUnitInput {
   reason?: string
 }
 
-export interface ArchiveUnitInput {
-  version: number
-  reason: string
-  validTo?: IsoDate
-}
+export type ArchiveUnitInput = RequestBody<'/api/org/units/{id}/archive', 'post'>
 
 export interface MoveUnitInput {
   version: number
@@ -224,10 +218,7 @@ export interface CreatePositionInput {
   termStart: IsoDate
 }
 
-export interface EndPositionInput {
-  termEnd: IsoDate
-  reason: string
-}
+export type EndPositionInput = RequestBody<'/api/org/positions/{id}/end', 'post'>
 
 export interface Grid {
   id: string
