@@ -3153,12 +3153,18 @@ export interface paths {
                             createdBy?: string;
                             /** @description every problem found (at most 1000) */
                             errors?: {
+                                /** @description what is wrong, as a stable code (bulk/issue-codes.ts; a refusal of the whole file: its error code); absent on jobs stored before the codes */
+                                code?: string;
                                 /** @description the column's field name, * for the whole file */
                                 field?: string;
                                 /** @description the column's name in the caller's language */
                                 fieldLabel?: string;
                                 /** @description what is wrong, in the caller's language (Accept-Language: zh-CN or en) */
                                 message?: string;
+                                /** @description the values the code's words name (a row, a household number …) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 /** @description the spreadsheet row (header = 1) */
                                 row?: number;
                             }[];
@@ -3183,12 +3189,18 @@ export interface paths {
                                         [key: string]: string;
                                     };
                                     errors?: {
+                                        /** @description what is wrong, as a stable code (bulk/issue-codes.ts; a refusal of the whole file: its error code); absent on jobs stored before the codes */
+                                        code?: string;
                                         /** @description the column's field name, * for the whole file */
                                         field?: string;
                                         /** @description the column's name in the caller's language */
                                         fieldLabel?: string;
                                         /** @description what is wrong, in the caller's language (Accept-Language: zh-CN or en) */
                                         message?: string;
+                                        /** @description the values the code's words name (a row, a household number …) */
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
                                         /** @description the spreadsheet row (header = 1) */
                                         row?: number;
                                     }[];
@@ -5839,6 +5851,744 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notify/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Announcements: view=received (default; addressed to me) or managed (publishers: published from my scope, with read counts); page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100 */
+                    limit?: number;
+                    /** @description from 1 */
+                    page?: number;
+                    view?: "received" | "managed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items?: {
+                                body?: string;
+                                canManage?: boolean;
+                                id?: number;
+                                notificationId?: number | null;
+                                public?: boolean;
+                                /** Format: date-time */
+                                publishedAt?: string;
+                                publisherName?: string;
+                                publisherUsername?: string;
+                                read?: boolean;
+                                readCount?: number | null;
+                                roles?: ("city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member")[] | null;
+                                scopeName?: string;
+                                scopeOrgId?: number;
+                                scopePath?: string;
+                                title?: string;
+                                /** Format: date-time */
+                                withdrawnAt?: string | null;
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish an announcement to every account (or the chosen roles) under one unit of my scope, optionally also public; it reaches their bells */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @description Also shown on the public pages (no login) */
+                        public?: boolean;
+                        /** @description Shown as the publisher (default: the username) */
+                        publisherName?: string;
+                        /** @description Only these roles (absent or empty: every role) */
+                        roles?: ("city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member")[];
+                        scopeName: string;
+                        /** @description The organisation unit every account under which receives it */
+                        scopeOrgId: number;
+                        /** @description That unit’s path (the org chart’s), within the publisher’s scope */
+                        scopePath: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body?: string;
+                            canManage?: boolean;
+                            id?: number;
+                            notificationId?: number | null;
+                            public?: boolean;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            publisherName?: string;
+                            publisherUsername?: string;
+                            read?: boolean;
+                            readCount?: number | null;
+                            roles?: ("city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member")[] | null;
+                            scopeName?: string;
+                            scopeOrgId?: number;
+                            scopePath?: string;
+                            title?: string;
+                            /** Format: date-time */
+                            withdrawnAt?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notify/announcements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One announcement I received (opening it is my read receipt) or manage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body?: string;
+                            canManage?: boolean;
+                            id?: number;
+                            notificationId?: number | null;
+                            public?: boolean;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            publisherName?: string;
+                            publisherUsername?: string;
+                            read?: boolean;
+                            readCount?: number | null;
+                            roles?: ("city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member")[] | null;
+                            scopeName?: string;
+                            scopeOrgId?: number;
+                            scopePath?: string;
+                            title?: string;
+                            /** Format: date-time */
+                            withdrawnAt?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notify/announcements/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who has read an announcement I manage (newest first) and how many; page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100 */
+                    limit?: number;
+                    /** @description from 1 */
+                    page?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items?: {
+                                account?: string;
+                                /** Format: date-time */
+                                readAt?: string;
+                                role?: string | null;
+                                username?: string | null;
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            readCount?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notify/announcements/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an announcement I manage: gone from every bell and the public pages (409 when already withdrawn); its receipts stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body?: string;
+                            canManage?: boolean;
+                            id?: number;
+                            notificationId?: number | null;
+                            public?: boolean;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            publisherName?: string;
+                            publisherUsername?: string;
+                            read?: boolean;
+                            readCount?: number | null;
+                            roles?: ("city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member")[] | null;
+                            scopeName?: string;
+                            scopeOrgId?: number;
+                            scopePath?: string;
+                            title?: string;
+                            /** Format: date-time */
+                            withdrawnAt?: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notify/notifications": {
         parameters: {
             query?: never;
@@ -5846,18 +6596,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My notifications, newest first (keyset: ?before=<last id>&limit=, ?unread=true, ?kind=) */
+        /** My notifications, newest first, less the kinds I muted (keyset: ?before=<last id>&limit=; page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit}; ?unread=true, ?kind=) */
         get: {
             parameters: {
                 query?: {
                     before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed";
+                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
                     unread?: boolean;
+                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -5912,16 +6663,38 @@ export interface paths {
                                 createdAt?: string;
                                 id?: number;
                                 /** @enum {string} */
-                                kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed";
+                                kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                                 params?: {
                                     [key: string]: string | number | (never | null);
                                 };
                                 read?: boolean;
                                 recordId?: string;
                                 /** @enum {string} */
-                                recordType?: "case" | "item" | "unit_report";
+                                recordType?: "case" | "item" | "unit_report" | "announcement" | "scorecard" | "member_card" | "household_import" | "division_import";
                             }[];
+                            limit?: number;
                             nextBefore?: number | null;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
                         };
                     };
                 };
@@ -6142,6 +6915,269 @@ export interface paths {
                     content: {
                         "application/json": {
                             unread?: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notify/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notification kinds my role can receive, each muted or not (a muted kind is hidden from my list, bell and stream, and named to the outbound channels) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items?: {
+                                kind?: string;
+                                muted?: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the kinds I mute (the whole set: the others are unmuted); 400 naming muted for a kind my role cannot receive (announcements cannot be muted) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        muted: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items?: {
+                                kind?: string;
+                                muted?: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notify/public/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public announcements, newest first (no login); page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100 */
+                    limit?: number;
+                    /** @description from 1 */
+                    page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items?: {
+                                body?: string;
+                                id?: number;
+                                /** Format: date-time */
+                                publishedAt?: string;
+                                publisherName?: string;
+                                title?: string;
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
                         };
                     };
                 };
@@ -13018,12 +14054,13 @@ export interface paths {
                 query?: {
                     before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed";
+                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
                     unread?: boolean;
+                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -15010,12 +16047,13 @@ export interface paths {
                 query?: {
                     before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed";
+                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
                     unread?: boolean;
+                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min,
 } from 'class-validator';
-import { bodyCheckedByDto, errorResponseSchema, pageQueryDoc, pageRequest, pageSchemaProperties, parseDto, parseId, parseQuery, requireRole, ROLES } from '@redheart/shared';
+import { bodyCheckedByDto, errorResponseSchema, pageQueryDoc, pageRequest, pageSchemaProperties, parseDto, parseId, parseQuery, requireRole, ROLES, NO_BODY } from '@redheart/shared';
 import { ANNOUNCEMENT_PUBLISHERS, type AnnouncementService } from './service';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -133,6 +133,7 @@ export default async function announcementRoutes(app: FastifyInstance, opts: { a
       summary: 'Withdraw an announcement I manage: gone from every bell and the public pages (409 when already withdrawn); its receipts stay',
       params: idParams,
       response: { 200: announcement, ...errors, 409: errorResponseSchema },
+      dto: { body: NO_BODY },
     },
     preValidation: publishers,
     handler: async (req) => svc.withdraw({ user: req.user, requestId: req.id }, parseId(req.params.id, 'Announcement')),
