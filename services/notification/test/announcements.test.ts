@@ -134,9 +134,9 @@ describe('preferences: mute a kind', () => {
 
   test('the kinds a role can receive, none muted at first; announcements cannot be muted', async () => {
     const unit = (await prefs('unit').expect(200)).body.items as { kind: string; muted: boolean }[];
-    expect(unit.map((p) => p.kind).sort()).toEqual(['item_assigned', 'item_confirmed', 'item_released', 'item_reopened', 'report_approved', 'report_rejected']);
+    expect(unit.map((p) => p.kind).sort()).toEqual(['item_assigned', 'item_confirmed', 'item_released', 'item_reopened', 'report_approved', 'report_rejected', 'scorecard_monthly']);
     expect(unit.every((p) => !p.muted)).toBe(true);
-    expect((await prefs('clerk').expect(200)).body.items.map((p: { kind: string }) => p.kind).sort()).toEqual(['case_approved', 'case_rejected', 'case_returned']);
+    expect((await prefs('clerk').expect(200)).body.items.map((p: { kind: string }) => p.kind).sort()).toEqual(['case_approved', 'case_due_soon', 'case_overdue', 'case_rejected', 'case_returned', 'import_finished']);
     const res = await api().put('/api/notify/preferences').set(auth('clerk')).send({ muted: ['announcement'] }).expect(400);
     expect(res.body.details[0].field).toBe('muted');
     expect((await api().put('/api/notify/preferences').set(auth('clerk')).send({ muted: ['item_assigned'] }).expect(400)).body.details[0].field).toBe('muted');
