@@ -6,31 +6,15 @@
 // demo data (`npm start`; BASE_URL, default http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { BASE, OUT, PASSWORD, api, browserSuite, expectNoRawText, input, stepState } from './lib/browser.mjs';
+import { BASE, OUT, api, badge, browserSuite, expectNoRawText, input, login as libLogin, stepState } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('announcements-browser', { failurePrefix: 'announcements-', nameLength: 80 });
 const { state, need } = stepState();
 const run = randomInt(100000, 999999);
 const TITLE = `龙腾社区工作人员例会通知 ${run}`;
 
-/** As lib/browser.mjs login, with a minute for the answer (a login hashes the password; a busy machine is slow). */
-async function login(page, username) {
-  await page.goto(`${BASE}/login`);
-  await input(page, 'login-username').fill(username);
-  await input(page, 'login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
-}
-
-/** The bell's badge figure (0 when hidden). */
-async function badge(page) {
-  const bell = page.getByTestId('notification-bell');
-  await bell.waitFor({ timeout: 60_000 });
-  const sup = bell.locator('.el-badge__content');
-  if (!(await sup.count()) || !(await sup.isVisible())) return 0;
-  const text = (await sup.innerText()).trim();
-  return text.endsWith('+') ? 100 : Number(text);
-}
+/** A login hashes the password: on a busy machine the answer takes a while. */
+const login = (page, username) => libLogin(page, username, { timeout: 60_000 });
 
 await test('the admin publishes an announcement to 龙腾社区’s clerks through the publish dialog', async (page) => {
   await login(page, 'admin');
