@@ -7,7 +7,7 @@
 //   npm run build -w shared -w services/volunteer && node bench/volunteer/run.mjs
 // Shares its settings, output, statistics, machine, database and docs helpers with the other
 // benches (bench/lib/common.mjs).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +45,9 @@ if (process.argv[2] === '--serve') {
 async function runBench() {
   const { createVolunteerDataSource, migrateVolunteer } = require(join(DIST, 'data-source.js'));
   const { ItemService } = require(join(DIST, 'modules/items/service.js'));
-  const { unitScorecard } = require(join(DIST, 'modules/scorecards/routes.js'));
-  // the public board's statements, exported by its route module (exactly what the route sends)
-  const { BOARD_SQL } = require(join(DIST, 'modules/public/routes.js'));
+  const { unitScorecard, UNIT_MEMBERS_SQL } = require(join(DIST, 'modules/scorecards/repository.js'));
+  // the public board's statements, exported by its repository (exactly what the route sends)
+  const { BOARD_SQL } = require(join(DIST, 'modules/public/repository.js'));
   const undici = require('undici');
 
   // ---------------------------------------------------------------- settings
@@ -237,7 +237,7 @@ its cost does not grow with all the pledges ever made; the totals (${fmt(n)} ple
 (an index-only scan of the board's rows); the page walks \`unit_ref\` in (name, id) order (\`unit_ref_name_idx\`) probing each unit for one board
 pledge, then per page unit a LATERAL index-only count over its own index range and a LATERAL top 3 ids of the same range (index-only,
 stopping at its LIMIT), only those rows read by primary key and given their evidence (\`item_evidence_item_idx\`). Within a community the same reads use \`item_board_community_idx ON item (community_id, unit_id, id DESC) INCLUDE (status)\`
-with the same predicate. The statements are the route module's exported \`BOARD_SQL\`; the bench measures exactly those.`;
+with the same predicate. The statements are the repository's exported \`BOARD_SQL\`; the bench measures exactly those.`;
   const DOCS_SECTION = {
     name: 'volunteer',
     title: 'Volunteer (dual report)',
@@ -311,7 +311,7 @@ with the same predicate. The statements are the route module's exported \`BOARD_
     results.sqlScore = await timed('unit scorecard (unitScorecard SQL, all time)', scoreUnits, (u) => unitScorecard(ds.manager, u));
     plans.score = await lastOf(() => unitScorecard(ds.manager, scoreUnits[0]));
     // the scorecard route's member list, as the route sends it
-    const membersSql = readFileSync(join(DIST, 'modules/scorecards/routes.js'), 'utf8').match(/`(SELECT m\.id, m\.name, coalesce\(sum\(h\.hours\)[\s\S]*?)`/)?.[1];
+    const membersSql = UNIT_MEMBERS_SQL;
     if (membersSql) {
       results.sqlMembers = await timed('scorecard route’s member list (its SELECT)', scoreUnits, (u) => origQuery(membersSql, [u]));
       plans.members = { sql: membersSql, params: [scoreUnits[0]] };

@@ -10,6 +10,27 @@ export { ITEM_ACTIONS, ITEM_STATUSES, type ItemAction, type ItemRule, type ItemS
 export const ITEM_KINDS = ['unit', 'individual'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/** A project's (and a practical project's, 惠民实事) status. */
+export const PROJECT_STATUSES = ['planned', 'ongoing', 'done'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/**
+ * 双报到: a unit's report to a community (pending → approved | rejected; approved → ended) and a member's
+ * (pending → approved | rejected). The community's decisions, and the status each one leads to from where.
+ */
+export const UNIT_REPORT_STATUSES = ['pending', 'approved', 'rejected', 'ended'] as const;
+export type UnitReportStatus = (typeof UNIT_REPORT_STATUSES)[number];
+export const MEMBER_REPORT_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type MemberReportStatus = (typeof MEMBER_REPORT_STATUSES)[number];
+export const REPORT_DECISIONS = ['approve', 'reject', 'end'] as const;
+export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+/** A unit report's decisions: from which status, to which. */
+export const UNIT_REPORT_RULES: Record<ReportDecision, { from: readonly UnitReportStatus[]; to: UnitReportStatus }> = {
+  approve: { from: ['pending'], to: 'approved' },
+  reject: { from: ['pending'], to: 'rejected' },
+  end: { from: ['approved'], to: 'ended' },
+};
+
 export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
 
 export const ITEM_RULES: Record<ItemAction, ItemRule> = ITEM_WORKFLOW_DEF.rules;

@@ -12685,6 +12685,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active?: boolean;
+                            code?: string;
+                            id?: number;
+                            name?: string;
+                            nameEn?: string | null;
+                            sort?: number;
+                            version?: number;
+                        }[];
+                    };
+                };
             };
         };
         put?: never;
@@ -12738,6 +12755,23 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active?: boolean;
+                            code?: string;
+                            id?: number;
+                            name?: string;
+                            nameEn?: string | null;
+                            sort?: number;
+                            version?: number;
                         };
                     };
                 };
@@ -12818,6 +12852,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active?: boolean;
+                            code?: string;
+                            id?: number;
+                            name?: string;
+                            nameEn?: string | null;
+                            sort?: number;
+                            version?: number;
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -12875,6 +12926,29 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            categoryName?: string;
+                            checkinOpen?: boolean;
+                            communityName?: string;
+                            description?: string;
+                            itemId?: number;
+                            itemNo?: string;
+                            /** @description the service day check-in opens on, while it is not open yet */
+                            opensOn?: string | null;
+                            place?: string;
+                            scheduledDate?: string | null;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
+                            unitName?: string | null;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -12921,6 +12995,21 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkedIn?: boolean;
+                            itemId?: number;
+                            itemNo?: string;
+                            member?: string;
+                            place?: string;
                         };
                     };
                 };
@@ -13041,7 +13130,8 @@ export interface paths {
                                 signups?: number;
                                 source?: string;
                                 startedAt?: string | null;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                                 /** @description a need a resident reported from a desk's QR page: the number they follow it by */
                                 trackingNo?: string | null;
                                 unitId?: number | null;
@@ -13188,7 +13278,8 @@ export interface paths {
                             }[];
                             source?: string;
                             startedAt?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             timeline?: {
                                 action?: string;
                                 actorRole?: string;
@@ -13343,7 +13434,8 @@ export interface paths {
                             }[];
                             source?: string;
                             startedAt?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             timeline?: {
                                 action?: string;
                                 actorRole?: string;
@@ -13439,6 +13531,21 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at?: string;
+                            id?: number;
+                            kind?: string;
+                            mime?: string;
+                            size?: number;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -13499,6 +13606,15 @@ export interface paths {
                             };
                             statusCode?: number;
                         };
+                    };
+                };
+                /** @description the photo (image/jpeg, image/png or image/webp) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
                     };
                 };
             };
@@ -13744,7 +13860,8 @@ export interface paths {
                             }[];
                             source?: string;
                             startedAt?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             timeline?: {
                                 action?: string;
                                 actorRole?: string;
@@ -13828,6 +13945,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the items escalated now */
+                            escalated?: number[];
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -13894,6 +14023,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description #RRGGBB */
                             color?: string;
                             id?: number;
                             members?: number;
@@ -13957,6 +14087,23 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description #RRGGBB */
+                            color?: string;
+                            id?: number;
+                            name?: string;
+                            nameEn?: string | null;
+                            sort?: number;
+                            version?: number;
                         };
                     };
                 };
@@ -14037,6 +14184,23 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description #RRGGBB */
+                            color?: string;
+                            id?: number;
+                            name?: string;
+                            nameEn?: string | null;
+                            sort?: number;
+                            version?: number;
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -14102,6 +14266,64 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId?: number;
+                            communityName?: string;
+                            group?: {
+                                /** @description #RRGGBB */
+                                color?: string;
+                                id?: number;
+                                name?: string;
+                                nameEn?: string | null;
+                            } | null;
+                            groupId?: number | null;
+                            /** @description posted volunteer hours */
+                            hours?: number;
+                            id?: number;
+                            name?: string;
+                            phone?: string | null;
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected";
+                            unitId?: number | null;
+                            username?: string;
+                            version?: number;
+                        }[] | {
+                            items?: {
+                                communityId?: number;
+                                communityName?: string;
+                                group?: {
+                                    /** @description #RRGGBB */
+                                    color?: string;
+                                    id?: number;
+                                    name?: string;
+                                    nameEn?: string | null;
+                                } | null;
+                                groupId?: number | null;
+                                /** @description posted volunteer hours */
+                                hours?: number;
+                                id?: number;
+                                name?: string;
+                                phone?: string | null;
+                                /** @enum {string} */
+                                status?: "pending" | "approved" | "rejected";
+                                unitId?: number | null;
+                                username?: string;
+                                version?: number;
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -14154,6 +14376,19 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: number;
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected";
                         };
                     };
                 };
@@ -14233,6 +14468,19 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: number;
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -14309,6 +14557,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             group?: {
+                                /** @description #RRGGBB */
                                 color?: string;
                                 id?: number;
                                 name?: string;
@@ -14613,6 +14862,26 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            description?: string | null;
+                            id?: number;
+                            /** @description YYYY-MM-DD */
+                            launchedOn?: string;
+                            name?: string;
+                            progress?: number;
+                            /** @enum {string} */
+                            status?: "planned" | "ongoing" | "done";
+                            version?: number;
+                        }[];
+                    };
+                };
             };
         };
         put?: never;
@@ -14670,6 +14939,26 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            description?: string | null;
+                            id?: number;
+                            /** @description YYYY-MM-DD */
+                            launchedOn?: string;
+                            name?: string;
+                            progress?: number;
+                            /** @enum {string} */
+                            status?: "planned" | "ongoing" | "done";
+                            version?: number;
                         };
                     };
                 };
@@ -14751,6 +15040,26 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            description?: string | null;
+                            id?: number;
+                            /** @description YYYY-MM-DD */
+                            launchedOn?: string;
+                            name?: string;
+                            progress?: number;
+                            /** @enum {string} */
+                            status?: "planned" | "ongoing" | "done";
+                            version?: number;
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -14806,6 +15115,38 @@ export interface paths {
                             };
                             statusCode?: number;
                         };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgetYuan?: number;
+                            communityId?: number;
+                            communityName?: string;
+                            createdAt?: string;
+                            id?: number;
+                            meetingDecisionId?: number | null;
+                            /** @description the joint committee meeting (大党委/大工委, org service) whose decision this project is */
+                            meetingId?: number | null;
+                            meetingTitle?: string | null;
+                            milestones?: {
+                                done?: boolean;
+                                due?: string;
+                                title?: string;
+                            }[];
+                            name?: string;
+                            practicalProjectId?: number | null;
+                            resourceId?: number | null;
+                            /** @enum {string} */
+                            status?: "planned" | "ongoing" | "done";
+                            unitId?: number | null;
+                            unitName?: string | null;
+                            version?: number;
+                        }[];
                     };
                 };
             };
@@ -14869,6 +15210,29 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgetYuan?: number;
+                            communityId?: number;
+                            id?: number;
+                            milestones?: {
+                                done?: boolean;
+                                due?: string;
+                                title?: string;
+                            }[];
+                            name?: string;
+                            practicalProjectId?: number;
+                            resourceId?: number;
+                            unitId?: number | null;
+                            version?: number;
                         };
                     };
                 };
@@ -14951,6 +15315,18 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: number;
+                            version?: number;
                         };
                     };
                 };
@@ -15186,7 +15562,8 @@ export interface paths {
                             deskBuilding?: string;
                             itemNo?: string;
                             reportedAt?: string;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             trackingNo?: string;
                         };
                     };
@@ -15334,7 +15711,8 @@ export interface paths {
                             itemNo?: string;
                             reportedAt?: string;
                             scheduledDate?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             steps?: {
                                 action?: string;
                                 at?: string;
@@ -15511,7 +15889,8 @@ export interface paths {
                                     place?: string;
                                     rating?: number | null;
                                     scheduledDate?: string | null;
-                                    status?: string;
+                                    /** @enum {string} */
+                                    status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                                 }[];
                                 summary?: {
                                     delivered?: number;
@@ -15593,6 +15972,15 @@ export interface paths {
                             };
                             statusCode?: number;
                         };
+                    };
+                };
+                /** @description the photo (image/jpeg, image/png or image/webp) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
                     };
                 };
             };
@@ -15686,7 +16074,8 @@ export interface paths {
                                 place?: string;
                                 rating?: number | null;
                                 scheduledDate?: string | null;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             }[];
                             nextCursor?: string | null;
                             summary?: {
@@ -16095,6 +16484,50 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId?: number;
+                            communityName?: string;
+                            contactName?: string;
+                            contactPhone?: string;
+                            decidedBy?: string | null;
+                            id?: number;
+                            reportedAt?: string;
+                            resources?: string[];
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected" | "ended";
+                            unitId?: number;
+                            unitName?: string;
+                            version?: number;
+                        }[] | {
+                            items?: {
+                                communityId?: number;
+                                communityName?: string;
+                                contactName?: string;
+                                contactPhone?: string;
+                                decidedBy?: string | null;
+                                id?: number;
+                                reportedAt?: string;
+                                resources?: string[];
+                                /** @enum {string} */
+                                status?: "pending" | "approved" | "rejected" | "ended";
+                                unitId?: number;
+                                unitName?: string;
+                                version?: number;
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -16148,6 +16581,19 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id?: number;
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected" | "ended";
                         };
                     };
                 };
@@ -16227,6 +16673,22 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId?: number;
+                            id?: number;
+                            /** @enum {string} */
+                            status?: "pending" | "approved" | "rejected" | "ended";
+                            unitId?: number;
+                            version?: number;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -16286,6 +16748,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            capacity?: number;
+                            categoryId?: number | null;
+                            communityId?: number | null;
+                            description?: string | null;
+                            id?: number;
+                            title?: string;
+                            unitId?: number;
+                            unitName?: string;
+                        }[];
+                    };
+                };
             };
         };
         put?: never;
@@ -16340,6 +16820,22 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            capacity?: number;
+                            categoryId?: number;
+                            communityId?: number;
+                            description?: string;
+                            id?: number;
+                            title?: string;
                         };
                     };
                 };
@@ -16496,6 +16992,30 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityName?: string;
+                            hours?: number;
+                            id?: number;
+                            items?: {
+                                doneAt?: string | null;
+                                hours?: number;
+                                id?: number;
+                                itemNo?: string;
+                                place?: string;
+                                posted?: boolean;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
+                            }[];
+                            name?: string;
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -16563,6 +17083,60 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            averageRating?: number | null;
+                            claims?: number;
+                            completed?: number;
+                            hours?: number;
+                            inHand?: number;
+                            onTime?: number;
+                            /** @description share of completed items done by their scheduled day (0..1), null when none completed */
+                            onTimeRate?: number | null;
+                            rated?: number;
+                            releases?: number;
+                            /** @description the residents' own stars, given through the link on the completion notice */
+                            residentAverageRating?: number | null;
+                            residentRated?: number;
+                            rework?: number;
+                            unit?: {
+                                id?: number;
+                                name?: string;
+                            };
+                        }[] | {
+                            items?: {
+                                averageRating?: number | null;
+                                claims?: number;
+                                completed?: number;
+                                hours?: number;
+                                inHand?: number;
+                                onTime?: number;
+                                /** @description share of completed items done by their scheduled day (0..1), null when none completed */
+                                onTimeRate?: number | null;
+                                rated?: number;
+                                releases?: number;
+                                /** @description the residents' own stars, given through the link on the completion notice */
+                                residentAverageRating?: number | null;
+                                residentRated?: number;
+                                rework?: number;
+                                unit?: {
+                                    id?: number;
+                                    name?: string;
+                                };
+                            }[];
+                            limit?: number;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
                         };
                     };
                 };
@@ -16635,6 +17209,43 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            averageRating?: number | null;
+                            claims?: number;
+                            completed?: number;
+                            from?: string | null;
+                            hours?: number;
+                            inHand?: number;
+                            /** @description null while the caller's community is still deciding the unit's report: the card without its members */
+                            members?: {
+                                hours?: number;
+                                id?: number;
+                                items?: number;
+                                name?: string;
+                            }[] | null;
+                            onTime?: number;
+                            /** @description share of completed items done by their scheduled day (0..1), null when none completed */
+                            onTimeRate?: number | null;
+                            rated?: number;
+                            releases?: number;
+                            /** @description the residents' own stars, given through the link on the completion notice */
+                            residentAverageRating?: number | null;
+                            residentRated?: number;
+                            rework?: number;
+                            to?: string | null;
+                            unit?: {
+                                id?: number;
+                                name?: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -16700,6 +17311,57 @@ export interface paths {
                             };
                             statusCode?: number;
                         };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance?: number;
+                            /** @description YYYY-MM-DD (a 15th or 25th) */
+                            date?: string;
+                            items?: {
+                                categoryName?: string;
+                                checkedIn?: number;
+                                communityName?: string;
+                                id?: number;
+                                itemNo?: string;
+                                place?: string;
+                                scheduledDate?: string;
+                                signups?: number;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
+                                unitName?: string | null;
+                            }[];
+                            /** @description one group per convenience desk (the building the places name; `place` = the desk's building), else per place (`desk` null) */
+                            roster?: {
+                                desk?: string | null;
+                                items?: {
+                                    id?: number;
+                                    itemNo?: string;
+                                    members?: {
+                                        checkedIn?: boolean;
+                                        group?: {
+                                            /** @description #RRGGBB */
+                                            color?: string;
+                                            id?: number;
+                                            name?: string;
+                                            nameEn?: string | null;
+                                        } | null;
+                                        id?: number;
+                                        name?: string;
+                                    }[];
+                                    place?: string;
+                                    /** @enum {string} */
+                                    status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
+                                    unitName?: string | null;
+                                }[];
+                                place?: string;
+                            }[];
+                        }[];
                     };
                 };
             };
@@ -16789,7 +17451,8 @@ export interface paths {
                                 myResponse?: {
                                     deadline?: string;
                                     overdue?: boolean;
-                                    status?: string;
+                                    /** @enum {string} */
+                                    status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                 } | null;
                                 place?: string | null;
                                 raisedBy?: string;
@@ -16798,12 +17461,16 @@ export interface paths {
                                     deadline?: string;
                                     overdue?: boolean;
                                     rating?: number | null;
-                                    status?: string;
+                                    /** @enum {string} */
+                                    status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                     unitId?: number;
                                     unitName?: string;
                                 }[];
-                                /** @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN */
-                                status?: string;
+                                /**
+                                 * @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN
+                                 * @enum {string}
+                                 */
+                                status?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN";
                                 streetId?: number;
                                 streetName?: string;
                                 title?: string;
@@ -16919,15 +17586,21 @@ export interface paths {
                                 reportedAt?: string | null;
                                 result?: string | null;
                                 returnedCount?: number;
-                                /** @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN */
-                                status?: string;
+                                /**
+                                 * @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN
+                                 * @enum {string}
+                                 */
+                                status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                 supervisedCount?: number;
                                 unitId?: number;
                                 unitName?: string;
                                 version?: number;
                             }[];
-                            /** @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN */
-                            status?: string;
+                            /**
+                             * @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN
+                             * @enum {string}
+                             */
+                            status?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN";
                             streetId?: number;
                             streetName?: string;
                             timeline?: {
@@ -17049,15 +17722,21 @@ export interface paths {
                                 reportedAt?: string | null;
                                 result?: string | null;
                                 returnedCount?: number;
-                                /** @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN */
-                                status?: string;
+                                /**
+                                 * @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN
+                                 * @enum {string}
+                                 */
+                                status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                 supervisedCount?: number;
                                 unitId?: number;
                                 unitName?: string;
                                 version?: number;
                             }[];
-                            /** @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN */
-                            status?: string;
+                            /**
+                             * @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN
+                             * @enum {string}
+                             */
+                            status?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN";
                             streetId?: number;
                             streetName?: string;
                             timeline?: {
@@ -17203,15 +17882,21 @@ export interface paths {
                                 reportedAt?: string | null;
                                 result?: string | null;
                                 returnedCount?: number;
-                                /** @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN */
-                                status?: string;
+                                /**
+                                 * @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN
+                                 * @enum {string}
+                                 */
+                                status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                 supervisedCount?: number;
                                 unitId?: number;
                                 unitName?: string;
                                 version?: number;
                             }[];
-                            /** @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN */
-                            status?: string;
+                            /**
+                             * @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN
+                             * @enum {string}
+                             */
+                            status?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN";
                             streetId?: number;
                             streetName?: string;
                             timeline?: {
@@ -17349,15 +18034,21 @@ export interface paths {
                                 reportedAt?: string | null;
                                 result?: string | null;
                                 returnedCount?: number;
-                                /** @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN */
-                                status?: string;
+                                /**
+                                 * @description PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN
+                                 * @enum {string}
+                                 */
+                                status?: "PROPOSED" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | "DECLINED" | "WITHDRAWN";
                                 supervisedCount?: number;
                                 unitId?: number;
                                 unitName?: string;
                                 version?: number;
                             }[];
-                            /** @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN */
-                            status?: string;
+                            /**
+                             * @description PROPOSED (a community's, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN
+                             * @enum {string}
+                             */
+                            status?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN";
                             streetId?: number;
                             streetName?: string;
                             timeline?: {

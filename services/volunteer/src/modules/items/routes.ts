@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, assertNoControlCharacters, assertRole, forbidden, notFound, parseDto, parseId, parseQuery, requireRole, sendIdempotent, writeAudit, multipartBody, NO_BODY } from '@redheart/shared';
+import { AppError, assertNoControlCharacters, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit, multipartBody, NO_BODY } from '@redheart/shared';
+import { allow, may, scopeKind } from '../../policy';
+import { evidenceParams, idParams, photoResponse } from '../../schemas';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { checkinOpensOn, type ItemService, REPORTERS } from './service';
+import { checkinOpensOn, type ItemService } from './service';
 import { MAX_PHOTO_BYTES, photoTooLarge, readPhoto, storePhoto } from './evidence';
-import { itemDetailSchema, itemListSchema } from './schemas';
+import { checkedInSchema, checkinInfoSchema, escalatedSchema, evidenceUploadedSchema, itemDetailSchema, itemListSchema } from './schemas';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+const codeParams = { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } as const;
 
 export default async function itemRoutes(app: FastifyInstance, opts: { items: ItemService; filesDir: string }) {
   const { items, filesDir } = opts;
@@ -15,7 +17,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post('/api/volunteer/items', {
     schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema }, dto: { body: CreateItemDto } },
-    preValidation: requireRole(...REPORTERS),
+    preValidation: allow('item.report'),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => items.create({ user: req.user, requestId: req.id }, dto, m));
@@ -42,12 +44,12 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
-    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams, dto: { body: multipartBody('file', ['note']) } },
-    preValidation: requireRole('unit_staff', 'community_clerk', 'community_secretary', 'admin'),
+    schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams, response: { 201: evidenceUploadedSchema }, dto: { body: multipartBody('file', ['note']) } },
+    preValidation: allow('evidence.add'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const item = await items.detail(app.db.manager, req.user, id);
-      const mayUpload = ['community_clerk', 'community_secretary', 'admin'].includes(req.user.role) || (req.user.role === 'unit_staff' && item.unitId === req.user.orgId);
+      const mayUpload = may(req.user, 'evidence.addAny') || (scopeKind(req.user) === 'unit' && item.unitId === req.user.orgId);
       if (!mayUpload) throw forbidden('Only the claiming unit or the community may add evidence');
       if (!['SCHEDULED', 'IN_PROGRESS', 'DONE'].includes(item.status)) throw new AppError(409, 'WRONG_STATE', 'Evidence is added while the item is being delivered');
       if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data');
@@ -76,7 +78,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.get<{ Params: { id: string; evidenceId: string } }>('/api/volunteer/items/:id/evidence/:evidenceId', {
-    schema: { tags: ['items'], summary: 'An evidence photo' },
+    schema: { tags: ['items'], summary: 'An evidence photo', params: evidenceParams, response: photoResponse },
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       await items.detail(app.db.manager, req.user, id);
@@ -88,7 +90,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.get<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
-    schema: { tags: ['service-days'], summary: 'What a check-in code opens' },
+    schema: { tags: ['service-days'], summary: 'What a check-in code opens', params: codeParams, response: { 200: checkinInfoSchema } },
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
       const rows = await app.db.query(`SELECT id FROM item WHERE checkin_code = $1`, [req.params.code]);
@@ -103,8 +105,8 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
-    schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day', dto: { body: NO_BODY } },
-    preValidation: requireRole('member'),
+    schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day', params: codeParams, response: { 200: checkedInSchema }, dto: { body: NO_BODY } },
+    preValidation: allow('checkin'),
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
       return items.checkin(req.user, req.params.code);
@@ -112,10 +114,8 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
   });
 
   app.post('/api/volunteer/jobs/escalate', {
-    schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)', dto: { body: NO_BODY } },
-    handler: async (req) => {
-      assertRole(req.user, ['admin'], '只有管理员可以手动运行任务');
-      return { escalated: await items.escalateOverdue() };
-    },
+    schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)', response: { 200: escalatedSchema }, dto: { body: NO_BODY } },
+    preValidation: allow('jobs.run'),
+    handler: async () => ({ escalated: await items.escalateOverdue() }),
   });
 }

@@ -1,4 +1,5 @@
 import { pageSchemaProperties } from '@redheart/shared';
+import { ITEM_STATUSES } from '../../domain';
 
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
@@ -6,7 +7,7 @@ const ni = { type: ['integer', 'null'] } as const;
 
 export const itemProperties = {
   id: { type: 'integer' }, itemNo: s, communityId: { type: 'integer' }, communityName: s, categoryId: { type: 'integer' }, categoryName: s,
-  kind: s, place: s, description: s, status: s, source: s, reportedBy: s, reporterName: ns, capacity: { type: 'integer' }, deadline: ns,
+  kind: s, place: s, description: s, status: { type: 'string', enum: ITEM_STATUSES }, source: s, reportedBy: s, reporterName: ns, capacity: { type: 'integer' }, deadline: ns,
   unitId: ni, unitName: ns, claimedAt: ns, assignedBy: ns, responseDeadline: ns, scheduledDate: ns, startedAt: ns, doneAt: ns, rating: ni,
   reworkCount: { type: 'integer' }, releaseCount: { type: 'integer' }, mergedIntoId: ni, referralBody: ns, pledge: { type: 'boolean' }, closedAt: ns,
   createdAt: s, updatedAt: s, version: { type: 'integer' }, signups: { type: 'integer' },
@@ -36,3 +37,16 @@ export const itemDetailSchema = {
     allowedActions: { type: 'array', items: s },
   },
 } as const;
+
+export const evidenceUploadedSchema = { type: 'object', properties: { id: { type: 'integer' }, kind: s, mime: s, size: { type: 'integer' }, at: s } } as const;
+
+/** What a check-in code opens (GET /checkin/:code). */
+export const checkinInfoSchema = {
+  type: 'object',
+  properties: {
+    itemId: { type: 'integer' }, itemNo: s, place: s, description: s, categoryName: s, scheduledDate: ns, unitName: ns, status: { type: 'string', enum: ITEM_STATUSES },
+    communityName: s, checkinOpen: { type: 'boolean' }, opensOn: { ...ns, description: 'the service day check-in opens on, while it is not open yet' },
+  },
+} as const;
+export const checkedInSchema = { type: 'object', properties: { itemId: { type: 'integer' }, itemNo: s, place: s, member: s, checkedIn: { type: 'boolean' } } } as const;
+export const escalatedSchema = { type: 'object', properties: { escalated: { type: 'array', items: { type: 'integer' }, description: 'the items escalated now' } } } as const;

@@ -7,13 +7,14 @@ import {
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
+import { POLICY } from '../../policy';
 
 export interface Ctx {
   user: AuthUser;
   requestId?: string;
 }
 
-export const REPORTERS: readonly Role[] = ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'];
+export const REPORTERS: readonly Role[] = POLICY['item.report'].roles;
 const DUPLICATE_WINDOW_DAYS = 7;
 
 /** The joint committee meeting and decision a piece of work came from (kept by the org service). */

@@ -1,7 +1,9 @@
 import { errorResponseSchema } from '@redheart/shared';
+import { ITEM_STATUSES } from '../../domain';
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
+const itemStatus = { type: 'string', enum: ITEM_STATUSES } as const;
 
 const errorSchema = errorResponseSchema;
 export const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema, 503: errorSchema } as const;
@@ -22,14 +24,14 @@ export const needBody = {
 
 export const needCreatedSchema = {
   type: 'object',
-  properties: { trackingNo: s, itemNo: s, communityName: s, deskBuilding: s, status: s, reportedAt: s },
+  properties: { trackingNo: s, itemNo: s, communityName: s, deskBuilding: s, status: itemStatus, reportedAt: s },
 } as const;
 
 const stepSchema = { type: 'object', properties: { action: s, fromStatus: ns, toStatus: ns, at: s, reason: ns } } as const;
 export const needTrackSchema = {
   type: 'object',
   properties: {
-    trackingNo: s, itemNo: s, communityName: s, categoryName: s, description: s, status: s, unitName: ns, scheduledDate: ns, doneAt: ns, reportedAt: s,
+    trackingNo: s, itemNo: s, communityName: s, categoryName: s, description: s, status: itemStatus, unitName: ns, scheduledDate: ns, doneAt: ns, reportedAt: s,
     steps: { type: 'array', items: stepSchema },
   },
 } as const;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { businessToday, emit } from '@redheart/shared';
-import { unitScorecard } from './routes';
+import { unitScorecard } from './repository';
 
 /** The month before `today` (YYYY-MM-DD, the business day): its key and first and last days. */
 export function previousMonth(today: string): { month: string; from: string; to: string } {

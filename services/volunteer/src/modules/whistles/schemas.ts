@@ -1,20 +1,23 @@
+import { RESPONSE_ACTIONS, RESPONSE_STATUSES, WHISTLE_ACTIONS, WHISTLE_STATUSES } from '../../domain';
+
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
 const nint = { type: ['integer', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
 const strings = { type: 'array', items: s } as const;
+const responseStatus = { type: 'string', enum: RESPONSE_STATUSES } as const;
 
 export const idParams = { type: 'object', required: ['id'], properties: { id: s } } as const;
 export const responseParams = { type: 'object', required: ['id', 'unitId'], properties: { id: s, unitId: s } } as const;
 
 const whistleProperties = {
   id: int, whistleNo: s, streetId: int, streetName: s, communityId: nint, communityName: ns, title: s, description: s, place: ns, deadline: s,
-  status: { type: 'string', description: 'PROPOSED (a community\'s, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN' },
+  status: { type: 'string', enum: WHISTLE_STATUSES, description: 'PROPOSED (a community\'s, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN' },
   raisedBy: s, raisedRole: s, escalatedAt: ns, closedAt: ns, createdAt: s, updatedAt: s, version: int,
 } as const;
 
-const responseSummary = { type: 'object', properties: { unitId: int, unitName: s, status: s, deadline: s, overdue: bool, rating: nint } } as const;
+const responseSummary = { type: 'object', properties: { unitId: int, unitName: s, status: responseStatus, deadline: s, overdue: bool, rating: nint } } as const;
 
 export const whistleListSchema = {
   type: 'object',
@@ -26,7 +29,7 @@ export const whistleListSchema = {
         properties: {
           ...whistleProperties,
           responses: { type: 'array', items: responseSummary },
-          myResponse: { type: ['object', 'null'], properties: { status: s, deadline: s, overdue: bool }, description: 'a department\'s staff: its own answer' },
+          myResponse: { type: ['object', 'null'], properties: { status: responseStatus, deadline: s, overdue: bool }, description: 'a department\'s staff: its own answer' },
         },
       },
     },
@@ -45,7 +48,7 @@ export const whistleDetailSchema = {
         type: 'object',
         properties: {
           id: int, unitId: int, unitName: s,
-          status: { type: 'string', description: 'PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN' },
+          status: { type: 'string', enum: RESPONSE_STATUSES, description: 'PROPOSED · PENDING · ACCEPTED · ACTING · REPORTED · RATED · DECLINED (refused) · WITHDRAWN' },
           deadline: s, acceptedAt: ns, actingNote: ns, reportedAt: ns, result: ns, declineReason: ns, overdue: bool, escalatedAt: ns,
           supervisedCount: int, returnedCount: int, rating: nint, ratingComment: ns, ratedBy: ns, ratedAt: ns, version: int,
           allowedActions: { ...strings, description: 'what you may do with this answer (RESPONSE_RULES)' },
@@ -97,7 +100,7 @@ export const transitionBody = {
   type: 'object',
   required: ['action', 'version'],
   properties: {
-    action: { type: 'string', enum: ['send', 'decline', 'withdraw', 'close'] },
+    action: { type: 'string', enum: WHISTLE_ACTIONS },
     version: int,
     reason: { type: 'string', description: 'decline, withdraw: required' },
     departmentIds: { type: 'array', items: int, description: 'send: change the proposed departments' },
@@ -109,7 +112,7 @@ export const responseBody = {
   type: 'object',
   required: ['action', 'version'],
   properties: {
-    action: { type: 'string', enum: ['accept', 'refuse', 'act', 'report', 'rate', 'return', 'supervise'] },
+    action: { type: 'string', enum: RESPONSE_ACTIONS },
     version: { type: 'integer', description: 'the response\'s version' },
     reason: { type: 'string', description: 'refuse, return, supervise: required; rate: an optional comment' },
     note: { type: 'string', description: 'act: what the department is doing' },

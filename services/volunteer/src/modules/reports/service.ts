@@ -1,0 +1,105 @@
+import type { DataSource } from 'typeorm';
+import { assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
+import { type MemberReportStatus, UNIT_REPORT_RULES } from '../../domain';
+import { scopeKind } from '../../policy';
+import type { Ctx } from '../items/service';
+import type { DecisionDto, ListQuery, MemberReportDto, UnitReportDto } from './dto';
+import { type Listing, ReportRepository } from './repository';
+
+/** The whole list, or in page mode `{items, total, totalExact, page, limit}`. */
+function answer<R, O>(l: Listing<R>, shape: (r: R) => O) {
+  if (!l.page) return l.rows.map(shape);
+  return { items: l.rows.map(shape), total: l.total, totalExact: l.totalExact, page: l.page.page, limit: l.page.limit };
+}
+
+/**
+ * 双报到: a work unit reports to communities (with what it offers and a contact), a member reports
+ * where they live; the community approves. An approved unit report also tells the org service, which
+ * puts the community into the unit staff's token scope.
+ */
+export class ReportService {
+  private readonly repo: ReportRepository;
+
+  constructor(private readonly db: DataSource, private readonly communities: CommunityDirectory) {
+    this.repo = new ReportRepository(db);
+  }
+
+  /** A unit's staff report their own unit to a community (one live report per community). */
+  async reportUnit(ctx: Ctx, dto: UnitReportDto) {
+    const unitId = ctx.user.orgId;
+    const c = await this.communities.get(this.db.manager, dto.communityId);
+    if (!c) throw notFound('Community');
+    if (!(await this.repo.unitExists(unitId))) throw notFound('Work unit');
+    return this.db.transaction(async (m) => {
+      if (await this.repo.hasLiveReport(m, unitId, dto.communityId)) throw conflict('Your unit has reported to this community already', 'ALREADY_REPORTED');
+      const id = await this.repo.insertUnitReport(m, { unitId, communityId: dto.communityId, resources: dto.resources, contactName: dto.contactName, contactPhone: dto.contactPhone });
+      await writeAudit(m, { actor: ctx.user, action: 'report.unit', entityType: 'unit_report', entityId: id, after: dto, requestId: ctx.requestId });
+      return { id, status: 'pending' as const };
+    });
+  }
+
+  /** A community sees the reports to it (those in scope), a unit its own. */
+  async unitReports(user: AuthUser, q: ListQuery) {
+    const ownUnit = scopeKind(user) === 'unit';
+    if (q.communityId) {
+      // A unit names a community it reported to (in any state); everyone else one in their scope.
+      if (ownUnit) assertInScope(await this.repo.hasReportedTo(user.orgId, q.communityId), '社区');
+      else await this.communities.visible(this.db.manager, user, q.communityId);
+    }
+    const rows = await this.repo.unitReports(ownUnit ? { unitId: user.orgId } : { scopePaths: user.scopePaths }, q, pageRequest(q, 20));
+    return answer(rows, (r) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString() }));
+  }
+
+  /** The community approves or rejects a pending report, or ends an approved one; the org service hears of it. */
+  async decideUnitReport(ctx: Ctx, id: number, dto: DecisionDto) {
+    const { user } = ctx;
+    return this.db.transaction(async (m) => {
+      const r = await this.repo.lockUnitReport(m, id);
+      if (!r || !user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
+      if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
+      const rule = UNIT_REPORT_RULES[dto.decision];
+      if (!rule.from.includes(r.status)) throw wrongState(`A ${r.status} report cannot be ${dto.decision}d`, { entity: 'unit_report', from: r.status, action: dto.decision });
+      if (dto.decision !== 'approve' && !dto.reason) throw badRequest(`${dto.decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+      const status = rule.to;
+      const version = await this.repo.decideUnitReport(m, id, dto.version, { status, by: user.username, reason: dto.reason ?? null });
+      await writeAudit(m, { actor: user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: ctx.requestId });
+      // The org service puts the community into (or out of) the unit staff's scope when this event
+      // reaches it: the decision commits whether or not the org service is up.
+      await emit(m, {
+        type: `volunteer.report.${status}`, aggregateId: id, orgPath: r.path, actor: user.username,
+        payload: { reportId: id, unitId: Number(r.unit_id), communityId: Number(r.community_id), communityName: r.community_name, status },
+      });
+      return { id, status, version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
+    });
+  }
+
+  /** A party member reports to the community where they live (their account's organisation). */
+  async reportMember(ctx: Ctx, dto: MemberReportDto) {
+    const { user } = ctx;
+    const c = await this.communities.visible(this.db.manager, user, user.orgId);
+    const id = await this.repo.insertMember({ username: user.username, name: dto.name, phone: dto.phone ?? null, unitId: dto.unitId ?? null, communityId: c.id, accountId: user.sub });
+    if (id === undefined) throw conflict('You have reported already', 'ALREADY_REPORTED');
+    return { id, status: 'pending' as const };
+  }
+
+  async members(user: AuthUser, q: ListQuery) {
+    const communityId = q.communityId ? (await this.communities.visible(this.db.manager, user, q.communityId)).id : undefined;
+    return answer(await this.repo.members(user.scopePaths, { ...q, communityId }, pageRequest(q, 20)), (r) => r);
+  }
+
+  /** The community approves or rejects a pending member report (a member report does not end). */
+  async decideMember(ctx: Ctx, id: number, dto: DecisionDto) {
+    const { user } = ctx;
+    return this.db.transaction(async (m) => {
+      const row = await this.repo.lockMember(m, id);
+      if (!row || !user.scopePaths.some((p) => row.path.startsWith(p))) throw notFound('Member');
+      if (row.version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
+      if (row.status !== 'pending' || dto.decision === 'end') throw wrongState(`A ${row.status} member report cannot be ${dto.decision}d`, { entity: 'member_report', from: row.status, action: dto.decision });
+      if (dto.decision === 'reject' && !dto.reason) throw badRequest('reject needs a reason', [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+      const status: MemberReportStatus = dto.decision === 'approve' ? 'approved' : 'rejected';
+      await this.repo.decideMember(m, id, status, user.username);
+      await writeAudit(m, { actor: user, action: `member.${dto.decision}`, entityType: 'member', entityId: id, after: { status }, reason: dto.reason, requestId: ctx.requestId });
+      return { id, status };
+    });
+  }
+}
