@@ -489,6 +489,11 @@ describe('register lookups and reveals', () => {
     expect(rev.body.idNumber).toBe(persons[0].idNumber);
     const log = await api().get('/api/household/reveal-log').set(as('admin'));
     expect(log.body[0]).toMatchObject({ subjectId: pid, actorUsername: 'clerk.longteng', reason: '办理社保核对身份' });
+    // Every field of an entry (the response schema names them all, so the serialiser keeps them).
+    expect(log.body[0]).toEqual({
+      id: expect.any(Number), subjectType: 'person', subjectId: pid, communityId: C.longteng, communityName: '龙腾社区党委', actorUsername: 'clerk.longteng',
+      actorRole: 'community_clerk', reason: '办理社保核对身份', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+    });
     expect((await api().get('/api/household/reveal-log').set(as('clerk'))).status).toBe(403);
     // A street admin reads its own streets' reveals only: 龙腾 lies in 庄园, not in 翠屏.
     expect(log.body[0]).toMatchObject({ communityId: C.longteng, communityName: '龙腾社区党委' });
