@@ -1,4 +1,4 @@
-import { CommunityDirectory, cursorAtSql, emit, isoSql, type PageTotal, pageRequest, pageTotal } from '@redheart/shared';
+import { CommunityDirectory, cursorAtSql, emit, isoSql, type NewEvent, type PageTotal, pageRequest, pageTotal } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, likeEscape, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -82,18 +82,22 @@ interface CasePersonRow {
   relation: string;
 }
 
-/** The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. */
-const DETAIL_PARTS = `
+/**
+ * The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. `events`: where the
+ * timeline is read (a transition's answer adds the event its own statement wrote, which the table does not show it yet).
+ */
+const detailParts = (events = 'case_event') => `
   coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'idMasked', p.id_masked, 'sex', p.sex,
       'birthDate', to_char(p.birth_date, 'YYYY-MM-DD'), 'relation', p.relation, 'employer', p.employer) ORDER BY p.id)
     FROM case_person p WHERE p.case_id = c.id), '[]') AS persons,
   coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
       'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'attachments', e.attachments,
       'data', e.data) ORDER BY e.id)
-    FROM case_event e WHERE e.case_id = c.id), '[]') AS timeline,
+    FROM ${events} e WHERE e.case_id = c.id), '[]') AS timeline,
   coalesce((SELECT json_agg(json_build_object('id', n.id, 'items', n.items, 'note', n.note, 'issuedBy', n.issued_by, 'issuedAt', ${isoSql('n.issued_at')})
       ORDER BY n.id)
     FROM supplement_notice n WHERE n.case_id = c.id), '[]') AS notices`;
+const DETAIL_PARTS = detailParts();
 
 interface DetailParts {
   persons: Omit<CasePersonRow, 'idHash'>[];
@@ -135,22 +139,31 @@ const CASE_EVENT_NAMES: Record<Action | 'create', string> = {
   settle: 'settled', reject: 'rejected', withdraw: 'withdrawn', request_revoke: 'revoke_requested', confirm_revoke: 'revoked', cancel_revoke: 'revoke_cancelled',
 };
 
+/** A case transition on the bus (household.case.<what>), for whoever is told of it. */
+function caseEvent(
+  ctx: Ctx, c: { id: number; caseNo: string | null; communityId: number | null; communityName: string | null; path: string | null; createdBy: string | null },
+  action: string, from: string | null, to: string, reason: string | null,
+): NewEvent {
+  // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
+  return {
+    type: `household.case.${CASE_EVENT_NAMES[action as Action | 'create']}`, aggregateId: c.id, orgPath: c.path, actor: ctx.user.username,
+    payload: {
+      caseId: c.id, caseNo: c.caseNo, communityId: c.communityId, communityName: c.communityName, createdBy: c.createdBy,
+      actorId: ctx.user.sub, action, from, to, reason: reason ? reason.slice(0, 200) : null,
+    },
+  };
+}
+
 /** Each case transition on the bus too (household.case.<what>), in the transaction of its timeline event. */
 const CASE_FLOW = CASE_WORKFLOW.withAfterEvent(async (m, ctx, caseId, action, from, to, e) => {
-  // The same transition on the bus (household.case.<what>), for whoever is told of it.
-  // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
   const [c]: { caseNo: string; communityId: number; communityName: string | null; path: string | null; createdBy: string }[] = await m.query(
     `SELECT mc.case_no AS "caseNo", mc.community_id::int AS "communityId", cr.name AS "communityName", cr.path, mc.created_by AS "createdBy"
        FROM move_case mc LEFT JOIN community_ref cr ON cr.id = mc.community_id WHERE mc.id = $1`,
     [caseId],
   );
-  await emit(m, {
-    type: `household.case.${CASE_EVENT_NAMES[action as Action | 'create']}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
-    payload: {
-      caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, createdBy: c?.createdBy ?? null,
-      actorId: ctx.user.sub, action, from, to, reason: e.reason ? e.reason.slice(0, 200) : null,
-    },
-  });
+  await emit(m, caseEvent(ctx, {
+    id: caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, path: c?.path ?? null, createdBy: c?.createdBy ?? null,
+  }, action, from, to, e.reason));
 });
 
 export class CaseService {
@@ -271,7 +284,11 @@ export class CaseService {
 
   async detail(m: EntityManager, user: AuthUser, id: number) {
     this.assertReader(user);
-    const c = (await this.load(m, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts;
+    return this.present(m, user, (await this.load(m, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts);
+  }
+
+  /** The detail of a case read with its detail parts (a read, or a transition's answer). */
+  private async present(m: EntityManager, user: AuthUser, c: CaseRow & { path: string; communityName: string } & DetailParts) {
     const duplicates = OPEN.includes(c.status) ? await this.duplicates(m, c) : [];
     return {
       ...summary(c, c.communityName),
@@ -478,12 +495,16 @@ export class CaseService {
     }
 
     set.checklist = JSON.stringify(checklist);
-    await CASE_FLOW.commit(m, ctx, c, dto, {
+    // The update, its timeline event, its event on the bus and its audit entry in one statement, answered from its RETURNING.
+    const row = await CASE_FLOW.commitReturning<CaseRow & { path: string; communityName: string } & DetailParts>(m, ctx, c, dto, {
       set,
       event: { attachments: dto.attachments, data: { ...(data ?? {}), ...(dto.approvalNo ? { approvalNo: dto.approvalNo } : {}), ...(dto.note ? { note: dto.note } : {}) } },
       auditAfter: data ?? {},
+      outbox: (to) => caseEvent(ctx, c, dto.action, c.status, to, dto.reason ?? null),
+      answer: () => `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName", ${detailParts('(SELECT * FROM case_event UNION ALL SELECT * FROM ev)')}
+        FROM u c JOIN community_ref cr ON cr.id = c.community_id`,
     });
-    return this.detail(m, user, id);
+    return this.present(m, user, row);
   }
 
   /**
@@ -492,27 +513,23 @@ export class CaseService {
    * partial unique index on active registrations makes a concurrent second settle of the same person fail.
    */
   private async settle(m: EntityManager, c: CaseRow): Promise<Record<string, unknown>> {
-    const persons: { name: string; idCipher: string; idHash: string; idMasked: string; sex: string; birthDate: string; relation: string; sourceRegistrationId: number | null }[] = await m.query(
-      `SELECT name, id_cipher AS "idCipher", id_hash AS "idHash", id_masked AS "idMasked", sex, birth_date AS "birthDate", relation,
-              source_registration_id AS "sourceRegistrationId"
-         FROM case_person WHERE case_id = $1 ORDER BY id`,
-      [c.id],
-    );
     const day = today();
     if (c.type === 'move_out') {
-      let ended = 0;
-      for (const p of persons) {
-        const r = await m.query(
-          `UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $4
-             FROM person p WHERE p.id = r.person_id AND p.id_hash = $1 AND r.household_id = $2 AND r.status = 'active' RETURNING r.id`,
-          [p.idHash, c.sourceHouseholdId, day, c.id],
-        );
-        if (!rowsOf(r).length) throw conflict(`${p.idMasked} is no longer registered in the household`, 'NOT_IN_HOUSEHOLD');
-        ended++;
-      }
-      return { movedOut: ended, destination: c.destination };
+      // Every person's registration in the household ends, in one statement; one that is not there fails the whole case.
+      const persons: { idMasked: string; ended: boolean }[] = await m.query(
+        `WITH cp AS (SELECT id, id_hash, id_masked FROM case_person WHERE case_id = $1),
+         ended AS (
+           UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $1
+             FROM person p, cp WHERE p.id = r.person_id AND p.id_hash = cp.id_hash AND r.household_id = $2 AND r.status = 'active' RETURNING p.id_hash)
+         SELECT cp.id_masked AS "idMasked", EXISTS (SELECT 1 FROM ended e WHERE e.id_hash = cp.id_hash) AS ended FROM cp ORDER BY cp.id`,
+        [c.id, c.sourceHouseholdId, day],
+      );
+      const gone = persons.find((p) => !p.ended);
+      if (gone) throw conflict(`${gone.idMasked} is no longer registered in the household`, 'NOT_IN_HOUSEHOLD');
+      return { movedOut: persons.length, destination: c.destination };
     }
     let householdId = c.targetHouseholdId;
+    let lockHousehold = false;
     if (!householdId) {
       if (c.type === 'collective') {
         const existing = await m.query(`SELECT id FROM household WHERE community_id = $1 AND kind = 'collective'`, [c.communityId]);
@@ -521,60 +538,59 @@ export class CaseService {
         householdId = await this.createHousehold(m, c.communityId, c.newHousehold!);
       }
     } else {
-      await m.query(`SELECT id FROM household WHERE id = $1 FOR UPDATE`, [householdId]);
+      lockHousehold = true;
     }
-    // Every person in one statement each step (a settle is the hot path of the clerks' day).
-    const upserted: { id: number; idHash: string }[] = await m.query(
-      `INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date, employer)
-       SELECT name, id_cipher, id_hash, id_masked, sex, birth_date, employer FROM case_person WHERE case_id = $1 ORDER BY id
-       ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, employer = coalesce(EXCLUDED.employer, person.employer)
-       RETURNING id, id_hash AS "idHash"`,
-      [c.id],
-    );
-    const personId = new Map(upserted.map((r) => [r.idHash, r.id]));
-    // The registrations must be the ones seen at acceptance: a person registered since (say, by a
-    // concurrent settle) makes this case fail instead of silently moving them.
-    const current: { id: number; personId: number; householdId: number }[] = await m.query(
-      `SELECT id, person_id AS "personId", household_id AS "householdId" FROM registration
-        WHERE person_id = ANY($1::bigint[]) AND status = 'active' ORDER BY person_id FOR UPDATE`,
-      [[...personId.values()]],
-    );
-    const currentOf = new Map(current.map((r) => [r.personId, r]));
-    const toEnd: number[] = [];
-    for (const p of persons) {
-      const reg = currentOf.get(personId.get(p.idHash)!);
-      if ((reg?.id ?? null) !== p.sourceRegistrationId) {
-        throw conflict(`${p.idMasked}'s registration changed after the case was accepted; check the person again`, 'REGISTRATION_CHANGED');
-      }
-      if (reg) {
-        if (reg.householdId === householdId) throw conflict(`${p.idMasked} is already registered in this household`, 'ALREADY_REGISTERED');
-        toEnd.push(reg.id);
-      }
-    }
-    if (toEnd.length) {
-      await m.query(
-        `UPDATE registration SET status = 'ended', end_date = $2, end_reason = 'moved', ended_by_case_id = $3 WHERE id = ANY($1::bigint[])`,
-        [toEnd, day, c.id],
-      );
-    }
-    const movedFromSystem = toEnd.length;
+    // Every person in one statement (a settle is the hot path of the clerks' day), in this order: the target household's
+    // row lock (when joining one), the persons upserted from the case, their active registrations locked (person order),
+    // the check that each is the one seen at acceptance (a person registered since, say by a concurrent settle, makes the
+    // case fail instead of silently moving them) and not already in this household; only when every person passes: their
+    // old registrations end, the new ones are written (after the ends: the partial unique index on active registrations),
+    // and the separation funnel's open outreach tasks for these persons in this community are done. A failed check writes
+    // nothing of that and is answered 409 here (the upserted persons roll back with the transaction).
+    type Checked = { idMasked: string; changed: boolean; here: boolean; moved: number; tasks: number };
+    let persons: Checked[];
     try {
-      await m.query(
-        `INSERT INTO registration (person_id, household_id, relation, status, start_date, case_id)
-         SELECT unnest($1::bigint[]), $2, unnest($3::text[]), 'active', $4, $5`,
-        [persons.map((p) => personId.get(p.idHash)), householdId, persons.map((p) => p.relation), day, c.id],
+      persons = await m.query(
+        `WITH lk AS (SELECT id FROM household WHERE id = $2 AND $5::boolean FOR UPDATE),
+         cp AS (SELECT id, name, id_cipher, id_hash, id_masked, sex, birth_date, employer, relation, source_registration_id
+                  FROM case_person WHERE case_id = $1 AND (SELECT count(*) FROM lk) >= 0),
+         p AS (
+           INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date, employer)
+           SELECT name, id_cipher, id_hash, id_masked, sex, birth_date, employer FROM cp ORDER BY id
+           ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, employer = coalesce(EXCLUDED.employer, person.employer)
+           RETURNING id, id_hash),
+         cur AS (
+           SELECT r.id, r.person_id, r.household_id FROM registration r
+            WHERE r.person_id IN (SELECT id FROM p) AND r.status = 'active' ORDER BY r.person_id FOR UPDATE),
+         chk AS (
+           SELECT cp.id AS cp_id, cp.id_hash, cp.id_masked, cp.relation, p.id AS person_id, cur.id AS reg_id,
+                  cur.id IS DISTINCT FROM cp.source_registration_id AS changed, coalesce(cur.household_id = $2, false) AS here
+             FROM cp JOIN p ON p.id_hash = cp.id_hash LEFT JOIN cur ON cur.person_id = p.id),
+         ok AS (SELECT NOT EXISTS (SELECT 1 FROM chk WHERE changed OR here) AS ok),
+         ended AS (
+           UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved', ended_by_case_id = $1
+             FROM chk WHERE (SELECT ok FROM ok) AND r.id = chk.reg_id RETURNING r.id),
+         ins AS (
+           INSERT INTO registration (person_id, household_id, relation, status, start_date, case_id)
+           SELECT person_id, $2, relation, 'active', $3, $1 FROM chk
+            WHERE (SELECT ok FROM ok) AND (SELECT count(*) FROM ended) >= 0 ORDER BY cp_id RETURNING id),
+         tasks AS (
+           UPDATE outreach_task SET status = 'settled', case_id = $1, settled_at = now(), updated_at = now(), version = version + 1
+            WHERE (SELECT ok FROM ok) AND community_id = $4 AND id_hash IN (SELECT id_hash FROM cp) AND status IN ('identified', 'contacted', 'applied')
+            RETURNING id)
+         SELECT chk.id_masked AS "idMasked", chk.changed, chk.here, (SELECT count(*) FROM ended)::int AS moved, (SELECT count(*) FROM tasks)::int AS tasks
+           FROM chk ORDER BY chk.cp_id`,
+        [c.id, householdId, day, c.communityId, lockHousehold],
       );
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw conflict('A person of this case already holds an active registration', 'ALREADY_REGISTERED');
       throw e;
     }
-    // The separation funnel's open outreach tasks for these persons in this community are done now.
-    const closedTasks = rowsOf(await m.query(
-      `UPDATE outreach_task SET status = 'settled', case_id = $3, settled_at = now(), updated_at = now(), version = version + 1
-        WHERE community_id = $1 AND id_hash = ANY($2::text[]) AND status IN ('identified', 'contacted', 'applied') RETURNING id`,
-      [c.communityId, persons.map((p) => p.idHash), c.id],
-    )).length;
-    return { householdId, settledPersons: persons.length, movedWithinSystem: movedFromSystem, outreachTasksSettled: closedTasks };
+    for (const p of persons) {
+      if (p.changed) throw conflict(`${p.idMasked}'s registration changed after the case was accepted; check the person again`, 'REGISTRATION_CHANGED');
+      if (p.here) throw conflict(`${p.idMasked} is already registered in this household`, 'ALREADY_REGISTERED');
+    }
+    return { householdId, settledPersons: persons.length, movedWithinSystem: persons[0]?.moved ?? 0, outreachTasksSettled: persons[0]?.tasks ?? 0 };
   }
 
   private async createHousehold(m: EntityManager, communityId: number, h: NonNullable<CaseRow['newHousehold']>): Promise<number> {
