@@ -49,7 +49,7 @@ export interface CaseRow {
   version: number;
 }
 
-const CASE_COLUMNS = `c.id, c.case_no AS "caseNo", c.type, c.status, c.community_id AS "communityId", c.target_household_id AS "targetHouseholdId",
+export const CASE_COLUMNS = `c.id, c.case_no AS "caseNo", c.type, c.status, c.community_id AS "communityId", c.target_household_id AS "targetHouseholdId",
   c.new_household AS "newHousehold", c.source_household_id AS "sourceHouseholdId", c.destination, c.property_certificate_no AS "propertyCertificateNo",
   c.applicant_name AS "applicantName", c.applicant_phone AS "applicantPhone", c.green_channel AS "greenChannel", c.checklist,
   c.approval_no AS "approvalNo", ${POTENTIAL_DUPLICATE_SQL} AS "potentialDuplicate", c.revoke_requested_by AS "revokeRequestedBy",
@@ -66,18 +66,22 @@ export interface CasePersonRow {
   relation: string;
 }
 
-/** The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. */
-const DETAIL_PARTS = `
+/**
+ * The detail's lists as JSON columns of the case's own row: the whole detail is one round trip. `events`: where the
+ * timeline is read (a transition's answer adds the event its own statement wrote, which the table does not show it yet).
+ */
+export const detailParts = (events = 'case_event') => `
   coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'idMasked', p.id_masked, 'sex', p.sex,
       'birthDate', to_char(p.birth_date, 'YYYY-MM-DD'), 'relation', p.relation, 'employer', p.employer) ORDER BY p.id)
     FROM case_person p WHERE p.case_id = c.id), '[]') AS persons,
   coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
       'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'attachments', e.attachments,
       'data', e.data) ORDER BY e.id)
-    FROM case_event e WHERE e.case_id = c.id), '[]') AS timeline,
+    FROM ${events} e WHERE e.case_id = c.id), '[]') AS timeline,
   coalesce((SELECT json_agg(json_build_object('id', n.id, 'items', n.items, 'note', n.note, 'issuedBy', n.issued_by, 'issuedAt', ${isoSql('n.issued_at')})
       ORDER BY n.id)
     FROM supplement_notice n WHERE n.case_id = c.id), '[]') AS notices`;
+const DETAIL_PARTS = detailParts();
 
 export interface DetailParts {
   persons: Omit<CasePersonRow, 'idHash'>[];
@@ -126,8 +130,14 @@ export interface NewCasePerson {
 }
 
 /** A person of a case as settle reads it: where they were registered at acceptance. */
-export interface SettlePersonRow extends Omit<NewCasePerson, 'employer'> {
-  sourceRegistrationId: number | null;
+
+/** One person of a settle (CaseRepository.settleAll). */
+export interface SettleCheckRow {
+  idMasked: string;
+  changed: boolean;
+  here: boolean;
+  moved: number;
+  tasks: number;
 }
 
 export interface DuplicateRow {
@@ -333,32 +343,21 @@ export class CaseRepository {
     );
   }
 
-  async settlePersons(m: EntityManager, caseId: number): Promise<SettlePersonRow[]> {
+  /** Move-out: every person's active registration in the household ends, in one statement; each says whether it did. */
+  async moveOutAll(m: EntityManager, caseId: number, householdId: number | null, day: string): Promise<{ idMasked: string; ended: boolean }[]> {
     return m.query(
-      `SELECT name, id_cipher AS "idCipher", id_hash AS "idHash", id_masked AS "idMasked", sex, birth_date AS "birthDate", relation,
-              source_registration_id AS "sourceRegistrationId"
-         FROM case_person WHERE case_id = $1 ORDER BY id`,
-      [caseId],
+        `WITH cp AS (SELECT id, id_hash, id_masked FROM case_person WHERE case_id = $1),
+         ended AS (
+           UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $1
+             FROM person p, cp WHERE p.id = r.person_id AND p.id_hash = cp.id_hash AND r.household_id = $2 AND r.status = 'active' RETURNING p.id_hash)
+         SELECT cp.id_masked AS "idMasked", EXISTS (SELECT 1 FROM ended e WHERE e.id_hash = cp.id_hash) AS ended FROM cp ORDER BY cp.id`,
+      [caseId, householdId, day],
     );
-  }
-
-  /** Ends a person's active registration in the household (moved out by the case); false when there is none. */
-  async endForMoveOut(m: EntityManager, idHash: string, householdId: number | null, day: string, caseId: number): Promise<boolean> {
-    const r = await m.query(
-      `UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $4
-         FROM person p WHERE p.id = r.person_id AND p.id_hash = $1 AND r.household_id = $2 AND r.status = 'active' RETURNING r.id`,
-      [idHash, householdId, day, caseId],
-    );
-    return rowsOf(r).length > 0;
   }
 
   async collectiveHousehold(m: EntityManager, communityId: number): Promise<number | undefined> {
     const rows: { id: number }[] = await m.query(`SELECT id FROM household WHERE community_id = $1 AND kind = 'collective'`, [communityId]);
     return rows[0]?.id;
-  }
-
-  async lockHousehold(m: EntityManager, id: number): Promise<void> {
-    await m.query(`SELECT id FROM household WHERE id = $1 FOR UPDATE`, [id]);
   }
 
   async createHousehold(m: EntityManager, communityId: number, h: NonNullable<CaseRow['newHousehold']>): Promise<number> {
@@ -372,49 +371,47 @@ export class CaseRepository {
     return rows[0].id;
   }
 
-  /** Every person of the case into the register (a known one by ID hash updated): their ids. */
-  async upsertPersons(m: EntityManager, caseId: number): Promise<{ id: number; idHash: string }[]> {
+  /**
+   * A settle's register writes in one statement (see CaseService.settle): the household's lock, the persons upserted,
+   * their active registrations locked and checked, and only when every person passes the ends, the new registrations and
+   * the outreach tasks done. One row per person: whether its registration changed since acceptance, whether it is
+   * already in this household, and (the same on every row) how many registrations ended and tasks were done.
+   */
+  async settleAll(
+    m: EntityManager, a: { caseId: number; householdId: number; day: string; communityId: number; lockHousehold: boolean },
+  ): Promise<SettleCheckRow[]> {
     return m.query(
-      `INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date, employer)
-       SELECT name, id_cipher, id_hash, id_masked, sex, birth_date, employer FROM case_person WHERE case_id = $1 ORDER BY id
-       ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, employer = coalesce(EXCLUDED.employer, person.employer)
-       RETURNING id, id_hash AS "idHash"`,
-      [caseId],
+        `WITH lk AS (SELECT id FROM household WHERE id = $2 AND $5::boolean FOR UPDATE),
+         cp AS (SELECT id, name, id_cipher, id_hash, id_masked, sex, birth_date, employer, relation, source_registration_id
+                  FROM case_person WHERE case_id = $1 AND (SELECT count(*) FROM lk) >= 0),
+         p AS (
+           INSERT INTO person (name, id_cipher, id_hash, id_masked, sex, birth_date, employer)
+           SELECT name, id_cipher, id_hash, id_masked, sex, birth_date, employer FROM cp ORDER BY id
+           ON CONFLICT (id_hash) DO UPDATE SET name = EXCLUDED.name, employer = coalesce(EXCLUDED.employer, person.employer)
+           RETURNING id, id_hash),
+         cur AS (
+           SELECT r.id, r.person_id, r.household_id FROM registration r
+            WHERE r.person_id IN (SELECT id FROM p) AND r.status = 'active' ORDER BY r.person_id FOR UPDATE),
+         chk AS (
+           SELECT cp.id AS cp_id, cp.id_hash, cp.id_masked, cp.relation, p.id AS person_id, cur.id AS reg_id,
+                  cur.id IS DISTINCT FROM cp.source_registration_id AS changed, coalesce(cur.household_id = $2, false) AS here
+             FROM cp JOIN p ON p.id_hash = cp.id_hash LEFT JOIN cur ON cur.person_id = p.id),
+         ok AS (SELECT NOT EXISTS (SELECT 1 FROM chk WHERE changed OR here) AS ok),
+         ended AS (
+           UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved', ended_by_case_id = $1
+             FROM chk WHERE (SELECT ok FROM ok) AND r.id = chk.reg_id RETURNING r.id),
+         ins AS (
+           INSERT INTO registration (person_id, household_id, relation, status, start_date, case_id)
+           SELECT person_id, $2, relation, 'active', $3, $1 FROM chk
+            WHERE (SELECT ok FROM ok) AND (SELECT count(*) FROM ended) >= 0 ORDER BY cp_id RETURNING id),
+         tasks AS (
+           UPDATE outreach_task SET status = 'settled', case_id = $1, settled_at = now(), updated_at = now(), version = version + 1
+            WHERE (SELECT ok FROM ok) AND community_id = $4 AND id_hash IN (SELECT id_hash FROM cp) AND status IN ('identified', 'contacted', 'applied')
+            RETURNING id)
+         SELECT chk.id_masked AS "idMasked", chk.changed, chk.here, (SELECT count(*) FROM ended)::int AS moved, (SELECT count(*) FROM tasks)::int AS tasks
+           FROM chk ORDER BY chk.cp_id`,
+      [a.caseId, a.householdId, a.day, a.communityId, a.lockHousehold],
     );
-  }
-
-  /** The active registrations of these persons, locked. */
-  async activeRegistrations(m: EntityManager, personIds: number[]): Promise<{ id: number; personId: number; householdId: number }[]> {
-    return m.query(
-      `SELECT id, person_id AS "personId", household_id AS "householdId" FROM registration
-        WHERE person_id = ANY($1::bigint[]) AND status = 'active' ORDER BY person_id FOR UPDATE`,
-      [personIds],
-    );
-  }
-
-  async endRegistrations(m: EntityManager, ids: number[], day: string, caseId: number): Promise<void> {
-    await m.query(
-      `UPDATE registration SET status = 'ended', end_date = $2, end_reason = 'moved', ended_by_case_id = $3 WHERE id = ANY($1::bigint[])`,
-      [ids, day, caseId],
-    );
-  }
-
-  /** Active registrations of the persons in the household (the partial unique index refuses a second active one: 23505). */
-  async insertRegistrations(m: EntityManager, personIds: number[], householdId: number, relations: string[], day: string, caseId: number): Promise<void> {
-    await m.query(
-      `INSERT INTO registration (person_id, household_id, relation, status, start_date, case_id)
-       SELECT unnest($1::bigint[]), $2, unnest($3::text[]), 'active', $4, $5`,
-      [personIds, householdId, relations, day, caseId],
-    );
-  }
-
-  /** The separation funnel's open outreach tasks of these persons in the community, settled by the case: how many. */
-  async settleOutreachTasks(m: EntityManager, communityId: number, idHashes: string[], caseId: number): Promise<number> {
-    return rowsOf(await m.query(
-      `UPDATE outreach_task SET status = 'settled', case_id = $3, settled_at = now(), updated_at = now(), version = version + 1
-        WHERE community_id = $1 AND id_hash = ANY($2::text[]) AND status IN ('identified', 'contacted', 'applied') RETURNING id`,
-      [communityId, idHashes, caseId],
-    )).length;
   }
 
   /** Revocation: ends the registrations the case made; how many. */

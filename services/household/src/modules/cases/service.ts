@@ -1,4 +1,4 @@
-import { CommunityDirectory, emit, pageRequest } from '@redheart/shared';
+import { CommunityDirectory, emit, type NewEvent, pageRequest } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -8,7 +8,7 @@ import { businessToday } from '@redheart/shared';
 import { type Action, allowedActions, CASE_WORKFLOW, CHECKLISTS, trafficLight } from '../../domain';
 import { assertCan, can } from '../../policy';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
-import { type CaseRow, CaseRepository, caseEventInfo, type DetailParts, type LoadedCase, OPEN } from './repository';
+import { CASE_COLUMNS, type CaseRow, CaseRepository, caseEventInfo, type DetailParts, detailParts, type LoadedCase, OPEN, type SettleCheckRow } from './repository';
 
 export interface Ctx {
   user: AuthUser;
@@ -49,18 +49,27 @@ const CASE_EVENT_NAMES: Record<Action | 'create', string> = {
   settle: 'settled', reject: 'rejected', withdraw: 'withdrawn', request_revoke: 'revoke_requested', confirm_revoke: 'revoked', cancel_revoke: 'revoke_cancelled',
 };
 
+/** A case transition on the bus (household.case.<what>), for whoever is told of it. */
+function caseEvent(
+  ctx: Ctx, c: { id: number; caseNo: string | null; communityId: number | null; communityName: string | null; path: string | null; createdBy: string | null },
+  action: string, from: string | null, to: string, reason: string | null,
+): NewEvent {
+  // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
+  return {
+    type: `household.case.${CASE_EVENT_NAMES[action as Action | 'create']}`, aggregateId: c.id, orgPath: c.path, actor: ctx.user.username,
+    payload: {
+      caseId: c.id, caseNo: c.caseNo, communityId: c.communityId, communityName: c.communityName, createdBy: c.createdBy,
+      actorId: ctx.user.sub, action, from, to, reason: reason ? reason.slice(0, 200) : null,
+    },
+  };
+}
+
 /** Each case transition on the bus too (household.case.<what>), in the transaction of its timeline event. */
 const CASE_FLOW = CASE_WORKFLOW.withAfterEvent(async (m, ctx, caseId, action, from, to, e) => {
-  // The same transition on the bus (household.case.<what>), for whoever is told of it.
-  // The payload names who opened the case and who acted (account ids), so the clerk can be told of the secretary's decision.
   const c = await caseEventInfo(m, caseId);
-  await emit(m, {
-    type: `household.case.${CASE_EVENT_NAMES[action as Action | 'create']}`, aggregateId: caseId, orgPath: c?.path ?? null, actor: ctx.user.username,
-    payload: {
-      caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, createdBy: c?.createdBy ?? null,
-      actorId: ctx.user.sub, action, from, to, reason: e.reason ? e.reason.slice(0, 200) : null,
-    },
-  });
+  await emit(m, caseEvent(ctx, {
+    id: caseId, caseNo: c?.caseNo ?? null, communityId: c?.communityId ?? null, communityName: c?.communityName ?? null, path: c?.path ?? null, createdBy: c?.createdBy ?? null,
+  }, action, from, to, e.reason));
 });
 
 export class CaseService {
@@ -164,7 +173,11 @@ export class CaseService {
 
   async detail(m: EntityManager, user: AuthUser, id: number) {
     this.assertReader(user);
-    const c = (await this.load(m, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts;
+    return this.present(m, user, (await this.load(m, user, id, { withDetail: true })) as CaseRow & { path: string; communityName: string } & DetailParts);
+  }
+
+  /** The detail of a case read with its detail parts (a read, or a transition's answer). */
+  private async present(m: EntityManager, user: AuthUser, c: CaseRow & { path: string; communityName: string } & DetailParts) {
     const duplicates = OPEN.includes(c.status) ? await this.duplicates(m, c) : [];
     return {
       ...summary(c, c.communityName),
@@ -309,12 +322,16 @@ export class CaseService {
     }
 
     set.checklist = JSON.stringify(checklist);
-    await CASE_FLOW.commit(m, ctx, c, dto, {
+    // The update, its timeline event, its event on the bus and its audit entry in one statement, answered from its RETURNING.
+    const row = await CASE_FLOW.commitReturning<CaseRow & { path: string; communityName: string } & DetailParts>(m, ctx, c, dto, {
       set,
       event: { attachments: dto.attachments, data: { ...(data ?? {}), ...(dto.approvalNo ? { approvalNo: dto.approvalNo } : {}), ...(dto.note ? { note: dto.note } : {}) } },
       auditAfter: data ?? {},
+      outbox: (to) => caseEvent(ctx, c, dto.action, c.status, to, dto.reason ?? null),
+      answer: () => `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName", ${detailParts('(SELECT * FROM case_event UNION ALL SELECT * FROM ev)')}
+        FROM u c JOIN community_ref cr ON cr.id = c.community_id`,
     });
-    return this.detail(m, user, id);
+    return this.present(m, user, row);
   }
 
   /**
@@ -323,17 +340,16 @@ export class CaseService {
    * partial unique index on active registrations makes a concurrent second settle of the same person fail.
    */
   private async settle(m: EntityManager, c: CaseRow): Promise<Record<string, unknown>> {
-    const persons = await this.repo.settlePersons(m, c.id);
     const day = today();
     if (c.type === 'move_out') {
-      let ended = 0;
-      for (const p of persons) {
-        if (!(await this.repo.endForMoveOut(m, p.idHash, c.sourceHouseholdId, day, c.id))) throw conflict(`${p.idMasked} is no longer registered in the household`, 'NOT_IN_HOUSEHOLD');
-        ended++;
-      }
-      return { movedOut: ended, destination: c.destination };
+      // Every person's registration in the household ends, in one statement; one that is not there fails the whole case.
+      const persons = await this.repo.moveOutAll(m, c.id, c.sourceHouseholdId, day);
+      const gone = persons.find((p) => !p.ended);
+      if (gone) throw conflict(`${gone.idMasked} is no longer registered in the household`, 'NOT_IN_HOUSEHOLD');
+      return { movedOut: persons.length, destination: c.destination };
     }
     let householdId = c.targetHouseholdId;
+    let lockHousehold = false;
     if (!householdId) {
       if (c.type === 'collective') {
         householdId = (await this.repo.collectiveHousehold(m, c.communityId)) ?? (await this.repo.createHousehold(m, c.communityId, { kind: 'collective', address: '社区集体户' }));
@@ -341,39 +357,27 @@ export class CaseService {
         householdId = await this.repo.createHousehold(m, c.communityId, c.newHousehold!);
       }
     } else {
-      await this.repo.lockHousehold(m, householdId);
+      lockHousehold = true;
     }
-    // Every person in one statement each step (a settle is the hot path of the clerks' day).
-    const upserted = await this.repo.upsertPersons(m, c.id);
-    const personId = new Map(upserted.map((r) => [r.idHash, r.id]));
-    // The registrations must be the ones seen at acceptance: a person registered since (say, by a
-    // concurrent settle) makes this case fail instead of silently moving them.
-    const current = await this.repo.activeRegistrations(m, [...personId.values()]);
-    const currentOf = new Map(current.map((r) => [r.personId, r]));
-    const toEnd: number[] = [];
-    for (const p of persons) {
-      const reg = currentOf.get(personId.get(p.idHash)!);
-      if ((reg?.id ?? null) !== p.sourceRegistrationId) {
-        throw conflict(`${p.idMasked}'s registration changed after the case was accepted; check the person again`, 'REGISTRATION_CHANGED');
-      }
-      if (reg) {
-        if (reg.householdId === householdId) throw conflict(`${p.idMasked} is already registered in this household`, 'ALREADY_REGISTERED');
-        toEnd.push(reg.id);
-      }
-    }
-    if (toEnd.length) {
-      await this.repo.endRegistrations(m, toEnd, day, c.id);
-    }
-    const movedFromSystem = toEnd.length;
+    // Every person in one statement (a settle is the hot path of the clerks' day), in this order: the target household's
+    // row lock (when joining one), the persons upserted from the case, their active registrations locked (person order),
+    // the check that each is the one seen at acceptance (a person registered since, say by a concurrent settle, makes the
+    // case fail instead of silently moving them) and not already in this household; only when every person passes: their
+    // old registrations end, the new ones are written (after the ends: the partial unique index on active registrations),
+    // and the separation funnel's open outreach tasks for these persons in this community are done. A failed check writes
+    // nothing of that and is answered 409 here (the upserted persons roll back with the transaction).
+    let persons: SettleCheckRow[];
     try {
-      await this.repo.insertRegistrations(m, persons.map((p) => personId.get(p.idHash)!), householdId, persons.map((p) => p.relation), day, c.id);
+      persons = await this.repo.settleAll(m, { caseId: c.id, householdId, day, communityId: c.communityId, lockHousehold });
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw conflict('A person of this case already holds an active registration', 'ALREADY_REGISTERED');
       throw e;
     }
-    // The separation funnel's open outreach tasks for these persons in this community are done now.
-    const closedTasks = await this.repo.settleOutreachTasks(m, c.communityId, persons.map((p) => p.idHash), c.id);
-    return { householdId, settledPersons: persons.length, movedWithinSystem: movedFromSystem, outreachTasksSettled: closedTasks };
+    for (const p of persons) {
+      if (p.changed) throw conflict(`${p.idMasked}'s registration changed after the case was accepted; check the person again`, 'REGISTRATION_CHANGED');
+      if (p.here) throw conflict(`${p.idMasked} is already registered in this household`, 'ALREADY_REGISTERED');
+    }
+    return { householdId, settledPersons: persons.length, movedWithinSystem: persons[0]?.moved ?? 0, outreachTasksSettled: persons[0]?.tasks ?? 0 };
   }
 
   /** Revocation: the registrations this case made end, the ones it ended come back; all or none. */
