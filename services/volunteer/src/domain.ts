@@ -6,11 +6,8 @@ import {
 // is written once in @redheart/shared's workflows (shared/src/workflows/service-item.ts).
 export { ITEM_ACTIONS, ITEM_STATUSES, type ItemAction, type ItemRule, type ItemStatus } from '@redheart/shared';
 
-/** unit: a whole item claimed by one unit; individual: places that reported members sign up for. */
-export const ITEM_KINDS = ['unit', 'individual'] as const;
-export type ItemKind = (typeof ITEM_KINDS)[number];
-
-export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
+// Item kinds and reporter sources are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
+export { ITEM_KINDS, type ItemKind, REPORTER_SOURCES, type ReporterSource } from '@redheart/shared';
 
 export const ITEM_RULES: Record<ItemAction, ItemRule> = ITEM_WORKFLOW_DEF.rules;
 

@@ -1,14 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  actionsFor, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
+  actionsFor, assertRole, type AuthUser, type TaskAction, type TaskKind, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, likeEscape, notFound, pageRequest, readPage, type Role, rowsOf, scopeSql, writeAudit,
   wrongState,
 } from '@redheart/shared';
 import { REGISTER_READERS } from '../cases/service';
 
-export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
-// The outreach task workflow is written once in @redheart/shared's workflows.
-export { OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
+// The outreach task workflow and its kinds are written once in @redheart/shared's workflows.
+export { TASK_KINDS, type TaskKind, OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
 
 /** Who may compare the registers (it writes snapshots and tasks). */
 export const COMPARERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
