@@ -1,9 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { likeEscape, type PageRequest, readPage, rowsOf, scopeSql, type TaskAction, type TaskStatus } from '@redheart/shared';
+import { likeEscape, type PageRequest, readPage, rowsOf, scopeSql, type TaskAction, type TaskKind, type TaskStatus } from '@redheart/shared';
 import type { CaseStatus, CaseType } from '../../domain';
-
-export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
 
 /**
  * Every owner of a flat in the given communities with the community they are actively registered

@@ -6,9 +6,9 @@ import {
 import { assertCan } from '../../policy';
 import { type LockedTaskRow, SeparationRepository, type TaskFilter, type TaskRow } from './repository';
 
-export { TASK_KINDS, type TaskFilter, type TaskKind, type TaskRow } from './repository';
-// The outreach task workflow is written once in @redheart/shared's workflows.
-export { OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
+export { type TaskFilter, type TaskRow } from './repository';
+// The outreach task workflow and its kinds are written once in @redheart/shared's workflows.
+export { TASK_KINDS, type TaskKind, OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
 
 /** From, to and roles of each step: the shared table's (TASK_WORKFLOW_DEF); the column each stamps: the repository's. */
 const TASK_RULES = TASK_WORKFLOW_DEF.rules;
