@@ -92,3 +92,19 @@ export function dtoSwaggerTransform({ schema, url }: { schema: unknown; url: str
     url,
   };
 }
+
+/**
+ * A 204 (an answer without a body) declared empty on purpose: `x-empty: true` on every 204 of the document
+ * (scripts/api-check.mjs counts it as a declared success answer). For @fastify/swagger's `transformObject`:
+ * `transformObject: (d) => ('openapiObject' in d ? markEmptyAnswers(d.openapiObject) : d.swaggerObject)`.
+ */
+export function markEmptyAnswers<T extends object>(openapiObject: T): T {
+  const paths = ((openapiObject as { paths?: unknown }).paths ?? {}) as Record<string, Record<string, { responses?: Record<string, Json> } | undefined>>;
+  for (const ops of Object.values(paths)) {
+    for (const op of Object.values(ops)) {
+      const empty = op?.responses?.['204'];
+      if (empty && !empty.content) empty['x-empty'] = true;
+    }
+  }
+  return openapiObject;
+}

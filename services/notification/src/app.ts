@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import {
   type AppEventsOptions, authPlugin, dataSourcePlugin, DEFAULT_BODY_LIMIT, eventsPlugin, genReqId, metricsPlugin, registerErrorHandler, registerHealthRoute, registerInputGuard,
-  type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, registerErrorResponses,
+  type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, markEmptyAnswers, registerErrorResponses,
 } from '@redheart/shared';
 import { NotificationRepository } from './modules/notifications/repository';
 import { NotificationService } from './modules/notifications/service';
@@ -43,6 +43,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: dtoSwaggerTransform,
+    // a 204 is empty on purpose (x-empty)
+    transformObject: (d) => ('openapiObject' in d ? markEmptyAnswers(d.openapiObject) : d.swaggerObject),
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, owned: opts.ownsDataSource ?? false });
   const revocations = revokedSessionsFor(app, opts.revocations);
