@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
+/** A DTO property's documentation in the OpenAPI document (`@JSONSchema({ description: '…' })`), beside its class-validator rules. */
+export { JSONSchema } from 'class-validator-jsonschema';
+
 // class-transformer's own store of @Type() metadata (nested DTOs); its module has no declaration file of its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
@@ -86,4 +89,24 @@ export function dtoSwaggerTransform({ schema, url }: { schema: unknown; url: str
     },
     url,
   };
+}
+
+/**
+ * An answer without a body (a 204 declared `{ type: 'null' }`) is marked `x-empty: true` in the document, so a reader
+ * (and `npm run api:check`) tells "no body" from "not documented". For @fastify/swagger's `transformObject`:
+ * `transformObject: (d) => markEmptyResponses('openapiObject' in d ? d.openapiObject : d.swaggerObject)`.
+ */
+export function markEmptyResponses<T extends object>(doc: T): T {
+  const paths = (doc as { paths?: Record<string, unknown> }).paths ?? {};
+  for (const item of Object.values(paths)) {
+    if (!item || typeof item !== 'object') continue;
+    for (const op of Object.values(item as Record<string, unknown>)) {
+      const responses = (op as { responses?: Record<string, Json> } | null)?.responses;
+      if (!responses || typeof responses !== 'object') continue;
+      for (const [code, r] of Object.entries(responses)) {
+        if (code === '204' && r && typeof r === 'object' && !r.content) r['x-empty'] = true;
+      }
+    }
+  }
+  return doc;
 }

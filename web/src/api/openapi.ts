@@ -76,8 +76,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -290,8 +292,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId: number;
                             orgName: string;
-                            orgType: string;
-                            role: string;
+                            /** @enum {string} */
+                            orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             username: string;
                         };
                     };
@@ -381,8 +385,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -464,8 +470,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -7447,8 +7455,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -7536,8 +7546,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -7623,8 +7635,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7711,8 +7725,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7800,8 +7816,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7894,8 +7912,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -7970,8 +7990,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            orgTypes?: string[];
-                            role?: string;
+                            orgTypes?: ("city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit")[];
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                         }[];
                     };
                 };
@@ -8962,7 +8983,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description 6-digit division code: a county (370687) or a prefecture-level city (370600, all its counties) */
-                        code?: string;
+                        code: string;
                         /** @description true: answer what would be created, renamed, archived; write nothing */
                         dryRun?: boolean;
                         /** @description also towns, townships and villages (镇/乡/村); default false */
@@ -9091,7 +9112,8 @@ export interface paths {
                             code?: string;
                             id?: string;
                             includeTowns?: boolean;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "queued" | "running" | "done" | "failed";
                         };
                     };
                 };
@@ -9552,7 +9574,8 @@ export interface paths {
                                 minutes?: string | null;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 place?: string | null;
                                 presentCount?: number;
                                 /** @enum {string} */
@@ -9638,7 +9661,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9665,7 +9689,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -9755,7 +9780,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9782,7 +9808,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -9872,7 +9899,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9899,7 +9927,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -9995,7 +10024,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -10022,7 +10052,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -10126,7 +10157,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -10214,7 +10246,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -10399,7 +10432,8 @@ export interface paths {
                                  */
                                 lastSeenAt: string;
                                 orgName?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 /** Format: uuid */
                                 sessionId: string;
                                 /** Format: date-time */
@@ -10712,7 +10746,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -10790,7 +10825,8 @@ export interface paths {
                             ancestors?: {
                                 id?: number;
                                 name?: string;
-                                type?: string;
+                                /** @enum {string} */
+                                type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             }[];
                             attributes?: {
                                 [key: string]: unknown;
@@ -10808,7 +10844,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -10907,7 +10944,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -10977,7 +11015,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string[];
+                        "application/json": ("city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit")[];
                     };
                 };
             };
@@ -11077,7 +11115,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -11414,7 +11453,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12016,7 +12056,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -12043,7 +12084,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -12149,7 +12191,8 @@ export interface paths {
                             movedCount?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12230,7 +12273,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -12315,7 +12359,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -12407,7 +12452,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12489,7 +12535,8 @@ export interface paths {
                             ancestors?: {
                                 id?: number;
                                 name?: string;
-                                type?: string;
+                                /** @enum {string} */
+                                type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             }[];
                             attributes?: {
                                 [key: string]: unknown;
@@ -12507,7 +12554,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
