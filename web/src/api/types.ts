@@ -185,12 +185,8 @@ export interface UpdateUnitInput {
 
 export type ArchiveUnitInput = RequestBody<'/api/org/units/{id}/archive', 'post'>
 
-export interface MoveUnitInput {
-  version: number
-  newParentId: string
-  reason: string
-  effectiveDate?: IsoDate
-}
+/** newParentId is an integer (MoveUnitDto): the picker's id is sent as a number. */
+export type MoveUnitInput = RequestBody<'/api/org/units/{id}/move', 'post'>
 
 export const POSITION_KINDS = ['secretary', 'deputy_secretary', 'committee_member', 'part_time_member'] as const
 export type PositionKind = (typeof POSITION_KINDS)[number]
