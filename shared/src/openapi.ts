@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
+/** A DTO property's documentation in the OpenAPI document (`@JSONSchema({ description: '…' })`), beside its class-validator rules. */
+export { JSONSchema } from 'class-validator-jsonschema';
+
 // class-transformer's own store of @Type() metadata (nested DTOs); its module has no declaration file of its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };

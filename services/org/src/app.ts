@@ -3,13 +3,20 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
-import { type AppEventsOptions, authPlugin, dataSourcePlugin, eventsPlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin, dtoSwaggerTransform, registerErrorResponses } from '@redheart/shared';
+import { type AppEventsOptions, authPlugin, dataSourcePlugin, eventsPlugin, jobsPlugin, genReqId, DEFAULT_BODY_LIMIT, PollingRevocationSource, registerErrorHandler, registerHealthRoute, registerInputGuard, revokedSessionsFor, metricsPlugin, dtoSwaggerTransform, markEmptyAnswers, registerErrorResponses } from '@redheart/shared';
 import { readRevocations } from './modules/auth/sessions';
 
 import authRoutes from './modules/auth/routes';
 import unitRoutes from './modules/units/routes';
-import detailRoutes from './modules/details/routes';
-import publicRoutes from './modules/details/public-routes';
+import positionRoutes from './modules/positions/routes';
+import gridRoutes from './modules/grids/routes';
+import cadreRoutes from './modules/cadres/routes';
+import deskRoutes, { publicDeskRoutes } from './modules/desks/routes';
+import catalogueRoutes from './modules/catalogue/routes';
+import compoundRoutes from './modules/compounds/routes';
+import coverageRoutes from './modules/coverage/routes';
+import statsRoutes from './modules/stats/routes';
+import auditRoutes from './modules/audit/routes';
 import internalRoutes from './modules/internal/routes';
 import { unitReportConsumer } from './modules/internal/unit-reports';
 import meetingRoutes from './modules/meetings/routes';
@@ -58,6 +65,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: dtoSwaggerTransform,
+    transformObject: (d) => ('openapiObject' in d ? markEmptyAnswers(d.openapiObject) : d.swaggerObject),
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
@@ -74,14 +82,18 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(authRoutes, { ...opts.config, onSessionsEnded });
   await app.register(unitRoutes);
-  await app.register(detailRoutes);
+  // what hangs off the org chart, one module each (modules/<name>/{routes,schemas,service,repository}.ts)
+  for (const records of [positionRoutes, gridRoutes, cadreRoutes, deskRoutes, catalogueRoutes, compoundRoutes, coverageRoutes, statsRoutes, auditRoutes]) {
+    await app.register(records);
+  }
   await app.register(accountRoutes, { onSessionsEnded });
   // Background jobs (pg-boss in this database): the division imports.
   await app.register(jobsPlugin, opts.jobs ?? {});
   await app.register(divisionImportRoutes);
   await app.register(meetingRoutes, { volunteerWork: opts.volunteerWork ?? httpVolunteerWork([], undefined) });
   await app.register(monitorRoutes, { onSessionsEnded });
-  await app.register(publicRoutes);
+  // readable without login (the desk a QR code opens): beside, not inside, the authenticated plugins
+  await app.register(publicDeskRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 
   registerHealthRoute(app, 'org');

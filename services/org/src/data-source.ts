@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { migrateDatabase, pgConnectionExtra } from '@redheart/shared';
-import { ORG_ENTITIES } from './entities';
+import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
 import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
 import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-CurrentPathIndex';
@@ -27,7 +26,9 @@ export function createOrgDataSource(url: string, opts: { poolSize?: number } = {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ORG_ENTITIES,
+    // SQL repositories with typed rows read and write every table (modules/*/repository.ts); TypeORM gives the
+    // pool, the transactions and the migrations. The one entity is the shared audit trail's, as in every service.
+    entities: [AuditEntry],
     migrations: ORG_MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

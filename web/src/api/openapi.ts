@@ -76,8 +76,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -290,8 +292,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId: number;
                             orgName: string;
-                            orgType: string;
-                            role: string;
+                            /** @enum {string} */
+                            orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             username: string;
                         };
                     };
@@ -381,8 +385,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -464,8 +470,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId: number;
                                 orgName: string;
-                                orgType: string;
-                                role: string;
+                                /** @enum {string} */
+                                orgType: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 username: string;
                             };
                         };
@@ -7534,8 +7542,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -7623,8 +7633,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -7710,8 +7722,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7798,8 +7812,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7887,8 +7903,10 @@ export interface paths {
                             mustChangePassword?: boolean;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
-                            role?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             updatedAt?: string;
                             username?: string;
                             version?: number;
@@ -7981,8 +7999,10 @@ export interface paths {
                                 mustChangePassword?: boolean;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 updatedAt?: string;
                                 username?: string;
                                 version?: number;
@@ -8057,8 +8077,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            orgTypes?: string[];
-                            role?: string;
+                            orgTypes?: ("city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit")[];
+                            /** @enum {string} */
+                            role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                         }[];
                     };
                 };
@@ -9049,7 +9070,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description 6-digit division code: a county (370687) or a prefecture-level city (370600, all its counties) */
-                        code?: string;
+                        code: string;
                         /** @description true: answer what would be created, renamed, archived; write nothing */
                         dryRun?: boolean;
                         /** @description also towns, townships and villages (镇/乡/村); default false */
@@ -9178,7 +9199,8 @@ export interface paths {
                             code?: string;
                             id?: string;
                             includeTowns?: boolean;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "queued" | "running" | "done" | "failed";
                         };
                     };
                 };
@@ -9639,7 +9661,8 @@ export interface paths {
                                 minutes?: string | null;
                                 orgId?: number;
                                 orgName?: string;
-                                orgType?: string;
+                                /** @enum {string} */
+                                orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 place?: string | null;
                                 presentCount?: number;
                                 /** @enum {string} */
@@ -9725,7 +9748,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9752,7 +9776,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -9842,7 +9867,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9869,7 +9895,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -9959,7 +9986,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -9986,7 +10014,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -10082,7 +10111,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -10109,7 +10139,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -10213,7 +10244,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -10301,7 +10333,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -10486,7 +10519,8 @@ export interface paths {
                                  */
                                 lastSeenAt: string;
                                 orgName?: string;
-                                role?: string;
+                                /** @enum {string} */
+                                role?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 /** Format: uuid */
                                 sessionId: string;
                                 /** Format: date-time */
@@ -10799,7 +10833,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -10877,7 +10912,8 @@ export interface paths {
                             ancestors?: {
                                 id?: number;
                                 name?: string;
-                                type?: string;
+                                /** @enum {string} */
+                                type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             }[];
                             attributes?: {
                                 [key: string]: unknown;
@@ -10895,7 +10931,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -10994,7 +11031,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -11064,7 +11102,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string[];
+                        "application/json": ("city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit")[];
                     };
                 };
             };
@@ -11164,7 +11202,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -11501,7 +11540,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12103,7 +12143,8 @@ export interface paths {
                         "application/json": {
                             agenda?: string[];
                             attendees?: {
-                                attendance?: string;
+                                /** @enum {string} */
+                                attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
                                 kind?: string;
@@ -12130,7 +12171,8 @@ export interface paths {
                             minutes?: string | null;
                             orgId?: number;
                             orgName?: string;
-                            orgType?: string;
+                            /** @enum {string} */
+                            orgType?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             place?: string | null;
                             /** @enum {string} */
                             status?: "convened" | "held" | "cancelled";
@@ -12236,7 +12278,8 @@ export interface paths {
                             movedCount?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12317,7 +12360,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -12402,7 +12446,8 @@ export interface paths {
                             fromUnitName?: string | null;
                             fullTime?: boolean;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                             orgId?: number;
                             personName?: string;
                             phone?: string | null;
@@ -12494,7 +12539,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;
@@ -12576,7 +12622,8 @@ export interface paths {
                             ancestors?: {
                                 id?: number;
                                 name?: string;
-                                type?: string;
+                                /** @enum {string} */
+                                type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             }[];
                             attributes?: {
                                 [key: string]: unknown;
@@ -12594,7 +12641,8 @@ export interface paths {
                             id?: number;
                             name?: string;
                             parentId?: number | null;
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                             validFrom?: string;
                             validTo?: string | null;
                             version?: number;

@@ -1,20 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, pageQueryDoc, pageSchemaProperties, parseDto, parseId, parseQuery, type Role } from '@redheart/shared';
+import { pageQueryDoc, parseDto, parseId, parseQuery } from '@redheart/shared';
+import { writesNeed } from '../../policy';
 import { idParams } from '../schemas';
+import { accountListSchema, accountSchema, grantableSchema, withPassword } from './schemas';
 import { CreateAccountDto, ListAccountsQuery, UpdateAccountDto, VersionDto } from './dto';
-import { AccountService, GRANTABLE } from './service';
-
-const str = { type: 'string' } as const;
-const int = { type: 'integer' } as const;
-const bool = { type: 'boolean' } as const;
-export const accountSchema = {
-  type: 'object',
-  properties: {
-    id: int, username: str, displayName: str, role: str, orgId: int, orgName: str, orgType: str, disabled: bool, locked: bool,
-    lockedUntil: { type: ['string', 'null'] }, mustChangePassword: bool, createdAt: str, updatedAt: str, version: int,
-  },
-} as const;
-const withPassword = { type: 'object', properties: { account: accountSchema, initialPassword: str } } as const;
+import { AccountService } from './service';
 
 /**
  * 账号管理: the organisation department (and, for their own staff, a street or a community secretary)
@@ -25,15 +15,12 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   const accounts = new AccountService(app.db, opts.onSessionsEnded);
   app.addHook('onRequest', app.authenticate);
   // A role that manages no account is refused first (403), before its body is read.
-  const managers = Object.keys(GRANTABLE) as Role[];
-  app.addHook('preValidation', async (req) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') assertRole(req.user, managers, '您的角色无权管理账号');
-  });
+  app.addHook('preValidation', writesNeed('accounts.manage'));
 
   app.get('/api/org/accounts/grantable', {
     schema: {
       tags: ['accounts'], summary: 'The roles you may give, and the organisation types each belongs to',
-      response: { 200: { type: 'array', items: { type: 'object', properties: { role: str, orgTypes: { type: 'array', items: str } } } } },
+      response: { 200: grantableSchema },
     },
     handler: async (req) => accounts.grantable(req.user),
   });
@@ -41,7 +28,7 @@ export default async function accountRoutes(app: FastifyInstance, opts: { onSess
   app.get('/api/org/accounts', {
     schema: {
       tags: ['accounts'], summary: 'Accounts you manage (in scope, of roles you may give): ?q=&role=&orgId=&status=active|disabled|locked&limit=&cursor= (keyset), or ' + pageQueryDoc,
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: accountSchema }, nextCursor: { type: ['string', 'null'] }, ...pageSchemaProperties } } }, dto: { query: ListAccountsQuery }
+      response: { 200: accountListSchema }, dto: { query: ListAccountsQuery }
     },
     handler: async (req) => accounts.list(req.user, await parseQuery(ListAccountsQuery, req.query)),
   });

@@ -1,16 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IsString, Length } from 'class-validator';
 import { ACCESS_TOKEN_TTL_SECONDS, parseDto, NO_BODY } from '@redheart/shared';
 import { AuthService, type Session } from './service';
 import { LoginLog } from './login-log';
 import { LoginThrottle, type ThrottleOptions } from './throttle';
 import { ChangePasswordDto } from '../accounts/dto';
-import { errorSchema, userSchema } from '../schemas';
-
-class LoginDto {
-  @IsString() @Length(1, 64) username: string;
-  @IsString() @Length(1, 256) password: string;
-}
+import { errorSchema } from '../schemas';
+import { LoginDto } from './dto';
+import { sessionResponse, userSchema } from './schemas';
 
 export const REFRESH_COOKIE = 'rh_refresh';
 const COOKIE_PATH = '/api/auth';
@@ -25,14 +21,6 @@ export interface AuthRoutesOptions {
   /** After a transaction that ended sessions committed. */
   onSessionsEnded?: () => Promise<void>;
 }
-
-const sessionResponse = {
-  200: {
-    type: 'object',
-    required: ['accessToken', 'expiresIn', 'user'],
-    properties: { accessToken: { type: 'string' }, expiresIn: { type: 'integer' }, user: userSchema },
-  },
-};
 
 export default async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions) {
   const service = new AuthService(app.db, {

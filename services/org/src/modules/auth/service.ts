@@ -7,6 +7,7 @@ import { currentScopePaths } from '../scope/scope';
 import { endAllSessions, endSession, publishEnded } from './sessions';
 import type { LoginLog } from './login-log';
 import type { LoginThrottle } from './throttle';
+import { AuthRepository, type PublicUser } from './repository';
 
 export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
@@ -16,17 +17,7 @@ export function hashPassword(password: string): Promise<string> {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export interface PublicUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  orgId: number;
-  orgName: string;
-  orgType: string;
-  /** A one-time password (new account, reset) must be replaced before anything else. */
-  mustChangePassword: boolean;
-}
+export type { PublicUser };
 
 export interface Session {
   user: PublicUser;
@@ -48,10 +39,14 @@ export interface AuthServiceOptions {
 }
 
 export class AuthService {
+  private readonly repo: AuthRepository;
+
   constructor(
     private readonly ds: DataSource,
     private readonly opts: AuthServiceOptions,
-  ) {}
+  ) {
+    this.repo = new AuthRepository(ds.manager);
+  }
 
   private async ended(): Promise<void> {
     await this.opts.onSessionsEnded?.();
@@ -70,16 +65,12 @@ export class AuthService {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'LOGIN_LOCKED' || code === 'LOGIN_RATE_LIMITED') {
-        const known: { id: string }[] = await this.ds.query(`SELECT id FROM account WHERE username = $1`, [name]);
-        await log(code === 'LOGIN_LOCKED' ? 'locked' : 'throttled', known[0] ? Number(known[0].id) : null);
+        const known = await this.repo.credentialsByUsername(name);
+        await log(code === 'LOGIN_LOCKED' ? 'locked' : 'throttled', known ? Number(known.id) : null);
       }
       throw err;
     }
-    const rows: { id: string; password_hash: string; disabled: boolean }[] = await this.ds.query(
-      `SELECT id, password_hash, disabled FROM account WHERE username = $1`,
-      [name],
-    );
-    const acc = rows[0];
+    const acc = await this.repo.credentialsByUsername(name);
     let ok = false;
     if (!acc) {
       dummyHash ??= hashPassword('not-a-real-password');
@@ -87,11 +78,11 @@ export class AuthService {
     } else {
       // a disabled account's password is checked too (the same time as any other), so that the log
       // can tell "disabled" (right password) from a guess
-      ok = await verify(acc.password_hash, password).catch(() => false);
+      ok = await verify(acc.passwordHash, password).catch(() => false);
     }
-    if (!ok || acc.disabled) {
+    if (!acc || !ok || acc.disabled) {
       await this.opts.throttle.failure(name, address);
-      await log(ok && acc.disabled ? 'disabled' : 'bad_password', acc ? Number(acc.id) : null);
+      await log(acc && ok && acc.disabled ? 'disabled' : 'bad_password', acc ? Number(acc.id) : null);
       throw unauthorized('Wrong username or password', 'BAD_CREDENTIALS');
     }
     await this.opts.throttle.success(name, address);
@@ -104,19 +95,18 @@ export class AuthService {
   async refresh(token: string, client: { ip?: string; userAgent?: string } = {}): Promise<Session> {
     const tokenHash = sha256(token);
     const outcome = await this.ds.transaction(async (m) => {
-      const rows: { id: string; family_id: string; account_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }[] =
-        await m.query('SELECT id, family_id, account_id, expires_at, used_at, revoked_at FROM refresh_token WHERE token_hash = $1 FOR UPDATE', [tokenHash]);
-      const t = rows[0];
+      const repo = this.repo.with(m);
+      const t = await repo.tokenForRotation(tokenHash);
       if (!t) return { error: unauthorized('Invalid refresh token', 'INVALID_REFRESH') };
-      if (t.used_at || t.revoked_at) {
+      if (t.usedAt || t.revokedAt) {
         // Committed (not thrown inside the transaction): a replayed token must kill the session for good.
-        if (!t.revoked_at) await publishEnded(m, await endSession(m, Number(t.account_id), t.family_id, 'refresh_reuse'));
-        else await m.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [t.family_id]);
-        return { error: unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED'), ended: !t.revoked_at };
+        if (!t.revokedAt) await publishEnded(m, await endSession(m, Number(t.accountId), t.familyId, 'refresh_reuse'));
+        else await repo.revokeFamily(t.familyId);
+        return { error: unauthorized('Refresh token was already used; the session has been revoked', 'REFRESH_REUSED'), ended: !t.revokedAt };
       }
-      if (new Date(t.expires_at) <= new Date()) return { error: unauthorized('Refresh token expired', 'REFRESH_EXPIRED') };
-      await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [t.id]);
-      return { session: await this.issue(Number(t.account_id), t.family_id, m, client) };
+      if (new Date(t.expiresAt) <= new Date()) return { error: unauthorized('Refresh token expired', 'REFRESH_EXPIRED') };
+      await repo.spendToken(t.id);
+      return { session: await this.issue(Number(t.accountId), t.familyId, m, client) };
     });
     if ('error' in outcome) {
       if (outcome.ended) await this.ended();
@@ -129,9 +119,9 @@ export class AuthService {
   async logout(token: string | undefined): Promise<void> {
     if (!token) return;
     const done = await this.ds.transaction(async (m) => {
-      const rows: { family_id: string; account_id: string }[] = await m.query('SELECT family_id, account_id FROM refresh_token WHERE token_hash = $1', [sha256(token)]);
-      if (!rows[0]) return false;
-      await publishEnded(m, await endSession(m, Number(rows[0].account_id), rows[0].family_id, 'logout'));
+      const t = await this.repo.with(m).tokenSession(sha256(token));
+      if (!t) return false;
+      await publishEnded(m, await endSession(m, Number(t.accountId), t.familyId, 'logout'));
       return true;
     });
     if (done) await this.ended();
@@ -155,14 +145,10 @@ export class AuthService {
    */
   async changePassword(user: AuthUser, current: string, next: string, refreshToken: string | undefined, address: string, requestId?: string): Promise<Session> {
     const accountId = Number(user.sub);
-    const rows: { username: string; password_hash: string }[] = await this.ds.query(
-      `SELECT username, password_hash FROM account WHERE id = $1 AND NOT disabled`,
-      [accountId],
-    );
-    const acc = rows[0];
+    const acc = await this.repo.enabledCredentials(accountId);
     if (!acc) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
     await this.opts.throttle.check(acc.username, address);
-    if (!(await verify(acc.password_hash, current).catch(() => false))) {
+    if (!(await verify(acc.passwordHash, current).catch(() => false))) {
       await this.opts.throttle.failure(acc.username, address);
       throw badRequest('The current password is wrong', [{ field: 'currentPassword', errors: ['wrong'] }], 'WRONG_CURRENT_PASSWORD');
     }
@@ -171,21 +157,16 @@ export class AuthService {
     if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'] }], 'WEAK_PASSWORD');
     const newHash = await hashPassword(next);
     const session = await this.ds.transaction(async (m) => {
-      await m.query(
-        `UPDATE account SET password_hash = $2, must_change_password = false, password_changed_at = now(),
-                updated_at = now(), version = version + 1 WHERE id = $1`,
-        [accountId, newHash],
-      );
+      const repo = this.repo.with(m);
+      await repo.setOwnPassword(accountId, newHash);
       // This session goes on (its refresh token is spent and a new one issued in its family, so the
       // answer carries a token without the one-time-password claim); every other session ends, and
       // every access token issued before (this session's too: the answer carries the new one).
-      const own: { id: string; family_id: string }[] = refreshToken
-        ? await m.query('SELECT id, family_id FROM refresh_token WHERE token_hash = $1 AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL', [sha256(refreshToken), accountId])
-        : [];
-      if (own[0]) await m.query('UPDATE refresh_token SET used_at = now() WHERE id = $1', [own[0].id]);
-      const ended = await endAllSessions(m, accountId, 'password_change', own[0]?.family_id);
+      const own = refreshToken ? await repo.liveToken(sha256(refreshToken), accountId) : undefined;
+      if (own) await repo.spendToken(own.id);
+      const ended = await endAllSessions(m, accountId, 'password_change', own?.familyId);
       await writeAudit(m, { actor: user, action: 'account.change_password', entityType: 'account', entityId: accountId, requestId });
-      const s = await this.issue(accountId, own[0]?.family_id ?? randomUUID(), m, { ip: address });
+      const s = await this.issue(accountId, own?.familyId ?? randomUUID(), m, { ip: address });
       await publishEnded(m, ended);
       return s;
     });
@@ -194,33 +175,29 @@ export class AuthService {
   }
 
   async publicUser(accountId: number, manager = this.ds.manager): Promise<PublicUser> {
-    const rows: PublicUser[] = await manager.query(
-      `SELECT a.id::int AS id, a.username, a.display_name AS "displayName", a.role, a.org_id::int AS "orgId",
-              o.name AS "orgName", o.type AS "orgType", a.must_change_password AS "mustChangePassword"
-         FROM account a JOIN org_unit o ON o.id = a.org_id WHERE a.id = $1 AND NOT a.disabled`,
-      [accountId],
-    );
-    if (!rows[0]) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
-    return rows[0];
+    const user = await this.repo.with(manager).publicUser(accountId);
+    if (!user) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
+    return user;
   }
 
   private async issue(accountId: number, familyId: string, manager = this.ds.manager, client: { ip?: string; userAgent?: string } = {}): Promise<Session> {
     const user = await this.publicUser(accountId, manager);
-    const epoch: { session_epoch: number }[] = await manager.query('SELECT session_epoch FROM account WHERE id = $1', [accountId]);
+    const repo = this.repo.with(manager);
+    const epoch = await repo.sessionEpoch(accountId);
     const scopePaths = await currentScopePaths(manager, user.orgId, user.role);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.opts.refreshTokenDays * 86400_000);
-    await manager.query(
-      'INSERT INTO refresh_token (id, family_id, account_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [randomUUID(), familyId, accountId, sha256(refreshToken), refreshExpiresAt, client.ip ?? null, client.userAgent?.slice(0, 400) ?? null],
-    );
+    await repo.insertToken({
+      id: randomUUID(), familyId, accountId, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt,
+      ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 400) ?? null,
+    });
     return {
       user,
       claims: {
-        sub: String(user.id), username: user.username, role: user.role as AuthUser['role'], orgId: user.orgId, scopePaths,
+        sub: String(user.id), username: user.username, role: user.role, orgId: user.orgId, scopePaths,
         ...(user.mustChangePassword ? { mustChangePassword: true as const } : {}),
         sid: familyId,
-        sv: epoch[0].session_epoch,
+        sv: epoch,
       },
       refreshToken,
       refreshExpiresAt,

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { emit, rowsOf } from '@redheart/shared';
 import type { DivisionImportSummary } from '../../seed/import-divisions';
 
-export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportProgress {
   countiesDone?: number;
@@ -34,6 +35,12 @@ const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
 export class DivisionImportRepository {
   constructor(private readonly db: EntityManager) {}
+
+  /** An organisation's division code (null: none, or no such organisation). */
+  async divisionCodeOf(orgId: number): Promise<string | null> {
+    const rows: { code: string | null }[] = await this.db.query(`SELECT division_code AS code FROM org_unit WHERE id = $1`, [orgId]);
+    return rows[0]?.code ?? null;
+  }
 
   async insert(row: { id: string; code: string; includeTowns: boolean; accountId: number; username: string }): Promise<void> {
     await this.db.query(

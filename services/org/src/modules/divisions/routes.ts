@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDto, requireRole } from '@redheart/shared';
+import { parseDto } from '@redheart/shared';
+import { requireMay } from '../../policy';
 import { DivisionImportDto } from './dto';
-import { DIVISION_IMPORT_QUEUE, DivisionImportService, IMPORTERS, type ImportJobData } from './service';
-import { divisionImportBody, divisionImportJobSchema, divisionImportParams, divisionImportQueuedSchema, divisionImportSummarySchema } from './schemas';
+import { DIVISION_IMPORT_QUEUE, DivisionImportService, type ImportJobData, READ_IMPORTS } from './service';
+import { divisionImportJobSchema, divisionImportParams, divisionImportQueuedSchema, divisionImportSummarySchema } from './schemas';
 
 /**
  * 区划导入: a county, or every county of a city (370600), from the national division codes.
@@ -20,13 +21,11 @@ export default async function divisionImportRoutes(app: FastifyInstance) {
 
   app.post('/api/org/division-imports', {
     // other roles are refused first (403), before the body is read
-    preValidation: requireRole(...IMPORTERS),
-    // The body schema documents the route (OpenAPI); the body is validated once, by parseDto, so a bad
-    // field gets the same 400 (VALIDATION_FAILED, details naming the field, message in Chinese) as elsewhere.
-    validatorCompiler: () => (data) => ({ value: data }),
+    preValidation: requireMay('divisions.import'),
+    // The DTO documents the body (OpenAPI) and validates it once, in parseDto, so a bad field gets the same
+    // 400 (VALIDATION_FAILED, details naming the field, message in Chinese) as elsewhere.
     schema: {
       tags: ['org'], summary: 'Import a county or a whole city from the national division codes (dryRun: preview only)',
-      body: divisionImportBody,
       response: { 200: divisionImportSummarySchema, 202: divisionImportQueuedSchema }, dto: { body: DivisionImportDto }
     },
     handler: async (req, reply) => {
@@ -47,7 +46,7 @@ export default async function divisionImportRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { id: string } }>('/api/org/division-imports/:id', {
-    preValidation: requireRole(...IMPORTERS),
+    preValidation: requireMay('divisions.import', READ_IMPORTS),
     schema: { tags: ['org'], summary: 'A division import: status, progress and result', params: divisionImportParams, response: { 200: divisionImportJobSchema } },
     handler: async (req) => service.get(req.user, req.params.id),
   });

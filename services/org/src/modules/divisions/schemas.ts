@@ -1,18 +1,9 @@
 /** JSON schemas of the division-import routes (the gateway merges them into its OpenAPI document). */
+import { IMPORT_STATUSES } from './repository';
+
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
 const bool = { type: 'boolean' } as const;
-
-// The body is validated by DivisionImportDto (class-validator, 400 naming the field in Chinese);
-// this schema documents it and keeps additionalProperties visible to parseDto (no coercion, no stripping).
-export const divisionImportBody = {
-  type: 'object',
-  properties: {
-    code: { type: 'string', description: '6-digit division code: a county (370687) or a prefecture-level city (370600, all its counties)' },
-    dryRun: { type: 'boolean', description: 'true: answer what would be created, renamed, archived; write nothing' },
-    includeTowns: { type: 'boolean', description: 'also towns, townships and villages (镇/乡/村); default false' },
-  },
-} as const;
 
 export const divisionImportParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
@@ -47,13 +38,13 @@ export const divisionImportSummarySchema = {
 
 export const divisionImportQueuedSchema = {
   type: 'object',
-  properties: { id: str, status: str, code: str, includeTowns: bool },
+  properties: { id: str, status: { type: 'string', enum: IMPORT_STATUSES }, code: str, includeTowns: bool },
 } as const;
 
 export const divisionImportJobSchema = {
   type: 'object',
   properties: {
-    id: str, code: str, includeTowns: bool, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    id: str, code: str, includeTowns: bool, status: { type: 'string', enum: IMPORT_STATUSES },
     progress: {
       type: 'object',
       properties: { countiesDone: int, countiesTotal: int, county: str, unitsDone: int, unitsTotal: int, percent: int },

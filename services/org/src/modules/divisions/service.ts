@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AppError, assertRole, type AuthUser, notFound, type Role, writeAudit } from '@redheart/shared';
+import { AppError, type AuthUser, notFound, writeAudit } from '@redheart/shared';
+import { assertMay, may } from '../../policy';
 import { chinaDivisionSource, type DivisionSource } from '../../seed/division-source';
 import { countyCodesFor, importDivisionCode, type DivisionImportSummary } from '../../seed/import-divisions';
 import { clearScopeCache } from '../scope/scope';
 import { DivisionImportRepository, type DivisionImportRow, type ImportProgress } from './repository';
 import type { DivisionImportDto } from './dto';
 
-/** The organisation departments: the city's imports any county of its city, a county's only its own county. */
-export const IMPORTERS: readonly Role[] = ['city_admin', 'admin'];
+/** The 403 of a reader (rather than an importer) of the imports. */
+export const READ_IMPORTS = '只有市委组织部或县（市、区）委组织部管理员可以查看区划导入';
 export const DIVISION_IMPORT_QUEUE = 'org-division-import';
 
 export interface ImportJobData {
@@ -35,16 +36,16 @@ export class DivisionImportService {
 
   /** The caller's own organisation's division code (their city or county). */
   private async ownCode(user: AuthUser): Promise<string | null> {
-    const rows: { code: string | null }[] = await this.ds.query(`SELECT division_code AS code FROM org_unit WHERE id = $1`, [user.orgId]);
-    return rows[0]?.code ?? null;
+    return this.repo.divisionCodeOf(user.orgId);
   }
 
   /** 400 for a code that names no county or city; 403 for one outside the caller's city or county. */
   async authorize(user: AuthUser, code: string): Promise<void> {
-    assertRole(user, IMPORTERS, '只有市委组织部或县（市、区）委组织部管理员可以导入行政区划');
+    assertMay(user, 'divisions.import');
     countyCodesFor(this.source, code);
     const own = await this.ownCode(user);
-    if (user.role === 'city_admin') {
+    // the city's organisation department imports any county of its city, a county's only its own county
+    if (may(user, 'divisions.importCityWide')) {
       if (!own || own.slice(0, 4) !== code.slice(0, 4)) throw codeForbidden(`区划代码 ${code} 不属于您所在的市（${own ?? '未设区划代码'}），不能导入`);
     } else if (own !== code) {
       throw codeForbidden(`县级管理员只能导入本县（${own ?? '未设区划代码'}）的区划，不能导入 ${code}`);
@@ -74,11 +75,11 @@ export class DivisionImportService {
 
   /** The import as its requester's peers see it: the city admin every import of the city, a county admin their county's. */
   async get(user: AuthUser, id: string): Promise<DivisionImportRow> {
-    assertRole(user, IMPORTERS, '只有市委组织部或县（市、区）委组织部管理员可以查看区划导入');
+    assertMay(user, 'divisions.import', READ_IMPORTS);
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.get(id) : undefined;
     if (!row) throw notFound('Division import');
     const own = await this.ownCode(user);
-    const visible = user.role === 'city_admin' ? !!own && own.slice(0, 4) === row.code.slice(0, 4) : own === row.code;
+    const visible = may(user, 'divisions.importCityWide') ? !!own && own.slice(0, 4) === row.code.slice(0, 4) : own === row.code;
     if (!visible) throw notFound('Division import');
     return row;
   }

@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '@redheart/shared';
 import { readRevocations } from '../auth/sessions';
-import { DESK_CODE } from '../details/desks';
+import { CatalogueRepository } from '../catalogue/repository';
+import { DESK_CODE, DeskRepository } from '../desks/repository';
+import { deskCodeParams } from '../desks/schemas';
+import { InternalRepository } from './repository';
 
 /**
  * Service-to-service reads, guarded by a shared secret (never by a user token) and never routed by
@@ -10,6 +13,9 @@ import { DESK_CODE } from '../details/desks';
  * decide scope) from here.
  */
 export default async function internalRoutes(app: FastifyInstance, opts: { internalToken?: string }) {
+  const chart = new InternalRepository(app.db.manager);
+  const catalogue = new CatalogueRepository(app.db.manager);
+  const desks = new DeskRepository(app.db.manager);
   const expected = opts.internalToken ? Buffer.from(opts.internalToken) : undefined;
   app.addHook('onRequest', async (req) => {
     const given = req.headers['x-internal-token'];
@@ -27,12 +33,7 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
         },
       },
     },
-    handler: async () =>
-      app.db.query(
-        `SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
-           FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
-          WHERE c.type = 'community_committee' AND c.valid_to IS NULL ORDER BY c.path`,
-      ),
+    handler: async () => chart.communities(),
   });
 
   // The service catalogue (政务服务事项目录清单): the household service takes 一网通办 applications for these.
@@ -49,8 +50,7 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
         },
       },
     },
-    handler: async () =>
-      app.db.query(`SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays", version FROM catalogue_service ORDER BY id`),
+    handler: async () => catalogue.copyForServices(),
   });
 
   // A convenience desk by the code its QR page carries: the volunteer service files a resident's need from that page
@@ -58,20 +58,16 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
   app.get<{ Params: { code: string } }>('/api/org/internal/desks/:code', {
     schema: {
       hide: true,
-      params: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } },
+      params: deskCodeParams,
       response: {
         200: { type: 'object', properties: { code: { type: 'string' }, building: { type: 'string' }, communityId: { type: 'integer' }, communityName: { type: 'string' } } },
       },
     },
     handler: async (req) => {
       if (!DESK_CODE.test(req.params.code)) throw notFound('Desk');
-      const rows = await app.db.query(
-        `SELECT d.code, d.building, d.community_id AS "communityId", c.name AS "communityName"
-           FROM desk d JOIN org_unit c ON c.id = d.community_id WHERE d.code = $1 AND c.valid_to IS NULL`,
-        [req.params.code],
-      );
-      if (!rows[0]) throw notFound('Desk');
-      return rows[0];
+      const desk = await desks.findInternal(req.params.code);
+      if (!desk) throw notFound('Desk');
+      return desk;
     },
   });
 
@@ -90,6 +86,6 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
       hide: true,
       response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, path: { type: 'string' }, department: { type: 'boolean' } } } } },
     },
-    handler: async () => app.db.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`),
+    handler: async () => chart.workUnits(),
   });
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseDto, parseId, parseQuery } from '@redheart/shared';
+import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { requireMay } from '../../policy';
 import { idParams } from '../schemas';
 import { ConveneMeetingDto, DecisionDto, DecisionWorkDto, MeetingsQuery, UpdateMeetingDto } from './dto';
-import { MEETING_ROLES, MeetingService } from './service';
+import { MeetingService } from './service';
 import { meetingDetailSchema, meetingListSchema } from './schemas';
 import type { VolunteerWork } from './volunteer-client';
 
@@ -13,9 +14,7 @@ export default async function meetingRoutes(app: FastifyInstance, opts: { volunt
   const meetings = new MeetingService(app.db, opts.volunteerWork);
   app.addHook('onRequest', app.authenticate);
   // A role that may not take part is refused first (403), before its body or ids are looked at.
-  app.addHook('preValidation', async (req) => {
-    assertRole(req.user, MEETING_ROLES, '您的角色无权查看或召开大党委/大工委会议');
-  });
+  app.addHook('preValidation', requireMay('meetings.takePart'));
   const ctx = (req: import('fastify').FastifyRequest) => ({ user: req.user, requestId: req.id });
 
   app.get('/api/org/meetings', {

@@ -1,11 +1,14 @@
+import { orgTypeSchema } from '../schemas';
+import { ATTENDANCE, MEETING_STATUSES, WORK_KINDS } from './dto';
+
 const int = { type: 'integer' } as const;
 const str = { type: 'string' } as const;
 const nStr = { type: ['string', 'null'] } as const;
 const nInt = { type: ['integer', 'null'] } as const;
 
 const meetingProps = {
-  id: int, orgId: int, orgName: str, orgType: str, title: str, heldAt: str, place: nStr,
-  agenda: { type: 'array', items: str }, minutes: nStr, status: { type: 'string', enum: ['convened', 'held', 'cancelled'] }, convenedBy: nStr, version: int,
+  id: int, orgId: int, orgName: str, orgType: orgTypeSchema, title: str, heldAt: str, place: nStr,
+  agenda: { type: 'array', items: str }, minutes: nStr, status: { type: 'string', enum: MEETING_STATUSES }, convenedBy: nStr, version: int,
 } as const;
 
 export const meetingListSchema = {
@@ -22,14 +25,14 @@ export const meetingDetailSchema = {
     ...meetingProps,
     attendees: {
       type: 'array',
-      items: { type: 'object', properties: { id: int, positionId: nInt, personName: str, kind: str, fromUnitName: nStr, attendance: str } },
+      items: { type: 'object', properties: { id: int, positionId: nInt, personName: str, kind: str, fromUnitName: nStr, attendance: { type: 'string', enum: ATTENDANCE } } },
     },
     decisions: {
       type: 'array',
       items: {
         type: 'object',
         properties: {
-          id: int, seq: int, text: str, owner: nStr, dueOn: nStr, workKind: { type: ['string', 'null'], enum: ['item', 'project', null] }, workId: nInt, workNo: nStr,
+          id: int, seq: int, text: str, owner: nStr, dueOn: nStr, workKind: { type: ['string', 'null'], enum: [...WORK_KINDS, null] }, workId: nInt, workNo: nStr,
           workCommunityId: nInt, workCommunityName: nStr, version: int,
         },
       },

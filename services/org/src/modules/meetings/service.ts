@@ -1,90 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AppError, assertRole, type AuthUser, badRequest, conflict, inScope, likeEscape, notFound, type Role, rowsOf, writeAudit } from '@redheart/shared';
+import { AppError, type AuthUser, badRequest, conflict, inScope, notFound, writeAudit } from '@redheart/shared';
+import { assertMay } from '../../policy';
 import type { OrgType } from '../../domain';
 import { loadScope, type Scope } from '../scope/scope';
 import { UnitRepository, type UnitRow } from '../units/repository';
 import type { Ctx } from '../units/service';
 import type { ConveneMeetingDto, DecisionDto, DecisionWorkDto, MeetingsQuery, UpdateMeetingDto } from './dto';
+import { MeetingRepository, type MeetingRow } from './repository';
 import type { VolunteerWork } from './volunteer-client';
 
-/**
- * Who convenes and keeps the joint committees' meetings: the community's staff (its committee), the street
- * (the street's committee and its communities'), a county's and the city's organisation departments. Everyone
- * else gets 403; a meeting outside the caller's subtree does not exist for them (404).
- */
-export const MEETING_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk'];
 /** 大工委 (street working committee) and 大党委 (community committee): the committees that seat part-time members. */
 const JOINT_COMMITTEES: readonly OrgType[] = ['street_committee', 'community_committee'];
-
-export interface MeetingRow {
-  id: number;
-  orgId: number;
-  orgName: string;
-  orgType: string;
-  title: string;
-  heldAt: string;
-  place: string | null;
-  agenda: string[];
-  minutes: string | null;
-  status: string;
-  convenedBy: string | null;
-  version: number;
-  attendeeCount?: number;
-  presentCount?: number;
-  decisionCount?: number;
-}
-
-const COLUMNS = `m.id::int, m.org_id::int AS "orgId", o.name AS "orgName", o.type AS "orgType", m.title, m.held_at AS "heldAt", m.place, m.agenda,
-  m.minutes, m.status, m.convened_by_username AS "convenedBy", m.version`;
-const COUNTS = `(SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = m.id)::int AS "attendeeCount",
-  (SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = m.id AND a.attendance = 'present')::int AS "presentCount",
-  (SELECT count(*) FROM meeting_decision d WHERE d.meeting_id = m.id)::int AS "decisionCount"`;
-const iso = <T extends { heldAt: unknown }>(r: T): T => ({ ...r, heldAt: new Date(r.heldAt as string).toISOString() });
-
-export class MeetingRepository {
-  constructor(private readonly db: EntityManager) {}
-
-  with(m: EntityManager) {
-    return new MeetingRepository(m);
-  }
-
-  async findById(id: number, lock = false): Promise<(MeetingRow & { path: string }) | undefined> {
-    const rows = await this.db.query(`SELECT ${COLUMNS}, o.path FROM committee_meeting m JOIN org_unit o ON o.id = m.org_id WHERE m.id = $1 ${lock ? 'FOR UPDATE OF m' : ''}`, [id]);
-    return rows[0] ? iso(rows[0]) : undefined;
-  }
-
-  async list(paths: string[], q: { orgPath?: string; status?: string; limit: number; offset: number }): Promise<{ items: MeetingRow[]; total: number }> {
-    const params: unknown[] = paths.map((p) => `${likeEscape(p)}%`);
-    const where = [`o.path LIKE ANY($1::text[])`];
-    const args: unknown[] = [params];
-    if (q.orgPath) { args.push(q.orgPath); where.push(`o.path = $${args.length}`); }
-    if (q.status) { args.push(q.status); where.push(`m.status = $${args.length}`); }
-    const from = `committee_meeting m JOIN org_unit o ON o.id = m.org_id WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM ${from}`, args);
-    args.push(q.limit, q.offset);
-    const items = await this.db.query(`SELECT ${COLUMNS}, ${COUNTS} FROM ${from} ORDER BY m.held_at DESC, m.id DESC LIMIT $${args.length - 1} OFFSET $${args.length}`, args);
-    return { items: items.map(iso), total };
-  }
-
-  attendees(meetingId: number) {
-    return this.db.query(
-      `SELECT id::int, position_id::int AS "positionId", person_name AS "personName", kind, from_unit_name AS "fromUnitName", attendance
-         FROM meeting_attendee WHERE meeting_id = $1
-        ORDER BY array_position(ARRAY['secretary','deputy_secretary','committee_member','part_time_member'], kind), id`,
-      [meetingId],
-    );
-  }
-
-  async decisions(meetingId: number) {
-    const rows = await this.db.query(
-      `SELECT d.id::int, d.seq, d.text, d.owner, d.due_on::text AS "dueOn", d.work_kind AS "workKind", d.work_id::int AS "workId", d.work_no AS "workNo",
-              d.work_community_id::int AS "workCommunityId", c.name AS "workCommunityName", d.version
-         FROM meeting_decision d LEFT JOIN org_unit c ON c.id = d.work_community_id WHERE d.meeting_id = $1 ORDER BY d.seq`,
-      [meetingId],
-    );
-    return rows;
-  }
-}
 
 export class MeetingService {
   private readonly repo: MeetingRepository;
@@ -96,7 +22,7 @@ export class MeetingService {
   }
 
   private async scope(user: AuthUser): Promise<Scope> {
-    assertRole(user, MEETING_ROLES, '您的角色无权查看或召开大党委/大工委会议');
+    assertMay(user, 'meetings.takePart');
     return loadScope(this.ds.manager, user);
   }
 
@@ -143,21 +69,15 @@ export class MeetingService {
     const id = await this.ds.transaction(async (m) => {
       const org = await this.committee(scope, orgId, m);
       if (org.validTo) throw conflict(`${org.name} is archived`, 'ARCHIVED');
-      const [row] = await m.query(
-        `INSERT INTO committee_meeting (org_id, title, held_at, place, agenda, convened_by, convened_by_username)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::int`,
-        [org.id, dto.title.trim(), dto.heldAt, dto.place?.trim() || null, JSON.stringify(dto.agenda.map((a) => a.trim())), Number(ctx.user.sub) || null, ctx.user.username],
-      );
-      await m.query(
-        `INSERT INTO meeting_attendee (meeting_id, position_id, person_name, kind, from_unit_name)
-         SELECT $1, p.id, p.person_name, p.kind, f.name FROM position p LEFT JOIN org_unit f ON f.id = p.from_unit_id
-          WHERE p.org_id = $2 AND p.term_start <= current_date AND (p.term_end IS NULL OR p.term_end > current_date)
-          ORDER BY p.id`,
-        [row.id, org.id],
-      );
-      const created = await this.detail(ctx.user, row.id, m);
-      await writeAudit(m, { actor: ctx.user, action: 'meeting.convene', entityType: 'committee_meeting', entityId: row.id, after: created, requestId: ctx.requestId });
-      return row.id as number;
+      const repo = this.repo.with(m);
+      const meetingId = await repo.insert({
+        orgId: org.id, title: dto.title.trim(), heldAt: dto.heldAt, place: dto.place?.trim() || null, agenda: dto.agenda.map((a) => a.trim()),
+        convenedBy: Number(ctx.user.sub) || null, convenedByUsername: ctx.user.username,
+      });
+      await repo.inviteSeats(meetingId, org.id);
+      const created = await this.detail(ctx.user, meetingId, m);
+      await writeAudit(m, { actor: ctx.user, action: 'meeting.convene', entityType: 'committee_meeting', entityId: meetingId, after: created, requestId: ctx.requestId });
+      return meetingId;
     });
     return this.detail(ctx.user, id);
   }
@@ -170,22 +90,20 @@ export class MeetingService {
       if (before.version !== dto.version) throw conflict('The meeting was changed by someone else; reload it', 'STALE_VERSION');
       if (before.status === 'cancelled') throw conflict('This meeting was cancelled', 'MEETING_CANCELLED');
       if (dto.status === 'convened' && before.status !== 'convened') throw conflict('A held meeting cannot go back to convened', 'BAD_TRANSITION');
-      const attendees: { id: number }[] = await this.repo.with(m).attendees(id);
+      const repo = this.repo.with(m);
+      const attendees = await repo.attendees(id);
       const known = new Set(attendees.map((a) => a.id));
       const bad = (dto.attendance ?? []).map((a, i) => ({ a, i })).filter(({ a }) => !known.has(a.attendeeId));
       if (bad.length) {
         throw badRequest('attendance（出席情况）中的参会人不属于本次会议', bad.map(({ i }) => ({ field: `attendance.${i}.attendeeId`, errors: ['不是本次会议的参会人'] })), 'VALIDATION_FAILED');
       }
-      const rows = rowsOf(await m.query(
-        `UPDATE committee_meeting SET title = $3, held_at = $4, place = $5, agenda = $6, minutes = $7, status = $8, version = version + 1
-          WHERE id = $1 AND version = $2 RETURNING id`,
-        [id, dto.version, dto.title?.trim() ?? before.title, dto.heldAt ?? before.heldAt, dto.place !== undefined ? dto.place.trim() || null : before.place,
-          JSON.stringify(dto.agenda?.map((a) => a.trim()) ?? before.agenda), dto.minutes !== undefined ? dto.minutes : before.minutes, dto.status ?? before.status],
-      ));
-      if (!rows.length) throw conflict('The meeting was changed by someone else; reload it', 'STALE_VERSION');
-      for (const a of dto.attendance ?? []) {
-        await m.query(`UPDATE meeting_attendee SET attendance = $3 WHERE id = $1 AND meeting_id = $2`, [a.attendeeId, id, a.attendance]);
-      }
+      const updated = await repo.update(id, dto.version, {
+        title: dto.title?.trim() ?? before.title, heldAt: dto.heldAt ?? before.heldAt, place: dto.place !== undefined ? dto.place.trim() || null : before.place,
+        agenda: dto.agenda?.map((a) => a.trim()) ?? before.agenda, minutes: dto.minutes !== undefined ? dto.minutes : before.minutes,
+        status: dto.status ?? before.status,
+      });
+      if (!updated) throw conflict('The meeting was changed by someone else; reload it', 'STALE_VERSION');
+      for (const a of dto.attendance ?? []) await repo.setAttendance(id, a.attendeeId, a.attendance);
       const { path: _p, ...b } = before;
       void _p;
       await writeAudit(m, { actor: ctx.user, action: 'meeting.update', entityType: 'committee_meeting', entityId: id, before: b, after: dto, requestId: ctx.requestId });
@@ -199,12 +117,7 @@ export class MeetingService {
       const meeting = await this.visible(scope, id, m, true);
       if (meeting.version !== dto.version) throw conflict('The meeting was changed by someone else; reload it', 'STALE_VERSION');
       if (meeting.status === 'cancelled') throw conflict('This meeting was cancelled', 'MEETING_CANCELLED');
-      const [row] = await m.query(
-        `INSERT INTO meeting_decision (meeting_id, seq, text, owner, due_on)
-         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM meeting_decision WHERE meeting_id = $1), $2, $3, $4) RETURNING id::int, seq`,
-        [id, dto.text.trim(), dto.owner?.trim() || null, dto.dueOn ?? null],
-      );
-      await m.query(`UPDATE committee_meeting SET version = version + 1 WHERE id = $1`, [id]);
+      const row = await this.repo.with(m).insertDecision(id, { text: dto.text.trim(), owner: dto.owner?.trim() || null, dueOn: dto.dueOn ?? null });
       await writeAudit(m, { actor: ctx.user, action: 'meeting.decide', entityType: 'committee_meeting', entityId: id, after: { decisionId: row.id, seq: row.seq, ...dto }, requestId: ctx.requestId });
     });
     return this.detail(ctx.user, id);
@@ -220,10 +133,11 @@ export class MeetingService {
     const scope = await this.scope(ctx.user);
     await this.ds.transaction(async (m) => {
       const meeting = await this.visible(scope, meetingId, m);
-      const [d] = await m.query(`SELECT id::int, text, version, work_kind FROM meeting_decision WHERE id = $1 AND meeting_id = $2 FOR UPDATE`, [decisionId, meetingId]);
+      const repo = this.repo.with(m);
+      const d = await repo.decisionForWork(decisionId, meetingId);
       if (!d) throw notFound('Decision');
       if (d.version !== dto.version) throw conflict('The decision was changed by someone else; reload it', 'STALE_VERSION');
-      if (d.work_kind) throw conflict('This decision has already become work', 'ALREADY_ASSIGNED');
+      if (d.workKind) throw conflict('This decision has already become work', 'ALREADY_ASSIGNED');
       if (meeting.status === 'cancelled') throw conflict('This meeting was cancelled', 'MEETING_CANCELLED');
       const communityId = await this.workCommunity(scope, meeting, dto.communityId, m);
       const missing: { field: string; errors: string[] }[] = [];
@@ -239,10 +153,7 @@ export class MeetingService {
           : { name: dto.name, budgetYuan: dto.budgetYuan }),
       }, ctx.requestId);
       if (!work || typeof work.id !== 'number') throw new AppError(503, 'VOLUNTEER_UNAVAILABLE', '志愿服务系统的答复无法识别；决议未改变');
-      await m.query(
-        `UPDATE meeting_decision SET work_kind = $2, work_id = $3, work_no = $4, work_community_id = $5, version = version + 1 WHERE id = $1`,
-        [decisionId, work.kind, work.id, work.no, communityId],
-      );
+      await repo.linkWork(decisionId, { kind: work.kind, id: work.id, no: work.no, communityId });
       await writeAudit(m, { actor: ctx.user, action: 'meeting.decision_work', entityType: 'committee_meeting', entityId: meetingId, after: { decisionId, ...work }, requestId: ctx.requestId });
     });
     return this.detail(ctx.user, meetingId);

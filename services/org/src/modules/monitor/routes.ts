@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseQuery } from '@redheart/shared';
+import { parseQuery } from '@redheart/shared';
+import { requireMay } from '../../policy';
 import { errorSchema } from '../schemas';
 import { LoginLogQuery, loginLogPageSchema, loginLogQuerySchema, sessionParams, SessionsQuery, sessionsPageSchema, sessionsQuerySchema } from './schemas';
-import { MONITOR_READERS, MonitorService } from './service';
+import { MonitorService } from './service';
 
 /**
  * 系统监控: the login log (登录日志) and the online sessions (在线用户) with a forced logout. The
@@ -12,7 +13,7 @@ export default async function monitorRoutes(app: FastifyInstance, opts: { onSess
   const service = new MonitorService(app.db, app.dbRead, opts.onSessionsEnded);
   app.addHook('onRequest', app.authenticate);
   // the role first (403), before the query or the params are looked at
-  app.addHook('preValidation', async (req) => assertRole(req.user, MONITOR_READERS, '只有管理员可以查看系统监控'));
+  app.addHook('preValidation', requireMay('monitor.read'));
 
   app.get('/api/org/login-log', {
     schema: {

@@ -1,6 +1,7 @@
 import { IsIn, IsInt, IsIP, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { pageQueryDoc, pageSchemaProperties } from '@redheart/shared';
 import { LOGIN_RESULTS, type LoginResult } from '../auth/login-log';
+import { roleSchema } from '../schemas';
 
 // ── query DTOs (checked in the handler: 400 naming each bad field) ──────────────────────────────
 
@@ -85,7 +86,7 @@ export const sessionSchema = {
     accountId: { type: 'integer' },
     username: str,
     displayName: str,
-    role: str,
+    role: roleSchema,
     orgName: str,
     startedAt: time,
     lastSeenAt: { ...time, description: 'the latest token of the session (login or refresh)' },

@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { assertRole, type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, notFound, pageRequest, type Role, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, notFound, pageRequest, type Role, writeAudit } from '@redheart/shared';
 import { endSession, publishEnded } from '../auth/sessions';
-import { GRANTABLE } from '../accounts/service';
+import { assertMay, GRANTABLE, may } from '../../policy';
 import { loadScope } from '../scope/scope';
 import { type LoginLogRow, MonitorRepository, type SessionRow } from './repository';
 import type { LoginLogQuery, SessionsQuery } from './schemas';
 
 /** Who opens 系统监控: the organisation department (all), a street (its street's accounts). */
-export const MONITOR_READERS: readonly Role[] = ['admin', 'street_admin'];
 
 export interface Ctx {
   user: AuthUser;
@@ -43,8 +42,8 @@ export class MonitorService {
 
   /** null = every organisation (an admin); the paths are read fresh (see scope/scope.ts). */
   private async scopePaths(user: AuthUser): Promise<string[] | null> {
-    assertRole(user, MONITOR_READERS, '只有管理员可以查看系统监控');
-    if (user.role === 'admin') return null;
+    assertMay(user, 'monitor.read');
+    if (may(user, 'monitor.readAll')) return null;
     return (await loadScope(this.ds.manager, user)).paths;
   }
 
@@ -66,7 +65,7 @@ export class MonitorService {
 
   /** May the caller end this account's sessions: its own, or one it manages (admin: any). */
   private mayEnd(user: AuthUser, scopePaths: string[] | null, account: { accountId: string; role: string; path: string }): boolean {
-    if (String(account.accountId) === user.sub || user.role === 'admin') return true;
+    if (String(account.accountId) === user.sub || may(user, 'monitor.readAll')) return true;
     return !!scopePaths && inScope(account.path, scopePaths) && (GRANTABLE[user.role] ?? []).includes(account.role as Role);
   }
 

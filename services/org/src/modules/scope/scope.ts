@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { type AuthUser, inScope, notFound } from '@redheart/shared';
+import { type AuthUser, inScope, notFound, type Role } from '@redheart/shared';
+import { may } from '../../policy';
 
 /**
  * The org service owns the tree, so it reads scope fresh from the database on every request:
@@ -16,8 +17,11 @@ export function clearScopeCache(): void {
   scopeCache.clear();
 }
 
+/** A unit's staff see, besides their unit, the communities it reports to (双报到). */
+const seesReports = (role: string) => may({ role: role as Role }, 'scope.reportedCommunities');
+
 export async function currentScopePaths(db: EntityManager, orgId: number, role: string): Promise<string[]> {
-  const key = `${orgId}:${role === 'unit_staff' ? 'unit' : 'org'}`;
+  const key = `${orgId}:${seesReports(role) ? 'unit' : 'org'}`;
   const hit = scopeCache.get(key);
   if (hit && hit.until > Date.now()) return hit.paths;
   const paths = await readScopePaths(db, orgId, role);
@@ -30,7 +34,7 @@ async function readScopePaths(db: EntityManager, orgId: number, role: string): P
   const own: { path: string }[] = await db.query('SELECT path FROM org_unit WHERE id = $1', [orgId]);
   if (!own.length) return [];
   const paths = [own[0].path];
-  if (role === 'unit_staff') {
+  if (seesReports(role)) {
     const reported: { path: string }[] = await db.query(
       `SELECT c.path FROM unit_community_report r JOIN org_unit c ON c.id = r.community_id
         WHERE r.unit_id = $1 AND r.ended_on IS NULL ORDER BY c.path`,

@@ -4,6 +4,10 @@ import { likeEscape, preparedQuery, rowsOf } from '@redheart/shared';
 export { likeEscape };
 import type { OrgType } from '../../domain';
 
+// A global advisory lock key: subtree moves take it exclusively, inserts shared, so a node can
+// never be inserted under a path that a concurrent move is rewriting.
+export const TREE_LOCK = 7712002;
+
 export interface UnitRow {
   id: number;
   type: OrgType;
@@ -56,6 +60,31 @@ export class UnitRepository {
       ? await this.db.query(`SELECT ${COLUMNS}, 0 AS "childCount" FROM org_unit u WHERE u.id = $1 ${lock}`, [id])
       : await this.hot<UnitRow>(BY_ID, [id]);
     return rows[0];
+  }
+
+  /** The tree's advisory lock for the rest of the transaction: exclusive for a subtree move, shared for an insert. */
+  async lockTree(mode: 'shared' | 'exclusive'): Promise<void> {
+    await this.db.query(mode === 'shared' ? 'SELECT pg_advisory_xact_lock_shared($1)' : 'SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
+  }
+
+  /** Current (not archived) children. */
+  async activeChildCount(id: number): Promise<number> {
+    const rows: { n: number }[] = await this.db.query('SELECT count(*)::int AS n FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL', [id]);
+    return rows[0].n;
+  }
+
+  /** The day of the organisation's latest recorded change (org_unit_version), if any. */
+  async lastVersionChange(id: number): Promise<string | null> {
+    const rows: { d: string | null }[] = await this.db.query('SELECT max(effective_from) AS d FROM org_unit_version WHERE org_id = $1', [id]);
+    return rows[0].d;
+  }
+
+  /**
+   * The organisation's row lock for the rest of the transaction (rules spanning several rows of it are
+   * checked and written by one caller at a time); NO KEY UPDATE does not block inserts that merely reference it.
+   */
+  async lockNoKeyUpdate(id: number): Promise<void> {
+    await this.db.query('SELECT id FROM org_unit WHERE id = $1 FOR NO KEY UPDATE', [id]);
   }
 
   async findByIds(ids: number[]): Promise<UnitRow[]> {

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, parseDto, parseId, parseQuery } from '@redheart/shared';
+import { parseDto, parseId, parseQuery } from '@redheart/shared';
+import { writesNeed } from '../../policy';
 import { ArchiveUnitDto, ChildrenQuery, CreateUnitDto, MoveUnitDto, SearchQuery, UpdateUnitDto } from './dto';
-import { ORG_WRITERS, UnitService } from './service';
-import { idParams, orgUnitSchema, orgUnitWithAncestorsSchema, ancestorsSchema, orgUnitProperties } from '../schemas';
+import { UnitService } from './service';
+import { idParams, orgTypeSchema } from '../schemas';
+import { orgUnitList as list, orgUnitSchema, orgUnitWithAncestorsSchema, ancestorsSchema, orgUnitProperties } from './schemas';
 
-const list = { type: 'array', items: orgUnitSchema } as const;
 
 export default async function unitRoutes(app: FastifyInstance) {
   const service = new UnitService(app.db);
   app.addHook('onRequest', app.authenticate);
   // A role that may change nothing in the chart is refused first (403), before its body is read.
-  app.addHook('preValidation', async (req) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') assertRole(req.user, ORG_WRITERS, '您的角色无权修改组织架构');
-  });
+  app.addHook('preValidation', writesNeed('org.write'));
   const ctx = (req: { user: import('@redheart/shared').AuthUser; id: string }) => ({ user: req.user, requestId: req.id });
 
   app.get('/api/org/units/roots', {
@@ -45,7 +44,7 @@ export default async function unitRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { id: string } }>('/api/org/units/:id/allowed-child-types', {
-    schema: { tags: ['org'], summary: 'Types the caller may create under this organisation', params: idParams, response: { 200: { type: 'array', items: { type: 'string' } } } },
+    schema: { tags: ['org'], summary: 'Types the caller may create under this organisation', params: idParams, response: { 200: { type: 'array', items: orgTypeSchema } } },
     handler: async (req) => service.allowedChildTypes(req.user, parseId(req.params.id, 'Organisation')),
   });
 

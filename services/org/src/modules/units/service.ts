@@ -1,20 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertRole, type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit, type Role } from '@redheart/shared';
+import { type AuthUser, AppError, badRequest, conflict, forbidden, inScope, notFound, writeAudit } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import { ALLOWED_CHILDREN, type OrgType } from '../../domain';
+import { assertMay, may } from '../../policy';
 import { assertInScope, clearScopeCache, loadScope, type Scope } from '../scope/scope';
 import { pathIds, UnitRepository, type UnitRow } from './repository';
 import { emitUnitChange } from './events';
 import type { ArchiveUnitDto, CreateUnitDto, MoveUnitDto, UpdateUnitDto } from './dto';
 
-/** Roles that may change the org chart, each inside its own subtree. */
-export const ORG_WRITERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
 /** The organisation departments (city and county): they may also edit their own root organisation and set division codes. */
-export const TOP_ADMINS: readonly Role[] = ['city_admin', 'admin'];
-const isTop = (role: Role) => TOP_ADMINS.includes(role);
-// A global advisory lock key: subtree moves take it exclusively, inserts shared, so a node can
-// never be inserted under a path that a concurrent move is rewriting.
-export const TREE_LOCK = 7712002;
+const isTop = (user: AuthUser) => may(user, 'org.writeOwnRoot');
+export { TREE_LOCK } from './repository';
 
 export const today = () => businessToday();
 
@@ -53,22 +49,22 @@ export class UnitService {
   }
 
   private assertWriter(scope: Scope) {
-    assertRole(scope.user, ORG_WRITERS, '您的角色无权修改组织架构');
+    assertMay(scope.user, 'org.write');
   }
 
   /** Non-admins manage what lies below their own organisation, not the organisation itself. */
   private assertBelowOwn(scope: Scope, u: UnitRow, what: string) {
-    if (!isTop(scope.user.role) && (u.path === scope.ownPath || !u.path.startsWith(scope.ownPath))) {
+    if (!isTop(scope.user) && (u.path === scope.ownPath || !u.path.startsWith(scope.ownPath))) {
       throw forbidden(`Only a higher level may ${what} this organisation`);
     }
   }
 
   private assertFields(scope: Scope, dto: { divisionCode?: string; department?: boolean }) {
-    if (dto.divisionCode !== undefined && !isTop(scope.user.role)) {
+    if (dto.divisionCode !== undefined && !isTop(scope.user)) {
       throw badRequest('Field divisionCode may only be set by an admin (it comes from the national division codes)', [{ field: 'divisionCode', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
     }
     // Which units answer a street's whistle is the county's decision (街呼县应).
-    if (dto.department !== undefined && !isTop(scope.user.role)) {
+    if (dto.department !== undefined && !isTop(scope.user)) {
       throw badRequest('只有组织部管理员可以标记县直部门', [{ field: 'department', errors: ['not allowed for your role'] }], 'FIELD_NOT_ALLOWED');
     }
   }
@@ -112,7 +108,7 @@ export class UnitService {
   async allowedChildTypes(user: AuthUser, id: number): Promise<OrgType[]> {
     const scope = await this.scope(user);
     const u = await this.visible(scope, id);
-    if (!ORG_WRITERS.includes(user.role) || u.validTo) return [];
+    if (!may(user, 'org.write') || u.validTo) return [];
     return [...ALLOWED_CHILDREN[u.type]];
   }
 
@@ -121,8 +117,8 @@ export class UnitService {
     this.assertWriter(scope);
     this.assertFields(scope, dto);
     return this.ds.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock_shared($1)', [TREE_LOCK]);
       const repo = this.repo.with(m);
+      await repo.lockTree('shared');
       const parent = await this.visible(scope, dto.parentId, repo, 'FOR SHARE');
       if (parent.validTo) throw conflict('The parent organisation is archived', 'PARENT_ARCHIVED');
       if (!ALLOWED_CHILDREN[parent.type].includes(dto.type)) {
@@ -161,7 +157,7 @@ export class UnitService {
     return this.ds.transaction(async (m) => {
       const repo = this.repo.with(m);
       const before = await this.visible(scope, id, repo, 'FOR UPDATE');
-      if (!isTop(scope.user.role) && !before.path.startsWith(scope.ownPath)) throw notFound('Organisation');
+      if (!isTop(scope.user) && !before.path.startsWith(scope.ownPath)) throw notFound('Organisation');
       if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       if (before.validTo) throw conflict('An archived organisation cannot be edited', 'ARCHIVED');
       const name = dto.name?.trim() ?? before.name;
@@ -196,8 +192,8 @@ export class UnitService {
       if (validTo < before.validFrom || validTo > today()) {
         throw badRequest(`validTo must lie between ${before.validFrom} and today`, [{ field: 'validTo', errors: ['out of range'] }], 'VALIDATION_FAILED');
       }
-      const active: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM org_unit WHERE parent_id = $1 AND valid_to IS NULL', [id]);
-      if (active[0].n > 0) throw conflict(`Archive or move its ${active[0].n} active sub-organisations first`, 'HAS_CHILDREN');
+      const active = await repo.activeChildCount(id);
+      if (active > 0) throw conflict(`Archive or move its ${active} active sub-organisations first`, 'HAS_CHILDREN');
       if (!(await repo.archive(id, dto.version, validTo))) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       const after = (await repo.findById(id))!;
       await writeAudit(m, { actor: ctx.user, action: 'org.archive', entityType: 'org_unit', entityId: id, before: view(before), after: view(after), reason: dto.reason, requestId: ctx.requestId });
@@ -212,8 +208,8 @@ export class UnitService {
     const effective = dto.effectiveDate ?? today();
     if (effective > today()) throw badRequest('effectiveDate cannot lie in the future', [{ field: 'effectiveDate', errors: ['future'] }], 'VALIDATION_FAILED');
     const moved = await this.ds.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
       const repo = this.repo.with(m);
+      await repo.lockTree('exclusive');
       const node = await this.visible(scope, id, repo, 'FOR UPDATE');
       if (node.parentId === null) throw badRequest('The root organisation cannot be moved', undefined, 'ROOT');
       this.assertBelowOwn(scope, node, 'move');
@@ -229,9 +225,9 @@ export class UnitService {
       if (effective < node.validFrom || effective < target.validFrom) {
         throw badRequest('effectiveDate is before the organisation or its new parent existed', [{ field: 'effectiveDate', errors: ['too early'] }], 'VALIDATION_FAILED');
       }
-      const lastChange: { d: string | null }[] = await m.query('SELECT max(effective_from) AS d FROM org_unit_version WHERE org_id = $1', [id]);
-      if (lastChange[0].d && effective < lastChange[0].d) {
-        throw new AppError(409, 'HISTORY_CONFLICT', `effectiveDate must not precede the last recorded change (${lastChange[0].d})`);
+      const lastChange = await repo.lastVersionChange(id);
+      if (lastChange && effective < lastChange) {
+        throw new AppError(409, 'HISTORY_CONFLICT', `effectiveDate must not precede the last recorded change (${lastChange})`);
       }
       const movedCount = await repo.moveSubtree(node, target);
       await repo.recordVersion(id, { parentId: target.id, name: node.name, type: node.type }, effective);

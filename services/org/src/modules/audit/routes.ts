@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import { registerAuditRoute } from '@redheart/shared';
+import { recordRoutes } from '../org-records';
+import { ORG_AUDIT_OWNER_PATH } from './repository';
+
+/** 操作日志 of the org service: GET /api/org/audit (shared/src/audit-route.ts). */
+export default async function auditRoutes(app: FastifyInstance) {
+  recordRoutes(app);
+  registerAuditRoute(app, { prefix: '/api/org', ownerPathSql: ORG_AUDIT_OWNER_PATH, authenticate: false });
+}

@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+
+/** A current community as the household and volunteer services copy it (its path decides scope there). */
+export interface CommunityCopyRow {
+  id: number;
+  name: string;
+  path: string;
+  streetName: string | null;
+  divisionCode: string | null;
+}
+
+/** A current work unit (the volunteer service's whistles go to the departments among them). */
+export interface WorkUnitCopyRow {
+  id: number;
+  name: string;
+  path: string;
+  department: boolean;
+}
+
+/** The reads the other services make of the chart over the internal routes. */
+export class InternalRepository {
+  constructor(private readonly db: EntityManager) {}
+
+  async communities(): Promise<CommunityCopyRow[]> {
+    const rows: CommunityCopyRow[] = await this.db.query(
+      `SELECT c.id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode"
+         FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
+        WHERE c.type = 'community_committee' AND c.valid_to IS NULL ORDER BY c.path`,
+    );
+    return rows;
+  }
+
+  async workUnits(): Promise<WorkUnitCopyRow[]> {
+    const rows: WorkUnitCopyRow[] = await this.db.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`);
+    return rows;
+  }
+}
