@@ -412,27 +412,26 @@ export class SeparationService {
 
   /**
    * Rates at each community's first comparison (summed) against the registers now, over the same
-   * communities, so the two figures compare like with like.
+   * communities, so the two figures compare like with like. "Now" is read from separation_rollup (kept
+   * by triggers equal to the live measure of each community: migration SeparationRollup), not
+   * re-measured from the registers: one statement over the compared communities' snapshots and rollup rows.
    */
   async beforeAfter(m: EntityManager, communityIds: number[]) {
-    const first: { communities: number; takenAt: Date | null; flats: number; flatsSeparated: number; residents: number; residentsElsewhere: number }[] = await m.query(
-      `SELECT count(*)::int AS communities, min(taken_at) AS "takenAt", coalesce(sum(flats), 0)::int AS flats,
-              coalesce(sum(flats_separated), 0)::int AS "flatsSeparated", coalesce(sum(residents), 0)::int AS residents,
-              coalesce(sum(residents_elsewhere), 0)::int AS "residentsElsewhere"
-         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) s`,
+    const [f]: { communities: number; takenAt: Date | null; flats: number; flatsSeparated: number; residents: number; residentsElsewhere: number;
+      nowFlats: number; nowFlatsSeparated: number; nowResidents: number; nowResidentsElsewhere: number }[] = await m.query(
+      `SELECT count(*)::int AS communities, min(s.taken_at) AS "takenAt", coalesce(sum(s.flats), 0)::int AS flats,
+              coalesce(sum(s.flats_separated), 0)::int AS "flatsSeparated", coalesce(sum(s.residents), 0)::int AS residents,
+              coalesce(sum(s.residents_elsewhere), 0)::int AS "residentsElsewhere",
+              coalesce(sum(r.flats), 0)::int AS "nowFlats", coalesce(sum(r.flats_separated), 0)::int AS "nowFlatsSeparated",
+              coalesce(sum(r.residents), 0)::int AS "nowResidents", coalesce(sum(r.residents_elsewhere), 0)::int AS "nowResidentsElsewhere"
+         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) s
+         LEFT JOIN separation_rollup r ON r.community_id = s.community_id`,
       [communityIds],
-    );
-    const f = first[0];
-    const compared: { id: number }[] = await m.query(`SELECT DISTINCT community_id AS id FROM separation_snapshot WHERE community_id = ANY($1::bigint[])`, [communityIds]);
-    const live = await measureSeparation(m, compared.map((c) => c.id));
-    const sum = [...live.values()].reduce(
-      (a, v) => ({ flats: a.flats + v.total.flats, flatsSeparated: a.flatsSeparated + v.total.flatsSeparated, residents: a.residents + v.total.residents, residentsElsewhere: a.residentsElsewhere + v.total.residentsElsewhere }),
-      { flats: 0, flatsSeparated: 0, residents: 0, residentsElsewhere: 0 },
     );
     return {
       communities: f.communities,
       before: f.communities ? { takenAt: new Date(f.takenAt!).toISOString(), ...measure(f.flats, f.flatsSeparated, f.residents, f.residentsElsewhere) } : null,
-      now: f.communities ? { takenAt: new Date().toISOString(), ...measure(sum.flats, sum.flatsSeparated, sum.residents, sum.residentsElsewhere) } : null,
+      now: f.communities ? { takenAt: new Date().toISOString(), ...measure(f.nowFlats, f.nowFlatsSeparated, f.nowResidents, f.nowResidentsElsewhere) } : null,
     };
   }
 }

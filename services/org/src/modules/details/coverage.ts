@@ -134,7 +134,9 @@ export class CoverageService extends DetailService {
   /**
    * One row per county committee in the caller's scope (the city admin: every county of the city; a
    * county admin: their own): its streets, communities and compound-branch coverage. Communities are
-   * counted by a range of org_unit_current_path_idx under the county's path (ids and slashes sort below '~').
+   * counted by a range of org_unit_current_type_path_idx under the county's path (ids and slashes sort below '~'); the
+   * coverage from compound_coverage_rollup (kept by triggers: migration CoverageRollup), a few rows per community instead of
+   * every compound and its branch. A branch founded is one whose day (`branch_from`) has come, BRANCH_LIVE as of today.
    */
   async counties(ctx: Ctx): Promise<{ totals: CoverageCounts & { streets: number; communities: number }; counties: CountyCoverage[] }> {
     assertRole(ctx.user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
@@ -146,15 +148,14 @@ export class CoverageService extends DetailService {
               k.*
          FROM org_unit y
          CROSS JOIN LATERAL (
-           SELECT count(k.id)::int AS compounds,
-                  count(k.id) FILTER (WHERE ${BRANCH_LIVE})::int AS "withBranch",
-                  count(k.id) FILTER (WHERE NOT ${BRANCH_LIVE} AND k.branch_planned)::int AS planned,
-                  count(k.id) FILTER (WHERE k.property_managed)::int AS "propertyManaged",
-                  count(k.id) FILTER (WHERE k.property_managed AND ${BRANCH_LIVE})::int AS "propertyManagedCovered",
-                  count(k.id) FILTER (WHERE k.property_managed AND NOT ${BRANCH_LIVE} AND k.branch_planned)::int AS "propertyManagedPlanned"
+           SELECT coalesce(sum(r.compounds), 0)::int AS compounds,
+                  coalesce(sum(r.compounds) FILTER (WHERE r.branch_from <= current_date), 0)::int AS "withBranch",
+                  coalesce(sum(r.planned) FILTER (WHERE NOT r.branch_from <= current_date), 0)::int AS planned,
+                  coalesce(sum(r.property_managed), 0)::int AS "propertyManaged",
+                  coalesce(sum(r.property_managed) FILTER (WHERE r.branch_from <= current_date), 0)::int AS "propertyManagedCovered",
+                  coalesce(sum(r.pm_planned) FILTER (WHERE NOT r.branch_from <= current_date), 0)::int AS "propertyManagedPlanned"
              FROM org_unit c
-             JOIN compound k ON k.community_id = c.id
-             LEFT JOIN org_unit b ON b.id = k.branch_id
+             JOIN compound_coverage_rollup r ON r.community_id = c.id
             WHERE c.path ~>=~ y.path AND c.path ~<~ (y.path || '~') AND c.valid_to IS NULL AND c.type = 'community_committee') k
         WHERE y.type = 'county_committee' AND y.valid_to IS NULL AND y.path LIKE ANY($1::text[])
         ORDER BY y.division_code NULLS LAST, y.name, y.id`,
