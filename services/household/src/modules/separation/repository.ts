@@ -118,6 +118,10 @@ export interface FirstSnapshotsRow {
   flatsSeparated: number;
   residents: number;
   residentsElsewhere: number;
+  nowFlats: number;
+  nowFlatsSeparated: number;
+  nowResidents: number;
+  nowResidentsElsewhere: number;
 }
 
 export interface TaskCaseRow {
@@ -293,20 +297,18 @@ export class SeparationRepository {
     );
   }
 
+  /** The first comparison of each community (summed), and the same communities' rates now from separation_rollup. */
   async firstSnapshots(m: EntityManager, communityIds: number[]): Promise<FirstSnapshotsRow> {
     const rows: FirstSnapshotsRow[] = await m.query(
-      `SELECT count(*)::int AS communities, min(taken_at) AS "takenAt", coalesce(sum(flats), 0)::int AS flats,
-              coalesce(sum(flats_separated), 0)::int AS "flatsSeparated", coalesce(sum(residents), 0)::int AS residents,
-              coalesce(sum(residents_elsewhere), 0)::int AS "residentsElsewhere"
-         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) s`,
+      `SELECT count(*)::int AS communities, min(s.taken_at) AS "takenAt", coalesce(sum(s.flats), 0)::int AS flats,
+              coalesce(sum(s.flats_separated), 0)::int AS "flatsSeparated", coalesce(sum(s.residents), 0)::int AS residents,
+              coalesce(sum(s.residents_elsewhere), 0)::int AS "residentsElsewhere",
+              coalesce(sum(r.flats), 0)::int AS "nowFlats", coalesce(sum(r.flats_separated), 0)::int AS "nowFlatsSeparated",
+              coalesce(sum(r.residents), 0)::int AS "nowResidents", coalesce(sum(r.residents_elsewhere), 0)::int AS "nowResidentsElsewhere"
+         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) s
+         LEFT JOIN separation_rollup r ON r.community_id = s.community_id`,
       [communityIds],
     );
     return rows[0];
-  }
-
-  /** Of these communities, the ones compared at least once. */
-  async comparedCommunities(m: EntityManager, communityIds: number[]): Promise<number[]> {
-    const rows: { id: number }[] = await m.query(`SELECT DISTINCT community_id AS id FROM separation_snapshot WHERE community_id = ANY($1::bigint[])`, [communityIds]);
-    return rows.map((r) => r.id);
   }
 }

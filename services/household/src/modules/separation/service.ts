@@ -245,19 +245,16 @@ export class SeparationService {
 
   /**
    * Rates at each community's first comparison (summed) against the registers now, over the same
-   * communities, so the two figures compare like with like.
+   * communities, so the two figures compare like with like. "Now" is read from separation_rollup (kept
+   * by triggers equal to the live measure of each community: migration SeparationRollup), not
+   * re-measured from the registers: one statement over the compared communities' snapshots and rollup rows.
    */
   async beforeAfter(m: EntityManager, communityIds: number[]) {
     const f = await this.repo.firstSnapshots(m, communityIds);
-    const live = await measureSeparation(this.repo, m, await this.repo.comparedCommunities(m, communityIds));
-    const sum = [...live.values()].reduce(
-      (a, v) => ({ flats: a.flats + v.total.flats, flatsSeparated: a.flatsSeparated + v.total.flatsSeparated, residents: a.residents + v.total.residents, residentsElsewhere: a.residentsElsewhere + v.total.residentsElsewhere }),
-      { flats: 0, flatsSeparated: 0, residents: 0, residentsElsewhere: 0 },
-    );
     return {
       communities: f.communities,
       before: f.communities ? { takenAt: new Date(f.takenAt!).toISOString(), ...measure(f.flats, f.flatsSeparated, f.residents, f.residentsElsewhere) } : null,
-      now: f.communities ? { takenAt: new Date().toISOString(), ...measure(sum.flats, sum.flatsSeparated, sum.residents, sum.residentsElsewhere) } : null,
+      now: f.communities ? { takenAt: new Date().toISOString(), ...measure(f.nowFlats, f.nowFlatsSeparated, f.nowResidents, f.nowResidentsElsewhere) } : null,
     };
   }
 }

@@ -115,7 +115,9 @@ export class CoverageRepository {
 
   /**
    * One row per current county committee in scope: its streets, its communities (by a range of
-   * org_unit_current_path_idx under the county's path; ids and slashes sort below '~') and their compounds' counts.
+   * org_unit_current_type_path_idx under the county's path; ids and slashes sort below '~') and their compounds' counts,
+   * from compound_coverage_rollup (kept by triggers: migration CoverageRollup), a few rows per community instead of every
+   * compound and its branch. A branch founded is one whose day (`branch_from`) has come, BRANCH_LIVE as of today.
    */
   async countyCounts(scopePaths: string[]): Promise<CountyRow[]> {
     const rows: CountyRow[] = await this.db.query(
@@ -125,10 +127,14 @@ export class CoverageRepository {
               k.*
          FROM org_unit y
          CROSS JOIN LATERAL (
-           SELECT ${RAW_COUNTS}
+           SELECT coalesce(sum(r.compounds), 0)::int AS compounds,
+                  coalesce(sum(r.compounds) FILTER (WHERE r.branch_from <= current_date), 0)::int AS "withBranch",
+                  coalesce(sum(r.planned) FILTER (WHERE NOT r.branch_from <= current_date), 0)::int AS planned,
+                  coalesce(sum(r.property_managed), 0)::int AS "propertyManaged",
+                  coalesce(sum(r.property_managed) FILTER (WHERE r.branch_from <= current_date), 0)::int AS "propertyManagedCovered",
+                  coalesce(sum(r.pm_planned) FILTER (WHERE NOT r.branch_from <= current_date), 0)::int AS "propertyManagedPlanned"
              FROM org_unit c
-             JOIN compound k ON k.community_id = c.id
-             LEFT JOIN org_unit b ON b.id = k.branch_id
+             JOIN compound_coverage_rollup r ON r.community_id = c.id
             WHERE c.path ~>=~ y.path AND c.path ~<~ (y.path || '~') AND c.valid_to IS NULL AND c.type = 'community_committee') k
         WHERE y.type = 'county_committee' AND y.valid_to IS NULL AND y.path LIKE ANY($1::text[])
         ORDER BY y.division_code NULLS LAST, y.name, y.id`,
