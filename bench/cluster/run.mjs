@@ -51,6 +51,23 @@ function replicas(launcherPid) {
   return out;
 }
 
+/** How many processes the launcher supervises (its Node children from a service's or the gateway's dist, standbys not counted). */
+function supervisedCount(launcherPid) {
+  let n = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== launcherPid) continue;
+      if (!/services\/[a-z]+\/dist\//.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) continue;
+      if (!readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes('SUPERVISOR_STANDBY=1')) n++;
+    } catch {
+      /* gone */
+    }
+  }
+  return n;
+}
+
 /** Logs in (retried: on a busy machine the first password hash may outlast the gateway's 5 s). */
 /** CPU seconds (user + system) a process has used so far: its start-up's cost, whatever the machine's load. */
 function cpuSeconds(pid) {
@@ -140,14 +157,15 @@ runMain(async () => {
 });
 
 async function measure(launcher, launcherLog) {
-  const procs = replicas(launcher.pid);
+  const procs = replicas(launcher.pid).filter((p) => !p.standby);
   for (const s of SERVICES) {
     const n = procs.filter((p) => p.service === s).length;
     if (n < 2) throw new Error(`${s}: ${n} replica(s) running; the bench needs 2 (REPLICAS=2)`);
   }
   if (process.env.WARM_STANDBY === '1') {
     log('waiting for the warm standbys (a started copy of each process) …');
-    const expected = procs.length + 1; // every service replica and the gateway
+    // every supervised process has one: each service replica (the notification service's too) and the gateway
+    const expected = supervisedCount(launcher.pid);
     for (let i = 0; launcherLog.filter((l) => l.includes('warm standby ready')).length < expected; i++) {
       if (i > 600) throw new Error('the warm standbys did not all start within 10 minutes');
       await sleep(1000);

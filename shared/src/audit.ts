@@ -56,24 +56,28 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
+/** The columns `writeAudit` fills, in the order of `auditValues`. */
+export const AUDIT_COLUMNS = 'actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id';
+
+/** The values of an entry, in the order of AUDIT_COLUMNS (also for a statement that writes the change and its entry together). */
+export function auditValues(input: AuditInput): unknown[] {
+  return [
+    input.actor?.sub ?? null,
+    input.actor?.username ?? null,
+    input.actor?.role ?? null,
+    input.action,
+    input.entityType,
+    String(input.entityId),
+    input.before === undefined ? null : JSON.stringify(input.before),
+    input.after === undefined ? null : JSON.stringify(input.after),
+    input.reason ?? null,
+    input.requestId ?? null,
+  ];
+}
+
 /** Writes one entry inside the caller's transaction, so the change and its audit land together or not at all. */
 export async function writeAudit(manager: EntityManager, input: AuditInput): Promise<void> {
-  await manager.query(
-    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      input.actor?.sub ?? null,
-      input.actor?.username ?? null,
-      input.actor?.role ?? null,
-      input.action,
-      input.entityType,
-      String(input.entityId),
-      input.before === undefined ? null : JSON.stringify(input.before),
-      input.after === undefined ? null : JSON.stringify(input.after),
-      input.reason ?? null,
-      input.requestId ?? null,
-    ],
-  );
+  await manager.query(`INSERT INTO audit_entry (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditValues(input));
 }
 
 /** Used by each service's first migration. */

@@ -38,3 +38,4 @@ export * from './events';
 export * from './workflows';
 export * from './rollup';
 export * from './openapi';
+export * from './write-change';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
 // class-transformer's own store of @Type() metadata (nested DTOs); its module has no declaration file of its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,14 +35,16 @@ export const multipartBody = (file: string, fields: string[] = []) =>
   ({ doc: { type: 'object', required: [file], properties: { [file]: { type: 'string', format: 'binary' }, ...Object.fromEntries(fields.map((f) => [f, { type: 'string' }])) } } }) as const;
 let all: Record<string, Json> | undefined;
 
+const schemaOptions: Parameters<typeof validationMetadatasToSchemas>[0] = {
+  classTransformerMetadataStorage: defaultMetadataStorage,
+  refPointerPrefix: '#/dto/',
+  // the library's own pattern is a date-time's, but @IsDateString() takes any ISO 8601 date (2026-01-15 too)
+  additionalConverters: { isDateString: { type: 'string', description: 'ISO 8601 date or date-time' } },
+};
+
 /** Every DTO's schema by class name, nested DTOs as `$ref`s into the same map (built once, after every route module is loaded). */
 function schemas(): Record<string, Json> {
-  all ??= validationMetadatasToSchemas({
-    classTransformerMetadataStorage: defaultMetadataStorage,
-    refPointerPrefix: '#/dto/',
-    // the library's own pattern is a date-time's, but @IsDateString() takes any ISO 8601 date (2026-01-15 too)
-    additionalConverters: { isDateString: { type: 'string', description: 'ISO 8601 date or date-time' } },
-  }) as Record<string, Json>;
+  all ??= validationMetadatasToSchemas(schemaOptions) as Record<string, Json>;
   return all;
 }
 
@@ -63,8 +65,11 @@ const closed = (s: Json): Json => (s.type === 'object' && s.properties ? { ...s,
 
 /** The JSON Schema of a DTO, nested DTOs inlined (an OpenAPI 3.0 schema object). */
 export function dtoJsonSchema(cls: DtoClass): Json {
-  const s = schemas()[cls.name];
-  if (!s) return { type: 'object', additionalProperties: false };
+  // By the class itself, not by its name: the map above merges every class of one name, and two modules' DTOs may
+  // share one (volunteer's report DecisionDto and org's meeting DecisionDto, two notification ListQuery classes) when
+  // their services run in one process.
+  const s = targetConstructorToSchema(cls, schemaOptions) as Json;
+  if (!s.type) return { type: 'object', additionalProperties: false };
   return closed(inline(s, [cls.name]) as Json);
 }
 

@@ -1,4 +1,5 @@
 import { createHash, sign } from 'node:crypto';
+import { Client } from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { serveMetrics } from './metrics';
@@ -171,6 +172,43 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) total = (total ?? 0) + Number(m[3]);
   }
   return total;
+}
+
+/**
+ * The transactions the pg clients of this process send while `run` runs, each as its statements from `START TRANSACTION`
+ * to its `COMMIT` or `ROLLBACK` (on one client), in the order they began: what the per-request bench counts per settle
+ * and per claim, for tests that keep a write's round trips from growing (a count, not a time).
+ */
+export async function recordTransactions(run: () => Promise<unknown>): Promise<string[][]> {
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const open = new Map<unknown, string[]>();
+  const done: string[][] = [];
+  proto.query = function recorded(this: unknown, ...args: unknown[]) {
+    const config = args[0] as string | { text?: string } | undefined;
+    const text = typeof config === 'string' ? config : config?.text;
+    if (typeof text === 'string') {
+      const sql = text.trim();
+      if (/^(START TRANSACTION|BEGIN)\b/i.test(sql)) {
+        const tx = [sql];
+        open.set(this, tx);
+        done.push(tx);
+      } else {
+        const tx = open.get(this);
+        if (tx) {
+          tx.push(sql);
+          if (/^(COMMIT|ROLLBACK)\b/i.test(sql)) open.delete(this);
+        }
+      }
+    }
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    proto.query = original;
+  }
+  return done;
 }
 
 /** The answer of one transition request, as a test reads it. */

@@ -1,31 +1,15 @@
-import { type CaseAction as Action, type CaseStatus, CASE_WORKFLOW_DEF, type Role } from '@redheart/shared';
+import { type CaseAction as Action, type CaseStatus, type CaseType, CASE_WORKFLOW_DEF, CHECKLISTS as SHARED_CHECKLISTS, type Role } from '@redheart/shared';
 import { limitLight, overdueSql, type TransitionTable, type TrafficLight, Workflow } from './workflow';
 
-/** Case types: 购房落户, 投靠, 集体户, other move-ins, and 迁出 (moving out of the system). */
-export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const;
-export type CaseType = (typeof CASE_TYPES)[number];
+// Case types, employers, relations and the materials per case type are written once for the services and the SPA
+// (shared/src/workflows/vocabulary.ts).
+export { CASE_TYPES, type CaseType, EMPLOYERS, type Employer, RELATIONS, type Relation } from '@redheart/shared';
 
 // The case workflow (statuses, actions, the transition table) is written once in @redheart/shared's workflows.
 export { CASE_STATUSES, type CaseStatus, CASE_ACTIONS as ACTIONS, type CaseAction as Action } from '@redheart/shared';
 
-/**
- * Where a person works, as the programme counts it (机关事业单位职工带头: staff of public institutions moved their
- * registration first): public institution (机关事业单位), enterprise (企业), other (其他). Optional on a case's person.
- */
-export const EMPLOYERS = ['public_institution', 'enterprise', 'other'] as const;
-export type Employer = (typeof EMPLOYERS)[number];
-
-export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const;
-export type Relation = (typeof RELATIONS)[number];
-
 /** Materials a clerk must see for each case type (一次性告知 lists the missing ones at once). */
-export const CHECKLISTS: Record<CaseType, readonly string[]> = {
-  purchased_flat: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
-  joining_relatives: ['id_card', 'hukou_booklet', 'relationship_proof', 'host_hukou_booklet', 'host_consent', 'application_form'],
-  collective: ['id_card', 'hukou_booklet', 'employment_or_residence_proof', 'application_form'],
-  other: ['id_card', 'hukou_booklet', 'supporting_documents', 'application_form'],
-  move_out: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
-};
+export const CHECKLISTS: Record<CaseType, readonly string[]> = SHARED_CHECKLISTS;
 
 /** The workflow of DOMAIN.md, one row per action (shared/src/workflows/hukou-case.ts). */
 export const TRANSITIONS: TransitionTable<CaseStatus, Action> = CASE_WORKFLOW_DEF.rules;

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { type ActionRule, type AuthUser, badRequest, conflict, forbidden, type Role, rowsOf, type TransitionTable, writeAudit, wrongState } from '@redheart/shared';
+import {
+  type ActionRule, type AuditInput, type AuthUser, badRequest, conflict, forbidden, type NewEvent, type Param, type Role, rowsOf, type TransitionTable, writeAudit, writeChange,
+  wrongState,
+} from '@redheart/shared';
 
 /**
  * The workflow engine of the household service: a transition table (one row per action: from which statuses, to which,
@@ -110,12 +113,52 @@ export class Workflow<S extends string, A extends string> {
     );
     if (!rowsOf(updated).length) throw this.stale();
     await this.event(m, ctx, c.id, req.action, c.status, to, { reason: req.reason ?? null, ...opts.event });
-    await writeAudit(m, {
-      actor: ctx.user, action: `${this.tables.auditPrefix}.${req.action}`, entityType: this.tables.entityType, entityId: c.id,
-      before: { status: c.status, version: c.version }, after: { status: to, version: c.version + 1, ...(opts.auditAfter ?? {}) },
-      reason: req.reason, requestId: ctx.requestId,
-    });
+    await writeAudit(m, this.audit(ctx, c, req, to, opts.auditAfter));
     return to;
+  }
+
+  private audit(ctx: WorkflowCtx, c: { id: number; status: S; version: number }, req: TransitionRequest<A>, to: S, after?: Record<string, unknown>): AuditInput {
+    return {
+      actor: ctx.user, action: `${this.tables.auditPrefix}.${req.action}`, entityType: this.tables.entityType, entityId: c.id,
+      before: { status: c.status, version: c.version }, after: { status: to, version: c.version + 1, ...(after ?? {}) },
+      reason: req.reason, requestId: ctx.requestId,
+    };
+  }
+
+  /**
+   * `commit` in one statement (writeChange): the same guarded UPDATE, timeline event and audit entry, with the event on
+   * the bus as `outbox` builds it (instead of the after-event hook), and the answer `answer` builds over `u` (the record
+   * as updated) and `ev` (the event as written) instead of a read back. 409 STALE_VERSION when the record changed.
+   */
+  async commitReturning<R>(m: EntityManager, ctx: WorkflowCtx, c: { id: number; status: S; version: number }, req: TransitionRequest<A>, opts: {
+    set?: Record<string, unknown>;
+    event?: Omit<EventInput, 'reason'>;
+    auditAfter?: Record<string, unknown>;
+    outbox?: (to: S) => NewEvent;
+    answer: (p: Param) => string;
+  }): Promise<R> {
+    const rule = this.transitions[req.action];
+    const to = rule.to ?? c.status;
+    const set = opts.set ?? {};
+    const { table, eventTable, eventKey } = this.tables;
+    const e: EventInput = { reason: req.reason ?? null, ...opts.event };
+    const row = await writeChange<R>(m, {
+      update: (p) => `UPDATE ${table} SET status = ${p(to)}, version = version + 1, updated_at = now()
+              ${to !== c.status ? ', step_started_at = now()' : ''}
+              ${Object.keys(set).map((k) => `, ${k} = ${p(set[k])}`).join('')}
+        WHERE id = ${p(c.id)} AND version = ${p(req.version)} AND status = ${p(c.status)} RETURNING *`,
+      event: {
+        table: eventTable,
+        columns: [eventKey, 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'reason', 'attachments', 'data'],
+        values: (p) => ['u.id', p(req.action), p(c.status), p(to), p(ctx.user.sub), p(ctx.user.username), p(ctx.user.role), p(e.reason),
+          `${p(JSON.stringify(e.attachments ?? []))}::jsonb`, `${p(e.data ? JSON.stringify(e.data) : null)}::jsonb`],
+      },
+      outbox: opts.outbox?.(to),
+      audit: this.audit(ctx, c, req, to, opts.auditAfter),
+      answer: opts.answer,
+    });
+    if (!row) throw this.stale();
+    return row;
   }
 
   /** A timeline event (also the record's creation, action 'create'). */

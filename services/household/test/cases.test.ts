@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { recordTransactions, verifyAuditChain } from '@redheart/shared';
 import { C, newId, setup, type TestContext, USERS } from './helper';
 
 let t: TestContext;
@@ -489,6 +490,11 @@ describe('register lookups and reveals', () => {
     expect(rev.body.idNumber).toBe(persons[0].idNumber);
     const log = await api().get('/api/household/reveal-log').set(as('admin'));
     expect(log.body[0]).toMatchObject({ subjectId: pid, actorUsername: 'clerk.longteng', reason: '办理社保核对身份' });
+    // Every field of an entry (the response schema names them all, so the serialiser keeps them).
+    expect(log.body[0]).toEqual({
+      id: expect.any(Number), subjectType: 'person', subjectId: pid, communityId: C.longteng, communityName: '龙腾社区党委', actorUsername: 'clerk.longteng',
+      actorRole: 'community_clerk', reason: '办理社保核对身份', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+    });
     expect((await api().get('/api/household/reveal-log').set(as('clerk'))).status).toBe(403);
     // A street admin reads its own streets' reveals only: 龙腾 lies in 庄园, not in 翠屏.
     expect(log.body[0]).toMatchObject({ communityId: C.longteng, communityName: '龙腾社区党委' });
@@ -524,5 +530,74 @@ describe('register lookups and reveals', () => {
     const c = await driveTo('SETTLED', { persons });
     const pid = (await t.ds.query(`SELECT person_id FROM registration WHERE case_id = $1`, [c.id]))[0].person_id;
     await expect(t.ds.query(`INSERT INTO registration (person_id, household_id, relation, status, start_date) VALUES ($1, $2, 'head', 'active', current_date)`, [pid, c.targetHouseholdId])).rejects.toThrow(/registration_one_active_uq/);
+  });
+});
+
+describe('round trips of a settle (issue 12)', () => {
+  /** START, the case (locked), the persons with their registrations and outreach tasks, the case's update with its event, outbox row and audit entry, COMMIT. */
+  const SETTLE_INTO_HOUSEHOLD = 5;
+  /** …and the new household's INSERT. */
+  const SETTLE_NEW_HOUSEHOLD = 6;
+
+  async function settleRecorded(c: { id: number; version: number }) {
+    let r: request.Response | undefined;
+    const txs = await recordTransactions(async () => {
+      r = await act(c.id, { action: 'settle', version: c.version });
+    });
+    const tx = txs.filter((s) => s.some((q) => /^UPDATE move_case|^WITH u AS \(UPDATE move_case/.test(q)));
+    expect(tx).toHaveLength(1);
+    return { r: r!, statements: tx[0] };
+  }
+
+  it(`settles into an existing household in ${SETTLE_INTO_HOUSEHOLD} statements, moving a person within the system, with the same event, audit entry and answer`, async () => {
+    const first = await driveTo('SETTLED', { persons: family(1) });
+    const moving = family(3)[2];
+    await driveTo('SETTLED', { persons: [moving], newHousehold: { kind: 'family', address: '龙腾小区1号楼' } });
+    const c = await driveTo('APPROVED', { persons: [family(2)[1], moving], newHousehold: undefined, targetHouseholdId: first.targetHouseholdId });
+    const { r, statements } = await settleRecorded(c);
+    expect(r.status).toBe(200);
+    expect(statements.length).toBeLessThanOrEqual(SETTLE_INTO_HOUSEHOLD);
+    expect(r.body).toMatchObject({ status: 'SETTLED', version: c.version + 1, targetHouseholdId: first.targetHouseholdId, potentialDuplicate: false, duplicates: [] });
+    expect(r.body.timeline.at(-1)).toMatchObject({ action: 'settle', fromStatus: 'APPROVED', toStatus: 'SETTLED', data: { settledPersons: 2, movedWithinSystem: 1, outreachTasksSettled: 0 } });
+    // The answer equals a read of the case afterwards.
+    const read = await api().get(`/api/household/cases/${c.id}`).set(as('clerk'));
+    expect(r.body).toEqual(read.body);
+    const regs = await t.ds.query(`SELECT status, household_id AS "householdId", end_reason AS "endReason" FROM registration WHERE case_id = $1 OR ended_by_case_id = $1 ORDER BY id`, [c.id]);
+    expect(regs).toEqual([
+      { status: 'ended', householdId: expect.any(Number), endReason: 'moved' },
+      { status: 'active', householdId: first.targetHouseholdId, endReason: null },
+      { status: 'active', householdId: first.targetHouseholdId, endReason: null },
+    ]);
+    const [event] = await t.ds.query(`SELECT aggregate_id AS "aggregateId", org_path AS "orgPath", actor, payload FROM outbox_event WHERE type = 'household.case.settled' AND aggregate_id = $1`, [String(c.id)]);
+    expect(event).toMatchObject({
+      orgPath: '/1/3/7/', actor: USERS.clerk.username,
+      payload: { caseId: c.id, caseNo: c.caseNo, communityId: C.longteng, communityName: '龙腾社区党委', createdBy: USERS.clerk.sub, actorId: USERS.clerk.sub, action: 'settle', from: 'APPROVED', to: 'SETTLED', reason: null },
+    });
+    const [audit] = await t.ds.query(`SELECT before, after FROM audit_entry WHERE entity_type = 'move_case' AND entity_id = $1 AND action = 'case.settle'`, [String(c.id)]);
+    expect(audit).toEqual({ before: { status: 'APPROVED', version: c.version }, after: { status: 'SETTLED', version: c.version + 1, householdId: first.targetHouseholdId, settledPersons: 2, movedWithinSystem: 1, outreachTasksSettled: 0 } });
+    expect((await verifyAuditChain((sql, params) => t.ds.query(sql, params))).broken).toBeUndefined();
+  });
+
+  it(`settles into a new household in ${SETTLE_NEW_HOUSEHOLD} statements; a stale version writes nothing`, async () => {
+    const c = await driveTo('APPROVED');
+    const stale = await act(c.id, { action: 'settle', version: c.version - 1 });
+    expect(stale.status).toBe(409);
+    const { r, statements } = await settleRecorded(c);
+    expect(r.status).toBe(200);
+    expect(statements.length).toBeLessThanOrEqual(SETTLE_NEW_HOUSEHOLD);
+    expect(r.body.timeline.filter((e: { action: string }) => e.action === 'settle')).toHaveLength(1);
+    expect((await t.ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE entity_id = $1 AND action = 'case.settle'`, [String(c.id)]))[0].n).toBe(1);
+    expect((await t.ds.query(`SELECT count(*)::int AS n FROM outbox_event WHERE aggregate_id = $1 AND type = 'household.case.settled'`, [String(c.id)]))[0].n).toBe(1);
+  });
+
+  it('refuses a settle whose person was registered since the acceptance, writing nothing', async () => {
+    const persons = family(2);
+    const c = await driveTo('APPROVED', { persons });
+    await driveTo('SETTLED', { persons: [persons[1]], newHousehold: { kind: 'family', address: '龙腾小区2号楼' } });
+    const before = (await t.ds.query(`SELECT count(*)::int AS n FROM registration`))[0].n;
+    const r = await act(c.id, { action: 'settle', version: c.version });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('REGISTRATION_CHANGED');
+    expect((await t.ds.query(`SELECT count(*)::int AS n FROM registration`))[0].n).toBe(before);
   });
 });

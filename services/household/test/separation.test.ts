@@ -67,6 +67,14 @@ describe('POST /api/household/separation/properties', () => {
     expect(owners.map((o: { id_masked: string }) => o.id_masked)).toContain(maskResidentId(A.id));
     const props = await t.ds.query(`SELECT community_id, grid_code, area::float AS area FROM property WHERE certificate_no = $1`, [cert(1)]);
     expect(props[0]).toMatchObject({ community_id: C.longteng, grid_code: 'G01', area: 96.5 });
+    // The register's property list answers every field (its response schema names them all; owners masked).
+    const listed = await api().get(`/api/household/properties?certificateNo=${encodeURIComponent(cert(1))}`).set(as('clerk'));
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([{
+      id: expect.any(Number), certificateNo: cert(1), communityId: C.longteng, communityName: expect.any(String), building: '1', unit: '1', room: '101',
+      address: '龙腾小区1号楼1单元101', area: 96.5, gridCode: 'G01', owners: expect.arrayContaining([{ name: A.name, idMasked: maskResidentId(A.id) }]),
+    }]);
+    expect(JSON.stringify(listed.body)).not.toContain(A.id);
   });
 
   it('replaces the owners of a flat imported again (upsert by certificate number)', async () => {

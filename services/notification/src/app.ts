@@ -6,11 +6,13 @@ import {
   type AppEventsOptions, authPlugin, dataSourcePlugin, DEFAULT_BODY_LIMIT, eventsPlugin, genReqId, metricsPlugin, registerErrorHandler, registerHealthRoute, registerInputGuard,
   type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, registerErrorResponses,
 } from '@redheart/shared';
+import { NotificationRepository } from './modules/notifications/repository';
 import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
 import { StreamHub, streamRoutes } from './modules/notifications/stream';
 import { createChannels, type OutboundChannel } from './modules/notifications/channel';
 import { AnnouncementService } from './modules/announcements/service';
+import { AnnouncementRepository } from './modules/announcements/repository';
 import announcementRoutes, { publicAnnouncementRoutes } from './modules/announcements/routes';
 
 export interface BuildOptions {
@@ -47,12 +49,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations });
   const given = opts.channels ?? ['log'];
   const channels = given.every((c) => typeof c === 'string') ? createChannels(given as string[], { log: (obj, msg) => app.log.info(obj, msg) }) : (given as OutboundChannel[]);
-  const notifications = new NotificationService(app.db, channels, undefined, (obj, msg) => app.log.warn(obj, msg));
+  const notifications = new NotificationService(new NotificationRepository(app.db), channels, undefined, (obj, msg) => app.log.warn(obj, msg));
   app.decorate('notifications', notifications);
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
   await app.register(notificationRoutes, { notifications });
-  const announcements = new AnnouncementService(app.db, notifications);
+  const announcements = new AnnouncementService(app.db, new AnnouncementRepository(app.db), notifications);
   await app.register(announcementRoutes, { announcements });
   await app.register(publicAnnouncementRoutes, { announcements });
   const log = (obj: object, msg: string) => app.log.warn(obj, msg);

@@ -176,6 +176,27 @@ describe('the stream', () => {
     s.close();
   });
 
+  test('notifications committing out of id order all arrive (the lower id committed after the higher one was sent)', async () => {
+    const s = await open(`/api/notify/stream?ticket=${await ticket('unit')}`);
+    await s.until((e) => e.length > 0);
+    const insert = (recordId: string) =>
+      `INSERT INTO notification (event_id, rule, kind, recipient_role, recipient_org_id, record_type, record_id, params)
+       VALUES (gen_random_uuid(), 'item-assigned-unit', 'item_assigned', 'unit_staff', 11, 'item', '${recordId}', '{"itemNo":"XQ2026-${recordId}"}') RETURNING id`;
+    // the first transaction takes the lower id and stays open while the second commits and is sent
+    const early = t.ds.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    const [{ id: low }] = await early.query(insert('0931'));
+    const [{ id: high }] = await t.ds.query(insert('0932'));
+    expect(Number(high)).toBeGreaterThan(Number(low));
+    await s.until((e) => notifications(e).length === 1);
+    await early.commitTransaction();
+    await early.release();
+    const got = notifications(await s.until((e) => notifications(e).length === 2));
+    expect(got.map((n) => n.recordId)).toEqual(['0932', '0931']);
+    s.close();
+  });
+
   test('Last-Event-ID replays what was missed, oldest first, then goes on live', async () => {
     await deliver(approved(201));
     const [{ id: seen }] = await t.ds.query(`SELECT id FROM notification WHERE record_id = '201'`);

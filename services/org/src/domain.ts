@@ -1,17 +1,7 @@
-/** Organisation types, from the city (市委) and the county down to a member household, plus the work units that dual-report. */
-export const ORG_TYPES = [
-  'city_committee',
-  'county_committee',
-  'street_committee',
-  'community_committee',
-  'compound_branch',
-  'property_company_branch',
-  'business_district_branch',
-  'building_group',
-  'member_household',
-  'work_unit',
-] as const;
-export type OrgType = (typeof ORG_TYPES)[number];
+import type { OrgType } from '@redheart/shared';
+
+// Organisation types and position kinds are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
+export { ORG_TYPES, type OrgType, POSITION_KINDS, type PositionKind } from '@redheart/shared';
 
 /**
  * The chain of organisation (街道党工委 → 社区党委 → 小区党支部 → 楼栋党小组 → 党员中心户) as allowed
@@ -30,9 +20,6 @@ export const ALLOWED_CHILDREN: Record<OrgType, readonly OrgType[]> = {
   member_household: [],
   work_unit: [],
 };
-
-export const POSITION_KINDS = ['secretary', 'deputy_secretary', 'committee_member', 'part_time_member'] as const;
-export type PositionKind = (typeof POSITION_KINDS)[number];
 
 export const CONTACT_KEYS = ['phone', 'address', 'person'] as const;
 

@@ -7,13 +7,8 @@ import { POLICY } from './policy';
 // is written once in @redheart/shared's workflows (shared/src/workflows/service-item.ts).
 export { ITEM_ACTIONS, ITEM_STATUSES, type ItemAction, type ItemRule, type ItemStatus } from '@redheart/shared';
 
-/** unit: a whole item claimed by one unit; individual: places that reported members sign up for. */
-export const ITEM_KINDS = ['unit', 'individual'] as const;
-export type ItemKind = (typeof ITEM_KINDS)[number];
-
-/** A project's (and a practical project's, 惠民实事) status. */
-export const PROJECT_STATUSES = ['planned', 'ongoing', 'done'] as const;
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+// Item kinds, reporter sources and project statuses are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
+export { ITEM_KINDS, type ItemKind, PROJECT_STATUSES, type ProjectStatus, REPORTER_SOURCES, type ReporterSource } from '@redheart/shared';
 
 /**
  * 双报到: a unit's report to a community (pending → approved | rejected; approved → ended) and a member's
@@ -31,8 +26,6 @@ export const UNIT_REPORT_RULES: Record<ReportDecision, { from: readonly UnitRepo
   reject: { from: ['pending'], to: 'rejected' },
   end: { from: ['approved'], to: 'ended' },
 };
-
-export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
 
 export const ITEM_RULES: Record<ItemAction, ItemRule> = ITEM_WORKFLOW_DEF.rules;
 

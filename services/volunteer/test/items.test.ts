@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { recordTransactions, verifyAuditChain } from '@redheart/shared';
 import sharp from 'sharp';
 import { C, setup, type TestContext, U, USERS } from './helper';
 import { gpsJpeg, hugePng, polyglotPngHtml, realPng } from './images';
@@ -321,3 +322,32 @@ describe('GET /api/volunteer/items', () => {
   });
 });
 
+
+describe('round trips of a claim (issue 12)', () => {
+  /** START, the item (locked), the item's update with its event, outbox row and audit entry, COMMIT. */
+  const CLAIM_STATEMENTS = 4;
+
+  it(`claims in ${CLAIM_STATEMENTS} statements with the same event, audit entry and answer as a read`, async () => {
+    const item = await published();
+    let r: request.Response | undefined;
+    const txs = await recordTransactions(async () => {
+      r = await act(item.id, { action: 'claim', version: item.version }, 'unit');
+    });
+    const claim = txs.filter((s) => s.some((q) => /^(WITH u AS \()?UPDATE item\b/.test(q)));
+    expect(claim).toHaveLength(1);
+    expect(claim[0].length).toBeLessThanOrEqual(CLAIM_STATEMENTS);
+    expect(r!.status).toBe(200);
+    expect(r!.body).toMatchObject({ status: 'CLAIMED', unitId: U.ziran, unitName: '栖霞市自然资源和规划局党组', version: item.version + 1 });
+    expect(r!.body.timeline.map((e: { action: string }) => e.action)).toEqual(['report', 'publish', 'claim']);
+    const read = await api().get(`/api/volunteer/items/${item.id}`).set(as('unit'));
+    expect(r!.body).toEqual(read.body);
+    const [event] = await t.ds.query(`SELECT org_path AS "orgPath", actor, payload FROM outbox_event WHERE type = 'volunteer.item.claimed' AND aggregate_id = $1`, [String(item.id)]);
+    expect(event).toMatchObject({
+      orgPath: '/1/3/7/', actor: USERS.unit.username,
+      payload: { itemId: item.id, itemNo: item.itemNo, communityId: C.longteng, unitId: U.ziran, actorId: USERS.unit.sub, action: 'claim', from: 'PUBLISHED', to: 'CLAIMED', place: item.place, rating: null, reason: null },
+    });
+    const [audit] = await t.ds.query(`SELECT before, after FROM audit_entry WHERE entity_type = 'item' AND entity_id = $1 AND action = 'item.claim'`, [String(item.id)]);
+    expect(audit).toEqual({ before: { status: 'PUBLISHED', version: item.version, unitId: null }, after: { status: 'CLAIMED' } });
+    expect((await verifyAuditChain((sql, params) => t.ds.query(sql, params))).broken).toBeUndefined();
+  });
+});

@@ -50,24 +50,35 @@ function checkPayload(p: unknown, depth = 0): void {
   }
 }
 
+/** The columns of an outbox row, in the order of `outboxValues`. */
+export const OUTBOX_COLUMNS = 'id, type, aggregate_id, org_path, actor, payload';
+
 /**
- * Writes the event in the caller's transaction (pass the transaction's manager): it exists exactly
- * when the change commits. Returns the event id.
+ * The row `emit` writes, checked as `emit` checks it (type, payload keys, size), in the order of OUTBOX_COLUMNS: for a
+ * statement that writes the change and its event together. Whoever writes it also calls pg_notify(OUTBOX_CHANNEL).
  */
-export async function emit(m: EntityManager, e: NewEvent): Promise<string> {
+export function outboxValues(e: NewEvent): unknown[] {
   if (!TYPE_RE.test(e.type)) throw new Error(`Unusual event type ${e.type}`);
   const payload = e.payload ?? {};
   checkPayload(payload);
   const json = JSON.stringify(payload);
   if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) throw new Error(`event payload of ${e.type} is over ${MAX_PAYLOAD_BYTES} bytes`);
-  const id = randomUUID();
+  return [randomUUID(), e.type, String(e.aggregateId), e.orgPath ?? null, e.actor ?? null, json];
+}
+
+/**
+ * Writes the event in the caller's transaction (pass the transaction's manager): it exists exactly
+ * when the change commits. Returns the event id.
+ */
+export async function emit(m: EntityManager, e: NewEvent): Promise<string> {
+  const values = outboxValues(e);
   await m.query(
     `WITH ins AS (
-       INSERT INTO outbox_event (id, type, aggregate_id, org_path, actor, payload) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING 1
+       INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING 1
      ) SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ins`,
-    [id, e.type, String(e.aggregateId), e.orgPath ?? null, e.actor ?? null, json],
+    values,
   );
-  return id;
+  return values[0] as string;
 }
 
 /** Many events in one statement (bulk paths); same guarantees as `emit`. */

@@ -17,6 +17,11 @@ export interface RelayOptions {
   batchSize?: number;
   /** The slow poll: catches what a lost NOTIFY missed, retries after a failure, and takes over the lock (default 2 s). */
   pollMs?: number;
+  /**
+   * How long a NOTIFY waits before the round it wakes (default 15 ms): commits arriving meanwhile go in
+   * the same round (one read, one publish batch, one update) instead of a round each.
+   */
+  wakeDelayMs?: number;
   log?: (msg: string, err?: unknown) => void;
 }
 
@@ -40,6 +45,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private wake: NodeJS.Timeout | undefined;
   private lastPrune = 0;
   /** Totals since start (for benches and logs). */
   readonly totals = { published: 0, rounds: 0, failures: 0 };
@@ -60,6 +66,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
     await this.running?.catch(() => undefined);
     await this.dropClient();
   }
@@ -78,6 +86,15 @@ export class OutboxRelay {
       }
     });
     return this.running;
+  }
+
+  /** A commit announced an event: one round shortly after, for it and whatever commits meanwhile. */
+  private wakeSoon(): void {
+    if (this.wake || this.stopped) return;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      void this.kick();
+    }, this.opts.wakeDelayMs ?? 15);
   }
 
   /** Drains everything pending now (tests, benches): resolves when nothing is left or a round failed. */
@@ -107,7 +124,7 @@ export class OutboxRelay {
         this.opts.log?.('outbox relay: its connection failed; it will reconnect', err);
         void this.dropClient();
       });
-      client.on('notification', () => void this.kick());
+      client.on('notification', () => this.wakeSoon());
       await client.connect();
       this.client = client;
     }

@@ -4,6 +4,7 @@
  * docs/workflows.md is generated from it.
  */
 export * from './roles';
+export * from './vocabulary';
 export * from './types';
 export * from './hukou-case';
 export * from './service-application';

@@ -22,17 +22,19 @@ import type {
 } from './types'
 
 const base = '/api/org'
-const unitPath = (id: string) => `${base}/units/${encodeURIComponent(id)}`
+/** An organisation's id: a number in the answers, a string in a route's params. */
+type Id = number | string
+const unitPath = (id: Id) => `${base}/units/${encodeURIComponent(String(id))}`
 
 export function getRoots(): Promise<OrgUnit[]> {
   return http.get<OrgUnit[]>(`${base}/units/roots`)
 }
 
-export function getUnit(id: string): Promise<OrgUnitWithAncestors> {
+export function getUnit(id: Id): Promise<OrgUnitWithAncestors> {
   return http.get<OrgUnitWithAncestors>(unitPath(id))
 }
 
-export function getChildren(id: string, opts: { asOf?: IsoDate | null; includeArchived?: boolean } = {}): Promise<OrgUnit[]> {
+export function getChildren(id: Id, opts: { asOf?: IsoDate | null; includeArchived?: boolean } = {}): Promise<OrgUnit[]> {
   return http.get<OrgUnit[]>(`${unitPath(id)}/children`, {
     asOf: opts.asOf ?? undefined,
     includeArchived: opts.includeArchived ? true : undefined,
@@ -47,39 +49,39 @@ export function createUnit(input: CreateUnitInput): Promise<OrgUnit> {
   return http.post<OrgUnit>(`${base}/units`, input)
 }
 
-export function updateUnit(id: string, input: UpdateUnitInput): Promise<OrgUnit> {
+export function updateUnit(id: Id, input: UpdateUnitInput): Promise<OrgUnit> {
   return http.patch<OrgUnit>(unitPath(id), input)
 }
 
-export function archiveUnit(id: string, input: ArchiveUnitInput): Promise<OrgUnit> {
+export function archiveUnit(id: Id, input: ArchiveUnitInput): Promise<OrgUnit> {
   return http.post<OrgUnit>(`${unitPath(id)}/archive`, input)
 }
 
-export function moveUnit(id: string, input: MoveUnitInput): Promise<OrgUnit> {
+export function moveUnit(id: Id, input: MoveUnitInput): Promise<OrgUnit> {
   return http.post<OrgUnit>(`${unitPath(id)}/move`, input)
 }
 
-export function getAllowedChildTypes(id: string): Promise<OrgType[]> {
+export function getAllowedChildTypes(id: Id): Promise<OrgType[]> {
   return http.get<OrgType[]>(`${unitPath(id)}/allowed-child-types`)
 }
 
-export function getPositions(id: string): Promise<Position[]> {
+export function getPositions(id: Id): Promise<Position[]> {
   return http.get<Position[]>(`${unitPath(id)}/positions`)
 }
 
-export function createPosition(unitId: string, input: CreatePositionInput): Promise<Position> {
+export function createPosition(unitId: Id, input: CreatePositionInput): Promise<Position> {
   return http.post<Position>(`${unitPath(unitId)}/positions`, input)
 }
 
-export function endPosition(positionId: string, input: EndPositionInput): Promise<Position> {
-  return http.post<Position>(`${base}/positions/${encodeURIComponent(positionId)}/end`, input)
+export function endPosition(positionId: Id, input: EndPositionInput): Promise<Position> {
+  return http.post<Position>(`${base}/positions/${encodeURIComponent(String(positionId))}/end`, input)
 }
 
-export function getGrids(communityId: string): Promise<Grid[]> {
+export function getGrids(communityId: Id): Promise<Grid[]> {
   return http.get<Grid[]>(`${unitPath(communityId)}/grids`)
 }
 
-export function getDesks(unitId: string): Promise<Desk[]> {
+export function getDesks(unitId: Id): Promise<Desk[]> {
   return http.get<Desk[]>(`${unitPath(unitId)}/desks`)
 }
 
@@ -88,7 +90,7 @@ export function getPublicDesk(code: string): Promise<PublicDesk> {
   return http.get<PublicDesk>(`${base}/public/desks/${encodeURIComponent(code)}`, undefined, { auth: false })
 }
 
-export function getUnitCatalogue(communityId: string): Promise<CatalogueService[]> {
+export function getUnitCatalogue(communityId: Id): Promise<CatalogueService[]> {
   return http.get<CatalogueService[]>(`${unitPath(communityId)}/catalogue`)
 }
 
@@ -96,11 +98,11 @@ export function getCatalogue(opts: { q?: string; category?: string } = {}): Prom
   return http.get<CatalogueService[]>(`${base}/catalogue`, opts)
 }
 
-export function getCompounds(communityId: string): Promise<Compound[]> {
+export function getCompounds(communityId: Id): Promise<Compound[]> {
   return http.get<Compound[]>(`${unitPath(communityId)}/compounds`)
 }
 
-export function getCoverage(streetId?: string): Promise<Coverage> {
+export function getCoverage(streetId?: Id): Promise<Coverage> {
   return http.get<Coverage>(`${base}/coverage`, { streetId })
 }
 

@@ -1,10 +1,9 @@
+import type { ResponseAction, ResponseStatus, WhistleAction, WhistleStatus } from '@redheart/workflows'
 import { http } from './client'
 
 /** 街呼县应: a street whistles an issue to county departments, each answers (报到), the street rates. */
-export type WhistleStatus = 'PROPOSED' | 'SENT' | 'ESCALATED' | 'ANSWERED' | 'CLOSED' | 'DECLINED' | 'WITHDRAWN'
-export type ResponseStatus = 'PROPOSED' | 'PENDING' | 'ACCEPTED' | 'ACTING' | 'REPORTED' | 'RATED' | 'DECLINED' | 'WITHDRAWN'
-export type WhistleAction = 'send' | 'decline' | 'withdraw' | 'close'
-export type ResponseAction = 'accept' | 'refuse' | 'act' | 'report' | 'rate' | 'return' | 'supervise'
+// The whistle and response workflows (states, actions) are written once: shared/src/workflows/whistle.ts.
+export type { ResponseAction, ResponseStatus, WhistleAction, WhistleStatus } from '@redheart/workflows'
 
 export interface WhistleBase {
   id: number

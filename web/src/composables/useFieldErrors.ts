@@ -13,7 +13,7 @@ import { fieldErrorsOf, useApiError } from './useApiError'
  */
 export function useFieldErrors(aliases: Record<string, string> = {}) {
   const { t } = useI18n()
-  const { fieldMessage, handle } = useApiError()
+  const { fieldMessage, handle, notify } = useApiError()
   const errors = reactive<Record<string, string>>({})
 
   function clear(field?: string): void {
@@ -34,14 +34,16 @@ export function useFieldErrors(aliases: Record<string, string> = {}) {
 
   /**
    * A failed submit: field errors on their fields (and a short toast pointing at them), anything else as every page
-   * says it (`handle`: a 409 offers `reload`).
+   * says it — an update (`reload` given) through `handle`, whose 409 explains the stale copy and reloads; a create (no
+   * copy to reload) as a message.
    */
   async function report(e: unknown, reload?: () => unknown): Promise<void> {
     if (take(e)) {
       ElMessage.error({ message: t('errors.checkFields'), grouping: true })
       return
     }
-    await handle(e, reload)
+    if (reload) await handle(e, reload)
+    else notify(e)
   }
 
   /** For `:error` of an el-form-item: the message, or '' (no error). */

@@ -1,7 +1,7 @@
 import { ref, shallowRef, type Ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { newIdempotencyKey } from '@/api/household'
-import { useApiError } from './useApiError'
+import { useFieldErrors } from './useFieldErrors'
 
 export interface FormDialogOptions<T> {
   /** What the form still lacks; nothing is saved while there is any (shown once `tried`). */
@@ -15,11 +15,12 @@ export interface FormDialogOptions<T> {
 
 /**
  * A create / edit dialog of a list: opened for a new row (`start()`) or an existing one
- * (`start(row)`), saved once the form is complete, then the list is read again. A failed update
- * may be a stale copy (409: explained, then reloaded); a failed create is a message.
+ * (`start(row)`), saved once the form is complete, then the list is read again. The server's refusal of a field
+ * lands on that field (`errorOf(name)` for the form item's `:error`, in the user's language); a failed update may
+ * be a stale copy (409: explained, then reloaded); any other failure is a message.
  */
 export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
-  const { notify, handle } = useApiError()
+  const fields = useFieldErrors()
   const open = ref(false)
   const saving = ref(false)
   const tried = ref(false)
@@ -30,6 +31,7 @@ export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
   function start(row: T | null = null): void {
     key = newIdempotencyKey()
     tried.value = false
+    fields.clear()
     editing.value = row
     open.value = true
   }
@@ -38,18 +40,18 @@ export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
     tried.value = true
     if (opts.errors.value.length) return
     saving.value = true
+    fields.clear()
     try {
       await opts.save(editing.value, key)
       ElMessage.success(opts.successMessage())
       open.value = false
       await opts.reload()
     } catch (e) {
-      if (editing.value) await handle(e, opts.reload)
-      else notify(e)
+      await fields.report(e, editing.value ? opts.reload : undefined)
     } finally {
       saving.value = false
     }
   }
 
-  return { open, saving, tried, editing, start, submit }
+  return { open, saving, tried, editing, start, submit, errorOf: fields.errorOf }
 }

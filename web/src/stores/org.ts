@@ -1,14 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as orgApi from '@/api/org'
-import type { IsoDate, OrgUnit } from '@/api/types'
+import type { IsoDate, OrgId, OrgUnit } from '@/api/types'
 
 export interface ChildrenQuery {
   asOf?: IsoDate | null
   includeArchived?: boolean
 }
 
-const cacheKey = (parentId: string, q: ChildrenQuery) =>
+const cacheKey = (parentId: OrgId, q: ChildrenQuery) =>
   `${parentId}|${q.asOf ?? ''}|${q.includeArchived ? 1 : 0}`
 
 /**
@@ -24,7 +24,7 @@ export const useOrgStore = defineStore('org', () => {
     return roots.value
   }
 
-  async function loadChildren(parentId: string, q: ChildrenQuery = {}, force = false): Promise<OrgUnit[]> {
+  async function loadChildren(parentId: OrgId, q: ChildrenQuery = {}, force = false): Promise<OrgUnit[]> {
     const key = cacheKey(parentId, q)
     const cached = children.get(key)
     if (cached && !force) return cached
@@ -34,7 +34,7 @@ export const useOrgStore = defineStore('org', () => {
   }
 
   /** Forget the children of a parent for every as-of date (after a create, move or archive). */
-  function invalidate(parentId: string | null | undefined): void {
+  function invalidate(parentId: OrgId | null | undefined): void {
     if (!parentId) {
       roots.value = null
       return

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { type AuthUser, CommunityDirectory, Prng } from '@redheart/shared';
 import { type CatalogueEntry, CatalogueDirectory } from '../modules/applications/catalogue';
 import { ApplicationService } from '../modules/applications/service';
+import { ApplicationRepository } from '../modules/applications/repository';
 import type { ApplicationAction } from '../modules/applications/domain';
 
 export interface ApplicationSeedOptions {
@@ -40,7 +41,7 @@ export async function seedApplications(ds: DataSource, opts: ApplicationSeedOpti
   }
   const catalogue = new CatalogueDirectory();
   await catalogue.upsert(ds.manager, opts.catalogue);
-  const service = new ApplicationService(ds, new CommunityDirectory(), catalogue);
+  const service = new ApplicationService(ds, new ApplicationRepository(ds), new CommunityDirectory(), catalogue);
   const rnd = new Prng(20200515);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd.next() * list.length)];
   let n = 0;

@@ -1,4 +1,4 @@
-import { type ApplicationAction, type ApplicationStatus, APPLICATION_WORKFLOW_DEF, type Role } from '@redheart/shared';
+import { type ApplicationAction, type ApplicationStatus, APPLICATION_WORKFLOW_DEF } from '@redheart/shared';
 import { limitLight, overdueSql, type TrafficLight, type TransitionTable, Workflow } from '../../workflow';
 
 /**
@@ -11,8 +11,6 @@ export { APPLICATION_ACTIONS, APPLICATION_CLERKS, APPLICATION_STATUSES, type App
 
 export const OPEN_APPLICATION: readonly ApplicationStatus[] = ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER'];
 
-/** Who reads applications (each in their scope): a community's staff, the street, the county, the city. */
-export const APPLICATION_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk'];
 export const APPLICATION_TRANSITIONS: TransitionTable<ApplicationStatus, ApplicationAction> = APPLICATION_WORKFLOW_DEF.rules;
 
 /** Service applications on the household service's workflow engine (the one hukou cases use). */

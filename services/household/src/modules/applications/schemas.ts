@@ -1,3 +1,5 @@
+import { APPLICATION_STATUSES } from '@redheart/shared';
+
 const ns = { type: ['string', 'null'] } as const;
 const s = { type: 'string' } as const;
 const i = { type: 'integer' } as const;
@@ -7,7 +9,7 @@ export const applicationSummarySchema = {
   properties: {
     id: i, applicationNo: s, serviceId: i, serviceCode: s, serviceName: s, category: s, timeLimitDays: { ...i, description: '办结时限（工作日，0 = 即办）' },
     communityId: i, communityName: s,
-    status: { type: 'string', enum: ['SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'HANDED_OVER', 'DONE', 'REJECTED', 'WITHDRAWN'] },
+    status: { type: 'string', enum: APPLICATION_STATUSES },
     applicantName: s, department: ns,
     light: { type: 'string', enum: ['green', 'yellow', 'red', 'none'] }, dueAt: ns,
     createdAt: s, updatedAt: s, doneAt: ns, version: i,

@@ -1,9 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, type AuthUser, likeEscape, type Role, scopeSql } from '@redheart/shared';
+import { AppError, type AuthUser, likeEscape, scopeSql } from '@redheart/shared';
 import { type IssueCode, type IssueParams, ISSUES } from './issue-codes';
-
-/** Who may load a register into the system (the household and the property register alike). */
-export const IMPORTERS: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
 
 /** The most rows one import takes; a county's register is split by community. */
 export const MAX_IMPORT_ROWS = 20_000;

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { AppError, assertRole, IMPORT_BODY_LIMIT, parseQuery, BINARY_BODY } from '@redheart/shared';
+import { AppError, IMPORT_BODY_LIMIT, parseQuery, BINARY_BODY } from '@redheart/shared';
+import { assertCan } from '../../policy';
 import { ListCasesQuery } from '../cases/dto';
 import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
 import type { PropertyRegister } from '../separation/properties';
 import { importResultSchema } from '../separation/schemas';
 import type { Exporter } from './export';
-import { IMPORTERS } from './issues';
 import { propertiesFromTable, type RegisterImport } from './register-import';
 import { XLSX_TYPE } from './sheet';
 import type { TableReaderPool } from './table-pool';
@@ -63,7 +63,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   app.addHook('onRequest', app.authenticate);
 
   const guard = (req: FastifyRequest) => {
-    assertRole(req.user, IMPORTERS, '您的角色无权导入登记数据');
+    assertCan(req.user, 'importRegisters');
   };
 
   app.post('/api/household/import/register', {

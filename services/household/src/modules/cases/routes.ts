@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDto, parseId, parseQuery, requireRole, sendIdempotent } from '@redheart/shared';
+import { parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
+import { requirePermission } from '../../policy';
 import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
-import { CASE_CREATORS, type CaseService, REGISTER_READERS } from './service';
+import type { CaseService } from './service';
 import { caseDetailSchema, caseListSchema, noticeSchema, receiptSchema } from './schemas';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -10,10 +11,10 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
   const { cases } = opts;
   app.addHook('onRequest', app.authenticate);
   // The role first (403), before the body is read or validated.
-  app.addHook('preValidation', requireRole(...REGISTER_READERS));
+  app.addHook('preValidation', requirePermission('readRegister'));
 
   app.post('/api/household/cases', {
-    preValidation: requireRole(...CASE_CREATORS),
+    preValidation: requirePermission('openCase'),
     schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema }, dto: { body: CreateCaseDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCaseDto, req.body);

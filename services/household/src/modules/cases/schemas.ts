@@ -1,13 +1,13 @@
-import { pageSchemaProperties } from '@redheart/shared';
-import { EMPLOYERS } from '../../domain';
+import { CASE_STATUSES, pageSchemaProperties } from '@redheart/shared';
+import { CASE_TYPES, EMPLOYERS } from '../../domain';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
 export const caseSummaryProperties = {
   id: { type: 'integer' },
   caseNo: { type: 'string' },
-  type: { type: 'string' },
-  status: { type: 'string' },
+  type: { type: 'string', enum: CASE_TYPES },
+  status: { type: 'string', enum: CASE_STATUSES },
   communityId: { type: 'integer' },
   communityName: nullableString,
   applicantName: { type: 'string' },
@@ -86,7 +86,7 @@ export const noticeSchema = {
 export const receiptSchema = {
   type: 'object',
   properties: {
-    caseId: { type: 'integer' }, caseNo: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' }, greenChannel: { type: 'boolean' },
+    caseId: { type: 'integer' }, caseNo: { type: 'string' }, type: { type: 'string', enum: CASE_TYPES }, status: { type: 'string', enum: CASE_STATUSES }, greenChannel: { type: 'boolean' },
     communityId: { type: 'integer' }, communityName: { type: 'string' }, applicantName: { type: 'string' }, applicantPhone: nullableString,
     propertyCertificateNo: nullableString,
     persons: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, relation: { type: 'string' }, idMasked: { type: 'string' } } } },

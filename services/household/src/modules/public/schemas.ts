@@ -1,4 +1,5 @@
-import { errorResponseSchema } from '@redheart/shared';
+import { APPLICATION_STATUSES, CASE_STATUSES, errorResponseSchema } from '@redheart/shared';
+import { CASE_TYPES } from '../../domain';
 const ns = { type: ['string', 'null'] } as const;
 
 export const caseLookupBody = {
@@ -16,9 +17,9 @@ export const publicCaseSchema = {
   properties: {
     kind: { type: 'string', enum: ['hukou', 'service'], description: 'a hukou case (HJ…) or a 一网通办 service application (FW…)' },
     caseNo: { type: 'string' },
-    type: { type: 'string', description: 'the case type; `service` for a service application' },
+    type: { type: 'string', enum: [...CASE_TYPES, 'service'], description: 'the case type; `service` for a service application' },
     serviceName: { ...ns, description: 'the catalogue service applied for (service applications)' },
-    status: { type: 'string' },
+    status: { type: 'string', enum: [...new Set([...CASE_STATUSES, ...APPLICATION_STATUSES])], description: 'a hukou case\'s status, or a service application\'s' },
     communityName: { type: 'string' },
     streetName: ns,
     applicantName: { type: 'string', description: 'masked: the family name, the rest starred' },

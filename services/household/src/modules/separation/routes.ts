@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { assertRole, pageQueryDoc, parseDto, requireRole, parseId, parseQuery, sendIdempotent, NO_BODY } from '@redheart/shared';
-import { IMPORTERS } from '../bulk/issues';
+import { pageQueryDoc, parseDto, parseId, parseQuery, sendIdempotent, NO_BODY } from '@redheart/shared';
+import { assertCan, requirePermission } from '../../policy';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
 import { compareSchema, funnelSchema, importResultSchema, snapshotListSchema, taskListSchema, taskSchema } from './schemas';
-import { COMPARERS, type SeparationService, TASK_WORKERS } from './service';
+import type { SeparationService } from './service';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 
@@ -19,7 +19,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: importResultSchema, 201: importResultSchema }, dto: { body: ImportPropertiesDto, query: DryRunQuery }
     },
     handler: async (req, reply) => {
-      assertRole(req.user, IMPORTERS, '您的角色无权导入登记数据');
+      assertCan(req.user, 'importRegisters');
       const q = await parseQuery(DryRunQuery, req.query);
       const dto = await parseDto(ImportPropertiesDto, req.body);
       const input = dto.properties.map((p, i) => ({
@@ -38,7 +38,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: compareSchema }, dto: { body: NO_BODY, query: CommunityQuery }
     },
     handler: async (req) => {
-      assertRole(req.user, COMPARERS, '您的角色无权进行比对');
+      assertCan(req.user, 'compareRegisters');
       const q = await parseQuery(CommunityQuery, req.query);
       return app.db.transaction(async (m) => {
         const communities = await separation.targetCommunities(m, req.user, q.communityId);
@@ -72,7 +72,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       tags: ['separation'], summary: '{action: contact|apply|settle|decline, version, caseId?, note?}; settle needs a SETTLED move-in of the same person; stale or wrong state → 409; Idempotency-Key supported',
       params: idParams, response: { 200: taskSchema }, dto: { body: TaskTransitionDto }
     },
-    preValidation: requireRole(...TASK_WORKERS),
+    preValidation: requirePermission('workTasks'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Task');
       const dto = await parseDto(TaskTransitionDto, req.body);

@@ -1,4 +1,4 @@
-import { pageSchemaProperties } from '@redheart/shared';
+import { CASE_STATUSES, pageSchemaProperties, TASK_STATUSES } from '@redheart/shared';
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
 
@@ -51,8 +51,8 @@ export const taskSchema = {
   properties: {
     id: { type: 'integer' }, communityId: { type: 'integer' }, communityName: { type: 'string' }, gridCode: nullableString, kind: { type: 'string' },
     propertyId: { type: 'integer' }, certificateNo: { type: 'string' }, address: { type: 'string' }, personName: { type: 'string' }, idMasked: { type: 'string' },
-    registeredCommunityId: { type: ['integer', 'null'] }, registeredCommunityName: nullableString, status: { type: 'string' }, caseId: { type: ['integer', 'null'] },
-    caseNo: nullableString, caseStatus: nullableString, assignedTo: nullableString, note: nullableString, identifiedAt: { type: 'string' },
+    registeredCommunityId: { type: ['integer', 'null'] }, registeredCommunityName: nullableString, status: { type: 'string', enum: TASK_STATUSES }, caseId: { type: ['integer', 'null'] },
+    caseNo: nullableString, caseStatus: { type: ['string', 'null'], enum: [...CASE_STATUSES, null] }, assignedTo: nullableString, note: nullableString, identifiedAt: { type: 'string' },
     contactedAt: nullableString, appliedAt: nullableString, settledAt: nullableString, declinedAt: nullableString, updatedAt: { type: 'string' },
     version: { type: 'integer' }, allowedActions: { type: 'array', items: { type: 'string' } },
   },

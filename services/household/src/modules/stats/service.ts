@@ -1,16 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { assertRole, type AuthUser, badRequest, COUNTY_READERS, countyOfPath, likeEscape, scopeSql, sumBy } from '@redheart/shared';
-import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS } from '../../domain';
+import { type AuthUser, badRequest, countyOfPath, sumBy } from '@redheart/shared';
+import { STEP_LIMIT_DAYS } from '../../domain';
+import { assertCan } from '../../policy';
 import { measure, type SeparationMeasure, type SeparationService } from '../separation/service';
+import { OPEN, type Period, StatsRepository } from './repository';
 
-const OPEN: readonly CaseStatus[] = ['DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'APPROVED'];
-/** The open cases, as the partial index move_case_open_idx states them (a literal list, so the planner can use it). */
-const OPEN_SQL = `c.status IN (${OPEN.map((s) => `'${s}'`).join(', ')})`;
-
-export interface Period {
-  from: string | null;
-  to: string | null;
-}
+export type { Period } from './repository';
 
 /** `YYYY-MM` or `YYYY-MM-DD`; a month as `from` is its first day, as `to` its last. */
 export function parsePeriod(from?: string, to?: string): Period {
@@ -46,29 +41,6 @@ function monthsBetween(first: string, last: string): string[] {
   return out;
 }
 
-const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-function lastOfMonth(d: string): string {
-  const [y, m] = d.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
-
-/**
- * The rows of case_settled_rollup (alias `r`) that cover a period exactly once: the all-time row
- * when there is no period (unless `months` is asked for: then every month row), else the whole
- * months inside it and the days at its ends. Dates come from parsePeriod (YYYY-MM-DD), inlined.
- */
-export function rollupCover(period: Period, opts: { months?: boolean } = {}): string {
-  const { from, to } = period;
-  if (!from && !to) return opts.months ? `r.grain = 'm'` : `r.grain = 't'`;
-  const firstFull = from && !from.endsWith('-01') ? addDays(lastOfMonth(from), 1) : from;
-  const lastFull = to && to !== lastOfMonth(to) ? addDays(`${to.slice(0, 7)}-01`, -1) : to;
-  if (from && to && firstFull! > lastFull!) return `(r.grain = 'd' AND r.bucket BETWEEN '${from}' AND '${to}')`;
-  const parts = [`(r.grain = 'm'${firstFull ? ` AND r.bucket >= '${firstFull}'` : ''}${lastFull ? ` AND r.bucket <= '${lastFull}'` : ''})`];
-  if (from && from !== firstFull) parts.push(`(r.grain = 'd' AND r.bucket >= '${from}' AND r.bucket < '${firstFull}')`);
-  if (to && to !== lastFull) parts.push(`(r.grain = 'd' AND r.bucket > '${lastFull}' AND r.bucket <= '${to}')`);
-  return `(${parts.join(' OR ')})`;
-}
-
 const days = (v: number | null) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
 
 /**
@@ -81,6 +53,7 @@ export class StatsService {
   constructor(
     private readonly ds: DataSource,
     private readonly separation: SeparationService,
+    private readonly repo: StatsRepository = new StatsRepository(ds),
   ) {}
 
   async summary(user: AuthUser, q: { from?: string; to?: string; communityId?: number }) {
@@ -89,37 +62,14 @@ export class StatsService {
     const m = this.ds.manager;
     const communities: { id: number; name: string }[] = await this.separation.targetCommunities(m, user, q.communityId);
     const ids = communities.map((c) => c.id);
-    const meta: { id: number; streetName: string | null }[] = await m.query(`SELECT id, street_name AS "streetName" FROM community_ref WHERE id = ANY($1::bigint[])`, [ids]);
+    const meta = await this.repo.streetNames(m, ids);
     const street = new Map(meta.map((c) => [c.id, c.streetName]));
     // Settled move-ins only (a move out of the system is not a household moved in, a REVOKED case was undone),
     // read from the rollup the triggers keep (migration SettledRollup): rows per community and day/month/all time.
-    const params = [ids];
-    const perCommunity: { communityId: number | null; households: number; persons: number; avgDays: number | null }[] = await m.query(
-      `SELECT r.community_id AS "communityId", coalesce(sum(r.households), 0)::int AS households, coalesce(sum(r.persons), 0)::int AS persons,
-              sum(r.processing_seconds) / nullif(sum(r.households), 0) / 86400 AS "avgDays"
-         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)}
-        GROUP BY GROUPING SETS ((r.community_id), ())`,
-      params,
-    );
-    const perMonth: { month: string; households: number; persons: number }[] = await m.query(
-      `SELECT to_char(r.bucket, 'YYYY-MM') AS month, sum(r.households)::int AS households, sum(r.persons)::int AS persons
-         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period, { months: true })}
-        GROUP BY 1 HAVING sum(r.households) > 0 ORDER BY 1`,
-      params,
-    );
-    // 机关事业单位职工带头: the persons moved in by where they work (unknown where the case did not say).
-    const [byEmployer]: Record<string, number>[] = await m.query(
-      `SELECT coalesce(sum(r.persons_public_institution), 0)::int AS public_institution, coalesce(sum(r.persons_enterprise), 0)::int AS enterprise,
-              coalesce(sum(r.persons_other), 0)::int AS other, coalesce(sum(r.persons_unknown), 0)::int AS unknown
-         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)}`,
-      params,
-    );
-    const open: { communityId: number; status: CaseStatus; n: number; overdue: number }[] = await m.query(
-      `SELECT c.community_id AS "communityId", c.status, count(*)::int AS n, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-         FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[])
-        GROUP BY 1, 2`,
-      [ids],
-    );
+    const perCommunity = await this.repo.settledPerCommunity(m, ids, period);
+    const perMonth = await this.repo.settledPerMonth(m, ids, period);
+    const byEmployer = await this.repo.personsByEmployer(m, ids, period);
+    const open = await this.repo.openCases(m, ids);
 
     const settledBy = new Map(perCommunity.filter((r) => r.communityId !== null).map((r) => [r.communityId!, r]));
     const total = perCommunity.find((r) => r.communityId === null) ?? { households: 0, persons: 0, avgDays: null };
@@ -154,7 +104,7 @@ export class StatsService {
         };
       }),
       months: months.map((month) => ({ month, households: byMonth.get(month)?.households ?? 0, persons: byMonth.get(month)?.persons ?? 0 })),
-      personsByEmployer: Object.fromEntries(['public_institution', 'enterprise', 'other', 'unknown'].map((k) => [k, byEmployer?.[k] ?? 0])),
+      personsByEmployer: Object.fromEntries((['public_institution', 'enterprise', 'other', 'unknown'] as const).map((k) => [k, byEmployer?.[k] ?? 0])),
       openByStatus,
       overdueByStatus,
       separation: await this.separation.beforeAfter(m, ids),
@@ -183,36 +133,21 @@ const ZERO_SEP = () => ({ compared: 0, f1: 0, f2: 0, f3: 0, f4: 0, l1: 0, l2: 0,
  * (first and latest per community; no live re-measure, which would read every register).
  */
 export class CountyStatsService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    ds: DataSource,
+    private readonly repo: StatsRepository = new StatsRepository(ds),
+  ) {}
 
   async counties(user: AuthUser, q: { from?: string; to?: string }) {
-    assertRole(user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
+    assertCan(user, 'compareCounties');
     const period = parsePeriod(q.from, q.to);
-    const communities: { id: number; path: string }[] = await this.ds.query(
-      `SELECT id, path FROM community_ref WHERE ${scopeSql('path', user.scopePaths, 1)}`,
-      user.scopePaths.map((p) => `${likeEscape(p)}%`),
-    );
+    const communities = await this.repo.communitiesInScope(user.scopePaths);
     const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
     const ids = [...countyOf.keys()];
-    const [settled, open, snaps]: [{ id: number; households: number }[], { id: number; open: number; overdue: number }[], Record<string, number>[]] = await Promise.all([
-      this.ds.query(
-        `SELECT r.community_id AS id, sum(r.households)::int AS households
-           FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)} GROUP BY 1`,
-        [ids],
-      ),
-      this.ds.query(
-        `SELECT c.community_id AS id, count(*)::int AS open, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-           FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[]) GROUP BY 1`,
-        [ids],
-      ),
-      this.ds.query(
-        `SELECT f.community_id AS id, f.flats AS f1, f.flats_separated AS f2, f.residents AS f3, f.residents_elsewhere AS f4,
-                l.flats AS l1, l.flats_separated AS l2, l.residents AS l3, l.residents_elsewhere AS l4
-           FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) f
-           JOIN (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at DESC, id DESC) l
-             USING (community_id)`,
-        [ids],
-      ),
+    const [settled, open, snaps] = await Promise.all([
+      this.repo.settledHouseholds(ids, period),
+      this.repo.openPerCommunity(ids),
+      this.repo.firstAndLatestSnapshots(ids),
     ]);
     const counts = sumBy(
       [

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  assertInScope, assertRole, type AuthUser, badRequest, inScope, isoSql, likeEscape, type PageRequest, readPage, type Role, wrongState, writeAudit,
-} from '@redheart/shared';
+import { assertInScope, assertRole, type AuthUser, badRequest, inScope, type PageRequest, type Role, wrongState, writeAudit } from '@redheart/shared';
 import { ANNOUNCEMENT_KIND, type Addressed } from '../notifications/rules';
-import { MINE_SQL, mineParams, type NotificationService } from '../notifications/service';
+import type { NotificationService } from '../notifications/service';
+import type { AnnouncementRepository, AnnouncementRow, AnnouncementText } from './repository';
 
 /** Who publishes announcements (通知公告): the organisation departments, a street's working committee, a community's secretary. */
 export const ANNOUNCEMENT_PUBLISHERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
@@ -20,19 +19,9 @@ export interface PublishInput {
   publisherName?: string;
 }
 
-export interface AnnouncementView {
+export interface AnnouncementView extends AnnouncementText {
   id: number;
-  title: string;
-  body: string;
   scopeOrgId: number;
-  scopeName: string;
-  scopePath: string;
-  roles: Role[] | null;
-  public: boolean;
-  publisherName: string;
-  publisherUsername: string;
-  publishedAt: string;
-  withdrawnAt: string | null;
   /** The notification that carries it to the bells. */
   notificationId: number | null;
   /** The caller has read it (a recipient). */
@@ -64,18 +53,7 @@ type Ctx = { user: AuthUser; requestId?: string };
 const PATH_RE = /^(\/\d{1,12})+\/$/;
 const field = (name: string, message: string, error: string) => badRequest(message, [{ field: name, errors: [error] }], 'VALIDATION_FAILED');
 
-const COLUMNS = `a.id, a.title, a.body, a.scope_org_id AS "scopeOrgId", a.scope_name AS "scopeName", a.scope_path AS "scopePath", a.roles, a.public,
-  a.publisher_name AS "publisherName", a.publisher_username AS "publisherUsername", ${isoSql('a.published_at')} AS "publishedAt",
-  ${isoSql('a.withdrawn_at')} AS "withdrawnAt", a.notification_id AS "notificationId", a.publisher_path AS "publisherPath"`;
-
-type Row = Omit<AnnouncementView, 'read' | 'readCount' | 'canManage' | 'id' | 'scopeOrgId' | 'notificationId'> & {
-  id: string;
-  scopeOrgId: string;
-  notificationId: string | null;
-  publisherPath: string;
-  read?: boolean;
-  readCount?: number;
-};
+type Row = AnnouncementRow;
 
 /**
  * 通知公告: a notice published to every account (or the chosen roles) whose own organisation lies
@@ -88,6 +66,7 @@ type Row = Omit<AnnouncementView, 'read' | 'readCount' | 'canManage' | 'id' | 's
 export class AnnouncementService {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: AnnouncementRepository,
     private readonly notifications: NotificationService,
   ) {}
 
@@ -107,20 +86,14 @@ export class AnnouncementService {
     const publisherName = dto.publisherName ?? u.username;
     let addressed: Addressed & { id: number };
     const id = await this.db.transaction(async (m) => {
-      const [a]: { id: string }[] = await m.query(
-        `INSERT INTO announcement (title, body, scope_org_id, scope_path, scope_name, roles, public, publisher_account, publisher_username, publisher_role, publisher_name, publisher_path)
-         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12) RETURNING id`,
-        [dto.title, dto.body, dto.scopeOrgId, dto.scopePath, dto.scopeName, roles, dto.public ?? false, u.sub, u.username, u.role, publisherName, u.scopePaths[0]],
-      );
       const params = { title: dto.title.slice(0, 200), publisherName: publisherName.slice(0, 200), scopeName: dto.scopeName.slice(0, 200) };
-      const [n]: { id: string }[] = await m.query(
-        `INSERT INTO notification (event_id, rule, kind, recipient_under, recipient_roles, org_path, record_type, record_id, params, actor)
-         VALUES ($1, 'announcement', $2, $3, $4::text[], $3, 'announcement', $5, $6::jsonb, $7) RETURNING id`,
-        [randomUUID(), ANNOUNCEMENT_KIND, dto.scopePath, roles, a.id, JSON.stringify(params), u.sub],
+      const a = await this.repo.insert(
+        m, u,
+        { title: dto.title, body: dto.body, scopeOrgId: dto.scopeOrgId, scopePath: dto.scopePath, scopeName: dto.scopeName, roles, public: dto.public ?? false, publisherName },
+        { eventId: randomUUID(), kind: ANNOUNCEMENT_KIND, params },
       );
-      await m.query(`UPDATE announcement SET notification_id = $2 WHERE id = $1`, [a.id, n.id]);
       addressed = {
-        id: Number(n.id), rule: 'announcement', kind: ANNOUNCEMENT_KIND, recipientAccount: null, recipientRole: null, recipientOrgId: null, recipientPath: null,
+        id: Number(a.notificationId), rule: 'announcement', kind: ANNOUNCEMENT_KIND, recipientAccount: null, recipientRole: null, recipientOrgId: null, recipientPath: null,
         recipientUnder: dto.scopePath, recipientRoles: roles, recordType: 'announcement', recordId: String(a.id), params, mutedBy: [],
       };
       await writeAudit(m, {
@@ -140,22 +113,10 @@ export class AnnouncementService {
   async list(u: AuthUser, view: 'received' | 'managed', paged: PageRequest): Promise<{ items: AnnouncementView[]; total: number; totalExact: boolean; page: number; limit: number }> {
     if (view === 'managed') {
       assertRole(u, ANNOUNCEMENT_PUBLISHERS, '您的角色无权管理通知公告');
-      const params = u.scopePaths.map((p) => `${likeEscape(p)}%`);
-      const where = `(${u.scopePaths.map((_, i) => `a.publisher_path LIKE $${i + 1}`).join(' OR ') || 'false'})`;
-      const page = await readPage<Row>(
-        this.db,
-        `SELECT ${COLUMNS}, (SELECT count(*)::int FROM notification_read r WHERE r.notification_id = a.notification_id) AS "readCount"
-           FROM announcement a WHERE ${where} ORDER BY a.id DESC`,
-        `SELECT 1 FROM announcement a WHERE ${where}`,
-        params,
-        paged,
-      );
+      const page = await this.repo.managedPage(u.scopePaths, paged);
       return { items: page.rows.map((r) => this.view(u, r)), total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
     }
-    const from = `FROM announcement a JOIN notification n ON n.id = a.notification_id
-      LEFT JOIN notification_read r ON r.notification_id = n.id AND r.account = $1
-      WHERE a.withdrawn_at IS NULL AND ${MINE_SQL}`;
-    const page = await readPage<Row>(this.db, `SELECT ${COLUMNS}, (r.notification_id IS NOT NULL) AS read ${from} ORDER BY a.id DESC`, `SELECT 1 ${from}`, mineParams(u), paged);
+    const page = await this.repo.receivedPage(u, paged);
     return { items: page.rows.map((r) => this.view(u, r)), total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
   }
 
@@ -177,20 +138,10 @@ export class AnnouncementService {
 
   /** One announcement `u` received or manages (else 404); a recipient opening it has read it (`markRead`). */
   async detail(u: AuthUser, id: number, markRead = true): Promise<AnnouncementView> {
-    const rows: (Row & { mine: boolean; read: boolean })[] = await this.db.query(
-      `SELECT ${COLUMNS}, (a.withdrawn_at IS NULL AND ${MINE_SQL}) AS mine, (r.notification_id IS NOT NULL) AS read,
-              (SELECT count(*)::int FROM notification_read x WHERE x.notification_id = a.notification_id) AS "readCount"
-         FROM announcement a JOIN notification n ON n.id = a.notification_id
-         LEFT JOIN notification_read r ON r.notification_id = n.id AND r.account = $1
-        WHERE a.id = $5`,
-      [...mineParams(u), id],
-    );
-    const r = rows[0];
+    const r = await this.repo.forReader(u, id);
     assertInScope(r && (r.mine || this.manages(u, r.publisherPath)), '通知公告');
     if (markRead && r.mine && !r.read && r.notificationId !== null) {
-      await this.db.query(`INSERT INTO notification_read (notification_id, account, username, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
-        r.notificationId, u.sub, u.username, u.role,
-      ]);
+      await this.repo.markRead(r.notificationId, u);
       r.read = true;
       if (r.readCount !== undefined) r.readCount += 1;
     }
@@ -201,23 +152,17 @@ export class AnnouncementService {
 
   private async managed(m: EntityManager, u: AuthUser, id: number, lock = false): Promise<Row> {
     assertRole(u, ANNOUNCEMENT_PUBLISHERS, '您的角色无权管理通知公告');
-    const rows: Row[] = await m.query(`SELECT ${COLUMNS} FROM announcement a WHERE a.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-    assertInScope(rows[0] && this.manages(u, rows[0].publisherPath), '通知公告');
-    return rows[0];
+    const row = await this.repo.find(m, id, lock);
+    assertInScope(row && this.manages(u, row.publisherPath), '通知公告');
+    return row;
   }
 
   /** Who has read it (newest read first) and how many; the publisher's side only. */
   async receipts(u: AuthUser, id: number, paged: PageRequest): Promise<{ readCount: number; items: Receipt[]; total: number; totalExact: boolean; page: number; limit: number }> {
     const a = await this.managed(this.db.manager, u, id);
-    const page = await readPage<Receipt>(
-      this.db,
-      `SELECT r.account, r.username, r.role, ${isoSql('r.read_at')} AS "readAt" FROM notification_read r WHERE r.notification_id = $1 ORDER BY r.read_at DESC, r.account`,
-      `SELECT 1 FROM notification_read r WHERE r.notification_id = $1`,
-      [a.notificationId ?? 0],
-      paged,
-    );
-    const [c]: { n: number }[] = await this.db.query(`SELECT count(*)::int AS n FROM notification_read WHERE notification_id = $1`, [a.notificationId ?? 0]);
-    return { readCount: c.n, items: page.rows, total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
+    const page = await this.repo.receiptsPage(a.notificationId ?? 0, paged);
+    const n = await this.repo.readCount(a.notificationId ?? 0);
+    return { readCount: n, items: page.rows, total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
   }
 
   /** Withdraws it: gone from every bell and from the public pages; its receipts stay. 409 when already withdrawn. */
@@ -225,8 +170,7 @@ export class AnnouncementService {
     await this.db.transaction(async (m) => {
       const a = await this.managed(m, ctx.user, id, true);
       if (a.withdrawnAt) throw wrongState('该通知公告已撤回', { entity: 'announcement', from: 'withdrawn', action: 'withdraw' });
-      await m.query(`UPDATE announcement SET withdrawn_at = now(), withdrawn_by = $2 WHERE id = $1`, [id, ctx.user.sub]);
-      if (a.notificationId !== null) await m.query(`UPDATE notification SET withdrawn_at = now() WHERE id = $1`, [a.notificationId]);
+      await this.repo.withdraw(m, id, ctx.user.sub, a.notificationId);
       await writeAudit(m, { actor: ctx.user, action: 'announcement.withdraw', entityType: 'announcement', entityId: id, requestId: ctx.requestId, before: { withdrawnAt: null } });
     });
     return this.detail(ctx.user, id, false);
@@ -234,14 +178,7 @@ export class AnnouncementService {
 
   /** The public ones (not withdrawn), newest first: no login. */
   async publicList(paged: PageRequest): Promise<{ items: PublicAnnouncement[]; total: number; totalExact: boolean; page: number; limit: number }> {
-    const where = `FROM announcement a WHERE a.public AND a.withdrawn_at IS NULL`;
-    const page = await readPage<PublicAnnouncement & { id: string }>(
-      this.db,
-      `SELECT a.id, a.title, a.body, a.publisher_name AS "publisherName", ${isoSql('a.published_at')} AS "publishedAt" ${where} ORDER BY a.id DESC`,
-      `SELECT 1 ${where}`,
-      [],
-      paged,
-    );
+    const page = await this.repo.publicPage(paged);
     return { items: page.rows.map((r) => ({ ...r, id: Number(r.id) })), total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
   }
 }

@@ -1,4 +1,4 @@
-import type { Role } from '@redheart/shared';
+import { CASE_OPENERS, CASE_RECORD as CASE, DIVISION_IMPORTERS, HOUSEHOLD_IMPORTERS } from './audiences';
 import type { NotificationRule } from './rules';
 
 /**
@@ -6,12 +6,7 @@ import type { NotificationRule } from './rules';
  * (household's CASE_LIMIT job), the monthly scorecard a unit is sent (volunteer's SCORECARD job), the hours
  * posted to a member at an item's confirmation, and the imports whose starter is told how they ended.
  */
-const CASE = { type: 'case', idFrom: 'caseId' } as const;
 const caseParams = ['caseNo', 'communityName', 'status', 'dueAt'];
-/** The roles an account-addressed rule here can reach (listed by the preferences). */
-const CASE_OPENERS: Role[] = ['community_clerk', 'community_secretary'];
-const HOUSEHOLD_IMPORTERS: Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
-const DIVISION_IMPORTERS: Role[] = ['city_admin', 'admin'];
 
 export const JOB_RULES: readonly NotificationRule[] = [
   // the clerk who opened a case: its step about to pass its time limit (yellow), then past it (red)

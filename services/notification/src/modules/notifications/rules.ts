@@ -1,4 +1,5 @@
 import type { EventEnvelope, Role } from '@redheart/shared';
+import { CASE_OPENERS, CASE_RECORD as CASE } from './audiences';
 import { JOB_RULES } from './rules-jobs';
 
 /**
@@ -32,14 +33,11 @@ export interface NotificationRule {
   /** Not told of one's own action (the actor's account id in this payload field). */
   skipWhenActorIs?: string;
   /** The roles an account-addressed rule reaches (the preferences list the kinds a role can receive). */
-  roles?: Role[];
+  roles?: readonly Role[];
 }
 
-const CASE = { type: 'case', idFrom: 'caseId' } as const;
 const ITEM = { type: 'item', idFrom: 'itemId' } as const;
 const caseParams = ['caseNo', 'communityName'];
-/** Who opens a case (its `createdBy`): the community's staff. */
-const CASE_OPENERS: Role[] = ['community_clerk', 'community_secretary'];
 const itemParams = ['itemNo', 'communityName', 'place'];
 
 export const RULES: readonly NotificationRule[] = [
@@ -69,6 +67,9 @@ export const RULES: readonly NotificationRule[] = [
 
 /** An announcement (通知公告): written by the announcement routes, not by a rule; it cannot be muted. */
 export const ANNOUNCEMENT_KIND = 'announcement';
+
+/** Every kind a notification can have: the rules' and the announcement's. */
+export const NOTIFICATION_KINDS: string[] = [...new Set(RULES.map((r) => r.kind)), ANNOUNCEMENT_KIND];
 
 /** The kinds the rules make, each with the roles that can receive it (the mutable ones: GET /api/notify/preferences). */
 export const RULE_KINDS: readonly { kind: string; roles: readonly Role[] }[] = (() => {

@@ -8,6 +8,8 @@ import { type Addressee, isMine, type NotificationService, type NotificationView
 
 /** The channel the insert trigger announces new notifications on (migration 1765880000010). */
 export const NEW_NOTIFICATION_CHANNEL = 'notification_new';
+/** A stream remembers this many ids it sent (newer ones than the oldest of them are never sent twice). */
+const SENT_IDS_KEPT = 4096;
 /** At most this many missed notifications are replayed after Last-Event-ID (the bell re-reads its count anyway). */
 export const REPLAY_LIMIT = 100;
 
@@ -25,8 +27,14 @@ type Claims = AuthUser & { exp?: number };
 
 interface Subscriber {
   user: Claims;
-  /** The newest id sent on this stream. */
+  /** The newest id sent on this stream (where a replay after a lost connection starts). */
   lastId: number;
+  /**
+   * The ids sent on this stream lately. Notifications commit (and are announced) in an order of their
+   * own, not in id order, so a live one may carry a lower id than one already sent: it is sent unless
+   * it is here.
+   */
+  sent: Set<number>;
   /** Until the replay after connect is written, announced ids wait here (written after it, in order). */
   pending: number[] | null;
   write(n: NotificationView): void;
@@ -139,7 +147,7 @@ export class StreamHub {
   }
 
   private async sendIds(s: Subscriber, ids: number[]): Promise<void> {
-    const fresh = ids.filter((id) => id > s.lastId);
+    const fresh = ids.filter((id) => !s.sent.has(id));
     if (!fresh.length) return;
     try {
       const views = await this.svc.since(s.user, 0, fresh.length, fresh);
@@ -150,9 +158,11 @@ export class StreamHub {
   }
 
   private emit(s: Subscriber, v: NotificationView): void {
-    if (v.id <= s.lastId || !this.subscribers.has(s)) return;
+    if (s.sent.has(v.id) || !this.subscribers.has(s)) return;
     if (s.muted.has(v.kind)) return;
-    s.lastId = v.id;
+    s.sent.add(v.id);
+    if (s.sent.size > SENT_IDS_KEPT) s.sent.delete(s.sent.values().next().value as number);
+    s.lastId = Math.max(s.lastId, v.id);
     s.write(v);
   }
 
@@ -168,8 +178,8 @@ export class StreamHub {
    * Adds a stream: announcements are held while what was missed since `lastEventId` is replayed
    * (oldest first), then sent. Returns its removal.
    */
-  async subscribe(s: Omit<Subscriber, 'pending'>, lastEventId: number | undefined): Promise<() => void> {
-    const sub: Subscriber = { ...s, pending: [] };
+  async subscribe(s: Omit<Subscriber, 'pending' | 'sent'>, lastEventId: number | undefined): Promise<() => void> {
+    const sub: Subscriber = { ...s, pending: [], sent: new Set() };
     this.subscribers.add(sub);
     if (lastEventId !== undefined) {
       sub.lastId = lastEventId;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
-  isoSql, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, writeAudit,
-  wrongState,
+  AppError, assertRole, type AuditInput, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, cursorAtSql, decodeCursor, encodeCursor, forbidden, inScope, likeEscape,
+  isoSql, type NewEvent, notFound, type PageTotal, pageRequest, pageTotal, type Role, rowsOf, writeAudit,
+  writeChange, wrongState,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -80,13 +80,18 @@ const COLUMNS = `i.id, i.item_no AS "itemNo", i.community_id AS "communityId", c
 /** Beyond this many communities in scope, one newest-first walk of item_list_idx beats a walk per community. */
 const PER_COMMUNITY_WALKS = 64;
 
-const FROM = `item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
+/** The item (`items`: its table, or a transition's updated row) with the names COLUMNS reads. */
+const fromItems = (items = 'item') => `${items} i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id`;
+const FROM = fromItems();
 
-/** The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). */
-const DETAIL_PARTS = `
+/**
+ * The detail's lists, as JSON columns of the item's own row (one round trip for the whole detail). `events`: where the
+ * timeline is read (a transition's answer adds the event its own statement wrote, which the table does not show it yet).
+ */
+const detailParts = (events = 'item_event') => `
   coalesce((SELECT json_agg(json_build_object('id', e.id, 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status,
       'actorUsername', e.actor_username, 'actorRole', e.actor_role, 'at', ${isoSql('e.at')}, 'reason', e.reason, 'data', e.data) ORDER BY e.id)
-    FROM item_event e WHERE e.item_id = i.id), '[]') AS timeline,
+    FROM ${events} e WHERE e.item_id = i.id), '[]') AS timeline,
   coalesce((SELECT json_agg(json_build_object('memberId', h.member_id, 'name', h.person_name, 'hours', h.hours::float, 'posted', h.posted) ORDER BY h.id)
     FROM item_hours h WHERE h.item_id = i.id), '[]') AS hours,
   coalesce((SELECT json_agg(json_build_object('id', v.id, 'kind', v.kind, 'fileName', v.file_name, 'mime', v.mime, 'size', v.size, 'note', v.note,
@@ -95,6 +100,7 @@ const DETAIL_PARTS = `
   coalesce((SELECT json_agg(json_build_object('memberId', mb.id, 'name', mb.name, 'signedAt', ${isoSql('s.signed_at')},
       'checkedInAt', ${isoSql('s.checked_in_at')}) ORDER BY s.signed_at)
     FROM item_signup s JOIN member mb ON mb.id = s.member_id WHERE s.item_id = i.id), '[]') AS "signupList"`;
+const DETAIL_PARTS = detailParts();
 
 interface DetailParts {
   timeline: unknown[];
@@ -209,7 +215,11 @@ export class ItemService {
   }
 
   async detail(m: EntityManager, user: AuthUser, id: number) {
-    const item = (await this.load(m, user, id, { withDetail: true })) as ItemRow & DetailParts;
+    return this.present(m, user, (await this.load(m, user, id, { withDetail: true })) as ItemRow & DetailParts);
+  }
+
+  /** The detail of an item read with its detail parts (a read, or a transition's answer). */
+  private async present(m: EntityManager, user: AuthUser, item: ItemRow & DetailParts) {
     const canSeeCode = may(user, 'item.community') || (scopeKind(user) === 'unit' && item.unitId === user.orgId);
     const { timeline, hours, evidence, signupList, reported: _r, ...row } = item as ItemRow & DetailParts & { reported?: boolean };
     void _r;
@@ -444,6 +454,33 @@ export class ItemService {
       }
     }
 
+    const audit: AuditInput = {
+      actor: user, action: `item.${dto.action}`, entityType: 'item', entityId: id,
+      before: { status: item.status, version: item.version, unitId: item.unitId }, after: { status: to, ...(data ?? {}) },
+      reason: dto.reason, requestId: ctx.requestId,
+    };
+    if (!isSignup && dto.action !== 'confirm') {
+      // The update, its timeline event, its event on the bus and its audit entry in one statement, answered from its RETURNING
+      // (the item's community, number and place come from the locked row; unit and rating as the update leaves them).
+      const cols = Object.keys(set);
+      const after = { ...item, unitId: 'unit_id' in set ? (set.unit_id as number | null) : item.unitId, rating: 'rating' in set ? (set.rating as number | null) : item.rating };
+      const row = await writeChange<ItemRow & DetailParts>(m, {
+        update: (p) => `UPDATE item SET status = ${p(to)}, version = version + 1, updated_at = now() ${cols.map((k) => `, ${k} = ${p(set[k])}`).join('')}
+          WHERE id = ${p(item.id)} AND version = ${p(dto.version)} AND status = ${p(item.status)} RETURNING *`,
+        event: {
+          table: 'item_event',
+          columns: ['item_id', 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'unit_id', 'reason', 'data'],
+          values: (p) => ['u.id', p(dto.action), p(item.status), p(to), p(user.sub), p(user.username), p(user.role), `${p(eventUnit)}::bigint`, p(dto.reason ?? null),
+            `${p(data ? JSON.stringify(data) : null)}::jsonb`],
+        },
+        outbox: itemEvent(ctx, after, dto.action, item.status, to, dto.reason ?? null, eventUnit),
+        audit,
+        answer: () => `SELECT ${COLUMNS}, ${detailParts('(SELECT * FROM item_event UNION ALL SELECT * FROM ev)')}
+          FROM ${fromItems('u')}`,
+      });
+      if (!row) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
+      return this.present(m, user, row);
+    }
     if (!isSignup) await this.apply(m, item, dto.version, to, set);
     await this.event(m, ctx, id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data);
     if (dto.action === 'confirm') {
@@ -453,11 +490,7 @@ export class ItemService {
       await m.query(`UPDATE item SET status = 'CLOSED', closed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [id]);
       await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted.length });
     }
-    await writeAudit(m, {
-      actor: user, action: `item.${dto.action}`, entityType: 'item', entityId: id,
-      before: { status: item.status, version: item.version, unitId: item.unitId }, after: { status: to, ...(data ?? {}) },
-      reason: dto.reason, requestId: ctx.requestId,
-    });
+    await writeAudit(m, audit);
     return this.detail(m, user, id);
   }
 
@@ -575,20 +608,32 @@ export class ItemService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [itemId, action, from, to, ctx.user.sub, ctx.user.username, ctx.user.role, unitId, reason, data ? JSON.stringify(data) : null],
     );
-    // The same transition on the bus (volunteer.item.<what>), for whoever is told of it.
     const [i]: { itemNo: string; communityId: number; communityName: string | null; unitId: number | null; path: string | null; place: string; rating: number | null }[] = await m.query(
       `SELECT it.item_no AS "itemNo", it.community_id::int AS "communityId", cr.name AS "communityName", it.unit_id::int AS "unitId", cr.path, it.place, it.rating
          FROM item it LEFT JOIN community_ref cr ON cr.id = it.community_id WHERE it.id = $1`,
       [itemId],
     );
-    // actorId: the account that acted (a member told that their sign-up was taken); place, rating and reason for the texts
-    await emit(m, {
-      type: `volunteer.item.${ITEM_EVENT_NAMES[action] ?? action}`, aggregateId: itemId, orgPath: i?.path ?? null, actor: ctx.user.username,
-      payload: {
-        itemId, itemNo: i?.itemNo ?? null, communityId: i?.communityId ?? null, communityName: i?.communityName ?? null, unitId: unitId ?? i?.unitId ?? null,
-        actorId: ctx.user.sub, action, from, to, place: i?.place ? i.place.slice(0, 100) : null, rating: i?.rating ?? null, reason: reason ? reason.slice(0, 200) : null,
-      },
-    });
+    await emit(m, itemEvent(ctx, {
+      id: itemId, itemNo: i?.itemNo ?? null, communityId: i?.communityId ?? null, communityName: i?.communityName ?? null, unitId: i?.unitId ?? null,
+      path: i?.path ?? null, place: i?.place ?? null, rating: i?.rating ?? null,
+    }, action, from, to, reason, unitId));
   }
 }
 
+/**
+ * The same transition on the bus (volunteer.item.<what>), for whoever is told of it: `i` is the item as the transition
+ * leaves it. actorId: the account that acted (a member told that their sign-up was taken); place, rating and reason for the texts.
+ */
+function itemEvent(
+  ctx: Pick<Ctx, 'user'>,
+  i: { id: number; itemNo: string | null; communityId: number | null; communityName: string | null; unitId: number | null; path: string | null; place: string | null; rating: number | null },
+  action: string, from: ItemStatus | null, to: ItemStatus, reason: string | null, unitId: number | null,
+): NewEvent {
+  return {
+    type: `volunteer.item.${ITEM_EVENT_NAMES[action] ?? action}`, aggregateId: i.id, orgPath: i.path, actor: ctx.user.username,
+    payload: {
+      itemId: i.id, itemNo: i.itemNo, communityId: i.communityId, communityName: i.communityName, unitId: unitId ?? i.unitId,
+      actorId: ctx.user.sub, action, from, to, place: i.place ? i.place.slice(0, 100) : null, rating: i.rating, reason: reason ? reason.slice(0, 200) : null,
+    },
+  };
+}

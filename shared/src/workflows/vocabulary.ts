@@ -1,0 +1,104 @@
+/**
+ * The platform's closed vocabularies beside the workflows' states and actions, each written once: the services' DTOs,
+ * domain rules and migrations' CHECKs spell these, and the SPA's selects and labels read the same tables (through the
+ * `@redheart/workflows` alias). Browser-safe: no imports at all.
+ */
+
+/* ─── organisations (org service) ─── */
+
+/** Organisation types, from the city (市委) and the county down to a member household, plus the work units that dual-report. */
+export const ORG_TYPES = [
+  'city_committee',
+  'county_committee',
+  'street_committee',
+  'community_committee',
+  'compound_branch',
+  'property_company_branch',
+  'business_district_branch',
+  'building_group',
+  'member_household',
+  'work_unit',
+] as const;
+export type OrgType = (typeof ORG_TYPES)[number];
+
+export const POSITION_KINDS = ['secretary', 'deputy_secretary', 'committee_member', 'part_time_member'] as const;
+export type PositionKind = (typeof POSITION_KINDS)[number];
+
+/** An account as the account list filters it (locked: after repeated failed logins, until a reset or the time runs out). */
+export const ACCOUNT_STATUSES = ['active', 'disabled', 'locked'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** A compound's party branch: founded, planned, or none yet. */
+export const BRANCH_STATUSES = ['founded', 'planned', 'none'] as const;
+export type BranchStatus = (typeof BRANCH_STATUSES)[number];
+
+/* ─── household registration (household service) ─── */
+
+/** Case types: 购房落户, 投靠, 集体户, other move-ins, and 迁出 (moving out of the system). */
+export const CASE_TYPES = ['purchased_flat', 'joining_relatives', 'collective', 'other', 'move_out'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+/**
+ * Where a person works, as the programme counts it (机关事业单位职工带头: staff of public institutions moved their
+ * registration first): public institution (机关事业单位), enterprise (企业), other (其他). Optional on a case's person.
+ */
+export const EMPLOYERS = ['public_institution', 'enterprise', 'other'] as const;
+export type Employer = (typeof EMPLOYERS)[number];
+
+export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+export const HOUSEHOLD_KINDS = ['family', 'collective'] as const;
+export type HouseholdKind = (typeof HOUSEHOLD_KINDS)[number];
+
+export const SEXES = ['M', 'F'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const CHECKLIST_ITEMS = [
+  'id_card',
+  'hukou_booklet',
+  'property_certificate',
+  'purchase_contract',
+  'application_form',
+  'relationship_proof',
+  'host_hukou_booklet',
+  'host_consent',
+  'employment_or_residence_proof',
+  'supporting_documents',
+  'move_in_permit',
+] as const;
+export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
+
+/** Materials a clerk must see for each case type (一次性告知 lists the missing ones at once; the wizard shows these boxes). */
+export const CHECKLISTS: Record<CaseType, readonly ChecklistItem[]> = {
+  purchased_flat: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+  joining_relatives: ['id_card', 'hukou_booklet', 'relationship_proof', 'host_hukou_booklet', 'host_consent', 'application_form'],
+  collective: ['id_card', 'hukou_booklet', 'employment_or_residence_proof', 'application_form'],
+  other: ['id_card', 'hukou_booklet', 'supporting_documents', 'application_form'],
+  move_out: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
+};
+
+/** A step's time limit as a light: green in time, yellow near the end, red past it, none without a limit. */
+export const TRAFFIC_LIGHTS = ['green', 'yellow', 'red', 'none'] as const;
+export type TrafficLight = (typeof TRAFFIC_LIGHTS)[number];
+
+/** 人户分离: the owner lives elsewhere, or someone registered here lives elsewhere. */
+export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/* ─── dual report and volunteer service (volunteer service) ─── */
+
+/** unit: a whole item claimed by one unit; individual: places that reported members sign up for. */
+export const ITEM_KINDS = ['unit', 'individual'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
+export type ReporterSource = (typeof REPORTER_SOURCES)[number];
+
+/** A unit's or a member's report (双报到) to a community. */
+export const REPORT_STATUSES = ['pending', 'approved', 'rejected', 'ended'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** A practical project (惠民实事) or a matched project (项目清单). */
+export const PROJECT_STATUSES = ['planned', 'ongoing', 'done'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];

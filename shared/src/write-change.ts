@@ -1,0 +1,52 @@
+import type { EntityManager } from 'typeorm';
+import { AUDIT_COLUMNS, type AuditInput, auditValues } from './audit';
+import { type NewEvent, OUTBOX_CHANNEL, OUTBOX_COLUMNS, outboxValues } from './events/outbox';
+
+/** Adds a parameter to the statement and answers its placeholder (`$n`). */
+export type Param = (value: unknown) => string;
+
+export interface ChangeWrite {
+  /** `UPDATE … RETURNING *` of the record (the CTE `u`); no row updated: nothing else is written and the answer is undefined. */
+  update: (p: Param) => string;
+  /** The timeline event, one row: its table, columns and the values as SQL over `u` (the CTE `ev`, RETURNING *); cast parameters of columns that are not text. */
+  event: { table: string; columns: string[]; values: (p: Param) => string[] };
+  /** The event on the bus (an outbox row, as `emit` writes it, with its pg_notify). */
+  outbox?: NewEvent;
+  /** The audit entry (hash-chained by its BEFORE INSERT trigger, which locks and reads the chain's end itself). */
+  audit: AuditInput;
+  /** The answer: one SELECT over `u` (the record as updated) and `ev` (the event as written). */
+  answer: (p: Param) => string;
+}
+
+/**
+ * A state change in one statement (one round trip): the record's UPDATE, its timeline event, its outbox row and its audit
+ * entry as data-modifying CTEs, each written only when the UPDATE matched (they read `u`), and the answer from the
+ * UPDATE's RETURNING instead of a read back. The answer's subqueries see the statement's snapshot (the table as before
+ * the statement): read the new event from `ev`, not from its table. Statement triggers (rollups) fire once at its end.
+ */
+export async function writeChange<R>(m: EntityManager, w: ChangeWrite): Promise<R | undefined> {
+  const params: unknown[] = [];
+  const p: Param = (v) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const ctes = [
+    `u AS (${w.update(p)})`,
+    `ev AS (INSERT INTO ${w.event.table} (${w.event.columns.join(', ')}) SELECT ${w.event.values(p).join(', ')} FROM u RETURNING *)`,
+    `au AS (INSERT INTO audit_entry (${AUDIT_COLUMNS}) SELECT ${auditValues(w.audit).map((v, i) => (i === 6 || i === 7 ? `${p(v)}::jsonb` : p(v))).join(', ')} FROM u RETURNING 1)`,
+  ];
+  if (w.outbox) {
+    const values = outboxValues(w.outbox).map(p);
+    values[0] = `${values[0]}::uuid`;
+    values[5] = `${values[5]}::jsonb`;
+    ctes.push(`ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${values.join(', ')} FROM u RETURNING 1)`);
+    ctes.push(`nt AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ob)`);
+  }
+  const answer = w.answer(p);
+  const rows: R[] = await m.query(
+    `WITH ${ctes.join(',\n')}
+     SELECT a.* FROM (${answer}) a${w.outbox ? ` WHERE (SELECT count(*) FROM nt) >= 0` : ''}`,
+    params,
+  );
+  return rows[0];
+}
