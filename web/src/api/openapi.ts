@@ -911,8 +911,10 @@ export interface paths {
                                 potentialDuplicate?: boolean;
                                 revokePending?: boolean;
                                 settledAt?: string | null;
-                                status?: string;
-                                type?: string;
+                                /** @enum {string} */
+                                status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
+                                /** @enum {string} */
+                                type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                                 updatedAt?: string;
                                 version?: number;
                             }[];
@@ -1063,7 +1065,8 @@ export interface paths {
                             revokeReason?: string | null;
                             settledAt?: string | null;
                             sourceHouseholdId?: number | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
                                 action?: string;
@@ -1081,7 +1084,8 @@ export interface paths {
                                 reason?: string | null;
                                 toStatus?: string | null;
                             }[];
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -1145,7 +1149,8 @@ export interface paths {
                             revokeReason?: string | null;
                             settledAt?: string | null;
                             sourceHouseholdId?: number | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
                                 action?: string;
@@ -1163,7 +1168,8 @@ export interface paths {
                                 reason?: string | null;
                                 toStatus?: string | null;
                             }[];
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -1288,7 +1294,8 @@ export interface paths {
                             revokeReason?: string | null;
                             settledAt?: string | null;
                             sourceHouseholdId?: number | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
                                 action?: string;
@@ -1306,7 +1313,8 @@ export interface paths {
                                 reason?: string | null;
                                 toStatus?: string | null;
                             }[];
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -1493,8 +1501,10 @@ export interface paths {
                             }[];
                             propertyCertificateNo?: string | null;
                             receivedAt?: string | null;
-                            status?: string;
-                            type?: string;
+                            /** @enum {string} */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
+                            /** @enum {string} */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                         };
                     };
                 };
@@ -1639,7 +1649,8 @@ export interface paths {
                             revokeReason?: string | null;
                             settledAt?: string | null;
                             sourceHouseholdId?: number | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
                                 action?: string;
@@ -1657,7 +1668,8 @@ export interface paths {
                                 reason?: string | null;
                                 toStatus?: string | null;
                             }[];
-                            type?: string;
+                            /** @enum {string} */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -3928,6 +3940,30 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address?: string;
+                            area?: number | null;
+                            building?: string | null;
+                            certificateNo?: string;
+                            communityId?: number;
+                            communityName?: string;
+                            gridCode?: string | null;
+                            id?: number;
+                            owners?: {
+                                idMasked?: string;
+                                name?: string;
+                            }[];
+                            room?: string | null;
+                            unit?: string | null;
+                        }[];
+                    };
+                };
             };
         };
         put?: never;
@@ -4027,7 +4063,11 @@ export interface paths {
                             /** @description the catalogue service applied for (service applications) */
                             serviceName?: string | null;
                             settledAt?: string | null;
-                            status?: string;
+                            /**
+                             * @description a hukou case's status, or a service application's
+                             * @enum {string}
+                             */
+                            status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | "HANDED_OVER" | "DONE";
                             steps?: {
                                 action?: string;
                                 at?: string;
@@ -4035,8 +4075,11 @@ export interface paths {
                                 toStatus?: string | null;
                             }[];
                             streetName?: string | null;
-                            /** @description the case type; `service` for a service application */
-                            type?: string;
+                            /**
+                             * @description the case type; `service` for a service application
+                             * @enum {string}
+                             */
+                            type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out" | "service";
                         };
                     };
                 };
@@ -4106,7 +4149,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who revealed which ID number and why (admins) */
+        /** Who revealed which ID number and why (admins: all; street admins: their streets' communities), newest 200 */
         get: {
             parameters: {
                 query?: never;
@@ -4135,6 +4178,44 @@ export interface paths {
                 };
                 /** @description Default Response */
                 "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actorRole?: string;
+                            actorUsername?: string;
+                            /** Format: date-time */
+                            at?: string;
+                            communityId?: number | null;
+                            communityName?: string | null;
+                            id?: number;
+                            reason?: string;
+                            subjectId?: number;
+                            /** @description what was revealed: person */
+                            subjectType?: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4638,7 +4719,8 @@ export interface paths {
                                 assignedTo?: string | null;
                                 caseId?: number | null;
                                 caseNo?: string | null;
-                                caseStatus?: string | null;
+                                /** @enum {string|null} */
+                                caseStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                                 certificateNo?: string;
                                 communityId?: number;
                                 communityName?: string;
@@ -4655,7 +4737,8 @@ export interface paths {
                                 registeredCommunityId?: number | null;
                                 registeredCommunityName?: string | null;
                                 settledAt?: string | null;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "identified" | "contacted" | "applied" | "settled" | "declined";
                                 updatedAt?: string;
                                 version?: number;
                             }[];
@@ -4744,7 +4827,8 @@ export interface paths {
                             assignedTo?: string | null;
                             caseId?: number | null;
                             caseNo?: string | null;
-                            caseStatus?: string | null;
+                            /** @enum {string|null} */
+                            caseStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             certificateNo?: string;
                             communityId?: number;
                             communityName?: string;
@@ -4761,7 +4845,8 @@ export interface paths {
                             registeredCommunityId?: number | null;
                             registeredCommunityName?: string | null;
                             settledAt?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "identified" | "contacted" | "applied" | "settled" | "declined";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -4855,7 +4940,8 @@ export interface paths {
                             assignedTo?: string | null;
                             caseId?: number | null;
                             caseNo?: string | null;
-                            caseStatus?: string | null;
+                            /** @enum {string|null} */
+                            caseStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             certificateNo?: string;
                             communityId?: number;
                             communityName?: string;
@@ -4872,7 +4958,8 @@ export interface paths {
                             registeredCommunityId?: number | null;
                             registeredCommunityName?: string | null;
                             settledAt?: string | null;
-                            status?: string;
+                            /** @enum {string} */
+                            status?: "identified" | "contacted" | "applied" | "settled" | "declined";
                             updatedAt?: string;
                             version?: number;
                         };
@@ -5519,7 +5606,6 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    category?: string;
                     q?: string;
                 };
                 header?: never;
@@ -6601,14 +6687,10 @@ export interface paths {
             parameters: {
                 query?: {
                     before?: number;
-                    communityId?: number;
                     kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
-                    q?: string;
-                    status?: "pending" | "approved" | "rejected" | "ended";
                     unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -9817,12 +9899,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        decision: "approve" | "reject" | "end";
                         /** @description ISO 8601 date or date-time */
                         dueOn?: string;
                         owner?: string;
-                        reason?: string;
                         text: string;
                         version: number;
                     };
@@ -14216,15 +14295,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
-                    unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -14424,11 +14499,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         decision: "approve" | "reject" | "end";
-                        /** @description ISO 8601 date or date-time */
-                        dueOn?: string;
-                        owner?: string;
                         reason?: string;
-                        text: string;
                         version: number;
                     };
                 };
@@ -16434,15 +16505,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
-                    unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -16629,11 +16696,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         decision: "approve" | "reject" | "end";
-                        /** @description ISO 8601 date or date-time */
-                        dueOn?: string;
-                        owner?: string;
                         reason?: string;
-                        text: string;
                         version: number;
                     };
                 };
