@@ -1,6 +1,7 @@
 import {
   type ItemAction, type ItemRule, type ItemStatus, ITEM_WORKFLOW_DEF, OPEN_ITEM_STATUSES, OPEN_RESPONSE, RESPONSE_RULES, type ResponseStatus, type Role, type WhistleStatus,
 } from '@redheart/shared';
+import { POLICY } from './policy';
 
 // The item workflow (statuses, actions, the rule table; no `close`: confirm closes the item in the same transaction)
 // is written once in @redheart/shared's workflows (shared/src/workflows/service-item.ts).
@@ -58,14 +59,14 @@ export {
 } from '@redheart/shared';
 
 /** Who reads whistles at all (grid workers and members do not: 403). */
-export const WHISTLE_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'];
+export const WHISTLE_READERS: readonly Role[] = POLICY['whistle.read'].roles;
 /** Who raises one: a street sends it at once, a community proposes it to its street. */
-export const WHISTLE_RAISERS: readonly Role[] = ['street_admin', 'community_secretary', 'community_clerk'];
+export const WHISTLE_RAISERS: readonly Role[] = POLICY['whistle.raise'].roles;
 
 /** Who acts on a department's answer at all (the department, the street, the county). */
 export const RESPONSE_ACTORS: readonly Role[] = [...new Set(Object.values(RESPONSE_RULES).flatMap((r) => r.roles))];
 /** Who reads the department scorecards: the county and the city, a street (its whistles), a department (itself). */
-export const DEPARTMENT_SCORECARD_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'unit_staff'];
+export const DEPARTMENT_SCORECARD_READERS: readonly Role[] = POLICY['departmentScorecard.read'].roles;
 
 /**
  * The whistle's status from its responses, while it is out (SENT / ESCALATED / ANSWERED); the others are set by

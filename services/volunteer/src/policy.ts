@@ -46,6 +46,17 @@ export const POLICY = {
   'scorecard.unit.list': { roles: ['admin', 'street_admin', 'community_secretary', 'community_clerk'] },
   /** Reads every unit's card with its members, whatever the unit reported to. */
   'scorecard.unit.any': { roles: ADMIN },
+  /** The community sees an item's check-in code (any item's; a unit its own items') and the phone a resident left. */
+  'item.community': { roles: COMMUNITY },
+  /** The 服务完成告知单 with the residents' rating link. */
+  'ratingLink.issue': { roles: ['admin', 'community_secretary', 'community_clerk'], message: '只有社区可以打印服务完成告知单' },
+  /** The overview of the volunteer work (组织部, streets, communities). */
+  'overview.read': { roles: ['admin', 'street_admin', 'community_secretary', 'community_clerk'], message: '总览仅供组织部、街道和社区查看' },
+  /** 街呼县应: who reads whistles (grid workers and members do not), who raises one (a street sends it, a community proposes it). */
+  'whistle.read': { roles: ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'], message: '您的角色无权查看街呼县应' },
+  'whistle.raise': { roles: ['street_admin', 'community_secretary', 'community_clerk'], message: '只有街道或社区可以发起街呼县应' },
+  /** The department scorecards: the county and the city, a street (its whistles), a department (itself). */
+  'departmentScorecard.read': { roles: ['city_admin', 'admin', 'street_admin', 'unit_staff'], message: '您的角色无权查看部门考评' },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof POLICY;

@@ -7,7 +7,7 @@ import {
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { POLICY } from '../../policy';
+import { may, POLICY, scopeKind } from '../../policy';
 
 export interface Ctx {
   user: AuthUser;
@@ -165,7 +165,7 @@ export class ItemService {
    * sign-ups as JSON (the detail answer is one round trip, which matters inside a transition).
    */
   private async load(m: EntityManager, user: AuthUser, id: number, opts: { lock?: boolean; withDetail?: boolean } = {}): Promise<ItemRow & Partial<DetailParts>> {
-    const unitStaff = user.role === 'unit_staff';
+    const unitStaff = scopeKind(user) === 'unit';
     const rows: (ItemRow & { reported: boolean } & Partial<DetailParts>)[] = await m.query(
       `SELECT ${COLUMNS},
               ${unitStaff ? `EXISTS (SELECT 1 FROM unit_report ur WHERE ur.unit_id = $2 AND ur.community_id = i.community_id AND ur.status = 'approved')` : 'true'} AS reported
@@ -220,13 +220,13 @@ export class ItemService {
 
   /** The detail of an item read with its detail parts (a read, or a transition's answer). */
   private async present(m: EntityManager, user: AuthUser, item: ItemRow & DetailParts) {
-    const canSeeCode = ['community_clerk', 'community_secretary', 'admin'].includes(user.role) || (user.role === 'unit_staff' && item.unitId === user.orgId);
+    const canSeeCode = may(user, 'item.community') || (scopeKind(user) === 'unit' && item.unitId === user.orgId);
     const { timeline, hours, evidence, signupList, reported: _r, ...row } = item as ItemRow & DetailParts & { reported?: boolean };
     void _r;
     return {
       ...view(row),
       checkinCode: canSeeCode ? item.checkinCode : null,
-      reporterPhone: ['community_clerk', 'community_secretary', 'admin'].includes(user.role) ? item.reporterPhone : null,
+      reporterPhone: may(user, 'item.community') ? item.reporterPhone : null,
       possibleDuplicates: item.status === 'REPORTED' ? await this.possibleDuplicates(m, item) : [],
       timeline,
       hours,
@@ -242,7 +242,7 @@ export class ItemService {
       if (!rule.from.includes(item.status) || !rule.roles.includes(user.role)) continue;
       if (action === 'claim' && item.kind !== 'unit') continue;
       if ((action === 'signup' || action === 'withdraw_signup') && item.kind !== 'individual') continue;
-      if (['release', 'schedule', 'start', 'complete'].includes(action) && user.role === 'unit_staff' && item.unitId !== user.orgId) continue;
+      if (['release', 'schedule', 'start', 'complete'].includes(action) && scopeKind(user) === 'unit' && item.unitId !== user.orgId) continue;
       if (action === 'schedule' && item.status === 'PUBLISHED' && (item.kind !== 'individual' || !item.signups)) continue;
       out.push(action);
     }
@@ -265,12 +265,12 @@ export class ItemService {
       params.push(v);
       where.push(f(params.length));
     };
-    if (user.role === 'unit_staff') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
+    if (scopeKind(user) === 'unit') add((n) => `i.community_id IN (SELECT community_id FROM unit_report WHERE unit_id = $${n} AND status = 'approved')`, user.orgId);
     // Statuses asked for (view=open: two): each walked on its own (item_open_idx: community, status, newest first), so
     // a community with thousands of open items still reads about a page of them, not all of them to sort.
     const statuses = q.status ? [q.status] : q.statuses ? [...new Set(q.statuses.split(','))] : q.view === 'open' ? ['PUBLISHED', 'ESCALATED'] : null;
     if (q.view === 'mine') {
-      if (user.role === 'unit_staff') add((n) => `i.unit_id = $${n}`, user.orgId);
+      if (scopeKind(user) === 'unit') add((n) => `i.unit_id = $${n}`, user.orgId);
       else add((n) => `i.reported_by = $${n}`, user.username);
     }
     if (q.categoryId) add((n) => `i.category_id = $${n}`, q.categoryId);
@@ -390,7 +390,7 @@ export class ItemService {
         break;
       }
       case 'schedule': {
-        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may schedule it');
+        if (scopeKind(user) === 'unit' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may schedule it');
         if (item.status === 'PUBLISHED') {
           if (item.kind !== 'individual') throw wrongState('A unit item is scheduled after a unit has claimed it', { entity: 'item', from: item.status, action: 'schedule' });
           // Counted after the row lock (sign-ups change only under it), not from the snapshot read with the row.
@@ -404,12 +404,12 @@ export class ItemService {
         break;
       }
       case 'start': {
-        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may start it');
+        if (scopeKind(user) === 'unit' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may start it');
         set.started_at = new Date();
         break;
       }
       case 'complete': {
-        if (user.role === 'unit_staff' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may complete it');
+        if (scopeKind(user) === 'unit' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may complete it');
         if (!dto.hours?.length) throw badRequest('complete records volunteer hours per member', [{ field: 'hours', errors: ['required'] }], 'VALIDATION_FAILED');
         const evidence = await m.query(`SELECT count(*)::int AS n FROM item_evidence WHERE item_id = $1`, [id]);
         if (!evidence[0].n && !dto.note) throw badRequest('complete needs evidence: upload a photo or give a note', [{ field: 'note', errors: ['evidence required'] }], 'EVIDENCE_REQUIRED');

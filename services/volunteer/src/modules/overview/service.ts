@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { assertRole, type AuthUser, businessToday, COUNTY_READERS, countyOfPath, likeEscape, notFound, type Role, scopeSql, sumBy } from '@redheart/shared';
+import { assertMay, POLICY } from '../../policy';
 import { ITEM_STATUSES } from '../../domain';
 
-export const OVERVIEW_ROLES: readonly Role[] = ['admin', 'street_admin', 'community_secretary', 'community_clerk'];
+export const OVERVIEW_ROLES: readonly Role[] = POLICY['overview.read'].roles;
 const OPEN = `('REPORTED', 'PUBLISHED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE')`;
 const DELIVERED = `('DONE', 'CONFIRMED', 'CLOSED')`;
 /**
@@ -59,7 +60,7 @@ export class OverviewService {
   constructor(private readonly ds: DataSource) {}
 
   async overview(user: AuthUser, q: { streetId?: number; communityId?: number }) {
-    assertRole(user, OVERVIEW_ROLES, '总览仅供组织部、街道和社区查看');
+    assertMay(user, 'overview.read');
     let communities: CommunityRow[] = await this.ds.query(
       `SELECT id, name, path, street_name AS "streetName" FROM community_ref cr WHERE ${scopeSql('cr.path', user.scopePaths, 1)} ORDER BY path`,
       user.scopePaths.map((p) => `${likeEscape(p)}%`),

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit, wrongState,
+  AppError, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit, wrongState,
 } from '@redheart/shared';
+import { assertMay, POLICY } from '../../policy';
 import type { PublicNeedDto, PublicRatingDto } from './dto';
 
 /** A convenience desk as the org service knows it (GET /api/org/internal/desks/:code). */
@@ -25,7 +26,7 @@ export const newTrackingNo = () => Array.from({ length: TRACKING_LENGTH }, () =>
 export const normaliseTrackingNo = (raw: string) => raw.toUpperCase().replace(/[\s-]/g, '');
 
 /** Who may print a completion notice with its rating link: the community that confirms delivery. */
-export const RATING_LINK_ISSUERS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
+export const RATING_LINK_ISSUERS: readonly Role[] = POLICY['ratingLink.issue'].roles;
 const DELIVERED = ['DONE', 'CONFIRMED', 'CLOSED'];
 /** A rating link printed on a notice stays usable for 30 days. */
 export const RATING_LINK_DAYS = 30;
@@ -123,7 +124,7 @@ export class ResidentService {
    * new link (a reprinted notice) replaces the earlier one; once the resident has rated, no new link is issued (409).
    */
   async ratingLink(user: AuthUser, itemId: number, requestId?: string) {
-    assertRole(user, RATING_LINK_ISSUERS, '只有社区可以打印服务完成告知单');
+    assertMay(user, 'ratingLink.issue');
     return this.ds.transaction(async (m) => {
       const [item] = await m.query(
         `SELECT i.id, i.item_no AS "itemNo", i.status, cr.path, rr.stars FROM item i JOIN community_ref cr ON cr.id = i.community_id

@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  assertRole, type AuthUser, badRequest, conflict, forbidden, inScope, isoSql, likeEscape, notFound, type PageTotal, pageRequest, pageTotal, rowsOf, scopeSql,
+  type AuthUser, badRequest, conflict, forbidden, inScope, isoSql, likeEscape, notFound, type PageTotal, pageRequest, pageTotal, rowsOf, scopeSql,
   writeAudit,
   wrongState,
 } from '@redheart/shared';
+import { assertMay, scopeKind } from '../../policy';
 import {
-  DEPARTMENT_SCORECARD_READERS, RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RAISERS, WHISTLE_READERS, WHISTLE_RULES, type WhistleAction,
+  RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RULES, type WhistleAction,
   type WhistleStatus, whistleStatusFrom,
 } from '../../domain';
 import type { CreateWhistleDto, DepartmentScorecardQuery, ListWhistlesQuery, ResponseTransitionDto, WhistleTransitionDto } from './dto';
@@ -104,7 +105,7 @@ export class WhistleService {
 
   /** The county departments a whistle may go to (the org service marks them; synced into unit_ref). */
   async departments(user: AuthUser) {
-    assertRole(user, WHISTLE_READERS, '您的角色无权查看街呼县应');
+    assertMay(user, 'whistle.read');
     return this.read.query(`SELECT id::int AS id, name FROM unit_ref WHERE department ORDER BY name, id`);
   }
 
@@ -121,7 +122,7 @@ export class WhistleService {
    * scope, and a community also those its street raised for it.
    */
   private async load(m: EntityManager, user: AuthUser, id: number, lock = false): Promise<WhistleRow> {
-    assertRole(user, WHISTLE_READERS, '您的角色无权查看街呼县应');
+    assertMay(user, 'whistle.read');
     const rows: WhistleRow[] = await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE w.id = $1 ${lock ? 'FOR UPDATE OF w' : ''}`, [id]);
     const w = rows[0];
     if (!w || !(await this.visible(m, user, w))) throw notFound('Whistle');
@@ -129,7 +130,7 @@ export class WhistleService {
   }
 
   private async visible(m: EntityManager, user: AuthUser, w: WhistleRow): Promise<boolean> {
-    if (user.role === 'unit_staff') {
+    if (scopeKind(user) === 'unit') {
       const mine = await m.query(`SELECT 1 FROM whistle_response WHERE whistle_id = $1 AND unit_id = $2 AND status <> 'PROPOSED'`, [w.id, user.orgId]);
       return mine.length > 0;
     }
@@ -145,7 +146,7 @@ export class WhistleService {
 
   async create(ctx: Ctx, dto: CreateWhistleDto, m: EntityManager) {
     const { user } = ctx;
-    assertRole(user, WHISTLE_RAISERS, '只有街道或社区可以发起街呼县应');
+    assertMay(user, 'whistle.raise');
     const deadline = checkDeadline(dto.deadline);
     let street: { path: string; id: number };
     let community: { id: number; path: string; street_name: string } | undefined;
@@ -222,7 +223,7 @@ export class WhistleService {
   }
 
   async list(user: AuthUser, q: ListWhistlesQuery) {
-    assertRole(user, WHISTLE_READERS, '您的角色无权查看街呼县应');
+    assertMay(user, 'whistle.read');
     const paged = pageRequest({ page: q.page ?? 1, limit: q.limit }, 20)!;
     const params: unknown[] = [];
     const where: string[] = [];
@@ -231,7 +232,7 @@ export class WhistleService {
       where.push(f(params.length));
     };
     let mine = '';
-    if (user.role === 'unit_staff') {
+    if (scopeKind(user) === 'unit') {
       add((n) => `EXISTS (SELECT 1 FROM whistle_response mr WHERE mr.whistle_id = w.id AND mr.unit_id = $${n} AND mr.status <> 'PROPOSED')`, user.orgId);
       mine = `, (SELECT json_build_object('status', mr.status, 'deadline', ${isoSql('mr.deadline')}, 'overdue', mr.overdue)
                  FROM whistle_response mr WHERE mr.whistle_id = w.id AND mr.unit_id = $1) AS "myResponse"`;
@@ -316,7 +317,7 @@ export class WhistleService {
     if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对部门答复执行 ${dto.action}`);
     const responses = await this.responses(m, id, true);
     const r = responses.find((x) => x.unitId === unitId);
-    if (!r || (user.role === 'unit_staff' && r.status === 'PROPOSED')) throw notFound('Department response');
+    if (!r || (scopeKind(user) === 'unit' && r.status === 'PROPOSED')) throw notFound('Department response');
     if (rule.ownDepartment && r.unitId !== user.orgId) throw forbidden('只能答复本部门收到的街呼县应');
     if (['PROPOSED', 'DECLINED', 'WITHDRAWN'].includes(w.status) || !rule.from.includes(r.status)) {
       throw wrongState(`状态为 ${r.status} 的部门答复不能 ${dto.action}`, { entity: 'whistle_response', from: r.status, action: dto.action });
@@ -437,11 +438,11 @@ export class WhistleService {
    * to it that the caller may see (a street: its own; the county: all of it; a department: itself).
    */
   async scorecards(user: AuthUser, q: DepartmentScorecardQuery) {
-    assertRole(user, DEPARTMENT_SCORECARD_READERS, '您的角色无权查看部门考评');
+    assertMay(user, 'departmentScorecard.read');
     if (q.from && q.to && q.from > q.to) throw invalid('from', 'from 不能晚于 to', 'after to');
     const params: unknown[] = [];
     const where = [`r.status NOT IN ('PROPOSED','WITHDRAWN')`];
-    if (user.role === 'unit_staff') {
+    if (scopeKind(user) === 'unit') {
       params.push(user.orgId);
       where.push(`r.unit_id = $1`);
     } else {
