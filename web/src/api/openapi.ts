@@ -5519,7 +5519,6 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    category?: string;
                     q?: string;
                 };
                 header?: never;
@@ -6601,14 +6600,10 @@ export interface paths {
             parameters: {
                 query?: {
                     before?: number;
-                    communityId?: number;
                     kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
-                    q?: string;
-                    status?: "pending" | "approved" | "rejected" | "ended";
                     unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -9817,12 +9812,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        decision: "approve" | "reject" | "end";
                         /** @description ISO 8601 date or date-time */
                         dueOn?: string;
                         owner?: string;
-                        reason?: string;
                         text: string;
                         version: number;
                     };
@@ -14052,15 +14044,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
-                    unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -14189,11 +14177,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         decision: "approve" | "reject" | "end";
-                        /** @description ISO 8601 date or date-time */
-                        dueOn?: string;
-                        owner?: string;
                         reason?: string;
-                        text: string;
                         version: number;
                     };
                 };
@@ -16045,15 +16029,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    before?: number;
                     communityId?: number;
-                    kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                     limit?: number;
                     page?: number;
                     q?: string;
                     status?: "pending" | "approved" | "rejected" | "ended";
-                    unread?: boolean;
-                    view?: "received" | "managed";
                 };
                 header?: never;
                 path?: never;
@@ -16183,11 +16163,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         decision: "approve" | "reject" | "end";
-                        /** @description ISO 8601 date or date-time */
-                        dueOn?: string;
-                        owner?: string;
                         reason?: string;
-                        text: string;
                         version: number;
                     };
                 };
