@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Browser check of issue 9 item 5 (messages in the user's language): in zh-CN, the server's refusals reach the user
 // worded by the SPA from the error's code and params — an import with bad rows (each row's problem by its code in the
-// preview), and a refused workflow transition (WRONG_STATE: the record, its state and the action in Chinese, not the
-// API's English sentence) — and nothing on screen is an untranslated English sentence or a raw i18n key. Debian's
+// preview), a refused workflow transition (WRONG_STATE: the record, its state and the action in Chinese, not the
+// API's English sentence), and forms whose fields the server refuses (a position's phone, an announcement's title and
+// body: on those fields, worded from the field codes) — and nothing on screen is an untranslated English sentence or
+// a raw i18n key. Debian's
 // Chromium driven by playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
 // http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
-import { BASE, api, browserSuite, expectNoRawText, login, residentId } from './lib/browser.mjs';
+import { BASE, api, browserSuite, expectNoRawText, input, login, residentId } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('errors-browser', { failurePrefix: 'errors-', nameLength: 80 });
 
@@ -96,6 +98,55 @@ await test('zh-CN: a transition refused because the item changed meanwhile (409 
   } finally {
     await clerk.dispose();
   }
+});
+
+/** The message a form item shows under its field (Element Plus' `:error`), checked to be Chinese, no English, no raw key. */
+async function expectFieldError(page, itemTestid, what) {
+  return expectWordedInChinese(page, page.locator(`[data-testid="${itemTestid}"] .el-form-item__error`), what);
+}
+
+await test('zh-CN: a position whose phone the org service refuses shows why on the phone field, in Chinese', async (page) => {
+  const admin = await api('admin');
+  let longteng;
+  try {
+    longteng = (await admin.get(`/api/org/units/search?q=${encodeURIComponent('龙腾社区')}&type=community_committee`))[0];
+  } finally {
+    await admin.dispose();
+  }
+  await login(page, 'admin', { timeout: 60_000 });
+  await page.goto(`${BASE}/org?unit=${longteng.id}`);
+  await page.getByTestId('node-tabs').waitFor({ timeout: 15_000 });
+  await page.locator('#tab-positions').click();
+  await page.getByTestId('position-add').click();
+  await input(page, 'position-person').fill(`错误测试${run}`);
+  // letters in a phone number: only the server checks it (digits, spaces, +, -, ( and ))
+  await input(page, 'position-phone').fill('call me');
+  await page.getByTestId('position-submit').click();
+  const text = await expectFieldError(page, 'position-phone-item', 'the phone field\'s error');
+  if (!text.includes('电话')) throw new Error(`the phone field says "${text}"`);
+  expectNoEnglish(await page.locator('.el-dialog:visible').first().innerText(), 'the position dialog');
+});
+
+await test('zh-CN: an announcement with a blank title and a one-character body shows each refusal on its field, in Chinese', async (page) => {
+  await login(page, 'admin', { timeout: 60_000 });
+  await page.goto(`${BASE}/announcements`);
+  await page.getByTestId('announcements-page').waitFor({ timeout: 60_000 });
+  await page.getByTestId('announcements-publish').click();
+  const dialog = page.getByTestId('announcement-publish-dialog');
+  // nothing in the title and one character in the body: the form sends them, the notification service refuses both
+  await input(dialog, 'announcement-title').fill('  ');
+  await input(dialog, 'announcement-body').fill('测');
+  await input(dialog, 'announcement-scope').fill('龙腾社区');
+  const option = page.locator('[data-testid^="announcement-scope-option-"]').filter({ hasText: '龙腾社区' }).first();
+  await option.waitFor({ timeout: 30_000 });
+  await option.click();
+  await dialog.getByTestId('announcement-publish-submit').click();
+  const title = await expectFieldError(page, 'announcement-title-item', 'the title field\'s error');
+  const body = await expectFieldError(page, 'announcement-body-item', 'the body field\'s error');
+  if (!title.includes('2') || !body.includes('2')) throw new Error(`the limits are not named: title "${title}", body "${body}"`);
+  if (!(await dialog.isVisible())) throw new Error('the dialog closed although nothing was published');
+  expectNoEnglish(await dialog.innerText(), 'the publish dialog');
+  await expectNoRawText(page, 'the publish dialog', dialog);
 });
 
 await finish();

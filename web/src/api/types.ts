@@ -272,14 +272,8 @@ export interface EvidenceUploaded {
 }
 
 export type UnitReportInput = RequestBody<'/api/volunteer/reports', 'post'>
-// TODO: generated body wrong until docs/openapi.json is regenerated: it merged org's meeting DecisionDto (`text`, `owner`,
-// `dueOn`) into this route's DecisionDto by their common class name, which shared/src/openapi.ts no longer does.
-export type ReportDecisionKind = 'approve' | 'reject' | 'end'
-export interface ReportDecisionInput {
-  decision: ReportDecisionKind
-  version: number
-  reason?: string
-}
+export type ReportDecisionInput = RequestBody<'/api/volunteer/reports/{id}/decision', 'post'>
+export type ReportDecisionKind = ReportDecisionInput['decision']
 
 // TODO: no response schema yet (GET /api/volunteer/reports)
 /** 双报到 of a work unit to a community. */
