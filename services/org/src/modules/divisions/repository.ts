@@ -3,6 +3,8 @@ import { emit, rowsOf } from '@redheart/shared';
 import type { DivisionImportSummary } from '../../seed/import-divisions';
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+/** The ends an import's starter is told of (`org.import.finished`): the notice words each. */
+export const DIVISION_IMPORT_ENDS: readonly ImportStatus[] = ['done', 'failed'];
 
 export interface ImportProgress {
   countiesDone?: number;
