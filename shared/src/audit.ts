@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Column, Entity, PrimaryGeneratedColumn, type EntityManager, type QueryRunner } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AuthUser } from './auth';
+import { emit } from './events/outbox';
+import { maskIdNumbers } from './resident-id';
 
 /**
  * Append-only audit trail. Every service keeps its own `audit_entry` table (each owns its data)
@@ -56,24 +58,96 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
+/**
+ * The audit stream on events: a service database registered here (its app, with registerAuditRoute or directly)
+ * emits `<service>.audit.recorded` for every entry written through its pool, in the entry's transaction, so a
+ * consumer (the org service's system log) follows every service's audit without polling. The event carries the
+ * entry's position and who did what to which record, and the org path its record belongs to (`ownerPathSql`,
+ * as the operation log scopes it); never `before`/`after` (they may hold a clear ID number), and a resident ID
+ * number in the reason is masked.
+ */
+export interface AuditStream {
+  service: string;
+  /** SQL over the entry `a` (audit_entry) giving its record's org path, or NULL (AuditRouteOptions.ownerPathSql). */
+  ownerPathSql: string;
+  /** Also called in the entry's transaction (the org service copies its own entries into its system log). */
+  alsoInTransaction?: (m: EntityManager, e: AuditRecorded) => Promise<void>;
+}
+
+/** Who did what to which record: the columns an audit entry is listed and streamed with. */
+export type AuditWhoWhat = {
+  actorId: string | null;
+  actorUsername: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+};
+
+/** The payload of `<service>.audit.recorded`. */
+export type AuditRecorded = AuditWhoWhat & {
+  service: string;
+  auditId: number;
+  seq: number | null;
+  occurredAt: string;
+  reason: string | null;
+  requestId: string | null;
+  orgPath: string | null;
+};
+
+const auditStreams = new WeakMap<DataSource, AuditStream>();
+
+/** Emits the entries written through `ds` as `<service>.audit.recorded` events from now on. */
+export function streamAuditAsEvents(ds: DataSource, stream: AuditStream): void {
+  if (!/^[a-z][a-z0-9_]*$/.test(stream.service)) throw new Error(`Unusual service name ${stream.service}`);
+  auditStreams.set(ds, stream);
+}
+
 /** Writes one entry inside the caller's transaction, so the change and its audit land together or not at all. */
 export async function writeAudit(manager: EntityManager, input: AuditInput): Promise<void> {
-  await manager.query(
-    `INSERT INTO audit_entry (actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      input.actor?.sub ?? null,
-      input.actor?.username ?? null,
-      input.actor?.role ?? null,
-      input.action,
-      input.entityType,
-      String(input.entityId),
-      input.before === undefined ? null : JSON.stringify(input.before),
-      input.after === undefined ? null : JSON.stringify(input.after),
-      input.reason ?? null,
-      input.requestId ?? null,
-    ],
-  );
+  const stream = auditStreams.get(manager.connection);
+  if (!stream) return insertAudit(manager, input);
+  // the entry and its event in one transaction (the caller's, or one of their own)
+  const write = async (m: EntityManager) => {
+    const [row]: { id: string; seq: string | null; occurred_at: Date; path: string | null }[] = await m.query(
+      `WITH a AS (${INSERT_AUDIT} RETURNING *) SELECT a.id, a.seq, a.occurred_at, (${stream.ownerPathSql}) AS path FROM a`,
+      auditValues(input),
+    );
+    const e: AuditRecorded = {
+      service: stream.service, auditId: Number(row.id), seq: row.seq === null || row.seq === undefined ? null : Number(row.seq), occurredAt: new Date(row.occurred_at).toISOString(),
+      actorId: input.actor?.sub ?? null, actorUsername: input.actor?.username ?? null, actorRole: input.actor?.role ?? null,
+      action: input.action, entityType: input.entityType, entityId: maskIdNumbers(String(input.entityId)),
+      reason: input.reason ? maskIdNumbers(input.reason).slice(0, 1000) : null,
+      requestId: input.requestId ?? null, orgPath: row.path ?? null,
+    };
+    // one aggregate: the trail is published in the order it was written
+    await emit(m, { type: `${stream.service}.audit.recorded`, aggregateId: 'audit', orgPath: e.orgPath, actor: e.actorUsername, payload: e });
+    await stream.alsoInTransaction?.(m, e);
+  };
+  if (manager.queryRunner?.isTransactionActive) await write(manager);
+  else await manager.transaction(write);
+}
+
+const INSERT_AUDIT = `INSERT INTO audit_entry (actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+async function insertAudit(manager: EntityManager, input: AuditInput): Promise<void> {
+  await manager.query(INSERT_AUDIT, auditValues(input));
+}
+
+function auditValues(input: AuditInput): unknown[] {
+  return [
+    input.actor?.sub ?? null,
+    input.actor?.username ?? null,
+    input.actor?.role ?? null,
+    input.action,
+    input.entityType,
+    String(input.entityId),
+    input.before === undefined ? null : JSON.stringify(input.before),
+    input.after === undefined ? null : JSON.stringify(input.after),
+    input.reason ?? null,
+    input.requestId ?? null,
+  ];
 }
 
 /** Used by each service's first migration. */

@@ -12,6 +12,7 @@ import detailRoutes from './modules/details/routes';
 import publicRoutes from './modules/details/public-routes';
 import internalRoutes from './modules/internal/routes';
 import { unitReportConsumer } from './modules/internal/unit-reports';
+import { systemLogConsumers, systemLogRoutes } from './modules/system-log';
 import meetingRoutes from './modules/meetings/routes';
 import { httpVolunteerWork, type VolunteerWork } from './modules/meetings/volunteer-client';
 import accountRoutes from './modules/accounts/routes';
@@ -61,8 +62,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
-  // org.unit.* go out (the communities' copies elsewhere); dual-report decisions come in.
-  await app.register(eventsPlugin, { ...opts.events, service: 'org', consumers: [unitReportConsumer()] });
+  // org.unit.* go out (the communities' copies elsewhere); dual-report decisions and the other services' audit (系统日志) come in.
+  await app.register(eventsPlugin, { ...opts.events, service: 'org', consumers: [unitReportConsumer(), ...systemLogConsumers()] });
   // Ended sessions: this service reads its own feed table (every 250 ms, and at once after it ends
   // sessions itself); the other services and the gateway poll it over the internal route.
   const feed = new PollingRevocationSource((after) => readRevocations(app.db, after), {
@@ -81,6 +82,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(divisionImportRoutes);
   await app.register(meetingRoutes, { volunteerWork: opts.volunteerWork ?? httpVolunteerWork([], undefined) });
   await app.register(monitorRoutes, { onSessionsEnded });
+  await app.register(systemLogRoutes);
   await app.register(publicRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });
 

@@ -111,11 +111,14 @@ export default async function announcementRoutes(app: FastifyInstance, opts: { a
   app.get<{ Params: { id: string } }>('/api/notify/announcements/:id/receipts', {
     schema: {
       tags: ['announcements'],
-      summary: `Who has read an announcement I manage (newest first) and how many; ${pageQueryDoc}`,
+      summary: `Who has read an announcement I manage (newest first), how many, and of how many addressed; ${pageQueryDoc}`,
       params: idParams,
       querystring: pageQuery,
       response: {
-        200: pageOf({ type: 'object', properties: { account: s, username: ns, role: ns, readAt: { type: 'string', format: 'date-time' } } }, { readCount: int }),
+        200: pageOf({ type: 'object', properties: { account: s, username: ns, role: ns, readAt: { type: 'string', format: 'date-time' } } }, {
+          readCount: int,
+          addressedCount: { type: ['integer', 'null'], description: 'the enabled accounts its scope and roles reach now (null: the org service could not say)' },
+        }),
         ...errors,
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoute } from '@redheart/shared';
+import { recordSystemLog } from '../system-log';
 
 /**
  * The path of the organisation an audited record belongs to, so a street admin reads the trail of
@@ -20,7 +21,10 @@ export const ORG_AUDIT_OWNER_PATH = `CASE WHEN a.entity_id ~ '^[0-9]{1,18}$' THE
     END
   END`;
 
-/** 操作日志 of the org service: GET /api/org/audit (shared/src/audit-route.ts). */
+/**
+ * 操作日志 of the org service: GET /api/org/audit (shared/src/audit-route.ts). Its entries go out as
+ * org.audit.recorded and into the system log (系统日志) in their own transaction.
+ */
 export function auditRoutes(app: FastifyInstance) {
-  registerAuditRoute(app, { prefix: '/api/org', ownerPathSql: ORG_AUDIT_OWNER_PATH, authenticate: false });
+  registerAuditRoute(app, { prefix: '/api/org', ownerPathSql: ORG_AUDIT_OWNER_PATH, authenticate: false, stream: { alsoInTransaction: recordSystemLog } });
 }
