@@ -287,3 +287,16 @@ export async function expectNoRawText(page, what, scope = page.locator('body')) 
   }
   if (found.size) throw new Error(`${what} shows raw text: ${[...found].join(', ')}`);
 }
+
+/**
+ * A purchased-flat case of 龙腾 opened by `clerk` (an `api()` client) and submitted, for a resident born on `birth`;
+ * `run` makes its address and certificate unique. Answers the case as the API gives it.
+ */
+export async function openSubmittedCase(clerk, { name, birth, run, building = 4 }) {
+  const c = await clerk.post('/api/household/cases', {
+    type: 'purchased_flat', applicantName: name, persons: [{ name, idNumber: residentId(birth), relation: 'head' }],
+    newHousehold: { kind: 'family', address: `栖霞市庄园街道龙腾小区${run % 30 + 1}号楼${building}单元${run % 9 + 1}03` }, propertyCertificateNo: `鲁(2022)栖霞市不动产权第${run}-${building}号`,
+    provided: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+  });
+  return clerk.post(`/api/household/cases/${c.id}/transitions`, { action: 'submit', version: c.version });
+}

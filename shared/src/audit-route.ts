@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryRunner } from 'typeorm';
 import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { type AuditStream, type AuditWhoWhat, streamAuditAsEvents } from './audit';
 import type { AuthUser, Role } from './auth';
 import { likeEscape } from './db';
 import { badRequest } from './errors';
 import { pageQueryDoc, pageRequest, pageSchemaProperties, readPage } from './paging';
-import { maskResidentId } from './resident-id';
+import { maskIdNumbers } from './resident-id';
 import { assertRole } from './scope';
 import { parseQuery } from './validation';
 
@@ -89,17 +90,6 @@ export function checkTimeRange(from: string | undefined, to: string | undefined)
   }
 }
 
-const RESIDENT_ID_RE = /\b[1-9][0-9]{5}(?:18|19|20)[0-9]{9}[0-9Xx]\b/g;
-
-/** Every 18-character resident identity number inside a JSON value, masked. */
-export function maskIdNumbers<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(RESIDENT_ID_RE, (id) => maskResidentId(id)) as T;
-  if (Array.isArray(value)) return value.map((v) => maskIdNumbers(v)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskIdNumbers(v)])) as T;
-  }
-  return value;
-}
 
 export interface AuditRouteOptions {
   /** `/api/org`, `/api/household`, `/api/volunteer`. */
@@ -113,6 +103,11 @@ export interface AuditRouteOptions {
   readers?: readonly Role[];
   /** Mount with its own authentication hook (false where the plugin authenticates every route already). */
   authenticate?: boolean;
+  /**
+   * The entries go out as `<service>.audit.recorded` events too (streamAuditAsEvents; the service named by the
+   * prefix, the same owner path): on by default; extra in-transaction work (`alsoInTransaction`) may be given.
+   */
+  stream?: Pick<AuditStream, 'alsoInTransaction'>;
 }
 
 /** The org path expression for record types whose table has a `community_id` (services with community_ref). */
@@ -125,31 +120,38 @@ export function communityOwnedPathSql(tables: Record<string, string>): string {
   return `CASE WHEN a.entity_id ~ '^[0-9]{1,18}$' THEN CASE a.entity_type ${whens.join(' ')} END END`;
 }
 
-interface Row {
+type Row = AuditWhoWhat & {
   id: string;
   occurredAt: Date;
-  actorId: string | null;
-  actorUsername: string | null;
-  actorRole: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
   before: unknown;
   after: unknown;
   reason: string | null;
   requestId: string | null;
-}
+};
 
 /**
  * One page of the log; `scopePaths` null = everything (the city admin); `unowned`: also the entries that
  * belong to no organisation (a county admin: the catalogue, bulk imports, the seed).
  */
+/** The columns of an audit_entry `a` as the log lists them. */
+const AUDIT_ENTRY_COLUMNS = `a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
+            a.action, a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after, a.reason, a.request_id AS "requestId"`;
+
+/** Where a log is read from: audit_entry (a service's own), or another table with the same columns (the system log). */
+export interface AuditLogSource {
+  table: string;
+  columns: string;
+  /** Further filters (each `sql(n)` over `a` with its value as $n). */
+  filters?: { sql: (n: number) => string; value: unknown }[];
+}
+
 export async function listAudit(
   query: (sql: string, params: unknown[]) => Promise<Row[]>,
   ownerPathSql: string,
   q: AuditListQuery,
   scopePaths: readonly string[] | null,
   unowned = false,
+  source: AuditLogSource = { table: 'audit_entry', columns: AUDIT_ENTRY_COLUMNS },
 ) {
   checkTimeRange(q.from, q.to);
   if (q.recordId && !q.recordType) throw badRequest('按记录编号查询时须同时给出记录类型', [{ field: 'recordType', errors: ['required with recordId'] }], 'VALIDATION_FAILED');
@@ -169,17 +171,16 @@ export async function listAudit(
   if (q.from) add((n) => `a.occurred_at >= $${n}::timestamptz`, q.from);
   if (q.to) add((n) => `a.occurred_at < $${n}::timestamptz`, q.to);
   if (q.cursor) add((n) => `a.id < $${n}::bigint`, decodeIdCursor(q.cursor));
+  for (const f of source.filters ?? []) add(f.sql, f.value);
   if (scopePaths) {
     add((n) => `coalesce((${ownerPathSql}) LIKE ANY($${n}::text[]), ${unowned ? 'true' : 'false'})`, scopePaths.map((p) => `${likeEscape(p)}%`));
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const select = `SELECT a.id, a.occurred_at AS "occurredAt", a.actor_id AS "actorId", a.actor_username AS "actorUsername", a.actor_role AS "actorRole",
-            a.action, a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after, a.reason, a.request_id AS "requestId"
-       FROM audit_entry a ${whereSql} ORDER BY a.id DESC`;
+  const select = `SELECT ${source.columns} FROM ${source.table} a ${whereSql} ORDER BY a.id DESC`;
   const view = (r: Row) => ({ ...r, id: Number(r.id), before: maskIdNumbers(r.before), after: maskIdNumbers(r.after) });
   if (paged) {
     // Numbered pages (the console's 操作日志): the same filters, the total alongside (exact up to 1,000, else estimated).
-    const { rows, ...total } = await readPage<Row>({ query: (sql, p) => query(sql, p ?? []) }, select, `SELECT 1 FROM audit_entry a ${whereSql}`, params, paged);
+    const { rows, ...total } = await readPage<Row>({ query: (sql, p) => query(sql, p ?? []) }, select, `SELECT 1 FROM ${source.table} a ${whereSql}`, params, paged);
     return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
   }
   params.push(limit + 1);
@@ -191,6 +192,7 @@ export async function listAudit(
 
 /** Mounts `GET <prefix>/audit` (authenticated; admin and `readers`, scoped). */
 export function registerAuditRoute(app: FastifyInstance, opts: AuditRouteOptions): void {
+  streamAuditAsEvents(app.db, { service: opts.prefix.split('/')[2], ownerPathSql: opts.ownerPathSql, ...opts.stream });
   const readers: Role[] = ['city_admin', 'admin', ...(opts.readers ?? ['street_admin'])];
   app.get(`${opts.prefix}/audit`, {
     ...(opts.authenticate === false ? {} : { onRequest: [app.authenticate] }),

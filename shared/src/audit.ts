@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Column, Entity, PrimaryGeneratedColumn, type EntityManager, type QueryRunner } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AuthUser } from './auth';
+import { emit } from './events/outbox';
+import { maskIdNumbers } from './resident-id';
 
 /**
  * Append-only audit trail. Every service keeps its own `audit_entry` table (each owns its data)
@@ -75,9 +77,101 @@ export function auditValues(input: AuditInput): unknown[] {
   ];
 }
 
+/**
+ * The audit stream on events: a service database registered here (its app, with registerAuditRoute or directly)
+ * emits `<service>.audit.recorded` for every entry written through its pool, in the entry's transaction, so a
+ * consumer (the org service's system log) follows every service's audit without polling. The event carries the
+ * entry's position and who did what to which record, and the org path its record belongs to (`ownerPathSql`,
+ * as the operation log scopes it); never `before`/`after` (they may hold a clear ID number), and a resident ID
+ * number in the reason is masked.
+ */
+export interface AuditStream {
+  service: string;
+  /** SQL over the entry `a` (audit_entry) giving its record's org path, or NULL (AuditRouteOptions.ownerPathSql). */
+  ownerPathSql: string;
+  /** Also called in the entry's transaction (the org service copies its own entries into its system log). */
+  alsoInTransaction?: (m: EntityManager, e: AuditRecorded) => Promise<void>;
+}
+
+/** Who did what to which record: the columns an audit entry is listed and streamed with. */
+export type AuditWhoWhat = {
+  actorId: string | null;
+  actorUsername: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+};
+
+/** The payload of `<service>.audit.recorded`. */
+export type AuditRecorded = AuditWhoWhat & {
+  service: string;
+  auditId: number;
+  seq: number | null;
+  occurredAt: string;
+  reason: string | null;
+  requestId: string | null;
+  orgPath: string | null;
+};
+
+const auditStreams = new WeakMap<DataSource, AuditStream>();
+
+/** Emits the entries written through `ds` as `<service>.audit.recorded` events from now on. */
+export function streamAuditAsEvents(ds: DataSource, stream: AuditStream): void {
+  if (!/^[a-z][a-z0-9_]*$/.test(stream.service)) throw new Error(`Unusual service name ${stream.service}`);
+  auditStreams.set(ds, stream);
+}
+
+/** The audit stream registered for a database (streamAuditAsEvents), if any. */
+export function auditStreamOf(ds: DataSource): AuditStream | undefined {
+  return auditStreams.get(ds);
+}
+
+/**
+ * The `<service>.audit.recorded` event of an entry as SQL over its inserted row `a` (for a statement that writes the
+ * change, its entry and the entry's event together, as writeAudit's two statements do): the outbox row's values, in the
+ * order of OUTBOX_COLUMNS. `p` adds a parameter. The payload is writeAudit's, built by PostgreSQL from the row.
+ */
+export function auditRecordedSql(stream: AuditStream, input: AuditInput, p: (v: unknown) => string): string[] {
+  if (stream.alsoInTransaction) throw new Error(`the audit stream of ${stream.service} copies entries in their transaction: write them with writeAudit`);
+  const path = `(${stream.ownerPathSql})`;
+  const payload = `jsonb_build_object('service', ${p(stream.service)}::text, 'auditId', a.id, 'seq', a.seq,
+      'occurredAt', to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'actorId', ${p(input.actor?.sub ?? null)}::text, 'actorUsername', ${p(input.actor?.username ?? null)}::text, 'actorRole', ${p(input.actor?.role ?? null)}::text,
+      'action', ${p(input.action)}::text, 'entityType', ${p(input.entityType)}::text, 'entityId', ${p(maskIdNumbers(String(input.entityId)))}::text,
+      'reason', ${p(input.reason ? maskIdNumbers(input.reason).slice(0, 1000) : null)}::text, 'requestId', ${p(input.requestId ?? null)}::text, 'orgPath', ${path})`;
+  return ['gen_random_uuid()', `${p(`${stream.service}.audit.recorded`)}::text`, `'audit'`, path, `${p(input.actor?.username ?? null)}::text`, payload];
+}
+
 /** Writes one entry inside the caller's transaction, so the change and its audit land together or not at all. */
 export async function writeAudit(manager: EntityManager, input: AuditInput): Promise<void> {
-  await manager.query(`INSERT INTO audit_entry (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, auditValues(input));
+  const stream = auditStreams.get(manager.connection);
+  if (!stream) return insertAudit(manager, input);
+  // the entry and its event in one transaction (the caller's, or one of their own)
+  const write = async (m: EntityManager) => {
+    const [row]: { id: string; seq: string | null; occurred_at: Date; path: string | null }[] = await m.query(
+      `WITH a AS (${INSERT_AUDIT} RETURNING *) SELECT a.id, a.seq, a.occurred_at, (${stream.ownerPathSql}) AS path FROM a`,
+      auditValues(input),
+    );
+    const e: AuditRecorded = {
+      service: stream.service, auditId: Number(row.id), seq: row.seq === null || row.seq === undefined ? null : Number(row.seq), occurredAt: new Date(row.occurred_at).toISOString(),
+      actorId: input.actor?.sub ?? null, actorUsername: input.actor?.username ?? null, actorRole: input.actor?.role ?? null,
+      action: input.action, entityType: input.entityType, entityId: maskIdNumbers(String(input.entityId)),
+      reason: input.reason ? maskIdNumbers(input.reason).slice(0, 1000) : null,
+      requestId: input.requestId ?? null, orgPath: row.path ?? null,
+    };
+    // one aggregate: the trail is published in the order it was written
+    await emit(m, { type: `${stream.service}.audit.recorded`, aggregateId: 'audit', orgPath: e.orgPath, actor: e.actorUsername, payload: e });
+    await stream.alsoInTransaction?.(m, e);
+  };
+  if (manager.queryRunner?.isTransactionActive) await write(manager);
+  else await manager.transaction(write);
+}
+
+const INSERT_AUDIT = `INSERT INTO audit_entry (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+async function insertAudit(manager: EntityManager, input: AuditInput): Promise<void> {
+  await manager.query(INSERT_AUDIT, auditValues(input));
 }
 
 /** Used by each service's first migration. */

@@ -63,3 +63,19 @@ export function failoverFetch(bases: string | readonly string[], fetchImpl: type
     throw lastErr;
   };
 }
+
+/**
+ * A GET of another service's internal route (the `x-internal-token` secret) on one of `bases`, as JSON; an
+ * answer other than 2xx throws naming `what`.
+ */
+export function internalGetJson(bases: string | readonly string[], internalToken: string, timeoutMs: number): <T>(path: string, what: string) => Promise<T> {
+  const call = failoverFetch(bases);
+  return async <T>(path: string, what: string): Promise<T> => {
+    const res = await call(path, { headers: { 'x-internal-token': internalToken }, signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`the service at ${path.split('/')[2] ?? path} answered ${res.status} for ${what}`);
+    }
+    return (await res.json()) as T;
+  };
+}

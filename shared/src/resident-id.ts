@@ -57,3 +57,15 @@ export function makeResidentId(division: string, birth: string, seq: number, sex
   const first17 = `${division}${birth.replace(/-/g, '')}${String(s).padStart(3, '0')}`;
   return first17 + residentIdCheckChar(first17);
 }
+
+const RESIDENT_ID_RE = /\b[1-9][0-9]{5}(?:18|19|20)[0-9]{9}[0-9Xx]\b/g;
+
+/** Every 18-character resident identity number inside a JSON value, masked. */
+export function maskIdNumbers<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(RESIDENT_ID_RE, (id) => maskResidentId(id)) as T;
+  if (Array.isArray(value)) return value.map((v) => maskIdNumbers(v)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskIdNumbers(v)])) as T;
+  }
+  return value;
+}

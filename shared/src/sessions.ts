@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ACCESS_TOKEN_TTL_SECONDS } from './auth';
-import { failoverFetch } from './failover';
+import { NatsBus } from './events/nats';
+import type { EventEnvelope } from './events/outbox';
+import { internalGetJson } from './failover';
 
 /**
  * Ended sessions, as every service learns of them.
@@ -33,16 +35,17 @@ export interface RevocationPage {
 }
 
 /**
- * Where a service's ended sessions come from. Today: polling the org service's feed
- * (PollingRevocationSource). When the event bus lands, a subscription to its `session.ended`
- * subject implements the same interface and nothing else changes.
+ * Where a service's ended sessions come from: with NATS, the org service's `org.session.ended`
+ * events (NatsRevocationSource: each replica follows them itself, after a catch-up from the feed at
+ * start); without NATS (the HTTP fallback of `npm start`), polling the feed (PollingRevocationSource).
+ * revocationSourceFor picks one.
  */
 export interface RevocationSource {
   /** Delivers events to `apply` from now on; resolves after the first catch-up (or its failure, reported to onError). */
   start(apply: (events: RevocationEvent[]) => void): Promise<void>;
   /** Catches up now (after a revocation made in this process, and in tests). */
   sync(): Promise<void>;
-  stop(): void;
+  stop(): void | Promise<void>;
 }
 
 /** What a token says about its session. */
@@ -103,7 +106,7 @@ export const REVOCATION_POLL_MS = 250;
 
 /**
  * Polls the feed every `everyMs` (250 ms: a session ended anywhere is refused everywhere within
- * a second). A failed poll keeps what is known and is retried at the next tick; onError hears of
+ * a second; 0: never, only the catch-up at start and sync()). A failed poll keeps what is known and is retried at the next tick; onError hears of
  * the first failure of each streak (not four times a second while the org service is down).
  */
 export class PollingRevocationSource implements RevocationSource {
@@ -131,7 +134,9 @@ export class PollingRevocationSource implements RevocationSource {
         },
       );
     await tick();
-    this.timer = setInterval(() => void tick(), this.opts.everyMs ?? REVOCATION_POLL_MS);
+    const every = this.opts.everyMs ?? REVOCATION_POLL_MS;
+    if (every <= 0) return;
+    this.timer = setInterval(() => void tick(), every);
     this.timer.unref();
   }
 
@@ -156,23 +161,110 @@ export class PollingRevocationSource implements RevocationSource {
   }
 }
 
+/** The org service's event for an ended session (its outbox, in the transaction that ends it). */
+export const SESSION_ENDED_EVENT = 'org.session.ended';
+
+/** What an `org.session.ended` event carries (no more than the feed row it mirrors). */
+export type SessionEndedPayload = {
+  /** The feed row's id (session_revocation). */
+  revocationId: number;
+  accountId: string;
+  sessionId: string | null;
+  epoch: number;
+  at: string;
+  reason: string;
+};
+
+/** The feed entry an `org.session.ended` event stands for; undefined when it is not one. */
+export function revocationOfEvent(e: EventEnvelope): RevocationEvent | undefined {
+  if (e.type !== SESSION_ENDED_EVENT) return undefined;
+  const p = e.payload as Partial<SessionEndedPayload>;
+  if (typeof p.accountId !== 'string' || typeof p.epoch !== 'number' || !(p.sessionId === null || typeof p.sessionId === 'string')) return undefined;
+  const at = typeof p.at === 'string' && !Number.isNaN(Date.parse(p.at)) ? p.at : e.occurredAt;
+  return { id: typeof p.revocationId === 'number' ? p.revocationId : 0, accountId: p.accountId, sessionId: p.sessionId, epoch: p.epoch, at };
+}
+
+export interface NatsRevocationOptions {
+  /** The bus (its own connection unless one is given: `{ url, prefix }`). */
+  bus: NatsBus | { url: string; prefix?: string; name?: string };
+  /** The catch-up at start and at sync(): the org service's feed (httpRevocationFetch). */
+  catchUp: RevocationFetch;
+  onError?: (err: unknown) => void;
+  /** Hears each event applied from the bus (tests: when one arrived). */
+  onEvent?: (e: RevocationEvent) => void;
+}
+
+/**
+ * Ended sessions from the org service's `org.session.ended` events on NATS JetStream. Every replica
+ * must see every one, so each process follows the stream with an ordered consumer of its own (not a
+ * durable shared by the replicas), from a token lifetime and a minute back; at start (and at
+ * sync()) it also catches up from the org service's feed, as the polling source does, so a session
+ * ended while the bus was away is known too. Nothing is polled after that.
+ */
+export class NatsRevocationSource implements RevocationSource {
+  private readonly bus: NatsBus;
+  private readonly ownsBus: boolean;
+  private readonly feed: PollingRevocationSource;
+
+  constructor(private readonly opts: NatsRevocationOptions) {
+    if (opts.bus instanceof NatsBus) {
+      this.bus = opts.bus;
+      this.ownsBus = false;
+    } else {
+      const onError = opts.onError;
+      this.bus = new NatsBus({ url: opts.bus.url, prefix: opts.bus.prefix, name: opts.bus.name, log: onError ? (msg, err) => onError(err ?? new Error(msg)) : undefined });
+      this.ownsBus = true;
+    }
+    this.feed = new PollingRevocationSource(opts.catchUp, { everyMs: 0, onError: opts.onError });
+  }
+
+  async start(apply: (events: RevocationEvent[]) => void): Promise<void> {
+    this.bus.follow('org', SESSION_ENDED_EVENT, (e) => {
+      const r = revocationOfEvent(e);
+      if (!r) return;
+      apply([r]);
+      this.opts.onEvent?.(r);
+    }, () => new Date(Date.now() - KEEP_MS));
+    this.bus.start();
+    await this.feed.start(apply);
+  }
+
+  sync(): Promise<void> {
+    return this.feed.sync();
+  }
+
+  async stop(): Promise<void> {
+    this.feed.stop();
+    if (this.ownsBus) await this.bus.stop();
+  }
+}
+
+/**
+ * The source a service's token check reads: the `org.session.ended` events when NATS is there
+ * (natsUrl), else polling the org service's feed every 250 ms (the HTTP fallback).
+ */
+export function revocationSourceFor(opts: {
+  natsUrl?: string;
+  prefix?: string;
+  /** The org service's replicas and the internal secret (the feed). */
+  orgUrl: string | readonly string[];
+  internalToken: string;
+  /** This process (the NATS connection's name). */
+  name: string;
+  onError?: (err: unknown) => void;
+}): RevocationSource {
+  const feed = httpRevocationFetch(opts.orgUrl, opts.internalToken);
+  if (opts.natsUrl) return new NatsRevocationSource({ bus: { url: opts.natsUrl, prefix: opts.prefix, name: `redheart-${opts.name}-sessions` }, catchUp: feed, onError: opts.onError });
+  return new PollingRevocationSource(feed, { onError: opts.onError });
+}
+
 /**
  * The org service's feed over HTTP (`GET /api/org/internal/sessions/revocations`, with the internal
  * secret); with several org replicas (ORG_URLS), the next one when one cannot be reached.
  */
 export function httpRevocationFetch(orgUrl: string | readonly string[], internalToken: string, timeoutMs = 2000): RevocationFetch {
-  const call = failoverFetch(orgUrl);
-  return async (after) => {
-    const res = await call(`/api/org/internal/sessions/revocations${after === null ? '' : `?after=${after}`}`, {
-      headers: { 'x-internal-token': internalToken },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`org service answered ${res.status} for the session revocations`);
-    }
-    return (await res.json()) as RevocationPage;
-  };
+  const get = internalGetJson(orgUrl, internalToken, timeoutMs);
+  return (after) => get<RevocationPage>(`/api/org/internal/sessions/revocations${after === null ? '' : `?after=${after}`}`, 'the session revocations');
 }
 
 /**

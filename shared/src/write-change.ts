@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AUDIT_COLUMNS, type AuditInput, auditValues } from './audit';
+import { AUDIT_COLUMNS, type AuditInput, auditRecordedSql, auditStreamOf, auditValues } from './audit';
 import { type NewEvent, OUTBOX_CHANNEL, OUTBOX_COLUMNS, outboxValues } from './events/outbox';
 
 /** Adds a parameter to the statement and answers its placeholder (`$n`). */
@@ -33,19 +33,27 @@ export async function writeChange<R>(m: EntityManager, w: ChangeWrite): Promise<
   const ctes = [
     `u AS (${w.update(p)})`,
     `ev AS (INSERT INTO ${w.event.table} (${w.event.columns.join(', ')}) SELECT ${w.event.values(p).join(', ')} FROM u RETURNING *)`,
-    `au AS (INSERT INTO audit_entry (${AUDIT_COLUMNS}) SELECT ${auditValues(w.audit).map((v, i) => (i === 6 || i === 7 ? `${p(v)}::jsonb` : p(v))).join(', ')} FROM u RETURNING 1)`,
+    `au AS (INSERT INTO audit_entry (${AUDIT_COLUMNS}) SELECT ${auditValues(w.audit).map((v, i) => (i === 6 || i === 7 ? `${p(v)}::jsonb` : p(v))).join(', ')} FROM u RETURNING *)`,
   ];
+  const outboxes: string[] = [];
   if (w.outbox) {
     const values = outboxValues(w.outbox).map(p);
     values[0] = `${values[0]}::uuid`;
     values[5] = `${values[5]}::jsonb`;
     ctes.push(`ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${values.join(', ')} FROM u RETURNING 1)`);
-    ctes.push(`nt AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ob)`);
+    outboxes.push('ob');
   }
+  // the audit stream on events (streamAuditAsEvents): the entry's own event, as writeAudit writes it
+  const stream = auditStreamOf(m.connection);
+  if (stream) {
+    ctes.push(`aob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${auditRecordedSql(stream, w.audit, p).join(', ')} FROM au a RETURNING 1)`);
+    outboxes.push('aob');
+  }
+  if (outboxes.length) ctes.push(`nt AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (${outboxes.map((o) => `SELECT 1 FROM ${o}`).join(' UNION ALL ')} LIMIT 1) x)`);
   const answer = w.answer(p);
   const rows: R[] = await m.query(
     `WITH ${ctes.join(',\n')}
-     SELECT a.* FROM (${answer}) a${w.outbox ? ` WHERE (SELECT count(*) FROM nt) >= 0` : ''}`,
+     SELECT a.* FROM (${answer}) a${outboxes.length ? ` WHERE (SELECT count(*) FROM nt) >= 0` : ''}`,
     params,
   );
   return rows[0];

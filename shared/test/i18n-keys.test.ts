@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import zhCN from '../../web/src/i18n/zh-CN';
 import en from '../../web/src/i18n/en';
+import { IMPORT_FINISHED_STATUSES } from '../../services/household/src/modules/jobs/repository';
+import { DIVISION_IMPORT_ENDS } from '../../services/org/src/modules/divisions/repository';
 
 /**
  * Every i18n key the SPA names in its sources exists in zh-CN AND in English (the core messages and the feature
@@ -88,6 +90,20 @@ describe('i18n keys of the SPA', () => {
       expect(missing.map((m) => `${m.key} (${m.where})`)).toEqual([]);
     });
   }
+
+  it('an import’s end is worded in the notice: every status its event carries has a text in both languages', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const words = lookup(locales[locale], 'notifications.importStatus') as Messages;
+      for (const s of [...IMPORT_FINISHED_STATUSES, ...DIVISION_IMPORT_ENDS]) {
+        expect({ locale, s, word: typeof words[s] }).toEqual({ locale, s, word: 'string' });
+        expect(words[s]).not.toBe(s);
+      }
+    }
+    expect(lookup(locales['zh-CN'], 'notifications.importStatus.done')).toBe('导入完成');
+    // and the page puts the word, not the status, into the text
+    const view = readFileSync(join(WEB, 'views/notifications/NotificationsView.vue'), 'utf8');
+    expect(view).toMatch(/params\.status = t\(`notifications\.importStatus\.\$\{status\}`\)/);
+  });
 
   it('the error codes and field codes have a text in both languages', () => {
     for (const group of ['errors.byCode', 'errors.field', 'errors.entity']) {

@@ -1,4 +1,10 @@
-import { type RevocationEvent, type RevocationPage, PollingRevocationSource, RevokedSessions } from '../src/sessions';
+import { randomUUID } from 'node:crypto';
+import { connect } from 'nats';
+import { type EventEnvelope, NatsBus, natsForTests, streamName, testEventsPrefix } from '../src/events';
+import {
+  NatsRevocationSource, type RevocationEvent, type RevocationPage, PollingRevocationSource, revocationOfEvent, revocationSourceFor, RevokedSessions,
+  SESSION_ENDED_EVENT, type SessionEndedPayload,
+} from '../src/sessions';
 
 const at = (msAgo = 0) => new Date(Date.now() - msAgo).toISOString();
 const ev = (id: number, e: Partial<RevocationEvent>): RevocationEvent => ({ id, accountId: '7', sessionId: null, epoch: 0, at: at(), ...e });
@@ -70,4 +76,75 @@ describe('PollingRevocationSource', () => {
     src.stop();
     expect(errors.map((e) => (e as Error).message)).toEqual(['down 1', 'down 5']);
   });
+});
+
+/** An `org.session.ended` event as the org service's outbox writes it. */
+const endedEvent = (p: Partial<SessionEndedPayload>, type = SESSION_ENDED_EVENT): EventEnvelope => {
+  const payload: SessionEndedPayload = { revocationId: 1, accountId: '7', sessionId: null, epoch: 0, at: at(), reason: 'logout', ...p };
+  return { id: randomUUID(), type, aggregateId: payload.accountId, orgPath: null, actor: null, occurredAt: at(), payload: payload as unknown as Record<string, unknown> };
+};
+
+describe('org.session.ended events', () => {
+  it('stand for the feed entry they mirror; other or malformed events for none', () => {
+    expect(revocationOfEvent(endedEvent({ revocationId: 12, accountId: '9', sessionId: 's9', epoch: 3 }))).toMatchObject({ id: 12, accountId: '9', sessionId: 's9', epoch: 3 });
+    expect(revocationOfEvent(endedEvent({}, 'org.unit.moved'))).toBeUndefined();
+    expect(revocationOfEvent({ ...endedEvent({}), payload: { accountId: 7, epoch: 'x' } })).toBeUndefined();
+  });
+
+  it('without NATS a service polls the feed; with it, it follows the events', async () => {
+    expect(revocationSourceFor({ orgUrl: 'http://127.0.0.1:1', internalToken: 't', name: 'x' })).toBeInstanceOf(PollingRevocationSource);
+    const viaBus = revocationSourceFor({ natsUrl: 'nats://127.0.0.1:1', orgUrl: 'http://127.0.0.1:1', internalToken: 't', name: 'x' });
+    expect(viaBus).toBeInstanceOf(NatsRevocationSource);
+    await viaBus.stop();
+  });
+
+  it('on NATS JetStream: every replica hears every session end (not one of a queue group), after its catch-up from the feed', async () => {
+    const natsUrl = await natsForTests();
+    if (!natsUrl) {
+      process.stderr.write('skipped (no NATS at NATS_URL or 127.0.0.1:4222): the NATS revocation source\n');
+      return;
+    }
+    const prefix = testEventsPrefix();
+    const org = new NatsBus({ url: natsUrl, prefix });
+    const replicas: { source: NatsRevocationSource; revoked: RevokedSessions; heard: RevocationEvent[]; asked: (number | null)[] }[] = [];
+    try {
+      org.start();
+      await org.ready();
+      // ended before the replicas start: within a token's lifetime, so they replay it from the stream
+      expect(await org.sink('org').deliver([endedEvent({ sessionId: 'before' })])).toHaveLength(1);
+      for (let i = 0; i < 2; i++) {
+        const asked: (number | null)[] = [];
+        const heard: RevocationEvent[] = [];
+        // the feed's catch-up at start knows of one more (ended while the bus was away)
+        const source = new NatsRevocationSource({
+          bus: { url: natsUrl, prefix },
+          catchUp: async (after) => {
+            asked.push(after);
+            return { events: after === null ? [ev(5, { sessionId: 'from-feed' })] : [], more: false, cursor: 5 };
+          },
+          onEvent: (e) => heard.push(e),
+        });
+        const revoked = new RevokedSessions();
+        replicas.push({ source, revoked, heard, asked });
+        await source.start((events) => revoked.apply(events));
+        expect(revoked.isEnded({ sub: '7', sid: 'from-feed', sv: 0 })).toBe(true);
+      }
+      await org.sink('org').deliver([endedEvent({ sessionId: 'after' }), endedEvent({ accountId: '9', epoch: 4 })]);
+      for (const r of replicas) {
+        const end = Date.now() + 30_000;
+        while (r.heard.length < 3 && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+        expect(r.heard.map((e) => e.sessionId ?? `epoch ${e.epoch}`)).toEqual(['before', 'after', 'epoch 4']);
+        expect(r.revoked.isEnded({ sub: '7', sid: 'after', sv: 0 })).toBe(true);
+        expect(r.revoked.isEnded({ sub: '9', sid: 'x', sv: 3 })).toBe(true);
+        // nothing polled after the catch-up at start
+        expect(r.asked).toEqual([null]);
+      }
+    } finally {
+      for (const r of replicas) await r.source.stop();
+      await org.stop();
+      const nc = await connect({ servers: natsUrl });
+      await (await nc.jetstreamManager()).streams.delete(streamName(prefix, 'org')).catch(() => false);
+      await nc.close();
+    }
+  }, 120_000);
 });

@@ -128,6 +128,7 @@ export const ACCESS_POLICY: Record<string, Access> = {
   'GET /api/org/coverage/counties': open(DEPARTMENTS), // the city admin every county, a county admin its own
   'GET /api/org/stats': open('*'),
   'GET /api/org/audit': open(AUDIT_READERS), // a street admin: the trail of its street's records
+  'GET /api/org/system-log': open(AUDIT_READERS), // every service's trail (on events); a street admin: its street's records
   // division imports (区划导入): a dry run or a job; an empty body is a 400, an unknown import a 404
   'POST /api/org/division-imports': write(DEPARTMENTS),
   'GET /api/org/division-imports/{id}': write(DEPARTMENTS),

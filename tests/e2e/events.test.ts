@@ -35,10 +35,24 @@ async function api(username: string, method: string, path: string, body?: unknow
   return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
 }
 
+/** A valid resident ID number (a 1985 birth in 栖霞) ending in `seq`. */
+const residentId = (seq: string) => {
+  const first17 = `37068619850312${seq}`;
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  return first17 + '10X98765432'[[...first17].reduce((sum, d, i) => sum + Number(d) * W[i], 0) % 11];
+};
+/** A purchased-flat case of 龙腾 opened by clerk.longteng (a draft) for a resident whose ID number ends in `seq`. */
+const openCase = (seq: string, certificate: string) =>
+  api('clerk.longteng', 'POST', '/api/household/cases', {
+    type: 'purchased_flat', applicantName: '事件测试', persons: [{ name: '事件测试', idNumber: residentId(seq), relation: 'head' }],
+    newHousehold: { kind: 'family', address: '栖霞市庄园街道龙腾小区9号楼2单元302' }, propertyCertificateNo: `鲁(2020)栖霞市不动产权第${certificate}号`,
+    provided: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
+  });
+
 beforeAll(async () => {
   natsUrl = await natsForTests();
   platform = await startPlatform({ notify: true, ...(natsUrl ? { nats: { url: natsUrl, prefix } } : {}) });
-  for (const u of ['admin', 'unit.staff', 'clerk.cuiting', 'clerk.longteng', 'secretary.longteng']) tokens.set(u, await login(u));
+  for (const u of ['admin', 'unit.staff', 'clerk.cuiting', 'clerk.longteng', 'secretary.longteng', 'street.zhuangyuan']) tokens.set(u, await login(u));
 }, 600_000);
 afterAll(async () => {
   await platform?.close();
@@ -120,14 +134,7 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
   it('the secretary approves a clerk’s case: the clerk is told (and the secretary was told it waited), through the gateway', async () => {
     const { household } = platform.db;
     // a case of 龙腾 opened and submitted by clerk.longteng
-    const first17 = '37068619850312' + '135';
-    const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const idNumber = first17 + '10X98765432'[[...first17].reduce((sum, d, i) => sum + Number(d) * W[i], 0) % 11];
-    const created = await api('clerk.longteng', 'POST', '/api/household/cases', {
-      type: 'purchased_flat', applicantName: '事件测试', persons: [{ name: '事件测试', idNumber, relation: 'head' }],
-      newHousehold: { kind: 'family', address: '栖霞市庄园街道龙腾小区9号楼2单元302' }, propertyCertificateNo: '鲁(2020)栖霞市不动产权第E2E-1号',
-      provided: ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'],
-    });
+    const created = await openCase('135', 'E2E-1');
     expect(created.status).toBe(201);
     const submitted = await api('clerk.longteng', 'POST', `/api/household/cases/${created.body.id}/transitions`, { action: 'submit', version: created.body.version });
     expect(submitted.status).toBe(200);
@@ -150,6 +157,70 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     expect((await platform.db.notify!.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
   }, 180_000);
 
+  it('the system log (系统日志) follows every service’s audit on events: a household case reaches org’s log without polling, scoped, with no clear ID number', async () => {
+    const { org, household } = platform.db;
+    const created = await openCase('246', 'E2E-AUDIT');
+    expect(created.status).toBe(201);
+    const caseId = String(created.body.id);
+    // household's outbox: the entry went out as household.audit.recorded, without the clear number
+    const [ev] = await household.query(`SELECT payload, org_path AS "orgPath" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1`, [caseId]);
+    expect(ev.payload).toMatchObject({ service: 'household', action: 'case.create', entityType: 'move_case', actorUsername: 'clerk.longteng' });
+    expect(ev.payload).not.toHaveProperty('after');
+    expect(JSON.stringify(ev)).not.toContain(residentId('246'));
+    await until('org’s system log to hold the household entry', async () =>
+      (await org.query(`SELECT count(*)::int AS n FROM system_log WHERE service = 'household' AND entity_type = 'move_case' AND entity_id = $1`, [caseId]))[0].n === 1);
+    // through the gateway: the admin and 龙腾’s street admin see it; 翠亭’s clerk may not read the log at all
+    const mine = (who: string) => api(who, 'GET', `/api/org/system-log?service=household&recordType=move_case&recordId=${caseId}`);
+    const admin = await mine('admin');
+    expect(admin.status).toBe(200);
+    expect(admin.body.items).toEqual([expect.objectContaining({ service: 'household', action: 'case.create', entityId: caseId, actorUsername: 'clerk.longteng' })]);
+    expect(((await mine('street.zhuangyuan')).body.items as unknown[]).length).toBe(1);
+    expect((await mine('clerk.cuiting')).status).toBe(403);
+    // the org service's own entries are there too (written with them), and the notification service's arrive the same way
+    const [u] = await org.query(`SELECT id::int AS id, path, name FROM org_unit WHERE type = 'community_committee' AND name LIKE '龙腾社区%' AND valid_to IS NULL LIMIT 1`);
+    expect(ev.orgPath).toBe(u.path);
+    const published = await api('admin', 'POST', '/api/notify/announcements', {
+      title: '系统日志测试', body: '系统日志测试正文。', scopeOrgId: u.id, scopePath: u.path, scopeName: u.name, roles: ['community_clerk'],
+    });
+    expect(published.status).toBe(201);
+    await until('org’s system log to hold the notification service’s entry', async () =>
+      (await org.query(`SELECT count(*)::int AS n FROM system_log WHERE service = 'notify' AND action = 'announcement.publish' AND entity_id = $1`, [String(published.body.id)]))[0].n === 1);
+    const services = ((await api('admin', 'GET', '/api/org/system-log?limit=200')).body.items as { service: string }[]).map((e) => e.service);
+    expect(services).toEqual(expect.arrayContaining(['household', 'notify']));
+    for (const ds of [org, platform.db.notify!]) expect((await ds.query(`SELECT count(*)::int AS n FROM dead_letter`))[0].n).toBe(0);
+  }, 180_000);
+
+  it('a session ended by an admin through the gateway: the next request with its token is 401 at the gateway and at each service', async () => {
+    const token = await login('secretary.longteng'); // a session of its own
+    const { sid } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string };
+    const probes: Record<string, string> = {
+      org: '/api/auth/me', household: '/api/household/cases?limit=1', volunteer: '/api/volunteer/items?limit=1', notify: '/api/notify/notifications/unread-count',
+    };
+    const ask = async (base: string, path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, code: ((await res.json().catch(() => ({}))) as { code?: string }).code };
+    };
+    const everywhere = () => Object.entries(probes).flatMap(([service, path]) => [
+      { where: `${service} (gateway)`, base: platform.url, path },
+      { where: `${service} (direct)`, base: platform.services[service as 'org']!, path },
+    ]);
+    for (const p of everywhere()) expect({ where: p.where, status: (await ask(p.base, p.path)).status }).toEqual({ where: p.where, status: 200 });
+
+    const ended = await api('admin', 'DELETE', `/api/org/sessions/${sid}`);
+    expect(ended.status).toBe(204);
+    expect((await platform.db.org.query(`SELECT count(*)::int AS n FROM outbox_event WHERE type = 'org.session.ended' AND payload->>'sessionId' = $1`, [sid]))[0].n).toBe(1);
+    if (natsUrl) {
+      // Over the bus: every process (not one replica of a queue group) hears of it without asking org.
+      for (const r of platform.revocations) await until(`${r.name} to hear org.session.ended`, async () => r.seen.some((e) => e.sessionId === sid));
+    } else {
+      // The fallback: the feed polled every 250 ms; catch up now instead of waiting a tick.
+      await Promise.all(platform.revocations.map((r) => r.source.sync()));
+    }
+    for (const p of everywhere()) {
+      expect({ where: p.where, ...(await ask(p.base, p.path)) }).toEqual({ where: p.where, status: 401, code: 'SESSION_ENDED' });
+    }
+  }, 180_000);
+
   it('an announcement through the gateway: published to 龙腾’s clerks, in their bell, not another community’s; public without login', async () => {
     const [u] = await platform.db.org.query(`SELECT id::int AS id, path, name FROM org_unit WHERE type = 'community_committee' AND name LIKE '龙腾社区%' AND valid_to IS NULL LIMIT 1`);
     const published = await api('admin', 'POST', '/api/notify/announcements', {
@@ -162,7 +233,11 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     expect(((await api('clerk.cuiting', 'GET', '/api/notify/announcements')).body.items as { id: number }[]).map((a) => a.id)).not.toContain(id);
     expect(((await api('secretary.longteng', 'GET', '/api/notify/announcements')).body.items as { id: number }[]).map((a) => a.id)).not.toContain(id);
     expect((await api('clerk.longteng', 'GET', `/api/notify/announcements/${id}`)).body).toMatchObject({ read: true });
-    expect((await api('admin', 'GET', `/api/notify/announcements/${id}/receipts`)).body).toMatchObject({ readCount: 1, items: [{ username: 'clerk.longteng' }] });
+    // read 1 of M: M the enabled clerks under 龙腾, as the org service counts them
+    const [clerks] = await platform.db.org.query(
+      `SELECT count(*)::int AS n FROM account a JOIN org_unit o ON o.id = a.org_id WHERE NOT a.disabled AND a.role = 'community_clerk' AND o.path LIKE $1 || '%'`, [u.path]);
+    expect(clerks.n).toBeGreaterThanOrEqual(1);
+    expect((await api('admin', 'GET', `/api/notify/announcements/${id}/receipts`)).body).toMatchObject({ readCount: 1, addressedCount: clerks.n, items: [{ username: 'clerk.longteng' }] });
     const pub = await fetch(`${platform.url}/api/notify/public/announcements`);
     expect(pub.status).toBe(200);
     expect(((await pub.json()) as { items: { id: number }[] }).items.map((a) => a.id)).toContain(id);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { type AppEventsOptions, freshTestDataSource, generateSigningKeys, type HttpEventTarget, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
+import { type AppEventsOptions, freshTestDataSource, generateSigningKeys, httpRevocationFetch, type HttpEventTarget, NatsRevocationSource, PollingRevocationSource, type RevocationEvent, type RevocationSource, serviceTestDataSource, type OrgCommunity, PiiVault, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp as buildOrg } from '../../services/org/src/app';
 import { httpVolunteerWork } from '../../services/org/src/modules/meetings/volunteer-client';
 import { createOrgDataSource, migrateOrg } from '../../services/org/src/data-source';
@@ -18,6 +18,7 @@ import { createVolunteerDataSource, migrateVolunteer } from '../../services/volu
 import { seedDemo as seedVolunteer } from '../../services/volunteer/src/seed/demo';
 import { buildApp as buildGateway } from '../../services/gateway/src/app';
 import { buildApp as buildNotify } from '../../services/notification/src/app';
+import { orgAccountCount } from '../../services/notification/src/modules/announcements/service';
 import { createNotifyDataSource, migrateNotify } from '../../services/notification/src/data-source';
 
 /** The demo accounts' password (README). */
@@ -35,7 +36,14 @@ export interface Platform {
   startOrg(): Promise<void>;
   /** The volunteer service itself (behind the gateway) and the service-to-service secret: tests of its internal routes. */
   volunteerUrl: string;
+  /** Each service's own URL (behind the gateway). */
+  services: Record<'org' | 'household' | 'volunteer', string> & { notify?: string };
   internalToken: string;
+  /**
+   * Where each process behind the gateway (and the gateway itself) learns of ended sessions: with NATS the org
+   * service's org.session.ended events (`seen`: those that arrived over the bus), else polling org's feed.
+   */
+  revocations: { name: string; source: RevocationSource; seen: RevocationEvent[] }[];
   close(): Promise<void>;
 }
 
@@ -97,6 +105,25 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     pledges: 60,
   });
 
+  // Ended sessions, as npm start wires them (revocationSourceFor): the events with NATS, else the feed polled.
+  // The org URL is known only once it listens (after the notification service).
+  const orgAt: { url?: string } = {};
+  const revocations: Platform['revocations'] = [];
+  const revocationSource = (name: string): RevocationSource => {
+    const feed = (after: number | null) => {
+      if (!orgAt.url) throw new Error('the org service does not listen yet');
+      return httpRevocationFetch(orgAt.url, internalToken)(after);
+    };
+    const seen: RevocationEvent[] = [];
+    const source = opts.nats
+      ? new NatsRevocationSource({ bus: { url: opts.nats.url, prefix: opts.nats.prefix, name: `e2e-${name}-sessions` }, catchUp: feed, onEvent: (e) => seen.push(e) })
+      : new PollingRevocationSource(feed);
+    revocations.push({ name, source, seen });
+    return source;
+  };
+
+  // Its audit entries go to org's system log (without NATS: filled in once org listens).
+  const notifyAuditTargets: HttpEventTarget[] = [];
   // The notification service first (it reads what household and volunteer emit; without NATS they POST to it).
   let notify: { app: FastifyInstance; ds: DataSource; served: DataSource; url: string } | undefined;
   if (opts.notify) {
@@ -104,8 +131,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const ds = await freshTestDataSource(url('notify'), db, 2);
     const servedNotify = await serviceTestDataSource(url('notify'), db, 5);
     const app = await buildNotify({
-      publicKey: keys.publicKey, dataSource: servedNotify,
-      events: { internalToken, relayPollMs: 250, ...(opts.nats ? { natsUrl: opts.nats.url, prefix: opts.nats.prefix } : {}) },
+      publicKey: keys.publicKey, dataSource: servedNotify, revocations: revocationSource('notify'),
+      addressedCount: (under, roles) => orgAccountCount(orgAt.url ?? [], internalToken)(under, roles),
+      events: { internalToken, relayPollMs: 250, ...(opts.nats ? { natsUrl: opts.nats.url, prefix: opts.nats.prefix } : { httpTargets: notifyAuditTargets }) },
     });
     notify = { app, ds, served: servedNotify, url: await listen(app) };
   }
@@ -128,17 +156,19 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   });
   let org = await makeOrg();
   const orgUrl = await listen(org);
+  orgAt.url = orgUrl;
+  notifyAuditTargets.push({ name: 'org', url: orgUrl, types: ['notify.audit.>'] });
   const internal = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${orgUrl}${path}`, { ...init, headers: { 'x-internal-token': internalToken, 'content-type': 'application/json' } });
     if (!res.ok) throw new Error(`org service answered ${res.status} for ${path}`);
     return res.json();
   };
   const fetchCommunities = () => internal('/api/org/internal/communities') as Promise<OrgCommunity[]>;
-  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, events: events(notifyTargets(['household.case.>', 'household.import.>'])) });
+  const household = await buildHousehold({ publicKey: keys.publicKey, pii, dataSource: served.household, fetchCommunities, revocations: revocationSource('household'), events: events([{ name: 'org', url: orgUrl, types: ['household.audit.>'] }, ...notifyTargets(['household.case.>', 'household.import.>'])]) });
   await household.communities.sync(served.household.manager);
   const volunteer = await buildVolunteer({
-    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities, internalToken,
-    events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>'] }, ...notifyTargets(['volunteer.>'])]),
+    publicKey: keys.publicKey, dataSource: served.volunteer, filesDir, fetchCommunities, internalToken, revocations: revocationSource('volunteer'),
+    events: events([{ name: 'org', url: orgUrl, types: ['volunteer.report.>', 'volunteer.audit.>'] }, ...notifyTargets(['volunteer.>'])]),
   });
   await volunteer.volunteer.communities.sync(served.volunteer.manager);
   const upstreams = { org: orgUrl, household: await listen(household), volunteer: await listen(volunteer), ...(notify ? { notify: notify.url } : {}) };
@@ -146,12 +176,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   orgTargets.push({ name: 'household', url: upstreams.household, types: ['org.unit.>', 'org.catalogue.>'] }, { name: 'volunteer', url: upstreams.volunteer, types: ['org.unit.>'] }, ...notifyTargets(['org.import.>']));
   const gateway = await buildGateway({
     config: { upstreams, webDist: join(tmpdir(), 'rh-e2e-no-spa'), publicKey: keys.publicKey, upstreamTimeoutMs: 30_000, healthTimeoutMs: 5000 },
+    revocations: revocationSource('gateway'),
   });
   const gatewayUrl = await listen(gateway);
   return {
     url: gatewayUrl,
     volunteerUrl: upstreams.volunteer,
+    services: upstreams,
     internalToken,
+    revocations,
     db: { org: orgDs, household: householdDs, volunteer: volunteerDs, ...(notify ? { notify: notify.ds } : {}) },
     apps: { get org() { return org; }, household, volunteer },
     stopOrg: async () => {

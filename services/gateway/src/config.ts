@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
+import { type EventsConfig, loadEventsConfig, type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
 
 /** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
 export const UPSTREAM_NAMES = ['org', 'household', 'volunteer', 'notify'] as const;
@@ -40,6 +40,8 @@ export interface GatewayConfig {
   trustProxy: boolean | string;
   /** The service-to-service secret: the gateway reads the org service's feed of ended sessions with it. */
   internalToken: string;
+  /** NATS_URL and EVENTS_PREFIX: with NATS the gateway follows the org service's org.session.ended events instead of polling its feed. */
+  events: Pick<EventsConfig, 'natsUrl' | 'prefix'>;
   logLevel: string;
   /** GATEWAY_METRICS_PORT / METRICS_PORT (+ METRICS_HOST): the internal /metrics server; unset → none. */
   metrics?: MetricsListen;
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     publicOrigin,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     internalToken,
+    events: loadEventsConfig(env),
     logLevel: env.LOG_LEVEL || 'info',
     metrics: metricsListenFromEnv(env, 'gateway'),
   };

@@ -1,5 +1,5 @@
 import './tracing';
-import { httpRevocationFetch, PollingRevocationSource, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { revocationSourceFor, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 
@@ -8,7 +8,9 @@ async function main() {
   const app = await buildApp({
     config,
     logger: serviceLogger(config.logLevel),
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.upstreams.org, config.internalToken), {
+    // ended sessions: org's org.session.ended events with NATS (each replica follows them), else polling its feed
+    revocations: revocationSourceFor({
+      natsUrl: config.events.natsUrl, prefix: config.events.prefix, orgUrl: config.upstreams.org, internalToken: config.internalToken, name: 'gateway',
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });

@@ -1,5 +1,5 @@
 import './tracing';
-import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { failoverFetch, type OrgCommunity, revocationSourceFor, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 import type { CatalogueEntry } from './modules/applications/catalogue';
@@ -34,14 +34,19 @@ async function main() {
     fetchCommunities,
     events: {
       natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken,
-      // the HTTP fallback: the cases' events go to the notification service
-      httpTargets: config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>', 'household.import.>'] }] : [],
+      // the HTTP fallback: the cases' events go to the notification service, the audit entries to the org service's system log
+      httpTargets: [
+        { name: 'org', url: config.orgUrls, types: ['household.audit.>'] },
+        ...(config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['household.case.>', 'household.import.>'] }] : []),
+      ],
     },
     fetchCatalogue,
     logger: serviceLogger(config.logLevel),
       jobs: config.jobs,
     reminders: config.reminders,
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
+    // ended sessions: org's org.session.ended events with NATS (each replica follows them), else polling its feed
+    revocations: revocationSourceFor({
+      natsUrl: config.events.natsUrl, prefix: config.events.prefix, orgUrl: config.orgUrls, internalToken: config.internalToken, name: 'household',
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
   });

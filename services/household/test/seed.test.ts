@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { OrgCommunity } from '@redheart/shared';
+import { STEP_LIMIT_DAYS } from '../src/domain';
 import { seedDemo, type HouseholdSeedSummary } from '../src/seed/demo';
 import { C, setup, type TestContext, USERS } from './helper';
 
@@ -79,6 +80,19 @@ describe('seedDemo', () => {
     expect(revoked.n).toBe(2);
     const [snaps] = await t.ds.query(`SELECT count(*)::int AS n FROM separation_snapshot WHERE community_id = $1`, [C.longteng]);
     expect(snaps.n).toBe(9);
+  });
+
+  it('marks its cases already due or overdue as told: the first time-limit run of a fresh platform tells no clerk of them', async () => {
+    const [marked] = await t.ds.query(`SELECT count(*) FILTER (WHERE light = 'red')::int AS red, count(*) FILTER (WHERE light = 'yellow')::int AS yellow FROM case_limit_notice`);
+    expect(marked.red).toBeGreaterThanOrEqual(3);
+    expect(marked.yellow).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => /marked as told/.test(l))).toBe(true);
+    expect(await t.app.caseLimits.run()).toEqual([]);
+    expect((await t.ds.query(`SELECT count(*)::int AS n FROM outbox_event WHERE type IN ('household.case.due_soon', 'household.case.overdue')`))[0].n).toBe(0);
+    // a step that reaches its limit after the seed is still told
+    const [c] = await t.ds.query(`SELECT id::int AS id FROM move_case WHERE status = ANY($1::text[]) AND id NOT IN (SELECT case_id FROM case_limit_notice) ORDER BY id LIMIT 1`, [Object.keys(STEP_LIMIT_DAYS)]);
+    const later = new Date(Date.now() + 60 * 86_400_000);
+    expect((await t.app.caseLimits.run(later)).map((n) => n.caseId)).toContain(c.id);
   });
 
   it('gives 龙腾\'s clerk a queue in every state, with green-channel and overdue cases, that the service can work', async () => {

@@ -4,15 +4,15 @@ import swagger from '@fastify/swagger';
 import type { DataSource } from 'typeorm';
 import {
   type AppEventsOptions, authPlugin, dataSourcePlugin, DEFAULT_BODY_LIMIT, eventsPlugin, genReqId, metricsPlugin, registerErrorHandler, registerHealthRoute, registerInputGuard,
-  type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, markEmptyAnswers, registerErrorResponses,
+  type RevocationSource, revokedSessionsFor, dtoSwaggerTransform, markEmptyAnswers, registerErrorResponses, streamAuditAsEvents,
 } from '@redheart/shared';
 import { NotificationRepository } from './modules/notifications/repository';
 import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
 import { StreamHub, streamRoutes } from './modules/notifications/stream';
 import { createChannels, type OutboundChannel } from './modules/notifications/channel';
-import { AnnouncementService } from './modules/announcements/service';
 import { AnnouncementRepository } from './modules/announcements/repository';
+import { type AddressedCount, AnnouncementService } from './modules/announcements/service';
 import announcementRoutes, { publicAnnouncementRoutes } from './modules/announcements/routes';
 
 export interface BuildOptions {
@@ -25,6 +25,11 @@ export interface BuildOptions {
   events?: AppEventsOptions;
   /** Outbound channels (SMS, WeChat …) by name (NOTIFY_CHANNELS; channel.ts CHANNEL_FACTORIES), or built; default: the logging channel. */
   channels?: OutboundChannel[] | string[];
+  /**
+   * How many accounts an announcement's scope and roles reach (the org service's internal count, `orgAccountCount`):
+   * its receipts say read N of M. Absent or failing: M is unknown (null) and the receipts say read N.
+   */
+  addressedCount?: AddressedCount;
   /** The live stream (/api/notify/stream): heartbeat period (15 s) and ticket lifetime (30 s). */
   stream?: { heartbeatMs?: number; ticketTtlSeconds?: number };
 }
@@ -56,7 +61,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
   await app.register(notificationRoutes, { notifications });
-  const announcements = new AnnouncementService(app.db, new AnnouncementRepository(app.db), notifications);
+  // its audit entries (announcements published and withdrawn) go out as notify.audit.recorded (the org service's system log)
+  streamAuditAsEvents(app.db, {
+    service: 'notify',
+    ownerPathSql: `CASE WHEN a.entity_type = 'announcement' AND a.entity_id ~ '^[0-9]{1,18}$' THEN (SELECT x.publisher_path FROM announcement x WHERE x.id = a.entity_id::bigint) END`,
+  });
+  const announcements = new AnnouncementService(app.db, new AnnouncementRepository(app.db), notifications, opts.addressedCount, (obj, msg) => app.log.warn(obj, msg));
   await app.register(announcementRoutes, { announcements });
   await app.register(publicAnnouncementRoutes, { announcements });
   const log = (obj: object, msg: string) => app.log.warn(obj, msg);

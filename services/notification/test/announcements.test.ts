@@ -2,8 +2,16 @@ import request from 'supertest';
 import { type NotifyTest, setup } from './helper';
 
 let t: NotifyTest;
+/** The org service's count of the accounts an announcement reaches (its internal route; the e2e suite runs the real one). */
+const org: { count: number | Error; asked: [string, string[] | null][] } = { count: 4, asked: [] };
 beforeAll(async () => {
-  t = await setup();
+  t = await setup({
+    addressedCount: async (under, roles) => {
+      org.asked.push([under, roles]);
+      if (org.count instanceof Error) throw org.count;
+      return org.count;
+    },
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -71,6 +79,21 @@ describe('publishing: scope and roles', () => {
 });
 
 describe('read receipts and withdrawal', () => {
+  test('the receipts say read N of M: M the accounts its scope and roles reach, as the org service counts them; unknown when it cannot', async () => {
+    const { body: a } = await publish('street', { title: '回执人数测试', roles: ['community_clerk', 'grid_worker'] }).expect(201);
+    await api().get(`/api/notify/announcements/${a.id}`).set(auth('clerk')).expect(200);
+    org.count = 4;
+    org.asked = [];
+    const r = await api().get(`/api/notify/announcements/${a.id}/receipts`).set(auth('street')).expect(200);
+    expect(r.body).toMatchObject({ readCount: 1, addressedCount: 4 });
+    expect(org.asked).toEqual([['/1/3/7/', ['community_clerk', 'grid_worker']]]);
+    // the org service down: the receipts still answer, with the read count only
+    org.count = new Error('org service answered 503');
+    const down = await api().get(`/api/notify/announcements/${a.id}/receipts`).set(auth('street')).expect(200);
+    expect(down.body).toMatchObject({ readCount: 1, addressedCount: null });
+    org.count = 4;
+  });
+
   test('opening it records a receipt (once); the publisher sees the count and who read it; recipients see no receipts', async () => {
     const { body: a } = await publish('street', { title: '回执测试' }).expect(201);
     const opened = await api().get(`/api/notify/announcements/${a.id}`).set(auth('clerk')).expect(200);

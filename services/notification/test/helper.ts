@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type AuthUser, type EventEnvelope, startTestApp, type TestApp, TEST_USERS, testTokens, workerTestDatabaseUrl } from '@redheart/shared';
 import { buildApp } from '../src/app';
+import type { AddressedCount } from '../src/modules/announcements/service';
 import { createNotifyDataSource, migrateNotify } from '../src/data-source';
 import type { Addressed } from '../src/modules/notifications/rules';
 
@@ -23,7 +24,7 @@ export interface NotifyTest extends TestApp<FastifyInstance> {
   sent: (Addressed & { id: number })[];
 }
 
-export async function setup(opts: { stream?: { heartbeatMs?: number; ticketTtlSeconds?: number } } = {}): Promise<NotifyTest> {
+export async function setup(opts: { stream?: { heartbeatMs?: number; ticketTtlSeconds?: number }; addressedCount?: AddressedCount } = {}): Promise<NotifyTest> {
   const sent: (Addressed & { id: number })[] = [];
   const t = await startTestApp({
     url: workerTestDatabaseUrl('notify'),
@@ -31,7 +32,7 @@ export async function setup(opts: { stream?: { heartbeatMs?: number; ticketTtlSe
     create: createNotifyDataSource,
     migrate: migrateNotify,
     poolSize: 10,
-    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, dataSource, events: { internalToken: 'test-internal-token' }, stream: opts.stream, channels: [{ name: 'test', send: async (n) => void sent.push(n) }] }),
+    build: (dataSource, keys) => buildApp({ publicKey: keys.publicKey, dataSource, events: { internalToken: 'test-internal-token' }, stream: opts.stream, addressedCount: opts.addressedCount, channels: [{ name: 'test', send: async (n) => void sent.push(n) }] }),
   });
   return { ...t, token: testTokens(t.keys.privateKey, USERS), sent };
 }

@@ -19,6 +19,7 @@ import statsRoutes from './modules/stats/routes';
 import auditRoutes from './modules/audit/routes';
 import internalRoutes from './modules/internal/routes';
 import { unitReportConsumer } from './modules/internal/unit-reports';
+import { systemLogConsumers, systemLogRoutes } from './modules/system-log';
 import meetingRoutes from './modules/meetings/routes';
 import { httpVolunteerWork, type VolunteerWork } from './modules/meetings/volunteer-client';
 import accountRoutes from './modules/accounts/routes';
@@ -69,8 +70,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(dataSourcePlugin, { dataSource: opts.dataSource, readDataSource: opts.readDataSource, owned: opts.ownsDataSource ?? false });
   await app.register(cookie);
-  // org.unit.* go out (the communities' copies elsewhere); dual-report decisions come in.
-  await app.register(eventsPlugin, { ...opts.events, service: 'org', consumers: [unitReportConsumer()] });
+  // org.unit.* go out (the communities' copies elsewhere); dual-report decisions and the other services' audit (系统日志) come in.
+  await app.register(eventsPlugin, { ...opts.events, service: 'org', consumers: [unitReportConsumer(), ...systemLogConsumers()] });
   // Ended sessions: this service reads its own feed table (every 250 ms, and at once after it ends
   // sessions itself); the other services and the gateway poll it over the internal route.
   const feed = new PollingRevocationSource((after) => readRevocations(app.db, after), {
@@ -92,6 +93,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(divisionImportRoutes);
   await app.register(meetingRoutes, { volunteerWork: opts.volunteerWork ?? httpVolunteerWork([], undefined) });
   await app.register(monitorRoutes, { onSessionsEnded });
+  await app.register(systemLogRoutes);
   // readable without login (the desk a QR code opens): beside, not inside, the authenticated plugins
   await app.register(publicDeskRoutes);
   await app.register(internalRoutes, { internalToken: opts.config.internalToken });

@@ -140,6 +140,18 @@ describe('GET /api/org/internal/sessions/revocations', () => {
     expect((await feed(`?after=${ids.at(-1)}`)).body).toEqual({ events: [], more: false, cursor: ids.at(-1) });
   });
 
+  it('each entry went out as an org.session.ended event in the same transaction (the outbox), mirroring it', async () => {
+    const rows: { id: string; account_id: string; session_id: string | null; epoch: number; reason: string; at: Date }[] =
+      await t.ds.query(`SELECT id, account_id, session_id, epoch, reason, at FROM session_revocation ORDER BY id`);
+    const events: { aggregate_id: string; payload: Record<string, unknown> }[] =
+      await t.ds.query(`SELECT aggregate_id, payload FROM outbox_event WHERE type = 'org.session.ended' ORDER BY seq`);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(events.map((e) => e.payload)).toEqual(rows.map((r) => ({
+      revocationId: Number(r.id), accountId: String(r.account_id), sessionId: r.session_id, epoch: r.epoch, at: new Date(r.at).toISOString(), reason: r.reason,
+    })));
+    expect(events.map((e) => e.aggregate_id)).toEqual(rows.map((r) => String(r.account_id)));
+  });
+
   it('is a 404 without the internal secret and a 400 for a bad cursor', async () => {
     expect((await api().get('/api/org/internal/sessions/revocations')).status).toBe(404);
     const bad = await feed('?after=-1');

@@ -2,7 +2,7 @@ import './tracing';
 import { loadConfig } from './config';
 import { buildApp, upsertUnitRefs } from './app';
 import { createVolunteerDataSource } from './data-source';
-import { failoverFetch, httpRevocationFetch, PollingRevocationSource, type OrgCommunity, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { failoverFetch, type OrgCommunity, revocationSourceFor, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import type { DeskRef } from './modules/residents/service';
 
 async function main() {
@@ -37,14 +37,16 @@ async function main() {
     },
     events: {
       natsUrl: config.events.natsUrl, prefix: config.events.prefix, internalToken: config.internalToken,
-      // the HTTP fallback: dual-report decisions to org (the unit's scope); items and reports to the notification service
+      // the HTTP fallback: dual-report decisions (the unit's scope) and audit entries (the system log) to org; items and reports to the notification service
       httpTargets: [
-        { name: 'org', url: config.orgUrls, types: ['volunteer.report.>'] },
+        { name: 'org', url: config.orgUrls, types: ['volunteer.report.>', 'volunteer.audit.>'] },
         ...(config.events.notifyUrls ? [{ name: 'notify', url: config.events.notifyUrls, types: ['volunteer.>'] }] : []),
       ],
     },
     logger: serviceLogger(config.logLevel),
-    revocations: new PollingRevocationSource(httpRevocationFetch(config.orgUrls, config.internalToken), {
+    // ended sessions: org's org.session.ended events with NATS (each replica follows them), else polling its feed
+    revocations: revocationSourceFor({
+      natsUrl: config.events.natsUrl, prefix: config.events.prefix, orgUrl: config.orgUrls, internalToken: config.internalToken, name: 'volunteer',
       onError: (err) => app.log.warn({ err }, 'reading the ended sessions from the org service failed; retrying'),
     }),
     // escalation on the job engine: once per cluster, whatever the number of replicas

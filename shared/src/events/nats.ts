@@ -15,7 +15,7 @@ import {
 } from 'nats';
 import type { DataSource } from 'typeorm';
 import { EventInbox, type EventConsumerSpec } from './consumer';
-import type { EventEnvelope } from './outbox';
+import { type EventEnvelope, isEnvelope } from './outbox';
 import type { RelaySink } from './relay';
 
 /** `redheart` unless EVENTS_PREFIX names another (tests: one per run, so parallel runs never share a stream). */
@@ -200,6 +200,56 @@ export class NatsBus {
       } catch (err) {
         if (this.stopped) return;
         this.opts.log?.(`consumer ${spec.name} stopped; starting it again`, err);
+        await sleep(1000);
+      }
+    }
+  }
+
+  /**
+   * Every event of `types` (`org.session.>`) from `service`'s stream reaches `handle` in this
+   * process: an ordered consumer of the process's own (ephemeral, not a durable shared among the
+   * replicas as `consume` is), for what each replica must see itself (ended sessions). It starts
+   * at `since()` (taken when the bus first answers) and, after the bus went away and came back,
+   * goes on after the last message it saw. Unreadable messages are skipped (nothing to park: the
+   * producer's own outbox and feed keep the record).
+   */
+  follow(service: string, types: string, handle: (e: EventEnvelope) => void, since: () => Date): void {
+    this.loops.push(this.followLoop(service, types, handle, since));
+  }
+
+  private async followLoop(service: string, types: string, handle: (e: EventEnvelope) => void, since: () => Date): Promise<void> {
+    let nextSeq: number | undefined;
+    while (!this.stopped) {
+      try {
+        await this.ready();
+        if (this.stopped) return;
+        const stream = await this.ensureStream(service);
+        const consumer = await this.js!.consumers.get(stream, {
+          // one subject as a string: filter_subject, which NATS servers before 2.10 understand too (an array is filter_subjects)
+          filterSubjects: subjectOf(this.prefix, types),
+          ...(nextSeq === undefined
+            ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since().toISOString() }
+            : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: nextSeq }),
+        });
+        const messages = await consumer.consume({ max_messages: 200 });
+        this.iterators.add(messages);
+        try {
+          for await (const m of messages) {
+            nextSeq = m.seq + 1;
+            let e: unknown;
+            try {
+              e = this.codec.decode(m.data);
+            } catch {
+              continue;
+            }
+            if (isEnvelope(e)) handle(e);
+          }
+        } finally {
+          this.iterators.delete(messages);
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        this.opts.log?.(`following ${types} stopped; starting it again`, err);
         await sleep(1000);
       }
     }

@@ -117,7 +117,8 @@ export function withdrawAnnouncement(id: number): Promise<Announcement> {
   return http.post(`/api/notify/announcements/${id}/withdraw`)
 }
 
-export function announcementReceipts(id: number, q: PageQuery): Promise<NumberedPage<AnnouncementReceipt> & { readCount: number }> {
+/** `addressedCount`: how many accounts it reaches now (null when the org service could not say). */
+export function announcementReceipts(id: number, q: PageQuery): Promise<NumberedPage<AnnouncementReceipt> & { readCount: number; addressedCount: number | null }> {
   return http.get(`/api/notify/announcements/${id}/receipts`, { ...q })
 }
 

@@ -6389,7 +6389,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who has read an announcement I manage (newest first) and how many; page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
+        /** Who has read an announcement I manage (newest first), how many, and of how many addressed; page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
         get: {
             parameters: {
                 query?: {
@@ -6447,6 +6447,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the enabled accounts its scope and roles reach now (null: the org service could not say) */
+                            addressedCount?: number | null;
                             items?: {
                                 account?: string;
                                 /** Format: date-time */
@@ -10716,6 +10718,153 @@ export interface paths {
                             propertyCompanyBranches: number;
                             streets: number;
                             workUnits: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org/system-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The system log (系统日志): every service’s audit entries in one list, newest first, as they arrived on events; admins all, a street admin the entries of its street’s records; no before/after */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the action, exact (account.update) or a prefix ending with a dot (account.) */
+                    action?: string;
+                    /** @description the username of who did it (exact) */
+                    actor?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description at or after */
+                    from?: string;
+                    limit?: number;
+                    /** @description page mode: ?page=1&limit=20 (limit 1–100, page×limit ≤ 10000) → {items,total,totalExact,page,limit} */
+                    page?: number;
+                    /** @description the record id (with recordType) */
+                    recordId?: string;
+                    /** @description the record type (audit entity type), e.g. account, move_case */
+                    recordType?: string;
+                    service?: "org" | "household" | "volunteer" | "notify";
+                    /** @description before */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorId?: string | null;
+                                actorRole?: string | null;
+                                actorUsername?: string | null;
+                                /** @description the entry’s id in its service’s own operation log */
+                                auditId: number;
+                                entityId: string;
+                                entityType: string;
+                                id: number;
+                                /** Format: date-time */
+                                occurredAt: string;
+                                reason?: string | null;
+                                requestId?: string | null;
+                                /** @enum {string} */
+                                service: "org" | "household" | "volunteer" | "notify";
+                            }[];
+                            limit?: number;
+                            nextCursor?: string | null;
+                            page?: number;
+                            /** @description Rows matching the filters (page mode): exact when totalExact, else the planner’s estimate */
+                            total?: number;
+                            totalExact?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
                         };
                     };
                 };

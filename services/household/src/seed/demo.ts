@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CommunityDirectory, makeResidentId, maskResidentId, mobile, type OrgCommunity, type PiiVault, Prng, writeAudit } from '@redheart/shared';
 import { type Action, type CaseStatus, type CaseType, CHECKLISTS, type Relation, TRANSITIONS } from '../domain';
 import { SeparationService } from '../modules/separation/service';
+import { CaseLimitReminders } from '../modules/reminders/service';
 import {
   COMPOUND_SUFFIXES, CONTACT_NOTES, DECLINE_NOTES, ELSEWHERE, FIRST_COMPARISON, LONGTENG_CODE, MONTHS, QIXIA, TARGET, TYPE_WEIGHTS, URBAN, type UrbanCommunity,
 } from './demo-data';
@@ -242,6 +243,10 @@ export async function seedDemo(ds: DataSource, opts: HouseholdSeedOptions): Prom
     await m.query(`LOCK TABLE household, person, registration, property, property_owner, move_case, case_person IN EXCLUSIVE MODE`);
     const builder = new DemoBuilder(m, opts.vault, log, opts.now ?? new Date(), await Ids.load(m));
     await builder.run(refs);
+    // The demo's cases that are already due or overdue count as told: the first time-limit run of a fresh
+    // platform tells the clerks only of what falls due from now on, not of every case the demo was born with.
+    const told = await CaseLimitReminders.markTold(m, opts.now ?? new Date());
+    log(`[seed] ${told} demo cases already past 80 % of their step's limit marked as told`);
     const summary = await counts(m);
     log(`[seed] household demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(', ')}`);
     return { skipped: false, counts: summary };

@@ -4,8 +4,9 @@ import { type AuthUser, emit } from '@redheart/shared';
 import type { ImportIssue } from '../bulk/issues';
 
 export type ImportKind = 'households' | 'properties';
-/** The import steps its starter is told of (a dry run done, or failed; the import written, or failed). */
-const FINISHED: ReadonlySet<string> = new Set(['validated', 'invalid', 'done', 'failed']);
+/** The import steps its starter is told of (a dry run done, or failed; the import written, or failed): the notice words each. */
+export const IMPORT_FINISHED_STATUSES = ['validated', 'invalid', 'done', 'failed'] as const;
+const FINISHED: ReadonlySet<string> = new Set(IMPORT_FINISHED_STATUSES);
 
 interface FinishedImport { kind: ImportKind; fileName: string; rows: number | null; rowsWithErrors: number | null; actor: AuthUser; scopePath: string }
 

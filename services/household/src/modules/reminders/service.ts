@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { emit } from '@redheart/shared';
 import { LIMIT_DAYS_SQL, STEP_LIMIT_DAYS } from '../../domain';
 
@@ -16,6 +16,19 @@ const BATCH = 500;
 /** Yellow from this share of the step's limit (the traffic light's rule: limitLight in workflow.ts). */
 const YELLOW_AT = 0.8;
 
+const STATUSES = Object.keys(STEP_LIMIT_DAYS);
+
+/** The cases (statuses $2) whose step has reached yellow or red at $1, with the colour and when it falls due. */
+const DUE_CTES = `lim AS (
+           SELECT c.id, c.status, c.step_started_at, ${LIMIT_DAYS_SQL} / (CASE WHEN c.green_channel THEN 2.0 ELSE 1 END) AS days
+             FROM move_case c WHERE c.status = ANY($2::text[])
+         ), due AS (
+           SELECT l.id, l.status, l.step_started_at, l.step_started_at + make_interval(secs => l.days * 86400.0) AS due_at,
+                  CASE WHEN $1::timestamptz > l.step_started_at + make_interval(secs => l.days * 86400.0) THEN 'red' ELSE 'yellow' END AS light
+             FROM lim l
+            WHERE $1::timestamptz >= l.step_started_at + make_interval(secs => l.days * ${YELLOW_AT} * 86400.0)
+         )`;
+
 /**
  * 办理时限提醒: the clerk who opened a case is told when its step is about to pass its time limit (yellow:
  * 80 % used) and when it has passed it (red), once per case, step and colour. The notice row and its event
@@ -24,6 +37,21 @@ const YELLOW_AT = 0.8;
  */
 export class CaseLimitReminders {
   constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Records every colour the cases have reached at `now` as already told, without telling anyone (no
+   * event): the demo seed does this for the cases it writes, so a fresh platform's first run does not
+   * flood its clerks with notices of cases that were born late. Answers the number marked.
+   */
+  static async markTold(m: EntityManager, now: Date): Promise<number> {
+    const rows: unknown[] = await m.query(
+      `WITH ${DUE_CTES}
+       INSERT INTO case_limit_notice (case_id, status, step_started_at, light)
+       SELECT id, status, step_started_at, light FROM due ON CONFLICT DO NOTHING RETURNING case_id`,
+      [now, STATUSES],
+    );
+    return rows.length;
+  }
 
   /** One run of the job: every case whose step reached a colour not yet told (`now`: the clock, for tests). */
   async run(now?: Date): Promise<LimitNotice[]> {
@@ -36,18 +64,9 @@ export class CaseLimitReminders {
   }
 
   private async batch(now?: Date): Promise<{ seen: number; notices: LimitNotice[] }> {
-    const statuses = Object.keys(STEP_LIMIT_DAYS);
     return this.ds.transaction(async (m) => {
       const rows: (LimitNotice & { caseId: string; communityId: string | null; communityName: string | null; path: string | null; createdBy: string; dueAt: Date })[] = await m.query(
-        `WITH lim AS (
-           SELECT c.id, c.status, c.step_started_at, ${LIMIT_DAYS_SQL} / (CASE WHEN c.green_channel THEN 2.0 ELSE 1 END) AS days
-             FROM move_case c WHERE c.status = ANY($2::text[])
-         ), due AS (
-           SELECT l.id, l.status, l.step_started_at, l.step_started_at + make_interval(secs => l.days * 86400.0) AS due_at,
-                  CASE WHEN $1::timestamptz > l.step_started_at + make_interval(secs => l.days * 86400.0) THEN 'red' ELSE 'yellow' END AS light
-             FROM lim l
-            WHERE $1::timestamptz >= l.step_started_at + make_interval(secs => l.days * ${YELLOW_AT} * 86400.0)
-         ), fresh AS (
+        `WITH ${DUE_CTES}, fresh AS (
            SELECT d.* FROM due d
             WHERE NOT EXISTS (SELECT 1 FROM case_limit_notice n WHERE n.case_id = d.id AND n.step_started_at = d.step_started_at AND n.light = d.light)
             ORDER BY d.id LIMIT ${BATCH}
@@ -61,7 +80,7 @@ export class CaseLimitReminders {
            FROM fresh f JOIN move_case mc ON mc.id = f.id LEFT JOIN community_ref cr ON cr.id = mc.community_id
            LEFT JOIN ins ON ins.case_id = f.id AND ins.light = f.light
           ORDER BY mc.id`,
-        [now ?? new Date(), statuses],
+        [now ?? new Date(), STATUSES],
       );
       const notices: LimitNotice[] = [];
       for (const r of rows as (typeof rows[number] & { written: boolean })[]) {

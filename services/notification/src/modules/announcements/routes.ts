@@ -46,7 +46,7 @@ export default async function announcementRoutes(app: FastifyInstance, opts: { a
   app.get<{ Params: { id: string } }>('/api/notify/announcements/:id/receipts', {
     schema: {
       tags: ['announcements'],
-      summary: `Who has read an announcement I manage (newest first) and how many; ${pageQueryDoc}`,
+      summary: `Who has read an announcement I manage (newest first), how many, and of how many addressed; ${pageQueryDoc}`,
       params: idParams,
       querystring: pageQuery,
       response: { 200: receiptPage, ...errors },

@@ -38,4 +38,7 @@ export const publishBody = {
 } as const;
 
 /** Who has read an announcement, a page of them, and how many. */
-export const receiptPage = pageOf({ type: 'object', properties: { account: s, username: ns, role: ns, readAt: { type: 'string', format: 'date-time' } } }, { readCount: int });
+export const receiptPage = pageOf({ type: 'object', properties: { account: s, username: ns, role: ns, readAt: { type: 'string', format: 'date-time' } } }, {
+  readCount: int,
+  addressedCount: { type: ['integer', 'null'], description: 'the enabled accounts its scope and roles reach now (null: the org service could not say)' },
+});

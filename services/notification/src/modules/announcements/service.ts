@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, type AuthUser, badRequest, inScope, type PageRequest, type Role, wrongState, writeAudit } from '@redheart/shared';
+import { assertInScope, assertRole, type AuthUser, badRequest, inScope, internalGetJson, type PageRequest, type Role, wrongState, writeAudit } from '@redheart/shared';
 import { ANNOUNCEMENT_KIND, type Addressed } from '../notifications/rules';
 import type { NotificationService } from '../notifications/service';
 import type { AnnouncementRepository, AnnouncementRow, AnnouncementText } from './repository';
@@ -49,6 +49,18 @@ export interface Receipt {
 
 type Ctx = { user: AuthUser; requestId?: string };
 
+/** The enabled accounts whose own organisation lies under `under` with one of `roles` (null: any role). */
+export type AddressedCount = (under: string, roles: string[] | null) => Promise<number>;
+
+/** AddressedCount from the org service's internal route (every replica, the next one when one cannot be reached). */
+export function orgAccountCount(orgUrls: string | readonly string[], internalToken: string, timeoutMs = 3000): AddressedCount {
+  const get = internalGetJson(orgUrls, internalToken, timeoutMs);
+  return async (under, roles) => {
+    const q = new URLSearchParams({ under, ...(roles?.length ? { roles: roles.join(',') } : {}) });
+    return (await get<{ count: number }>(`/api/org/internal/accounts/count?${q}`, 'the account count')).count;
+  };
+}
+
 /** An org path as the org chart writes them: `/1/3/7/`. */
 const PATH_RE = /^(\/\d{1,12})+\/$/;
 const field = (name: string, message: string, error: string) => badRequest(message, [{ field: name, errors: [error] }], 'VALIDATION_FAILED');
@@ -68,7 +80,20 @@ export class AnnouncementService {
     private readonly db: DataSource,
     private readonly repo: AnnouncementRepository,
     private readonly notifications: NotificationService,
+    private readonly addressedCount?: AddressedCount,
+    private readonly warn: (obj: object, msg: string) => void = () => undefined,
   ) {}
+
+  /** How many accounts `a` reaches now (an account added under its scope later reads it too); null when the org service cannot say. */
+  private async reach(a: Row): Promise<number | null> {
+    if (!this.addressedCount) return null;
+    try {
+      return await this.addressedCount(a.scopePath, a.roles ?? null);
+    } catch (err) {
+      this.warn({ err, announcement: a.id }, 'counting the accounts an announcement reaches failed; its receipts give the read count only');
+      return null;
+    }
+  }
 
   /** True when `u` manages an announcement published from `publisherPath` (by itself or by someone below it). */
   private manages(u: AuthUser, publisherPath: string): boolean {
@@ -158,11 +183,11 @@ export class AnnouncementService {
   }
 
   /** Who has read it (newest read first) and how many; the publisher's side only. */
-  async receipts(u: AuthUser, id: number, paged: PageRequest): Promise<{ readCount: number; items: Receipt[]; total: number; totalExact: boolean; page: number; limit: number }> {
+  async receipts(u: AuthUser, id: number, paged: PageRequest): Promise<{ readCount: number; addressedCount: number | null; items: Receipt[]; total: number; totalExact: boolean; page: number; limit: number }> {
     const a = await this.managed(this.db.manager, u, id);
     const page = await this.repo.receiptsPage(a.notificationId ?? 0, paged);
     const n = await this.repo.readCount(a.notificationId ?? 0);
-    return { readCount: n, items: page.rows, total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
+    return { readCount: n, addressedCount: await this.reach(a), items: page.rows, total: page.total, totalExact: page.totalExact, page: paged.page, limit: paged.limit };
   }
 
   /** Withdraws it: gone from every bell and from the public pages; its receipts stay. 409 when already withdrawn. */

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RevocationPage } from '@redheart/shared';
+import { emit, type RevocationPage, SESSION_ENDED_EVENT, type SessionEndedPayload } from '@redheart/shared';
 
 /** Why sessions ended (kept in the feed for the record). */
 export type EndReason = 'forced_logout' | 'logout' | 'logout_everywhere' | 'password_change' | 'password_reset' | 'disabled' | 'role_change' | 'refresh_reuse';
@@ -41,14 +41,23 @@ export async function endSession(m: EntityManager, accountId: number, familyId: 
 }
 
 /**
- * Appends to the feed, in the caller's transaction (so an ended session is published exactly when it
- * ends). Takes the feed lock until commit: make it the transaction's last statement.
+ * Appends to the feed and emits `org.session.ended` for each (the outbox), in the caller's
+ * transaction (so an ended session is published exactly when it ends: with NATS the services hear
+ * of it from the event, without it they poll the feed). Takes the feed lock until commit: make it
+ * the transaction's last statement.
  */
 export async function publishEnded(m: EntityManager, ...ended: Ended[]): Promise<void> {
   if (!ended.length) return;
   await m.query(`SELECT pg_advisory_xact_lock($1)`, [FEED_LOCK]);
   for (const e of ended) {
-    await m.query(`INSERT INTO session_revocation (account_id, session_id, epoch, reason) VALUES ($1, $2, $3, $4)`, [e.accountId, e.sessionId, e.epoch, e.reason]);
+    const [row]: { id: string; at: Date }[] = await m.query(
+      `INSERT INTO session_revocation (account_id, session_id, epoch, reason) VALUES ($1, $2, $3, $4) RETURNING id, at`,
+      [e.accountId, e.sessionId, e.epoch, e.reason],
+    );
+    const payload: SessionEndedPayload = {
+      revocationId: Number(row.id), accountId: String(e.accountId), sessionId: e.sessionId, epoch: e.epoch, at: new Date(row.at).toISOString(), reason: e.reason,
+    };
+    await emit(m, { type: SESSION_ENDED_EVENT, aggregateId: e.accountId, payload });
   }
 }
 

@@ -4,6 +4,8 @@ import type { DivisionImportSummary } from '../../seed/import-divisions';
 
 export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+/** The ends an import's starter is told of (`org.import.finished`): the notice words each. */
+export const DIVISION_IMPORT_ENDS: readonly ImportStatus[] = ['done', 'failed'];
 
 export interface ImportProgress {
   countiesDone?: number;

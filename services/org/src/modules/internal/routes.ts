@@ -81,6 +81,28 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
     },
   });
 
+  // How many accounts an announcement is addressed to (the notification service's read receipts: read N of M): the
+  // enabled accounts whose own organisation lies under `under`, of `roles` (comma-separated; none: every role).
+  app.get<{ Querystring: { under: string; roles?: string } }>('/api/org/internal/accounts/count', {
+    schema: {
+      hide: true,
+      querystring: {
+        type: 'object', required: ['under'],
+        properties: { under: { type: 'string', pattern: '^(/[0-9]{1,12})+/$' }, roles: { type: 'string', pattern: '^[a-z_]{1,40}(,[a-z_]{1,40}){0,20}$' } },
+      },
+      response: { 200: { type: 'object', properties: { count: { type: 'integer' } } } },
+    },
+    handler: async (req) => {
+      const roles = req.query.roles ? req.query.roles.split(',') : null;
+      const [r]: { count: number }[] = await app.dbRead.query(
+        `SELECT count(*)::int AS count FROM account a JOIN org_unit u ON u.id = a.org_id
+          WHERE NOT a.disabled AND left(u.path, length($1)) = $1 AND ($2::text[] IS NULL OR a.role = ANY($2::text[]))`,
+        [req.query.under, roles],
+      );
+      return r;
+    },
+  });
+
   app.get('/api/org/internal/work-units', {
     schema: {
       hide: true,
