@@ -169,12 +169,27 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     expect(JSON.stringify(ev)).not.toContain(residentId('246'));
     await until('org’s system log to hold the household entry', async () =>
       (await org.query(`SELECT count(*)::int AS n FROM system_log WHERE service = 'household' AND entity_type = 'move_case' AND entity_id = $1`, [caseId]))[0].n === 1);
+    // a transition (its update, timeline event, bus event and audit entry written in one statement) reaches it too
+    const submitted = await api('clerk.longteng', 'POST', `/api/household/cases/${caseId}/transitions`, { action: 'submit', version: created.body.version });
+    expect(submitted.status).toBe(200);
+    const [sev] = await household.query(
+      `SELECT payload, org_path AS "orgPath" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1 AND payload->>'action' <> 'case.create'`,
+      [caseId],
+    );
+    const [entry] = await household.query(`SELECT id::int AS id, action FROM audit_entry WHERE entity_type = 'move_case' AND entity_id = $1 AND action <> 'case.create'`, [caseId]);
+    expect(sev.payload).toMatchObject({ service: 'household', auditId: entry.id, action: entry.action, entityType: 'move_case', actorUsername: 'clerk.longteng' });
+    expect(sev.orgPath).toBe(ev.orgPath);
+    await until('org’s system log to hold the transition too', async () =>
+      (await org.query(`SELECT count(*)::int AS n FROM system_log WHERE service = 'household' AND entity_type = 'move_case' AND entity_id = $1`, [caseId]))[0].n === 2);
     // through the gateway: the admin and 龙腾’s street admin see it; 翠亭’s clerk may not read the log at all
     const mine = (who: string) => api(who, 'GET', `/api/org/system-log?service=household&recordType=move_case&recordId=${caseId}`);
     const admin = await mine('admin');
     expect(admin.status).toBe(200);
-    expect(admin.body.items).toEqual([expect.objectContaining({ service: 'household', action: 'case.create', entityId: caseId, actorUsername: 'clerk.longteng' })]);
-    expect(((await mine('street.zhuangyuan')).body.items as unknown[]).length).toBe(1);
+    expect(admin.body.items).toEqual([
+      expect.objectContaining({ service: 'household', action: entry.action, entityId: caseId, actorUsername: 'clerk.longteng' }),
+      expect.objectContaining({ service: 'household', action: 'case.create', entityId: caseId, actorUsername: 'clerk.longteng' }),
+    ]);
+    expect(((await mine('street.zhuangyuan')).body.items as unknown[]).length).toBe(2);
     expect((await mine('clerk.cuiting')).status).toBe(403);
     // the org service's own entries are there too (written with them), and the notification service's arrive the same way
     const [u] = await org.query(`SELECT id::int AS id, path, name FROM org_unit WHERE type = 'community_committee' AND name LIKE '龙腾社区%' AND valid_to IS NULL LIMIT 1`);
