@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const report = args.includes('--report');
 /** The parts every operation must declare. */
-const REQUIRED = ['params', 'body'];
+const REQUIRED = ['params', 'body', 'response'];
 const file = args.find((a) => !a.startsWith('--')) ?? join(root, 'docs/openapi.json');
 const doc = JSON.parse(readFileSync(file, 'utf8'));
 

@@ -7446,12 +7446,33 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description An OpenAPI 3.0 document: the gateway’s routes and every service’s that answered (`x-upstreams` names those that did not) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            details?: unknown;
+                            message?: string;
+                            params?: {
+                                [key: string]: unknown;
+                            };
+                            statusCode?: number;
+                        };
+                    };
                 };
             };
         };

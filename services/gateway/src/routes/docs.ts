@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
+import { errorResponseSchema } from '@redheart/shared';
 import { type Balancers, UPSTREAM_NAMES } from '../config';
 import { mergeOpenApi, type OpenApiDocument } from '../openapi-merge';
 import { probe } from '../upstreams';
@@ -38,7 +39,20 @@ export default async function docsRoutes(app: FastifyInstance, opts: DocsOptions
   };
 
   app.get('/api/openapi.json', {
-    schema: { tags: ['gateway'], summary: 'The merged OpenAPI document of the whole API', security: [] },
+    schema: {
+      tags: ['gateway'],
+      summary: 'The merged OpenAPI document of the whole API',
+      security: [],
+      response: {
+        200: {
+          type: 'object',
+          description: 'An OpenAPI 3.0 document: the gateway’s routes and every service’s that answered (`x-upstreams` names those that did not)',
+          required: ['openapi', 'info', 'paths'],
+          additionalProperties: true,
+        },
+        500: errorResponseSchema,
+      },
+    },
     handler: async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return merged(request);
