@@ -327,8 +327,9 @@ export class CaseRepository {
       sql = `SELECT ${columns}, cr.name AS "communityName" FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
         WHERE ${cond(`c.community_id = ANY(${idsParam}::bigint[])`)} ${pageOrder}`;
     }
-    // The clerk's queue (one community, no filter but the cursor) is the hot read: a named prepared statement, planned
-    // once per connection (its plan, a move_case_list_idx walk, does not depend on the community or the bounds).
+    // The clerk's queue (one community, no filter but the cursor) is the hot read: a named prepared statement, parsed
+    // once per connection. PostgreSQL still plans it per call while a custom plan is cheaper than the generic one (a
+    // community holding most cases walks move_case_all_idx; the generic plan walks move_case_list_idx): about 0.3 ms.
     // Filtered lists stay unnamed: a status or text filter's best plan depends on its value.
     const hot = ids.length === 1 && where.length === (f.cursor ? 1 : 0);
     const rowsQuery = hot ? preparedQuery<CaseListRow>(this.read, sql, rowParams) : (this.read.query(sql, rowParams) as Promise<CaseListRow[]>);
