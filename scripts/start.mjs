@@ -156,6 +156,13 @@ const eventsEnv = {
   ...(urls.notify ? { NOTIFY_URL: urls.notify[0], NOTIFY_URLS: urls.notify.join(',') } : {}),
 };
 
+/**
+ * V8 settings of every service and gateway process: young-generation semi-spaces of 2 MiB instead of V8's
+ * 16 MiB. A request's garbage dies young either way; the smaller nursery is scavenged more often, which costs
+ * little here, and keeps ≈ 30 MiB less resident per process (bench/memory/run.mjs, issue 12).
+ */
+const NODE_ARGS = ['--max-semi-space-size=2'];
+
 function startService(s) {
   return urls[s.name].map((url, i) => {
     const name = urls[s.name].length > 1 ? `${s.name}#${i}` : s.name;
@@ -174,16 +181,16 @@ function startService(s) {
     env.METRICS_PORT = env[`${s.name.toUpperCase()}_METRICS_PORT`] = String(metricsPortOf(s.name) + 10 * i);
     if (dev) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
-      run(name, ['--watch', join(root, s.server)], env, { watch: true });
+      run(name, [...NODE_ARGS, '--watch', join(root, s.server)], env, { watch: true });
     } else {
-      run(name, [join(root, s.server)], env);
+      run(name, [...NODE_ARGS, join(root, s.server)], env);
     }
     return { name, health: `${url}/api/${s.name}/health` };
   });
 }
 
 function startGateway() {
-  run('gateway', [...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
+  run('gateway', [...NODE_ARGS, ...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
     ...common,
     PORT: String(port),
     METRICS_PORT: String(metricsPortOf('gateway')),

@@ -4,7 +4,7 @@
 // docs/benchmarks.md. Each bench keeps its own data, measurements and texts.
 //
 // Nothing here loads the built dist at import time: a bench checks it is built first (requireBuilt).
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -362,6 +362,29 @@ export function startChild(file, args, startMsg, name) {
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
     child.send(startMsg);
   });
+}
+
+/**
+ * `npm start`'s scripts/start.mjs with `env` in a process group of its own: {child, stop, output} — stop()
+ * sends the group SIGTERM and SIGKILL after 20 s; output() is the last 20,000 characters it wrote.
+ */
+export function startPlatform(env) {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs')], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d) => (out = (out + d).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 100 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 200));
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  };
+  return { child, stop, output: () => out };
 }
 
 /**

@@ -12,13 +12,13 @@
 // Load: autocannon (closed loop, keep-alive), in this process. Figures go to docs/benchmarks.md (BENCH_DOCS_FILE
 // for a trial run). Settings: BENCH_SECONDS (per measurement, 4), BENCH_ROUNDS (3), BENCH_SETTLES (1,500),
 // BENCH_CLAIMS (1,500), BENCH_PORT_BASE (9880: gateway 9880, services 9881–9883, metrics 9885–9888).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { envInt, fmt, loadBefore, loadNote, log, machine, ms, require, requireBuilt, root, runMain, stamp, startChild, writeDocs } from '../lib/common.mjs';
+import { envInt, fmt, loadBefore, loadNote, log, machine, ms, require, requireBuilt, root, runMain, stamp, startChild, startPlatform, writeDocs } from '../lib/common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 requireBuilt(
@@ -70,24 +70,7 @@ function startStack(captureDir) {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(here, 'capture.cjs')}`.trim(),
     BENCH_CAPTURE_DIR: captureDir,
   };
-  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs')], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d) => {
-    out = (out + d).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(200);
-    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-  };
-  return { child, stop, output: () => out };
+  return startPlatform(env);
 }
 
 async function waitHealthy(url, stack, timeoutMs = 300_000) {

@@ -2,7 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifyCompress from '@fastify/compress';
 import { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
-import { authPlugin, genReqId, metricsPlugin, notFound, registerErrorHandler, type RevocationSource, revokedSessionsFor } from '@redheart/shared';
+// @redheart/shared's parts one by one, not its index: the index loads TypeORM, class-validator and the rest
+// (≈1,200 modules) that the gateway, which has no database, never uses.
+import { authPlugin } from '@redheart/shared/dist/auth';
+import { genReqId } from '@redheart/shared/dist/request-id';
+import { metricsPlugin } from '@redheart/shared/dist/metrics';
+import { notFound, registerErrorHandler } from '@redheart/shared/dist/errors';
+import { type RevocationSource, revokedSessionsFor } from '@redheart/shared/dist/sessions';
 import { type Balancers, type CoreUpstreamName, UPSTREAM_NAMES, type GatewayConfig, type UpstreamName } from './config';
 import { Balancer } from './balancer';
 import requestIdPlugin from './plugins/request-id';

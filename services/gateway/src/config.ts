@@ -1,5 +1,8 @@
 import { join, resolve } from 'node:path';
-import { type EventsConfig, loadEventsConfig, type MetricsListen, metricsListenFromEnv, readKeyFromEnv, serviceUrlsFromEnv } from '@redheart/shared';
+import { type EventsConfig, loadEventsConfig } from '@redheart/shared/dist/service-config';
+import { type MetricsListen, metricsListenFromEnv } from '@redheart/shared/dist/metrics';
+import { readKeyFromEnv } from '@redheart/shared/dist/keys';
+import { serviceUrlsFromEnv } from '@redheart/shared/dist/failover';
 
 /** The services behind the gateway. Each serves its routes under `/api/<name>/…`. */
 export const UPSTREAM_NAMES = ['org', 'household', 'volunteer', 'notify'] as const;

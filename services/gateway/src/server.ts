@@ -1,5 +1,6 @@
 import './tracing';
-import { revocationSourceFor, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
+import { revocationSourceFor } from '@redheart/shared/dist/sessions';
+import { runService, serveUntilSignal, serviceLogger } from '@redheart/shared/dist/service-main';
 import { loadConfig } from './config';
 import { buildApp } from './app';
 

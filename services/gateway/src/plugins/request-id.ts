@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { REQUEST_ID_HEADER } from '@redheart/shared';
+import { REQUEST_ID_HEADER } from '@redheart/shared/dist/request-id';
 
 /**
  * Every answer carries the request's id (Fastify made it with shared `genReqId`: a safe incoming

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 import cors from '@fastify/cors';
 import type { FastifyRequest } from 'fastify';
-import { AppError, REQUEST_ID_HEADER } from '@redheart/shared';
+import { AppError } from '@redheart/shared/dist/errors';
+import { REQUEST_ID_HEADER } from '@redheart/shared/dist/request-id';
 
 export interface SecurityOptions {
   /** A foreign origin allowed to use the API through CORS; without it only same-origin calls work. */
