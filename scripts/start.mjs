@@ -159,9 +159,10 @@ const eventsEnv = {
 /**
  * V8 settings of every service and gateway process: young-generation semi-spaces of 2 MiB instead of V8's
  * 16 MiB. A request's garbage dies young either way; the smaller nursery is scavenged more often, which costs
- * little here, and keeps ≈ 30 MiB less resident per process (bench/memory/run.mjs, issue 12).
+ * little here, and keeps ≈ 30 MiB less resident per process (bench/memory/run.mjs, issue 12). SERVICE_NODE_OPTIONS
+ * replaces them (empty: V8's defaults).
  */
-const NODE_ARGS = ['--max-semi-space-size=2'];
+const NODE_ARGS = (process.env.SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=2').split(/\s+/).filter(Boolean);
 
 function startService(s) {
   return urls[s.name].map((url, i) => {
