@@ -102,3 +102,51 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 /** A practical project (惠民实事) or a matched project (项目清单). */
 export const PROJECT_STATUSES = ['planned', 'ongoing', 'done'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** A meeting of the 大党委 / 大工委 (org service): convened, then held or cancelled. */
+export const MEETING_STATUSES = ['convened', 'held', 'cancelled'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+/** Who came to a meeting: invited until the minutes record present, absent or excused. */
+export const ATTENDANCES = ['invited', 'present', 'absent', 'excused'] as const;
+export type Attendance = (typeof ATTENDANCES)[number];
+
+/** What became of a login attempt (登录日志, org service). */
+export const LOGIN_RESULTS = ['success', 'bad_password', 'locked', 'disabled', 'throttled'] as const;
+export type LoginResult = (typeof LOGIN_RESULTS)[number];
+
+/* ─── imports and exports (household service) ─── */
+
+export const IMPORT_KINDS = ['households', 'properties'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** An import job: validated (or invalid) first, applied once confirmed. */
+export const IMPORT_STATUSES = ['queued', 'validating', 'validated', 'invalid', 'applying', 'done', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const EXPORT_KINDS = ['cases', 'households', 'tasks'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+/** An export job as stored; its answers add `expired` for a done job whose file has been removed. */
+export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+export type ExportJobStatus = ExportStatus | 'expired';
+
+/* ─── notifications (notification service) ─── */
+
+/**
+ * Every kind a notification can have (the SPA's text key under notifications.kinds): one or more of the notification
+ * service's rules make each (rules.ts, rules-jobs.ts), `announcement` is written by the announcement routes.
+ */
+export const NOTIFICATION_KINDS = [
+  'case_approved', 'case_rejected', 'case_returned', 'case_awaiting_approval', 'case_revoke_requested',
+  'item_escalated', 'item_assigned', 'item_released', 'item_reopened', 'item_confirmed', 'report_approved', 'report_rejected', 'signup_confirmed',
+  // scheduled work and jobs (rules-jobs.ts)
+  'case_due_soon', 'case_overdue', 'scorecard_monthly', 'hours_posted', 'import_finished', 'division_import_finished',
+  'announcement',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** What a notification links to (the SPA's recordRoute): a case, an item, a unit's report, a unit's scorecard, a member's card, an import's report. */
+export const NOTIFICATION_RECORD_TYPES = ['case', 'item', 'unit_report', 'announcement', 'scorecard', 'member_card', 'household_import', 'division_import'] as const;
+export type NotificationRecordType = (typeof NOTIFICATION_RECORD_TYPES)[number];

@@ -2,10 +2,9 @@ import { download, http, type Download, type Query } from './client'
 
 const base = '/api/household'
 
-export type ImportKind = 'households' | 'properties'
-export type ImportStatus = 'queued' | 'validating' | 'validated' | 'invalid' | 'applying' | 'done' | 'failed'
-export type ExportJobKind = 'cases' | 'households' | 'tasks'
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired'
+// The kinds and statuses of the jobs, written once for the household service and the SPA (shared/src/workflows/vocabulary.ts).
+import type { ExportKind as ExportJobKind, ExportJobStatus as ExportStatus, ImportKind, ImportStatus } from '@redheart/workflows'
+export type { ExportJobKind, ExportStatus, ImportKind, ImportStatus }
 
 export interface JobProgress {
   done: number

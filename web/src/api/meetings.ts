@@ -1,8 +1,9 @@
 import { http } from './client'
 
 /** 大党委 / 大工委 meetings (org service): convene, attendance, minutes, decisions → work in the volunteer service. */
-export type MeetingStatus = 'convened' | 'held' | 'cancelled'
-export type Attendance = 'invited' | 'present' | 'absent' | 'excused'
+// Statuses and attendance, written once for the org service and the SPA (shared/src/workflows/vocabulary.ts).
+import type { Attendance, MeetingStatus } from '@redheart/workflows'
+export { ATTENDANCES, MEETING_STATUSES, type Attendance, type MeetingStatus } from '@redheart/workflows'
 
 export interface MeetingSummary {
   id: number

@@ -3,19 +3,14 @@ import type { NumberedPage, PageQuery, Role } from './types'
 
 /* 通知: what the notification service addresses to the signed-in person (GET/POST /api/notify/…). */
 
-export const NOTIFICATION_KINDS = [
-  'case_approved', 'case_rejected', 'case_returned', 'case_awaiting_approval', 'case_revoke_requested',
-  'item_escalated', 'item_assigned', 'item_released', 'item_reopened', 'item_confirmed', 'report_approved', 'report_rejected', 'signup_confirmed',
-  'announcement',
-  // scheduled work and jobs (the notification service's rules-jobs.ts)
-  'case_due_soon', 'case_overdue', 'scorecard_monthly', 'hours_posted', 'import_finished', 'division_import_finished',
-] as const
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
+// The kinds and what they link to, written once for the notification service and the SPA (shared/src/workflows/vocabulary.ts).
+import type { NotificationKind, NotificationRecordType } from '@redheart/workflows'
+export { NOTIFICATION_KINDS, type NotificationKind, type NotificationRecordType } from '@redheart/workflows'
 
 export interface AppNotification {
   id: number
   kind: NotificationKind
-  recordType: 'case' | 'item' | 'unit_report' | 'announcement' | 'scorecard' | 'member_card' | 'household_import' | 'division_import'
+  recordType: NotificationRecordType
   recordId: string
   params: Record<string, string | number | null>
   actor: string | null

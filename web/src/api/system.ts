@@ -35,8 +35,9 @@ export function listAuditPage(service: AuditService, query: AuditQuery & PageQue
   return http.get<NumberedPage<AuditEntry>>(`/api/${service}/audit`, { ...query })
 }
 
-export const LOGIN_RESULTS = ['success', 'bad_password', 'locked', 'disabled', 'throttled'] as const
-export type LoginResult = (typeof LOGIN_RESULTS)[number]
+// Written once for the org service and the SPA (shared/src/workflows/vocabulary.ts).
+export { LOGIN_RESULTS, type LoginResult } from '@redheart/workflows'
+import type { LoginResult } from '@redheart/workflows'
 
 export interface LoginLogEntry {
   id: number

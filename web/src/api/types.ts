@@ -8,7 +8,7 @@
 // SPA: shared/src/workflows.
 import type {
   CaseAction, CaseStatus, CaseType, ChecklistItem, HouseholdKind, ItemAction, ItemEventAction, ItemKind, ItemStatus, OrgType,
-  PositionKind, ProjectStatus, Relation, ReporterSource, ReportStatus, Role, Sex, TaskAction, TaskKind, TaskStatus,
+  PositionKind, Relation, ReporterSource, Role, Sex, TaskAction, TaskKind, TaskStatus,
 } from '@redheart/workflows'
 import type { Narrowed, QueryOf, RequestBody, ResponseBody, Sent } from './contract'
 export {
@@ -178,20 +178,8 @@ export type HouseholdMember = Narrowed<BookAnswer['current'][number], { sex: Sex
 export type PastHouseholdMember = Narrowed<BookAnswer['past'][number], { sex: Sex; relation: Relation }>
 export type HouseholdBook = Narrowed<BookAnswer, { kind: HouseholdKind; current: HouseholdMember[]; past: PastHouseholdMember[] }>
 
-// TODO: no response schema yet (GET /api/household/properties)
-export interface Property {
-  id: number
-  certificateNo: string
-  communityId: number
-  communityName: string
-  building: string | null
-  unit: string | null
-  room: string | null
-  address: string
-  area: number | null
-  gridCode: string | null
-  owners: { name: string; idMasked: string }[]
-}
+/** A flat with its certificate number; owners masked. */
+export type Property = Sent<ResponseBody<'/api/household/properties', 'get'>>[number]
 
 /* ─── 人户分离 outreach (separation funnel and tasks) ─── */
 
@@ -262,59 +250,20 @@ export type CreateItemInput = RequestBody<'/api/volunteer/items', 'post'>
 export type ItemTransitionInput = RequestBody<'/api/volunteer/items/{id}/transitions', 'post'>
 export type HoursInput = NonNullable<ItemTransitionInput['hours']>[number]
 
-// TODO: no response schema yet (POST /api/volunteer/items/{id}/evidence)
-export interface EvidenceUploaded {
-  id: number
-  kind: 'photo'
-  mime: string
-  size: number
-  at: IsoDateTime
-}
+export type EvidenceUploaded = Narrowed<Sent<ResponseBody<'/api/volunteer/items/{id}/evidence', 'post', 201>>, { kind: 'photo' }>
 
 export type UnitReportInput = RequestBody<'/api/volunteer/reports', 'post'>
 export type ReportDecisionInput = RequestBody<'/api/volunteer/reports/{id}/decision', 'post'>
 export type ReportDecisionKind = ReportDecisionInput['decision']
 
-// TODO: no response schema yet (GET /api/volunteer/reports)
+/** A list that answers a plain array, or a numbered page when asked with `page`: the rows of either. */
+type Row<L> = Extract<L, readonly unknown[]>[number]
+
 /** 双报到 of a work unit to a community. */
-export interface UnitReport {
-  id: number
-  unitId: number
-  unitName: string
-  communityId: number
-  communityName: string
-  resources: string[]
-  contactName: string
-  contactPhone: string
-  status: ReportStatus
-  reportedAt: IsoDateTime
-  decidedBy: string | null
-  version: number
-}
-
-// TODO: no response schema yet (POST /api/volunteer/reports/{id}/decision)
-export interface ReportDecisionResult {
-  id: number
-  status: ReportStatus
-  version: number
-}
-
-// TODO: no response schema yet (GET /api/volunteer/members)
+export type UnitReport = Sent<Row<ResponseBody<'/api/volunteer/reports', 'get'>>>
+export type ReportDecisionResult = Sent<ResponseBody<'/api/volunteer/reports/{id}/decision', 'post'>>
 /** A party member reported to the community where they live; `hours`: posted volunteer hours; `group`: their 服务队. */
-export interface MemberReport {
-  id: number
-  name: string
-  phone: string | null
-  username: string
-  unitId: number | null
-  communityId: number
-  communityName: string
-  status: ReportStatus
-  version: number
-  hours: number
-  groupId: number | null
-  group: MemberGroupRef | null
-}
+export type MemberReport = Sent<Row<ResponseBody<'/api/volunteer/members', 'get'>>>
 
 export type MemberReportInput = RequestBody<'/api/volunteer/members', 'post'>
 
@@ -325,169 +274,50 @@ export type MemberGroupRef = NonNullable<Sent<ResponseBody<'/api/volunteer/membe
 export type MemberGroupInput = RequestBody<'/api/volunteer/member-groups', 'post'>
 export type MemberGroupPatch = RequestBody<'/api/volunteer/member-groups/{id}', 'patch'>
 
-/** Someone on a service day's roster: signed up or checked in for an item. */
-// TODO: no response schema yet (GET /api/volunteer/service-days)
-export interface RosterMember {
-  id: number
-  name: string
-  checkedIn: boolean
-  group: MemberGroupRef | null
-}
-
-// TODO: no response schema yet (GET /api/volunteer/categories)
-export interface ServiceCategory {
-  id: number
-  code: string
-  name: string
-  nameEn: string | null
-  sort: number
-  active: boolean
-  version: number
-}
+export type ServiceCategory = Sent<ResponseBody<'/api/volunteer/categories', 'get'>>[number]
 
 export type CategoryInput = RequestBody<'/api/volunteer/categories', 'post'>
 export type CategoryPatch = RequestBody<'/api/volunteer/categories/{id}', 'patch'>
 
-// TODO: no response schema yet (GET /api/volunteer/practical-projects)
 /** 惠民实事: one of the practical projects for residents. */
-export interface PracticalProject {
-  id: number
-  code: string
-  name: string
-  description: string | null
-  launchedOn: IsoDate
-  progress: number
-  status: ProjectStatus
-  version: number
-}
+export type PracticalProject = Sent<ResponseBody<'/api/volunteer/practical-projects', 'get'>>[number]
 
 export type PracticalProjectInput = RequestBody<'/api/volunteer/practical-projects', 'post'>
 export type PracticalProjectPatch = RequestBody<'/api/volunteer/practical-projects/{id}', 'patch'>
 
-// TODO: no response schema yet (GET /api/volunteer/resources)
 /** What a unit offers (资源清单). */
-export interface VolunteerResource {
-  id: number
-  unitId: number
-  unitName: string
-  communityId: number | null
-  categoryId: number | null
-  title: string
-  description: string | null
-  capacity: number
-}
+export type VolunteerResource = Sent<ResponseBody<'/api/volunteer/resources', 'get'>>[number]
 
 export type ResourceInput = RequestBody<'/api/volunteer/resources', 'post'>
 export type ProjectInput = RequestBody<'/api/volunteer/projects', 'post'>
 export type ProjectPatch = RequestBody<'/api/volunteer/projects/{id}', 'patch'>
 export type Milestone = NonNullable<ProjectInput['milestones']>[number]
 
-// TODO: no response schema yet (GET /api/volunteer/projects)
 /** A need matched with a resource (项目清单). */
-export interface VolunteerProject {
-  id: number
-  communityId: number
-  communityName: string
-  name: string
-  unitId: number | null
-  unitName: string | null
-  practicalProjectId: number | null
-  resourceId: number | null
-  budgetYuan: number
-  milestones: Milestone[]
-  status: ProjectStatus
-  version: number
-  createdAt: IsoDateTime
-}
+export type VolunteerProject = Sent<ResponseBody<'/api/volunteer/projects', 'get'>>[number]
 
-// TODO: no response schema yet (GET /api/volunteer/scorecards/units and /units/{id})
-/** A unit's record, computed from the items each time. */
-export interface ScorecardFigures {
-  claims: number
-  releases: number
-  completed: number
-  onTime: number
-  /** Share of completed items done by their scheduled day (0..1), null when none completed. */
-  onTimeRate: number | null
-  rework: number
-  averageRating: number | null
-  rated: number
-  /** The residents' own stars, given through the link on the completion notice. */
-  residentAverageRating: number | null
-  residentRated: number
-  hours: number
-  inHand: number
-}
+/**
+ * A unit's record, computed from the items each time: `onTimeRate` the share of completed items done by their scheduled
+ * day (0..1, null when none completed); `residentAverageRating` the residents' own stars (the link on the completion notice).
+ */
+export type UnitScorecardRow = Sent<Row<ResponseBody<'/api/volunteer/scorecards/units', 'get'>>>
+export type ScorecardFigures = Omit<UnitScorecardRow, 'unit'>
+/** `members` is null while the caller's community is still deciding the unit's report: the card without its members. */
+export type UnitScorecard = Sent<ResponseBody<'/api/volunteer/scorecards/units/{id}', 'get'>>
+export type MemberScorecard = Sent<ResponseBody<'/api/volunteer/scorecards/members/{id}', 'get'>>
 
-export interface UnitScorecard extends ScorecardFigures {
-  unit: { id: number; name: string }
-  from: IsoDate | null
-  to: IsoDate | null
-  /** null while the caller's community is still deciding the unit's report: the card without its members. */
-  members: { id: number; name: string; hours: number; items: number }[] | null
-}
+/**
+ * 集中服务日: the 15th or the 25th, with what is scheduled and a roster per place: one group per convenience desk (the
+ * building the places name; `place` = the desk's building), else per place (`desk` null).
+ */
+export type ServiceDay = Sent<ResponseBody<'/api/volunteer/service-days', 'get'>>[number]
+export type ServiceDayItem = ServiceDay['items'][number]
+/** Someone on a service day's roster: signed up or checked in for an item. */
+export type RosterMember = ServiceDay['roster'][number]['items'][number]['members'][number]
 
-export interface UnitScorecardRow extends ScorecardFigures {
-  unit: { id: number; name: string }
-}
-
-// TODO: no response schema yet (GET /api/volunteer/scorecards/members/{id})
-export interface MemberScorecard {
-  id: number
-  name: string
-  communityName: string
-  hours: number
-  items: { id: number; itemNo: string; place: string; status: ItemStatus; hours: number; posted: boolean; doneAt: IsoDateTime | null }[]
-}
-
-// TODO: no response schema yet (GET /api/volunteer/service-days)
-export interface ServiceDayItem {
-  scheduledDate: IsoDate
-  id: number
-  itemNo: string
-  place: string
-  status: ItemStatus
-  unitName: string | null
-  communityName: string
-  categoryName: string
-  signups: number
-  checkedIn: number
-}
-
-/** 集中服务日: the 15th or the 25th, with what is scheduled and a roster per place. */
-export interface ServiceDay {
-  date: IsoDate
-  items: ServiceDayItem[]
-  /** One group per convenience desk (the building the places name; `place` = the desk's building), else per place (`desk` null). */
-  roster: { desk: string | null; place: string; items: { id: number; itemNo: string; place: string; unitName: string | null; status: ItemStatus; members: RosterMember[] }[] }[]
-  attendance: number
-}
-
-// TODO: no response schema yet (GET /api/volunteer/checkin/{code})
-export interface CheckinInfo {
-  itemId: number
-  itemNo: string
-  place: string
-  description: string
-  categoryName: string
-  scheduledDate: IsoDate | null
-  unitName: string | null
-  status: ItemStatus
-  communityName: string
-  /** Open on the scheduled date (business time) and after, or once the unit has started the item. */
-  checkinOpen: boolean
-  /** While not open yet: the day it opens. */
-  opensOn: IsoDate | null
-}
-
-// TODO: no response schema yet (POST /api/volunteer/checkin/{code})
-export interface CheckinResult {
-  itemId: number
-  itemNo: string
-  place: string
-  member: string
-  checkedIn: boolean
-}
+/** `checkinOpen`: on the scheduled date (business time) and after, or once the unit has started the item; `opensOn` while not. */
+export type CheckinInfo = Sent<ResponseBody<'/api/volunteer/checkin/{code}', 'get'>>
+export type CheckinResult = Sent<ResponseBody<'/api/volunteer/checkin/{code}', 'post'>>
 
 /* ─── the public pledge board (no login) ─── */
 

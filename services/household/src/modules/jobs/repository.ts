@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, emit } from '@redheart/shared';
+import { type AuthUser, emit, type ExportKind, type ExportStatus, type ImportKind, type ImportStatus } from '@redheart/shared';
 import type { ImportIssue } from '../bulk/issues';
 
-export type ImportKind = 'households' | 'properties';
+// The kinds and statuses of the jobs are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
+export type { ExportKind, ExportStatus, ImportKind, ImportStatus };
 /** The import steps its starter is told of (a dry run done, or failed; the import written, or failed): the notice words each. */
 export const IMPORT_FINISHED_STATUSES = ['validated', 'invalid', 'done', 'failed'] as const;
 const FINISHED: ReadonlySet<string> = new Set(IMPORT_FINISHED_STATUSES);
@@ -20,9 +21,6 @@ async function emitFinished(m: EntityManager, id: number, status: string, row: F
     },
   });
 }
-export type ImportStatus = 'queued' | 'validating' | 'validated' | 'invalid' | 'applying' | 'done' | 'failed';
-export type ExportKind = 'cases' | 'households' | 'tasks';
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /** Statuses in which a worker holds the job; without progress for JOB_STALE_SECONDS it is failed. */
 export const IMPORT_RUNNING: readonly ImportStatus[] = ['queued', 'validating', 'applying'];

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, IMPORT_BODY_LIMIT, parseId, multipartBody } from '@redheart/shared';
+import { AppError, IMPORT_BODY_LIMIT, IMPORT_KINDS, parseId, multipartBody } from '@redheart/shared';
 import { requirePermission } from '../../policy';
 import { XLSX_TYPE, streamWorkbook } from '../bulk/sheet';
 import { jobError, langOf, type Lang } from './messages';
@@ -31,12 +31,15 @@ function attachment(reply: FastifyReply, type: string, ascii: string, name: stri
     .header('cache-control', 'no-store');
 }
 
+const isImportKind = (k: string | undefined): k is ImportKind => (IMPORT_KINDS as readonly (string | undefined)[]).includes(k);
+
 const KIND_ZH: Record<ImportKind, string> = { households: '户籍登记', properties: '不动产登记' };
 
 /**
  * Imports and exports as jobs: an upload answers 202 with a job at once, the dry run, the import and
  * the export run on the job engine (pg-boss) and report progress, which the screen polls.
  */
+
 export default async function jobRoutes(app: FastifyInstance, opts: { imports: ImportJobService; exports: ExportJobService; repo: JobRepository }) {
   const { imports, repo } = opts;
   const exportJobs = opts.exports;
@@ -48,7 +51,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       tags: ['bulk'],
       summary: 'Upload a register (multipart: field "file" = CSV or .xlsx, field or query "kind" = households | properties): 202 with an import job whose dry run (every row checked, nothing written) starts at once; confirm it to write',
       consumes: ['multipart/form-data'],
-      querystring: { type: 'object', properties: { kind: { type: 'string', enum: ['households', 'properties'] }, dryRun: { type: 'string', enum: ['true'] } } },
+      querystring: { type: 'object', properties: { kind: { type: 'string', enum: IMPORT_KINDS }, dryRun: { type: 'string', enum: ['true'] } } },
       response: { 202: importSummarySchema, ...errors },
       dto: { body: multipartBody('file', ['kind']) },
     },
@@ -77,7 +80,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
           kind = String(part.value);
         }
       }
-      if (kind !== 'households' && kind !== 'properties') throw jobError(400, 'VALIDATION_FAILED', 'badKind', lang, 'kind');
+      if (!isImportKind(kind)) throw jobError(400, 'VALIDATION_FAILED', 'badKind', lang, 'kind');
       if (!file) throw jobError(400, 'NO_FILE', 'noFile', lang, 'file');
       const job = await imports.create(app.jobs, req.user, kind, fileName, file, lang);
       return reply.status(202).header('location', `/api/household/imports/${job.id}`).send(importView(job, lang, false));

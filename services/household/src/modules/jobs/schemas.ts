@@ -1,5 +1,5 @@
 /** JSON schemas of the import and export job routes (the gateway's merged OpenAPI document lists them). */
-import { errorResponseSchema } from '@redheart/shared';
+import { errorResponseSchema, EXPORT_KINDS, EXPORT_STATUSES, IMPORT_KINDS, IMPORT_STATUSES } from '@redheart/shared';
 
 const progress = {
   type: 'object',
@@ -21,8 +21,8 @@ const localizedError = {
 
 const importBase = {
   id: { type: 'integer' },
-  kind: { type: 'string', enum: ['households', 'properties'] },
-  status: { type: 'string', enum: ['queued', 'validating', 'validated', 'invalid', 'applying', 'done', 'failed'] },
+  kind: { type: 'string', enum: IMPORT_KINDS },
+  status: { type: 'string', enum: IMPORT_STATUSES },
   fileName: { type: 'string' },
   fileSize: { type: 'integer' },
   progress,
@@ -76,9 +76,9 @@ export const exportSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
-    kind: { type: 'string', enum: ['cases', 'households', 'tasks'] },
+    kind: { type: 'string', enum: EXPORT_KINDS },
     filters: { type: 'object', additionalProperties: true },
-    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'expired'] },
+    status: { type: 'string', enum: [...EXPORT_STATUSES, 'expired'] },
     progress,
     rows: { type: ['integer', 'null'] },
     fileName: { type: ['string', 'null'] },
@@ -118,7 +118,7 @@ export const exportBody = {
   required: ['kind'],
   additionalProperties: false,
   properties: {
-    kind: { type: 'string', enum: ['cases', 'households', 'tasks'] },
+    kind: { type: 'string', enum: EXPORT_KINDS },
     filters: { type: 'object', description: 'the filters of the list the export copies (GET /cases, /households, /separation/tasks)', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] } },
   },
 } as const;
@@ -133,7 +133,7 @@ export const templateQuery = {
   type: 'object',
   required: ['kind'],
   additionalProperties: false,
-  properties: { kind: { type: 'string', enum: ['households', 'properties'] }, format: { type: 'string', enum: ['xlsx', 'csv'] } },
+  properties: { kind: { type: 'string', enum: IMPORT_KINDS }, format: { type: 'string', enum: ['xlsx', 'csv'] } },
 } as const;
 
 export const fileResponse = { 200: { type: 'string', format: 'binary', description: 'the file' } } as const;

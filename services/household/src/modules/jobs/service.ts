@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { AppError, type AuthUser, inScope, isDatabaseUnavailable, maskResidentId, parseQuery } from '@redheart/shared';
+import { AppError, type AuthUser, EXPORT_KINDS, inScope, isDatabaseUnavailable, maskResidentId, parseQuery } from '@redheart/shared';
 import type { JobEngine } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import type { Exporter } from '../bulk/export';
@@ -41,7 +41,6 @@ const PREVIEW_ERROR_ROWS = 200;
 const PREVIEW_HEAD_ROWS = 20;
 const MAX_ERRORS = 1000;
 /** Who may export: the readers of the lists the exports copy (the exporter checks the detail). */
-const EXPORT_KINDS: readonly ExportKind[] = ['cases', 'households', 'tasks'];
 const ID_FIELDS = new Set(['idNumber', 'ownerIdNumber']);
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -354,7 +353,7 @@ export class ExportJobService {
   }
 
   async create(engine: JobEngine, user: AuthUser, kind: ExportKind, filters: Record<string, unknown>, lang: Lang): Promise<ExportJobRow> {
-    if (!EXPORT_KINDS.includes(kind)) throw jobError(400, 'VALIDATION_FAILED', 'badExportKind', lang, 'kind');
+    if (!(EXPORT_KINDS as readonly string[]).includes(kind)) throw jobError(400, 'VALIDATION_FAILED', 'badExportKind', lang, 'kind');
     this.exporter.assertReader(user);
     const parsed = await this.parseFilters(kind, filters);
     const job = await this.repo.insertExport(user, kind, parsed);

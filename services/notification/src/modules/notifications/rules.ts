@@ -1,4 +1,4 @@
-import type { EventEnvelope, Role } from '@redheart/shared';
+import { type EventEnvelope, NOTIFICATION_KINDS, NOTIFICATION_RECORD_TYPES, type NotificationKind, type NotificationRecordType, type Role } from '@redheart/shared';
 import { CASE_OPENERS, CASE_RECORD as CASE } from './audiences';
 import { JOB_RULES } from './rules-jobs';
 
@@ -16,15 +16,15 @@ export type Audience =
   /** Holders of `role` whose own organisation contains the event's org path (the street above a community). */
   | { role: Role; aboveEventPath: true };
 
-/** What a notification links to (the SPA's recordRoute): a case, an item, a unit's report, a unit's scorecard, a member's card, an import's report. */
-export const RECORD_TYPES = ['case', 'item', 'unit_report', 'announcement', 'scorecard', 'member_card', 'household_import', 'division_import'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+/** What a notification links to, and the kinds it can have: written once for the service and the SPA (shared/src/workflows/vocabulary.ts). */
+export { NOTIFICATION_KINDS, NOTIFICATION_RECORD_TYPES as RECORD_TYPES };
+export type RecordType = NotificationRecordType;
 
 export interface NotificationRule {
   /** Stable name (unique with the event id: one notification per event and rule). */
   name: string;
   event: string;
-  kind: string;
+  kind: Exclude<NotificationKind, typeof ANNOUNCEMENT_KIND>;
   to: Audience;
   /** The record the notification links to: its type and the payload field of its id. */
   record: { type: RecordType; idFrom: string };
@@ -66,10 +66,8 @@ export const RULES: readonly NotificationRule[] = [
 ];
 
 /** An announcement (通知公告): written by the announcement routes, not by a rule; it cannot be muted. */
-export const ANNOUNCEMENT_KIND = 'announcement';
+export const ANNOUNCEMENT_KIND = 'announcement' satisfies NotificationKind;
 
-/** Every kind a notification can have: the rules' and the announcement's. */
-export const NOTIFICATION_KINDS: string[] = [...new Set(RULES.map((r) => r.kind)), ANNOUNCEMENT_KIND];
 
 /** The kinds the rules make, each with the roles that can receive it (the mutable ones: GET /api/notify/preferences). */
 export const RULE_KINDS: readonly { kind: string; roles: readonly Role[] }[] = (() => {

@@ -1,8 +1,8 @@
+import type { LoginResult } from '@redheart/shared';
 import type { DataSource } from 'typeorm';
 
 /** What became of a login attempt (登录日志). */
-export const LOGIN_RESULTS = ['success', 'bad_password', 'locked', 'disabled', 'throttled'] as const;
-export type LoginResult = (typeof LOGIN_RESULTS)[number];
+export { LOGIN_RESULTS, type LoginResult } from '@redheart/shared';
 
 export interface LoginAttempt {
   username: string;

@@ -1,9 +1,10 @@
+import { ATTENDANCES as ATTENDANCE, MEETING_STATUSES } from '@redheart/shared';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 // The messages name the field in zh-CN: they reach the clerk as the 400's message and details.
-export const ATTENDANCE = ['invited', 'present', 'absent', 'excused'] as const;
-export const MEETING_STATUSES = ['convened', 'held', 'cancelled'] as const;
+// Meeting statuses and attendance are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
+export { ATTENDANCE, MEETING_STATUSES };
 export const WORK_KINDS = ['item', 'project'] as const;
 
 export class ConveneMeetingDto {

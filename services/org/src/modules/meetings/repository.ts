@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { likeEscape, rowsOf } from '@redheart/shared';
+import { likeEscape, rowsOf, type Attendance, type MeetingStatus } from '@redheart/shared';
 import type { OrgType, PositionKind } from '../../domain';
-import type { ATTENDANCE, MEETING_STATUSES, WORK_KINDS } from './dto';
+import type { WORK_KINDS } from './dto';
 
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
-export type Attendance = (typeof ATTENDANCE)[number];
+export type { Attendance, MeetingStatus };
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** Someone invited to a meeting (a seat holder on the day it was convened). */
