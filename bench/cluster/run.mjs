@@ -30,8 +30,8 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SERVICES = ['org', 'household', 'volunteer'];
 const sleep = (n) => new Promise((r) => setTimeout(r, n));
 
-/** The launcher's children: service, replica index, pid, port (from /proc: its environment). */
-function replicas(launcherPid) {
+/** The launcher's child processes, read from /proc: pid, command line and environment. */
+function launcherChildren(launcherPid) {
   const out = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -40,10 +40,8 @@ function replicas(launcherPid) {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== launcherPid) continue;
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      const service = SERVICES.find((s) => cmd.includes(`services/${s}/`));
-      if (!service) continue;
       const env = Object.fromEntries(readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-      out.push({ service, index: Number(env.REPLICA_INDEX ?? 0), pid: Number(d), port: Number(env[`${service.toUpperCase()}_PORT`]), standby: env.SUPERVISOR_STANDBY === '1' });
+      out.push({ pid: Number(d), cmd, env });
     } catch {
       /* gone */
     }
@@ -51,21 +49,17 @@ function replicas(launcherPid) {
   return out;
 }
 
+/** The launcher's service processes: service, replica index, pid, port (from their environment). */
+function replicas(launcherPid) {
+  return launcherChildren(launcherPid).flatMap(({ pid, cmd, env }) => {
+    const service = SERVICES.find((s) => cmd.includes(`services/${s}/`));
+    return service ? [{ service, index: Number(env.REPLICA_INDEX ?? 0), pid, port: Number(env[`${service.toUpperCase()}_PORT`]), standby: env.SUPERVISOR_STANDBY === '1' }] : [];
+  });
+}
+
 /** How many processes the launcher supervises (its Node children from a service's or the gateway's dist, standbys not counted). */
 function supervisedCount(launcherPid) {
-  let n = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== launcherPid) continue;
-      if (!/services\/[a-z]+\/dist\//.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'))) continue;
-      if (!readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes('SUPERVISOR_STANDBY=1')) n++;
-    } catch {
-      /* gone */
-    }
-  }
-  return n;
+  return launcherChildren(launcherPid).filter(({ cmd, env }) => /services\/[a-z]+\/dist\//.test(cmd) && env.SUPERVISOR_STANDBY !== '1').length;
 }
 
 /** Logs in (retried: on a busy machine the first password hash may outlast the gateway's 5 s). */
