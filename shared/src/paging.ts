@@ -80,8 +80,32 @@ export async function pageTotal(db: Queryable, rowsSql: string, params: unknown[
  * the total of `rowsSql` (as pageTotal), read side by side.
  */
 export async function readPage<R>(db: Queryable, selectSql: string, rowsSql: string, params: unknown[], paged: PageRequest): Promise<{ rows: R[] } & PageTotal> {
-  const [rows, total] = await Promise.all([db.query(`${selectSql} LIMIT ${paged.limit} OFFSET ${paged.offset}`, params), pageTotal(db, rowsSql, params)]);
-  return { rows: rows as R[], ...total };
+  return withPageTotal(db, db.query(`${selectSql} LIMIT ${paged.limit} OFFSET ${paged.offset}`, params) as Promise<R[]>, rowsSql, params, paged);
+}
+
+/**
+ * A page's rows (`rows`, read by the caller at `paged`'s offset) with the total of `rowsSql`, read side by
+ * side, the total then corrected by what the page saw. An estimate can be off either way: a short page
+ * ends the list, so the total is then exact (offset + rows); an empty page past the end is counted
+ * (it lies within the 10,000-row window, so the count reads at most that many index entries) so the
+ * screen can step back to the last page that has rows; a full page means at least offset + limit rows.
+ */
+export async function withPageTotal<R>(
+  db: Queryable,
+  rows: Promise<R[]>,
+  rowsSql: string,
+  params: unknown[],
+  paged: Pick<PageRequest, 'offset' | 'limit'>,
+): Promise<{ rows: R[] } & PageTotal> {
+  const [seen, total] = await Promise.all([rows, pageTotal(db, rowsSql, params)]);
+  if (total.totalExact) return { rows: seen, ...total };
+  if (seen.length > 0 && seen.length < paged.limit) return { rows: seen, total: paged.offset + seen.length, totalExact: true };
+  if (seen.length === 0) {
+    const [counted] = (await db.query(`SELECT count(*)::int AS n FROM (${rowsSql} LIMIT ${PAGE_WINDOW + 1}) t`, params)) as { n: number }[];
+    if (counted.n <= PAGE_WINDOW) return { rows: seen, total: counted.n, totalExact: true };
+    return { rows: seen, total: Math.max(total.total, counted.n), totalExact: false };
+  }
+  return { rows: seen, total: Math.max(total.total, paged.offset + seen.length), totalExact: false };
 }
 
 /** JSON-schema properties of a page answer (merged into a list schema next to `items` / `nextCursor`). */

@@ -83,6 +83,25 @@ describe('GET /api/household/cases?page= — numbered pages', () => {
     expect(collective.body).toMatchObject({ total: (await keysetIds('admin', '&type=collective')).length, totalExact: true });
   });
 
+  it('an estimated total is corrected by the page: the last (short) page and a page past the end both answer the exact count', async () => {
+    const [{ n }]: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM move_case`);
+    // A page size that leaves the last page short.
+    const limit = [50, 49, 48, 47].find((l) => n % l !== 0)!;
+    const last = Math.ceil(n / limit);
+    expect(last * limit).toBeLessThanOrEqual(10_000);
+    const first = await request(t.app.server).get(`/api/household/cases?page=1&limit=${limit}`).set(as('admin'));
+    expect(first.body.totalExact).toBe(false);
+    // The short last page ends the list: its offset plus its rows is the count.
+    const lastPage = await request(t.app.server).get(`/api/household/cases?page=${last}&limit=${limit}`).set(as('admin'));
+    expect(lastPage.status).toBe(200);
+    expect(lastPage.body.items.length).toBe(n - (last - 1) * limit);
+    expect(lastPage.body).toMatchObject({ total: n, totalExact: true });
+    // Past the end (an estimate above the count offered it): no rows, and the exact count to step back with.
+    const past = await request(t.app.server).get(`/api/household/cases?page=${last + 1}&limit=${limit}`).set(as('admin'));
+    expect(past.status).toBe(200);
+    expect(past.body).toMatchObject({ items: [], total: n, totalExact: true });
+  });
+
   it('answers past the last page with no rows and the total', async () => {
     const res = await request(t.app.server).get(`/api/household/cases?page=99&limit=100&communityId=${C.longteng}`).set(as('street'));
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { cursorAtSql, isoSql, likeEscape, type PageTotal, pageTotal, preparedQuery, rowsOf } from '@redheart/shared';
+import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedQuery, rowsOf, withPageTotal } from '@redheart/shared';
 import { type CaseStatus, type CaseType, OVERDUE_SQL } from '../../domain';
 
 /** Scopes of up to this many communities read the case list community by community (one index walk each). */
@@ -336,7 +336,7 @@ export class CaseRepository {
     if (paged) {
       // The total over the same filters; the count stops at 1,001 index entries, beyond which the planner estimates.
       const community = ids.length === 1 ? `c.community_id = ${idsParam}` : `c.community_id = ANY(${idsParam}::bigint[])`;
-      const [rows, total] = await Promise.all([rowsQuery, pageTotal(this.read, `SELECT 1 FROM move_case c WHERE ${cond(community)}`, params)]);
+      const { rows, ...total } = await withPageTotal(this.read, rowsQuery, `SELECT 1 FROM move_case c WHERE ${cond(community)}`, params, paged);
       return { rows, total };
     }
     return { rows: await rowsQuery };

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { cursorAtSql, likeEscape, type PageRequest, type PageTotal, pageTotal, type Role } from '@redheart/shared';
+import { cursorAtSql, likeEscape, type PageRequest, type PageTotal, readPage, type Role } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import type { PublicUser } from '../auth/repository';
 
@@ -70,13 +70,7 @@ export class AccountRepository {
   async page(f: AccountFilter, paged: PageRequest): Promise<{ rows: AccountRow[]; total: PageTotal }> {
     const { where, params } = this.where(f);
     const rowsSql = `SELECT 1 FROM ${FROM} WHERE ${where.join(' AND ')}`;
-    const [rows, total]: [AccountRow[], PageTotal] = await Promise.all([
-      this.db.query(
-        `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${paged.limit} OFFSET ${paged.offset}`,
-        params,
-      ),
-      pageTotal(this.db, rowsSql, params),
-    ]);
+    const { rows, ...total } = await readPage<AccountRow>(this.db, `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC`, rowsSql, params, paged);
     return { rows, total };
   }
 
