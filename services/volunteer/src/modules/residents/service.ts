@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuthUser, badRequest, conflict, inScope, isoSql, maskPublicText, notFound, type Role, rowsOf, writeAudit, wrongState,
+  AppError, type AuthUser, badRequest, conflict, inScope, maskPublicText, notFound, type Role, writeAudit, wrongState,
 } from '@redheart/shared';
 import { assertMay, POLICY } from '../../policy';
 import type { PublicNeedDto, PublicRatingDto } from './dto';
+import { type ReportedNeedRow, ResidentRepository } from './repository';
 
 /** A convenience desk as the org service knows it (GET /api/org/internal/desks/:code). */
 export interface DeskRef {
@@ -35,24 +36,23 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** The resident in item_event (its actor columns are NOT NULL): nobody's account. */
 const RESIDENT_ACTOR = { sub: 'public', username: 'resident', role: 'resident' } as const;
 
-/** The steps a resident sees: the report and every change of status (no check-ins or sign-ups, no staff names). */
-const STEPS = `coalesce((SELECT json_agg(json_build_object('action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status, 'at', ${isoSql('e.at')},
-    'reason', e.reason) ORDER BY e.id)
-  FROM item_event e WHERE e.item_id = i.id AND (e.action = 'report' OR e.to_status IS DISTINCT FROM e.from_status)), '[]')`;
-
 /**
  * Residents without a login: a need reported from a desk's QR page (source 'resident', a tracking number to follow it
  * by), its progress by that number, and the one-time rating of a delivered item through the link printed on its
  * completion notice. Nothing here shows a phone number, a name or an ID number: descriptions are masked like the board.
  */
 export class ResidentService {
+  private readonly repo: ResidentRepository;
+
   constructor(
     private readonly ds: DataSource,
     private readonly fetchDesk: FetchDesk | undefined,
-  ) {}
+  ) {
+    this.repo = new ResidentRepository(ds);
+  }
 
   categories() {
-    return this.ds.query(`SELECT id, code, name, name_en AS "nameEn" FROM service_category WHERE active ORDER BY sort, id`);
+    return this.repo.categories();
   }
 
   private async desk(code: string): Promise<DeskRef> {
@@ -70,20 +70,16 @@ export class ResidentService {
   async reportNeed(dto: PublicNeedDto, requestId?: string) {
     const desk = await this.desk(dto.deskCode);
     return this.ds.transaction(async (m) => {
-      const [cat] = await m.query(`SELECT id FROM service_category WHERE id = $1 AND active`, [dto.categoryId]);
-      if (!cat) throw badRequest('categoryId 不是可选的服务类别', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
-      const [community] = await m.query(`SELECT id, name FROM community_ref WHERE id = $1`, [desk.communityId]);
+      if (!(await this.repo.activeCategory(m, dto.categoryId))) throw badRequest('categoryId 不是可选的服务类别', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+      const community = await this.repo.community(m, desk.communityId);
       // The desk's community is not in this service's copy of the org chart yet (synced every minute): not an input error.
       if (!community) throw new AppError(503, 'ORG_UNAVAILABLE', '该便民服务站所在社区暂未同步，请稍后再试；本次未提交任何内容');
-      let row: { id: number; itemNo: string; trackingNo: string; createdAt: Date } | undefined;
+      let row: ReportedNeedRow | undefined;
       for (let attempt = 0; attempt < 5 && !row; attempt++) {
-        [row] = await m.query(
-          `INSERT INTO item (item_no, community_id, category_id, place, description, status, source, reported_by, reporter_name, reporter_phone, desk_code, tracking_no)
-           VALUES ('FW' || to_char(now(), 'YYYYMM') || '-' || lpad(nextval('item_no_seq')::text, 6, '0'), $1, $2, $3, $4, 'REPORTED', 'resident', 'resident', $5, $6, $7, $8)
-           ON CONFLICT (tracking_no) WHERE tracking_no IS NOT NULL DO NOTHING
-           RETURNING id, item_no AS "itemNo", tracking_no AS "trackingNo", created_at AS "createdAt"`,
-          [desk.communityId, dto.categoryId, desk.building, dto.description, dto.contactName ?? null, dto.phone, desk.code, newTrackingNo()],
-        );
+        row = await this.repo.insertNeed(m, {
+          communityId: desk.communityId, categoryId: dto.categoryId, place: desk.building, description: dto.description, contactName: dto.contactName ?? null,
+          phone: dto.phone, deskCode: desk.code, trackingNo: newTrackingNo(),
+        });
       }
       if (!row) throw new Error('Could not draw an unused tracking number');
       await this.residentEvent(m, row.id, 'report', null, 'REPORTED', { source: 'resident', deskCode: desk.code });
@@ -104,18 +100,12 @@ export class ResidentService {
     if (!TRACKING_RE.test(trackingNo)) {
       throw badRequest(`trackingNo 应为 ${TRACKING_LENGTH} 位跟踪号`, [{ field: 'trackingNo', errors: ['format'] }], 'VALIDATION_FAILED');
     }
-    const [i] = await this.ds.query(
-      `SELECT i.tracking_no AS "trackingNo", i.item_no AS "itemNo", cr.name AS "communityName", sc.name AS "categoryName", i.description, i.status,
-              u.name AS "unitName", i.scheduled_date AS "scheduledDate", ${isoSql('i.done_at')} AS "doneAt", ${isoSql('i.created_at')} AS "reportedAt", ${STEPS} AS steps
-         FROM item i JOIN community_ref cr ON cr.id = i.community_id JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id
-        WHERE i.tracking_no = $1`,
-      [trackingNo],
-    );
+    const i = await this.repo.track(trackingNo);
     if (!i) throw notFound('Need', 'NEED_NOT_FOUND');
     return {
       ...i,
       description: maskPublicText(i.description),
-      steps: (i.steps as { reason: string | null }[]).map((e) => ({ ...e, reason: e.reason === null ? null : maskPublicText(e.reason) })),
+      steps: i.steps.map((e) => ({ ...e, reason: e.reason === null ? null : maskPublicText(e.reason) })),
     };
   }
 
@@ -126,35 +116,19 @@ export class ResidentService {
   async ratingLink(user: AuthUser, itemId: number, requestId?: string) {
     assertMay(user, 'ratingLink.issue');
     return this.ds.transaction(async (m) => {
-      const [item] = await m.query(
-        `SELECT i.id, i.item_no AS "itemNo", i.status, cr.path, rr.stars FROM item i JOIN community_ref cr ON cr.id = i.community_id
-           LEFT JOIN item_resident_rating rr ON rr.item_id = i.id WHERE i.id = $1 FOR UPDATE OF i`,
-        [itemId],
-      );
+      const item = await this.repo.lockRatableItem(m, itemId);
       if (!item || !inScope(item.path, user.scopePaths)) throw notFound('Service item');
       if (!DELIVERED.includes(item.status)) throw wrongState('只有已完成的服务才能请居民评价', { entity: 'item', from: item.status, action: 'rating_link' });
       if (item.stars !== null) throw conflict('居民已经评价过这项服务', 'ALREADY_RATED');
       const token = randomBytes(24).toString('base64url');
-      const [row] = await m.query(
-        `INSERT INTO item_resident_rating (item_id, token_hash, issued_by, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => ${RATING_LINK_DAYS}))
-         ON CONFLICT (item_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, issued_by = EXCLUDED.issued_by, issued_at = now(), expires_at = EXCLUDED.expires_at
-         RETURNING ${isoSql('expires_at')} AS "expiresAt"`,
-        [itemId, hashToken(token), user.username],
-      );
+      const row = await this.repo.upsertRatingLink(m, itemId, hashToken(token), user.username, RATING_LINK_DAYS);
       await writeAudit(m, { actor: user, action: 'item.rating_link', entityType: 'item', entityId: itemId, after: { expiresAt: row.expiresAt }, requestId });
       return { itemId: Number(item.id), itemNo: item.itemNo, token, path: `/public/rate/${token}`, expiresAt: row.expiresAt };
     });
   }
 
   private async link(m: EntityManager, token: string, lock: boolean) {
-    const [r] = await m.query(
-      `SELECT rr.item_id AS "itemId", rr.stars, rr.expires_at < now() AS expired, ${isoSql('rr.expires_at')} AS "expiresAt",
-              i.item_no AS "itemNo", i.status, cr.name AS "communityName", sc.name AS "categoryName", i.description, u.name AS "unitName", ${isoSql('i.done_at')} AS "doneAt"
-         FROM item_resident_rating rr JOIN item i ON i.id = rr.item_id JOIN community_ref cr ON cr.id = i.community_id
-         JOIN service_category sc ON sc.id = i.category_id LEFT JOIN unit_ref u ON u.id = i.unit_id
-        WHERE rr.token_hash = $1 ${lock ? 'FOR UPDATE OF rr' : ''}`,
-      [hashToken(token)],
-    );
+    const r = await this.repo.link(m, hashToken(token), lock);
     if (!r || r.expired) throw notFound('Rating link', 'RATING_LINK_NOT_FOUND');
     return r;
   }
@@ -172,10 +146,7 @@ export class ResidentService {
     return this.ds.transaction(async (m) => {
       const r = await this.link(m, dto.token, true);
       if (r.stars !== null) throw conflict('这项服务已经评价过了，每个链接只能评价一次', 'ALREADY_RATED');
-      const [done] = rowsOf<{ ratedAt: string }>(await m.query(
-        `UPDATE item_resident_rating SET stars = $2, comment = $3, rated_at = now() WHERE item_id = $1 RETURNING ${isoSql('rated_at')} AS "ratedAt"`,
-        [r.itemId, dto.stars, dto.comment || null],
-      ));
+      const done = await this.repo.rate(m, r.itemId, dto.stars, dto.comment || null);
       await this.residentEvent(m, r.itemId, 'resident_rating', r.status, r.status, { stars: dto.stars });
       await writeAudit(m, { actor: null, action: 'item.resident_rating', entityType: 'item', entityId: r.itemId, after: { stars: dto.stars }, requestId });
       return { itemNo: r.itemNo, stars: dto.stars, ratedAt: done.ratedAt };
@@ -183,9 +154,6 @@ export class ResidentService {
   }
 
   private async residentEvent(m: EntityManager, itemId: number, action: string, from: string | null, to: string, data: unknown) {
-    await m.query(
-      `INSERT INTO item_event (item_id, action, from_status, to_status, actor_id, actor_username, actor_role, reason, data) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)`,
-      [itemId, action, from, to, RESIDENT_ACTOR.sub, RESIDENT_ACTOR.username, RESIDENT_ACTOR.role, JSON.stringify(data)],
-    );
+    await this.repo.insertEvent(m, { itemId, action, from, to, actor: RESIDENT_ACTOR, data });
   }
 }
