@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AuthUser } from './auth';
-import { emit } from './events/outbox';
+import { OUTBOX_CHANNEL, OUTBOX_COLUMNS } from './events/outbox';
 import { maskIdNumbers } from './resident-id';
 
 /**
@@ -58,10 +58,10 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
-/** The columns `writeAudit` fills, in the order of `auditValues`. */
+/** The columns an entry is written with, in the order of `auditValues`. */
 export const AUDIT_COLUMNS = 'actor_id, actor_username, actor_role, action, entity_type, entity_id, before, after, reason, request_id';
 
-/** The values of an entry, in the order of AUDIT_COLUMNS (also for a statement that writes the change and its entry together). */
+/** The values of an entry, in the order of AUDIT_COLUMNS. */
 export function auditValues(input: AuditInput): unknown[] {
   return [
     input.actor?.sub ?? null,
@@ -75,6 +75,16 @@ export function auditValues(input: AuditInput): unknown[] {
     input.reason ?? null,
     input.requestId ?? null,
   ];
+}
+
+/**
+ * The one INSERT of an entry (writeAudit and writeChange): `INSERT INTO audit_entry … SELECT <values> [FROM <from>]`, its
+ * values added as parameters by `p` (before/after cast to jsonb). `from` makes it write only for the rows of a CTE
+ * (writeChange: only when the record's UPDATE matched). Add `RETURNING *` to read the row the chain trigger filled.
+ */
+export function auditInsertSql(input: AuditInput, p: (v: unknown) => string, from?: string): string {
+  const values = auditValues(input).map((v, i) => (i === 6 || i === 7 ? `${p(v)}::jsonb` : p(v)));
+  return `INSERT INTO audit_entry (${AUDIT_COLUMNS}) SELECT ${values.join(', ')}${from ? ` FROM ${from}` : ''}`;
 }
 
 /**
@@ -128,12 +138,12 @@ export function auditStreamOf(ds: DataSource): AuditStream | undefined {
 }
 
 /**
- * The `<service>.audit.recorded` event of an entry as SQL over its inserted row `a` (for a statement that writes the
- * change, its entry and the entry's event together, as writeAudit's two statements do): the outbox row's values, in the
- * order of OUTBOX_COLUMNS. `p` adds a parameter. The payload is writeAudit's, built by PostgreSQL from the row.
+ * The `<service>.audit.recorded` event of an entry as SQL over its inserted row `a` (audit_entry, as its chain trigger
+ * filled it): the outbox row's values, in the order of OUTBOX_COLUMNS; `p` adds a parameter. The one place the event is
+ * built: writeAudit and writeChange both write it with the entry, in the same statement, and PostgreSQL builds the payload
+ * (AuditRecorded) from the row. One aggregate ('audit'): the trail is published in the order it was written.
  */
 export function auditRecordedSql(stream: AuditStream, input: AuditInput, p: (v: unknown) => string): string[] {
-  if (stream.alsoInTransaction) throw new Error(`the audit stream of ${stream.service} copies entries in their transaction: write them with writeAudit`);
   const path = `(${stream.ownerPathSql})`;
   const payload = `jsonb_build_object('service', ${p(stream.service)}::text, 'auditId', a.id, 'seq', a.seq,
       'occurredAt', to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -145,33 +155,23 @@ export function auditRecordedSql(stream: AuditStream, input: AuditInput, p: (v: 
 
 /** Writes one entry inside the caller's transaction, so the change and its audit land together or not at all. */
 export async function writeAudit(manager: EntityManager, input: AuditInput): Promise<void> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
   const stream = auditStreams.get(manager.connection);
-  if (!stream) return insertAudit(manager, input);
-  // the entry and its event in one transaction (the caller's, or one of their own)
+  if (!stream) {
+    await manager.query(auditInsertSql(input, p), params);
+    return;
+  }
+  // the entry and its event in one statement, in one transaction (the caller's, or one of their own)
+  const sql = `WITH a AS (${auditInsertSql(input, p)} RETURNING *),
+    ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${auditRecordedSql(stream, input, p).join(', ')} FROM a RETURNING payload)
+    SELECT ob.payload, pg_notify('${OUTBOX_CHANNEL}', '') FROM ob`;
   const write = async (m: EntityManager) => {
-    const [row]: { id: string; seq: string | null; occurred_at: Date; path: string | null }[] = await m.query(
-      `WITH a AS (${INSERT_AUDIT} RETURNING *) SELECT a.id, a.seq, a.occurred_at, (${stream.ownerPathSql}) AS path FROM a`,
-      auditValues(input),
-    );
-    const e: AuditRecorded = {
-      service: stream.service, auditId: Number(row.id), seq: row.seq === null || row.seq === undefined ? null : Number(row.seq), occurredAt: new Date(row.occurred_at).toISOString(),
-      actorId: input.actor?.sub ?? null, actorUsername: input.actor?.username ?? null, actorRole: input.actor?.role ?? null,
-      action: input.action, entityType: input.entityType, entityId: maskIdNumbers(String(input.entityId)),
-      reason: input.reason ? maskIdNumbers(input.reason).slice(0, 1000) : null,
-      requestId: input.requestId ?? null, orgPath: row.path ?? null,
-    };
-    // one aggregate: the trail is published in the order it was written
-    await emit(m, { type: `${stream.service}.audit.recorded`, aggregateId: 'audit', orgPath: e.orgPath, actor: e.actorUsername, payload: e });
-    await stream.alsoInTransaction?.(m, e);
+    const [row]: { payload: AuditRecorded }[] = await m.query(sql, params);
+    await stream.alsoInTransaction?.(m, row.payload);
   };
   if (manager.queryRunner?.isTransactionActive) await write(manager);
   else await manager.transaction(write);
-}
-
-const INSERT_AUDIT = `INSERT INTO audit_entry (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-
-async function insertAudit(manager: EntityManager, input: AuditInput): Promise<void> {
-  await manager.query(INSERT_AUDIT, auditValues(input));
 }
 
 /** Used by each service's first migration. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AUDIT_COLUMNS, type AuditInput, auditRecordedSql, auditStreamOf, auditValues } from './audit';
+import { type AuditInput, auditInsertSql, auditRecordedSql, auditStreamOf } from './audit';
 import { type NewEvent, OUTBOX_CHANNEL, OUTBOX_COLUMNS, outboxValues } from './events/outbox';
 
 /** Adds a parameter to the statement and answers its placeholder (`$n`). */
@@ -33,7 +33,7 @@ export async function writeChange<R>(m: EntityManager, w: ChangeWrite): Promise<
   const ctes = [
     `u AS (${w.update(p)})`,
     `ev AS (INSERT INTO ${w.event.table} (${w.event.columns.join(', ')}) SELECT ${w.event.values(p).join(', ')} FROM u RETURNING *)`,
-    `au AS (INSERT INTO audit_entry (${AUDIT_COLUMNS}) SELECT ${auditValues(w.audit).map((v, i) => (i === 6 || i === 7 ? `${p(v)}::jsonb` : p(v))).join(', ')} FROM u RETURNING *)`,
+    `au AS (${auditInsertSql(w.audit, p, 'u')} RETURNING *)`,
   ];
   const outboxes: string[] = [];
   if (w.outbox) {
@@ -45,6 +45,7 @@ export async function writeChange<R>(m: EntityManager, w: ChangeWrite): Promise<
   }
   // the audit stream on events (streamAuditAsEvents): the entry's own event, as writeAudit writes it
   const stream = auditStreamOf(m.connection);
+  if (stream?.alsoInTransaction) throw new Error(`the audit stream of ${stream.service} copies entries in their transaction: write them with writeAudit`);
   if (stream) {
     ctes.push(`aob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${auditRecordedSql(stream, w.audit, p).join(', ')} FROM au a RETURNING 1)`);
     outboxes.push('aob');
