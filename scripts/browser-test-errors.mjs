@@ -8,25 +8,9 @@
 // Chromium driven by playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
 // http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
-import { BASE, api, browserSuite, expectNoRawText, input, login, residentId } from './lib/browser.mjs';
+import { BASE, api, browserSuite, expectFieldError, expectNoEnglish, expectNoRawText, expectWordedInChinese, input, login, residentId } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('errors-browser', { failurePrefix: 'errors-', nameLength: 80 });
-
-/** An English sentence: three or more English words in a row (ids, codes, units and file names are not). */
-const ENGLISH = /\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/;
-/** Fails on an English sentence in `text` (what the page shows of `what`). */
-function expectNoEnglish(text, what) {
-  const m = ENGLISH.exec(text);
-  if (m) throw new Error(`${what} shows English: "${m[0]}" in "${text.replace(/\s+/g, ' ').slice(0, 300)}"`);
-}
-async function expectWordedInChinese(page, locator, what) {
-  await locator.waitFor({ timeout: 15_000 });
-  const text = await locator.innerText();
-  if (!/[\u4e00-\u9fff]/.test(text)) throw new Error(`${what} is not in Chinese: "${text}"`);
-  expectNoEnglish(text, what);
-  await expectNoRawText(page, what, locator);
-  return text;
-}
 
 const run = randomInt(100000, 999999);
 const csvCell = (v) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -99,11 +83,6 @@ await test('zh-CN: a transition refused because the item changed meanwhile (409 
     await clerk.dispose();
   }
 });
-
-/** The message a form item shows under its field (Element Plus' `:error`), checked to be Chinese, no English, no raw key. */
-async function expectFieldError(page, itemTestid, what) {
-  return expectWordedInChinese(page, page.locator(`[data-testid="${itemTestid}"] .el-form-item__error`), what);
-}
 
 await test('zh-CN: a position whose phone the org service refuses shows why on the phone field, in Chinese', async (page) => {
   const admin = await api('admin');

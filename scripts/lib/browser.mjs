@@ -288,6 +288,30 @@ export async function expectNoRawText(page, what, scope = page.locator('body')) 
   if (found.size) throw new Error(`${what} shows raw text: ${[...found].join(', ')}`);
 }
 
+/** An English sentence: three or more English words in a row (ids, codes, units and file names are not). */
+export const ENGLISH = /\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/;
+
+/** Fails on an English sentence in `text` (what the page shows of `what`). */
+export function expectNoEnglish(text, what) {
+  const m = ENGLISH.exec(text);
+  if (m) throw new Error(`${what} shows English: "${m[0]}" in "${text.replace(/\s+/g, ' ').slice(0, 300)}"`);
+}
+
+/** The text of `locator` (waited for): in Chinese, no English sentence, no raw i18n key. */
+export async function expectWordedInChinese(page, locator, what) {
+  await locator.waitFor({ timeout: 15_000 });
+  const text = await locator.innerText();
+  if (!/[\u4e00-\u9fff]/.test(text)) throw new Error(`${what} is not in Chinese: "${text}"`);
+  expectNoEnglish(text, what);
+  await expectNoRawText(page, what, locator);
+  return text;
+}
+
+/** The message a form item shows under its field (Element Plus' `:error`), checked to be Chinese, no English, no raw key. */
+export async function expectFieldError(page, itemTestid, what) {
+  return expectWordedInChinese(page, page.locator(`[data-testid="${itemTestid}"] .el-form-item__error`), what);
+}
+
 /**
  * A purchased-flat case of 龙腾 opened by `clerk` (an `api()` client) and submitted, for a resident born on `birth`;
  * `run` makes its address and certificate unique. Answers the case as the API gives it.

@@ -19,7 +19,9 @@ describe('service categories (/api/volunteer/categories)', () => {
     const made = await c.api().post('/api/volunteer/categories').set(c.as('admin')).send({ code: 'C03', name: '法律援助', nameEn: 'Legal aid', sort: 3 });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ code: 'C03', name: '法律援助', nameEn: 'Legal aid', sort: 3, active: true, version: 1 });
-    expect((await c.api().post('/api/volunteer/categories').set(c.as('admin')).send({ code: 'C03', name: '重复' })).status).toBe(409);
+    // a code taken: 409 CODE_TAKEN on the form's code field (the SPA says so there)
+    const taken = await c.api().post('/api/volunteer/categories').set(c.as('admin')).send({ code: 'C03', name: '重复' });
+    expect({ status: taken.status, code: taken.body.code, details: taken.body.details }).toEqual({ status: 409, code: 'CODE_TAKEN', details: [{ field: 'code', code: 'CODE_TAKEN', errors: ['taken'] }] });
     expect((await c.api().post('/api/volunteer/categories').set(c.as('admin')).send({ code: 'C', name: '' })).status).toBe(400);
     const id = made.body.id;
     expect((await c.api().patch(`/api/volunteer/categories/${id}`).set(c.as('street')).send({ version: 1, name: '法律服务' })).status).toBe(403);
@@ -43,7 +45,8 @@ describe('practical projects (/api/volunteer/practical-projects)', () => {
     const made = await c.api().post('/api/volunteer/practical-projects').set(c.as('admin')).send(body);
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ code: 'HM01', launchedOn: '2019-12-31', progress: 0, status: 'ongoing', version: 1 });
-    expect((await c.api().post('/api/volunteer/practical-projects').set(c.as('admin')).send(body)).status).toBe(409);
+    const taken = await c.api().post('/api/volunteer/practical-projects').set(c.as('admin')).send(body);
+    expect({ status: taken.status, code: taken.body.code, field: taken.body.details[0].field }).toEqual({ status: 409, code: 'CODE_TAKEN', field: 'code' });
     const id = made.body.id;
     const edited = await c.api().patch(`/api/volunteer/practical-projects/${id}`).set(c.as('admin')).send({ version: 1, progress: 100, status: 'done' });
     expect(edited.body).toMatchObject({ progress: 100, status: 'done', version: 2 });

@@ -67,6 +67,9 @@ describe('POST /api/volunteer/whistles', () => {
       expect(JSON.stringify(r.body.details)).toContain(field);
     }
     expect((await whistle({ unknown: 1 })).status).toBe(400);
+    // the deadline's field codes word it in the SPA: in the past, more than 90 days ahead
+    expect((await whistle({ deadline: new Date(Date.now() - 3600_000).toISOString() })).body.details[0]).toMatchObject({ field: 'deadline', code: 'notInFuture' });
+    expect((await whistle({ deadline: inDays(120) })).body.details[0]).toMatchObject({ field: 'deadline', code: 'tooFarAhead', params: { days: 90 } });
     expect(await count('whistle')).toBe(before);
   });
 

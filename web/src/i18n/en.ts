@@ -194,6 +194,10 @@ const en: MessageSchema = {
     decision: { approve: 'approve', reject: 'reject', end: 'end' },
     /** What is wrong with one field (the `code` of each entry of a VALIDATION_FAILED, with its params). */
     field: {
+      // volunteer, whistle, meeting and resident forms (issue 9 item 5)
+      notInFuture: 'must lie in the future',
+      tooFarAhead: 'at most {days} days ahead',
+      trackingNo: 'a tracking number has {length} letters and digits; check it against your receipt',
       invalid: 'is not valid',
       required: 'is required',
       isDefined: 'is required',
@@ -226,6 +230,8 @@ const en: MessageSchema = {
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {
+      // volunteer, whistle, meeting and resident forms (issue 9 item 5)
+      DUPLICATE_NAME: 'This name is taken; choose another',
       WRONG_STATE: 'The state has changed and this action is no longer available; please refresh',
       STALE_VERSION: 'Someone else changed this record. Please refresh and try again.',
       INVALID_CHARACTERS: 'The input holds a control character (such as NUL) that is not allowed; please remove it',

@@ -196,6 +196,10 @@ const zhCN = {
     decision: { approve: '通过', reject: '不通过', end: '结束' },
     /** What is wrong with one field (the `code` of each entry of a VALIDATION_FAILED, with its params). */
     field: {
+      // volunteer, whistle, meeting and resident forms (issue 9 item 5)
+      notInFuture: '须晚于当前时间',
+      tooFarAhead: '最长为 {days} 天内',
+      trackingNo: '跟踪号应为 {length} 位字母和数字，请对照回执重新输入',
       invalid: '格式或取值不正确',
       required: '必填',
       isDefined: '必填',
@@ -228,6 +232,8 @@ const zhCN = {
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {
+      // volunteer, whistle, meeting and resident forms (issue 9 item 5)
+      DUPLICATE_NAME: '名称已被占用，请换一个名称',
       WRONG_STATE: '状态已变化，该操作现在不可用，请刷新后查看',
       STALE_VERSION: '数据已被他人修改，请刷新后重试',
       INVALID_CHARACTERS: '提交的内容含有不允许的控制字符（如 NUL），请删除后重试',

@@ -36,8 +36,12 @@ export class ListRepository {
     return this.ds.query(`SELECT ${CATEGORY_COLUMNS} FROM service_category ORDER BY sort, id`);
   }
 
-  async insertCategory(m: EntityManager, c: { code: string; name: string; nameEn: string | null; sort: number }): Promise<CategoryRow> {
-    const rows: CategoryRow[] = await m.query(`INSERT INTO service_category (code, name, name_en, sort) VALUES ($1,$2,$3,$4) RETURNING ${CATEGORY_COLUMNS}`, [c.code, c.name, c.nameEn, c.sort]);
+  /** The new category, or undefined when its code is taken. */
+  async insertCategory(m: EntityManager, c: { code: string; name: string; nameEn: string | null; sort: number }): Promise<CategoryRow | undefined> {
+    const rows: CategoryRow[] = await m.query(
+      `INSERT INTO service_category (code, name, name_en, sort) VALUES ($1,$2,$3,$4) ON CONFLICT (code) DO NOTHING RETURNING ${CATEGORY_COLUMNS}`,
+      [c.code, c.name, c.nameEn, c.sort],
+    );
     return rows[0];
   }
 
@@ -59,10 +63,11 @@ export class ListRepository {
     return this.ds.query(`SELECT ${PRACTICAL_COLUMNS} FROM practical_project ORDER BY code`);
   }
 
-  async insertPracticalProject(m: EntityManager, p: { code: string; name: string; description: string | null; launchedOn: string; progress: number; status: ProjectStatus }): Promise<PracticalProjectRow> {
+  /** The new project, or undefined when its code is taken. */
+  async insertPracticalProject(m: EntityManager, p: { code: string; name: string; description: string | null; launchedOn: string; progress: number; status: ProjectStatus }): Promise<PracticalProjectRow | undefined> {
     const rows: PracticalProjectRow[] = await m.query(
       `INSERT INTO practical_project (code, name, description, launched_on, progress, status) VALUES ($1,$2,$3,$4,$5,$6)
-           RETURNING ${PRACTICAL_COLUMNS}`,
+           ON CONFLICT (code) DO NOTHING RETURNING ${PRACTICAL_COLUMNS}`,
       [p.code, p.name, p.description, p.launchedOn, p.progress, p.status],
     );
     return rows[0];

@@ -1,9 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest, type CommunityDirectory, conflict, notFound, writeAudit } from '@redheart/shared';
+import { AppError, type AuthUser, badRequest, type CommunityDirectory, conflict, notFound, writeAudit } from '@redheart/shared';
 import { scopeKind } from '../../policy';
 import type { Ctx } from '../items/service';
 import type { CategoryDto, CategoryPatchDto, PracticalProjectDto, PracticalProjectPatchDto, ProjectDto, ProjectPatchDto, ResourceDto } from './dto';
 import { ListRepository } from './repository';
+
+/** 409 CODE_TAKEN on the form's `code` field: a category or practical project of this code exists already. */
+const codeTaken = (what: string, code: string) =>
+  new AppError(409, 'CODE_TAKEN', `A ${what} with code ${code} exists already`, [{ field: 'code', errors: ['taken'] }], undefined, { code });
 
 /** The three lists (needs are the items; here: resources and projects) and the editable reference data. */
 export class ListService {
@@ -20,6 +24,7 @@ export class ListService {
   async createCategory(ctx: Ctx, dto: CategoryDto) {
     return this.db.transaction(async (m) => {
       const row = await this.repo.insertCategory(m, { code: dto.code, name: dto.name, nameEn: dto.nameEn ?? null, sort: dto.sort ?? 0 });
+      if (!row) throw codeTaken('category', dto.code);
       await writeAudit(m, { actor: ctx.user, action: 'category.create', entityType: 'service_category', entityId: row.id, after: dto, requestId: ctx.requestId });
       return row;
     });
@@ -45,6 +50,7 @@ export class ListService {
       const row = await this.repo.insertPracticalProject(m, {
         code: dto.code, name: dto.name, description: dto.description ?? null, launchedOn: dto.launchedOn, progress: dto.progress ?? 0, status: dto.status ?? 'ongoing',
       });
+      if (!row) throw codeTaken('practical project', dto.code);
       await writeAudit(m, { actor: ctx.user, action: 'practical_project.create', entityType: 'practical_project', entityId: row.id, after: dto, requestId: ctx.requestId });
       return row;
     });

@@ -98,7 +98,7 @@ export class ResidentService {
   async track(raw: string) {
     const trackingNo = normaliseTrackingNo(raw);
     if (!TRACKING_RE.test(trackingNo)) {
-      throw badRequest(`trackingNo 应为 ${TRACKING_LENGTH} 位跟踪号`, [{ field: 'trackingNo', errors: ['format'] }], 'VALIDATION_FAILED');
+      throw badRequest(`trackingNo 应为 ${TRACKING_LENGTH} 位跟踪号`, [{ field: 'trackingNo', errors: ['format'], code: 'trackingNo', params: { length: TRACKING_LENGTH } }], 'VALIDATION_FAILED');
     }
     const i = await this.repo.track(trackingNo);
     if (!i) throw notFound('Need', 'NEED_NOT_FOUND');

@@ -81,7 +81,9 @@ const RESPONSES_JSON = `coalesce((SELECT json_agg(json_build_object('unitId', r.
     'overdue', r.overdue, 'rating', r.rating) ORDER BY u.name, r.unit_id)
   FROM whistle_response r JOIN unit_ref u ON u.id = r.unit_id WHERE r.whistle_id = w.id), '[]') AS responses`;
 
-const invalid = (field: string, message: string, why: string) => badRequest(message, [{ field, errors: [why] }], 'VALIDATION_FAILED');
+/** 400 VALIDATION_FAILED naming the field; `code` (and `params`) word it in the SPA, else the field's code says `invalid`. */
+const invalid = (field: string, message: string, why: string, code?: string, params?: Record<string, unknown>) =>
+  badRequest(message, [{ field, errors: [why], ...(code ? { code } : {}), ...(params ? { params } : {}) }], 'VALIDATION_FAILED');
 
 /** The path of the street above a community's path (`/1/3/7/` → `/1/3/`) and the street's id. */
 function streetOf(communityPath: string): { path: string; id: number } {
@@ -92,8 +94,10 @@ function streetOf(communityPath: string): { path: string; id: number } {
 function checkDeadline(raw: string, field = 'deadline'): Date {
   const d = new Date(raw);
   if (Number.isNaN(d.getTime())) throw invalid(field, `${field} 不是有效的时间`, 'invalid');
-  if (d.getTime() <= Date.now()) throw invalid(field, `${field} 应晚于当前时间`, 'past');
-  if (d.getTime() > Date.now() + MAX_DEADLINE_DAYS * 86400_000) throw invalid(field, `${field} 最长为 ${MAX_DEADLINE_DAYS} 天内`, `more than ${MAX_DEADLINE_DAYS} days ahead`);
+  if (d.getTime() <= Date.now()) throw invalid(field, `${field} 应晚于当前时间`, 'past', 'notInFuture');
+  if (d.getTime() > Date.now() + MAX_DEADLINE_DAYS * 86400_000) {
+    throw invalid(field, `${field} 最长为 ${MAX_DEADLINE_DAYS} 天内`, `more than ${MAX_DEADLINE_DAYS} days ahead`, 'tooFarAhead', { days: MAX_DEADLINE_DAYS });
+  }
   return d;
 }
 
