@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { communityOwnedPathSql, registerAuditRoute } from '@redheart/shared';
+import { type AuditStream, communityOwnedPathSql, registerAuditRoute } from '@redheart/shared';
 
 /**
  * 操作日志 of the volunteer service: GET /api/volunteer/audit (shared/src/audit-route.ts). A record
@@ -13,6 +13,12 @@ export const VOLUNTEER_AUDIT_OWNER_PATH = communityOwnedPathSql({
   project: 'project',
   resource: 'resource',
 });
+
+/**
+ * The volunteer service's audit stream (volunteer.audit.recorded, followed by the org service's system log): the app's
+ * database streams it (registerAuditRoute), and so does the demo seed's (scripts/lib/platform.mjs).
+ */
+export const VOLUNTEER_AUDIT_STREAM: AuditStream = { service: 'volunteer', ownerPathSql: VOLUNTEER_AUDIT_OWNER_PATH };
 
 export default async function auditRoutes(app: FastifyInstance) {
   registerAuditRoute(app, { prefix: '/api/volunteer', ownerPathSql: VOLUNTEER_AUDIT_OWNER_PATH });
