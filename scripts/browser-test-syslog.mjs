@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Browser check of 系统监控 (issue 14): the admin opens the operation log, the login log and the online
 // users, searches each, and forces a logout of another session (a second browser context, logged in as
-// a clerk), which is then sent to the login page at its next request. Debian's Chromium driven by
+// a clerk), which is then sent to the login page at its next request. And 系统日志 (issue 10): the seeded
+// history of every service, a change made in one tab reaching the log open in another (over the bus), a
+// clerk turned away. Debian's Chromium driven by
 // playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
 // http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { BASE, api, browserSuite, expectNoRawText, input, login, PASSWORD } from './lib/browser.mjs';
@@ -30,6 +32,17 @@ async function eventually(check) {
 /** Rows of a table (its body), as text. */
 const rows = async (page, testid) => page.getByTestId(testid).locator('.el-table__body tbody tr').allInnerTexts();
 
+/** The admin opens a 系统监控 list from the menu (/system/<name>) and waits for its rows; no raw message key on its own texts. */
+async function openAsAdmin(page, title, name) {
+  await login(page, 'admin');
+  await page.getByTestId('menu-group-system').click();
+  await page.getByRole('menuitem', { name: title }).click();
+  await page.waitForURL((u) => u.pathname === `/system/${name}`);
+  await page.getByTestId(`${name}-table`).locator('.el-table__body tbody tr').first().waitFor({ timeout: 15_000 });
+  // the page's own texts (the rows show action codes such as org.seed, which are data, not message keys)
+  for (const part of ['.page-title', '.query-bar', '.el-table__header']) await expectNoRawText(page, `${title} (${part})`, page.getByTestId(`${name}-page`).locator(part).first());
+}
+
 await test('admin opens 操作日志 from the menu and searches by action and by who', async (page) => {
   // an entry to find: an account change by the admin (the demo's grid worker, its display name set to itself)
   const admin = await api('admin');
@@ -38,13 +51,7 @@ await test('admin opens 操作日志 from the menu and searches by action and by
   await admin.patch(`/api/org/accounts/${acc.id}`, { version: acc.version, displayName: acc.displayName });
   await admin.dispose();
 
-  await login(page, 'admin');
-  await page.getByTestId('menu-group-system').click();
-  await page.getByRole('menuitem', { name: '操作日志' }).click();
-  await page.waitForURL((u) => u.pathname === '/system/operlog');
-  await page.getByTestId('operlog-table').locator('.el-table__body tbody tr').first().waitFor({ timeout: 15_000 });
-  // the page's own texts (the rows show action codes such as org.seed, which are data, not message keys)
-  for (const part of ['.page-title', '.query-bar', '.el-table__header']) await expectNoRawText(page, `the operation log (${part})`, page.getByTestId('operlog-page').locator(part).first());
+  await openAsAdmin(page, '操作日志', 'operlog');
   await input(page, 'operlog-action').fill('account.update');
   await input(page, 'operlog-actor').fill('admin');
   const answered = page.waitForResponse((r) => r.url().includes('/api/org/audit?') && r.url().includes('action=account.update'));
@@ -151,6 +158,88 @@ await test('a street admin sees 系统监控 with its street’s entries only; a
   } finally {
     await other.close();
   }
+});
+
+/** The system log's rows as { id, service, action, actor }, newest first. */
+const syslogRows = (page) =>
+  page.getByTestId('syslog-table').locator('.el-table__body tbody tr.el-table__row').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      id: Number(tr.querySelector('[data-testid="syslog-row-id"]')?.textContent ?? 0),
+      service: tr.querySelector('[data-testid="syslog-row-service"]')?.getAttribute('data-service') ?? '',
+      action: tr.querySelector('[data-testid="syslog-row-action"]')?.textContent?.trim() ?? '',
+      actor: tr.querySelector('[data-testid="syslog-row-actor"]')?.textContent?.trim() ?? '',
+    })));
+
+await test('系统日志: the seeded history is there; an admin’s change in 双报到 in one tab reaches the log in another', async (page) => {
+  await openAsAdmin(page, '系统日志', 'syslog');
+
+  // the demo seed's entries, from every service that seeds (they went out on the bus as the services' own do)
+  for (const service of ['org', 'household', 'volunteer', 'notify']) {
+    await page.goto(`${BASE}/system/syslog?service=${service}`);
+    await eventually(async () => {
+      const shown = await syslogRows(page);
+      if (!shown.length || shown.some((r) => r.service !== service)) throw new Error(`the ${service} entries shown: ${JSON.stringify(shown.slice(0, 3))}`);
+    });
+  }
+  // an entry with a page of its own links to it: a seeded 一网通办 application
+  await page.goto(`${BASE}/system/syslog?service=household&action=service_application.`);
+  const link = page.getByTestId('syslog-row-record-link').first();
+  await link.waitFor({ timeout: 15_000 });
+  const record = (await link.innerText()).trim();
+  await link.click();
+  await page.waitForURL((u) => u.pathname === `/services/applications/${record.split('#')[1]}`);
+
+  // the log in a second tab, filtered by the filters in the query bar (service, who, action)
+  const logTab = await page.context().newPage();
+  await logTab.goto(`${BASE}/system/syslog`);
+  await logTab.getByTestId('syslog-table').waitFor();
+  await logTab.getByTestId('syslog-service').click();
+  await logTab.getByTestId('syslog-service-volunteer').click();
+  await input(logTab, 'syslog-actor').fill('admin');
+  await input(logTab, 'syslog-action').fill('member_group.');
+  await logTab.getByTestId('syslog-search').click();
+  await logTab.waitForURL((u) => u.searchParams.get('service') === 'volunteer' && u.searchParams.get('q') === 'admin' && u.searchParams.get('action') === 'member_group.');
+  await logTab.waitForLoadState('networkidle');
+  const before = Math.max(0, ...(await syslogRows(logTab)).map((r) => r.id));
+
+  // the change, in the first tab: 三个清单 → 服务队 → 新增
+  await page.bringToFront();
+  await page.goto(`${BASE}/volunteer/lists?tab=groups`);
+  await page.getByTestId('groups-table').waitFor({ timeout: 15_000 });
+  await page.getByTestId('group-new').click();
+  const form = page.getByTestId('group-dialog');
+  await form.waitFor({ state: 'visible' });
+  await input(form, 'group-name').fill(`系统日志服务队${Date.now() % 100000}`);
+  await input(form, 'group-color').fill('#3366cc');
+  await form.getByTestId('group-submit').click();
+  await form.waitFor({ state: 'hidden', timeout: 15_000 });
+
+  // the log tab: 刷新 until the entry has come over the bus (no fixed wait)
+  await logTab.bringToFront();
+  const until = Date.now() + 60_000;
+  for (;;) {
+    await logTab.getByTestId('syslog-refresh').click();
+    await logTab.waitForLoadState('networkidle');
+    const fresh = (await syslogRows(logTab)).filter((r) => r.id > before);
+    if (fresh.some((r) => r.service === 'volunteer' && r.actor === 'admin' && r.action.startsWith('member_group.'))) break;
+    if (fresh.some((r) => r.service !== 'volunteer' || r.actor !== 'admin' || !r.action.startsWith('member_group.'))) throw new Error(`the filters let through ${JSON.stringify(fresh)}`);
+    if (Date.now() > until) throw new Error('the new 服务队 never reached the system log');
+    await logTab.getByTestId('syslog-table').waitFor();
+  }
+  await logTab.close();
+});
+
+await test('系统日志: a clerk has no such menu entry, is turned away from the page, and the API answers 403', async (page) => {
+  await login(page, 'clerk.longteng');
+  await page.getByTestId('side-menu').waitFor();
+  if (await page.getByRole('menuitem', { name: '系统日志' }).count()) throw new Error('a clerk sees 系统日志');
+  await page.goto(`${BASE}/system/syslog`);
+  await page.waitForLoadState('networkidle');
+  if (await page.getByTestId('syslog-page').count()) throw new Error('a clerk opens 系统日志');
+  const loggedIn = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk.longteng', password: PASSWORD }) });
+  const token = (await loggedIn.json()).accessToken;
+  const res = await fetch(`${BASE}/api/org/system-log`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 403) throw new Error(`a clerk's GET /api/org/system-log answered ${res.status}`);
 });
 
 await finish();

@@ -11,6 +11,16 @@ export const shared = require(join(root, 'shared/dist/index.js'));
 
 export const log = (msg) => process.stdout.write(`[redheart] ${msg}\n`);
 
+/**
+ * A seed's database writes its audit entries as the service's own do (streamAuditAsEvents): each with its
+ * `<service>.audit.recorded` event in the outbox (relayed when the service starts; the org service's are copied into
+ * the system log at once), so the seeded history is in the system log (系统日志) too.
+ */
+function auditStreamed(ds, file, name) {
+  shared.streamAuditAsEvents(ds, require(join(root, file))[name]);
+  return ds;
+}
+
 /** Backend services in start order; each exports migrate/seed from its dist. */
 export const SERVICES = [
   {
@@ -22,7 +32,7 @@ export const SERVICES = [
     seed: async (url, logFn) => {
       const { createOrgDataSource } = require(join(root, 'services/org/dist/src/data-source.js'));
       const demo = require(join(root, 'services/org/dist/src/seed/demo.js'));
-      const ds = createOrgDataSource(url, { poolSize: 2 });
+      const ds = auditStreamed(createOrgDataSource(url, { poolSize: 2 }), 'services/org/dist/src/modules/audit/routes.js', 'ORG_AUDIT_STREAM');
       await ds.initialize();
       try {
         return await demo.seedDemo(ds, { log: logFn });
@@ -67,7 +77,7 @@ export const SERVICES = [
         hashKey: shared.readKeyFromEnv(env, 'PII_HASH_KEY').trim(),
       });
       const { createHouseholdDataSource } = require(join(root, 'services/household/dist/src/data-source.js'));
-      const ds = createHouseholdDataSource(url, { poolSize: 2 });
+      const ds = auditStreamed(createHouseholdDataSource(url, { poolSize: 2 }), 'services/household/dist/src/modules/audit/routes.js', 'HOUSEHOLD_AUDIT_STREAM');
       await ds.initialize();
       try {
         const summary = await require(demoFile).seedDemo(ds, { log: logFn, vault, communities });
@@ -111,7 +121,7 @@ export const SERVICES = [
       }
       if (!chart.communities.length) return logFn('the org chart has no communities yet: no demo data');
       const { createVolunteerDataSource } = require(join(root, 'services/volunteer/dist/src/data-source.js'));
-      const ds = createVolunteerDataSource(url, { poolSize: 2 });
+      const ds = auditStreamed(createVolunteerDataSource(url, { poolSize: 2 }), 'services/volunteer/dist/src/modules/audit/routes.js', 'VOLUNTEER_AUDIT_STREAM');
       await ds.initialize();
       try {
         const pledges = process.env.SEED_PLEDGES ? Number(process.env.SEED_PLEDGES) : undefined;
@@ -147,7 +157,7 @@ export const SERVICES = [
         await org.destroy();
       }
       const { createNotifyDataSource } = require(join(root, 'services/notification/dist/src/data-source.js'));
-      const ds = createNotifyDataSource(url, { poolSize: 2 });
+      const ds = auditStreamed(createNotifyDataSource(url, { poolSize: 2 }), 'services/notification/dist/src/modules/announcements/repository.js', 'NOTIFY_AUDIT_STREAM');
       await ds.initialize();
       try {
         return await require(demoFile).seedDemo(ds, { log: logFn, publisher });

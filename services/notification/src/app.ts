@@ -11,7 +11,7 @@ import { NotificationService } from './modules/notifications/service';
 import notificationRoutes from './modules/notifications/routes';
 import { StreamHub, streamRoutes } from './modules/notifications/stream';
 import { createChannels, type OutboundChannel } from './modules/notifications/channel';
-import { AnnouncementRepository } from './modules/announcements/repository';
+import { AnnouncementRepository, NOTIFY_AUDIT_STREAM } from './modules/announcements/repository';
 import { type AddressedCount, AnnouncementService } from './modules/announcements/service';
 import announcementRoutes, { publicAnnouncementRoutes } from './modules/announcements/routes';
 
@@ -62,10 +62,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
   await app.register(notificationRoutes, { notifications });
   // its audit entries (announcements published and withdrawn) go out as notify.audit.recorded (the org service's system log)
-  streamAuditAsEvents(app.db, {
-    service: 'notify',
-    ownerPathSql: `CASE WHEN a.entity_type = 'announcement' AND a.entity_id ~ '^[0-9]{1,18}$' THEN (SELECT x.publisher_path FROM announcement x WHERE x.id = a.entity_id::bigint) END`,
-  });
+  streamAuditAsEvents(app.db, NOTIFY_AUDIT_STREAM);
   const announcements = new AnnouncementService(app.db, new AnnouncementRepository(app.db), notifications, opts.addressedCount, (obj, msg) => app.log.warn(obj, msg));
   await app.register(announcementRoutes, { announcements });
   await app.register(publicAnnouncementRoutes, { announcements });

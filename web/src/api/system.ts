@@ -35,6 +35,17 @@ export function listAuditPage(service: AuditService, query: AuditQuery & PageQue
   return http.get<NumberedPage<AuditEntry>>(`/api/${service}/audit`, { ...query })
 }
 
+/** 系统日志: every service's audit entries in one list (the org service follows their audit streams); no before/after. */
+export const SYSTEM_LOG_SERVICES = ['org', 'household', 'volunteer', 'notify'] as const
+export type SystemLogService = (typeof SYSTEM_LOG_SERVICES)[number]
+
+export type SystemLogEntry = Omit<AuditEntry, 'before' | 'after'> & { service: SystemLogService; auditId: number }
+
+/** Newest first by numbered pages, scoped by the server (a street admin: its street's records). */
+export function listSystemLogPage(query: AuditQuery & { service?: SystemLogService } & PageQuery): Promise<NumberedPage<SystemLogEntry>> {
+  return http.get<NumberedPage<SystemLogEntry>>('/api/org/system-log', { ...query })
+}
+
 // Written once for the org service and the SPA (shared/src/workflows/vocabulary.ts).
 export { LOGIN_RESULTS, type LoginResult } from '@redheart/workflows'
 import type { LoginResult } from '@redheart/workflows'

@@ -73,3 +73,5 @@ export function usePermissions() {
 }
 /** 系统监控 (operation log, login log, online sessions): the organisation department and the streets, each in its area. */
 export const SYSTEM_MONITOR_ROLES: readonly Role[] = ['admin', 'street_admin']
+/** 系统日志 (every service's audit entries, on events): the city admin city-wide, the admins their county, the streets their street. */
+export const SYSTEM_LOG_ROLES: readonly Role[] = ['city_admin', 'admin', 'street_admin']

@@ -92,6 +92,7 @@ const en: MessageSchema = {
     systemOperLog: 'Operation log',
     systemLoginLog: 'Login log',
     systemOnline: 'Online users',
+    systemLog: 'System log',
   },
   layout: {
     breadcrumb: 'You are here',

@@ -94,6 +94,7 @@ const zhCN = {
     systemOperLog: '操作日志',
     systemLoginLog: '登录日志',
     systemOnline: '在线用户',
+    systemLog: '系统日志',
   },
   layout: {
     breadcrumb: '当前位置',

@@ -16,7 +16,7 @@ declare module 'vue-router' {
     activeMenu?: string
     /** The breadcrumb's parent page: a route name, resolved with this page's params (else activeMenu). */
     parent?: string
-    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'import' | 'operlog' | 'loginlog' | 'online' | 'upload' | 'meetings' | 'announcements'
+    icon?: 'home' | 'org' | 'coverage' | 'cases' | 'newCase' | 'stats' | 'funnel' | 'overview' | 'claim' | 'tasks' | 'report' | 'whistle' | 'calendar' | 'lists' | 'accounts' | 'import' | 'operlog' | 'syslog' | 'loginlog' | 'online' | 'upload' | 'meetings' | 'announcements'
   }
 }
 

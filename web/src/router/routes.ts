@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router'
 import {
   ACCOUNT_ADMIN_ROLES,
   ANNOUNCEMENT_READER_ROLES,
+  SYSTEM_LOG_ROLES,
   SYSTEM_MONITOR_ROLES,
   CASE_CREATOR_ROLES,
   COVERAGE_ROLES,
@@ -384,6 +385,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'system-operlog',
         component: () => import('@/views/system/OperLogView.vue'),
         meta: { titleKey: 'nav.systemOperLog', menu: true, menuGroup: 'system', icon: 'operlog', roles: SYSTEM_MONITOR_ROLES, messages: ['list', 'console'] },
+      },
+      {
+        path: 'system/syslog',
+        name: 'system-syslog',
+        component: () => import('@/views/system/SystemLogView.vue'),
+        meta: { titleKey: 'nav.systemLog', menu: true, menuGroup: 'system', icon: 'syslog', roles: SYSTEM_LOG_ROLES, messages: ['list', 'console'] },
       },
       {
         path: 'system/loginlog',

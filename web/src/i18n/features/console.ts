@@ -1,4 +1,4 @@
-/** Texts of 系统监控 (operation log, login log, online users). */
+/** Texts of 系统监控 (operation log, system log, login log, online users). */
 export default {
   'zh-CN': {
     console: {
@@ -43,6 +43,16 @@ export default {
         time: '登录时间',
         displayName: '姓名',
         unknown: '（无此账号）',
+      },
+      syslog: {
+        title: '系统日志',
+        id: '日志编号',
+        subtitle: '全市各业务服务的审计记录汇为一处（经事件总线实时汇集）：谁在何时对哪条记录做了什么；变更前后的内容见各服务的操作日志。街道管理员只能看到本街道记录的日志。',
+        service: '业务服务',
+        allServices: '全部服务',
+        services: { org: '组织与账号', household: '户籍业务', volunteer: '双报到', notify: '通知公告' },
+        auditId: '服务内编号',
+        open: '查看记录',
       },
       online: {
         title: '在线用户',
@@ -105,6 +115,16 @@ export default {
         time: 'Time',
         displayName: 'Name',
         unknown: '(no such account)',
+      },
+      syslog: {
+        title: 'System log',
+        id: 'No.',
+        subtitle: 'Every service’s audit trail across the city in one list (gathered on the event bus as it happens): who did what to which record, and when; the before/after of a change is in that service’s operation log. A street admin sees the entries of its street’s records.',
+        service: 'Service',
+        allServices: 'All services',
+        services: { org: 'Organisation & accounts', household: 'Hukou services', volunteer: 'Dual report', notify: 'Announcements' },
+        auditId: 'No. in its service',
+        open: 'Open the record',
       },
       online: {
         title: 'Online users',

@@ -1,6 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, isoSql, likeEscape, type PageRequest, readPage, type Role } from '@redheart/shared';
+import { type AuditStream, type AuthUser, isoSql, likeEscape, type PageRequest, readPage, type Role } from '@redheart/shared';
 import { insertRead, MINE_SQL, mineParams } from '../notifications/repository';
+
+/**
+ * The notification service's audit stream (announcements published and withdrawn, as notify.audit.recorded: the org
+ * service's system log), scoped by the announcement's publisher: the app's database streams it, and so does the demo
+ * seed's (scripts/lib/platform.mjs).
+ */
+export const NOTIFY_AUDIT_STREAM: AuditStream = {
+  service: 'notify',
+  ownerPathSql: `CASE WHEN a.entity_type = 'announcement' AND a.entity_id ~ '^[0-9]{1,18}$' THEN (SELECT x.publisher_path FROM announcement x WHERE x.id = a.entity_id::bigint) END`,
+};
 
 /** What an announcement says and who published it where, as stored and as answered (times ISO). */
 export interface AnnouncementText {
