@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, assertNoControlCharacters, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, writeAudit, multipartBody, NO_BODY } from '@redheart/shared';
+import { AppError, assertNoControlCharacters, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, multipartBody, NO_BODY } from '@redheart/shared';
 import { allow, may, scopeKind } from '../../policy';
 import { evidenceParams, idParams, photoResponse } from '../../schemas';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -65,14 +65,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
       const note = typeof (file.fields.note as { value?: unknown } | undefined)?.value === 'string' ? String((file.fields.note as { value: string }).value).slice(0, 500) : null;
       assertNoControlCharacters(note, 'note');
       const stored = await storePhoto(filesDir, id, buf);
-      const row = await app.db.transaction(async (m) => {
-        const r = await m.query(
-          `INSERT INTO item_evidence (item_id, kind, file_name, mime, size, sha256, note, uploaded_by) VALUES ($1, 'photo', $2, $3, $4, $5, $6, $7) RETURNING id, at`,
-          [id, stored.fileName, stored.mime, stored.size, stored.sha256, note, req.user.username],
-        );
-        await writeAudit(m, { actor: req.user, action: 'item.evidence', entityType: 'item', entityId: id, after: { evidenceId: r[0].id, sha256: stored.sha256, size: stored.size }, requestId: req.id });
-        return r[0];
-      });
+      const row = await items.addEvidencePhoto({ user: req.user, requestId: req.id }, id, { fileName: stored.fileName, mime: stored.mime, size: stored.size, sha256: stored.sha256, note });
       return reply.status(201).send({ id: row.id, kind: 'photo', mime: stored.mime, size: stored.size, at: new Date(row.at).toISOString() });
     },
   });
@@ -82,10 +75,9 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       await items.detail(app.db.manager, req.user, id);
-      const rows = await app.db.query(`SELECT file_name, mime FROM item_evidence WHERE id = $1 AND item_id = $2 AND kind = 'photo'`, [parseId(req.params.evidenceId, 'Evidence'), id]);
-      if (!rows[0]) throw notFound('Evidence');
-      reply.header('content-type', rows[0].mime).header('cache-control', 'private, max-age=3600');
-      return reply.send(await readPhoto(filesDir, id, rows[0].file_name));
+      const photo = await items.evidencePhoto(id, parseId(req.params.evidenceId, 'Evidence'));
+      reply.header('content-type', photo.mime).header('cache-control', 'private, max-age=3600');
+      return reply.send(await readPhoto(filesDir, id, photo.file_name));
     },
   });
 
@@ -93,9 +85,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
     schema: { tags: ['service-days'], summary: 'What a check-in code opens', params: codeParams, response: { 200: checkinInfoSchema } },
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
-      const rows = await app.db.query(`SELECT id FROM item WHERE checkin_code = $1`, [req.params.code]);
-      if (!rows[0]) throw notFound('Check-in code');
-      const d = await items.detail(app.db.manager, req.user, rows[0].id);
+      const d = await items.detail(app.db.manager, req.user, await items.itemIdByCheckinCode(req.params.code));
       const opensOn = ['SCHEDULED', 'IN_PROGRESS'].includes(d.status) ? checkinOpensOn(d) : null;
       return {
         itemId: d.id, itemNo: d.itemNo, place: d.place, description: d.description, categoryName: d.categoryName, scheduledDate: d.scheduledDate, unitName: d.unitName,
