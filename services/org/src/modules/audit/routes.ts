@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type AuditStream, registerAuditRoute } from '@redheart/shared';
-import { recordSystemLog } from '../system-log';
 import { recordRoutes } from '../org-records';
+import { recordSystemLog } from '../system-log/service';
 import { ORG_AUDIT_OWNER_PATH } from './repository';
 
 /**

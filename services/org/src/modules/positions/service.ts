@@ -47,12 +47,7 @@ export class PositionService extends OrgRecordService {
   }
 
   async update(ctx: Ctx, id: number, dto: UpdatePositionDto): Promise<PositionView> {
-    const scope = await this.scope(ctx.user);
-    this.assertWriter(scope, 'positions');
-    return this.ds.transaction(async (m) => {
-      const repo = this.repo.with(m);
-      const { position: before, org } = await this.visiblePosition(scope, id, repo, m);
-      this.assertMayAppoint(scope, org, before.kind);
+    return this.change(ctx, id, 'position.update', dto.reason, async ({ m, repo, scope, org, before }) => {
       if (dto.kind) this.assertMayAppoint(scope, org, dto.kind);
       if (before.version !== dto.version) throw staleVersion('position');
       await this.lockUnit(m, org.id);
@@ -66,20 +61,12 @@ export class PositionService extends OrgRecordService {
         termEnd: dto.termEnd !== undefined ? dto.termEnd : before.termEnd,
       };
       await this.assertRules(m, repo, org, fields, id);
-      if (!(await repo.update(id, dto.version, fields))) throw staleVersion('position');
-      const after = (await repo.findById(id))!;
-      await writeAudit(m, { actor: ctx.user, action: 'position.update', entityType: 'position', entityId: id, before, after, reason: dto.reason, requestId: ctx.requestId });
-      return after;
+      return { version: dto.version, fields };
     });
   }
 
   async end(ctx: Ctx, id: number, dto: EndPositionDto): Promise<PositionView> {
-    const scope = await this.scope(ctx.user);
-    this.assertWriter(scope, 'positions');
-    return this.ds.transaction(async (m) => {
-      const repo = this.repo.with(m);
-      const { position: before, org } = await this.visiblePosition(scope, id, repo, m);
-      this.assertMayAppoint(scope, org, before.kind);
+    return this.change(ctx, id, 'position.end', dto.reason, async ({ before }) => {
       if (before.termEnd !== null && before.termEnd <= today()) throw conflict(`This term already ended on ${before.termEnd}`, 'ALREADY_ENDED');
       if (dto.termEnd < before.termStart) {
         throw badRequest(`termEnd must not precede the start of the term (${before.termStart})`, [{ field: 'termEnd', errors: ['before termStart'] }], 'VALIDATION_FAILED');
@@ -87,9 +74,29 @@ export class PositionService extends OrgRecordService {
       if (dto.termEnd > today()) {
         throw badRequest('A term is ended on a past day or today; set a planned end with PATCH', [{ field: 'termEnd', errors: ['in the future'] }], 'VALIDATION_FAILED');
       }
-      if (!(await repo.update(id, before.version, { ...before, termEnd: dto.termEnd }))) throw staleVersion('position');
+      return { version: before.version, fields: { ...before, termEnd: dto.termEnd } };
+    });
+  }
+
+  /**
+   * A change of an existing position (update, end), in one transaction: the caller writes positions, the position is
+   * in their scope (locked) and they may appoint its kind; `decide` checks its state and answers the new fields and
+   * the version they replace; the row is then written (409 STALE_VERSION when it moved on) and audited.
+   */
+  private async change(
+    ctx: Ctx, id: number, action: 'position.update' | 'position.end', reason: string | undefined,
+    decide: (c: { m: EntityManager; repo: PositionRepository; scope: Scope; org: UnitRow; before: PositionView }) => Promise<{ version: number; fields: PositionFields }>,
+  ): Promise<PositionView> {
+    const scope = await this.scope(ctx.user);
+    this.assertWriter(scope, 'positions');
+    return this.ds.transaction(async (m) => {
+      const repo = this.repo.with(m);
+      const { position: before, org } = await this.visiblePosition(scope, id, repo, m);
+      this.assertMayAppoint(scope, org, before.kind);
+      const { version, fields } = await decide({ m, repo, scope, org, before });
+      if (!(await repo.update(id, version, fields))) throw staleVersion('position');
       const after = (await repo.findById(id))!;
-      await writeAudit(m, { actor: ctx.user, action: 'position.end', entityType: 'position', entityId: id, before, after, reason: dto.reason, requestId: ctx.requestId });
+      await writeAudit(m, { actor: ctx.user, action, entityType: 'position', entityId: id, before, after, reason, requestId: ctx.requestId });
       return after;
     });
   }
