@@ -189,7 +189,7 @@ export class ItemService {
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
     const cat = await m.query(`SELECT id FROM service_category WHERE id = $1 AND active`, [dto.categoryId]);
-    if (!cat.length) throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+    if (!cat.length) throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
     const source = dto.source ?? (user.role === 'grid_worker' ? 'grid_worker' : user.role === 'member' ? 'resident' : 'community');
     const rows = await m.query(
       `INSERT INTO item (item_no, community_id, category_id, place, description, status, source, reported_by, reporter_name, meeting_id, meeting_decision_id, meeting_title)
