@@ -38,6 +38,43 @@ async function fillPicker(scope, value) {
 }
 
 /**
+ * A new service category (so the forms list it) and how to withdraw it behind the form's back: the form still offers it,
+ * the service refuses it (400 inactiveCategory on categoryId).
+ */
+async function categoryToWithdraw() {
+  const admin = await api('admin');
+  try {
+    const c = await admin.post('/api/volunteer/categories', { code: `W${run}${randomInt(100, 999)}`, name: `停用测试类别${run}` });
+    return {
+      ...c,
+      withdraw: async () => {
+        const again = await api('admin');
+        try {
+          await again.patch(`/api/volunteer/categories/${c.id}`, { version: c.version, active: false });
+        } finally {
+          await again.dispose();
+        }
+      },
+    };
+  } finally {
+    await admin.dispose();
+  }
+}
+
+/** The code of 龙腾's first convenience desk (its QR page is the residents' need form). */
+async function deskPath() {
+  const admin = await api('admin');
+  try {
+    const [longteng] = await admin.get(`/api/org/units/search?q=${encodeURIComponent('龙腾社区')}&type=community_committee`);
+    const desks = await admin.get(`/api/org/units/${longteng.id}/desks`);
+    if (!desks.length) throw new Error('龙腾 has no convenience desk');
+    return `/desk/${desks[0].code}`;
+  } finally {
+    await admin.dispose();
+  }
+}
+
+/**
  * A row of a volunteer list whose new entry takes a code (`prefix`-code, `prefix`-name, `prefix`-new, `prefix`-submit):
  * the admin enters a code `apiPath` lists already, the service answers 409 CODE_TAKEN on the code field.
  */
@@ -58,12 +95,40 @@ const codeTaken = (what, tab, prefix, apiPath) => ({
 
 /**
  * One row per form and error: `user` opens `path`, `open` brings up the form (in `dialog`, when it has a testid of its
- * own), `fill` enters what the form lets through and the server refuses, `submit` is the button's testid; the error
- * must show on the form item holding `field` (an input's testid) and include `says`.
+ * own; `prepare` readies what `fill` is given), `fill` enters what the form lets through and the server refuses, `submit` is the button's testid; the error
+ * must show on the form item holding `field` (an input's testid; or the form item `item`) and include `says`.
  */
 const ROWS = [
   codeTaken('a service category', 'categories', 'category', '/api/volunteer/categories'),
   codeTaken('a practical project', 'practical', 'practical', '/api/volunteer/practical-projects'),
+  {
+    name: 'a need reported in a category withdrawn since the dialog opened (400 inactiveCategory on categoryId)',
+    user: 'clerk.longteng', path: '/volunteer/items', open: 'item-new', dialog: 'new-item-dialog', prepare: categoryToWithdraw,
+    fill: async (page, dialog, category) => {
+      await dialog.getByTestId('new-item-category').click();
+      const option = page.getByTestId(`new-item-category-option-${category.id}`);
+      await option.waitFor({ timeout: 15_000 });
+      await category.withdraw();
+      await option.click();
+      await input(dialog, 'new-item-place').fill(`龙腾小区${run % 30}号楼`);
+      await input(dialog, 'new-item-description').fill('楼道灯不亮，需要维修（错误测试）');
+    },
+    submit: 'new-item-submit', field: 'new-item-category', says: '停用',
+  },
+  {
+    name: 'a resident’s need in a category withdrawn since the form opened (400 inactiveCategory on categoryId)',
+    user: null, path: deskPath, open: 'need-open', prepare: categoryToWithdraw,
+    fill: async (page, _form, category) => {
+      await page.getByTestId('need-category').click();
+      const option = page.locator('.el-select-dropdown__item').filter({ hasText: category.name }).first();
+      await option.waitFor({ timeout: 15_000 });
+      await category.withdraw();
+      await option.click();
+      await input(page, 'need-description').fill('楼道灯不亮，晚上出门不方便（错误测试）');
+      await input(page, 'need-phone').fill('13800001234');
+    },
+    submit: 'need-submit', field: 'need-category', says: '停用',
+  },
   {
     name: 'a member group whose name exists (400 DUPLICATE_NAME on name)',
     user: 'admin', path: '/volunteer/lists?tab=groups', open: 'group-new',
@@ -86,7 +151,8 @@ const ROWS = [
       // the picker offers any future day; the service takes at most 90 days
       await fillPicker(dialog, pickerTime(120));
     },
-    submit: 'whistle-submit', field: 'whistle-deadline', says: '90',
+    // the picker's testid goes to its popper, the form item has its own
+    submit: 'whistle-submit', item: 'whistle-deadline-item', says: '90',
   },
   {
     name: 'a meeting with 21 agenda items (400 arrayMaxSize on agenda)',
@@ -110,8 +176,9 @@ const ROWS = [
 
 for (const row of ROWS) {
   await test(`zh-CN: ${row.name} — said on its field, in Chinese`, async (page) => {
+    const prepared = row.prepare ? await row.prepare() : undefined;
     if (row.user) await login(page, row.user, { timeout: 60_000 });
-    await page.goto(`${BASE}${row.path}`);
+    await page.goto(`${BASE}${typeof row.path === 'function' ? await row.path() : row.path}`);
     if (row.open) {
       const open = page.getByTestId(row.open);
       await open.waitFor({ timeout: 60_000 });
@@ -119,11 +186,11 @@ for (const row of ROWS) {
     }
     const dialog = row.dialog ? page.getByTestId(row.dialog) : page;
     if (row.dialog) await dialog.waitFor({ state: 'visible' });
-    await row.fill(page, dialog);
+    await row.fill(page, dialog, prepared);
     await page.getByTestId(row.submit).click();
-    const item = page.locator('.el-form-item').filter({ has: page.getByTestId(row.field) }).last();
-    const text = await expectWordedInChinese(page, item.locator('.el-form-item__error'), `the error on ${row.field}`);
-    if (!text.includes(row.says)) throw new Error(`the error on ${row.field} does not say "${row.says}": "${text}"`);
+    const item = row.item ? page.getByTestId(row.item) : page.locator('.el-form-item').filter({ has: page.getByTestId(row.field) }).last();
+    const text = await expectWordedInChinese(page, item.locator('.el-form-item__error'), `the error on ${row.item ?? row.field}`);
+    if (!text.includes(row.says)) throw new Error(`the error on ${row.item ?? row.field} does not say "${row.says}": "${text}"`);
     // the form and the page around it: no English sentence, no raw key
     const open = page.locator('.el-dialog:visible');
     const scope = (await open.count()) ? open.first() : page.locator('body');

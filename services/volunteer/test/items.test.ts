@@ -44,7 +44,8 @@ describe('POST /api/volunteer/items', () => {
 
   it('returns 400 for bad input, 401 without token, 403 for unit staff, 404 for another community', async () => {
     expect((await api().post('/api/volunteer/items').set(as('grid')).send({ categoryId: t.category, place: 'x' })).status).toBe(400);
-    expect((await api().post('/api/volunteer/items').set(as('grid')).send({ categoryId: 9999, place: '某处', description: '描述描述' })).status).toBe(400);
+    const unknownCategory = await api().post('/api/volunteer/items').set(as('grid')).send({ categoryId: 9999, place: '某处', description: '描述描述' });
+    expect({ status: unknownCategory.status, details: unknownCategory.body.details }).toEqual({ status: 400, details: [{ field: 'categoryId', code: 'inactiveCategory', errors: ['unknown'] }] });
     expect((await api().post('/api/volunteer/items').send({ categoryId: t.category, place: '某处', description: '描述描述' })).status).toBe(401);
     expect((await api().post('/api/volunteer/items').set(as('unit')).send({ categoryId: t.category, place: '某处', description: '描述描述' })).status).toBe(403);
     expect((await api().post('/api/volunteer/items').set(as('clerk')).send({ categoryId: t.category, place: '某处', description: '描述描述', communityId: C.cuiting })).status).toBe(404);

@@ -138,7 +138,7 @@ describe('POST /api/volunteer/public/needs (反映需求 from a desk QR page, no
     }
     const inactive = await need({ categoryId: (await t.ds.query(`SELECT id FROM service_category WHERE code = 'C99'`))[0].id });
     expect(inactive.status).toBe(400);
-    expect(inactive.body.details[0].field).toBe('categoryId');
+    expect(inactive.body.details[0]).toMatchObject({ field: 'categoryId', code: 'inactiveCategory' });
     expect((await need({ deskCode: 'NO-such-desk' })).status).toBe(404);
     expect(await count('item')).toBe(before);
   });

@@ -42,6 +42,7 @@ const en: MessageSchema = {
   },
   nav: {
     home: 'Home',
+    announcements: 'Announcements',
     org: 'Org chart',
     coverage: 'Coverage',
     notFound: 'Not found',
@@ -198,6 +199,7 @@ const en: MessageSchema = {
       // volunteer, whistle, meeting and resident forms (issue 9 item 5)
       notInFuture: 'must lie in the future',
       tooFarAhead: 'at most {days} days ahead',
+      inactiveCategory: 'this service category does not exist or is no longer in use; choose another',
       trackingNo: 'a tracking number has {length} letters and digits; check it against your receipt',
       invalid: 'is not valid',
       required: 'is required',

@@ -44,6 +44,8 @@ const zhCN = {
   },
   nav: {
     home: '首页',
+    // the menu's label of 通知公告 (the page's own texts load with it, after the menu is drawn)
+    announcements: '通知公告',
     org: '组织架构',
     coverage: '覆盖率',
     notFound: '页面不存在',
@@ -200,6 +202,7 @@ const zhCN = {
       // volunteer, whistle, meeting and resident forms (issue 9 item 5)
       notInFuture: '须晚于当前时间',
       tooFarAhead: '最长为 {days} 天内',
+      inactiveCategory: '该服务类别不存在或已停用，请重新选择',
       trackingNo: '跟踪号应为 {length} 位字母和数字，请对照回执重新输入',
       invalid: '格式或取值不正确',
       required: '必填',

@@ -100,7 +100,9 @@ export class ItemService {
     const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
-    if (!(await this.repo.activeCategory(m, dto.categoryId))) throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+    if (!(await this.repo.activeCategory(m, dto.categoryId))) {
+      throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
+    }
     const source = dto.source ?? (user.role === 'grid_worker' ? 'grid_worker' : user.role === 'member' ? 'resident' : 'community');
     const id = await this.repo.insert(m, {
       communityId: community.id, categoryId: dto.categoryId, place: dto.place.trim(), description: dto.description.trim(), source, reportedBy: user.username,

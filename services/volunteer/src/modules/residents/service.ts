@@ -70,7 +70,9 @@ export class ResidentService {
   async reportNeed(dto: PublicNeedDto, requestId?: string) {
     const desk = await this.desk(dto.deskCode);
     return this.ds.transaction(async (m) => {
-      if (!(await this.repo.activeCategory(m, dto.categoryId))) throw badRequest('categoryId 不是可选的服务类别', [{ field: 'categoryId', errors: ['unknown'] }], 'VALIDATION_FAILED');
+      if (!(await this.repo.activeCategory(m, dto.categoryId))) {
+        throw badRequest('categoryId 不是可选的服务类别', [{ field: 'categoryId', errors: ['unknown'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
+      }
       const community = await this.repo.community(m, desk.communityId);
       // The desk's community is not in this service's copy of the org chart yet (synced every minute): not an input error.
       if (!community) throw new AppError(503, 'ORG_UNAVAILABLE', '该便民服务站所在社区暂未同步，请稍后再试；本次未提交任何内容');
