@@ -79,7 +79,7 @@ export async function pageTotal(db: Queryable, rowsSql: string, params: unknown[
  * One numbered page: `selectSql` (the columns, filters and ORDER BY, no LIMIT) at the page's offset, and
  * the total of `rowsSql` (as pageTotal), read side by side.
  */
-export async function readPage<R>(db: Queryable, selectSql: string, rowsSql: string, params: unknown[], paged: PageRequest): Promise<{ rows: R[] } & PageTotal> {
+export async function readPage<R>(db: Queryable, selectSql: string, rowsSql: string, params: unknown[], paged: Pick<PageRequest, 'offset' | 'limit'>): Promise<{ rows: R[] } & PageTotal> {
   return withPageTotal(db, db.query(`${selectSql} LIMIT ${paged.limit} OFFSET ${paged.offset}`, params) as Promise<R[]>, rowsSql, params, paged);
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, pageTotal, rowsOf, writeChange } from '@redheart/shared';
+import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
 import type { ItemStatus } from '../../domain';
 
 export interface ItemRow {
@@ -256,7 +256,7 @@ export class ItemRepository {
     if (paged) {
       // Numbered pages: the total over the same filters, exact up to 1,000, else the planner's estimate.
       const community = ids.length === 1 ? `i.community_id = ${idsParam}` : `i.community_id = ANY(${idsParam}::bigint[])`;
-      const [rows, total]: [ItemListRow[], PageTotal] = await Promise.all([this.ds.query(sql, params), pageTotal(this.ds, `SELECT 1 FROM item i WHERE ${cond(community)}`, params)]);
+      const { rows, ...total } = await withPageTotal<ItemListRow>(this.ds, this.ds.query(sql, params), `SELECT 1 FROM item i WHERE ${cond(community)}`, params, paged);
       return { rows, total };
     }
     const rows: ItemListRow[] = await this.ds.query(sql, params);

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoSql, likeEscape, type PageTotal, pageTotal, rowsOf, scopeSql } from '@redheart/shared';
+import { isoSql, likeEscape, type PageTotal, readPage, rowsOf, scopeSql } from '@redheart/shared';
 import type { ResponseStatus, WhistleStatus } from '../../domain';
 
 export interface WhistleRow {
@@ -243,13 +243,13 @@ export class WhistleRepository {
     if (f.status) add((n) => `w.status = $${n}`, f.status);
     if (f.text !== undefined) add((n) => `(w.whistle_no = $${n} OR w.title LIKE '%' || $${n} || '%')`, likeEscape(f.text));
     const whereSql = where.length ? where.join(' AND ') : 'true';
-    const [rows, total]: [WhistleListRow[], PageTotal] = await Promise.all([
-      this.read.query(
-        `SELECT ${COLUMNS}, ${RESPONSES_JSON}${mine} FROM ${FROM} WHERE ${whereSql} ORDER BY w.created_at DESC, w.id DESC LIMIT ${page.limit} OFFSET ${page.offset}`,
-        params,
-      ),
-      pageTotal(this.read, `SELECT 1 FROM ${FROM} WHERE ${whereSql}`, params),
-    ]);
+    const { rows, ...total } = await readPage<WhistleListRow>(
+      this.read,
+      `SELECT ${COLUMNS}, ${RESPONSES_JSON}${mine} FROM ${FROM} WHERE ${whereSql} ORDER BY w.created_at DESC, w.id DESC`,
+      `SELECT 1 FROM ${FROM} WHERE ${whereSql}`,
+      params,
+      page,
+    );
     return { rows, total };
   }
 
