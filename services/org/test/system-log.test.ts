@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { type AuditRecorded, listAudit } from '@redheart/shared';
-import { recordSystemLog } from '../src/modules/system-log';
+import { recordSystemLog } from '../src/modules/system-log/service';
 import { ALL_USERS, seedFixture, setup, tokens, type TestContext } from './helper';
 
 /**
