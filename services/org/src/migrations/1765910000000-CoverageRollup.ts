@@ -15,7 +15,8 @@ import { dropRollupColumnTriggerSql, dropRollupTriggerSql, incrementSql, rollupC
  * first takes a share lock on the rows of the other table it reads (the branches of the compounds written; the
  * compounds of the branches written), and reads them in a statement of its own after that lock: a compound and its
  * branch changed by two transactions at once cannot leave a count that mixes the two (one waits for the other, or
- * PostgreSQL breaks the deadlock by failing one).
+ * PostgreSQL breaks the deadlock by failing one). That deadlock was real whenever both were edited at once: migration
+ * CoverageRollupLockOrder keeps only the compound side's lock.
  */
 const COLS = ['compounds', 'planned', 'property_managed', 'pm_planned'];
 const upsert = (select: string) => incrementSql('compound_coverage_rollup', ['community_id', 'branch_from'], COLS, select);
@@ -29,7 +30,7 @@ const compoundRows = (rel: string, sign: number) => `SELECT ${contribution(sign,
 /** A branch's day changed (`OLD`, `NEW`: its org_unit row): its compounds, as they are now, leave the old day for the new one. */
 export const branchMoved = upsert(`SELECT ${contribution(-1, 'OLD')} FROM compound k WHERE k.branch_id = NEW.id
           UNION ALL SELECT ${contribution(1, 'NEW')} FROM compound k WHERE k.branch_id = NEW.id`);
-/** branchMoved after a share lock on the branch's compounds. */
+/** branchMoved after a share lock on the branch's compounds, as this migration wrote it (CoverageRollupLockOrder drops the lock). */
 export const branchMovedLocking = `PERFORM 1 FROM compound WHERE branch_id = NEW.id ORDER BY id FOR SHARE;
         ${branchMoved}`;
 const lockBranches = (rels: string[]) =>
