@@ -111,3 +111,9 @@ export function markEmptyAnswers<T extends object>(openapiObject: T): T {
   }
   return openapiObject;
 }
+
+/** A response field from a closed vocabulary (shared/src/workflows/vocabulary.ts): the OpenAPI document and the SPA's types name its values. */
+export const enumSchema = <const V extends readonly string[]>(values: V) => ({ type: 'string', enum: values }) as const;
+
+/** enumSchema, or null. */
+export const nullableEnumSchema = <const V extends readonly string[]>(values: V) => ({ type: ['string', 'null'], enum: [...values, null] }) as const;

@@ -49,3 +49,31 @@ export function rollupTriggerSql(table: string, fn: string, sql: { insert: strin
 export function dropRollupTriggerSql(table: string, fn: string): string[] {
   return [...['ins', 'upd', 'del'].map((op) => `DROP TRIGGER IF EXISTS ${table}_rollup_${op} ON ${table}`), `DROP FUNCTION IF EXISTS ${fn}()`];
 }
+
+/**
+ * A rollup's row trigger for a rare change of a few columns: `<table>_<name>_upd`, AFTER UPDATE OF `columns`, FOR EACH ROW,
+ * firing only when one of them changed (a bulk update of other columns pays nothing), and its function `fn` running `body`
+ * (plpgsql over OLD and NEW).
+ */
+export function rollupColumnTriggerSql(table: string, name: string, fn: string, columns: string[], body: string): string[] {
+  const row = (r: string) => `(${columns.map((c) => `${r}.${c}`).join(', ')})`;
+  return [
+    rollupRowFunctionSql(fn, body),
+    `CREATE TRIGGER ${table}_${name}_upd AFTER UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW
+  WHEN (${row('OLD')} IS DISTINCT FROM ${row('NEW')}) EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
+/** The function of a rollup's row trigger (rollupColumnTriggerSql): `body`, then RETURN NULL (an AFTER trigger). */
+export function rollupRowFunctionSql(fn: string, body: string, orReplace = false): string {
+  return `CREATE ${orReplace ? 'OR REPLACE ' : ''}FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    ${body};
+    RETURN NULL;
+  END $fn$`;
+}
+
+/** Drops what rollupColumnTriggerSql created. */
+export function dropRollupColumnTriggerSql(table: string, name: string, fn: string): string[] {
+  return [`DROP TRIGGER IF EXISTS ${table}_${name}_upd ON ${table}`, `DROP FUNCTION IF EXISTS ${fn}()`];
+}

@@ -17,13 +17,14 @@ import { CurrentTypePathIndex1765900000001 } from './migrations/1765900000001-Cu
 import { CoverageRollup1765910000000 } from './migrations/1765910000000-CoverageRollup';
 import { SystemLog1766100000005 } from './migrations/1766100000005-SystemLog';
 import { SystemLogFilterIndexes1766100000006 } from './migrations/1766100000006-SystemLogFilterIndexes';
+import { CoverageRollupLockOrder1766100000007 } from './migrations/1766100000007-CoverageRollupLockOrder';
 import { EventTablesOrg1765810000000 } from './migrations/1765810000000-EventTables';
 
 export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000, CurrentPathIndex1764500000000, AccountManagement1764700000000,
   SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000, OrgConsoleLogs1765740000000, CityLevel1765760000000,
   DivisionImports1765760000001, EventTablesOrg1765810000000, WorkUnitDepartments1765850000000, CommitteeMeetings1765860000000,
   CurrentTypePathIndex1765900000001, CoverageRollup1765910000000, SystemLog1766100000005,
-  SystemLogFilterIndexes1766100000006];
+  SystemLogFilterIndexes1766100000006, CoverageRollupLockOrder1766100000007];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

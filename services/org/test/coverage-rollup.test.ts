@@ -80,4 +80,47 @@ describe('compound_coverage_rollup', () => {
     await t.ds.query(`DELETE FROM compound WHERE id = $1`, [b.body.id]);
     await expectRollupExact();
   });
+
+  it('a compound and its branch edited at once, many times: neither fails (no deadlock) and the rollup stays exact', async () => {
+    const k = await post('secretary.longteng', `/api/org/units/${f.longteng}/compounds`, { name: '并发小区', households: 50, propertyManaged: true, propertyCompany: '某物业', branchId: f.yujingBranch });
+    expect(k.status).toBe(201);
+    // Each side as its service does it (compounds.update, units.update/archive): lock its own row first, then write it. Both
+    // hold their row before either writes (a barrier), so each write's trigger meets the row the other transaction holds.
+    const compoundSide = await t.ds.createQueryRunner();
+    const branchSide = await t.ds.createQueryRunner();
+    const failures: string[] = [];
+    try {
+      for (let round = 0; round < 30; round++) {
+        let arrived = 0;
+        let release!: () => void;
+        const bothLocked = new Promise<void>((r) => (release = r));
+        const barrier = async () => {
+          if (++arrived === 2) release();
+          await bothLocked;
+        };
+        const edit = async (q: typeof compoundSide, lock: string, write: string, id: number) => {
+          await q.startTransaction();
+          try {
+            await q.query(lock, [id]);
+            await barrier();
+            await q.query(write, [id]);
+            await q.commitTransaction();
+          } catch (e) {
+            await q.rollbackTransaction();
+            failures.push(`round ${round}: ${(e as Error).message}`);
+          }
+        };
+        await Promise.all([
+          edit(compoundSide, 'SELECT 1 FROM compound WHERE id = $1 FOR UPDATE', 'UPDATE compound SET branch_planned = NOT branch_planned, property_managed = NOT property_managed WHERE id = $1', k.body.id),
+          edit(branchSide, 'SELECT 1 FROM org_unit WHERE id = $1 FOR UPDATE',
+            `UPDATE org_unit SET valid_from = CASE WHEN valid_from = '2020-03-20' THEN current_date + 10 ELSE '2020-03-20' END WHERE id = $1`, f.yujingBranch),
+        ]);
+        await expectRollupExact();
+      }
+    } finally {
+      await compoundSide.release();
+      await branchSide.release();
+    }
+    expect(failures).toEqual([]);
+  });
 });

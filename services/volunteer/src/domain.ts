@@ -8,7 +8,7 @@ import { POLICY } from './policy';
 export { ITEM_ACTIONS, ITEM_STATUSES, type ItemAction, type ItemRule, type ItemStatus } from '@redheart/shared';
 
 // Item kinds, reporter sources and project statuses are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
-export { ITEM_KINDS, type ItemKind, PROJECT_STATUSES, type ProjectStatus, REPORTER_SOURCES, type ReporterSource } from '@redheart/shared';
+export { EVIDENCE_KINDS, type EvidenceKind, ITEM_KINDS, type ItemKind, PROJECT_STATUSES, type ProjectStatus, REPORTER_SOURCES, type ReporterSource } from '@redheart/shared';
 
 /**
  * 双报到: a unit's report to a community (pending → approved | rejected; approved → ended) and a member's

@@ -92,6 +92,10 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 export const ITEM_KINDS = ['unit', 'individual'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/** What proves an item's work: a photo or a note (its evidence list). */
+export const EVIDENCE_KINDS = ['photo', 'note'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
 export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
 export type ReporterSource = (typeof REPORTER_SOURCES)[number];
 

@@ -1087,10 +1087,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             }[];
                             /** @enum {string} */
                             type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
@@ -1171,10 +1173,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             }[];
                             /** @enum {string} */
                             type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
@@ -1316,10 +1320,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             }[];
                             /** @enum {string} */
                             type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
@@ -1671,10 +1677,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | null;
                             }[];
                             /** @enum {string} */
                             type?: "purchased_flat" | "joining_relatives" | "collective" | "other" | "move_out";
@@ -2524,7 +2532,8 @@ export interface paths {
                                 gridCode?: string | null;
                                 householdNo?: string;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "family" | "collective";
                                 members?: number;
                                 room?: string | null;
                                 unit?: string | null;
@@ -2620,7 +2629,8 @@ export interface paths {
                             gridCode?: string | null;
                             householdNo?: string;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "family" | "collective";
                             members?: number;
                             past?: {
                                 birthDate?: string;
@@ -4079,8 +4089,10 @@ export interface paths {
                             steps?: {
                                 action?: string;
                                 at?: string;
-                                fromStatus?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | "HANDED_OVER" | "DONE" | null;
+                                /** @enum {string|null} */
+                                toStatus?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED" | "HANDED_OVER" | "DONE" | null;
                             }[];
                             streetName?: string | null;
                             /**
@@ -4738,7 +4750,8 @@ export interface paths {
                                 id?: number;
                                 identifiedAt?: string;
                                 idMasked?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "owner_elsewhere" | "resident_elsewhere";
                                 note?: string | null;
                                 personName?: string;
                                 propertyId?: number;
@@ -4846,7 +4859,8 @@ export interface paths {
                             id?: number;
                             identifiedAt?: string;
                             idMasked?: string;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "owner_elsewhere" | "resident_elsewhere";
                             note?: string | null;
                             personName?: string;
                             propertyId?: number;
@@ -4959,7 +4973,8 @@ export interface paths {
                             id?: number;
                             identifiedAt?: string;
                             idMasked?: string;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "owner_elsewhere" | "resident_elsewhere";
                             note?: string | null;
                             personName?: string;
                             propertyId?: number;
@@ -5177,10 +5192,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                             }[];
                             updatedAt?: string;
                             version?: number;
@@ -5230,10 +5247,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                             }[];
                             updatedAt?: string;
                             version?: number;
@@ -5344,10 +5363,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                             }[];
                             updatedAt?: string;
                             version?: number;
@@ -5476,10 +5497,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "HANDED_OVER" | "DONE" | "REJECTED" | "WITHDRAWN" | null;
                             }[];
                             updatedAt?: string;
                             version?: number;
@@ -7079,7 +7102,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items?: {
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                                 muted?: boolean;
                             }[];
                         };
@@ -7145,7 +7169,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items?: {
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "case_approved" | "case_rejected" | "case_returned" | "case_awaiting_approval" | "case_revoke_requested" | "item_escalated" | "item_assigned" | "item_released" | "item_reopened" | "item_confirmed" | "report_approved" | "report_rejected" | "signup_confirmed" | "case_due_soon" | "case_overdue" | "scorecard_monthly" | "hours_posted" | "import_finished" | "division_import_finished" | "announcement";
                                 muted?: boolean;
                             }[];
                         };
@@ -9770,7 +9795,8 @@ export interface paths {
                                 attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                                 personName?: string;
                                 positionId?: number | null;
                             }[];
@@ -9889,7 +9915,8 @@ export interface paths {
                                 attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                                 personName?: string;
                                 positionId?: number | null;
                             }[];
@@ -10005,7 +10032,8 @@ export interface paths {
                                 attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                                 personName?: string;
                                 positionId?: number | null;
                             }[];
@@ -10130,7 +10158,8 @@ export interface paths {
                                 attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                                 personName?: string;
                                 positionId?: number | null;
                             }[];
@@ -12309,7 +12338,8 @@ export interface paths {
                                 attendance?: "invited" | "present" | "absent" | "excused";
                                 fromUnitName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "secretary" | "deputy_secretary" | "committee_member" | "part_time_member";
                                 personName?: string;
                                 positionId?: number | null;
                             }[];
@@ -13408,7 +13438,8 @@ export interface paths {
                                 doneAt?: string | null;
                                 id?: number;
                                 itemNo?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "unit" | "individual";
                                 meetingDecisionId?: number | null;
                                 /** @description the joint committee meeting (大党委/大工委, org service) whose decision this item is */
                                 meetingId?: number | null;
@@ -13425,7 +13456,8 @@ export interface paths {
                                 reworkCount?: number;
                                 scheduledDate?: string | null;
                                 signups?: number;
-                                source?: string;
+                                /** @enum {string} */
+                                source?: "resident" | "grid_worker" | "building_group" | "community";
                                 startedAt?: string | null;
                                 /** @enum {string} */
                                 status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
@@ -13530,7 +13562,8 @@ export interface paths {
                                 at?: string;
                                 fileName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "photo" | "note";
                                 mime?: string | null;
                                 note?: string | null;
                                 size?: number | null;
@@ -13544,7 +13577,8 @@ export interface paths {
                             }[];
                             id?: number;
                             itemNo?: string;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "unit" | "individual";
                             meetingDecisionId?: number | null;
                             /** @description the joint committee meeting (大党委/大工委, org service) whose decision this item is */
                             meetingId?: number | null;
@@ -13555,7 +13589,8 @@ export interface paths {
                             possibleDuplicates?: {
                                 id?: number;
                                 itemNo?: string;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             }[];
                             rating?: number | null;
                             referralBody?: string | null;
@@ -13573,7 +13608,8 @@ export interface paths {
                                 name?: string;
                                 signedAt?: string;
                             }[];
-                            source?: string;
+                            /** @enum {string} */
+                            source?: "resident" | "grid_worker" | "building_group" | "community";
                             startedAt?: string | null;
                             /** @enum {string} */
                             status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
@@ -13585,10 +13621,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                             }[];
                             /** @description a need a resident reported from a desk's QR page: the number they follow it by */
                             trackingNo?: string | null;
@@ -13686,7 +13724,8 @@ export interface paths {
                                 at?: string;
                                 fileName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "photo" | "note";
                                 mime?: string | null;
                                 note?: string | null;
                                 size?: number | null;
@@ -13700,7 +13739,8 @@ export interface paths {
                             }[];
                             id?: number;
                             itemNo?: string;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "unit" | "individual";
                             meetingDecisionId?: number | null;
                             /** @description the joint committee meeting (大党委/大工委, org service) whose decision this item is */
                             meetingId?: number | null;
@@ -13711,7 +13751,8 @@ export interface paths {
                             possibleDuplicates?: {
                                 id?: number;
                                 itemNo?: string;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             }[];
                             rating?: number | null;
                             referralBody?: string | null;
@@ -13729,7 +13770,8 @@ export interface paths {
                                 name?: string;
                                 signedAt?: string;
                             }[];
-                            source?: string;
+                            /** @enum {string} */
+                            source?: "resident" | "grid_worker" | "building_group" | "community";
                             startedAt?: string | null;
                             /** @enum {string} */
                             status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
@@ -13741,10 +13783,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                             }[];
                             /** @description a need a resident reported from a desk's QR page: the number they follow it by */
                             trackingNo?: string | null;
@@ -13837,7 +13881,8 @@ export interface paths {
                         "application/json": {
                             at?: string;
                             id?: number;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "photo" | "note";
                             mime?: string;
                             size?: number;
                         };
@@ -14112,7 +14157,8 @@ export interface paths {
                                 at?: string;
                                 fileName?: string | null;
                                 id?: number;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "photo" | "note";
                                 mime?: string | null;
                                 note?: string | null;
                                 size?: number | null;
@@ -14126,7 +14172,8 @@ export interface paths {
                             }[];
                             id?: number;
                             itemNo?: string;
-                            kind?: string;
+                            /** @enum {string} */
+                            kind?: "unit" | "individual";
                             meetingDecisionId?: number | null;
                             /** @description the joint committee meeting (大党委/大工委, org service) whose decision this item is */
                             meetingId?: number | null;
@@ -14137,7 +14184,8 @@ export interface paths {
                             possibleDuplicates?: {
                                 id?: number;
                                 itemNo?: string;
-                                status?: string;
+                                /** @enum {string} */
+                                status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
                             }[];
                             rating?: number | null;
                             referralBody?: string | null;
@@ -14155,7 +14203,8 @@ export interface paths {
                                 name?: string;
                                 signedAt?: string;
                             }[];
-                            source?: string;
+                            /** @enum {string} */
+                            source?: "resident" | "grid_worker" | "building_group" | "community";
                             startedAt?: string | null;
                             /** @enum {string} */
                             status?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED";
@@ -14167,10 +14216,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                             }[];
                             /** @description a need a resident reported from a desk's QR page: the number they follow it by */
                             trackingNo?: string | null;
@@ -16005,9 +16056,11 @@ export interface paths {
                             steps?: {
                                 action?: string;
                                 at?: string;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "REPORTED" | "PUBLISHED" | "REJECTED" | "REFERRED" | "MERGED" | "CLAIMED" | "ESCALATED" | "SCHEDULED" | "IN_PROGRESS" | "DONE" | "CONFIRMED" | "CLOSED" | "CANCELLED" | null;
                             }[];
                             trackingNo?: string;
                             unitName?: string | null;
@@ -16170,7 +16223,8 @@ export interface paths {
                                     doneAt?: string | null;
                                     evidence?: {
                                         id?: number;
-                                        kind?: string;
+                                        /** @enum {string} */
+                                        kind?: "photo" | "note";
                                         note?: string | null;
                                     }[];
                                     id?: number;
@@ -16355,7 +16409,8 @@ export interface paths {
                                 doneAt?: string | null;
                                 evidence?: {
                                     id?: number;
-                                    kind?: string;
+                                    /** @enum {string} */
+                                    kind?: "photo" | "note";
                                     note?: string | null;
                                 }[];
                                 id?: number;
@@ -17737,7 +17792,8 @@ export interface paths {
                                 } | null;
                                 place?: string | null;
                                 raisedBy?: string;
-                                raisedRole?: string;
+                                /** @enum {string} */
+                                raisedRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 responses?: {
                                     deadline?: string;
                                     overdue?: boolean;
@@ -17849,7 +17905,8 @@ export interface paths {
                             id?: number;
                             place?: string | null;
                             raisedBy?: string;
-                            raisedRole?: string;
+                            /** @enum {string} */
+                            raisedRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             responses?: {
                                 acceptedAt?: string | null;
                                 actingNote?: string | null;
@@ -17892,10 +17949,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 unitId?: number | null;
                             }[];
                             title?: string;
@@ -17985,7 +18044,8 @@ export interface paths {
                             id?: number;
                             place?: string | null;
                             raisedBy?: string;
-                            raisedRole?: string;
+                            /** @enum {string} */
+                            raisedRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             responses?: {
                                 acceptedAt?: string | null;
                                 actingNote?: string | null;
@@ -18028,10 +18088,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 unitId?: number | null;
                             }[];
                             title?: string;
@@ -18145,7 +18207,8 @@ export interface paths {
                             id?: number;
                             place?: string | null;
                             raisedBy?: string;
-                            raisedRole?: string;
+                            /** @enum {string} */
+                            raisedRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             responses?: {
                                 acceptedAt?: string | null;
                                 actingNote?: string | null;
@@ -18188,10 +18251,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 unitId?: number | null;
                             }[];
                             title?: string;
@@ -18297,7 +18362,8 @@ export interface paths {
                             id?: number;
                             place?: string | null;
                             raisedBy?: string;
-                            raisedRole?: string;
+                            /** @enum {string} */
+                            raisedRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                             responses?: {
                                 acceptedAt?: string | null;
                                 actingNote?: string | null;
@@ -18340,10 +18406,12 @@ export interface paths {
                                 data?: {
                                     [key: string]: unknown;
                                 } | null;
-                                fromStatus?: string | null;
+                                /** @enum {string|null} */
+                                fromStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 id?: number;
                                 reason?: string | null;
-                                toStatus?: string | null;
+                                /** @enum {string|null} */
+                                toStatus?: "PROPOSED" | "SENT" | "ESCALATED" | "ANSWERED" | "CLOSED" | "DECLINED" | "WITHDRAWN" | "PENDING" | "ACCEPTED" | "ACTING" | "REPORTED" | "RATED" | null;
                                 unitId?: number | null;
                             }[];
                             title?: string;

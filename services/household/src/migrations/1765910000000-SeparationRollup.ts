@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropRollupTriggerSql, rollupTriggerSql } from '@redheart/shared';
+import { dropRollupColumnTriggerSql, dropRollupTriggerSql, rollupColumnTriggerSql, rollupTriggerSql } from '@redheart/shared';
 
 /**
  * The separation rates "now" of the statistics read maintained totals instead of re-measuring the registers on every
@@ -93,9 +93,7 @@ export class SeparationRollup1765910000000 implements MigrationInterface {
       ['household', 'community_id', refresh(ownedBy(`SELECT r.person_id FROM registration r WHERE r.household_id = NEW.id AND r.status = 'active'`))],
       ['person', 'id_hash', refresh(ownedByHash('VALUES (OLD.id_hash), (NEW.id_hash)'))],
     ]) {
-      await q.query(`CREATE FUNCTION separation_rollup_${table}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN ${body}; RETURN NULL; END $fn$`);
-      await q.query(`CREATE TRIGGER ${table}_separation_upd AFTER UPDATE OF ${column} ON ${table} FOR EACH ROW
-        WHEN (OLD.${column} IS DISTINCT FROM NEW.${column}) EXECUTE FUNCTION separation_rollup_${table}()`);
+      for (const s of rollupColumnTriggerSql(table, 'separation', `separation_rollup_${table}`, [column], body)) await q.query(s);
     }
     // What is there already.
     await q.query(`SELECT separation_refresh(ARRAY(SELECT DISTINCT community_id FROM property ORDER BY 1))`);
@@ -103,8 +101,7 @@ export class SeparationRollup1765910000000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     for (const table of ['person', 'household', 'property']) {
-      await q.query(`DROP TRIGGER IF EXISTS ${table}_separation_upd ON ${table}`);
-      await q.query(`DROP FUNCTION IF EXISTS separation_rollup_${table}()`);
+      for (const s of dropRollupColumnTriggerSql(table, 'separation', `separation_rollup_${table}`)) await q.query(s);
     }
     for (const s of dropRollupTriggerSql('property_owner', 'separation_rollup_owner')) await q.query(s);
     for (const s of dropRollupTriggerSql('registration', 'separation_rollup_registration')) await q.query(s);

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropRollupTriggerSql, incrementSql, rollupTriggerSql } from '@redheart/shared';
+import { dropRollupColumnTriggerSql, dropRollupTriggerSql, incrementSql, rollupColumnTriggerSql, rollupTriggerSql } from '@redheart/shared';
 
 /**
  * The county comparison of compound-branch coverage (CoverageService.counties) reads maintained totals instead of every
@@ -15,7 +15,8 @@ import { dropRollupTriggerSql, incrementSql, rollupTriggerSql } from '@redheart/
  * first takes a share lock on the rows of the other table it reads (the branches of the compounds written; the
  * compounds of the branches written), and reads them in a statement of its own after that lock: a compound and its
  * branch changed by two transactions at once cannot leave a count that mixes the two (one waits for the other, or
- * PostgreSQL breaks the deadlock by failing one).
+ * PostgreSQL breaks the deadlock by failing one). That deadlock was real whenever both were edited at once: migration
+ * CoverageRollupLockOrder keeps only the compound side's lock.
  */
 const COLS = ['compounds', 'planned', 'property_managed', 'pm_planned'];
 const upsert = (select: string) => incrementSql('compound_coverage_rollup', ['community_id', 'branch_from'], COLS, select);
@@ -26,6 +27,12 @@ const branchFrom = (b: string) => `CASE WHEN ${b}.id IS NOT NULL AND ${b}.valid_
 const contribution = (sign: number, b: string) => `k.community_id, ${branchFrom(b)} AS branch_from, ${sign} AS compounds, ${sign} * k.branch_planned::int AS planned,
   ${sign} * k.property_managed::int AS property_managed, ${sign} * (k.property_managed AND k.branch_planned)::int AS pm_planned`;
 const compoundRows = (rel: string, sign: number) => `SELECT ${contribution(sign, 'b')} FROM ${rel} k LEFT JOIN org_unit b ON b.id = k.branch_id`;
+/** A branch's day changed (`OLD`, `NEW`: its org_unit row): its compounds, as they are now, leave the old day for the new one. */
+export const branchMoved = upsert(`SELECT ${contribution(-1, 'OLD')} FROM compound k WHERE k.branch_id = NEW.id
+          UNION ALL SELECT ${contribution(1, 'NEW')} FROM compound k WHERE k.branch_id = NEW.id`);
+/** branchMoved after a share lock on the branch's compounds, as this migration wrote it (CoverageRollupLockOrder drops the lock). */
+export const branchMovedLocking = `PERFORM 1 FROM compound WHERE branch_id = NEW.id ORDER BY id FOR SHARE;
+        ${branchMoved}`;
 const lockBranches = (rels: string[]) =>
   `PERFORM 1 FROM org_unit WHERE id IN (${rels.map((r) => `SELECT branch_id FROM ${r}`).join(' UNION ')}) ORDER BY id FOR SHARE;\n      `;
 
@@ -50,22 +57,12 @@ export class CoverageRollup1765910000000 implements MigrationInterface {
     })) await q.query(s);
     // A branch's day changed (archived, restored, re-dated): its compounds (as they are now) leave the old day and count from
     // the new one. A row trigger that fires only then: a subtree move rewrites thousands of paths and must not pay for it.
-    await q.query(`
-      CREATE FUNCTION org_unit_coverage_rollup_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        PERFORM 1 FROM compound WHERE branch_id = NEW.id ORDER BY id FOR SHARE;
-        ${upsert(`SELECT ${contribution(-1, 'OLD')} FROM compound k WHERE k.branch_id = NEW.id
-          UNION ALL SELECT ${contribution(1, 'NEW')} FROM compound k WHERE k.branch_id = NEW.id`)};
-        RETURN NULL;
-      END $fn$`);
-    await q.query(`CREATE TRIGGER org_unit_coverage_upd AFTER UPDATE OF valid_from, valid_to ON org_unit FOR EACH ROW
-      WHEN ((OLD.valid_from, OLD.valid_to) IS DISTINCT FROM (NEW.valid_from, NEW.valid_to)) EXECUTE FUNCTION org_unit_coverage_rollup_fn()`);
+    for (const s of rollupColumnTriggerSql('org_unit', 'coverage', 'org_unit_coverage_rollup_fn', ['valid_from', 'valid_to'], branchMovedLocking)) await q.query(s);
     await q.query(upsert(compoundRows('compound', 1)));
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TRIGGER IF EXISTS org_unit_coverage_upd ON org_unit`);
-    await q.query(`DROP FUNCTION IF EXISTS org_unit_coverage_rollup_fn()`);
+    for (const s of dropRollupColumnTriggerSql('org_unit', 'coverage', 'org_unit_coverage_rollup_fn')) await q.query(s);
     for (const s of dropRollupTriggerSql('compound', 'compound_coverage_rollup_fn')) await q.query(s);
     await q.query(`DROP TABLE IF EXISTS compound_coverage_rollup`);
   }

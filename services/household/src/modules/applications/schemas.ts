@@ -1,4 +1,4 @@
-import { APPLICATION_STATUSES } from '@redheart/shared';
+import { APPLICATION_STATUSES, nullableEnumSchema } from '@redheart/shared';
 
 const ns = { type: ['string', 'null'] } as const;
 const s = { type: 'string' } as const;
@@ -29,7 +29,7 @@ export const applicationDetailSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: i, action: s, fromStatus: ns, toStatus: ns, actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } },
+        properties: { id: i, action: s, fromStatus: nullableEnumSchema(APPLICATION_STATUSES), toStatus: nullableEnumSchema(APPLICATION_STATUSES), actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } },
       },
     },
     allowedActions: { type: 'array', items: s },

@@ -1,7 +1,8 @@
-import { CASE_STATUSES, pageSchemaProperties } from '@redheart/shared';
+import { CASE_STATUSES, nullableEnumSchema, pageSchemaProperties } from '@redheart/shared';
 import { CASE_TYPES, EMPLOYERS } from '../../domain';
 
 const nullableString = { type: ['string', 'null'] } as const;
+const caseStatusOrNull = nullableEnumSchema(CASE_STATUSES);
 
 export const caseSummaryProperties = {
   id: { type: 'integer' },
@@ -60,7 +61,7 @@ export const caseDetailSchema = {
       items: {
         type: 'object',
         properties: {
-          id: { type: 'integer' }, action: { type: 'string' }, fromStatus: nullableString, toStatus: nullableString, actorUsername: { type: 'string' },
+          id: { type: 'integer' }, action: { type: 'string' }, fromStatus: caseStatusOrNull, toStatus: caseStatusOrNull, actorUsername: { type: 'string' },
           actorRole: { type: 'string' }, at: { type: 'string' }, reason: nullableString,
           attachments: { type: 'array', items: { type: 'object', additionalProperties: true } }, data: { type: ['object', 'null'], additionalProperties: true },
         },

@@ -1,6 +1,8 @@
-import { APPLICATION_STATUSES, CASE_STATUSES, errorResponseSchema } from '@redheart/shared';
+import { APPLICATION_STATUSES, CASE_STATUSES, enumSchema, errorResponseSchema, nullableEnumSchema, TRAFFIC_LIGHTS } from '@redheart/shared';
 import { CASE_TYPES } from '../../domain';
 const ns = { type: ['string', 'null'] } as const;
+/** A hukou case's status or a service application's (a lookup answers either). */
+const STATUSES = [...new Set([...CASE_STATUSES, ...APPLICATION_STATUSES])];
 
 export const caseLookupBody = {
   type: 'object',
@@ -19,19 +21,19 @@ export const publicCaseSchema = {
     caseNo: { type: 'string' },
     type: { type: 'string', enum: [...CASE_TYPES, 'service'], description: 'the case type; `service` for a service application' },
     serviceName: { ...ns, description: 'the catalogue service applied for (service applications)' },
-    status: { type: 'string', enum: [...new Set([...CASE_STATUSES, ...APPLICATION_STATUSES])], description: 'a hukou case\'s status, or a service application\'s' },
+    status: { ...enumSchema(STATUSES), description: 'a hukou case\'s status, or a service application\'s' },
     communityName: { type: 'string' },
     streetName: ns,
     applicantName: { type: 'string', description: 'masked: the family name, the rest starred' },
     persons: { type: 'integer', description: 'how many persons the case moves' },
-    light: { type: 'string', enum: ['green', 'yellow', 'red', 'none'] },
+    light: enumSchema(TRAFFIC_LIGHTS),
     dueAt: ns,
     createdAt: { type: 'string' },
     settledAt: ns,
     missingItems: { type: 'array', items: { type: 'string' }, description: 'the materials still to bring (while a supplement is requested)' },
     steps: {
       type: 'array',
-      items: { type: 'object', properties: { action: { type: 'string' }, fromStatus: ns, toStatus: ns, at: { type: 'string' } } },
+      items: { type: 'object', properties: { action: { type: 'string' }, fromStatus: nullableEnumSchema(STATUSES), toStatus: nullableEnumSchema(STATUSES), at: { type: 'string' } } },
     },
   },
 } as const;

@@ -1,4 +1,6 @@
 /** JSON schemas of the register routes' answers (the gateway's merged OpenAPI document lists them; the serialiser keeps only what they name). */
+import { enumSchema, HOUSEHOLD_KINDS } from '@redheart/shared';
+
 const ns = { type: ['string', 'null'] } as const;
 const ni = { type: ['integer', 'null'] } as const;
 
@@ -38,7 +40,7 @@ const memberSchema = {
   },
 } as const;
 const householdProps = {
-  id: { type: 'integer' }, householdNo: { type: 'string' }, communityId: { type: 'integer' }, communityName: { type: 'string' }, kind: { type: 'string' },
+  id: { type: 'integer' }, householdNo: { type: 'string' }, communityId: { type: 'integer' }, communityName: { type: 'string' }, kind: enumSchema(HOUSEHOLD_KINDS),
   building: ns, unit: ns, room: ns, address: { type: 'string' }, gridCode: ns, members: { type: 'integer' },
 } as const;
 

@@ -1,4 +1,4 @@
-import { CASE_STATUSES, pageSchemaProperties, TASK_STATUSES } from '@redheart/shared';
+import { CASE_STATUSES, enumSchema, pageSchemaProperties, TASK_KINDS, TASK_STATUSES } from '@redheart/shared';
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
 
@@ -49,7 +49,7 @@ export const funnelSchema = {
 export const taskSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, communityId: { type: 'integer' }, communityName: { type: 'string' }, gridCode: nullableString, kind: { type: 'string' },
+    id: { type: 'integer' }, communityId: { type: 'integer' }, communityName: { type: 'string' }, gridCode: nullableString, kind: enumSchema(TASK_KINDS),
     propertyId: { type: 'integer' }, certificateNo: { type: 'string' }, address: { type: 'string' }, personName: { type: 'string' }, idMasked: { type: 'string' },
     registeredCommunityId: { type: ['integer', 'null'] }, registeredCommunityName: nullableString, status: { type: 'string', enum: TASK_STATUSES }, caseId: { type: ['integer', 'null'] },
     caseNo: nullableString, caseStatus: { type: ['string', 'null'], enum: [...CASE_STATUSES, null] }, assignedTo: nullableString, note: nullableString, identifiedAt: { type: 'string' },

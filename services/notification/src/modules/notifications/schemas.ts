@@ -4,7 +4,7 @@ import { NOTIFICATION_KINDS as KINDS, RECORD_TYPES, RULE_KINDS } from './rules';
 
 export const preferences = {
   type: 'object',
-  properties: { items: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, muted: { type: 'boolean' } } } } },
+  properties: { items: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: KINDS }, muted: { type: 'boolean' } } } } },
 } as const;
 
 export const notification = {

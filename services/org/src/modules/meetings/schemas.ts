@@ -1,3 +1,4 @@
+import { enumSchema, POSITION_KINDS } from '@redheart/shared';
 import { orgTypeSchema } from '../schemas';
 import { ATTENDANCE, MEETING_STATUSES, WORK_KINDS } from './dto';
 
@@ -25,7 +26,7 @@ export const meetingDetailSchema = {
     ...meetingProps,
     attendees: {
       type: 'array',
-      items: { type: 'object', properties: { id: int, positionId: nInt, personName: str, kind: str, fromUnitName: nStr, attendance: { type: 'string', enum: ATTENDANCE } } },
+      items: { type: 'object', properties: { id: int, positionId: nInt, personName: str, kind: enumSchema(POSITION_KINDS), fromUnitName: nStr, attendance: { type: 'string', enum: ATTENDANCE } } },
     },
     decisions: {
       type: 'array',

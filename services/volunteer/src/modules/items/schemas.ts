@@ -1,5 +1,5 @@
-import { pageSchemaProperties } from '@redheart/shared';
-import { ITEM_STATUSES } from '../../domain';
+import { enumSchema, nullableEnumSchema, pageSchemaProperties } from '@redheart/shared';
+import { EVIDENCE_KINDS, ITEM_KINDS, ITEM_STATUSES, REPORTER_SOURCES } from '../../domain';
 
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
@@ -7,7 +7,7 @@ const ni = { type: ['integer', 'null'] } as const;
 
 export const itemProperties = {
   id: { type: 'integer' }, itemNo: s, communityId: { type: 'integer' }, communityName: s, categoryId: { type: 'integer' }, categoryName: s,
-  kind: s, place: s, description: s, status: { type: 'string', enum: ITEM_STATUSES }, source: s, reportedBy: s, reporterName: ns, capacity: { type: 'integer' }, deadline: ns,
+  kind: enumSchema(ITEM_KINDS), place: s, description: s, status: enumSchema(ITEM_STATUSES), source: enumSchema(REPORTER_SOURCES), reportedBy: s, reporterName: ns, capacity: { type: 'integer' }, deadline: ns,
   unitId: ni, unitName: ns, claimedAt: ns, assignedBy: ns, responseDeadline: ns, scheduledDate: ns, startedAt: ns, doneAt: ns, rating: ni,
   reworkCount: { type: 'integer' }, releaseCount: { type: 'integer' }, mergedIntoId: ni, referralBody: ns, pledge: { type: 'boolean' }, closedAt: ns,
   createdAt: s, updatedAt: s, version: { type: 'integer' }, signups: { type: 'integer' },
@@ -26,19 +26,19 @@ export const itemDetailSchema = {
     ...itemProperties,
     checkinCode: ns,
     reporterPhone: { ...ns, description: 'the phone a resident left with a need (the community only)' },
-    possibleDuplicates: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, itemNo: s, status: s } } },
+    possibleDuplicates: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, itemNo: s, status: enumSchema(ITEM_STATUSES) } } },
     timeline: {
       type: 'array',
-      items: { type: 'object', properties: { id: { type: 'integer' }, action: s, fromStatus: ns, toStatus: ns, actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } } },
+      items: { type: 'object', properties: { id: { type: 'integer' }, action: s, fromStatus: nullableEnumSchema(ITEM_STATUSES), toStatus: nullableEnumSchema(ITEM_STATUSES), actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } } },
     },
     hours: { type: 'array', items: { type: 'object', properties: { memberId: ni, name: s, hours: { type: 'number' }, posted: { type: 'boolean' } } } },
-    evidence: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, kind: s, fileName: ns, mime: ns, size: ni, note: ns, uploadedBy: s, at: s } } },
+    evidence: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, kind: enumSchema(EVIDENCE_KINDS), fileName: ns, mime: ns, size: ni, note: ns, uploadedBy: s, at: s } } },
     signups: { type: 'array', items: { type: 'object', properties: { memberId: { type: 'integer' }, name: s, signedAt: s, checkedInAt: ns } } },
     allowedActions: { type: 'array', items: s },
   },
 } as const;
 
-export const evidenceUploadedSchema = { type: 'object', properties: { id: { type: 'integer' }, kind: s, mime: s, size: { type: 'integer' }, at: s } } as const;
+export const evidenceUploadedSchema = { type: 'object', properties: { id: { type: 'integer' }, kind: enumSchema(EVIDENCE_KINDS), mime: s, size: { type: 'integer' }, at: s } } as const;
 
 /** What a check-in code opens (GET /checkin/:code). */
 export const checkinInfoSchema = {

@@ -1,4 +1,5 @@
-import { ITEM_STATUSES } from '../../domain';
+import { enumSchema } from '@redheart/shared';
+import { EVIDENCE_KINDS, ITEM_STATUSES } from '../../domain';
 import { int, listOf, ni, ns, s } from '../../schemas';
 
 const pledgeSchema = {
@@ -6,7 +7,7 @@ const pledgeSchema = {
   properties: {
     id: int, itemNo: s, communityId: int, communityName: s, categoryName: s, place: s, description: s, status: { type: 'string', enum: ITEM_STATUSES },
     scheduledDate: ns, doneAt: ns, rating: ni,
-    evidence: { type: 'array', items: { type: 'object', properties: { id: int, kind: s, note: ns } } },
+    evidence: { type: 'array', items: { type: 'object', properties: { id: int, kind: enumSchema(EVIDENCE_KINDS), note: ns } } },
   },
 } as const;
 const summarySchema = { type: 'object', properties: { total: int, delivered: int, inProgress: int } } as const;

@@ -1,4 +1,4 @@
-import { errorResponseSchema } from '@redheart/shared';
+import { errorResponseSchema, nullableEnumSchema } from '@redheart/shared';
 import { ITEM_STATUSES } from '../../domain';
 const s = { type: 'string' } as const;
 const ns = { type: ['string', 'null'] } as const;
@@ -27,7 +27,7 @@ export const needCreatedSchema = {
   properties: { trackingNo: s, itemNo: s, communityName: s, deskBuilding: s, status: itemStatus, reportedAt: s },
 } as const;
 
-const stepSchema = { type: 'object', properties: { action: s, fromStatus: ns, toStatus: ns, at: s, reason: ns } } as const;
+const stepSchema = { type: 'object', properties: { action: s, fromStatus: nullableEnumSchema(ITEM_STATUSES), toStatus: nullableEnumSchema(ITEM_STATUSES), at: s, reason: ns } } as const;
 export const needTrackSchema = {
   type: 'object',
   properties: {

@@ -1,3 +1,4 @@
+import { enumSchema, nullableEnumSchema, ROLES } from '@redheart/shared';
 import { RESPONSE_ACTIONS, RESPONSE_STATUSES, WHISTLE_ACTIONS, WHISTLE_STATUSES } from '../../domain';
 
 const s = { type: 'string' } as const;
@@ -7,6 +8,8 @@ const nint = { type: ['integer', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
 const strings = { type: 'array', items: s } as const;
 const responseStatus = { type: 'string', enum: RESPONSE_STATUSES } as const;
+/** A timeline step's status: the whistle's, or (with unitId) its response's. */
+const stepStatus = nullableEnumSchema([...new Set([...WHISTLE_STATUSES, ...RESPONSE_STATUSES])]);
 
 export const idParams = { type: 'object', required: ['id'], properties: { id: s } } as const;
 export const responseParams = { type: 'object', required: ['id', 'unitId'], properties: { id: s, unitId: s } } as const;
@@ -14,7 +17,7 @@ export const responseParams = { type: 'object', required: ['id', 'unitId'], prop
 const whistleProperties = {
   id: int, whistleNo: s, streetId: int, streetName: s, communityId: nint, communityName: ns, title: s, description: s, place: ns, deadline: s,
   status: { type: 'string', enum: WHISTLE_STATUSES, description: 'PROPOSED (a community\'s, awaiting its street) · SENT · ESCALATED (a department overdue: the county supervises) · ANSWERED · CLOSED · DECLINED · WITHDRAWN' },
-  raisedBy: s, raisedRole: s, escalatedAt: ns, closedAt: ns, createdAt: s, updatedAt: s, version: int,
+  raisedBy: s, raisedRole: enumSchema(ROLES), escalatedAt: ns, closedAt: ns, createdAt: s, updatedAt: s, version: int,
 } as const;
 
 const responseSummary = { type: 'object', properties: { unitId: int, unitName: s, status: responseStatus, deadline: s, overdue: bool, rating: nint } } as const;
@@ -59,7 +62,7 @@ export const whistleDetailSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: int, unitId: nint, action: s, fromStatus: ns, toStatus: ns, actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } },
+        properties: { id: int, unitId: nint, action: s, fromStatus: stepStatus, toStatus: stepStatus, actorUsername: s, actorRole: s, at: s, reason: ns, data: { type: ['object', 'null'], additionalProperties: true } },
       },
     },
   },
