@@ -30,6 +30,11 @@ export interface AuditQuery {
   to?: string
 }
 
+/** The audit query of a console list's filters (`q` is who; an empty filter is none). */
+export function auditQueryOf(f: { q: string; action: string; recordType: string; recordId: string; from: string; to: string }): AuditQuery {
+  return { actor: f.q || undefined, action: f.action || undefined, recordType: f.recordType || undefined, recordId: f.recordId || undefined, from: f.from || undefined, to: f.to || undefined }
+}
+
 /** Newest first by numbered pages (total exact up to 1,000, else estimated); ID numbers come masked. */
 export function listAuditPage(service: AuditService, query: AuditQuery & PageQuery): Promise<NumberedPage<AuditEntry>> {
   return http.get<NumberedPage<AuditEntry>>(`/api/${service}/audit`, { ...query })
