@@ -11,8 +11,9 @@ const DELIVERED = `('DONE', 'CONFIRMED', 'CLOSED')`;
  * cancelled, merged or rejected (its status row).
  */
 const LIVE_PLEDGE_STATUS = `r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')`;
-/** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup). */
-const HOURS_SQL = `SELECT community_id AS id, hours::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[]) AND hours <> 0`;
+/** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup; its shards summed, migration ShardedRollups). */
+const HOURS_SQL = `SELECT community_id AS id, sum(hours)::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[])
+  GROUP BY community_id HAVING sum(hours) <> 0`;
 
 export interface CommunityFigures {
   communityId: number;
