@@ -114,12 +114,13 @@ async function main() {
           FROM move_case c CROSS JOIN LATERAL (SELECT count(*) AS n FROM case_person cp WHERE cp.case_id = c.id) pc
          CROSS JOIN LATERAL (VALUES ('d', household_business_day(c.settled_at)), ('m', date_trunc('month', household_business_day(c.settled_at))::date), ('t', date '1970-01-01')) g (grain, bucket)
          WHERE c.status = 'SETTLED' AND c.type <> 'move_out' GROUP BY 1, 2, 3),
-      roll AS (SELECT community_id, grain::text AS grain, bucket, households, persons, processing_seconds AS secs FROM case_settled_rollup WHERE households <> 0 OR persons <> 0)
+      roll AS (SELECT community_id, grain::text AS grain, bucket, sum(households) AS households, sum(persons) AS persons, sum(processing_seconds) AS secs
+                 FROM case_settled_rollup GROUP BY 1, 2, 3 HAVING sum(households) <> 0 OR sum(persons) <> 0)
       SELECT count(*)::int AS n FROM truth t FULL JOIN roll r USING (community_id, grain, bucket)
        WHERE t.households IS DISTINCT FROM r.households OR t.persons IS DISTINCT FROM r.persons OR t.secs IS DISTINCT FROM r.secs`))[0].n;
     const vdrift = (await vds.query(`
       WITH truth AS (SELECT community_id, status, count(*) AS items, count(rating) AS rated, coalesce(sum(rating), 0) AS rs FROM item GROUP BY 1, 2),
-      roll AS (SELECT community_id, status, items, rated, rating_sum AS rs FROM item_community_rollup WHERE items <> 0)
+      roll AS (SELECT community_id, status, sum(items) AS items, sum(rated) AS rated, sum(rating_sum) AS rs FROM item_community_rollup GROUP BY 1, 2 HAVING sum(items) <> 0)
       SELECT count(*)::int AS n FROM truth t FULL JOIN roll r USING (community_id, status)
        WHERE t.items IS DISTINCT FROM r.items OR t.rated IS DISTINCT FROM r.rated OR t.rs IS DISTINCT FROM r.rs`))[0].n;
     const cases = [

@@ -39,6 +39,8 @@ const PGBENCH = process.env.PGBENCH || (existsSync('/usr/lib/postgresql/15/bin/p
 const TARGETS = { gateway: 0.85, floor: 0.9, writes: 0.25 };
 const PORTS = { gateway: BASE, org: BASE + 1, household: BASE + 2, volunteer: BASE + 3 };
 const TZ = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
+// BENCH_WRITES_ONLY=1: only the writes vs pgbench (no reads, no floor), printed, docs not rewritten
+const WRITES_ONLY = process.env.BENCH_WRITES_ONLY === '1';
 
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
@@ -128,10 +130,19 @@ async function captured(captureDir, service, fn) {
   await sleep(50);
   await fn();
   process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(20);
+  // the file appears, then is written: read it until it parses (a loaded machine can take seconds)
+  let list;
+  for (let i = 0; i < 500 && list === undefined; i++) {
+    try {
+      list = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      await sleep(20);
+    }
+  }
+  if (list === undefined) throw new Error(`${service}: no statements recorded in ${file}`);
   // the ended-sessions feed, the health checks and the job queue's polling (pg-boss: anything on its schema but
   // a job sent by the request) run on timers, not for the request
-  return JSON.parse(readFileSync(file, 'utf8')).filter(
+  return list.filter(
     (s) => !/session_revocation|^\s*SELECT 1\s*$/i.test(s.text) && !(/pgboss/i.test(s.text) && !/^\s*(WITH\b[\s\S]*)?INSERT INTO\s+"?pgboss/i.test(s.text)),
   );
 }
@@ -288,6 +299,70 @@ async function ensureDatabase() {
   }
 }
 
+
+/** The floor (floor.mjs) with the statements recorded for `targets`, checked, and every path warmed up a few seconds. */
+async function startFloor(targets, direct) {
+  const gw = `http://127.0.0.1:${PORTS.gateway}`;
+  const platform = await import(join(root, 'scripts/lib/platform.mjs'));
+  const sec = platform.secrets();
+  const floor = await startChild(join(here, 'floor.mjs'), [], {
+    cmd: 'start',
+    options: {
+      publicKey: readFileSync(sec.keys.publicKeyFile, 'utf8'),
+      internalToken: readFileSync(sec.env.INTERNAL_TOKEN_FILE, 'utf8').trim(),
+      orgUrl: direct('org'),
+      poolSize: 10,
+      timezone: TZ,
+      databases: { org: dbUrl('org'), household: dbUrl('household'), volunteer: dbUrl('volunteer') },
+      requests: Object.fromEntries(targets.map((t) => [t.name, { db: t.service, statements: t.statements }])),
+    },
+  }, 'floor');
+  for (const t of targets) {
+    const f = await call(`${floor.url}/floor/${t.name}`, { token: t.auth.token });
+    if (f.status !== 200) throw new Error(`floor ${t.name}: ${f.status} ${f.text.slice(0, 200)}`);
+  }
+  log('warm-up …');
+  for (const t of targets) {
+    await cannon(`${gw}${t.path}`, t.auth.token, 8, 2);
+    await cannon(`${direct(t.service)}${t.path}`, t.auth.token, 8, 1);
+    await cannon(`${floor.url}/floor/${t.name}`, t.auth.token, 8, 1);
+  }
+  return floor;
+}
+
+/**
+ * What the service's database sessions wait on while `fn` runs: pg_stat_activity of `service`'s database sampled every
+ * 10 ms (the non-idle sessions' wait_event_type:wait_event, or CPU), as shares of the samples.
+ */
+async function waitProfile(service, fn) {
+  const c = new pg.Client({ connectionString: dbUrl(service) });
+  await c.connect();
+  const counts = {};
+  let n = 0;
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      const r = await c.query(`SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, state FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`);
+      for (const x of r.rows) {
+        const k = x.state === 'idle in transaction' ? 'idle in transaction (waiting for the service)' : x.w;
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+      n++;
+      await sleep(10);
+    }
+  })();
+  try {
+    return { result: await fn(), samples: n, counts };
+  } finally {
+    on = false;
+    await loop;
+    await c.end();
+  }
+}
+const profileText = (p) =>
+  Object.entries(p.counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / p.samples).toFixed(2)}`).join(', ');
+
 // ---------------------------------------------------------------- main
 runMain(async () => {
   await ensureDatabase();
@@ -326,34 +401,9 @@ runMain(async () => {
       log(`${t.name}: ${t.bytes} bytes, ${t.statements.length} statement(s) per request`);
     }
 
-    // the floor, with the same token check and the statements just recorded
-    const platform = await import(join(root, 'scripts/lib/platform.mjs'));
-    const sec = platform.secrets();
-    const floor = await startChild(join(here, 'floor.mjs'), [], {
-      cmd: 'start',
-      options: {
-        publicKey: readFileSync(sec.keys.publicKeyFile, 'utf8'),
-        internalToken: readFileSync(sec.env.INTERNAL_TOKEN_FILE, 'utf8').trim(),
-        orgUrl: direct('org'),
-        poolSize: 10,
-        timezone: TZ,
-        databases: { org: dbUrl('org'), household: dbUrl('household'), volunteer: dbUrl('volunteer') },
-        requests: Object.fromEntries(targets.map((t) => [t.name, { db: t.service, statements: t.statements }])),
-      },
-    }, 'floor');
-    stopAll.push(() => floor.stop());
-    for (const t of targets) {
-      const f = await call(`${floor.url}/floor/${t.name}`, { token: t.auth.token });
-      if (f.status !== 200) throw new Error(`floor ${t.name}: ${f.status} ${f.text.slice(0, 200)}`);
-    }
-
-    // warm-up: every path a few seconds
-    log('warm-up …');
-    for (const t of targets) {
-      await cannon(`${gw}${t.path}`, t.auth.token, 8, 2);
-      await cannon(`${direct(t.service)}${t.path}`, t.auth.token, 8, 1);
-      await cannon(`${floor.url}/floor/${t.name}`, t.auth.token, 8, 1);
-    }
+    // the floor, with the same token check and the statements just recorded (not in BENCH_WRITES_ONLY)
+    const floor = WRITES_ONLY ? undefined : await startFloor(targets, direct);
+    if (floor) stopAll.push(() => floor.stop());
     const procs = stackProcesses(stack.child.pid);
     const rss = procs.map((p) => ({ ...p, mib: rssMiB(p.pid) }));
     const rssTotal = rss.reduce((a, p) => a + p.mib, 0);
@@ -361,7 +411,7 @@ runMain(async () => {
 
     const before = loadBefore();
     const results = [];
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < (WRITES_ONLY ? 0 : ROUNDS); r++) {
       for (const t of targets) {
         for (const conns of [8, 32]) {
           const variants = [
@@ -407,16 +457,24 @@ runMain(async () => {
     log(`  statements: settle ${settleStatements.length}, claim ${claimStatements.length}`);
     const pidOf = Object.fromEntries(procs.map((p) => [p.name, p.pid]));
     const hc0 = cpuMs(pidOf.household);
-    const settles = await writes(direct('household'), clerk.token, cases.slice(1), 8, settleBody);
+    const settleProfile = await waitProfile('household', () => writes(direct('household'), clerk.token, cases.slice(1), 8, settleBody));
+    const settles = settleProfile.result;
     const settleCpu = (cpuMs(pidOf.household) - hc0) / Math.max(1, settles.ok);
     log(`  settles: ${settles.ok} in ${settles.seconds.toFixed(1)} s → ${settles.perSecond.toFixed(0)}/s ${JSON.stringify(settles.failed)}; service CPU ${settleCpu.toFixed(2)} ms per settle`);
     const bench = pgbenchTps();
     log(`  ${bench.version}: -c 8 -j 2 -T 15 tpcb: ${bench.tps.toFixed(0)} TPS`);
     const vc0 = cpuMs(pidOf.volunteer);
-    const claims = await writes(direct('volunteer'), staff.token, items.slice(1), 8, claimBody);
+    const claimProfile = await waitProfile('volunteer', () => writes(direct('volunteer'), staff.token, items.slice(1), 8, claimBody));
+    const claims = claimProfile.result;
     const claimCpu = (cpuMs(pidOf.volunteer) - vc0) / Math.max(1, claims.ok);
     log(`  claims: ${claims.ok} in ${claims.seconds.toFixed(1)} s → ${claims.perSecond.toFixed(0)}/s ${JSON.stringify(claims.failed)}; service CPU ${claimCpu.toFixed(2)} ms per claim`);
     const after = os.loadavg();
+    log(`  sessions of the household database during the settles (mean per sample): ${profileText(settleProfile)}`);
+    log(`  sessions of the volunteer database during the claims (mean per sample): ${profileText(claimProfile)}`);
+    if (WRITES_ONLY) {
+      log(`  settles ÷ pgbench ${(settles.perSecond / bench.tps).toFixed(3)}, claims ÷ pgbench ${(claims.perSecond / bench.tps).toFixed(3)}; ${loadNote(before, after)}`);
+      return 0;
+    }
 
     // ---- the table
     const ratio = (t, conns, a, b) => median(results.filter((x) => x.target === t && x.conns === conns).map((x) => x[a].rps / x[b].rps));
@@ -478,6 +536,9 @@ then \`pgbench -c 8 -j 2 -T 15\` (tpcb, scale 10, ${bench.version}) on the same 
 ones the unit's staff sees open) claimed with \`POST /api/volunteer/items/:id/transitions {action: 'claim'}\`. Service CPU from /proc.
 
 ${writesTable}
+
+What the service's database sessions waited on during the writes (pg_stat_activity every 10 ms, mean sessions per sample):
+settles — ${profileText(settleProfile)}; claims — ${profileText(claimProfile)}.
 
 Statements of one settle: ${stmts(settleStatements)}.
 

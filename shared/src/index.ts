@@ -4,6 +4,7 @@ export * from './auth';
 export * from './token-cache';
 export * from './keys';
 export * from './audit';
+export * from './audit-chain-commit';
 export * from './db';
 export * from './roles';
 export * from './embedded-pg';

@@ -5,20 +5,53 @@
  */
 
 /**
+ * The shard a transaction adds its deltas to in a sharded totals table: one per database session (its backend's pid,
+ * modulo ROLLUP_SHARDS), so that the pooled connections of a service each add to rows of their own instead of all
+ * queueing for the one row of a community and day (a row lock held to the end of each writing transaction, round
+ * trips to the service included). A total is the sum over its shards; readers sum anyway (they add days and months).
+ */
+export const ROLLUP_SHARDS = 32;
+export const ROLLUP_SHARD_SQL = `(pg_backend_pid() % ${ROLLUP_SHARDS})::smallint`;
+
+/**
  * `INSERT … ON CONFLICT DO UPDATE` that adds the summed `cols` of `select` (aliased `d`, grouped by
  * `key`) to `table`, in key order (so two transactions lock the rows in the same order), skipping
  * groups whose every sum is zero (an update that changes nothing counted locks nothing). A second
  * transaction on the same key waits for the first's row lock and adds to its committed value.
+ * `sharded`: the table's key ends with a `shard` column, and the deltas go to this session's shard (ROLLUP_SHARD_SQL).
  */
-export function incrementSql(table: string, key: string[], cols: string[], select: string, lateral = ''): string {
+export function incrementSql(table: string, key: string[], cols: string[], select: string, lateral = '', sharded = false): string {
   const keys = key.map((k) => (k.includes('.') ? k : `d.${k}`));
   const names = key.map((k) => k.split('.').pop());
-  return `INSERT INTO ${table} AS r (${names.join(', ')}, ${cols.join(', ')})
-  SELECT ${keys.join(', ')}, ${cols.map((c) => `sum(d.${c})`).join(', ')} FROM (${select}) d ${lateral}
+  const shard = sharded ? [ROLLUP_SHARD_SQL] : [];
+  const conflict = sharded ? [...names, 'shard'] : names;
+  return `INSERT INTO ${table} AS r (${conflict.join(', ')}, ${cols.join(', ')})
+  SELECT ${[...keys, ...shard].join(', ')}, ${cols.map((c) => `sum(d.${c})`).join(', ')} FROM (${select}) d ${lateral}
    GROUP BY ${keys.join(', ')}
   HAVING ${cols.map((c) => `sum(d.${c}) <> 0`).join(' OR ')}
    ORDER BY ${keys.join(', ')}
-  ON CONFLICT (${names.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
+  ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
+}
+
+/** SQL that gives `table` (keyed by `key`) a `shard` column, 0 for the rows there, at the end of its primary key. */
+export function shardRollupSql(table: string, key: string[]): string[] {
+  return [
+    `ALTER TABLE ${table} ADD COLUMN shard smallint NOT NULL DEFAULT 0`,
+    `ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey`,
+    `ALTER TABLE ${table} ADD PRIMARY KEY (${[...key, 'shard'].join(', ')})`,
+  ];
+}
+
+/** Undoes shardRollupSql: the shards summed into shard 0, the column and its key part dropped. */
+export function unshardRollupSql(table: string, key: string[], cols: string[]): string[] {
+  return [
+    `CREATE TEMP TABLE ${table}_sum ON COMMIT DROP AS SELECT ${key.join(', ')}, ${cols.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM ${table} GROUP BY ${key.join(', ')}`,
+    `DELETE FROM ${table}`,
+    `ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey`,
+    `ALTER TABLE ${table} DROP COLUMN shard`,
+    `INSERT INTO ${table} (${key.join(', ')}, ${cols.join(', ')}) SELECT ${key.join(', ')}, ${cols.join(', ')} FROM ${table}_sum`,
+    `ALTER TABLE ${table} ADD PRIMARY KEY (${key.join(', ')})`,
+  ];
 }
 
 /**

@@ -12,7 +12,7 @@ export interface ChangeWrite {
   event: { table: string; columns: string[]; values: (p: Param) => string[] };
   /** The event on the bus (an outbox row, as `emit` writes it, with its pg_notify). */
   outbox?: NewEvent;
-  /** The audit entry (hash-chained by its BEFORE INSERT trigger, which locks and reads the chain's end itself). */
+  /** The audit entry (hash-chained at COMMIT by its deferred trigger, which locks and reads the chain's end itself: audit-chain-commit.ts). */
   audit: AuditInput;
   /** The answer: one SELECT over `u` (the record as updated) and `ev` (the event as written). */
   answer: (p: Param) => string;

@@ -136,7 +136,7 @@ test('entries written before the chain existed are chained in id order by its mi
   const target = workerTestDatabaseUrl('priv_backfill');
   await ensureDatabase(target);
   const before = createOrgDataSource(target, { poolSize: 1 });
-  const old = new DataSource({ ...before.options, migrations: ORG_MIGRATIONS.filter((m) => m.name !== 'AuditHashChain1765000000000') });
+  const old = new DataSource({ ...before.options, migrations: ORG_MIGRATIONS.filter((m) => !['AuditHashChain1765000000000', 'AuditChainAtCommit1766200000007'].includes(m.name)) });
   await old.initialize();
   try {
     await old.query('DROP SCHEMA public CASCADE');

@@ -1,6 +1,7 @@
+import { ShardedRollups1766200000008 } from './migrations/1766200000008-ShardedRollups';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
+import { AuditChainAtCommit1766200000007, AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitHousehold1764300000000 } from './migrations/1764300000000-InitHousehold';
 import { SeparationRollup1765910000000 } from './migrations/1765910000000-SeparationRollup';
 import { SeparationFunnel1764400000000 } from './migrations/1764400000000-SeparationFunnel';
@@ -20,7 +21,7 @@ import { SettledRollup1765900000000 } from './migrations/1765900000000-SettledRo
 
 export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000, AuditHashChain1765000000000, HouseholdAuditLogIndexes1765740000000,
   ImportExportJobs1765750000000, PersonEmployer1765790000000, EventTablesHousehold1765810000001, ServiceApplications1765840000000,
-  CatalogueRefVersion1765870000000, CaseLimitNotices1765890000000, SettledRollup1765900000000, SeparationRollup1765910000000];
+  CatalogueRefVersion1765870000000, CaseLimitNotices1765890000000, SettledRollup1765900000000, SeparationRollup1765910000000, AuditChainAtCommit1766200000007, ShardedRollups1766200000008];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createHouseholdDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

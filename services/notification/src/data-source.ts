@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { migrateDatabase, pgConnectionExtra } from '@redheart/shared';
+import { AuditChainAtCommit1766200000007, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitNotification1765810000010 } from './migrations/1765810000010-InitNotification';
 import { NotificationStream1765880000010 } from './migrations/1765880000010-NotificationStream';
 import { Announcements1765950000010 } from './migrations/1765950000010-Announcements';
 
-export const NOTIFY_MIGRATIONS = [InitNotification1765810000010, NotificationStream1765880000010, Announcements1765950000010];
+export const NOTIFY_MIGRATIONS = [InitNotification1765810000010, NotificationStream1765880000010, Announcements1765950000010, AuditChainAtCommit1766200000007];
 
 /** The one DataSource shape used by the app, the CLI scripts and the tests. */
 export function createNotifyDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
+import { AuditChainAtCommit1766200000007, AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitOrg1764200000000 } from './migrations/1764200000000-InitOrg';
 import { OrgDetailRules1764210000000 } from './migrations/1764210000000-OrgDetailRules';
 import { CurrentPathIndex1764500000000 } from './migrations/1764500000000-CurrentPathIndex';
@@ -24,7 +24,8 @@ export const ORG_MIGRATIONS = [InitOrg1764200000000, OrgDetailRules1764210000000
   SessionsAndLoginThrottle1764910000000, AuditHashChain1765000000000, OrgConsoleLogs1765740000000, CityLevel1765760000000,
   DivisionImports1765760000001, EventTablesOrg1765810000000, WorkUnitDepartments1765850000000, CommitteeMeetings1765860000000,
   CurrentTypePathIndex1765900000001, CoverageRollup1765910000000, SystemLog1766100000005,
-  SystemLogFilterIndexes1766100000006, CoverageRollupLockOrder1766100000007];
+  SystemLogFilterIndexes1766100000006, CoverageRollupLockOrder1766100000007,
+  AuditChainAtCommit1766200000007];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createOrgDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

@@ -1,6 +1,7 @@
+import { ShardedRollups1766200000008 } from './migrations/1766200000008-ShardedRollups';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
+import { AuditChainAtCommit1766200000007, AuditEntry, migrateDatabase, pgConnectionExtra } from '@redheart/shared';
 import { InitVolunteer1764400000000 } from './migrations/1764400000000-InitVolunteer';
 import { ScorecardCoveringIndexes1764500000000 } from './migrations/1764500000000-ScorecardCoveringIndexes';
 import { PublicBoardIndexes1764600000000 } from './migrations/1764600000000-PublicBoardIndexes';
@@ -19,7 +20,7 @@ import { ItemRollup1765900000002 } from './migrations/1765900000002-ItemRollup';
 
 export const VOLUNTEER_MIGRATIONS = [InitVolunteer1764400000000, ScorecardCoveringIndexes1764500000000, PublicBoardIndexes1764600000000, AuditHashChain1765000000000,
   VolunteerAuditLogIndexes1765740000000, ResidentNeedsAndRatings1765770000000, EventTablesVolunteer1765810000002, Whistles1765850000001, MeetingWork1765860000001,
-  ItemCommunityListIndex1765870000000, MemberGroups1765880000001, MemberAccount1765890000000, ScorecardNotices1765890000001, ItemRollup1765900000002];
+  ItemCommunityListIndex1765870000000, MemberGroups1765880000001, MemberAccount1765890000000, ScorecardNotices1765890000001, ItemRollup1765900000002, AuditChainAtCommit1766200000007, ShardedRollups1766200000008];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createVolunteerDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {

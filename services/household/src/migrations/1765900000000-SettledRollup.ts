@@ -22,9 +22,11 @@ export const SETTLED_COUNTED = `status = 'SETTLED' AND type <> 'move_out'`;
 const COLS = ['households', 'persons', 'persons_public_institution', 'persons_enterprise', 'persons_other', 'persons_unknown', 'processing_seconds'];
 /** The grains kept: a day, its month (bucket = the month's first day) and all time (bucket = TOTAL_BUCKET). */
 export const TOTAL_BUCKET = '1970-01-01';
-const upsert = (select: string) =>
+export const SETTLED_KEY = ['community_id', 'grain', 'bucket'];
+export const SETTLED_COLS = COLS;
+const upsert = (select: string, sharded = false) =>
   incrementSql('case_settled_rollup', ['community_id', 'g.grain', 'g.bucket'], COLS, select,
-    `CROSS JOIN LATERAL (VALUES ('d', d.day), ('m', date_trunc('month', d.day)::date), ('t', date '${TOTAL_BUCKET}')) g (grain, bucket)`);
+    `CROSS JOIN LATERAL (VALUES ('d', d.day), ('m', date_trunc('month', d.day)::date), ('t', date '${TOTAL_BUCKET}')) g (grain, bucket)`, sharded);
 
 /** The contribution of the cases in `rel` (a transition table) times `sign`, with their persons as they are now. */
 const caseRows = (rel: string, sign: number) => `
@@ -51,8 +53,17 @@ const personRows = (rel: string, sign: number) => `
     JOIN move_case c ON c.id = p.case_id
    WHERE c.${SETTLED_COUNTED.replace(' AND ', ' AND c.')}`;
 
-const triggerSql = (table: string, fn: string, rows: (rel: string, sign: number) => string) =>
-  rollupTriggerSql(table, fn, { insert: upsert(rows('new_rows', 1)), update: upsert(`${rows('old_rows', -1)} UNION ALL ${rows('new_rows', 1)}`), delete: upsert(rows('old_rows', -1)) });
+const triggerSql = (table: string, fn: string, rows: (rel: string, sign: number) => string, sharded = false) =>
+  rollupTriggerSql(table, fn, {
+    insert: upsert(rows('new_rows', 1), sharded),
+    update: upsert(`${rows('old_rows', -1)} UNION ALL ${rows('new_rows', 1)}`, sharded),
+    delete: upsert(rows('old_rows', -1), sharded),
+  });
+
+/** The two trigger functions (CREATE OR REPLACE), adding to one shard per session (`sharded`, migration ShardedRollups) or to the one row of a key. */
+export const settledRollupFunctionsSql = (sharded: boolean): string[] =>
+  [triggerSql('move_case', 'case_settled_rollup_cases', caseRows, sharded)[0], triggerSql('case_person', 'case_settled_rollup_persons', personRows, sharded)[0]]
+    .map((sql) => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'));
 
 export function businessZone(): string {
   const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';

@@ -13,8 +13,12 @@ import { dropRollupTriggerSql, incrementSql, rollupTriggerSql } from '@redheart/
 const ITEM_COLS = ['items', 'rated', 'rating_sum', 'pledges'];
 const HOUR_COLS = ['hours'];
 
-const itemUpsert = (select: string) => incrementSql('item_community_rollup', ['community_id', 'status'], ITEM_COLS, select);
-const hourUpsert = (select: string) => incrementSql('item_hours_rollup', ['community_id'], HOUR_COLS, select);
+export const ITEM_ROLLUPS = [
+  { table: 'item_community_rollup', key: ['community_id', 'status'], cols: ITEM_COLS },
+  { table: 'item_hours_rollup', key: ['community_id'], cols: HOUR_COLS },
+];
+const itemUpsert = (select: string, sharded = false) => incrementSql('item_community_rollup', ['community_id', 'status'], ITEM_COLS, select, '', sharded);
+const hourUpsert = (select: string, sharded = false) => incrementSql('item_hours_rollup', ['community_id'], HOUR_COLS, select, '', sharded);
 
 const itemRows = (rel: string, sign: number) => `
   SELECT i.community_id, i.status, ${sign} AS items, ${sign} * (i.rating IS NOT NULL)::int AS rated, ${sign} * coalesce(i.rating, 0) AS rating_sum,
@@ -27,6 +31,23 @@ const movedHours = (side: 'o' | 'n', sign: number) => `
 /** The posted hours in `rel` (a transition table of item_hours), times `sign`, under their item's community now. */
 const hourRows = (rel: string, sign: number) => `
   SELECT i.community_id, ${sign} * h.hours AS hours FROM ${rel} h JOIN item i ON i.id = h.item_id WHERE h.posted`;
+
+/** The trigger SQL of item and item_hours: adding to one shard per session (`sharded`, migration ShardedRollups) or to the one row of a key. */
+export function itemRollupTriggerSql(sharded: boolean): [string[], string[]] {
+  const itemSql = rollupTriggerSql('item', 'item_rollup_items', {
+    insert: itemUpsert(itemRows('new_rows', 1), sharded),
+    // an item that moves to another community takes its posted hours along
+    update: `${itemUpsert(`${itemRows('old_rows', -1)} UNION ALL ${itemRows('new_rows', 1)}`, sharded)};
+      ${hourUpsert(`${movedHours('o', -1)} UNION ALL ${movedHours('n', 1)}`, sharded)}`,
+    delete: itemUpsert(itemRows('old_rows', -1), sharded),
+  });
+  const hourSql = rollupTriggerSql('item_hours', 'item_rollup_hours', {
+    insert: hourUpsert(hourRows('new_rows', 1), sharded),
+    update: hourUpsert(`${hourRows('old_rows', -1)} UNION ALL ${hourRows('new_rows', 1)}`, sharded),
+    delete: hourUpsert(hourRows('old_rows', -1), sharded),
+  });
+  return [itemSql, hourSql];
+}
 
 export class ItemRollup1765900000002 implements MigrationInterface {
   name = 'ItemRollup1765900000002';
@@ -46,18 +67,7 @@ export class ItemRollup1765900000002 implements MigrationInterface {
     await q.query(`LOCK TABLE item, item_hours IN SHARE MODE`);
     await q.query(itemUpsert(itemRows('item', 1)));
     await q.query(hourUpsert(hourRows('item_hours', 1)));
-    const itemSql = rollupTriggerSql('item', 'item_rollup_items', {
-      insert: itemUpsert(itemRows('new_rows', 1)),
-      // an item that moves to another community takes its posted hours along
-      update: `${itemUpsert(`${itemRows('old_rows', -1)} UNION ALL ${itemRows('new_rows', 1)}`)};
-      ${hourUpsert(`${movedHours('o', -1)} UNION ALL ${movedHours('n', 1)}`)}`,
-      delete: itemUpsert(itemRows('old_rows', -1)),
-    });
-    const hourSql = rollupTriggerSql('item_hours', 'item_rollup_hours', {
-      insert: hourUpsert(hourRows('new_rows', 1)),
-      update: hourUpsert(`${hourRows('old_rows', -1)} UNION ALL ${hourRows('new_rows', 1)}`),
-      delete: hourUpsert(hourRows('old_rows', -1)),
-    });
+    const [itemSql, hourSql] = itemRollupTriggerSql(false);
     for (const sql of [...itemSql, ...hourSql]) await q.query(sql);
   }
 

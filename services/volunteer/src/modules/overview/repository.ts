@@ -90,9 +90,13 @@ export class OverviewRepository {
     );
   }
 
-  /** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup). */
+  /** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup; its shards summed, migration ShardedRollups). */
   hours(ids: number[]): Promise<HoursRow[]> {
-    return this.ds.query(`SELECT community_id AS id, hours::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[]) AND hours <> 0`, [ids]);
+    return this.ds.query(
+      `SELECT community_id AS id, sum(hours)::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[])
+        GROUP BY community_id HAVING sum(hours) <> 0`,
+      [ids],
+    );
   }
 
   checkIns(ids: number[]): Promise<CheckInsRow[]> {
