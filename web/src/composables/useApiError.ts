@@ -10,9 +10,12 @@ export interface FieldError {
   errors?: string[]
 }
 
-/** The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it). */
+/**
+ * The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it): a 400's, or
+ * a 409's that names the field it refuses (USERNAME_TAKEN on `username`, a linked case on `caseId`).
+ */
 export function fieldErrorsOf(e: unknown): FieldError[] {
-  if (!isApiError(e) || e.status !== 400 || !Array.isArray(e.details)) return []
+  if (!isApiError(e) || (e.status !== 400 && e.status !== 409) || !Array.isArray(e.details)) return []
   return (e.details as unknown[])
     .filter((d): d is FieldError => !!d && typeof d === 'object' && typeof (d as FieldError).field === 'string')
     .map((d) => ({ ...d, field: d.field.replace(/\[(\d+)\]/g, '.$1') }))

@@ -114,13 +114,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'announcements',
         name: 'announcements',
         component: () => import('@/views/announcements/AnnouncementsView.vue'),
-        meta: { titleKey: 'announcements.title', menu: true, icon: 'announcements', roles: ANNOUNCEMENT_READER_ROLES, messages: ['notifications'] },
+        meta: { titleKey: 'nav.announcements', menu: true, icon: 'announcements', roles: ANNOUNCEMENT_READER_ROLES, messages: ['notifications'] },
       },
       {
         path: 'announcements/:id(\\d+)',
         name: 'announcement',
         component: () => import('@/views/announcements/AnnouncementDetailView.vue'),
-        meta: { titleKey: 'announcements.title', activeMenu: '/announcements', messages: ['notifications'] },
+        meta: { titleKey: 'nav.announcements', activeMenu: '/announcements', messages: ['notifications'] },
       },
       {
         path: 'org',
