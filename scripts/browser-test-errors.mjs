@@ -20,7 +20,7 @@ function expectNoEnglish(text, what) {
   if (m) throw new Error(`${what} shows English: "${m[0]}" in "${text.replace(/\s+/g, ' ').slice(0, 300)}"`);
 }
 async function expectWordedInChinese(page, locator, what) {
-  await locator.waitFor({ timeout: 15_000 });
+  await locator.waitFor({ timeout: 60_000 });
   const text = await locator.innerText();
   if (!/[\u4e00-\u9fff]/.test(text)) throw new Error(`${what} is not in Chinese: "${text}"`);
   expectNoEnglish(text, what);
@@ -35,7 +35,7 @@ const csv = (rows) => Buffer.from(`\uFEFF${rows.map((r) => r.map(csvCell).join('
 await test('zh-CN: an import with bad rows shows each row\'s problem in Chinese (worded from its code), no English, no raw key', async (page) => {
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/household/import`);
-  await page.getByTestId('import-view').waitFor({ timeout: 15_000 });
+  await page.getByTestId('import-view').waitFor({ timeout: 60_000 });
   const head = residentId('1975-03-14', 'M');
   const header = ['户号', '社区', '户别', '楼号', '单元', '房号', '地址', '网格', '姓名', '身份证号', '与户主关系', '登记日期'];
   const row = (over) => {
@@ -81,7 +81,7 @@ await test('zh-CN: a transition refused because the item changed meanwhile (409 
   try {
     await login(page, 'clerk.longteng');
     await page.goto(`${BASE}/volunteer/items/${item.id}`);
-    await page.getByTestId('item-action-publish').waitFor({ timeout: 15_000 });
+    await page.getByTestId('item-action-publish').waitFor({ timeout: 60_000 });
     // Behind the page's back (another clerk, another tab): the item is rejected.
     await clerk.post(`/api/volunteer/items/${item.id}/transitions`, { action: 'reject', version: item.version, reason: '不属于社区服务范围（错误测试）' });
     await page.getByTestId('item-action-publish').click();
@@ -115,7 +115,7 @@ await test('zh-CN: a position whose phone the org service refuses shows why on t
   }
   await login(page, 'admin', { timeout: 60_000 });
   await page.goto(`${BASE}/org?unit=${longteng.id}`);
-  await page.getByTestId('node-tabs').waitFor({ timeout: 15_000 });
+  await page.getByTestId('node-tabs').waitFor({ timeout: 60_000 });
   await page.locator('#tab-positions').click();
   await page.getByTestId('position-add').click();
   await input(page, 'position-person').fill(`错误测试${run}`);
@@ -213,7 +213,7 @@ async function openForm(page, { path, clicks = [], form }) {
   if (path) await page.goto(`${BASE}${path}`);
   for (const c of clicks) await (typeof c === 'string' ? page.getByTestId(c) : c(page)).click({ timeout: 30_000 });
   const d = page.getByTestId(form);
-  await d.waitFor({ timeout: 15_000 });
+  await d.waitFor({ timeout: 60_000 });
   return d;
 }
 
