@@ -8,7 +8,7 @@
 // Chromium driven by playwright-core against a running platform with the demo data (`npm start`; BASE_URL, default
 // http://127.0.0.1:8080). Screenshots of failures go to test-results/.
 import { randomInt } from 'node:crypto';
-import { BASE, api, browserSuite, expectFieldError, expectNoEnglish, expectNoRawText, expectWordedInChinese, input, login, residentId } from './lib/browser.mjs';
+import { BASE, api, browserSuite, expectFieldError, expectNoEnglish, expectNoRawText, expectWordedInChinese, input, login, openSubmittedCase, residentId } from './lib/browser.mjs';
 
 const { test, finish } = await browserSuite('errors-browser', { failurePrefix: 'errors-', nameLength: 80 });
 
@@ -19,7 +19,7 @@ const csv = (rows) => Buffer.from(`\uFEFF${rows.map((r) => r.map(csvCell).join('
 await test('zh-CN: an import with bad rows shows each row\'s problem in Chinese (worded from its code), no English, no raw key', async (page) => {
   await login(page, 'clerk.longteng');
   await page.goto(`${BASE}/household/import`);
-  await page.getByTestId('import-view').waitFor({ timeout: 15_000 });
+  await page.getByTestId('import-view').waitFor({ timeout: 60_000 });
   const head = residentId('1975-03-14', 'M');
   const header = ['户号', '社区', '户别', '楼号', '单元', '房号', '地址', '网格', '姓名', '身份证号', '与户主关系', '登记日期'];
   const row = (over) => {
@@ -65,7 +65,7 @@ await test('zh-CN: a transition refused because the item changed meanwhile (409 
   try {
     await login(page, 'clerk.longteng');
     await page.goto(`${BASE}/volunteer/items/${item.id}`);
-    await page.getByTestId('item-action-publish').waitFor({ timeout: 15_000 });
+    await page.getByTestId('item-action-publish').waitFor({ timeout: 60_000 });
     // Behind the page's back (another clerk, another tab): the item is rejected.
     await clerk.post(`/api/volunteer/items/${item.id}/transitions`, { action: 'reject', version: item.version, reason: '不属于社区服务范围（错误测试）' });
     await page.getByTestId('item-action-publish').click();
@@ -94,7 +94,7 @@ await test('zh-CN: a position whose phone the org service refuses shows why on t
   }
   await login(page, 'admin', { timeout: 60_000 });
   await page.goto(`${BASE}/org?unit=${longteng.id}`);
-  await page.getByTestId('node-tabs').waitFor({ timeout: 15_000 });
+  await page.getByTestId('node-tabs').waitFor({ timeout: 60_000 });
   await page.locator('#tab-positions').click();
   await page.getByTestId('position-add').click();
   await input(page, 'position-person').fill(`错误测试${run}`);
@@ -126,6 +126,224 @@ await test('zh-CN: an announcement with a blank title and a one-character body s
   if (!(await dialog.isVisible())) throw new Error('the dialog closed although nothing was published');
   expectNoEnglish(await dialog.innerText(), 'the publish dialog');
   await expectNoRawText(page, 'the publish dialog', dialog);
+});
+
+// ── The forms of org, accounts, household, divisions, login and password: one row per form and server refusal ──
+// Each row opens its form in the browser as `user`, fills it with what the client's own rules let through but the
+// server refuses (a date before the organisation existed, a taken username, a wrong current password, a reason that
+// is too short once trimmed, a case of another person…), submits it and expects the refusal on `field` (the
+// el-form-item's data-testid; `errorAt` where the form lists refusals without a form item; `confirm` where the form asks
+// first), worded in Chinese from the error's code and naming what `says` holds; the whole page then shows no English
+// sentence and no raw i18n key.
+
+/** What the rows share, made once through the API: the org units they work on, a task, a household, cases. */
+let fixtures;
+async function setUp() {
+  if (fixtures) return fixtures;
+  const admin = await api('admin');
+  const clerk = await api('clerk.longteng');
+  const grid = await api('grid.longteng');
+  try {
+    const longteng = (await admin.get(`/api/org/units/search?q=${encodeURIComponent('龙腾社区')}&type=community_committee`))[0];
+    // two compound branches founded today, a building group under the first: what the org rows move and archive
+    const branch = await admin.post('/api/org/units', { parentId: longteng.id, type: 'compound_branch', name: `错误测试甲小区党支部${run}` });
+    const other = await admin.post('/api/org/units', { parentId: longteng.id, type: 'compound_branch', name: `错误测试乙小区党支部${run}` });
+    const group = await admin.post('/api/org/units', { parentId: branch.id, type: 'building_group', name: `错误测试${run}号楼党小组` });
+    // an outreach task (a flat whose owner is registered nowhere), contacted, and a case of somebody else
+    const owner = { name: '错误测试业主', id: residentId('1976-04-12', 'M') };
+    const gridCode = `E${run}`;
+    await clerk.post('/api/household/separation/properties', {
+      properties: [{ certificateNo: `鲁(2021)栖霞市不动产权第${run}-7号`, address: `栖霞市庄园街道龙腾小区${(run % 30) + 1}号楼3单元${(run % 9) + 1}02`, gridCode, owners: [{ name: owner.name, idNumber: owner.id }] }],
+    });
+    await clerk.post('/api/household/separation/compare');
+    const task = (await clerk.get(`/api/household/separation/tasks?gridCode=${encodeURIComponent(gridCode)}`)).items.find((x) => x.personName === owner.name);
+    if (!task) throw new Error('the comparison opened no outreach task');
+    await grid.post(`/api/household/separation/tasks/${task.id}/transitions`, { action: 'contact', version: task.version, note: '已上门走访（错误测试）' });
+    const stranger = await openSubmittedCase(clerk, { name: '错误测试他人', birth: '1981-09-09', run, building: 5 });
+    const households = await clerk.get('/api/household/households?limit=1');
+    const household = (Array.isArray(households) ? households : households.items)[0];
+    fixtures = { longteng, branch, other, group, task, stranger, household };
+    return fixtures;
+  } finally {
+    await Promise.all([admin.dispose(), clerk.dispose(), grid.dispose()]);
+  }
+}
+
+/** Types a date into an Element Plus date picker (its input carries `testid`) and leaves it with Enter. */
+async function typeDate(scope, testid, date) {
+  const box = input(scope, testid);
+  await box.fill(date);
+  await box.press('Enter');
+}
+
+/** Picks an organisation in an OrgUnitPicker (`testid`) by its name. */
+async function pickOrg(page, scope, testid, unit) {
+  await input(scope, testid).fill(unit.name);
+  const option = page.getByTestId(`org-option-${unit.id}`);
+  await option.waitFor({ timeout: 30_000 });
+  await option.click();
+}
+
+/**
+ * Opens a form: goes to `path` (if given), clicks through `clicks` (testids, or functions of the page answering a
+ * locator) and answers the form (`form`, a testid) once it shows.
+ */
+async function openForm(page, { path, clicks = [], form }) {
+  if (path) await page.goto(`${BASE}${path}`);
+  for (const c of clicks) await (typeof c === 'string' ? page.getByTestId(c) : c(page)).click({ timeout: 30_000 });
+  const d = page.getByTestId(form);
+  await d.waitFor({ timeout: 60_000 });
+  return d;
+}
+
+/** Opens the org page at `unit` and one of its actions' dialogs. */
+async function openOrgAction(page, unit, action, dialog) {
+  await page.goto(`${BASE}/org?unit=${unit.id}`);
+  await page.getByTestId('node-title').filter({ hasText: unit.name }).waitFor({ timeout: 30_000 });
+  return openForm(page, { clicks: [action], form: dialog });
+}
+
+const FORM_ROWS = [
+  {
+    form: 'org: a new sub-organisation founded before its parent', user: 'admin', field: 'create-child-valid-from-item', says: '成立日期',
+    open: (page, f) => openOrgAction(page, f.branch, 'action-create-child', 'create-child-dialog'),
+    fill: async (page, d) => {
+      await d.getByTestId('create-child-type').click();
+      await page.getByTestId('create-child-type-option-building_group').click();
+      await input(d, 'create-child-name').fill(`错误测试新党小组${run}`);
+      await typeDate(d, 'create-child-valid-from', '2001-01-01');
+    },
+    submit: 'create-child-submit',
+  },
+  {
+    form: 'org: editing a unit\'s phone to letters', user: 'admin', field: 'edit-contact-phone-item', says: '电话',
+    open: (page, f) => openOrgAction(page, f.group, 'action-edit', 'edit-dialog'),
+    fill: async (page, d) => input(d, 'edit-contact-phone').fill('call me'),
+    submit: 'edit-submit',
+  },
+  {
+    form: 'org: moving a unit under the parent it already has', user: 'admin', field: 'move-parent-item', says: '相同',
+    open: (page, f) => openOrgAction(page, f.group, 'action-move', 'move-dialog'),
+    fill: async (page, d, f) => {
+      await pickOrg(page, d, 'move-parent', f.branch);
+      await input(d, 'move-reason').fill('错误测试：调整隶属关系');
+    },
+    submit: 'move-submit',
+  },
+  {
+    form: 'org: a move effective before the unit existed', user: 'admin', field: 'move-effective-date-item', says: '成立日期',
+    open: (page, f) => openOrgAction(page, f.group, 'action-move', 'move-dialog'),
+    fill: async (page, d, f) => {
+      await pickOrg(page, d, 'move-parent', f.other);
+      await typeDate(d, 'move-effective-date', '2001-01-01');
+      await input(d, 'move-reason').fill('错误测试：调整隶属关系');
+    },
+    submit: 'move-submit',
+  },
+  {
+    form: 'org: archiving with an end date before the unit was founded', user: 'admin', field: 'archive-valid-to-item', says: '之间',
+    open: (page, f) => openOrgAction(page, f.group, 'action-archive', 'archive-dialog'),
+    fill: async (page, d) => {
+      await typeDate(d, 'archive-valid-to', '2001-01-01');
+      await input(d, 'archive-reason').fill('错误测试：撤销党小组');
+    },
+    submit: 'archive-submit',
+    confirm: true,
+  },
+  {
+    form: 'accounts: a new account with a username that is taken', user: 'admin', field: 'account-form-username-item', says: '用户名',
+    open: (page) => openForm(page, { path: '/accounts', clicks: ['account-new'], form: 'account-dialog' }),
+    fill: async (page, d) => {
+      await input(d, 'account-form-username').fill('clerk.longteng');
+      await input(d, 'account-form-display-name').fill('错误测试社工');
+      await d.getByTestId('account-form-role').click();
+      await page.getByTestId('account-form-role-option-community_clerk').click();
+      await input(d, 'account-form-org').fill('龙腾');
+      const option = page.locator('[data-testid^="account-form-org-option-"]:visible').filter({ hasText: '龙腾社区' }).first();
+      await option.waitFor({ timeout: 30_000 });
+      await option.click();
+    },
+    submit: 'account-submit',
+  },
+  {
+    form: 'password: a wrong current password', user: 'clerk.cuiting', field: 'password-current-item', says: '当前密码',
+    open: (page) => openForm(page, { clicks: ['current-user', 'menu-change-password'], form: 'password-dialog' }),
+    fill: async (page, d) => {
+      await input(d, 'password-current').fill('Wrong2020pass');
+      await input(d, 'password-new').fill('Longteng2026x');
+      await input(d, 'password-repeat').fill('Longteng2026x');
+    },
+    submit: 'password-submit',
+  },
+  {
+    form: 'household: revealing an ID number with a reason too short once trimmed', user: 'clerk.longteng', field: 'reveal-reason-item', says: '4',
+    open: (page, f) => openForm(page, { path: `/household/households/${f.household.id}`, clicks: [(p) => p.locator('[data-testid^="member-reveal-"]').first()], form: 'reveal-dialog' }),
+    fill: async (page, d) => input(d, 'reveal-reason').fill('核对    '),
+    submit: 'reveal-submit',
+  },
+  {
+    form: 'household: an outreach task linked to somebody else\'s case', user: 'grid.longteng', field: 'task-case-no-item', says: '不是此人',
+    open: (page, f) => openForm(page, { path: `/household/separation?grid=${encodeURIComponent(`${f.task.communityId}:${f.task.gridCode}`)}`, clicks: [`task-action-${f.task.id}-apply`], form: 'task-dialog' }),
+    fill: async (page, d, f) => input(d, 'task-case-no').fill(f.stranger.caseNo),
+    submit: 'task-submit',
+  },
+  {
+    // the persons step has no form item per person: the server's refusals are listed there (wizard-server-errors)
+    form: 'household: a move-out of somebody not registered in the source household', user: 'clerk.longteng', errorAt: 'wizard-server-errors', says: '错误测试迁出人',
+    open: (page) => openForm(page, { path: '/household/cases/new', form: 'case-wizard' }),
+    fill: async (page, d, f) => {
+      await d.getByTestId('wizard-type-move_out').click();
+      await d.getByTestId('wizard-next').click();
+      await input(d, 'wizard-person-name-0').fill('错误测试迁出人');
+      await input(d, 'wizard-person-id-0').fill(residentId('1979-07-07', 'F'));
+      await d.getByTestId('wizard-next').click();
+      await d.getByTestId('wizard-step-target').waitFor();
+      await d.getByTestId('wizard-source-household').click();
+      const option = page.getByTestId(`wizard-household-option-${f.household.id}`);
+      await option.waitFor({ state: 'visible', timeout: 30_000 });
+      await option.click();
+      await input(d, 'wizard-destination').fill('烟台市芝罘区');
+      await d.getByTestId('wizard-next').click();
+      await d.getByTestId('wizard-step-checklist').waitFor();
+      await d.getByTestId('wizard-next').click();
+      await d.getByTestId('wizard-step-applicant').waitFor();
+    },
+    submit: 'wizard-create',
+  },
+  {
+    form: 'divisions: importing a six-digit code that names no county', user: 'admin', field: 'division-code-item', says: '区划代码',
+    open: (page) => openForm(page, { path: '/org/division-import', form: 'division-import-page' }),
+    fill: async (page, d) => input(d, 'division-code').fill('999999'),
+    submit: 'division-preview',
+  },
+];
+
+for (const row of FORM_ROWS) {
+  await test(`zh-CN: ${row.form} — the server's refusal on its field, in Chinese`, async (page) => {
+    const f = await setUp();
+    await login(page, row.user, { timeout: 60_000 });
+    const dialog = await row.open(page, f);
+    await row.fill(page, dialog, f);
+    await dialog.getByTestId(row.submit).click();
+    // a form that asks first (归档): the confirmation's button
+    if (row.confirm) await page.locator('.el-message-box__btns .el-button--danger, .el-message-box__btns .el-button--primary').last().click();
+    const what = `${row.form}: the ${row.field ? 'field\'s error' : 'form\'s list of refusals'}`;
+    const text = row.field ? await expectFieldError(page, row.field, what) : await expectWordedInChinese(page, page.getByTestId(row.errorAt), what);
+    if (!text.includes(row.says)) throw new Error(`${row.form}: the field says "${text}", expected it to name "${row.says}"`);
+    if (!(await dialog.isVisible())) throw new Error(`${row.form}: the form closed although the server refused it`);
+    expectNoEnglish(await page.locator('body').innerText(), `${row.form}: the page`);
+    await expectNoRawText(page, `${row.form}: the page`);
+  });
+}
+
+await test('zh-CN: a login with a wrong password says so in Chinese, no English, no raw key', async (page) => {
+  await page.goto(`${BASE}/login`);
+  await input(page, 'login-username').fill('clerk.longteng');
+  await input(page, 'login-password').fill('Wrong2020pass');
+  await page.getByTestId('login-submit').click();
+  await expectWordedInChinese(page, page.getByTestId('login-error'), 'the login error');
+  expectNoEnglish(await page.locator('body').innerText(), 'the login page');
+  await expectNoRawText(page, 'the login page');
 });
 
 await finish();

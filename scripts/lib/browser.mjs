@@ -1,7 +1,7 @@
 // What the browser-test suites (scripts/browser-test*.mjs) share: where the platform is, Debian's
 // Chromium driven by playwright-core, the test runner and its "<suite>: N passed, M failed" line,
 // logging in, filling inputs, state handed from step to step and the API with a user's token.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
@@ -240,15 +240,36 @@ export async function api(username) {
 }
 
 let messageKeyCache;
+/** Adds `from`'s keys to `into`, object into object (as vue-i18n merges a feature's messages). */
+function merge(into, from) {
+  for (const [k, v] of Object.entries(from)) {
+    if (v && typeof v === 'object' && into[k] && typeof into[k] === 'object') merge(into[k], v);
+    else into[k] = v;
+  }
+}
+
+/** A messages module of the SPA (TypeScript, no imports), compiled on the fly: its default export. */
+async function loadMessages(file) {
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)).default;
+}
+
 /**
- * The SPA's zh-CN messages (web/src/i18n/zh-CN.ts, compiled on the fly): every key path (`household.notice.title`,
- * and the namespaces above the leaves) and the top-level namespaces (`app`, `household`, …).
+ * The SPA's zh-CN messages (web/src/i18n/zh-CN.ts and the `zh-CN` part of each web/src/i18n/features/*.ts, the
+ * namespaces loaded with their routes): every key path (`household.notice.title`, `announcements.title`, and the
+ * namespaces above the leaves) — a lazily loaded namespace's key shown before its messages arrived (a menu entry) is as
+ * raw as any — and the top-level namespaces of zh-CN.ts (`app`, `household`, …; not the features' own, such as `city`,
+ * which usernames like `city.admin` begin with).
  */
 export async function messageKeys() {
   if (messageKeyCache) return messageKeyCache;
-  const file = join(dirname(fileURLToPath(import.meta.url)), '../../web/src/i18n/zh-CN.ts');
-  const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const messages = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)).default;
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '../../web/src/i18n');
+  const messages = structuredClone(await loadMessages(join(dir, 'zh-CN.ts')));
+  const namespaces = new Set(Object.keys(messages));
+  for (const name of readdirSync(join(dir, 'features')).filter((f) => f.endsWith('.ts')).sort()) {
+    const feature = (await loadMessages(join(dir, 'features', name)))['zh-CN'] ?? {};
+    merge(messages, feature);
+  }
   const keys = new Set();
   const walk = (o, prefix) => {
     for (const [k, v] of Object.entries(o)) {
@@ -258,7 +279,7 @@ export async function messageKeys() {
     }
   };
   walk(messages, '');
-  messageKeyCache = { keys, namespaces: new Set(Object.keys(messages)) };
+  messageKeyCache = { keys, namespaces };
   return messageKeyCache;
 }
 
@@ -299,7 +320,7 @@ export function expectNoEnglish(text, what) {
 
 /** The text of `locator` (waited for): in Chinese, no English sentence, no raw i18n key. */
 export async function expectWordedInChinese(page, locator, what) {
-  await locator.waitFor({ timeout: 15_000 });
+  await locator.waitFor({ timeout: 60_000 });
   const text = await locator.innerText();
   if (!/[\u4e00-\u9fff]/.test(text)) throw new Error(`${what} is not in Chinese: "${text}"`);
   expectNoEnglish(text, what);

@@ -318,6 +318,20 @@ describe('POST /api/household/cases/:id/transitions', () => {
     expect(book.body.past[0].endReason).toBe('moved_out');
   });
 
+  it('names each person of a move-out who is not registered in the source household on their ID number, writing nothing', async () => {
+    const persons = family(1);
+    const settled = await driveTo('SETTLED', { persons, newHousehold: { kind: 'family', address: '龙腾小区10号楼' } });
+    const stranger = { ...family(1)[0], name: '王小二' };
+    const before = await t.ds.query(`SELECT count(*)::int AS n FROM move_case`);
+    const out = await api().post('/api/household/cases').set(as('clerk')).send({
+      type: 'move_out', applicantName: '张伟', persons: [...persons, { ...stranger, relation: 'child' }], sourceHouseholdId: settled.targetHouseholdId, destination: '烟台市芝罘区',
+    });
+    expect(out.status).toBe(409);
+    expect(out.body.code).toBe('NOT_IN_HOUSEHOLD');
+    expect(out.body.details).toEqual([{ field: 'persons[1].idNumber', code: 'notInHousehold', params: { name: stranger.name }, errors: ['not registered in that household'] }]);
+    expect(await t.ds.query(`SELECT count(*)::int AS n FROM move_case`)).toEqual(before);
+  });
+
   it('refuses to accept a potential duplicate (same person, same property certificate, another open case)', async () => {
     const persons = family(1);
     const cert = '鲁(2021)栖霞市不动产权第0012345号';

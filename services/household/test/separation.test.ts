@@ -262,6 +262,7 @@ describe('POST /api/household/separation/tasks/:id/transitions', () => {
     r = await act(task.id, { action: 'apply', version: task.version, caseId: otherCase.id });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('CASE_MISMATCH');
+    expect(r.body.details).toEqual([{ field: 'caseId', code: 'CASE_MISMATCH', params: { caseNo: otherCase.caseNo }, errors: [r.body.message] }]);
     r = await act(task.id, { action: 'apply', version: task.version, caseId: kase.get().id });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'applied', caseId: kase.get().id, caseNo: kase.get().caseNo, caseStatus: 'DRAFT' });

@@ -55,6 +55,7 @@ describe('POST /api/org/accounts', () => {
     const taken = await create('admin', { username: 'clerk.longteng', displayName: '重名', role: 'community_clerk', orgId: f.longteng });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('USERNAME_TAKEN');
+    expect(taken.body.details).toEqual([{ field: 'username', code: 'USERNAME_TAKEN', errors: ['taken'] }]);
     for (const body of [
       { username: 'AB', displayName: 'x', role: 'member', orgId: f.longteng },
       { username: 'ok.name', displayName: '', role: 'member', orgId: f.longteng },

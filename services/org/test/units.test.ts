@@ -152,6 +152,8 @@ describe('POST /api/org/units', () => {
     expect(field.body.code).toBe('FIELD_NOT_ALLOWED');
     const early = await post('admin', '/api/org/units', { parentId: f.yujingBranch, type: 'building_group', name: 'old', validFrom: '2010-01-01' });
     expect(early.status).toBe(400);
+    // on the field, with a code and the date the SPA words it by
+    expect(early.body.details).toEqual([{ field: 'validFrom', code: 'beforeParentFounded', params: { date: '2020-03-20' }, errors: ['before parent'] }]);
   });
 
   it('returns 403 for read-only roles and 404 for a parent outside scope', async () => {
@@ -204,6 +206,13 @@ describe('POST /api/org/units/:id/archive', () => {
     expect((await post('secretary.longteng', `/api/org/units/${leaf.body.id}/archive`, { version: 2, reason: 'again' })).status).toBe(409);
   });
 
+  it('names an end date outside the unit\'s life on validTo, with the range', async () => {
+    const leaf = await post('secretary.longteng', '/api/org/units', { parentId: f.longteng, type: 'business_district_branch', name: '短命商圈党支部', validFrom: '2020-05-01' });
+    const res = await post('secretary.longteng', `/api/org/units/${leaf.body.id}/archive`, { version: 1, reason: '撤销', validTo: '2019-01-01' });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ field: 'validTo', code: 'dateBetween', params: { from: '2020-05-01', to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }, errors: ['out of range'] }]);
+  });
+
   it('requires a reason and refuses the root and the caller’s own organisation', async () => {
     expect((await post('admin', `/api/org/units/${f.buildingGroup}/archive`, { version: 1 })).status).toBe(400);
     expect((await post('admin', `/api/org/units/${f.county}/archive`, { version: 1, reason: 'no' })).status).toBe(400);
@@ -238,6 +247,11 @@ describe('POST /api/org/units/:id/move', () => {
     expect(cyc.status).toBe(400);
     expect((await post('admin', `/api/org/units/${f.longteng}/move`, { version: l.version + 5, newParentId: f.cuiping, reason: 'xx' })).status).toBe(409);
     expect((await post('admin', `/api/org/units/${f.longteng}/move`, { version: l.version, newParentId: f.cuiping })).status).toBe(400);
+    // dates the form lets through, refused on effectiveDate with a code (and the founding date it may not precede)
+    const early = await post('admin', `/api/org/units/${f.longteng}/move`, { version: l.version, newParentId: f.cuiping, reason: 'xx', effectiveDate: '1990-01-01' });
+    expect(early.body.details).toEqual([{ field: 'effectiveDate', code: 'beforeFounded', params: { date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }, errors: ['too early'] }]);
+    const future = await post('admin', `/api/org/units/${f.longteng}/move`, { version: l.version, newParentId: f.cuiping, reason: 'xx', effectiveDate: '2999-01-01' });
+    expect(future.body.details).toEqual([{ field: 'effectiveDate', code: 'futureDate', errors: ['future'] }]);
   });
 
   it('returns 404 when the target lies outside the caller’s scope and 403 for clerks', async () => {
@@ -274,7 +288,7 @@ describe('work units marked as county departments (街呼县应)', () => {
     const street = (await get('admin', `/api/org/units/${f.wanda}`)).body;
     const bad = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('admin')).send({ version: street.version, department: true });
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual([{ field: 'department', code: 'invalid', errors: ['only a work_unit can be a department'] }]);
+    expect(bad.body.details).toEqual([{ field: 'department', code: 'departmentWorkUnitOnly', errors: ['only a work_unit can be a department'] }]);
     const byStreet = await request(t.app.server).patch(`/api/org/units/${f.wanda}`).set(auth('street.zhuangyuan')).send({ version: street.version, department: false });
     expect(byStreet.status).toBe(400);
     expect(byStreet.body.code).toBe('FIELD_NOT_ALLOWED');

@@ -11,8 +11,8 @@ export interface FieldError {
 }
 
 /**
- * The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it): those of a
- * 400, and of a 409 that names the field it collides on (a code already taken).
+ * The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it): a 400's, or
+ * a 409's that names the field it refuses (a code or username taken, a linked case on `caseId`).
  */
 export function fieldErrorsOf(e: unknown): FieldError[] {
   if (!isApiError(e) || (e.status !== 400 && e.status !== 409) || !Array.isArray(e.details)) return []

@@ -44,6 +44,8 @@ const en: MessageSchema = {
     home: 'Home',
     announcements: 'Announcements',
     org: 'Org chart',
+    // the menu shows it before the announcements' own messages (features/notifications) are loaded
+    announcements: 'Announcements',
     coverage: 'Coverage',
     notFound: 'Not found',
     login: 'Sign in',
@@ -230,6 +232,15 @@ const en: MessageSchema = {
       whitelistValidation: 'is not a field that can be sent here',
       nestedValidation: 'is malformed',
       unknownValue: 'is malformed',
+      // org, accounts, password and household forms (issue 9 item 5)
+      beforeParentFounded: 'cannot be before the parent organisation was founded ({date})',
+      beforeFounded: 'cannot be before the organisation or its new parent was founded ({date})',
+      beforeLastChange: 'cannot be before the organisation\'s last recorded change ({date})',
+      dateBetween: 'must lie between {from} and {to}',
+      futureDate: 'cannot be in the future',
+      departmentWorkUnitOnly: 'only a work unit can be a county department',
+      sameAsCurrent: 'must differ from the current password',
+      notInHousehold: '{name} is not registered in that household',
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {
@@ -282,6 +293,13 @@ const en: MessageSchema = {
       INVALID_DIVISION_CODE: 'The division code is malformed',
       NOT_IN_COMMUNITY: 'The chosen record does not belong to this community',
       EMPTY_FILE: 'The uploaded file is empty',
+      // org, accounts, password and household forms (issue 9 item 5)
+      HISTORY_CONFLICT: 'The effective date cannot precede the organisation\'s last recorded change',
+      ORG_ARCHIVED: 'The chosen organisation is archived',
+      // outreach tasks (separation): the linked case
+      CASE_MISMATCH: 'Case {caseNo} is not a move-in of this person into this community',
+      CASE_CLOSED: 'Case {caseNo} is closed (rejected, withdrawn or revoked); link an open one',
+      CASE_NOT_SETTLED: 'Case {caseNo} is not settled yet',
     },
   },
   login: {

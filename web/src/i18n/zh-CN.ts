@@ -47,6 +47,8 @@ const zhCN = {
     // the menu's label of 通知公告 (the page's own texts load with it, after the menu is drawn)
     announcements: '通知公告',
     org: '组织架构',
+    // the menu shows it before the announcements' own messages (features/notifications) are loaded
+    announcements: '通知公告',
     coverage: '覆盖率',
     notFound: '页面不存在',
     login: '登录',
@@ -233,6 +235,15 @@ const zhCN = {
       whitelistValidation: '不是此处可提交的字段',
       nestedValidation: '格式不正确',
       unknownValue: '格式不正确',
+      // org, accounts, password and household forms (issue 9 item 5)
+      beforeParentFounded: '不能早于上级组织的成立日期（{date}）',
+      beforeFounded: '不能早于该组织或新上级的成立日期（{date}）',
+      beforeLastChange: '不能早于该组织最近一次变更的日期（{date}）',
+      dateBetween: '须在 {from} 至 {to} 之间',
+      futureDate: '不能晚于今天',
+      departmentWorkUnitOnly: '只有工作单位可以标记为县直部门',
+      sameAsCurrent: '新密码不能与当前密码相同',
+      notInHousehold: '{name} 未在该户登记，不能随该户迁出',
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {
@@ -285,6 +296,13 @@ const zhCN = {
       INVALID_DIVISION_CODE: '区划代码格式不正确',
       NOT_IN_COMMUNITY: '所选对象不属于本社区',
       EMPTY_FILE: '上传的文件是空的',
+      // org, accounts, password and household forms (issue 9 item 5)
+      HISTORY_CONFLICT: '生效日期不能早于该组织最近一次变更的日期',
+      ORG_ARCHIVED: '所选组织已撤销',
+      // outreach tasks (separation): the linked case
+      CASE_MISMATCH: '案件 {caseNo} 不是此人迁入本社区的案件',
+      CASE_CLOSED: '案件 {caseNo} 已结束（驳回、撤回或撤销），请关联一个办理中的案件',
+      CASE_NOT_SETTLED: '案件 {caseNo} 尚未办结落户，不能据此标记已落户',
     },
   },
   login: {

@@ -217,14 +217,15 @@ export class CaseRepository {
   }
 
   /** How many persons of the case are not actively registered in that household. */
-  async personsNotIn(m: EntityManager, caseId: number, householdId: number): Promise<number> {
-    const rows: { n: number }[] = await m.query(
-      `SELECT count(*)::int AS n FROM case_person cp WHERE cp.case_id = $1 AND NOT EXISTS (
+  /** The ID hashes of the case's persons not registered in the household now. */
+  async personsNotIn(m: EntityManager, caseId: number, householdId: number): Promise<string[]> {
+    const rows: { idHash: string }[] = await m.query(
+      `SELECT cp.id_hash AS "idHash" FROM case_person cp WHERE cp.case_id = $1 AND NOT EXISTS (
          SELECT 1 FROM registration r JOIN person p ON p.id = r.person_id
           WHERE p.id_hash = cp.id_hash AND r.household_id = $2 AND r.status = 'active')`,
       [caseId, householdId],
     );
-    return rows[0].n;
+    return rows.map((r) => r.idHash);
   }
 
   async household(m: EntityManager, id: number): Promise<{ id: number; communityId: number; kind: string } | undefined> {

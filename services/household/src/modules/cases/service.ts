@@ -153,8 +153,12 @@ export class CaseService {
     }
     if (sourceHouseholdId) {
       // Everyone moving out must be registered in that household now.
-      const notThere = await this.repo.personsNotIn(m, id, sourceHouseholdId);
-      if (notThere) throw conflict(`${notThere} of the persons are not registered in that household`, 'NOT_IN_HOUSEHOLD');
+      // Each one who is not is named on their ID number field, so the wizard shows who.
+      const notThere = new Set(await this.repo.personsNotIn(m, id, sourceHouseholdId));
+      if (notThere.size) {
+        const fields = persons.flatMap((p, i) => (notThere.has(this.vault.hash(p.id)) ? [{ field: `persons[${i}].idNumber`, errors: ['not registered in that household'], code: 'notInHousehold', params: { name: p.name } }] : []));
+        throw new AppError(409, 'NOT_IN_HOUSEHOLD', `${notThere.size} of the persons are not registered in that household`, fields);
+      }
     }
     await CASE_FLOW.event(m, ctx, id, 'create', null, 'DRAFT', { reason: null, data: { type: dto.type, persons: persons.length } });
     await writeAudit(m, { actor: user, action: 'case.create', entityType: 'move_case', entityId: id, after: { type: dto.type, communityId: community.id, persons: persons.map((p) => maskResidentId(p.id)) }, requestId: ctx.requestId });

@@ -1,10 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  actionsFor, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, notFound, pageRequest, type Role, writeAudit,
+  actionsFor, AppError, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, notFound, pageRequest, type Role, writeAudit,
   wrongState,
 } from '@redheart/shared';
 import { assertCan } from '../../policy';
 import { type LockedTaskRow, SeparationRepository, type TaskFilter, type TaskRow } from './repository';
+
+/** A linked case refused (409): named on the `caseId` field, with its number, so the form shows it there. */
+const caseRefused = (code: string, message: string, caseNo: string) =>
+  new AppError(409, code, message, [{ field: 'caseId', errors: [message], params: { caseNo } }], undefined, { caseNo });
 
 export { type TaskFilter, type TaskRow } from './repository';
 // The outreach task workflow and its kinds are written once in @redheart/shared's workflows.
@@ -195,14 +199,14 @@ export class SeparationService {
     if (dto.action === 'decline' && !dto.note) throw badRequest('decline needs a note saying why', [{ field: 'note', errors: ['required'] }], 'VALIDATION_FAILED');
     if (dto.action === 'apply' && dto.caseId) {
       const c = await this.caseOfPerson(m, user, dto.caseId, t);
-      if (['REJECTED', 'WITHDRAWN', 'REVOKED'].includes(c.status)) throw conflict(`Case ${c.caseNo} is ${c.status}; link an open one`, 'CASE_CLOSED');
+      if (['REJECTED', 'WITHDRAWN', 'REVOKED'].includes(c.status)) throw caseRefused('CASE_CLOSED', `Case ${c.caseNo} is ${c.status}; link an open one`, c.caseNo);
       caseId = c.id;
     }
     if (dto.action === 'settle') {
       caseId = dto.caseId ?? t.caseId;
       if (!caseId) throw badRequest('settle needs caseId: the settled move-in case of this person', [{ field: 'caseId', errors: ['required'] }], 'VALIDATION_FAILED');
       const c = await this.caseOfPerson(m, user, caseId, t);
-      if (c.status !== 'SETTLED') throw conflict(`Case ${c.caseNo} is ${c.status}, not SETTLED`, 'CASE_NOT_SETTLED');
+      if (c.status !== 'SETTLED') throw caseRefused('CASE_NOT_SETTLED', `Case ${c.caseNo} is ${c.status}, not SETTLED`, c.caseNo);
     }
     if (dto.action !== 'apply' && dto.action !== 'settle' && dto.caseId) {
       throw badRequest(`caseId belongs to apply and settle only`, [{ field: 'caseId', errors: ['not allowed for this action'] }], 'VALIDATION_FAILED');
@@ -227,7 +231,7 @@ export class SeparationService {
     const c = await this.repo.caseForTask(m, caseId, t.idHash);
     if (!c || !inScope(c.path, user.scopePaths)) throw notFound('Case');
     if (c.type === 'move_out' || c.communityId !== t.communityId || !c.hasPerson) {
-      throw conflict(`Case ${c.caseNo} is not a move-in of this person into ${t.communityName}`, 'CASE_MISMATCH');
+      throw caseRefused('CASE_MISMATCH', `Case ${c.caseNo} is not a move-in of this person into ${t.communityName}`, c.caseNo);
     }
     return c;
   }

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type AuthUser, badRequest, conflict, decodeCursor, encodeCursor, forbidden, inScope, notFound, pageRequest, type Role, writeAudit,
+  AppError, type AuthUser, badRequest, conflict, decodeCursor, encodeCursor, forbidden, inScope, notFound, pageRequest, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { assertMay, GRANTABLE } from '../../policy';
@@ -128,7 +128,7 @@ export class AccountService {
       const scope = await this.managerScope(ctx.user, m);
       await this.placement(m, scope, dto.role, dto.orgId);
       const insertedId = await this.repo.with(m).insert({ username, displayName: dto.displayName.trim(), passwordHash, role: dto.role, orgId: dto.orgId });
-      if (insertedId === undefined) throw conflict(`The username ${username} is taken`, 'USERNAME_TAKEN');
+      if (insertedId === undefined) throw new AppError(409, 'USERNAME_TAKEN', `The username ${username} is taken`, [{ field: 'username', errors: ['taken'] }]);
       const account = view(await this.manageable(m, scope, insertedId));
       await writeAudit(m, {
         actor: ctx.user, action: 'account.create', entityType: 'account', entityId: account.id,

@@ -154,7 +154,7 @@ export class AuthService {
     }
     const problem = passwordProblem(next, acc.username);
     if (problem) throw badRequest(`The new password ${problem}`, [{ field: 'newPassword', errors: [problem] }], 'WEAK_PASSWORD');
-    if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'] }], 'WEAK_PASSWORD');
+    if (next === current) throw badRequest('The new password must differ from the current one', [{ field: 'newPassword', errors: ['same as the current one'], code: 'sameAsCurrent' }], 'WEAK_PASSWORD');
     const newHash = await hashPassword(next);
     const session = await this.ds.transaction(async (m) => {
       const repo = this.repo.with(m);

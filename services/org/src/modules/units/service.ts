@@ -124,9 +124,9 @@ export class UnitService {
       if (!ALLOWED_CHILDREN[parent.type].includes(dto.type)) {
         throw badRequest(`A ${dto.type} cannot be placed under a ${parent.type}`, [{ field: 'type', errors: [`allowed under ${parent.type}: ${ALLOWED_CHILDREN[parent.type].join(', ') || 'none'}`] }], 'TYPE_RULE');
       }
-      if (dto.department && dto.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'] }], 'VALIDATION_FAILED');
+      if (dto.department && dto.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'], code: 'departmentWorkUnitOnly' }], 'VALIDATION_FAILED');
       const validFrom = dto.validFrom ?? today();
-      if (validFrom < parent.validFrom) throw badRequest(`validFrom ${validFrom} is before the parent was founded (${parent.validFrom})`, [{ field: 'validFrom', errors: ['before parent'] }], 'VALIDATION_FAILED');
+      if (validFrom < parent.validFrom) throw badRequest(`validFrom ${validFrom} is before the parent was founded (${parent.validFrom})`, [{ field: 'validFrom', errors: ['before parent'], code: 'beforeParentFounded', params: { date: parent.validFrom } }], 'VALIDATION_FAILED');
       const id = await repo.nextId();
       const row = {
         id,
@@ -161,7 +161,7 @@ export class UnitService {
       if (before.version !== dto.version) throw conflict('The organisation was changed by someone else; reload it', 'STALE_VERSION');
       if (before.validTo) throw conflict('An archived organisation cannot be edited', 'ARCHIVED');
       const name = dto.name?.trim() ?? before.name;
-      if (dto.department && before.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'] }], 'VALIDATION_FAILED');
+      if (dto.department && before.type !== 'work_unit') throw badRequest('只有工作单位可以标记为县直部门', [{ field: 'department', errors: ['only a work_unit can be a department'], code: 'departmentWorkUnitOnly' }], 'VALIDATION_FAILED');
       const ok = await repo.updateFields(id, dto.version, {
         department: dto.department ?? before.department,
         name,
@@ -190,7 +190,7 @@ export class UnitService {
       if (before.validTo) throw conflict('The organisation is already archived', 'ARCHIVED');
       const validTo = dto.validTo ?? today();
       if (validTo < before.validFrom || validTo > today()) {
-        throw badRequest(`validTo must lie between ${before.validFrom} and today`, [{ field: 'validTo', errors: ['out of range'] }], 'VALIDATION_FAILED');
+        throw badRequest(`validTo must lie between ${before.validFrom} and today`, [{ field: 'validTo', errors: ['out of range'], code: 'dateBetween', params: { from: before.validFrom, to: today() } }], 'VALIDATION_FAILED');
       }
       const active = await repo.activeChildCount(id);
       if (active > 0) throw conflict(`Archive or move its ${active} active sub-organisations first`, 'HAS_CHILDREN');
@@ -206,7 +206,7 @@ export class UnitService {
     const scope = await this.scope(ctx.user);
     this.assertWriter(scope);
     const effective = dto.effectiveDate ?? today();
-    if (effective > today()) throw badRequest('effectiveDate cannot lie in the future', [{ field: 'effectiveDate', errors: ['future'] }], 'VALIDATION_FAILED');
+    if (effective > today()) throw badRequest('effectiveDate cannot lie in the future', [{ field: 'effectiveDate', errors: ['future'], code: 'futureDate' }], 'VALIDATION_FAILED');
     const moved = await this.ds.transaction(async (m) => {
       const repo = this.repo.with(m);
       await repo.lockTree('exclusive');
@@ -223,11 +223,13 @@ export class UnitService {
         throw badRequest(`A ${node.type} cannot be placed under a ${target.type}`, [{ field: 'newParentId', errors: ['type rule'] }], 'TYPE_RULE');
       }
       if (effective < node.validFrom || effective < target.validFrom) {
-        throw badRequest('effectiveDate is before the organisation or its new parent existed', [{ field: 'effectiveDate', errors: ['too early'] }], 'VALIDATION_FAILED');
+        throw badRequest('effectiveDate is before the organisation or its new parent existed', [{ field: 'effectiveDate', errors: ['too early'], code: 'beforeFounded', params: { date: node.validFrom > target.validFrom ? node.validFrom : target.validFrom } }], 'VALIDATION_FAILED');
       }
       const lastChange = await repo.lastVersionChange(id);
       if (lastChange && effective < lastChange) {
-        throw new AppError(409, 'HISTORY_CONFLICT', `effectiveDate must not precede the last recorded change (${lastChange})`);
+        throw new AppError(409, 'HISTORY_CONFLICT', `effectiveDate must not precede the last recorded change (${lastChange})`, [
+          { field: 'effectiveDate', errors: ['before the last recorded change'], code: 'beforeLastChange', params: { date: lastChange } },
+        ]);
       }
       const movedCount = await repo.moveSubtree(node, target);
       await repo.recordVersion(id, { parentId: target.id, name: node.name, type: node.type }, effective);
