@@ -42,7 +42,6 @@ const en: MessageSchema = {
   },
   nav: {
     home: 'Home',
-    announcements: 'Announcements',
     org: 'Org chart',
     // the menu shows it before the announcements' own messages (features/notifications) are loaded
     announcements: 'Announcements',

@@ -44,8 +44,6 @@ const zhCN = {
   },
   nav: {
     home: '首页',
-    // the menu's label of 通知公告 (the page's own texts load with it, after the menu is drawn)
-    announcements: '通知公告',
     org: '组织架构',
     // the menu shows it before the announcements' own messages (features/notifications) are loaded
     announcements: '通知公告',
