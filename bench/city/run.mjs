@@ -606,6 +606,14 @@ async function listPlans(url, org, longteng, vault) {
       return ds.query(sql, params);
     };
     rec.manager = ds.manager;
+    // the hot reads go to the pool as named prepared statements (shared preparedQuery): record those too
+    const master = ds.driver.master;
+    rec.driver = Object.create(ds.driver);
+    rec.driver.master = Object.create(master);
+    rec.driver.master.query = (cfg, ...rest) => {
+      if (typeof cfg === 'object' && cfg && tableRe.test(cfg.text)) last = { sql: cfg.text, params: cfg.values };
+      return master.query(cfg, ...rest);
+    };
     await run(rec);
     return last;
   };
