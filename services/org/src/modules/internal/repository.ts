@@ -30,6 +30,16 @@ export class InternalRepository {
     return rows;
   }
 
+  /** Enabled accounts whose own organisation lies under `under`, of `roles` (null: every role). */
+  async enabledAccountsUnder(under: string, roles: string[] | null): Promise<number> {
+    const [r]: { count: number }[] = await this.db.query(
+      `SELECT count(*)::int AS count FROM account a JOIN org_unit u ON u.id = a.org_id
+        WHERE NOT a.disabled AND left(u.path, length($1)) = $1 AND ($2::text[] IS NULL OR a.role = ANY($2::text[]))`,
+      [under, roles],
+    );
+    return r.count;
+  }
+
   async workUnits(): Promise<WorkUnitCopyRow[]> {
     const rows: WorkUnitCopyRow[] = await this.db.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`);
     return rows;

@@ -14,6 +14,7 @@ import { InternalRepository } from './repository';
  */
 export default async function internalRoutes(app: FastifyInstance, opts: { internalToken?: string }) {
   const chart = new InternalRepository(app.db.manager);
+  const readChart = new InternalRepository(app.dbRead.manager);
   const catalogue = new CatalogueRepository(app.db.manager);
   const desks = new DeskRepository(app.db.manager);
   const expected = opts.internalToken ? Buffer.from(opts.internalToken) : undefined;
@@ -94,12 +95,7 @@ export default async function internalRoutes(app: FastifyInstance, opts: { inter
     },
     handler: async (req) => {
       const roles = req.query.roles ? req.query.roles.split(',') : null;
-      const [r]: { count: number }[] = await app.dbRead.query(
-        `SELECT count(*)::int AS count FROM account a JOIN org_unit u ON u.id = a.org_id
-          WHERE NOT a.disabled AND left(u.path, length($1)) = $1 AND ($2::text[] IS NULL OR a.role = ANY($2::text[]))`,
-        [req.query.under, roles],
-      );
-      return r;
+      return { count: await readChart.enabledAccountsUnder(req.query.under, roles) };
     },
   });
 
