@@ -230,9 +230,9 @@ export type ItemEvent = Narrowed<ItemAnswer['timeline'][number], {
 }>
 /** `posted`: to the member once the item is confirmed (and closed). */
 export type ItemHours = ItemAnswer['hours'][number]
-export type ItemEvidence = Narrowed<ItemAnswer['evidence'][number], { kind: 'photo' | 'note' }>
+export type ItemEvidence = ItemAnswer['evidence'][number]
 export type ItemSignup = ItemAnswer['signups'][number]
-export type ItemRef = Narrowed<ItemAnswer['possibleDuplicates'][number], { status: ItemStatus }>
+export type ItemRef = ItemAnswer['possibleDuplicates'][number]
 /**
  * An item with what the caller may see of it: `checkinCode` for the community and the claiming unit, `reporterPhone`
  * for the community only, `possibleDuplicates` (same place and category within 7 days) for REPORTED items, and
@@ -327,10 +327,7 @@ type BoardAnswer = Sent<ResponseBody<'/api/volunteer/public/pledges', 'get'>>
 type BoardUnitAnswer = BoardAnswer['units'][number]
 type PledgeAnswer = BoardUnitAnswer['latest'][number]
 /** A pledge as the public board shows it: nothing about the reporter; free text masked by the service. */
-export type PublicPledge = Narrowed<PledgeAnswer, {
-  status: ItemStatus
-  evidence: Narrowed<PledgeAnswer['evidence'][number], { kind: 'photo' | 'note' }>[]
-}>
+export type PublicPledge = Narrowed<PledgeAnswer, { status: ItemStatus }>
 /** A unit's pledges on the board: delivered = DONE, CONFIRMED or CLOSED; the rest are in progress. */
 export type PledgeSummary = BoardUnitAnswer['summary']
 /** A pledging unit's members per group (counts, no names). */
