@@ -108,14 +108,14 @@ export const routes: RouteRecordRaw[] = [
         path: 'notifications',
         name: 'notifications',
         component: () => import('@/views/notifications/NotificationsView.vue'),
-        meta: { titleKey: 'notifications.title', messages: ['notifications'] },
+        meta: { titleKey: 'notifications.title', messages: ['list', 'notifications'] },
       },
       // 通知公告: every staff role reads; the publishers also publish, see receipts and withdraw
       {
         path: 'announcements',
         name: 'announcements',
         component: () => import('@/views/announcements/AnnouncementsView.vue'),
-        meta: { titleKey: 'nav.announcements', menu: true, icon: 'announcements', roles: ANNOUNCEMENT_READER_ROLES, messages: ['notifications'] },
+        meta: { titleKey: 'nav.announcements', menu: true, icon: 'announcements', roles: ANNOUNCEMENT_READER_ROLES, messages: ['list', 'notifications'] },
       },
       {
         path: 'announcements/:id(\\d+)',
