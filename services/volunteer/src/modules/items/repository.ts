@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
-import type { ItemStatus } from '../../domain';
+import type { ItemKind, ItemStatus } from '../../domain';
 
 export interface ItemRow {
   id: number;
@@ -10,7 +10,7 @@ export interface ItemRow {
   path: string;
   categoryId: number;
   categoryName: string;
-  kind: 'unit' | 'individual';
+  kind: ItemKind;
   place: string;
   description: string;
   status: ItemStatus;
