@@ -66,8 +66,9 @@ for (const username of ROLES) {
 try {
   const clerk = await api('clerk.longteng');
   const reported = await clerk.get('/api/volunteer/items?status=REPORTED&page=1&limit=1');
-  const categories = await clerk.get('/api/volunteer/categories');
-  const categoryId = (categories.items ?? categories)[0]?.id;
+  // an active category: other suites withdraw categories they create (errors-work), and the list keeps withdrawn ones
+  const categoryId = (await clerk.get('/api/volunteer/categories')).find((c) => c.active)?.id;
+  if (!categoryId) throw new Error('no active service category');
   for (let i = reported.total; i < 12; i += 1) {
     await clerk.post('/api/volunteer/items', { categoryId, place: `龙腾小区分页楼 ${i + 1} 号`, description: '楼道灯不亮，需要检修（列表分页用）' });
   }
