@@ -89,6 +89,10 @@ describe('POST /api/household/public/case-lookup (居民查件, no login)', () =
       expect(r.body.code).toBe('VALIDATION_FAILED');
       expect(r.body.details.map((d: { field: string }) => d.field)).toContain(field);
     }
+    // a number of the wrong shape: its own code, which the lookup page words on the number's field
+    const shape = await lookup({ caseNumber: 'HJ26-12', phoneLast4: '6789' }, addr);
+    expect(shape.body.details).toEqual([expect.objectContaining({ field: 'caseNumber', code: 'caseNumber' })]);
+    expect(shape.body.message).toMatch(/HJ2026-000123/);
   });
 
   it('answers 429 with Retry-After after 10 tries a minute from one address; another address is not affected', async () => {

@@ -144,7 +144,9 @@ describe('一网通办 service applications', () => {
     expect(r.body.details).toEqual([{ field: 'serviceId', code: 'invalid', errors: ['不在目录清单中'] }]);
     r = await post({ serviceId: 9001, applicantName: '王秀英', provided: ['结婚证'] });
     expect(r.status).toBe(400);
-    expect(r.body.details).toEqual([{ field: 'provided', code: 'invalid', errors: ['结婚证'] }]);
+    // the field named, with a code and params the SPA words it from (the service, the items it does not ask for)
+    expect(r.body.details).toEqual([{ field: 'provided', code: 'notRequiredMaterial', params: { service: expect.any(String), items: ['结婚证'] }, errors: ['结婚证'] }]);
+    expect(r.body.details[0].params.service).toMatch(/[\u4e00-\u9fff]/);
     r = await post({ serviceId: 9001, applicantName: '王秀英', extra: 1 });
     expect(r.status).toBe(400);
     const a = await createApp();

@@ -193,6 +193,10 @@ describe('the city level on the demo (migrated from scratch, then seeded)', () =
     const other = await post('admin', { code: '370687', dryRun: true });
     expect(other.status).toBe(403);
     expect(other.body.details[0].field).toBe('code');
+    // worded by the SPA from its code and params, on the code field; the server's own words are Chinese
+    expect(other.body.details[0]).toMatchObject({ code: 'outsideOwnDivision', params: { code: '370687', own: '370686' } });
+    expect(other.body.details[0].errors[0]).toMatch(/[\u4e00-\u9fff]/);
+    expect(other.body.message).toMatch(/370686/);
     expect((await post('admin', { code: '370600', dryRun: true })).status).toBe(403);
     expect((await post('city.admin', { code: '450305', dryRun: true })).status).toBe(403);
     const own = await post('admin', { code: '370686', dryRun: true });

@@ -11,11 +11,12 @@ export interface FieldError {
 }
 
 /**
- * The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it): a 400's, or
- * a 409's that names the field it refuses (a code or username taken, a linked case on `caseId`).
+ * The bad fields of an error, or [] (`persons[0].name` is written `persons.0.name`, as parseDto names it): a 400's, a
+ * 409's that names the field it refuses (a code or username taken, a linked case on `caseId`), or a 403's that does (a
+ * division code outside the caller's county or city).
  */
 export function fieldErrorsOf(e: unknown): FieldError[] {
-  if (!isApiError(e) || (e.status !== 400 && e.status !== 409) || !Array.isArray(e.details)) return []
+  if (!isApiError(e) || ![400, 403, 409].includes(e.status) || !Array.isArray(e.details)) return []
   return (e.details as unknown[])
     .filter((d): d is FieldError => !!d && typeof d === 'object' && typeof (d as FieldError).field === 'string')
     .map((d) => ({ ...d, field: d.field.replace(/\[(\d+)\]/g, '.$1') }))

@@ -240,6 +240,10 @@ const en: MessageSchema = {
       departmentWorkUnitOnly: 'only a work unit can be a county department',
       sameAsCurrent: 'must differ from the current password',
       notInHousehold: '{name} is not registered in that household',
+      outsideOwnDivision: 'Division code {code} is outside your area (yours is {own}); it cannot be imported',
+      notRequiredMaterial: '“{service}” does not ask for: {items} (the catalogue may have changed); untick them',
+      caseNumber: 'Use the number on the receipt: a hukou case like HJ2026-000123, a service application like FW2026-000123',
+      phoneLast4: 'The last 4 digits of the applicant\'s phone',
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {

@@ -242,6 +242,10 @@ const zhCN = {
       departmentWorkUnitOnly: '只有工作单位可以标记为县直部门',
       sameAsCurrent: '新密码不能与当前密码相同',
       notInHousehold: '{name} 未在该户登记，不能随该户迁出',
+      outsideOwnDivision: '区划代码 {code} 不在您的管辖范围内（本级区划代码为 {own}），不能导入',
+      notRequiredMaterial: '「{service}」不需要以下材料：{items}（目录清单可能已更新），请取消勾选',
+      caseNumber: '应为受理回执上的编号：户籍案件如 HJ2026-000123，政务服务申请如 FW2026-000123',
+      phoneLast4: '应为申请人手机号的后 4 位数字',
     },
     /** By the server's stable `code`: the user reads this instead of the server's text. */
     byCode: {

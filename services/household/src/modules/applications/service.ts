@@ -9,6 +9,13 @@ import type { ApplicationRepository, ApplicationRow } from './repository';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+/**
+ * 400 on `field`: materials the service does not ask for (its catalogue entry may have changed since the form was
+ * opened); `notRequiredMaterial` with the service and the items words it in the SPA.
+ */
+const notRequired = (field: string, service: string, items: string[]) =>
+  badRequest(`${field}：不是「${service}」所需的材料：${items.join('、')}`, [{ field, errors: items, code: 'notRequiredMaterial', params: { service, items } }], 'VALIDATION_FAILED');
+
 function missingOf(c: ApplicationRow['checklist']): string[] {
   return c.materials.filter((m) => !c.provided.includes(m));
 }
@@ -71,7 +78,7 @@ export class ApplicationService {
     if (!service) throw badRequest(`serviceId：目录清单中没有编号为 ${dto.serviceId} 的事项`, [{ field: 'serviceId', errors: ['不在目录清单中'] }], 'VALIDATION_FAILED');
     const provided = [...new Set(dto.provided ?? [])];
     const unknown = provided.filter((p) => !service.materials.includes(p));
-    if (unknown.length) throw badRequest(`provided：不是「${service.name}」所需的材料：${unknown.join('、')}`, [{ field: 'provided', errors: unknown }], 'VALIDATION_FAILED');
+    if (unknown.length) throw notRequired('provided', service.name, unknown);
     const checklist = { materials: service.materials, provided };
     const id = await this.repo.insert(m, {
       service, communityId: community.id, applicantName: dto.applicantName.trim(), applicantPhone: dto.applicantPhone ?? null, checklist, createdBy: user.sub,
@@ -114,7 +121,7 @@ export class ApplicationService {
     const materials = a.checklist.materials;
     const checkItems = (list: string[] | undefined, field: string) => {
       const bad = (list ?? []).filter((i) => !materials.includes(i));
-      if (bad.length) throw badRequest(`${field}：不是「${a.serviceName}」所需的材料：${bad.join('、')}`, [{ field, errors: bad }], 'VALIDATION_FAILED');
+      if (bad.length) throw notRequired(field, a.serviceName, bad);
     };
     checkItems(dto.provided, 'provided');
     checkItems(dto.missingItems, 'missingItems');

@@ -21,7 +21,9 @@ export interface Ctx {
   requestId?: string;
 }
 
-const codeForbidden = (message: string) => new AppError(403, 'FORBIDDEN', message, [{ field: 'code', errors: ['outside your organisation'] }]);
+/** 403 naming the field: `outsideOwnDivision` (with the caller's own code and the one refused) words it in the SPA. */
+const codeForbidden = (message: string, code: string, own: string | null) =>
+  new AppError(403, 'FORBIDDEN', message, [{ field: 'code', code: 'outsideOwnDivision', errors: ['不在您的管辖范围内'], params: { code, own: own ?? '' } }]);
 
 export class DivisionImportService {
   private readonly repo: DivisionImportRepository;
@@ -46,9 +48,9 @@ export class DivisionImportService {
     const own = await this.ownCode(user);
     // the city's organisation department imports any county of its city, a county's only its own county
     if (may(user, 'divisions.importCityWide')) {
-      if (!own || own.slice(0, 4) !== code.slice(0, 4)) throw codeForbidden(`区划代码 ${code} 不属于您所在的市（${own ?? '未设区划代码'}），不能导入`);
+      if (!own || own.slice(0, 4) !== code.slice(0, 4)) throw codeForbidden(`区划代码 ${code} 不属于您所在的市（${own ?? '未设区划代码'}），不能导入`, code, own);
     } else if (own !== code) {
-      throw codeForbidden(`县级管理员只能导入本县（${own ?? '未设区划代码'}）的区划，不能导入 ${code}`);
+      throw codeForbidden(`县级管理员只能导入本县（${own ?? '未设区划代码'}）的区划，不能导入 ${code}`, code, own);
     }
   }
 
