@@ -192,21 +192,28 @@ async function fillPicker(scope, value) {
   await picker.press('Enter');
 }
 
+/** The answer of department `unitId` to whistle `id`, as `username` reads it. */
+const answerOf = (username, id, unitId) => as(username, async (c) => (await c.get(`/api/volunteer/whistles/${id}`)).responses.find((r) => r.unitId === unitId));
+
+/** `username` moves department `unitId`'s answer to whistle `id` on (`action` and its fields), from the version it reads. */
+const moveAnswer = (username, id, unitId, body) => as(username, async (c) => {
+  const r = (await c.get(`/api/volunteer/whistles/${id}`)).responses.find((x) => x.unitId === unitId);
+  return c.post(`/api/volunteer/whistles/${id}/responses/${unitId}/transitions`, { ...body, version: r.version });
+});
+
 /**
- * A whistle of 庄园街道 to one county department whose answer is overdue: raised through the API, its deadline put in
- * the past in the volunteer database, then the overdue job (its cron runs every minute; a job is queued too) marks the
- * answer overdue and the whistle goes up to the county.
+ * A whistle of 庄园街道 to unit.staff's department (a county department in the demo) whose answer is overdue: raised
+ * through the API (and accepted by the department when `accepted`), its deadline put in the past in the volunteer
+ * database, then the overdue job (its cron runs every minute; a job is queued too) marks the answer overdue and the
+ * whistle goes up to the county.
  */
-async function overdueWhistle() {
-  const w = await as('street.zhuangyuan', async (street) => {
-    const departments = await street.get('/api/volunteer/whistles/departments');
-    const list = Array.isArray(departments) ? departments : departments.items;
-    return street.post('/api/volunteer/whistles', {
-      title: `超期未答复的街呼县应（错误测试 ${run}）`, description: '背街小巷路灯损坏，需要相关部门维修（错误测试）',
-      deadline: new Date(Date.now() + 2 * 3600_000).toISOString(), departmentIds: [list[0].id],
-    });
-  });
-  const unitId = w.responses[0].unitId;
+async function overdueWhistle({ accepted = false } = {}) {
+  const unitId = await as('unit.staff', async (unit) => Number(unit.user.orgId));
+  const w = await as('street.zhuangyuan', (street) => street.post('/api/volunteer/whistles', {
+    title: `超期未答复的街呼县应（错误测试 ${run}）`, description: '背街小巷路灯损坏，需要相关部门维修（错误测试）',
+    deadline: new Date(Date.now() + 2 * 3600_000).toISOString(), departmentIds: [unitId],
+  }));
+  if (accepted) await moveAnswer('unit.staff', w.id, unitId, { action: 'accept' });
   const db = await databaseServer({ reuseRunning: true });
   const url = shared.serviceDatabaseUrl({ ...process.env, DATABASE_URL: db.url }, 'volunteer');
   const client = new pg.Client({ connectionString: url });
@@ -226,15 +233,21 @@ async function overdueWhistle() {
   return { id: w.id, unitId };
 }
 
-await test('zh-CN: the county\'s 督办 of an overdue answer with a new deadline past 90 days (400 tooFarAhead on deadline) — on its field, kept, then corrected', async (page) => {
-  const w = await overdueWhistle();
-  await login(page, 'admin', { timeout: 60_000 });
+/** `username` opens whistle `w` and the dialog of `action` on its department's answer: the dialog. */
+async function openAnswerAction(page, username, w, action) {
+  await login(page, username, { timeout: 60_000 });
   await page.goto(`${BASE}/volunteer/whistles/${w.id}`);
-  const supervise = page.getByTestId(`response-action-${w.unitId}-supervise`);
-  await supervise.waitFor({ timeout: 60_000 });
-  await supervise.click();
+  const button = page.getByTestId(`response-action-${w.unitId}-${action}`);
+  await button.waitFor({ timeout: 60_000 });
+  await button.click();
   const dialog = page.getByTestId('whistle-action-dialog');
   await dialog.waitFor({ state: 'visible' });
+  return dialog;
+}
+
+await test('zh-CN: the county\'s 督办 of an overdue answer with a new deadline past 90 days (400 tooFarAhead on deadline) — on its field, kept, then corrected', async (page) => {
+  const w = await overdueWhistle();
+  const dialog = await openAnswerAction(page, 'admin', w, 'supervise');
   const reason = '超期未答复，县委组织部督办（错误测试）';
   await input(dialog, 'whistle-form-reason').fill(reason);
   // the picker offers any future day; the service gives at most 90 days
@@ -250,9 +263,32 @@ await test('zh-CN: the county\'s 督办 of an overdue answer with a new deadline
   await fillPicker(dialog, pickerTime(7));
   await dialog.getByTestId('whistle-action-submit').click();
   await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
-  const after = await as('admin', (admin) => admin.get(`/api/volunteer/whistles/${w.id}`));
-  const r = after.responses.find((x) => x.unitId === w.unitId);
-  if (r.overdue) throw new Error('the answer is still overdue after the 督办');
+  if ((await answerOf('admin', w.id, w.unitId)).overdue) throw new Error('the answer is still overdue after the 督办');
+});
+
+await test('zh-CN: the department\'s answer to its overdue whistle after the county\'s 督办 came in between (409 STALE_VERSION) — said in Chinese, kept, then sent again', async (page) => {
+  const w = await overdueWhistle({ accepted: true });
+  const dialog = await openAnswerAction(page, 'unit.staff', w, 'report');
+  const result = '已安排维修，路灯恢复照明（错误测试）';
+  await input(dialog, 'whistle-form-result').fill(result);
+  // behind the page's back the county supervises the overdue answer (a new deadline): the page's copy is stale
+  await moveAnswer('admin', w.id, w.unitId, { action: 'supervise', deadline: new Date(Date.now() + 7 * 86400_000).toISOString(), reason: '超期未答复，县委组织部督办（错误测试）' });
+  await dialog.getByTestId('whistle-action-submit').click();
+  // the conflict: said in Chinese, the page offers to reload it
+  const box = page.locator('.el-message-box:visible');
+  await expectWordedInChinese(page, box, 'the conflict notice');
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await box.waitFor({ state: 'hidden' });
+  await expectWordedInChinese(page, dialog.getByTestId('whistle-action-error'), 'the dialog\'s message');
+  if (!(await dialog.isVisible())) throw new Error('the dialog closed although nothing was sent');
+  await expectKept(dialog, 'whistle-form-result', result);
+  expectNoEnglish(await dialog.innerText(), 'the answer dialog');
+  await expectNoRawText(page, 'the answer dialog', dialog);
+  // sent again (the page reloaded): the answer goes in on the new version
+  await dialog.getByTestId('whistle-action-submit').click();
+  await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+  const r = await answerOf('unit.staff', w.id, w.unitId);
+  if (r.status !== 'REPORTED') throw new Error(`the answer is ${r.status} after sending it again`);
 });
 
 await test('zh-CN: a county admin importing another county\'s division code (403 outsideOwnDivision on code) — on its field, kept, then corrected', async (page) => {
