@@ -55,11 +55,12 @@ export function unshardRollupSql(table: string, key: string[], cols: string[]): 
 }
 
 /**
- * The trigger function `fn` and its three statement triggers on `table` (`<table>_rollup_ins/upd/del`):
- * `sql.insert` runs after an INSERT (over `new_rows`), `sql.update` after an UPDATE (`old_rows`,
- * `new_rows`), `sql.delete` after a DELETE (`old_rows`).
+ * The trigger function `fn` and its three statement triggers on `table` (`<table>_<name>_ins/upd/del`, name `rollup`
+ * unless a second rollup of the table needs another): `sql.insert` runs after an INSERT (over `new_rows`), `sql.update`
+ * after an UPDATE (`old_rows`, `new_rows`), `sql.delete` after a DELETE (`old_rows`). The triggers of one table fire in
+ * the order of their names, so the rollups of a table are always locked in the same order.
  */
-export function rollupTriggerSql(table: string, fn: string, sql: { insert: string; update: string; delete: string }): string[] {
+export function rollupTriggerSql(table: string, fn: string, sql: { insert: string; update: string; delete: string }, name = 'rollup'): string[] {
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
   BEGIN
@@ -72,15 +73,15 @@ export function rollupTriggerSql(table: string, fn: string, sql: { insert: strin
     END IF;
     RETURN NULL;
   END $fn$`,
-    `CREATE TRIGGER ${table}_rollup_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-    `CREATE TRIGGER ${table}_rollup_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-    `CREATE TRIGGER ${table}_rollup_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_${name}_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_${name}_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_${name}_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
   ];
 }
 
 /** Drops what rollupTriggerSql created. */
-export function dropRollupTriggerSql(table: string, fn: string): string[] {
-  return [...['ins', 'upd', 'del'].map((op) => `DROP TRIGGER IF EXISTS ${table}_rollup_${op} ON ${table}`), `DROP FUNCTION IF EXISTS ${fn}()`];
+export function dropRollupTriggerSql(table: string, fn: string, name = 'rollup'): string[] {
+  return [...['ins', 'upd', 'del'].map((op) => `DROP TRIGGER IF EXISTS ${table}_${name}_${op} ON ${table}`), `DROP FUNCTION IF EXISTS ${fn}()`];
 }
 
 /**

@@ -27,8 +27,13 @@ export const STEP_LIMIT_DAYS: Partial<Record<CaseStatus, number>> = CASE_WORKFLO
  * "Past the step's limit" in SQL over a move_case aliased `c`, built from STEP_LIMIT_DAYS so the work
  * queue's overdue filter, the statistics and the traffic light never disagree (green channel halves it).
  */
-export const LIMIT_DAYS_SQL = `(CASE c.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
-export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND ${overdueSql('c.step_started_at', `${LIMIT_DAYS_SQL} / (CASE WHEN c.green_channel THEN 2.0 ELSE 1 END)`)})`;
+const limitDaysSql = (a: string) => `(CASE ${a}.status ${Object.entries(STEP_LIMIT_DAYS).map(([s, d]) => `WHEN '${s}' THEN ${Number(d)}`).join(' ')} END)`;
+export const LIMIT_DAYS_SQL = limitDaysSql('c');
+/** The step's limit in days of a row aliased `a` with `status` and `green_channel` (a move_case or a case_open_rollup row); NULL: no limit. */
+export const stepLimitDaysSql = (a: string) => `${limitDaysSql(a)} / (CASE WHEN ${a}.green_channel THEN 2.0 ELSE 1 END)`;
+export const OVERDUE_SQL = `(c.status IN (${Object.keys(STEP_LIMIT_DAYS).map((s) => `'${s}'`).join(', ')}) AND ${overdueSql('c.step_started_at', stepLimitDaysSql('c'))})`;
+/** The same limit as an interval (`start + it` is the due instant overdueSql compares `now()` with). */
+export const stepLimitIntervalSql = (a: string) => `make_interval(secs => (${stepLimitDaysSql(a)}) * 86400.0)`;
 
 export type { TrafficLight };
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import {
   type AuthUser, makeResidentId, PiiVault, startTestApp, TEST_COMMUNITIES, TEST_COMMUNITY, TEST_USERS, testTokens, workerTestDatabaseUrl,
@@ -43,6 +44,20 @@ export async function setup(opts: Pick<BuildOptions, 'fetchCatalogue'> = {}): Pr
   });
   await app.communities.upsert(ds.manager, TEST_COMMUNITIES);
   return { app, ds, vault: new PiiVault(pii), token: testTokens(keys.privateKey, USERS), privateKey: keys.privateKey, close };
+}
+
+/**
+ * A test file's app: started before its tests, closed after them; `ctx()` the context, `as(who)` a user's
+ * Authorization header, `api()` a supertest agent on the app.
+ */
+export function appForTests(opts: Pick<BuildOptions, 'fetchCatalogue'> = {}) {
+  let t: TestContext | undefined;
+  beforeAll(async () => {
+    t = await setup(opts);
+  });
+  afterAll(async () => t?.close());
+  const ctx = (): TestContext => t!;
+  return { ctx, as: (who: keyof typeof USERS) => ({ Authorization: `Bearer ${ctx().token(who)}` }), api: () => request(ctx().app.server) };
 }
 
 let seq = 100;

@@ -293,6 +293,12 @@ export class JobRepository {
     )).length;
     return { imports, exportFiles, exports: exportRows };
   }
+
+  /** case_open_rollup's rows overdue for good folded into one per community, status and green channel (migration OpenCaseRollup); returns the rows folded. */
+  async foldOpenCaseRollup(): Promise<number> {
+    const [{ folded }] = await this.ds.query(`SELECT case_open_rollup_fold() AS folded`);
+    return Number(folded);
+  }
 }
 
 /** TypeORM answers an UPDATE … RETURNING as [rows, count]. */

@@ -401,7 +401,7 @@ export class ExportJobService {
 
 /**
  * The workers and the schedule on the service's job engine: validation, application and exports,
- * and every five minutes the sweep (stale jobs failed, expired files dropped, old jobs deleted).
+ * and every five minutes the sweep (stale jobs failed, expired files dropped, old jobs deleted, the open-case rollup folded).
  */
 export async function startJobWorkers(engine: JobEngine, deps: { imports: ImportJobService; exports: ExportJobService; repo: JobRepository; settings: JobSettings; log: { error(o: object, m: string): void } }): Promise<void> {
   const { imports, repo, settings, log } = deps;
@@ -424,6 +424,7 @@ export async function startJobWorkers(engine: JobEngine, deps: { imports: Import
   await engine.work(QUEUES.sweep, opts, guarded(QUEUES.sweep, async () => {
     await repo.failStale(settings.staleSeconds, text('stale', 'zh-CN'));
     await repo.cleanup(settings.importTtlHours, 30);
+    await repo.foldOpenCaseRollup();
   }));
   await engine.schedule(QUEUES.sweep, '*/5 * * * *');
 }

@@ -1,12 +1,40 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { likeEscape, scopeSql } from '@redheart/shared';
-import { type CaseStatus, OVERDUE_SQL } from '../../domain';
+import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS, stepLimitIntervalSql } from '../../domain';
+import { hourSql } from '../../migrations/1767400000000-OpenCaseRollup';
 import { OPEN } from '../cases/repository';
 
 export { OPEN } from '../cases/repository';
 
 /** The open cases, as the partial index move_case_open_idx states them (a literal list, so the planner can use it). */
 const OPEN_SQL = `c.status IN (${OPEN.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * The open cases whose step's limit passed within the hour of their step's start that is at its limit now (not every
+ * case of that hour is overdue yet): per status and green channel a range of an hour of move_case_open_started_idx
+ * (the bounds a minute wider; OVERDUE_SQL and the hour decide), the cases case_open_rollup cannot classify by its row.
+ */
+const EDGE_HOUR_SQL = `${OPEN_SQL} AND (${Object.entries(STEP_LIMIT_DAYS)
+  .flatMap(([status, d]) => [false, true].map((green) => {
+    const secs = (Number(d) / (green ? 2 : 1)) * 86400;
+    return `(c.status = '${status}' AND c.green_channel = ${green} AND c.step_started_at > now() - interval '${secs + 3660} seconds' AND c.step_started_at < now() - interval '${secs - 60} seconds')`;
+  }))
+  .join(' OR ')}) AND ${OVERDUE_SQL} AND ${hourSql('c.step_started_at')} + interval '1 hour' + ${stepLimitIntervalSql('c')} > now()`;
+
+/**
+ * Open cases per community and status with how many are overdue, from case_open_rollup (migration OpenCaseRollup):
+ * its rows whose whole hour is past the limit are overdue, plus the exact count of the hour at the limit (EDGE_HOUR_SQL).
+ */
+const OPEN_FROM_ROLLUP_SQL = `
+  WITH roll AS (
+    SELECT r.community_id, r.status, sum(r.n)::int AS n,
+           coalesce(sum(r.n) FILTER (WHERE r.start_hour + interval '1 hour' + ${stepLimitIntervalSql('r')} <= now()), 0)::int AS overdue
+      FROM case_open_rollup r WHERE r.community_id = ANY($1::bigint[]) GROUP BY 1, 2),
+  edge AS (
+    SELECT c.community_id, c.status, count(*)::int AS overdue FROM move_case c
+     WHERE c.community_id = ANY($1::bigint[]) AND ${EDGE_HOUR_SQL} GROUP BY 1, 2)
+  SELECT roll.community_id AS "communityId", roll.status, roll.n, roll.overdue + coalesce(edge.overdue, 0) AS overdue
+    FROM roll LEFT JOIN edge USING (community_id, status) WHERE roll.n <> 0`;
 
 /** A period of whole days (YYYY-MM-DD, from parsePeriod); null = open-ended. */
 export interface Period {
@@ -129,14 +157,9 @@ export class StatsRepository {
     return rows[0];
   }
 
-  /** Open cases per community and status, with how many are overdue. */
-  async openCases(m: EntityManager, ids: number[]): Promise<OpenCasesRow[]> {
-    return m.query(
-      `SELECT c.community_id AS "communityId", c.status, count(*)::int AS n, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-         FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[])
-        GROUP BY 1, 2`,
-      [ids],
-    );
+  /** Open cases per community and status, with how many are overdue (case_open_rollup, OPEN_FROM_ROLLUP_SQL). */
+  async openCases(m: EntityManager | DataSource, ids: number[]): Promise<OpenCasesRow[]> {
+    return m.query(OPEN_FROM_ROLLUP_SQL, [ids]);
   }
 
   async communitiesInScope(scopePaths: string[]): Promise<CountyCommunityRow[]> {
@@ -152,11 +175,15 @@ export class StatsRepository {
   }
 
   async openPerCommunity(ids: number[]): Promise<OpenPerCommunityRow[]> {
-    return this.ds.query(
-      `SELECT c.community_id AS id, count(*)::int AS open, count(*) FILTER (WHERE ${OVERDUE_SQL})::int AS overdue
-         FROM move_case c WHERE ${OPEN_SQL} AND c.community_id = ANY($1::bigint[]) GROUP BY 1`,
-      [ids],
-    );
+    const rows = await this.openCases(this.ds, ids);
+    const by = new Map<number, OpenPerCommunityRow>();
+    for (const r of rows) {
+      const e = by.get(Number(r.communityId)) ?? { id: Number(r.communityId), open: 0, overdue: 0 };
+      e.open += r.n;
+      e.overdue += r.overdue;
+      by.set(e.id, e);
+    }
+    return [...by.values()];
   }
 
   /** Each community's first and latest comparison (communities never compared have no row). */
