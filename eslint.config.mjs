@@ -12,6 +12,14 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway imports @redheart/shared's parts one by one: its index loads TypeORM, class-validator, pg-boss and
+    // NATS, which the gateway never uses (≈ 900 modules and tens of MiB resident; docs/benchmarks.md, "Memory").
+    files: ['services/gateway/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@redheart/shared', message: "import the part from '@redheart/shared/dist/<file>' (the index loads TypeORM and the rest)" }] }],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'tests/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

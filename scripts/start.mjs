@@ -111,6 +111,8 @@ const common = {
   DATABASE_URL: withoutCredentials(db.url),
   ...secretEnv,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // Node.js ≥ 22.1: each process keeps its compiled modules here and the next start reuses them (COMPILE_CACHE=off: not)
+  COMPILE_CACHE_DIR: process.env.COMPILE_CACHE_DIR ?? join(root, '.data', 'compile-cache'),
   // every process gets the bus (unset: the HTTP fallback)
   ...(bus.url ? { NATS_URL: bus.url } : {}),
 };

@@ -388,6 +388,37 @@ export function startPlatform(env) {
 }
 
 /**
+ * The ports of `npm start` in port group k (0–9): gateway 9k80, services 9k81–9k84, metrics 9k85–9k89,
+ * replicas from 9k90, embedded PostgreSQL 544k0, NATS 42k2 (as the helpers' and benches' stacks use them).
+ */
+export function portGroupEnv(k) {
+  const port = (n) => String(9000 + k * 100 + n);
+  return {
+    PORT: port(80), ORG_PORT: port(81), HOUSEHOLD_PORT: port(82), VOLUNTEER_PORT: port(83), NOTIFY_PORT: port(84),
+    GATEWAY_METRICS_PORT: port(85), ORG_METRICS_PORT: port(86), HOUSEHOLD_METRICS_PORT: port(87), VOLUNTEER_METRICS_PORT: port(88),
+    NOTIFY_METRICS_PORT: port(89), REPLICA_PORT_BASE: port(90), EMBEDDED_PG_PORT: String(54400 + k * 10), NATS_PORT: String(4202 + k * 10),
+  };
+}
+
+/** scripts/start.mjs's service and gateway processes (its children running services/<name>/dist): [{pid, name}]. */
+export function stackProcesses(rootPid) {
+  const out = [];
+  for (const pid of readFileSync(`/proc/${rootPid}/task/${rootPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)) {
+    const m = /services\/(\w+)\/dist/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    if (m) out.push({ pid, name: m[1] });
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) a live process has used so far, from /proc/<pid>/stat. */
+export function processCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux)
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
  * The child side of startChild: on {cmd:'start'} builds the app with `build(msg)` (a Fastify
  * instance, not listening), listens on a free 127.0.0.1 port and answers {ready, port};
  * {cmd:'cpu'} → {cpu} (µs used so far); {cmd:'stop'} closes the app and exits. Exits when the

@@ -3,12 +3,15 @@
 // scripts/start.mjs (built dist, demo data, its database: DATABASE_URL or the embedded one), sends
 // each main list route through the gateway for BENCH_SECONDS (3) from 8 keep-alive connections (a few hundred
 // requests each; the requests/s it prints are a rough ratio between two runs at most, not a benchmark), then
-// prints every service process's VmRSS and the sum. Ports: BENCH_PORT_GROUP k (9) → gateway 9k80, services 9k81–9k84,
-// metrics 9k85–9k89, replicas 9k90+, embedded PostgreSQL 544k0, NATS 42k2. Measures only; writes nothing.
+// prints every service process's VmRSS and the sum, each split into anonymous memory (V8 heap, malloc) and file-backed
+// pages (the node binary, native add-ons) from /proc/<pid>/status, with the V8 heap (total / used) and external memory
+// from its /metrics. Ports: BENCH_PORT_GROUP k (9) → gateway 9k80, services 9k81–9k84, metrics 9k85–9k89,
+// replicas 9k90+, embedded PostgreSQL 544k0, NATS 42k2. BENCH_WRITE_DOCS=1 writes docs/benchmarks.md's "Memory"
+// section (BENCH_NOTE: a line on what this run is); otherwise it only measures. SERVICE_NODE_OPTIONS etc. pass through.
 //   node bench/memory/run.mjs            BENCH_PORT_GROUP=2 BENCH_SECONDS=5 node bench/memory/run.mjs
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { envInt, log, require, requireBuilt, runMain, startPlatform } from '../lib/common.mjs';
+import os from 'node:os';
+import { envInt, log, machine, portGroupEnv, require, requireBuilt, runMain, stackProcesses, stamp, startPlatform, writeDocs } from '../lib/common.mjs';
 
 requireBuilt(
   ['shared/dist/index.js', 'services/org/dist/src/server.js', 'services/household/dist/src/server.js', 'services/volunteer/dist/src/server.js', 'services/notification/dist/src/server.js', 'services/gateway/dist/server.js'],
@@ -17,18 +20,11 @@ requireBuilt(
 const autocannon = require('autocannon');
 const K = envInt('BENCH_PORT_GROUP', 9);
 const SECONDS = envInt('BENCH_SECONDS', 3);
-const port = (n) => String(9000 + K * 100 + n);
-const GW = `http://127.0.0.1:${port(80)}`;
+const GW = `http://127.0.0.1:${portGroupEnv(K).PORT}`;
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
 
 function startStack() {
-  return startPlatform({
-    ...process.env,
-    PORT: port(80), ORG_PORT: port(81), HOUSEHOLD_PORT: port(82), VOLUNTEER_PORT: port(83), NOTIFY_PORT: port(84),
-    GATEWAY_METRICS_PORT: port(85), ORG_METRICS_PORT: port(86), HOUSEHOLD_METRICS_PORT: port(87), VOLUNTEER_METRICS_PORT: port(88),
-    NOTIFY_METRICS_PORT: port(89), REPLICA_PORT_BASE: port(90), EMBEDDED_PG_PORT: String(54400 + K * 10), NATS_PORT: String(4202 + K * 10),
-    LOG_LEVEL: 'warn',
-  });
+  return startPlatform({ ...process.env, ...portGroupEnv(K), LOG_LEVEL: 'warn' });
 }
 
 async function waitUp(stack, timeoutMs = 300_000) {
@@ -54,17 +50,22 @@ const cannon = (path, token) =>
     ),
   );
 
-/** start.mjs's service processes (its children running services/<name>/dist). */
-function stackProcesses(rootPid) {
-  const out = [];
-  for (const pid of readFileSync(`/proc/${rootPid}/task/${rootPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)) {
-    const m = /services\/(\w+)\/dist/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    if (m) out.push({ pid, name: m[1] });
-  }
-  return out;
+/** VmRSS, RssAnon and RssFile of a process, MiB. */
+function residentMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { mib: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
+/** The V8 heap (total, used) and external memory of a process, MiB, from prom-client's default metrics on its metrics port. */
+async function heapMiB(name) {
+  const metricsPort = portGroupEnv(K)[`${name === 'notification' ? 'NOTIFY' : name.toUpperCase()}_METRICS_PORT`];
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
+  const value = (metric) => Number(new RegExp(`^${metric}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return { heapTotal: value('nodejs_heap_size_total_bytes'), heapUsed: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
+}
+
+const load0 = os.loadavg();
 runMain(async () => {
   log(`starting the stack (port group ${K}) …`);
   const stack = startStack();
@@ -83,9 +84,28 @@ runMain(async () => {
     log(`warm-up: ${SECONDS} s on each of ${routes.length} routes …`);
     for (const [path, who] of routes) log(`  ${path}: ${(await cannon(path, who.token)).toFixed(0)} req/s`);
     await sleep(1000);
-    const rss = stackProcesses(stack.child.pid).map((p) => ({ ...p, mib: rssMiB(p.pid) }));
+    const rss = await Promise.all(stackProcesses(stack.child.pid).map(async (p) => ({ ...p, ...residentMiB(p.pid), ...(await heapMiB(p.name)) })));
     const total = rss.reduce((a, p) => a + p.mib, 0);
     log(`resident memory after warm-up: ${rss.map((p) => `${p.name} ${p.mib.toFixed(0)}`).join(', ')} → ${total.toFixed(0)} MiB`);
+    const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
+    const table = `| process | resident (VmRSS) | anonymous | file-backed | V8 heap total / used | external |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${rss.map((p) => `| ${p.name} | ${f(p.mib)} | ${f(p.anon)} | ${f(p.file)} | ${f(p.heapTotal)} / ${f(p.heapUsed)} | ${f(p.external)} |`).join('\n')}
+| **all ${rss.length}** | **${f(total)}** | ${f(rss.reduce((a, p) => a + p.anon, 0))} | ${f(rss.reduce((a, p) => a + p.file, 0))} | ${f(rss.reduce((a, p) => a + p.heapTotal, 0))} / ${f(rss.reduce((a, p) => a + p.heapUsed, 0))} | ${f(rss.reduce((a, p) => a + p.external, 0))} |`;
+    console.log(table);
+    if (process.env.BENCH_WRITE_DOCS === '1') {
+      const m = machine('embedded 18', {});
+      writeDocs({ name: 'memory', title: 'Memory', indexRow: '| [Memory](#memory-benchmemory) | `npm run bench:memory` |' }, `## Memory (bench/memory)
+
+\`npm run bench:memory\` — \`scripts/start.mjs\` (one process per service and the gateway, \`SERVICE_NODE_OPTIONS\` ${JSON.stringify(process.env.SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=2 (default)')}),
+${SECONDS} s of requests on each of ${routes.length} main list routes through the gateway, then each process's memory in MiB (VmRSS
+split into anonymous and file-backed pages from /proc; the V8 heap and external memory from its /metrics). Target of
+issue 12: ≤ 447 MiB in all. Run ${stamp()}.${process.env.BENCH_NOTE ? ` ${process.env.BENCH_NOTE}` : ''}
+
+${table}
+
+**Machine:** ${m.cpu}, ${m.nproc} CPUs, ${m.memory} RAM; Node.js ${m.node}; load average (1 min) ${load0[0].toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after.`);
+    }
     return 0;
   } finally {
     await stack.stop();

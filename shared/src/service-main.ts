@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type MetricsListen, serveMetrics } from './metrics';
 import { awaitActivation } from './supervisor';
 import { stopTracing } from './tracing';
+import { flushCompileCache } from './compile-cache';
 
 /** The services' Fastify logger: the level from LOG_LEVEL; tokens and cookies never reach the log. */
 export function serviceLogger(level: string): { level: string; redact: string[] } {
@@ -44,6 +45,8 @@ export async function serveUntilSignal(app: FastifyInstance, opts: ServeOptions)
   await awaitActivation();
   if (opts.metrics) await serveMetrics(app, opts.metrics);
   await app.listen({ port: opts.port, host: opts.host });
+  // everything a request needs has loaded by now: keep it for the next start (compile-cache.ts)
+  flushCompileCache();
 }
 
 /** Runs a server's main; when it fails, writes `<what> failed to start: <stack>` to stderr and exits 1. */

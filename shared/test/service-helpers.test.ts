@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
   type AuthUser, failoverFetch, generateSigningKeys, isUnreachable, insertMany, loadServiceConfig, serviceLogger, TEST_COMMUNITIES, TEST_COMMUNITY, testTokens, workerTestDatabaseUrl,
 } from '../src';
+import { compileCacheDir } from '../src/compile-cache';
 import { emptyTestDatabase } from './db';
 
 describe('loadServiceConfig', () => {
@@ -114,8 +118,8 @@ describe('test helpers', () => {
 });
 
 /** Runs a script in a node of its own against the built shared package (npm test builds it first). */
-function runNode(script: string, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, ['-e', script], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+function runNode(script: string, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ['-e', script], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -195,6 +199,44 @@ describe('serveUntilSignal and runService', () => {
     const res = await runNode(`require('./dist').runService('demo service', async () => { throw new Error('boom'); });`);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^demo service failed to start: Error: boom\n {4}at /);
+  });
+});
+
+describe('the module compile cache (compile-cache.ts)', () => {
+  it('is kept in COMPILE_CACHE_DIR, else under the temporary folder, and is off with COMPILE_CACHE=off', () => {
+    expect(compileCacheDir({ COMPILE_CACHE_DIR: '/x/cache' })).toBe('/x/cache');
+    expect(compileCacheDir({})).toBe(join(tmpdir(), 'redheart-compile-cache'));
+    for (const off of ['off', 'OFF', '0', 'false']) expect(compileCacheDir({ COMPILE_CACHE: off, COMPILE_CACHE_DIR: '/x/cache' })).toBeUndefined();
+  });
+
+  // Node.js ≥ 22.1 has module.enableCompileCache; on Node.js 20 the same start works and writes nothing.
+  const hasCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  const script = `const { compileCacheDirectory } = require('./dist/enable-compile-cache');
+    require('fastify');
+    require('./dist/compile-cache').flushCompileCache();
+    process.stdout.write(JSON.stringify(compileCacheDirectory ?? null));`;
+
+  it(`a process that imports enable-compile-cache first ${hasCache ? 'writes its compiled modules there' : 'starts as before (no cache on this Node.js)'}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compile-cache-test-'));
+    try {
+      const { NODE_COMPILE_CACHE: _ignored, ...env } = process.env;
+      const res = await runNode(script, undefined, { ...env, COMPILE_CACHE_DIR: dir });
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+      const used = JSON.parse(res.stdout) as string | null;
+      const files = readdirSync(dir, { recursive: true }).length;
+      if (hasCache) {
+        expect(used).toBe(dir);
+        expect(files).toBeGreaterThan(0);
+      } else {
+        expect(used).toBeNull();
+        expect(files).toBe(0);
+      }
+      const off = await runNode(script, undefined, { ...env, COMPILE_CACHE: 'off', COMPILE_CACHE_DIR: join(dir, 'off') });
+      expect(off).toMatchObject({ code: 0, stdout: 'null' });
+      expect(existsSync(join(dir, 'off'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

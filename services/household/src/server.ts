@@ -1,3 +1,5 @@
+// First: the module compile cache (Node.js ≥ 22.1; off with COMPILE_CACHE=off), before anything else loads.
+import '@redheart/shared/dist/enable-compile-cache';
 import './tracing';
 import { failoverFetch, type OrgCommunity, revocationSourceFor, runService, serveUntilSignal, serviceLogger } from '@redheart/shared';
 import { loadConfig } from './config';

@@ -1,3 +1,5 @@
+// First: the module compile cache (Node.js ≥ 22.1; off with COMPILE_CACHE=off), before anything else loads.
+import '@redheart/shared/dist/enable-compile-cache';
 import './tracing';
 import { loadConfig } from './config';
 import { buildApp } from './app';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
-import { errorResponseSchema } from '@redheart/shared';
+import { errorResponseSchema } from '@redheart/shared/dist/errors';
 import { type Balancers, UPSTREAM_NAMES } from '../config';
 import { mergeOpenApi, type OpenApiDocument } from '../openapi-merge';
 import { probe } from '../upstreams';

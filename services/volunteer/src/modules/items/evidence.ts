@@ -1,8 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type Sharp from 'sharp';
+import type { Metadata } from 'sharp';
 import { AppError, badRequest } from '@redheart/shared';
+
+/**
+ * sharp (and libvips under it) loads at the first photo, not when the service starts: most processes never
+ * decode one, and it costs start-up time and resident memory (docs/benchmarks.md, "Start-up").
+ */
+let sharpModule: typeof Sharp | undefined;
+function sharp(...args: Parameters<typeof Sharp>): ReturnType<typeof Sharp> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sharpModule ??= require('sharp') as typeof Sharp;
+  return sharpModule(...args);
+}
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 /** Photos declaring more pixels than this are refused before they are decoded (a 50,000 × 50,000 PNG is a few KB). */
