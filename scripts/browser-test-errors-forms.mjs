@@ -80,7 +80,8 @@ async function categories(extra) {
 /**
  * One row per form and refusal: `user` opens `path`, `open` (a testid, or the locator a function of the page answers) brings up the form `dialog`; `prepare` makes what the row
  * works on (given to the others), `fill` enters what the form offers and `behind` changes the world behind the form's
- * back; `submit` is the button's testid. The refusal must show on the form item holding `field` and include `says`;
+ * back; `submit` is the button's testid. The refusal must show on the form item holding `field` and include `says` (a
+409 of a stale copy: the conflict message, holding `conflict`);
  * `kept` checks the entries survived, `correct` fixes the form, after which the dialog closes and `saved` finds the
  * result; `cleanUp` puts the world back for the next run.
  */
@@ -164,6 +165,30 @@ const ROWS = [
     saved: (f) => as('clerk.cuiting', async (c) => (await c.get('/api/volunteer/projects')).some((p) => p.name === f.name && p.unitId === null)),
   },
   {
+    name: '项目清单: editing a project another clerk saved since the dialog opened (409 STALE_VERSION: the conflict explained)',
+    user: 'clerk.longteng', path: '/volunteer/lists?tab=projects', dialog: 'project-edit-dialog',
+    prepare: () => as('clerk.longteng', async (c) => {
+      const made = await c.post('/api/volunteer/projects', { communityId: c.user.orgId, name: `龙腾楼道扶手加固${run}`, budgetYuan: 1000 });
+      return { ...made, budget: 23000 };
+    }),
+    open: (page, f) => page.locator(`[data-testid="project-edit-${f.id}"]:visible`).first(),
+    fill: async (page, dialog, f) => {
+      await dialog.getByTestId('project-edit-status-ongoing').click();
+      await input(dialog, 'project-edit-budget').fill(String(f.budget));
+    },
+    // another clerk (another tab) marks it done meanwhile
+    behind: (f) => as('clerk.longteng', (c) => c.patch(`/api/volunteer/projects/${f.id}`, { version: f.version, status: 'done' })),
+    submit: 'project-edit-submit', conflict: '数据已被他人修改',
+    kept: async (page, dialog, f) => {
+      await expectKept('the budget', input(dialog, 'project-edit-budget').inputValue(), String(f.budget));
+      const checked = await dialog.getByTestId('project-edit-status-ongoing').getAttribute('class');
+      if (!checked.includes('is-active')) throw new Error('the status: the form lost what was chosen');
+    },
+    // the conflict explained, the clerk saves the form's entries (unchanged) over the current version
+    correct: async () => {},
+    saved: (f) => as('clerk.longteng', async (c) => (await c.get('/api/volunteer/projects')).some((p) => p.id === f.id && p.status === 'ongoing' && p.budgetYuan === f.budget)),
+  },
+  {
     name: '联席会议: a decision made into a service item in a category withdrawn since the dialog opened (400 inactiveCategory on categoryId)',
     user: 'clerk.longteng', dialog: 'work-dialog',
     // the decision's button in the table's body (its hidden copy sits in the table's layout)
@@ -183,12 +208,12 @@ const ROWS = [
 ];
 
 for (const row of ROWS) {
-  await test(`zh-CN: ${row.name} — said on its field, input kept, corrected and saved`, async (page) => {
+  await test(`zh-CN: ${row.name} — said ${row.conflict ? 'as a conflict' : 'on its field'}, input kept, corrected and saved`, async (page) => {
     const f = await row.prepare();
     try {
       await login(page, row.user, { timeout: 60_000 });
       await page.goto(`${BASE}${typeof row.path === 'function' ? row.path(f) : row.path}`);
-      const open = typeof row.open === 'function' ? row.open(page) : page.getByTestId(row.open);
+      const open = typeof row.open === 'function' ? row.open(page, f) : page.getByTestId(row.open);
       await open.waitFor({ timeout: 60_000 });
       await open.click();
       const dialog = page.getByTestId(row.dialog);
@@ -196,9 +221,18 @@ for (const row of ROWS) {
       await row.fill(page, dialog, f);
       await row.behind(f);
       await dialog.getByTestId(row.submit).click();
-      const item = dialog.locator('.el-form-item').filter({ has: page.getByTestId(row.field) }).last();
-      const text = await expectWordedInChinese(page, item.locator('.el-form-item__error'), `the error on ${row.field}`);
-      if (!text.includes(row.says)) throw new Error(`the error on ${row.field} does not say "${row.says}": "${text}"`);
+      if (row.conflict) {
+        // a stale copy: the conflict said (the form's entries stay), the list reloaded on 刷新
+        const box = page.locator('.el-message-box:visible');
+        const text = await expectWordedInChinese(page, box, 'the conflict message');
+        if (!text.includes(row.conflict)) throw new Error(`the conflict message does not say "${row.conflict}": "${text}"`);
+        await box.locator('.el-message-box__btns .el-button--primary').click();
+        await box.waitFor({ state: 'hidden' });
+      } else {
+        const item = dialog.locator('.el-form-item').filter({ has: page.getByTestId(row.field) }).last();
+        const text = await expectWordedInChinese(page, item.locator('.el-form-item__error'), `the error on ${row.field}`);
+        if (!text.includes(row.says)) throw new Error(`the error on ${row.field} does not say "${row.says}": "${text}"`);
+      }
       if (!(await dialog.isVisible())) throw new Error('the form closed although the server refused it');
       expectNoEnglish(await dialog.innerText(), `the form of ${row.name}`);
       await expectNoRawText(page, `the page of ${row.name}`);
