@@ -71,6 +71,14 @@ describe('resources (/api/volunteer/resources)', () => {
     expect((await c.api().post('/api/volunteer/resources').set(c.as('clerk')).send({ title: '社区活动室' })).status).toBe(403);
     expect((await c.api().post('/api/volunteer/resources').set(c.as('unit')).send({ title: 'x', capacity: 0 })).status).toBe(400);
     expect((await c.api().post('/api/volunteer/resources').set(c.as('unit')).send({ title: '未知类别', categoryId: 999999 })).status).toBe(400);
+    // a category withdrawn since the form listed it: 400 on categoryId, nothing written
+    const withdrawn = await c.api().post('/api/volunteer/categories').set(c.as('admin')).send({ code: 'RES_WITHDRAWN', name: '已停用类别' });
+    await c.api().patch(`/api/volunteer/categories/${withdrawn.body.id}`).set(c.as('admin')).send({ version: withdrawn.body.version, active: false });
+    const before = (await c.api().get('/api/volunteer/resources').set(c.as('unit'))).body.length;
+    const refused = await c.api().post('/api/volunteer/resources').set(c.as('unit')).send({ title: '停用类别的资源', categoryId: withdrawn.body.id });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ field: 'categoryId', errors: ['不存在或已停用'], code: 'inactiveCategory' }]);
+    expect((await c.api().get('/api/volunteer/resources').set(c.as('unit'))).body.length).toBe(before);
     // The unit sees its own; 龙腾 sees what is offered to it and to all; 翠亭 only what is offered to all.
     const own = (await c.api().get('/api/volunteer/resources').set(c.as('unit'))).body.map((r: { id: number }) => r.id);
     expect(own).toEqual(expect.arrayContaining([ok.body.id, everywhere.body.id]));
@@ -115,6 +123,7 @@ describe('projects (/api/volunteer/projects)', () => {
     const notHere = await c.api().post('/api/volunteer/projects').set(c.as('clerk')).send({ ...base, unitId: U.jiaoyu });
     expect(notHere.status).toBe(400);
     expect(notHere.body.code).toBe('UNIT_NOT_REPORTED');
+    expect(notHere.body.details).toEqual([{ field: 'unitId', errors: ['尚未向本社区报到'], code: 'UNIT_NOT_REPORTED' }]);
     const res = await c.api().post('/api/volunteer/resources').set(c.as('unit2')).send({ title: '楼道电路检修', communityId: C.longteng });
     expect((await c.api().post('/api/volunteer/projects').set(c.as('clerk')).send({ ...base, unitId: U.ziran, resourceId: res.body.id })).status).toBe(400);
     expect((await c.api().post('/api/volunteer/projects').set(c.as('clerk')).send({ ...base, unitId: U.gongdian, resourceId: res.body.id })).status).toBe(201);

@@ -35,6 +35,9 @@ describe('POST /api/volunteer/reports', () => {
     const again = await c.api().post('/api/volunteer/reports').set(c.as('unit')).send(body());
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('ALREADY_REPORTED');
+    // named on the form's community field, in Chinese
+    expect(again.body.details).toEqual([{ field: 'communityId', errors: ['已报到'], code: 'alreadyReported' }]);
+    expect(again.body.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('returns 400 for bad input, 401 without a token, 403 for other roles, 404 for an unknown community', async () => {

@@ -11,13 +11,19 @@ export interface FormDialogOptions<T> {
   successMessage: () => string
   /** Reads the list again after a save (and after a conflict on an update). */
   reload: () => unknown
+  /**
+   * The row being edited as the list now holds it (after the reload a conflict brings): the dialog then carries its
+   * current version, so that, the conflict explained, the user's entries (kept in the form) can be saved again.
+   */
+  current?: (row: T) => T | undefined
 }
 
 /**
  * A create / edit dialog of a list: opened for a new row (`start()`) or an existing one
  * (`start(row)`), saved once the form is complete, then the list is read again. The server's refusal of a field
  * lands on that field (`errorOf(name)` for the form item's `:error`, in the user's language); a failed update may
- * be a stale copy (409: explained, then reloaded); any other failure is a message.
+ * be a stale copy (409: explained, then reloaded — and with `current`, saved again from the form as it stands); any
+ * other failure is a message.
  */
 export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
   const fields = useFieldErrors()
@@ -48,6 +54,7 @@ export function useFormDialog<T = never>(opts: FormDialogOptions<T>) {
       await opts.reload()
     } catch (e) {
       await fields.report(e, editing.value ? opts.reload : undefined)
+      if (editing.value && opts.current) editing.value = opts.current(editing.value) ?? editing.value
     } finally {
       saving.value = false
     }

@@ -201,6 +201,7 @@ const en: MessageSchema = {
       notInFuture: 'must lie in the future',
       tooFarAhead: 'at most {days} days ahead',
       inactiveCategory: 'this service category does not exist or is no longer in use; choose another',
+      alreadyReported: 'your unit has reported to this community already (pending or approved); choose another',
       trackingNo: 'a tracking number has {length} letters and digits; check it against your receipt',
       invalid: 'is not valid',
       required: 'is required',
@@ -1078,7 +1079,6 @@ const en: MessageSchema = {
       tooManyResources: 'At most 20 resources',
       submit: 'Send report',
       sent: 'Report sent; the community will decide',
-      already: 'Your unit has reported to that community already',
     },
     score: {
       title: 'Unit scorecard',

@@ -203,6 +203,7 @@ const zhCN = {
       notInFuture: '须晚于当前时间',
       tooFarAhead: '最长为 {days} 天内',
       inactiveCategory: '该服务类别不存在或已停用，请重新选择',
+      alreadyReported: '本单位已向该社区报到（待审核或已通过），请选择其他社区',
       trackingNo: '跟踪号应为 {length} 位字母和数字，请对照回执重新输入',
       invalid: '格式或取值不正确',
       required: '必填',
@@ -1080,7 +1081,6 @@ const zhCN = {
       tooManyResources: '资源最多 20 项',
       submit: '提交报到',
       sent: '已提交报到，等待社区审批',
-      already: '本单位已向该社区报到',
     },
     score: {
       title: '单位积分卡',

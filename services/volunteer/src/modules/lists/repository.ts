@@ -106,6 +106,12 @@ export class ListRepository {
     );
   }
 
+  /** Whether the category exists and still takes new work. */
+  async activeCategory(categoryId: number): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM service_category WHERE id = $1 AND active`, [categoryId]);
+    return rows.length > 0;
+  }
+
   /** Whether the unit's report to the community stands approved (it serves there). */
   async servesCommunity(unitId: number, communityId: number): Promise<boolean> {
     const rows: unknown[] = await this.ds.query(`SELECT 1 FROM unit_report WHERE unit_id = $1 AND community_id = $2 AND status = 'approved'`, [unitId, communityId]);

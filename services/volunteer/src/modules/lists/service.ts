@@ -78,6 +78,10 @@ export class ListService {
   async offerResource(ctx: Ctx, dto: ResourceDto) {
     const unitId = ctx.user.orgId;
     if (dto.communityId && !(await this.repo.servesCommunity(unitId, dto.communityId))) throw notFound('Community');
+    // A category withdrawn since the form listed it: said on that field.
+    if (dto.categoryId && !(await this.repo.activeCategory(dto.categoryId))) {
+      throw badRequest('categoryId（服务类别）不存在或已停用', [{ field: 'categoryId', errors: ['不存在或已停用'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
+    }
     const id = await this.db.transaction(async (m) => {
       const rid = await this.repo.insertResource(m, {
         unitId, communityId: dto.communityId ?? null, categoryId: dto.categoryId ?? null, title: dto.title, description: dto.description ?? null, capacity: dto.capacity ?? 1,
@@ -106,7 +110,7 @@ export class ListService {
       unitId = res.unit_id;
     }
     if (unitId !== null && !(await this.repo.servesCommunity(unitId, dto.communityId))) {
-      throw badRequest('That unit has not reported to this community', [{ field: 'unitId', errors: ['not reported here'] }], 'UNIT_NOT_REPORTED');
+      throw badRequest('该单位尚未向本社区报到（或报到已结束）', [{ field: 'unitId', errors: ['尚未向本社区报到'], code: 'UNIT_NOT_REPORTED' }], 'UNIT_NOT_REPORTED');
     }
     const r = await this.db.transaction(async (m) => {
       const row = await this.repo.insertProject(m, {

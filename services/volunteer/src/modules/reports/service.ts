@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
+import { AppError, assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
 import { type MemberReportStatus, UNIT_REPORT_RULES } from '../../domain';
 import { scopeKind } from '../../policy';
 import type { Ctx } from '../items/service';
@@ -31,7 +31,10 @@ export class ReportService {
     if (!c) throw notFound('Community');
     if (!(await this.repo.unitExists(unitId))) throw notFound('Work unit');
     return this.db.transaction(async (m) => {
-      if (await this.repo.hasLiveReport(m, unitId, dto.communityId)) throw conflict('Your unit has reported to this community already', 'ALREADY_REPORTED');
+      if (await this.repo.hasLiveReport(m, unitId, dto.communityId)) {
+        // On the form's community field: another of the unit's staff may have reported there since the form opened.
+        throw new AppError(409, 'ALREADY_REPORTED', '本单位已向该社区报到（待审核或已通过），不能重复报到', [{ field: 'communityId', errors: ['已报到'], code: 'alreadyReported' }]);
+      }
       const id = await this.repo.insertUnitReport(m, { unitId, communityId: dto.communityId, resources: dto.resources, contactName: dto.contactName, contactPhone: dto.contactPhone });
       await writeAudit(m, { actor: ctx.user, action: 'report.unit', entityType: 'unit_report', entityId: id, after: dto, requestId: ctx.requestId });
       return { id, status: 'pending' as const };
