@@ -7,6 +7,8 @@ import { likeEscape } from './db';
 import { badRequest } from './errors';
 import { pageQueryDoc, pageRequest, pageSchemaProperties, readPage } from './paging';
 import { maskIdNumbers } from './resident-id';
+import { ROLES } from './workflows/roles';
+import { AUDIT_ENTITY_TYPES } from './workflows/vocabulary';
 import { assertRole } from './scope';
 import { parseQuery } from './validation';
 
@@ -42,9 +44,9 @@ export const auditListEntrySchema = {
     occurredAt: { type: 'string', format: 'date-time' },
     actorId: nullableStr,
     actorUsername: nullableStr,
-    actorRole: nullableStr,
+    actorRole: { type: ['string', 'null'], enum: [...ROLES, null] },
     action: { type: 'string' },
-    entityType: { type: 'string' },
+    entityType: { type: 'string', enum: AUDIT_ENTITY_TYPES },
     entityId: { type: 'string' },
     before: {},
     after: {},

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type EntityMan
 import type { AuthUser } from './auth';
 import { OUTBOX_CHANNEL, OUTBOX_COLUMNS } from './events/outbox';
 import { maskIdNumbers } from './resident-id';
+import type { AuditEntityType } from './workflows/vocabulary';
 
 /**
  * Append-only audit trail. Every service keeps its own `audit_entry` table (each owns its data)
@@ -50,7 +51,7 @@ export class AuditEntry {
 export interface AuditInput {
   actor: Pick<AuthUser, 'sub' | 'username' | 'role'> | null;
   action: string;
-  entityType: string;
+  entityType: AuditEntityType;
   entityId: string | number;
   before?: unknown;
   after?: unknown;

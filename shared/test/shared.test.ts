@@ -103,7 +103,7 @@ describe('audit_entry (real PostgreSQL)', () => {
 
   it('rolls back with the caller’s transaction', async () => {
     await ds.transaction(async (m) => {
-      await writeAudit(m, { actor: null, action: 'x', entityType: 't', entityId: 1 });
+      await writeAudit(m, { actor: null, action: 'x', entityType: 'seed', entityId: 1 });
       throw new Error('abort');
     }).catch(() => undefined);
     expect((await ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'x'`))[0].n).toBe(0);

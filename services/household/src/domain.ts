@@ -6,7 +6,9 @@ import { limitLight, overdueSql, type TransitionTable, type TrafficLight, Workfl
 export { CASE_TYPES, type CaseType, EMPLOYERS, type Employer, RELATIONS, type Relation } from '@redheart/shared';
 
 // The case workflow (statuses, actions, the transition table) is written once in @redheart/shared's workflows.
-export { CASE_STATUSES, type CaseStatus, CASE_ACTIONS as ACTIONS, type CaseAction as Action } from '@redheart/shared';
+export {
+  CASE_STATUSES, type CaseStatus, CASE_ACTIONS as ACTIONS, type CaseAction as Action, CASE_EVENT_ACTIONS, type CaseEventAction, DUPLICATE_KINDS, type DuplicateKind,
+} from '@redheart/shared';
 
 /** Materials a clerk must see for each case type (一次性告知 lists the missing ones at once). */
 export const CHECKLISTS: Record<CaseType, readonly string[]> = SHARED_CHECKLISTS;

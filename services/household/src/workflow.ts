@@ -25,7 +25,7 @@ export interface WorkflowTables {
   eventTable: string;
   eventKey: string;
   /** Audit entries: entity type and the prefix of their action (`case.accept`). */
-  entityType: string;
+  entityType: AuditInput['entityType'];
   auditPrefix: string;
   /** How the record is named in messages (zh-CN): 案件 / 申请. */
   noun: string;

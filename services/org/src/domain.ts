@@ -2,6 +2,8 @@ import type { OrgType } from '@redheart/shared';
 
 // Organisation types and position kinds are written once for the services and the SPA (shared/src/workflows/vocabulary.ts).
 export { ORG_TYPES, type OrgType, POSITION_KINDS, type PositionKind } from '@redheart/shared';
+// What the import of the division codes did to a unit (its samples).
+export { DIVISION_CHANGE_ACTIONS, type DivisionChangeAction } from '@redheart/shared';
 
 /**
  * The chain of organisation (街道党工委 → 社区党委 → 小区党支部 → 楼栋党小组 → 党员中心户) as allowed

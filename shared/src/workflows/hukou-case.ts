@@ -11,6 +11,10 @@ export const CASE_ACTIONS = [
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
+/** A case timeline's actions (case_event.action): its creation, then the workflow's actions. */
+export const CASE_EVENT_ACTIONS = ['create', ...CASE_ACTIONS] as const;
+export type CaseEventAction = (typeof CASE_EVENT_ACTIONS)[number];
+
 const CLERKS: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
 const SECRETARIES: readonly Role[] = ['community_secretary', 'admin'];
 const REVOKERS: readonly Role[] = ['street_admin', 'admin'];

@@ -86,6 +86,10 @@ export type TrafficLight = (typeof TRAFFIC_LIGHTS)[number];
 export const TASK_KINDS = ['owner_elsewhere', 'resident_elsewhere'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** Why a case's person may be a duplicate: in another open case for the same property certificate, or already registered in the target household. */
+export const DUPLICATE_KINDS = ['open_case_same_property', 'already_in_target'] as const;
+export type DuplicateKind = (typeof DUPLICATE_KINDS)[number];
+
 /* ─── dual report and volunteer service (volunteer service) ─── */
 
 /** unit: a whole item claimed by one unit; individual: places that reported members sign up for. */
@@ -118,6 +122,10 @@ export type Attendance = (typeof ATTENDANCES)[number];
 /** What became of a login attempt (登录日志, org service). */
 export const LOGIN_RESULTS = ['success', 'bad_password', 'locked', 'disabled', 'throttled'] as const;
 export type LoginResult = (typeof LOGIN_RESULTS)[number];
+
+/** What the import of the national division codes (区划导入, org service) did to a unit, as its samples list it. */
+export const DIVISION_CHANGE_ACTIONS = ['create', 'rename', 'adopt', 'archive', 'place'] as const;
+export type DivisionChangeAction = (typeof DIVISION_CHANGE_ACTIONS)[number];
 
 /* ─── imports and exports (household service) ─── */
 
@@ -154,3 +162,24 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 /** What a notification links to (the SPA's recordRoute): a case, an item, a unit's report, a unit's scorecard, a member's card, an import's report. */
 export const NOTIFICATION_RECORD_TYPES = ['case', 'item', 'unit_report', 'announcement', 'scorecard', 'member_card', 'household_import', 'division_import'] as const;
 export type NotificationRecordType = (typeof NOTIFICATION_RECORD_TYPES)[number];
+
+/* ─── the operation log (every service's audit_entry, the org service's system log) ─── */
+
+/**
+ * What an audit entry is about (its entity_type, the operation log's record type), every service's together: writeAudit
+ * and writeChange take only these. `cases`, `households` and `tasks` are the household service's exports (EXPORT_KINDS);
+ * `seed` is a demo seed's marker.
+ */
+export const AUDIT_ENTITY_TYPES = [
+  // org
+  'account', 'org_unit', 'position', 'cadre_assignment', 'committee_meeting', 'compound', 'grid', 'desk', 'catalogue_service',
+  'community_catalogue', 'unit_community_report', 'division_import',
+  // household
+  'move_case', 'service_application', 'outreach_task', 'household', 'person', 'property', 'community', ...EXPORT_KINDS,
+  // volunteer
+  'item', 'unit_report', 'member', 'member_group', 'project', 'practical_project', 'resource', 'service_category', 'whistle', 'whistle_response',
+  // notification
+  'announcement',
+  'seed',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

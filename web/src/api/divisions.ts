@@ -1,3 +1,4 @@
+import type { DivisionChangeAction, OrgType } from '@redheart/workflows'
 import { http } from './client'
 
 /** 区划导入 (docs/api.md): a county or a whole city from the national division codes. */
@@ -8,9 +9,9 @@ export interface DivisionImportInput {
 }
 
 export interface DivisionChange {
-  action: 'create' | 'rename' | 'adopt' | 'archive' | 'place'
+  action: DivisionChangeAction
   code: string
-  type: string
+  type: OrgType
   name: string
   before?: string
   parentCode: string | null

@@ -806,12 +806,14 @@ export interface paths {
                             items: {
                                 action: string;
                                 actorId?: string | null;
-                                actorRole?: string | null;
+                                /** @enum {string|null} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member" | null;
                                 actorUsername?: string | null;
                                 after?: unknown;
                                 before?: unknown;
                                 entityId: string;
-                                entityType: string;
+                                /** @enum {string} */
+                                entityType: "account" | "org_unit" | "position" | "cadre_assignment" | "committee_meeting" | "compound" | "grid" | "desk" | "catalogue_service" | "community_catalogue" | "unit_community_report" | "division_import" | "move_case" | "service_application" | "outreach_task" | "household" | "person" | "property" | "community" | "cases" | "households" | "tasks" | "item" | "unit_report" | "member" | "member_group" | "project" | "practical_project" | "resource" | "service_category" | "whistle" | "whistle_response" | "announcement" | "seed";
                                 id: number;
                                 /** Format: date-time */
                                 occurredAt: string;
@@ -1040,7 +1042,8 @@ export interface paths {
                             duplicates?: {
                                 caseNo?: string;
                                 idMasked?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "open_case_same_property" | "already_in_target";
                             }[];
                             greenChannel?: boolean;
                             id?: number;
@@ -1077,8 +1080,10 @@ export interface paths {
                             status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
-                                action?: string;
-                                actorRole?: string;
+                                /** @enum {string} */
+                                action?: "create" | "submit" | "supplement" | "request_supplement" | "accept" | "approve" | "settle" | "request_revoke" | "confirm_revoke" | "cancel_revoke" | "reject" | "withdraw";
+                                /** @enum {string} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 actorUsername?: string;
                                 at?: string;
                                 attachments?: {
@@ -1126,7 +1131,8 @@ export interface paths {
                             duplicates?: {
                                 caseNo?: string;
                                 idMasked?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "open_case_same_property" | "already_in_target";
                             }[];
                             greenChannel?: boolean;
                             id?: number;
@@ -1163,8 +1169,10 @@ export interface paths {
                             status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
-                                action?: string;
-                                actorRole?: string;
+                                /** @enum {string} */
+                                action?: "create" | "submit" | "supplement" | "request_supplement" | "accept" | "approve" | "settle" | "request_revoke" | "confirm_revoke" | "cancel_revoke" | "reject" | "withdraw";
+                                /** @enum {string} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 actorUsername?: string;
                                 at?: string;
                                 attachments?: {
@@ -1273,7 +1281,8 @@ export interface paths {
                             duplicates?: {
                                 caseNo?: string;
                                 idMasked?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "open_case_same_property" | "already_in_target";
                             }[];
                             greenChannel?: boolean;
                             id?: number;
@@ -1310,8 +1319,10 @@ export interface paths {
                             status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
-                                action?: string;
-                                actorRole?: string;
+                                /** @enum {string} */
+                                action?: "create" | "submit" | "supplement" | "request_supplement" | "accept" | "approve" | "settle" | "request_revoke" | "confirm_revoke" | "cancel_revoke" | "reject" | "withdraw";
+                                /** @enum {string} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 actorUsername?: string;
                                 at?: string;
                                 attachments?: {
@@ -1630,7 +1641,8 @@ export interface paths {
                             duplicates?: {
                                 caseNo?: string;
                                 idMasked?: string;
-                                kind?: string;
+                                /** @enum {string} */
+                                kind?: "open_case_same_property" | "already_in_target";
                             }[];
                             greenChannel?: boolean;
                             id?: number;
@@ -1667,8 +1679,10 @@ export interface paths {
                             status?: "DRAFT" | "SUBMITTED" | "NEEDS_SUPPLEMENT" | "ACCEPTED" | "APPROVED" | "SETTLED" | "REJECTED" | "WITHDRAWN" | "REVOKED";
                             targetHouseholdId?: number | null;
                             timeline?: {
-                                action?: string;
-                                actorRole?: string;
+                                /** @enum {string} */
+                                action?: "create" | "submit" | "supplement" | "request_supplement" | "accept" | "approve" | "settle" | "request_revoke" | "confirm_revoke" | "cancel_revoke" | "reject" | "withdraw";
+                                /** @enum {string} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member";
                                 actorUsername?: string;
                                 at?: string;
                                 attachments?: {
@@ -8215,12 +8229,14 @@ export interface paths {
                             items: {
                                 action: string;
                                 actorId?: string | null;
-                                actorRole?: string | null;
+                                /** @enum {string|null} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member" | null;
                                 actorUsername?: string | null;
                                 after?: unknown;
                                 before?: unknown;
                                 entityId: string;
-                                entityType: string;
+                                /** @enum {string} */
+                                entityType: "account" | "org_unit" | "position" | "cadre_assignment" | "committee_meeting" | "compound" | "grid" | "desk" | "catalogue_service" | "community_catalogue" | "unit_community_report" | "division_import" | "move_case" | "service_application" | "outreach_task" | "household" | "person" | "property" | "community" | "cases" | "households" | "tasks" | "item" | "unit_report" | "member" | "member_group" | "project" | "practical_project" | "resource" | "service_category" | "whistle" | "whistle_response" | "announcement" | "seed";
                                 id: number;
                                 /** Format: date-time */
                                 occurredAt: string;
@@ -9083,6 +9099,7 @@ export interface paths {
                             workers?: {
                                 name?: string;
                                 phone?: string;
+                                /** @description the title shown on the desk (free text, e.g. 网格员), not an account role */
                                 role?: string;
                             }[];
                         };
@@ -9188,36 +9205,44 @@ export interface paths {
                             name?: string;
                             samples?: {
                                 archived?: {
-                                    action?: string;
+                                    /** @enum {string} */
+                                    action?: "create" | "rename" | "adopt" | "archive" | "place";
                                     before?: string;
                                     code?: string;
                                     name?: string;
                                     parentCode?: string | null;
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 }[];
                                 created?: {
-                                    action?: string;
+                                    /** @enum {string} */
+                                    action?: "create" | "rename" | "adopt" | "archive" | "place";
                                     before?: string;
                                     code?: string;
                                     name?: string;
                                     parentCode?: string | null;
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 }[];
                                 placed?: {
-                                    action?: string;
+                                    /** @enum {string} */
+                                    action?: "create" | "rename" | "adopt" | "archive" | "place";
                                     before?: string;
                                     code?: string;
                                     name?: string;
                                     parentCode?: string | null;
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 }[];
                                 renamed?: {
-                                    action?: string;
+                                    /** @enum {string} */
+                                    action?: "create" | "rename" | "adopt" | "archive" | "place";
                                     before?: string;
                                     code?: string;
                                     name?: string;
                                     parentCode?: string | null;
-                                    type?: string;
+                                    /** @enum {string} */
+                                    type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                 }[];
                             };
                             totals?: {
@@ -9356,36 +9381,44 @@ export interface paths {
                                 name?: string;
                                 samples?: {
                                     archived?: {
-                                        action?: string;
+                                        /** @enum {string} */
+                                        action?: "create" | "rename" | "adopt" | "archive" | "place";
                                         before?: string;
                                         code?: string;
                                         name?: string;
                                         parentCode?: string | null;
-                                        type?: string;
+                                        /** @enum {string} */
+                                        type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                     }[];
                                     created?: {
-                                        action?: string;
+                                        /** @enum {string} */
+                                        action?: "create" | "rename" | "adopt" | "archive" | "place";
                                         before?: string;
                                         code?: string;
                                         name?: string;
                                         parentCode?: string | null;
-                                        type?: string;
+                                        /** @enum {string} */
+                                        type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                     }[];
                                     placed?: {
-                                        action?: string;
+                                        /** @enum {string} */
+                                        action?: "create" | "rename" | "adopt" | "archive" | "place";
                                         before?: string;
                                         code?: string;
                                         name?: string;
                                         parentCode?: string | null;
-                                        type?: string;
+                                        /** @enum {string} */
+                                        type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                     }[];
                                     renamed?: {
-                                        action?: string;
+                                        /** @enum {string} */
+                                        action?: "create" | "rename" | "adopt" | "archive" | "place";
                                         before?: string;
                                         code?: string;
                                         name?: string;
                                         parentCode?: string | null;
-                                        type?: string;
+                                        /** @enum {string} */
+                                        type?: "city_committee" | "county_committee" | "street_committee" | "community_committee" | "compound_branch" | "property_company_branch" | "business_district_branch" | "building_group" | "member_household" | "work_unit";
                                     }[];
                                 };
                                 totals?: {
@@ -10467,6 +10500,7 @@ export interface paths {
                             workers?: {
                                 name?: string;
                                 phone?: string;
+                                /** @description the title shown on the desk (free text, e.g. 网格员), not an account role */
                                 role?: string;
                             }[];
                         };
@@ -10861,12 +10895,14 @@ export interface paths {
                             items: {
                                 action: string;
                                 actorId?: string | null;
-                                actorRole?: string | null;
+                                /** @enum {string|null} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member" | null;
                                 actorUsername?: string | null;
                                 /** @description the entry’s id in its service’s own operation log */
                                 auditId: number;
                                 entityId: string;
-                                entityType: string;
+                                /** @enum {string} */
+                                entityType: "account" | "org_unit" | "position" | "cadre_assignment" | "committee_meeting" | "compound" | "grid" | "desk" | "catalogue_service" | "community_catalogue" | "unit_community_report" | "division_import" | "move_case" | "service_application" | "outreach_task" | "household" | "person" | "property" | "community" | "cases" | "households" | "tasks" | "item" | "unit_report" | "member" | "member_group" | "project" | "practical_project" | "resource" | "service_category" | "whistle" | "whistle_response" | "announcement" | "seed";
                                 id: number;
                                 /** Format: date-time */
                                 occurredAt: string;
@@ -11990,6 +12026,7 @@ export interface paths {
                             workers?: {
                                 name?: string;
                                 phone?: string;
+                                /** @description the title shown on the desk (free text, e.g. 网格员), not an account role */
                                 role?: string;
                             }[];
                         }[];
@@ -12081,6 +12118,7 @@ export interface paths {
                             workers?: {
                                 name?: string;
                                 phone?: string;
+                                /** @description the title shown on the desk (free text, e.g. 网格员), not an account role */
                                 role?: string;
                             }[];
                         };
@@ -12930,12 +12968,14 @@ export interface paths {
                             items: {
                                 action: string;
                                 actorId?: string | null;
-                                actorRole?: string | null;
+                                /** @enum {string|null} */
+                                actorRole?: "city_admin" | "admin" | "street_admin" | "community_secretary" | "community_clerk" | "grid_worker" | "unit_staff" | "member" | null;
                                 actorUsername?: string | null;
                                 after?: unknown;
                                 before?: unknown;
                                 entityId: string;
-                                entityType: string;
+                                /** @enum {string} */
+                                entityType: "account" | "org_unit" | "position" | "cadre_assignment" | "committee_meeting" | "compound" | "grid" | "desk" | "catalogue_service" | "community_catalogue" | "unit_community_report" | "division_import" | "move_case" | "service_application" | "outreach_task" | "household" | "person" | "property" | "community" | "cases" | "households" | "tasks" | "item" | "unit_report" | "member" | "member_group" | "project" | "practical_project" | "resource" | "service_category" | "whistle" | "whistle_response" | "announcement" | "seed";
                                 id: number;
                                 /** Format: date-time */
                                 occurredAt: string;

@@ -1,4 +1,5 @@
 import { http } from './client'
+import type { AuditEntityType, Role } from '@redheart/workflows'
 import type { NumberedPage, PageQuery } from './types'
 
 /* 系统监控: the operation log of each service, the login log and the online sessions (org). */
@@ -11,9 +12,9 @@ export interface AuditEntry {
   occurredAt: string
   actorId: string | null
   actorUsername: string | null
-  actorRole: string | null
+  actorRole: Role | null
   action: string
-  entityType: string
+  entityType: AuditEntityType
   entityId: string
   before: unknown
   after: unknown

@@ -14,7 +14,7 @@ import type { Narrowed, QueryOf, RequestBody, ResponseBody, Sent } from './contr
 export {
   ACCOUNT_STATUSES, CASE_ACTIONS, CASE_STATUSES, CASE_TYPES, CHECKLIST_ITEMS, CHECKLISTS, EMPLOYERS, ITEM_ACTIONS, ITEM_KINDS, ITEM_STATUSES,
   ORG_TYPES, POSITION_KINDS, PROJECT_STATUSES, RELATIONS, REPORT_STATUSES, REPORTER_SOURCES, ROLES, TASK_ACTIONS, TASK_KINDS, TASK_STATUSES,
-  type AccountStatus, type BranchStatus, type CaseAction, type CaseStatus, type CaseType, type ChecklistItem, type Employer, type HouseholdKind,
+  type AccountStatus, type BranchStatus, type CaseAction, type CaseEventAction, type CaseStatus, type DuplicateKind, type CaseType, type ChecklistItem, type Employer, type HouseholdKind,
   type ItemAction, type ItemEventAction, type ItemKind, type ItemStatus, type OrgType, type PositionKind, type ProjectStatus, type Relation,
   type ReporterSource, type ReportStatus, type Role, type Sex, type TaskAction, type TaskKind, type TaskStatus, type TrafficLight,
 } from '@redheart/workflows'
@@ -122,15 +122,13 @@ export type CasePersonInput = CreateCaseInput['persons'][number]
 
 export type CasePerson = Narrowed<CaseAnswer['persons'][number], { sex: Sex; relation: Relation }>
 export type ChecklistEntry = Narrowed<CaseAnswer['checklist'][number], { item: ChecklistItem }>
-/** kind: open_case_same_property, already_in_target, …; caseNo only with the first. */
+/** caseNo only with kind open_case_same_property. */
 export type CaseDuplicate = Narrowed<CaseAnswer['duplicates'][number], { caseNo?: string }>
 export type TransitionInput = RequestBody<'/api/household/cases/{id}/transitions', 'post'>
 export type Attachment = NonNullable<TransitionInput['attachments']>[number]
 export type CaseEvent = Narrowed<CaseAnswer['timeline'][number], {
-  action: CaseAction | 'create'
   fromStatus: CaseStatus | null
   toStatus: CaseStatus | null
-  actorRole: Role
   attachments: Attachment[]
 }>
 export type NoticeRef = Narrowed<CaseAnswer['notices'][number], { items: ChecklistItem[] }>

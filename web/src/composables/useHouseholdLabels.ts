@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import type { CaseAction, CaseStatus, CaseType, ChecklistItem, HouseholdKind, Relation, Sex, TrafficLight } from '@/api/types'
+import type { CaseEventAction, CaseStatus, CaseType, ChecklistItem, DuplicateKind, HouseholdKind, Relation, Sex, TrafficLight } from '@/api/types'
 import type { TagType } from './useOrgLabels'
 
 const statusTag: Record<CaseStatus, TagType> = {
@@ -32,11 +32,11 @@ export function useHouseholdLabels() {
     statusTag: (status: CaseStatus): TagType => statusTag[status] ?? 'info',
     relationLabel: (r: Relation | string | null | undefined) => (r ? or(`household.relation.${r}`, r) : ''),
     itemLabel: (item: ChecklistItem | string) => or(`household.item.${item}`, item),
-    actionLabel: (a: CaseAction | 'create' | string) => or(`household.action.${a}`, a),
+    actionLabel: (a: CaseEventAction | string) => or(`household.action.${a}`, a),
     lightLabel: (l: TrafficLight) => or(`household.light.${l}`, l),
     sexLabel: (s: Sex | string | null | undefined) => (s ? or(`household.sex.${s}`, s) : ''),
     kindLabel: (k: HouseholdKind | string) => or(`household.kind.${k}`, k),
     endReasonLabel: (r: string | null | undefined) => (r ? or(`household.endReason.${r}`, r) : ''),
-    duplicateLabel: (k: string) => or(`household.duplicateKind.${k}`, k),
+    duplicateLabel: (k: DuplicateKind) => or(`household.duplicateKind.${k}`, k),
   }
 }

@@ -1,6 +1,6 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, badRequest, writeAudit } from '@redheart/shared';
-import type { OrgType } from '../domain';
+import type { DivisionChangeAction, OrgType } from '../domain';
 import { UnitRepository } from '../modules/units/repository';
 import { today, TREE_LOCK } from '../modules/units/service';
 import { clearScopeCache } from '../modules/scope/scope';
@@ -25,7 +25,7 @@ export interface ImportOptions {
 
 /** One change the import makes (or, in a dry run, would make). */
 export interface ImportChange {
-  action: 'create' | 'rename' | 'adopt' | 'archive' | 'place';
+  action: DivisionChangeAction;
   code: string;
   type: OrgType;
   name: string;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest, likeEscape, scopeSql, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, type ExportKind, likeEscape, scopeSql, writeAudit } from '@redheart/shared';
 import type { CaseService } from '../cases/service';
 import type { ListCasesQuery } from '../cases/dto';
 import type { SeparationService, TaskFilter } from '../separation/service';
@@ -60,7 +60,7 @@ export class Exporter {
     if (communityId) await this.separation.targetCommunities(this.ds.manager, user, communityId);
   }
 
-  private async audit(user: AuthUser, what: string, rows: number, filters: object, requestId?: string) {
+  private async audit(user: AuthUser, what: ExportKind, rows: number, filters: object, requestId?: string) {
     await writeAudit(this.ds.manager, { actor: user, action: `export.${what}`, entityType: what, entityId: 'export', after: { rows, filters }, requestId });
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedQuery, rowsOf, withPageTotal } from '@redheart/shared';
-import { type CaseStatus, type CaseType, OVERDUE_SQL } from '../../domain';
+import { type CaseStatus, type CaseType, type DuplicateKind, OVERDUE_SQL } from '../../domain';
 
 /** Scopes of up to this many communities read the case list community by community (one index walk each). */
 const PER_COMMUNITY_WALKS = 64;
@@ -144,7 +144,7 @@ export interface SettleCheckRow {
 }
 
 export interface DuplicateRow {
-  kind: string;
+  kind: DuplicateKind;
   idMasked: string;
   caseNo: string | null;
 }

@@ -1,5 +1,5 @@
-import { CASE_STATUSES, nullableEnumSchema, pageSchemaProperties } from '@redheart/shared';
-import { CASE_TYPES, EMPLOYERS } from '../../domain';
+import { CASE_STATUSES, enumSchema, nullableEnumSchema, pageSchemaProperties, ROLES, TRAFFIC_LIGHTS } from '@redheart/shared';
+import { CASE_EVENT_ACTIONS, CASE_TYPES, DUPLICATE_KINDS, EMPLOYERS } from '../../domain';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const caseStatusOrNull = nullableEnumSchema(CASE_STATUSES);
@@ -15,7 +15,7 @@ export const caseSummaryProperties = {
   greenChannel: { type: 'boolean' },
   potentialDuplicate: { type: 'boolean' },
   revokePending: { type: 'boolean' },
-  light: { type: 'string', enum: ['green', 'yellow', 'red', 'none'] },
+  light: enumSchema(TRAFFIC_LIGHTS),
   dueAt: nullableString,
   createdAt: { type: 'string' },
   updatedAt: { type: 'string' },
@@ -55,14 +55,14 @@ export const caseDetailSchema = {
     checklist: { type: 'array', items: { type: 'object', properties: { item: { type: 'string' }, provided: { type: 'boolean' }, verified: { type: 'boolean' } } } },
     missingItems: { type: 'array', items: { type: 'string' } },
     persons: { type: 'array', items: personSchema },
-    duplicates: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, idMasked: { type: 'string' }, caseNo: { type: 'string' } } } },
+    duplicates: { type: 'array', items: { type: 'object', properties: { kind: enumSchema(DUPLICATE_KINDS), idMasked: { type: 'string' }, caseNo: { type: 'string' } } } },
     timeline: {
       type: 'array',
       items: {
         type: 'object',
         properties: {
-          id: { type: 'integer' }, action: { type: 'string' }, fromStatus: caseStatusOrNull, toStatus: caseStatusOrNull, actorUsername: { type: 'string' },
-          actorRole: { type: 'string' }, at: { type: 'string' }, reason: nullableString,
+          id: { type: 'integer' }, action: enumSchema(CASE_EVENT_ACTIONS), fromStatus: caseStatusOrNull, toStatus: caseStatusOrNull, actorUsername: { type: 'string' },
+          actorRole: enumSchema(ROLES), at: { type: 'string' }, reason: nullableString,
           attachments: { type: 'array', items: { type: 'object', additionalProperties: true } }, data: { type: ['object', 'null'], additionalProperties: true },
         },
       },

@@ -5,7 +5,7 @@ import {
   writeAudit, encodeCursor, decodeCursor,
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
-import { type Action, allowedActions, CASE_WORKFLOW, CHECKLISTS, trafficLight } from '../../domain';
+import { type Action, allowedActions, CASE_WORKFLOW, CHECKLISTS, type DuplicateKind, trafficLight } from '../../domain';
 import { assertCan, can } from '../../policy';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 import { CASE_COLUMNS, type CaseRow, CaseRepository, caseEventInfo, type DetailParts, detailParts, type LoadedCase, OPEN, type SettleCheckRow } from './repository';
@@ -207,7 +207,7 @@ export class CaseService {
    * Potential duplicates: the same person in another open case for the same property certificate,
    * or the same person already registered in the target household.
    */
-  private async duplicates(m: EntityManager, c: CaseRow): Promise<{ kind: string; idMasked: string; caseNo?: string }[]> {
+  private async duplicates(m: EntityManager, c: CaseRow): Promise<{ kind: DuplicateKind; idMasked: string; caseNo?: string }[]> {
     const rows = await this.repo.duplicates(m, c);
     return rows.map((r) => (r.caseNo ? { kind: r.kind, idMasked: r.idMasked, caseNo: r.caseNo } : { kind: r.kind, idMasked: r.idMasked }));
   }

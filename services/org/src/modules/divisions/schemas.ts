@@ -1,4 +1,5 @@
 /** JSON schemas of the division-import routes (the gateway merges them into its OpenAPI document). */
+import { DIVISION_CHANGE_ACTIONS, ORG_TYPES } from '../../domain';
 import { IMPORT_STATUSES } from './repository';
 
 const str = { type: 'string' } as const;
@@ -9,7 +10,7 @@ export const divisionImportParams = { type: 'object', required: ['id'], properti
 
 const change = {
   type: 'object',
-  properties: { action: str, code: str, type: str, name: str, before: str, parentCode: { type: ['string', 'null'] } },
+  properties: { action: { type: 'string', enum: DIVISION_CHANGE_ACTIONS }, code: str, type: { type: 'string', enum: ORG_TYPES }, name: str, before: str, parentCode: { type: ['string', 'null'] } },
 } as const;
 
 const countyResult = {
