@@ -29,14 +29,20 @@ const OPEN_STATUSES = `('DRAFT', 'SUBMITTED', 'NEEDS_SUPPLEMENT', 'ACCEPTED', 'A
 /** The UTC hour of an instant (date_bin on an absolute origin: the same whatever the session's TimeZone). */
 export const hourSql = (ts: string) => `date_bin('1 hour', ${ts}, timestamptz '2000-01-01 00:00:00+00')`;
 
-const caseRows = (rel: string, sign: number) => `
-  SELECT c.community_id, c.status, c.green_channel, ${hourSql('c.step_started_at')} AS start_hour, ${sign} AS n
+/** A row's hour (alias `a`, its start hour `hour`) is overdue for good, or never (a minute's margin: a reader's now() a moment before the fold's sees the same class). */
+const overdueForGood = (a: string, hour: string) => `(${hour} + interval '1 hour' + ${stepLimitIntervalSql(a)} <= now() - interval '1 minute'
+  OR ${stepLimitIntervalSql(a)} IS NULL)`;
+/** The open cases of `rel` as rollup rows; `folded`: those overdue for good (or never) at -infinity already (the backfill). */
+const caseRows = (rel: string, sign: number, folded = false) => `
+  SELECT c.community_id, c.status, c.green_channel,
+         ${folded ? `CASE WHEN ${overdueForGood('c', hourSql('c.step_started_at'))} THEN '-infinity' ELSE ${hourSql('c.step_started_at')} END` : hourSql('c.step_started_at')} AS start_hour,
+         ${sign} AS n
     FROM ${rel} c WHERE c.status IN ${OPEN_STATUSES}`;
 const upsert = (select: string) => incrementSql('case_open_rollup', OPEN_ROLLUP_KEY, ['n'], select, '', true);
+/** The backfill from the cases there are, folded as case_open_rollup_fold() would leave it (a few rows per community, not one per case). */
+export const OPEN_ROLLUP_BACKFILL = upsert(caseRows('move_case', 1, true));
 
-/** Rows overdue for good (a minute's margin: a reader's now() a moment before the fold's sees the same class). */
-const FOLDABLE = `r.start_hour > '-infinity' AND (r.start_hour + interval '1 hour' + ${stepLimitIntervalSql('r')} <= now() - interval '1 minute'
-  OR ${stepLimitIntervalSql('r')} IS NULL)`;
+const FOLDABLE = `r.start_hour > '-infinity' AND ${overdueForGood('r', 'r.start_hour')}`;
 
 const FOLD_FUNCTION = `CREATE OR REPLACE FUNCTION case_open_rollup_fold() RETURNS int LANGUAGE plpgsql AS $fn$
   DECLARE g record; hs timestamptz[]; ss smallint[]; total bigint; folded int := 0;
@@ -67,14 +73,13 @@ export class OpenCaseRollup1767400000000 implements MigrationInterface {
     await q.query(`CREATE TABLE case_open_rollup (community_id bigint NOT NULL, status text NOT NULL, green_channel boolean NOT NULL,
       start_hour timestamptz NOT NULL, shard smallint NOT NULL DEFAULT 0, n int NOT NULL DEFAULT 0, PRIMARY KEY (${[...OPEN_ROLLUP_KEY, 'shard'].join(', ')}))`);
     await q.query(`LOCK TABLE move_case IN SHARE MODE`);
-    await q.query(upsert(caseRows('move_case', 1)));
+    await q.query(OPEN_ROLLUP_BACKFILL);
     for (const sql of rollupTriggerSql('move_case', 'case_open_rollup_cases', {
       insert: upsert(caseRows('new_rows', 1)),
       update: upsert(`${caseRows('old_rows', -1)} UNION ALL ${caseRows('new_rows', 1)}`),
       delete: upsert(caseRows('old_rows', -1)),
     }, 'open_rollup')) await q.query(sql);
     await q.query(FOLD_FUNCTION);
-    await q.query(`SELECT case_open_rollup_fold()`);
     // the open cases of one status whose step started in an hour's range: the exact count of the hour at the limit
     await q.query(`CREATE INDEX move_case_open_started_idx ON move_case (status, green_channel, step_started_at) INCLUDE (community_id)
       WHERE status IN ${OPEN_STATUSES}`);

@@ -25,7 +25,7 @@ const EDGE_HOUR_SQL = `${OPEN_SQL} AND (${Object.entries(STEP_LIMIT_DAYS)
  * Open cases per community and status with how many are overdue, from case_open_rollup (migration OpenCaseRollup):
  * its rows whose whole hour is past the limit are overdue, plus the exact count of the hour at the limit (EDGE_HOUR_SQL).
  */
-const OPEN_FROM_ROLLUP_SQL = `
+export const OPEN_FROM_ROLLUP_SQL = `
   WITH roll AS (
     SELECT r.community_id, r.status, sum(r.n)::int AS n,
            coalesce(sum(r.n) FILTER (WHERE r.start_hour + interval '1 hour' + ${stepLimitIntervalSql('r')} <= now()), 0)::int AS overdue
