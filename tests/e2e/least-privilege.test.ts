@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const entry = (i: number): AuditInput => ({
   actor: { sub: String(i), username: `user${i}`, role: 'community_clerk' as const },
-  action: 'update', entityType: 'thing', entityId: i, before: { n: i, 名: '旧' }, after: { n: i + 1, 名: '新\n"quoted"' }, reason: `reason ${i}`,
+  action: 'update', entityType: 'member', entityId: i, before: { n: i, 名: '旧' }, after: { n: i + 1, 名: '新\n"quoted"' }, reason: `reason ${i}`,
 });
 const ids = async (ds: DataSource) => (await ds.query('SELECT id::text AS id FROM audit_entry ORDER BY seq')).map((r: { id: string }) => r.id) as string[];
 const verify = (ds: DataSource) => verifyAuditChain((sql, params) => ds.query(sql, params));
