@@ -58,6 +58,10 @@ export const POLICY = {
   'monitor.readAll': { roles: ['admin'], message: '只有管理员可以查看全部登录记录' },
   /** Scope: besides one's own organisation, the communities one's work unit reports to (双报到). */
   'scope.reportedCommunities': { roles: ['unit_staff'], message: '您的角色无权查看报到社区' },
+  /** The system log: every entry of the city (a county admin's and the others' are scoped as each operation log). */
+  'systemLog.readCity': { roles: ['city_admin'], message: '只有市委组织部可以查看全市的系统日志' },
+  /** … and the entries of no organisation (logins, the county's own lists). */
+  'systemLog.readUnscoped': { roles: ['admin'], message: '只有管理员可以查看不属于任何组织的日志' },
   /** Manage accounts (of the roles GRANTABLE gives one). */
   'accounts.manage': { roles: Object.keys(GRANTABLE) as Role[], message: '您的角色无权管理账号' },
 } as const satisfies Record<string, Rule>;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { assertRole, type AuthUser, ITEM_COMMUNITY, type Role } from '@redheart/shared';
+import { assertRole, type AuthUser, ITEM_COMMUNITY, type REPORTER_SOURCES, type Role } from '@redheart/shared';
 
 /**
  * Who may do what in the volunteer service, as data (the roles are shared/src/workflows/roles.ts's ROLES; the
@@ -18,7 +18,11 @@ const ADMIN: readonly Role[] = ['admin'];
 
 export const POLICY = {
   /** Report a need (an item); a meeting's decision may also be reported by its street (items/service.ts). */
-  'item.report': { roles: ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'] },
+  'item.report': { roles: ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member'], message: '您的角色无权上报需求' },
+  /** … and a joint committee meeting's decision, which its street (大工委) may report too. */
+  'item.reportFromMeeting': { roles: ['admin', 'community_clerk', 'community_secretary', 'grid_worker', 'member', 'street_admin'], message: '您的角色无权上报需求' },
+  /** Report for any community in scope without naming it defaulting to one's own (the county admin names it). */
+  'item.reportAnyCommunity': { roles: ADMIN },
   /** Evidence photos: the claiming unit's staff for their unit's items, the community for any. */
   'evidence.add': { roles: ['unit_staff', ...COMMUNITY] },
   'evidence.addAny': { roles: COMMUNITY },
@@ -54,6 +58,8 @@ export const POLICY = {
   'overview.read': { roles: ['admin', 'street_admin', 'community_secretary', 'community_clerk'], message: '总览仅供组织部、街道和社区查看' },
   /** 街呼县应: who reads whistles (grid workers and members do not), who raises one (a street sends it, a community proposes it). */
   'whistle.read': { roles: ['city_admin', 'admin', 'street_admin', 'community_secretary', 'community_clerk', 'unit_staff'], message: '您的角色无权查看街呼县应' },
+  /** A street sends its whistle to the departments at once; a community's is a proposal its street decides on. */
+  'whistle.send': { roles: ['street_admin'] },
   'whistle.raise': { roles: ['street_admin', 'community_secretary', 'community_clerk'], message: '只有街道或社区可以发起街呼县应' },
   /** The department scorecards: the county and the city, a street (its whistles), a department (itself). */
   'departmentScorecard.read': { roles: ['city_admin', 'admin', 'street_admin', 'unit_staff'], message: '您的角色无权查看部门考评' },
@@ -66,6 +72,9 @@ export type Permission = keyof typeof POLICY;
  * a member their own, everyone else what lies under their scope paths.
  */
 const SCOPE_BY_ROLE: Partial<Record<Role, 'unit' | 'self'>> = { unit_staff: 'unit', member: 'self' };
+/** Where an item a role reports without naming its source came from (the community otherwise). */
+const ITEM_SOURCE_BY_ROLE: Partial<Record<Role, (typeof REPORTER_SOURCES)[number]>> = { grid_worker: 'grid_worker', member: 'resident' };
+export const defaultItemSource = (user: Pick<AuthUser, 'role'>): (typeof REPORTER_SOURCES)[number] => ITEM_SOURCE_BY_ROLE[user.role] ?? 'community';
 export type ScopeKind = 'unit' | 'self' | 'paths';
 export const scopeKind = (user: Pick<AuthUser, 'role'>): ScopeKind => SCOPE_BY_ROLE[user.role] ?? 'paths';
 

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditRecorded, type AuthUser, type EventConsumerSpec, type EventEnvelope, PermanentEventError } from '@redheart/shared';
+import { may } from '../../policy';
 import type { SystemLogQuery } from './dto';
 import { insertSystemLog, listSystemLog } from './repository';
 
@@ -45,5 +46,5 @@ export function systemLogConsumers(): EventConsumerSpec[] {
 
 /** The list as the caller may read it: the city every entry, an admin also the entries of no organisation, others their scope. */
 export function listSystemLogFor(db: DataSource, user: AuthUser, q: SystemLogQuery) {
-  return listSystemLog(db, q, user.role === 'city_admin' ? null : user.scopePaths, user.role === 'admin');
+  return listSystemLog(db, q, may(user, 'systemLog.readCity') ? null : user.scopePaths, may(user, 'systemLog.readUnscoped'));
 }

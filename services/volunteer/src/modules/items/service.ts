@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, assertRole, type AuditInput, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope,
-  type NewEvent, notFound, pageRequest, type Role, writeAudit, wrongState,
+  AppError, type AuditInput, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope,
+  type NewEvent, notFound, pageRequest, writeAudit, wrongState,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { may, POLICY, scopeKind } from '../../policy';
+import { assertMay, defaultItemSource, may, scopeKind } from '../../policy';
 import { type DetailParts, type ItemEventRecord, type ItemListFilter, ItemRepository, type ItemRow, type NewEvidencePhoto } from './repository';
 
 export interface Ctx {
@@ -14,7 +14,6 @@ export interface Ctx {
   requestId?: string;
 }
 
-export const REPORTERS: readonly Role[] = POLICY['item.report'].roles;
 const DUPLICATE_WINDOW_DAYS = 7;
 
 /** The joint committee meeting and decision a piece of work came from (kept by the org service). */
@@ -96,14 +95,14 @@ export class ItemService {
    */
   async create(ctx: Ctx, dto: CreateItemDto, m: EntityManager, meeting?: MeetingLink) {
     const { user } = ctx;
-    assertRole(user, meeting ? [...REPORTERS, 'street_admin'] : REPORTERS, '您的角色无权上报需求');
-    const communityId = dto.communityId ?? (user.role === 'admin' ? undefined : user.orgId);
+    assertMay(user, meeting ? 'item.reportFromMeeting' : 'item.report');
+    const communityId = dto.communityId ?? (may(user, 'item.reportAnyCommunity') ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
     if (!(await this.repo.activeCategory(m, dto.categoryId))) {
       throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
     }
-    const source = dto.source ?? (user.role === 'grid_worker' ? 'grid_worker' : user.role === 'member' ? 'resident' : 'community');
+    const source = dto.source ?? defaultItemSource(user);
     const id = await this.repo.insert(m, {
       communityId: community.id, categoryId: dto.categoryId, place: dto.place.trim(), description: dto.description.trim(), source, reportedBy: user.username,
       reporterName: dto.reporterName ?? null, meetingId: meeting?.meetingId ?? null, decisionId: meeting?.decisionId ?? null, meetingTitle: meeting?.title ?? null,

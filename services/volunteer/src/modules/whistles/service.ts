@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuthUser, badRequest, conflict, forbidden, inScope, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
-import { assertMay, scopeKind } from '../../policy';
+import { assertMay, may, scopeKind } from '../../policy';
 import {
   RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RULES, type WhistleAction,
   type WhistleStatus, whistleStatusFrom,
@@ -82,7 +82,8 @@ export class WhistleService {
     const deadline = checkDeadline(dto.deadline);
     let street: { path: string; id: number };
     let community: { id: number; path: string; street_name: string } | undefined;
-    if (user.role === 'street_admin') {
+    const sends = may(user, 'whistle.send');
+    if (sends) {
       street = { path: user.scopePaths[0], id: user.orgId };
       if (dto.communityId !== undefined) {
         community = await this.repo.community(m, dto.communityId);
@@ -99,7 +100,7 @@ export class WhistleService {
       ?? (await this.repo.streetName(m, street.path))
       ?? '街道';
     await this.checkDepartments(m, dto.departmentIds);
-    const proposed = user.role !== 'street_admin';
+    const proposed = !sends;
     const status: WhistleStatus = proposed ? 'PROPOSED' : 'SENT';
     const path = proposed ? community!.path : street.path;
     const id = await this.repo.insert(m, {
