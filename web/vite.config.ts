@@ -26,6 +26,8 @@ export default defineConfig({
     alias: {
       '@': fileURLToPath(new URL('./src', import.meta.url)),
       // The workflows, written once for the services and the SPA (browser-safe TypeScript, bundled from source).
+      // Who may do what (the policy tables alone: the menus of every page read them, the workflows stay out of that chunk).
+      '@redheart/workflows/policy': fileURLToPath(new URL('../shared/src/workflows/policy.ts', import.meta.url)),
       '@redheart/workflows': fileURLToPath(new URL('../shared/src/workflows/index.ts', import.meta.url)),
     },
   },

@@ -21,7 +21,6 @@ import { parseQuery } from './validation';
  * masked (`320113********1234`): the clear number is only for the audited reveal.
  */
 
-export const AUDIT_READERS: readonly Role[] = ['city_admin', 'admin', 'street_admin'];
 
 export class AuditListQuery {
   @IsOptional() @IsString() @MaxLength(64) actor?: string;

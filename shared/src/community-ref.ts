@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
-import { type AuthUser, inScope, type Role } from './auth';
+import { type AuthUser, inScope } from './auth';
 import { likeEscape } from './db';
 import { notFound } from './errors';
 import { type EventConsumerSpec, type EventEnvelope, PermanentEventError } from './events';
@@ -145,9 +145,6 @@ export function scopeSql(col: string, scopePaths: string[], firstParam: number):
   if (!scopePaths.length) return 'false';
   return `(${scopePaths.map((_, i) => `${col} LIKE $${firstParam + i}`).join(' OR ')})`;
 }
-
-/** Who compares counties: the city's organisation department (every county) and a county's (its own). */
-export const COUNTY_READERS: readonly Role[] = ['city_admin', 'admin'];
 
 /**
  * The county committee a community belongs to, from its org path: communities hang under a street

@@ -11,6 +11,7 @@ export * from './service-application';
 export * from './service-item';
 export * from './whistle';
 export * from './outreach-task';
+export * from './policy';
 export { markdownOf, mermaidOf, workflowsMarkdown } from './docs';
 
 import { CASE_WORKFLOW_DEF } from './hukou-case';

@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { TASK_WORKERS } from './roles';
 import { type ActionRule, defineWorkflow } from './types';
 
 /** 人户分离: the outreach task of a person whose flat is in the community but whose registration is not. */
@@ -9,8 +9,6 @@ export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 export const OPEN_TASK: readonly TaskStatus[] = ['identified', 'contacted', 'applied'];
 
-/** Who walks the outreach tasks: the grid worker on the doorstep, and the community's staff. */
-export const TASK_WORKERS: readonly Role[] = ['grid_worker', 'community_clerk', 'community_secretary', 'admin'];
 
 export const TASK_WORKFLOW_DEF = defineWorkflow<TaskStatus, TaskAction, ActionRule<TaskStatus>>({
   id: 'outreach-task',

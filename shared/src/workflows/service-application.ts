@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { APPLICATION_CLERKS } from './roles';
 import { type ActionRule, defineWorkflow } from './types';
 
 /** 一网通办: a resident's application for a catalogue service, taken at the community's one window. */
@@ -8,8 +8,6 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const APPLICATION_ACTIONS = ['request_supplement', 'supplement', 'accept', 'hand_over', 'complete', 'reject', 'withdraw'] as const;
 export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
 
-/** Who takes an application and moves it on: the community's clerks and secretary, and the county admin. */
-export const APPLICATION_CLERKS: readonly Role[] = ['admin', 'community_secretary', 'community_clerk'];
 
 export const APPLICATION_WORKFLOW_DEF = defineWorkflow<ApplicationStatus, ApplicationAction, ActionRule<ApplicationStatus>>({
   id: 'service-application',

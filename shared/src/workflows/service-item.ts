@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { ITEM_COMMUNITY, ITEM_STREET, type Role } from './roles';
 import { type ActionRule, defineWorkflow } from './types';
 
 /** 需求 → 认领 → 服务 → 评价: the life of a service item (双报到). */
@@ -20,9 +20,7 @@ export type ItemAction = (typeof ITEM_ACTIONS)[number];
 /** What the timeline shows: the actions, and the steps of the reporter and of the system. */
 export type ItemEventAction = ItemAction | 'report' | 'escalate' | 'checkin' | 'close';
 
-export const ITEM_COMMUNITY: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
 const UNIT: readonly Role[] = ['unit_staff'];
-const STREET: readonly Role[] = ['street_admin', 'admin'];
 
 export type ItemRule = ActionRule<ItemStatus>;
 
@@ -43,7 +41,7 @@ export const ITEM_WORKFLOW_DEF = defineWorkflow<ItemStatus, ItemAction, ItemRule
     publish: { from: ['REPORTED'], to: 'PUBLISHED', roles: ITEM_COMMUNITY, reasonRequired: false },
     claim: { from: ['PUBLISHED'], to: 'CLAIMED', roles: UNIT, reasonRequired: false, note: 'unit items only' },
     signup: { from: ['PUBLISHED'], to: null, roles: ['member'], reasonRequired: false, note: 'individual items only' },
-    assign: { from: ['ESCALATED'], to: 'CLAIMED', roles: STREET, reasonRequired: false, required: ['unitId'] },
+    assign: { from: ['ESCALATED'], to: 'CLAIMED', roles: ITEM_STREET, reasonRequired: false, required: ['unitId'] },
     // An individual item has no claimer: once members have signed up, the community schedules it from PUBLISHED.
     schedule: { from: ['CLAIMED', 'PUBLISHED'], to: 'SCHEDULED', roles: [...UNIT, ...ITEM_COMMUNITY], reasonRequired: false, note: 'from PUBLISHED: an individual item with sign-ups' },
     start: { from: ['SCHEDULED'], to: 'IN_PROGRESS', roles: [...UNIT, ...ITEM_COMMUNITY], reasonRequired: false },

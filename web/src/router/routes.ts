@@ -127,7 +127,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'org',
         name: 'org',
         component: () => import('@/views/org/OrgWorkspace.vue'),
-        meta: { titleKey: 'nav.org', menu: true, icon: 'org' },
+        meta: { titleKey: 'nav.org', menu: true, icon: 'org', messages: ['org'] },
       },
       {
         path: 'overview',
@@ -251,7 +251,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/scorecard/print',
         name: 'volunteer-scorecard-print',
         component: () => import('@/views/volunteer/ScorecardPrint.vue'),
-        meta: { titleKey: 'nav.volunteerScorecardPrint', roles: VOLUNTEER_UNIT_ROLES, activeMenu: '/volunteer/scorecard' },
+        meta: { titleKey: 'nav.volunteerScorecardPrint', roles: VOLUNTEER_UNIT_ROLES, activeMenu: '/volunteer/scorecard', messages: ['scorecard-print'] },
       },
       {
         path: 'volunteer/triage',
@@ -319,7 +319,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/lists',
         name: 'volunteer-lists',
         component: () => import('@/views/volunteer/ListsView.vue'),
-        meta: { titleKey: 'nav.volunteerLists', menu: true, menuGroup: 'volunteer', icon: 'lists', roles: VOLUNTEER_LIST_ROLES, messages: ['member-groups'] },
+        meta: { titleKey: 'nav.volunteerLists', menu: true, menuGroup: 'volunteer', icon: 'lists', roles: VOLUNTEER_LIST_ROLES, messages: ['member-groups', 'volunteer-lists'] },
       },
       {
         path: 'volunteer/scorecards',
@@ -344,13 +344,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'volunteer/scorecards/units/:id(\\d+)/print',
         name: 'volunteer-unit-scorecard-print',
         component: () => import('@/views/volunteer/ScorecardPrint.vue'),
-        meta: { titleKey: 'nav.volunteerScorecardPrint', roles: VOLUNTEER_AREA_ROLES, activeMenu: '/volunteer/scorecards' },
+        meta: { titleKey: 'nav.volunteerScorecardPrint', roles: VOLUNTEER_AREA_ROLES, activeMenu: '/volunteer/scorecards', messages: ['scorecard-print'] },
       },
       {
         path: 'volunteer/signups',
         name: 'volunteer-signups',
         component: () => import('@/views/volunteer/MemberView.vue'),
-        meta: { titleKey: 'nav.volunteerSignups', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: MEMBER_ROLES },
+        meta: { titleKey: 'nav.volunteerSignups', menu: true, menuGroup: 'volunteer', icon: 'tasks', roles: MEMBER_ROLES, messages: ['member-signups'] },
       },
       // 大党委 / 大工委: the joint committees' meetings, whose decisions become service items or projects.
       {

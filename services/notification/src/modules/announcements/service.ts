@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertInScope, assertRole, type AuthUser, badRequest, inScope, internalGetJson, type PageRequest, type Role, wrongState, writeAudit } from '@redheart/shared';
+import { assertInScope, assertRole, type AuthUser, badRequest, inScope, internalGetJson, NOTIFY_POLICY, type PageRequest, type Role, wrongState, writeAudit } from '@redheart/shared';
 import { ANNOUNCEMENT_KIND, type Addressed } from '../notifications/rules';
 import type { NotificationService } from '../notifications/service';
 import type { AnnouncementRepository, AnnouncementRow, AnnouncementText } from './repository';
 
-/** Who publishes announcements (通知公告): the organisation departments, a street's working committee, a community's secretary. */
-export const ANNOUNCEMENT_PUBLISHERS: readonly Role[] = ['city_admin', 'admin', 'street_admin', 'community_secretary'];
+/** Who publishes announcements (通知公告): @redheart/shared's NOTIFY_POLICY (the SPA's publish button reads it too). */
+export const ANNOUNCEMENT_PUBLISHERS: readonly Role[] = NOTIFY_POLICY['announcement.publish'];
 
 export interface PublishInput {
   title: string;

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { badRequest, conflict, forbidden, notFound, writeAudit } from '@redheart/shared';
 import type { OrgType, PositionKind } from '../../domain';
-import { may } from '../../policy';
+import { may, refusalOf } from '../../policy';
 import type { Scope } from '../scope/scope';
 import type { UnitRow } from '../units/repository';
 import { type Ctx, OrgRecordService, staleVersion, today } from '../org-records';
@@ -114,7 +114,7 @@ export class PositionService extends OrgRecordService {
    */
   private assertMayAppoint(scope: Scope, org: UnitRow, kind: PositionKind): void {
     if (kind === 'secretary' && !may(scope.user, 'positions.appointOwnSecretary') && org.path === scope.ownPath) {
-      throw forbidden('The secretary of your own organisation is appointed by the level above');
+      throw forbidden(refusalOf('positions.appointOwnSecretary'));
     }
   }
 

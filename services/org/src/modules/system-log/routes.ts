@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AUDIT_READERS, assertRole, type AuthUser, pageSchema, parseQuery } from '@redheart/shared';
+import { type AuthUser, pageSchema, parseQuery } from '@redheart/shared';
+import { requireMay } from '../../policy';
 import { errorSchema } from '../schemas';
 import { SystemLogQuery } from './dto';
 import { systemLogEntrySchema, systemLogQuerySchema } from './schemas';
@@ -10,7 +11,7 @@ export default async function systemLogRoutes(app: FastifyInstance) {
   app.get('/api/org/system-log', {
     onRequest: [app.authenticate],
     // the role first (403), before the query is looked at
-    preValidation: async (req) => assertRole(req.user as AuthUser, AUDIT_READERS, '只有管理员可以查看系统日志'),
+    preValidation: requireMay('systemLog.read'),
     schema: {
       tags: ['audit'],
       summary: 'The system log (系统日志): every service’s audit entries in one list, newest first, as they arrived on events; admins all, a street admin the entries of its street’s records; no before/after',

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuditInput, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope,
+  AppError, type AuditInput, defaultItemSource, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope,
   type NewEvent, notFound, pageRequest, writeAudit, wrongState,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
-import { assertMay, defaultItemSource, may, scopeKind } from '../../policy';
+import { assertMay, may, scopeKind } from '../../policy';
 import { type DetailParts, type ItemEventRecord, type ItemListFilter, ItemRepository, type ItemRow, type NewEvidencePhoto } from './repository';
 
 export interface Ctx {
@@ -102,7 +102,7 @@ export class ItemService {
     if (!(await this.repo.activeCategory(m, dto.categoryId))) {
       throw badRequest('categoryId is not an active service category', [{ field: 'categoryId', errors: ['unknown'], code: 'inactiveCategory' }], 'VALIDATION_FAILED');
     }
-    const source = dto.source ?? defaultItemSource(user);
+    const source = dto.source ?? defaultItemSource(user.role);
     const id = await this.repo.insert(m, {
       communityId: community.id, categoryId: dto.categoryId, place: dto.place.trim(), description: dto.description.trim(), source, reportedBy: user.username,
       reporterName: dto.reporterName ?? null, meetingId: meeting?.meetingId ?? null, decisionId: meeting?.decisionId ?? null, meetingTitle: meeting?.title ?? null,

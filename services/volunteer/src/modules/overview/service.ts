@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { assertRole, type AuthUser, businessToday, COUNTY_READERS, countyOfPath, notFound, type Role, sumBy } from '@redheart/shared';
+import { type AuthUser, businessToday, countyOfPath, notFound, type Role, sumBy } from '@redheart/shared';
 import { assertMay, POLICY } from '../../policy';
 import { ITEM_STATUSES } from '../../domain';
 import { OverviewRepository, type ScopeCommunityRow } from './repository';
@@ -124,7 +124,7 @@ export class CountyOverviewService {
   }
 
   async counties(user: AuthUser) {
-    assertRole(user, COUNTY_READERS, '县区对比仅供市委、县委组织部查看');
+    assertMay(user, 'overview.counties');
     const communities = await this.repo.scopeCommunityPaths(user.scopePaths);
     const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
     const ids = [...countyOf.keys()];
