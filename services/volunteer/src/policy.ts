@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { assertRole, type AuthUser, ITEM_COMMUNITY, type REPORTER_SOURCES, type Role } from '@redheart/shared';
+import { assertRole, type AuthUser, ITEM_COMMUNITY, REPORT_DECIDERS, type REPORTER_SOURCES, type Role } from '@redheart/shared';
 
 /**
  * Who may do what in the volunteer service, as data (the roles are shared/src/workflows/roles.ts's ROLES; the
@@ -39,7 +39,8 @@ export const POLICY = {
   'project.fromMeeting': { roles: [...COMMUNITY, 'street_admin'], message: '您的角色无权建立项目' },
   /** 双报到: a unit reports to a community, a member where they live; the community decides both. */
   'unitReport.create': { roles: ['unit_staff'], message: '只有单位工作人员可以为本单位报到' },
-  'report.decide': { roles: COMMUNITY, message: '只有社区可以审核报到' },
+  /** Before the body is read: the decisions' roles (UNIT_REPORT_WORKFLOW_DEF, MEMBER_REPORT_WORKFLOW_DEF), which the service checks again per decision. */
+  'report.decide': { roles: REPORT_DECIDERS, message: '只有社区可以审核报到' },
   'memberReport.create': { roles: ['member'], message: '只有党员本人可以报到' },
   'member.list': { roles: [...COMMUNITY, 'street_admin'] },
   /** Member groups (服务队): admins edit them; the community that approved a member puts them into one. */
