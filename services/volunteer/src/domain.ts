@@ -12,20 +12,13 @@ export { EVIDENCE_KINDS, type EvidenceKind, ITEM_KINDS, type ItemKind, PROJECT_S
 
 /**
  * 双报到: a unit's report to a community (pending → approved | rejected; approved → ended) and a member's
- * (pending → approved | rejected). The community's decisions, and the status each one leads to from where.
+ * (pending → approved | rejected): the community's decisions are the rows of UNIT_REPORT_WORKFLOW_DEF and
+ * MEMBER_REPORT_WORKFLOW_DEF (shared/src/workflows/dual-report.ts).
  */
-export const UNIT_REPORT_STATUSES = ['pending', 'approved', 'rejected', 'ended'] as const;
-export type UnitReportStatus = (typeof UNIT_REPORT_STATUSES)[number];
-export const MEMBER_REPORT_STATUSES = ['pending', 'approved', 'rejected'] as const;
-export type MemberReportStatus = (typeof MEMBER_REPORT_STATUSES)[number];
-export const REPORT_DECISIONS = ['approve', 'reject', 'end'] as const;
-export type ReportDecision = (typeof REPORT_DECISIONS)[number];
-/** A unit report's decisions: from which status, to which. */
-export const UNIT_REPORT_RULES: Record<ReportDecision, { from: readonly UnitReportStatus[]; to: UnitReportStatus }> = {
-  approve: { from: ['pending'], to: 'approved' },
-  reject: { from: ['pending'], to: 'rejected' },
-  end: { from: ['approved'], to: 'ended' },
-};
+export {
+  MEMBER_REPORT_DECISIONS, MEMBER_REPORT_STATUSES, MEMBER_REPORT_WORKFLOW_DEF, type MemberReportDecision, type MemberReportStatus,
+  REPORT_DECISIONS, type ReportDecision, UNIT_REPORT_STATUSES, UNIT_REPORT_WORKFLOW_DEF, type UnitReportStatus,
+} from '@redheart/shared';
 
 export const ITEM_RULES: Record<ItemAction, ItemRule> = ITEM_WORKFLOW_DEF.rules;
 

@@ -125,7 +125,7 @@ describe('members (a party member reports where they live)', () => {
     const activity = await c.published({ kind: 'individual', capacity: 5 });
     const early = await c.api().post(`/api/volunteer/items/${activity.id}/transitions`).set(asNew()).send({ action: 'signup', version: activity.version });
     expect(early.status).toBe(403);
-    expect((await c.api().post(`/api/volunteer/members/${r.body.id}/decision`).set(c.as('clerk')).send({ decision: 'approve', version: 1 })).body).toEqual({ id: r.body.id, status: 'approved' });
+    expect((await c.api().post(`/api/volunteer/members/${r.body.id}/decision`).set(c.as('clerk')).send({ decision: 'approve', version: 1 })).body).toEqual({ id: r.body.id, status: 'approved', allowedActions: [] });
     const joined = await c.api().post(`/api/volunteer/items/${activity.id}/transitions`).set(asNew()).send({ action: 'signup', version: activity.version });
     expect(joined.status).toBe(200);
     expect(joined.body.signups.map((s: { name: string }) => s.name)).toEqual(['隋新党员']);
@@ -143,7 +143,7 @@ describe('members (a party member reports where they live)', () => {
     expect((await d({ decision: 'approve', version: 1 }, 'clerkCuiting')).status).toBe(404);
     expect((await d({ decision: 'approve', version: 2 }, 'clerk')).body.code).toBe('STALE_VERSION');
     expect((await d({ decision: 'reject', version: 1 }, 'clerk')).status).toBe(400);
-    expect((await d({ decision: 'reject', version: 1, reason: '不是本社区居民' }, 'clerk')).body).toEqual({ id, status: 'rejected' });
+    expect((await d({ decision: 'reject', version: 1, reason: '不是本社区居民' }, 'clerk')).body).toEqual({ id, status: 'rejected', allowedActions: [] });
     expect((await d({ decision: 'approve', version: 2 }, 'clerk')).body.code).toBe('WRONG_STATE');
   });
 });

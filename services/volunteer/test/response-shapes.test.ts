@@ -62,13 +62,13 @@ describe('双报到', () => {
     const mine = list.find((r: { id: number }) => r.id === reported.body.id);
     expect(mine).toEqual({
       id: reported.body.id, unitId: U.jiaoyu, unitName: '栖霞市教育和体育局党组', communityId: C.longteng, communityName: expect.any(String), resources: ['助学'], contactName: '赵老师',
-      contactPhone: '0535-5210000', status: 'pending', reportedAt: expect.stringMatching(/Z$/), decidedBy: null, version: 1,
+      contactPhone: '0535-5210000', status: 'pending', reportedAt: expect.stringMatching(/Z$/), decidedBy: null, version: 1, allowedActions: ['approve', 'reject'],
     });
     const page = (await c.api().get('/api/volunteer/reports?page=1&limit=2').set(c.as('clerk'))).body;
     expect(keys(page)).toEqual([...PAGE].sort());
     expect(keys(page.items[0])).toEqual(keys(mine));
     const decided = await c.api().post(`/api/volunteer/reports/${reported.body.id}/decision`).set(c.as('clerk')).send({ decision: 'approve', version: 1 });
-    expect(decided.body).toEqual({ id: reported.body.id, status: 'approved', version: 2, unitId: U.jiaoyu, communityId: C.longteng });
+    expect(decided.body).toEqual({ id: reported.body.id, status: 'approved', version: 2, unitId: U.jiaoyu, communityId: C.longteng, allowedActions: ['end'] });
 
     const newcomer = { sub: '90', username: 'member.shape', role: 'member' as const, orgId: C.longteng, scopePaths: ['/1/3/7/'] };
     const joined = await c.api().post('/api/volunteer/members').set(c.as(newcomer)).send({ name: '钱党员' });
@@ -77,12 +77,12 @@ describe('双报到', () => {
     const members = (await c.api().get('/api/volunteer/members').set(c.as('clerk'))).body;
     expect(members.find((m: { id: number }) => m.id === joined.body.id)).toEqual({
       id: joined.body.id, name: '钱党员', phone: null, username: 'member.shape', unitId: null, communityId: C.longteng, communityName: expect.any(String), status: 'pending', version: 1,
-      hours: 0, groupId: null, group: null,
+      hours: 0, groupId: null, group: null, allowedActions: ['approve', 'reject'],
     });
     const memberPage = (await c.api().get('/api/volunteer/members?page=1').set(c.as('clerk'))).body;
     expect(keys(memberPage)).toEqual([...PAGE].sort());
     expect((await c.api().post(`/api/volunteer/members/${joined.body.id}/decision`).set(c.as('clerk')).send({ decision: 'approve', version: 1 })).body)
-      .toEqual({ id: joined.body.id, status: 'approved' });
+      .toEqual({ id: joined.body.id, status: 'approved', allowedActions: [] });
   });
 
   it('member groups: the list, an added group and a member put into one', async () => {

@@ -1,4 +1,4 @@
-import { APPLICATION_CLERKS, ITEM_COMMUNITY, ITEM_STREET, type Role, ROLES, TASK_WORKERS } from './roles';
+import { APPLICATION_CLERKS, ITEM_COMMUNITY, ITEM_STREET, REPORT_DECIDERS, type Role, ROLES, TASK_WORKERS } from './roles';
 import type { ReporterSource } from './vocabulary';
 
 /**
@@ -131,7 +131,7 @@ export const VOLUNTEER_POLICY = {
   'project.fromMeeting': [...ITEM_COMMUNITY, 'street_admin'],
   /** 双报到: a unit reports to a community, a member where they live; the community decides both. */
   'unitReport.create': ['unit_staff'],
-  'report.decide': ITEM_COMMUNITY,
+  'report.decide': REPORT_DECIDERS,
   'memberReport.create': ['member'],
   'member.list': [...ITEM_COMMUNITY, 'street_admin'],
   /** Member groups (服务队): admins edit them; the community that approved a member puts them into one. */

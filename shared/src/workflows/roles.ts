@@ -23,3 +23,5 @@ export const APPLICATION_CLERKS: readonly Role[] = ['admin', 'community_secretar
 export const ITEM_COMMUNITY: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];
 /** The street (and the county admin) assigns an escalated item to a unit. */
 export const ITEM_STREET: readonly Role[] = ['street_admin', 'admin'];
+/** Who decides reports: the community's clerks and secretary, and the county admin. */
+export const REPORT_DECIDERS: readonly Role[] = ['community_clerk', 'community_secretary', 'admin'];

@@ -103,9 +103,7 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 export const REPORTER_SOURCES = ['resident', 'grid_worker', 'building_group', 'community'] as const;
 export type ReporterSource = (typeof REPORTER_SOURCES)[number];
 
-/** A unit's or a member's report (双报到) to a community. */
-export const REPORT_STATUSES = ['pending', 'approved', 'rejected', 'ended'] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
+/* A unit's or a member's report (双报到) to a community: REPORT_STATUSES is in ./dual-report, with its workflow. */
 
 /** A practical project (惠民实事) or a matched project (项目清单). */
 export const PROJECT_STATUSES = ['planned', 'ongoing', 'done'] as const;

@@ -14657,6 +14657,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the decisions you may take on the member report now (MEMBER_REPORT_WORKFLOW_DEF) */
+                            allowedActions?: ("approve" | "reject")[];
                             communityId?: number;
                             communityName?: string;
                             group?: {
@@ -14679,6 +14681,8 @@ export interface paths {
                             version?: number;
                         }[] | {
                             items?: {
+                                /** @description the decisions you may take on the member report now (MEMBER_REPORT_WORKFLOW_DEF) */
+                                allowedActions?: ("approve" | "reject")[];
                                 communityId?: number;
                                 communityName?: string;
                                 group?: {
@@ -14855,6 +14859,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the decisions you may take on the member report now (MEMBER_REPORT_WORKFLOW_DEF) */
+                            allowedActions?: ("approve" | "reject")[];
                             id?: number;
                             /** @enum {string} */
                             status?: "pending" | "approved" | "rejected";
@@ -16871,6 +16877,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the decisions you may take on the report now (UNIT_REPORT_WORKFLOW_DEF) */
+                            allowedActions?: ("approve" | "reject" | "end")[];
                             communityId?: number;
                             communityName?: string;
                             contactName?: string;
@@ -16886,6 +16894,8 @@ export interface paths {
                             version?: number;
                         }[] | {
                             items?: {
+                                /** @description the decisions you may take on the report now (UNIT_REPORT_WORKFLOW_DEF) */
+                                allowedActions?: ("approve" | "reject" | "end")[];
                                 communityId?: number;
                                 communityName?: string;
                                 contactName?: string;
@@ -17056,6 +17066,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the decisions you may take on the report now (UNIT_REPORT_WORKFLOW_DEF) */
+                            allowedActions?: ("approve" | "reject" | "end")[];
                             communityId?: number;
                             id?: number;
                             /** @enum {string} */

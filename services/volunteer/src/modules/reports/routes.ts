@@ -3,7 +3,7 @@ import { type CommunityDirectory, parseDto, parseId, parseQuery } from '@redhear
 import { allow } from '../../policy';
 import { idParams } from '../../schemas';
 import { DecisionDto, ListQuery, MemberReportDto, UnitReportDto } from './dto';
-import { memberListSchema, memberReportSchema, unitReportCreatedSchema, unitReportDecidedSchema, unitReportListSchema } from './schemas';
+import { memberDecidedSchema, memberListSchema, memberReportSchema, unitReportCreatedSchema, unitReportDecidedSchema, unitReportListSchema } from './schemas';
 import { ReportService } from './service';
 
 /**
@@ -54,7 +54,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/members/:id/decision', {
-    schema: { tags: ['reports'], summary: 'The community approves or rejects a member report', params: idParams, response: { 200: memberReportSchema }, dto: { body: DecisionDto } },
+    schema: { tags: ['reports'], summary: 'The community approves or rejects a member report', params: idParams, response: { 200: memberDecidedSchema }, dto: { body: DecisionDto } },
     preValidation: allow('report.decide'),
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member');

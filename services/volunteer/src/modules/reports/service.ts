@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { AppError, assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
-import { type MemberReportStatus, UNIT_REPORT_RULES } from '../../domain';
+import {
+  actionsFor, type ActionRule, AppError, assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, forbidden, notFound, pageRequest, type Role,
+  type WorkflowDefinition, writeAudit, wrongState,
+} from '@redheart/shared';
+import { MEMBER_REPORT_WORKFLOW_DEF, type MemberReportStatus, type ReportDecision, UNIT_REPORT_WORKFLOW_DEF, type UnitReportStatus } from '../../domain';
 import { scopeKind } from '../../policy';
 import type { Ctx } from '../items/service';
 import type { DecisionDto, ListQuery, MemberReportDto, UnitReportDto } from './dto';
@@ -11,6 +14,28 @@ function answer<R, O>(l: Listing<R>, shape: (r: R) => O) {
   if (!l.page) return l.rows.map(shape);
   return { items: l.rows.map(shape), total: l.total, totalExact: l.totalExact, page: l.page.page, limit: l.page.limit };
 }
+
+const DONE: Record<ReportDecision, string> = { approve: 'approved', reject: 'rejected', end: 'ended' };
+
+/**
+ * The decision's row of a report workflow, checked against the caller's role (403) and the report's status (409
+ * WRONG_STATE), and the reason it needs (400): the rows are UNIT_REPORT_WORKFLOW_DEF / MEMBER_REPORT_WORKFLOW_DEF.
+ * A decision the workflow does not have (a member report's `end`) is a wrong state, as no status allows it.
+ */
+function ruleFor<S extends string, A extends string>(
+  def: WorkflowDefinition<S, A, ActionRule<S>>, entity: string, status: S, decision: ReportDecision, role: Role, reason: string | undefined,
+): ActionRule<S> & { to: S } {
+  const rule = (def.rules as Partial<Record<ReportDecision, ActionRule<S>>>)[decision];
+  if (rule && !rule.roles.includes(role)) throw forbidden('只有社区可以审核报到');
+  if (!rule || !rule.from.includes(status)) throw wrongState(`A ${status} ${entity.replace('_', ' ')} cannot be ${DONE[decision]}`, { entity, from: status, action: decision });
+  if (rule.reasonRequired && !reason) throw badRequest(`${decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+  // Every decision of a report moves it (no row keeps the status).
+  return rule as ActionRule<S> & { to: S };
+}
+
+/** What the caller may decide on a report in its status (the table's answer; the scope is the list's already). */
+const unitReportActions = (user: AuthUser, status: UnitReportStatus) => actionsFor(UNIT_REPORT_WORKFLOW_DEF, status, user.role);
+const memberReportActions = (user: AuthUser, status: MemberReportStatus) => actionsFor(MEMBER_REPORT_WORKFLOW_DEF, status, user.role);
 
 /**
  * 双报到: a work unit reports to communities (with what it offers and a contact), a member reports
@@ -50,7 +75,7 @@ export class ReportService {
       else await this.communities.visible(this.db.manager, user, q.communityId);
     }
     const rows = await this.repo.unitReports(ownUnit ? { unitId: user.orgId } : { scopePaths: user.scopePaths }, q, pageRequest(q, 20));
-    return answer(rows, (r) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString() }));
+    return answer(rows, (r) => ({ ...r, reportedAt: new Date(r.reportedAt).toISOString(), allowedActions: unitReportActions(user, r.status) }));
   }
 
   /** The community approves or rejects a pending report, or ends an approved one; the org service hears of it. */
@@ -60,10 +85,7 @@ export class ReportService {
       const r = await this.repo.lockUnitReport(m, id);
       if (!r || !user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
       if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
-      const rule = UNIT_REPORT_RULES[dto.decision];
-      if (!rule.from.includes(r.status)) throw wrongState(`A ${r.status} report cannot be ${dto.decision}d`, { entity: 'unit_report', from: r.status, action: dto.decision });
-      if (dto.decision !== 'approve' && !dto.reason) throw badRequest(`${dto.decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
-      const status = rule.to;
+      const status = ruleFor(UNIT_REPORT_WORKFLOW_DEF, 'unit_report', r.status, dto.decision, user.role, dto.reason).to;
       const version = await this.repo.decideUnitReport(m, id, dto.version, { status, by: user.username, reason: dto.reason ?? null });
       await writeAudit(m, { actor: user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: ctx.requestId });
       // The org service puts the community into (or out of) the unit staff's scope when this event
@@ -72,7 +94,7 @@ export class ReportService {
         type: `volunteer.report.${status}`, aggregateId: id, orgPath: r.path, actor: user.username,
         payload: { reportId: id, unitId: Number(r.unit_id), communityId: Number(r.community_id), communityName: r.community_name, status },
       });
-      return { id, status, version, unitId: Number(r.unit_id), communityId: Number(r.community_id) };
+      return { id, status, version, unitId: Number(r.unit_id), communityId: Number(r.community_id), allowedActions: unitReportActions(user, status) };
     });
   }
 
@@ -87,22 +109,20 @@ export class ReportService {
 
   async members(user: AuthUser, q: ListQuery) {
     const communityId = q.communityId ? (await this.communities.visible(this.db.manager, user, q.communityId)).id : undefined;
-    return answer(await this.repo.members(user.scopePaths, { ...q, communityId }, pageRequest(q, 20)), (r) => r);
+    return answer(await this.repo.members(user.scopePaths, { ...q, communityId }, pageRequest(q, 20)), (r) => ({ ...r, allowedActions: memberReportActions(user, r.status) }));
   }
 
-  /** The community approves or rejects a pending member report (a member report does not end). */
+  /** The community approves or rejects a pending member report (a member report does not end: MEMBER_REPORT_WORKFLOW_DEF). */
   async decideMember(ctx: Ctx, id: number, dto: DecisionDto) {
     const { user } = ctx;
     return this.db.transaction(async (m) => {
       const row = await this.repo.lockMember(m, id);
       if (!row || !user.scopePaths.some((p) => row.path.startsWith(p))) throw notFound('Member');
       if (row.version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
-      if (row.status !== 'pending' || dto.decision === 'end') throw wrongState(`A ${row.status} member report cannot be ${dto.decision}d`, { entity: 'member_report', from: row.status, action: dto.decision });
-      if (dto.decision === 'reject' && !dto.reason) throw badRequest('reject needs a reason', [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
-      const status: MemberReportStatus = dto.decision === 'approve' ? 'approved' : 'rejected';
+      const status = ruleFor(MEMBER_REPORT_WORKFLOW_DEF, 'member_report', row.status, dto.decision, user.role, dto.reason).to;
       await this.repo.decideMember(m, id, status, user.username);
       await writeAudit(m, { actor: user, action: `member.${dto.decision}`, entityType: 'member', entityId: id, after: { status }, reason: dto.reason, requestId: ctx.requestId });
-      return { id, status };
+      return { id, status, allowedActions: memberReportActions(user, status) };
     });
   }
 }
