@@ -35,12 +35,14 @@ async function previewCode(page, code) {
   await page.getByTestId('division-preview').click();
 }
 
-await test('the county admin (admin) may preview their own county but not 370687: the page says why', async (page) => {
+await test('the county admin (admin) may preview their own county but not 370687: the code\'s field says why', async (page) => {
   await login(page, 'admin');
   await openImport(page);
   await previewCode(page, CODE);
-  await page.getByTestId('division-preview-error').waitFor({ timeout: 30_000 });
-  const text = await page.getByTestId('division-preview-error').innerText();
+  // the refusal (403 outsideOwnDivision) stands on the code's field (browser-test-errors-apply checks its wording)
+  const fieldError = page.getByTestId('division-code-item').locator('.el-form-item__error');
+  await fieldError.waitFor({ timeout: 30_000 });
+  const text = await fieldError.innerText();
   if (!text.trim()) throw new Error('the refusal shows no text');
   await previewCode(page, '370686');
   await page.getByTestId('division-preview-result').waitFor({ timeout: 60_000 });
