@@ -559,4 +559,54 @@ await test('admin moves a member to another group (服务队) on 报到审批: t
   }
 });
 
+await test('报到审批: a unit\'s report is approved, then ended with a reason; each row offers the buttons its workflow table allows', async (page) => {
+  // a new pending report of unit.staff's unit to a community it has no live report to (through the API)
+  const staff = await api('unit.staff');
+  let report;
+  let communityId;
+  try {
+    const live = new Set((await staff.get('/api/volunteer/reports')).filter((r) => r.status === 'pending' || r.status === 'approved').map((r) => r.communityId));
+    const free = (await staff.get('/api/volunteer/public/communities')).filter((c) => !live.has(c.id));
+    if (!free.length) throw new Error('unit.staff has a live report to every community');
+    communityId = free[0].id;
+    report = await staff.post('/api/volunteer/reports', { communityId, resources: ['政策咨询'], contactName: '审批测试', contactPhone: '0535-5219876' });
+  } finally {
+    await staff.dispose();
+  }
+  await login(page, 'admin');
+  await page.goto(`${BASE}/volunteer/approvals?communityId=${communityId}`);
+  await page.getByTestId('volunteer-approvals').waitFor({ timeout: 60_000 });
+  const buttons = async () => page.locator(`[data-testid^="approval-unit-${report.id}-"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').split('-').pop()));
+  // pending: the table's approve and reject (in its order), nothing to end yet
+  await page.getByTestId(`approval-unit-${report.id}-approve`).waitFor({ timeout: 30_000 });
+  const pendingButtons = await buttons();
+  if (pendingButtons.join() !== 'approve,reject') throw new Error(`a pending report offers ${pendingButtons.join()}, not approve,reject`);
+  // reject asks for a reason (the table's reasonRequired): the dialog opens; cancelled, nothing is decided
+  await page.getByTestId(`approval-unit-${report.id}-reject`).click();
+  const dialog = page.getByTestId('approval-reason-dialog');
+  await dialog.getByTestId('approval-reason').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await dialog.getByTestId('approval-reason').waitFor({ state: 'hidden', timeout: 10_000 });
+  // approve needs none: decided at once; the row (status 全部 to keep it in view) then offers only end
+  await page.getByTestId(`approval-unit-${report.id}-approve`).click();
+  await page.getByTestId(`approval-unit-${report.id}-approve`).waitFor({ state: 'detached', timeout: 30_000 });
+  await page.goto(`${BASE}/volunteer/approvals?communityId=${communityId}&status=all`);
+  await page.getByTestId(`approval-unit-${report.id}-end`).waitFor({ timeout: 30_000 });
+  const approvedButtons = await buttons();
+  if (approvedButtons.join() !== 'end') throw new Error(`an approved report offers ${approvedButtons.join()}, not end`);
+  // end asks for a reason, and is sent with it
+  await page.getByTestId(`approval-unit-${report.id}-end`).click();
+  await dialog.getByTestId('approval-reason').fill('审批测试：单位调整，结束报到');
+  await dialog.getByTestId('approval-reason-submit').click();
+  await page.getByTestId(`approval-unit-${report.id}-end`).waitFor({ state: 'detached', timeout: 30_000 });
+  if ((await buttons()).length) throw new Error(`an ended report still offers ${(await buttons()).join()}`);
+  const admin = await api('admin');
+  try {
+    const row = (await admin.get(`/api/volunteer/reports?communityId=${communityId}`)).find((r) => r.id === report.id);
+    if (row?.status !== 'ended' || row.allowedActions.length) throw new Error(`the report is ${row?.status} with ${row?.allowedActions}, not ended with nothing left`);
+  } finally {
+    await admin.dispose();
+  }
+});
+
 await finish();
