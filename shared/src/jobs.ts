@@ -96,3 +96,32 @@ export const jobsPlugin = fp<JobEngineOptions>(
   },
   { name: 'redheart-jobs', dependencies: ['redheart-db'] },
 );
+
+/** One piece of scheduled work (a cron) of a service. */
+export interface ScheduledJob<R> {
+  /** The pg-boss queue (and the schedule's name). */
+  queue: string;
+  /** When it runs (cron, 5 fields, in `timezone`); absent: the worker only, no schedule (tests call the work directly). */
+  cron?: string;
+  /** The cron's time zone (BUSINESS_TIMEZONE, Asia/Shanghai). */
+  timezone?: string;
+  /** Retries of a failed run (0: the next slot tries again). */
+  retryLimit?: number;
+  /** How long one run may take before pg-boss gives up on it. */
+  expireInSeconds?: number;
+  /** How often an idle worker polls (seconds; tests shorten it). */
+  pollingIntervalSeconds?: number;
+  /** The work; what it returns is kept as the job's output. */
+  run: (job: Job<unknown> | undefined) => Promise<R>;
+}
+
+/**
+ * Scheduled work once per cluster however many replicas run: a `singleton` queue (a slow run never overlaps the
+ * next), a worker on every replica that fetches one job at a time (`SKIP LOCKED`: exactly one of them gets it), and
+ * the schedule, which every replica upserts the same way (the slot's singleton key lets one job per slot through).
+ */
+export async function scheduleJob<R>(jobs: JobEngine, spec: ScheduledJob<R>): Promise<void> {
+  await jobs.createQueue(spec.queue, { name: spec.queue, policy: 'singleton', retryLimit: spec.retryLimit ?? 0, expireInSeconds: spec.expireInSeconds ?? 300 });
+  await jobs.work(spec.queue, { pollingIntervalSeconds: spec.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => spec.run(job));
+  if (spec.cron) await jobs.schedule(spec.queue, spec.cron, {}, { tz: spec.timezone ?? 'Asia/Shanghai' });
+}

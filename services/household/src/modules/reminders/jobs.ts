@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { scheduleJob } from '@redheart/shared';
 import { CaseLimitReminders } from './service';
 
 /** The pg-boss queue of the step time-limit notices: one job per cron slot for the whole cluster. */
@@ -14,20 +15,22 @@ export interface ReminderJobOptions {
 }
 
 /**
- * The step time-limit notices as scheduled work (app.jobs, the engine the imports use): every replica
- * registers the same schedule (an upsert) and a worker; pg-boss lets one job per slot through and one
- * worker fetch it, and the notice table's key keeps a run that overlaps anyway from telling anyone twice.
+ * The step time-limit notices as scheduled work (`scheduleJob` on app.jobs, the engine the imports use): one
+ * job per slot for the cluster, and the notice table's key keeps a run that overlaps anyway from telling anyone twice.
  */
 async function reminderJobs(app: FastifyInstance, opts: ReminderJobOptions) {
   const reminders = new CaseLimitReminders(app.db);
   app.decorate('caseLimits', reminders);
-  await app.jobs.createQueue(CASE_LIMIT_QUEUE, { name: CASE_LIMIT_QUEUE, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
-  await app.jobs.work(CASE_LIMIT_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
-    const notices = await reminders.run();
-    if (notices.length) app.log.info({ job: job?.id, notices: notices.length }, 'case time limits: clerks told');
-    return { notices: notices.length };
+  await scheduleJob(app.jobs, {
+    queue: CASE_LIMIT_QUEUE,
+    cron: opts.cron,
+    timezone: opts.timezone,
+    run: async (job) => {
+      const notices = await reminders.run();
+      if (notices.length) app.log.info({ job: job?.id, notices: notices.length }, 'case time limits: clerks told');
+      return { notices: notices.length };
+    },
   });
-  if (opts.cron) await app.jobs.schedule(CASE_LIMIT_QUEUE, opts.cron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
 }
 
 /** `app.caseLimits` and the job (visible to the whole app, hence fastify-plugin). */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jobsPlugin } from '@redheart/shared';
+import { jobsPlugin, scheduleJob } from '@redheart/shared';
 import { MonthlyScorecards } from '../scorecards/monthly';
 
 /** The pg-boss queue of the escalation job (吹哨): one job per cron slot for the whole cluster. */
@@ -27,39 +27,47 @@ export interface ScheduledJobsOptions {
 }
 
 /**
- * The service's scheduled work, once per cluster however many replicas run: the job engine (pg-boss,
- * @redheart/shared jobs.ts) turns the schedule into one job per cron slot — every replica's clock may
- * try, the slot's singleton key lets one through — and exactly one worker of one replica fetches it
- * (`SKIP LOCKED`). The queue's `singleton` policy keeps a slow run from overlapping the next one.
- * Every replica registers the same schedule (an upsert) and a worker, so any of them can run it.
+ * The service's scheduled work, once per cluster however many replicas run (`scheduleJob`, @redheart/shared
+ * jobs.ts: one job per cron slot, fetched by exactly one worker of one replica, a slow run never overlapping
+ * the next). The work itself is the modules' services'; this module only says when.
  */
 export default async function scheduledJobs(app: FastifyInstance, opts: ScheduledJobsOptions) {
   await app.register(jobsPlugin, {
     cronMonitorIntervalSeconds: opts.cronMonitorIntervalSeconds,
     cronWorkerIntervalSeconds: opts.cronWorkerIntervalSeconds,
   });
-  await app.jobs.createQueue(ESCALATE_QUEUE, { name: ESCALATE_QUEUE, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
-  await app.jobs.work(ESCALATE_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
-    const ids = await app.volunteer.items.escalateOverdue();
-    app.log.info({ job: job?.id, escalated: ids }, ids.length ? 'escalated unclaimed items' : 'escalation: nothing overdue');
-    return { escalated: ids };
+  const every = { timezone: opts.timezone, pollingIntervalSeconds: opts.pollingIntervalSeconds };
+  await scheduleJob(app.jobs, {
+    ...every,
+    queue: ESCALATE_QUEUE,
+    cron: opts.escalateCron,
+    run: async (job) => {
+      const ids = await app.volunteer.items.escalateOverdue();
+      app.log.info({ job: job?.id, escalated: ids }, ids.length ? 'escalated unclaimed items' : 'escalation: nothing overdue');
+      return { escalated: ids };
+    },
   });
-  await app.jobs.schedule(ESCALATE_QUEUE, opts.escalateCron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
-
-  await app.jobs.createQueue(WHISTLE_OVERDUE_QUEUE, { name: WHISTLE_OVERDUE_QUEUE, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 });
-  await app.jobs.work(WHISTLE_OVERDUE_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
-    const overdue = await app.volunteer.whistles.escalateOverdue();
-    app.log.info({ job: job?.id, overdue }, overdue.length ? 'whistles: answers overdue, up to the county' : 'whistles: nothing overdue');
-    return { overdue };
+  await scheduleJob(app.jobs, {
+    ...every,
+    queue: WHISTLE_OVERDUE_QUEUE,
+    cron: opts.escalateCron,
+    run: async (job) => {
+      const overdue = await app.volunteer.whistles.escalateOverdue();
+      app.log.info({ job: job?.id, overdue }, overdue.length ? 'whistles: answers overdue, up to the county' : 'whistles: nothing overdue');
+      return { overdue };
+    },
   });
-  await app.jobs.schedule(WHISTLE_OVERDUE_QUEUE, opts.escalateCron, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
-
-  await app.jobs.createQueue(SCORECARD_QUEUE, { name: SCORECARD_QUEUE, policy: 'singleton', retryLimit: 2, expireInSeconds: 900 });
   const scorecards = new MonthlyScorecards(app.db);
-  await app.jobs.work(SCORECARD_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
-    const sent = await scorecards.run();
-    app.log.info({ job: job?.id, units: sent.length }, 'monthly scorecards sent to the units');
-    return { units: sent.length };
+  await scheduleJob(app.jobs, {
+    ...every,
+    queue: SCORECARD_QUEUE,
+    cron: opts.scorecardCron ?? DEFAULT_SCORECARD_CRON,
+    retryLimit: 2,
+    expireInSeconds: 900,
+    run: async (job) => {
+      const sent = await scorecards.run();
+      app.log.info({ job: job?.id, units: sent.length }, 'monthly scorecards sent to the units');
+      return { units: sent.length };
+    },
   });
-  await app.jobs.schedule(SCORECARD_QUEUE, opts.scorecardCron ?? DEFAULT_SCORECARD_CRON, {}, { tz: opts.timezone ?? 'Asia/Shanghai' });
 }
