@@ -23,13 +23,15 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: {
-      '@': fileURLToPath(new URL('./src', import.meta.url)),
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
       // The workflows, written once for the services and the SPA (browser-safe TypeScript, bundled from source).
-      // Who may do what (the policy tables alone: the menus of every page read them, the workflows stay out of that chunk).
-      '@redheart/workflows/policy': fileURLToPath(new URL('../shared/src/workflows/policy.ts', import.meta.url)),
-      '@redheart/workflows': fileURLToPath(new URL('../shared/src/workflows/index.ts', import.meta.url)),
-    },
+      // A file of it alone (`@redheart/workflows/policy`: who may do what, read by every page's menu;
+      // `@redheart/workflows/labels/<workflow>`: the states' names, read by the messages) keeps the rest of the
+      // workflows out of that chunk; `@redheart/workflows` is all of them.
+      { find: /^@redheart\/workflows\/(.+)$/, replacement: `${fileURLToPath(new URL('../shared/src/workflows/', import.meta.url))}$1` },
+      { find: /^@redheart\/workflows$/, replacement: fileURLToPath(new URL('../shared/src/workflows/index.ts', import.meta.url)) },
+    ],
   },
   define: {
     // vue-i18n: composition API only, no devtools in production bundles.

@@ -248,10 +248,22 @@ function merge(into, from) {
   }
 }
 
-/** A messages module of the SPA (TypeScript, no imports), compiled on the fly: its default export. */
-async function loadMessages(file) {
+const workflowsDir = join(dirname(fileURLToPath(import.meta.url)), '../../shared/src/workflows');
+/** A TypeScript module as a data: URL, its imports (relative, or `@redheart/workflows/…` as the SPA's alias) resolved the same way. */
+function moduleUrl(file) {
   const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)).default;
+  const resolved = js.replace(/from '([^']+)'/g, (_, spec) => {
+    const path = spec.startsWith('@redheart/workflows/') ? join(workflowsDir, spec.slice('@redheart/workflows/'.length))
+      : spec.startsWith('.') ? join(dirname(file), spec) : null;
+    if (!path) throw new Error(`${file}: cannot load ${spec} outside the SPA`);
+    return `from '${moduleUrl(path.endsWith('.ts') ? path : `${path}.ts`)}'`;
+  });
+  return `data:text/javascript;base64,${Buffer.from(resolved).toString('base64')}`;
+}
+
+/** A messages module of the SPA (TypeScript; it may import the workflows' labels), compiled on the fly: its default export. */
+async function loadMessages(file) {
+  return (await import(moduleUrl(file))).default;
 }
 
 /**

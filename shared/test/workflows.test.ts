@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionsFor, CASE_WORKFLOW_DEF, ITEM_WORKFLOW_DEF, ROLES, WORKFLOWS, workflowsMarkdown } from '../src';
+import { actionsFor, CASE_LABELS, CASE_WORKFLOW_DEF, ITEM_WORKFLOW_DEF, LABEL_LOCALES, labelsIn, ROLES, WORKFLOW_LABELS, WORKFLOWS, workflowsMarkdown } from '../src';
 
 describe('the workflow tables', () => {
   it('docs/workflows.md is what `npm run docs:workflows` writes from them (run it after changing a table)', () => {
@@ -49,10 +49,26 @@ describe('the workflow tables', () => {
   it('is browser-safe: no Node built-in or package imports in shared/src/workflows', () => {
     const { readdirSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const dir = join(__dirname, '../src/workflows');
-    for (const f of readdirSync(dir)) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files).toEqual(expect.arrayContaining(['types.ts', join('labels', 'label.ts')]));
+    for (const f of files) {
       const src = readFileSync(join(dir, f), 'utf8');
       const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      expect({ file: f, imports: imports.filter((i) => !i.startsWith('./')) }).toEqual({ file: f, imports: [] });
+      expect({ file: f, imports: imports.filter((i) => !i.startsWith('./') && !i.startsWith('../')) }).toEqual({ file: f, imports: [] });
     }
+  });
+
+  it('name every state and action in every language the SPA speaks (its messages are built from these labels)', () => {
+    for (const def of WORKFLOWS) {
+      const labels = WORKFLOW_LABELS[def.id];
+      expect({ workflow: def.id, labelled: !!labels }).toEqual({ workflow: def.id, labelled: true });
+      const unnamed = [
+        ...def.states.filter((s) => LABEL_LOCALES.some((l) => !labels.states[s]?.[l]?.trim())),
+        ...def.actions.filter((a) => LABEL_LOCALES.some((l) => !labels.actions[a]?.[l]?.trim())),
+      ];
+      expect({ workflow: def.id, unnamed }).toEqual({ workflow: def.id, unnamed: [] });
+    }
+    expect(labelsIn(CASE_LABELS.states, 'zh-CN').SUBMITTED).toBe('已提交');
+    expect(labelsIn(CASE_LABELS.actions, 'en').request_revoke).toBe('Request revocation');
   });
 });

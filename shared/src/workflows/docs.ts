@@ -1,4 +1,5 @@
 import { ROLES } from './roles';
+import { type Label, WORKFLOW_LABELS } from './labels';
 import type { ActionRule, WorkflowDefinition } from './types';
 
 type AnyWorkflow = WorkflowDefinition<string, string, ActionRule<string>>;
@@ -24,14 +25,16 @@ export function markdownOf(def: AnyWorkflow): string {
   const out: string[] = [];
   out.push(`## ${def.title}`, '', `<a id="${def.id}"></a>\`${def.endpoint}\` (${def.service} service). ${def.description}`, '');
   out.push('```mermaid', mermaidOf(def), '```', '');
-  out.push(`States: ${def.states.map((s) => `\`${s}\``).join(', ')}; a record starts in ${def.initial.map((s) => `\`${s}\``).join(' or ')}.`, '');
-  out.push('| action | from | to | roles | reason | also needs | note |', '| --- | --- | --- | --- | --- | --- | --- |');
+  const labels = WORKFLOW_LABELS[def.id];
+  const named = (l: Label | undefined) => (l ? `${l['zh-CN']} · ${l.en}` : 'unnamed');
+  out.push(`States: ${def.states.map((s) => `\`${s}\` (${named(labels?.states[s])})`).join(', ')}; a record starts in ${def.initial.map((s) => `\`${s}\``).join(' or ')}.`, '');
+  out.push('| action | called | from | to | roles | reason | also needs | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const a of def.actions) {
     const r = def.rules[a];
     const roles = ROLES.filter((x) => r.roles.includes(x)).map((x) => `\`${x}\``).join(', ');
     const reason = r.reasonRequired ? 'required' : r.reasonOptional ? 'optional' : '—';
     const also = (r.required ?? []).filter((f) => f !== 'reason').map((f) => `\`${f}\``).join(', ') || '—';
-    out.push(`| \`${a}\` | ${r.from.map((s) => `\`${s}\``).join(', ')} | ${r.to ? `\`${r.to}\`` : '(unchanged)'} | ${roles} | ${reason} | ${also} | ${cell(r.note ?? '')} |`);
+    out.push(`| \`${a}\` | ${cell(named(labels?.actions[a]))} | ${r.from.map((s) => `\`${s}\``).join(', ')} | ${r.to ? `\`${r.to}\`` : '(unchanged)'} | ${roles} | ${reason} | ${also} | ${cell(r.note ?? '')} |`);
   }
   if (def.system?.length) {
     out.push('', 'Steps the system takes (nobody asks for them):', '');

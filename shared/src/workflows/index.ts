@@ -13,6 +13,7 @@ export * from './whistle';
 export * from './outreach-task';
 export * from './policy';
 export * from './dual-report';
+export * from './labels';
 export { markdownOf, mermaidOf, workflowsMarkdown } from './docs';
 
 import { MEMBER_REPORT_WORKFLOW_DEF, UNIT_REPORT_WORKFLOW_DEF } from './dual-report';

@@ -170,7 +170,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/cases/:id(\\d+)/notices/:noticeId(\\d+)',
         name: 'household-notice',
         component: () => import('@/views/household/NoticePrint.vue'),
-        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case' },
+        meta: { titleKey: 'nav.householdNotice', roles: HOUSEHOLD_ROLES, activeMenu: '/household/cases', parent: 'household-case', messages: ['case-actions'] },
       },
       {
         path: 'household/households/:id(\\d+)',

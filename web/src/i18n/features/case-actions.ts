@@ -1,7 +1,34 @@
-/** Texts of the case detail's action dialogs (loaded with its route: meta.messages ['case-actions']; moved out of the core messages for the bundle budget). */
+/** Texts of the case detail (its action dialogs, the duplicate warnings, the one-time notice) and of the notice print page (meta.messages ['case-actions']; moved out of the core messages for the bundle budget). */
 export default {
   'zh-CN': {
     household: {
+      conflict: {
+        STALE_VERSION: '案件已被他人修改，请刷新后再操作',
+        WRONG_STATE: '案件状态已变化，该操作不再可用',
+        MATERIALS_INCOMPLETE: '材料不全，不能受理',
+        POTENTIAL_DUPLICATE: '查重未通过：存在疑似重复登记',
+        NOTHING_MISSING: '材料已齐全，无需告知补正',
+        NOT_IN_HOUSEHOLD: '有人员不在该户中登记',
+        ALREADY_REGISTERED: '有人员已在该户或其他户登记',
+        REGISTRATION_CHANGED: '受理后有人员的户籍发生了变化，请核实',
+        REVOKE_PENDING: '已有撤销申请待确认',
+        NO_REVOKE_REQUEST: '没有待确认的撤销申请',
+        CANNOT_RESTORE: '有人员此后已在他处登记，无法回退',
+        IDEMPOTENCY_KEY_REUSED: '该操作已经提交过，请刷新查看结果',
+        missingList: '缺少：{items}',
+        reload: '刷新案件',
+      },
+      notice: {
+        open: '告知书',
+        title: '户籍业务一次性告知书',
+        loadFailed: '告知书加载失败',
+        dear: '{name}：',
+        body: '您申请的{type}业务，经审查，尚需补正以下 {count} 项材料（一次性告知）：',
+        noteLine: '说明：{note}',
+        closing: '请补齐上述全部材料后，到社区便民服务窗口继续办理。',
+        legal: '依据一次性告知制度，以上为本次审查发现的全部需补正材料。',
+        applicantReceipt: '申请人（签收）',
+      },
       actionDialog: {
         title: '{action} · {caseNo}',
         provided: '本次收到的材料',
@@ -40,6 +67,33 @@ export default {
   },
   en: {
     household: {
+      conflict: {
+        STALE_VERSION: 'Someone else changed this case; reload it and try again',
+        WRONG_STATE: 'The case moved on; this action is no longer open',
+        MATERIALS_INCOMPLETE: 'Materials are missing; the case cannot be accepted',
+        POTENTIAL_DUPLICATE: 'Duplicate check failed: possible duplicate registration',
+        NOTHING_MISSING: 'Every material is in; nothing to ask for',
+        NOT_IN_HOUSEHOLD: 'A person is not registered in that household',
+        ALREADY_REGISTERED: 'A person is already registered in this or another household',
+        REGISTRATION_CHANGED: 'A person’s registration changed after acceptance; check again',
+        REVOKE_PENDING: 'A revocation is already waiting for confirmation',
+        NO_REVOKE_REQUEST: 'No revocation is waiting for confirmation',
+        CANNOT_RESTORE: 'A person registered elsewhere since; the change cannot be undone',
+        IDEMPOTENCY_KEY_REUSED: 'This action was already sent; reload to see the result',
+        missingList: 'Missing: {items}',
+        reload: 'Reload the case',
+      },
+      notice: {
+        open: 'Notice',
+        title: 'Household registration — one-time notice',
+        loadFailed: 'Could not load the notice',
+        dear: 'Dear {name},',
+        body: 'Your {type} application needs the following {count} items (one-time notice):',
+        noteLine: 'Note: {note}',
+        closing: 'Please bring all of the items above to the community service window.',
+        legal: 'Under the one-time notice rule, these are all the items found missing in this review.',
+        applicantReceipt: 'Applicant (received)',
+      },
       actionDialog: {
         title: '{action} · {caseNo}',
         provided: 'Materials received now',

@@ -1,3 +1,6 @@
+import { TASK_LABELS } from '@redheart/workflows/labels/outreach-task'
+import { labelsIn } from '@redheart/workflows/labels/label'
+
 /** Texts of the separation (人户分离) page (loaded with its route: meta.messages ['separation']; moved out of the core messages for the bundle budget). */
 export default {
   'zh-CN': {
@@ -14,13 +17,7 @@ export default {
         emptyFunnel: '尚未比对房产与户籍登记，暂无走访对象',
         perGrid: '各网格情况',
         conversion: '落户率',
-        stage: {
-          identified: '已识别',
-          contacted: '已联系',
-          applied: '已申请',
-          settled: '已落户',
-          declined: '已婉拒',
-        },
+        stage: labelsIn(TASK_LABELS.states, 'zh-CN'),
         kind: {
           owner_elsewhere: '房户分离（产权人户籍在外）',
           resident_elsewhere: '人户分离',
@@ -35,12 +32,7 @@ export default {
         updatedAt: '更新时间',
         noTasks: '暂无走访任务',
         loadFailed: '人户分离数据加载失败',
-        action: {
-          contact: '已联系',
-          apply: '已申请',
-          settle: '已落户',
-          decline: '婉拒',
-        },
+        action: labelsIn(TASK_LABELS.actions, 'zh-CN'),
         dialogTitle: '{action}：{name}',
         caseNoLabel: '落户案件编号',
         caseNoPlaceholder: '例如 HJ2020-000123',
@@ -66,13 +58,7 @@ export default {
         emptyFunnel: 'The registers have not been compared yet: nobody to visit',
         perGrid: 'Per grid',
         conversion: 'Settled rate',
-        stage: {
-          identified: 'Identified',
-          contacted: 'Contacted',
-          applied: 'Applied',
-          settled: 'Settled',
-          declined: 'Declined',
-        },
+        stage: labelsIn(TASK_LABELS.states, 'en'),
         kind: {
           owner_elsewhere: 'Owner registered elsewhere',
           resident_elsewhere: 'Resident registered elsewhere',
@@ -87,12 +73,7 @@ export default {
         updatedAt: 'Updated',
         noTasks: 'No outreach tasks',
         loadFailed: 'Could not load the separation data',
-        action: {
-          contact: 'Contacted',
-          apply: 'Applied',
-          settle: 'Settled',
-          decline: 'Declined',
-        },
+        action: labelsIn(TASK_LABELS.actions, 'en'),
         dialogTitle: '{action}: {name}',
         caseNoLabel: 'Settlement case no.',
         caseNoPlaceholder: 'e.g. HJ2020-000123',

@@ -1,3 +1,6 @@
+import { APPLICATION_LABELS } from '@redheart/workflows/labels/service-application'
+import { labelsIn } from '@redheart/workflows/labels/label'
+
 /** Texts of the 一网通办 pages (service applications: queue, detail, new application, statistics); loaded with their routes (meta.messages ['services']). */
 export default {
   'zh-CN': {
@@ -29,25 +32,8 @@ export default {
       },
       timeLimitDays: '{n} 个工作日',
       immediate: '即办',
-      status: {
-        SUBMITTED: '待受理',
-        NEEDS_SUPPLEMENT: '待补正',
-        ACCEPTED: '已受理',
-        HANDED_OVER: '已转县直部门',
-        DONE: '已办结',
-        REJECTED: '不予受理/退回',
-        WITHDRAWN: '已撤回',
-      },
-      action: {
-        create: '受理登记',
-        request_supplement: '一次性告知补正',
-        supplement: '材料已补齐',
-        accept: '受理',
-        hand_over: '转县直部门',
-        complete: '办结',
-        reject: '不予受理',
-        withdraw: '撤回',
-      },
+      status: labelsIn(APPLICATION_LABELS.states, 'zh-CN'),
+      action: { create: '受理登记', ...labelsIn(APPLICATION_LABELS.actions, 'zh-CN') },
       actionDone: '已{action}',
       detail: {
         checklist: '材料清单',
@@ -141,25 +127,8 @@ export default {
       },
       timeLimitDays: '{n} working days',
       immediate: 'On the spot',
-      status: {
-        SUBMITTED: 'To accept',
-        NEEDS_SUPPLEMENT: 'Needs supplement',
-        ACCEPTED: 'Accepted',
-        HANDED_OVER: 'With county department',
-        DONE: 'Done',
-        REJECTED: 'Rejected',
-        WITHDRAWN: 'Withdrawn',
-      },
-      action: {
-        create: 'Taken',
-        request_supplement: 'Ask for missing materials',
-        supplement: 'Materials complete',
-        accept: 'Accept',
-        hand_over: 'Hand over to county department',
-        complete: 'Done',
-        reject: 'Reject',
-        withdraw: 'Withdraw',
-      },
+      status: labelsIn(APPLICATION_LABELS.states, 'en'),
+      action: { create: 'Taken', ...labelsIn(APPLICATION_LABELS.actions, 'en') },
       actionDone: 'Done: {action}',
       detail: {
         checklist: 'Materials',

@@ -1,0 +1,24 @@
+import type { ApplicationAction, ApplicationStatus } from '../service-application';
+import type { WorkflowLabels } from './label';
+
+/** The service application's states and actions in each language (APPLICATION_WORKFLOW_DEF.labels; the SPA's services.status / services.action). */
+export const APPLICATION_LABELS: WorkflowLabels<ApplicationStatus, ApplicationAction> = {
+  states: {
+    SUBMITTED: { 'zh-CN': '待受理', en: 'To accept' },
+    NEEDS_SUPPLEMENT: { 'zh-CN': '待补正', en: 'Needs supplement' },
+    ACCEPTED: { 'zh-CN': '已受理', en: 'Accepted' },
+    HANDED_OVER: { 'zh-CN': '已转县直部门', en: 'With county department' },
+    DONE: { 'zh-CN': '已办结', en: 'Done' },
+    REJECTED: { 'zh-CN': '不予受理/退回', en: 'Rejected' },
+    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' },
+  },
+  actions: {
+    request_supplement: { 'zh-CN': '一次性告知补正', en: 'Ask for missing materials' },
+    supplement: { 'zh-CN': '材料已补齐', en: 'Materials complete' },
+    accept: { 'zh-CN': '受理', en: 'Accept' },
+    hand_over: { 'zh-CN': '转县直部门', en: 'Hand over to county department' },
+    complete: { 'zh-CN': '办结', en: 'Done' },
+    reject: { 'zh-CN': '不予受理', en: 'Reject' },
+    withdraw: { 'zh-CN': '撤回', en: 'Withdraw' },
+  },
+};
