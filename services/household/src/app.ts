@@ -20,9 +20,9 @@ import { StatsRepository } from './modules/stats/repository';
 import { CountyStatsService, StatsService } from './modules/stats/service';
 import statsRoutes from './modules/stats/routes';
 import auditRoutes from './modules/audit/routes';
-import { Exporter } from './modules/bulk/export';
-import { RegisterImport } from './modules/bulk/register-import';
+import { BulkRepository } from './modules/bulk/repository';
 import bulkRoutes from './modules/bulk/routes';
+import { BulkService, Exporter, RegisterImport } from './modules/bulk/service';
 import { PublicCaseRepository } from './modules/public/repository';
 import { PublicCaseService } from './modules/public/service';
 import publicCaseRoutes from './modules/public/routes';
@@ -98,9 +98,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(statsRoutes, { stats: new StatsService(app.dbRead, separation, statsRepo), counties: new CountyStatsService(app.dbRead, statsRepo) });
   const tables = new TableReaderPool(opts.tableWorkers ?? DEFAULT_TABLE_WORKERS);
   app.addHook('onClose', async () => tables.close());
-  const registerImport = new RegisterImport(vault);
-  const exporter = new Exporter(app.db, cases, separation);
-  await app.register(bulkRoutes, { registerImport, properties, exporter, tables });
+  const bulkRepo = new BulkRepository(app.db);
+  const registerImport = new RegisterImport(vault, bulkRepo);
+  const exporter = new Exporter(app.db, bulkRepo, cases, separation);
+  await app.register(bulkRoutes, { bulk: new BulkService(app.db, tables, registerImport, properties), exporter });
   // Imports and exports as jobs with progress (pg-boss on this service's database).
   await app.register(jobsPlugin);
   const jobSettings = { ...DEFAULT_JOB_SETTINGS, ...opts.jobs };
