@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, type AuthUser, likeEscape, scopeSql } from '@redheart/shared';
+import { AppError, type AuthUser } from '@redheart/shared';
 import { type IssueCode, type IssueParams, ISSUES } from './issue-codes';
+import { BulkRepository, type ScopedCommunityRow } from './repository';
 
 /** The most rows one import takes; a county's register is split by community. */
 export const MAX_IMPORT_ROWS = 20_000;
@@ -43,32 +44,23 @@ export function importInvalid(issues: IssueList, rows: number): AppError {
   });
 }
 
-interface ScopedCommunity {
-  id: number;
-  name: string;
-  divisionCode: string | null;
-}
-
 /**
  * Resolves the community column of an import (id, 12-digit division code, or name) among the
  * communities in the caller's scope only; an empty cell means the caller's own community.
  */
 export class CommunityResolver {
   private constructor(
-    private readonly byId: Map<number, ScopedCommunity>,
-    private readonly byCode: Map<string, ScopedCommunity>,
-    private readonly byName: Map<string, ScopedCommunity>,
-    private readonly fallback: ScopedCommunity | undefined,
+    private readonly byId: Map<number, ScopedCommunityRow>,
+    private readonly byCode: Map<string, ScopedCommunityRow>,
+    private readonly byName: Map<string, ScopedCommunityRow>,
+    private readonly fallback: ScopedCommunityRow | undefined,
   ) {}
 
   static async load(m: EntityManager, user: AuthUser): Promise<CommunityResolver> {
-    const rows: ScopedCommunity[] = await m.query(
-      `SELECT id, name, division_code AS "divisionCode" FROM community_ref WHERE ${scopeSql('path', user.scopePaths, 1)} ORDER BY id`,
-      user.scopePaths.map((p) => `${likeEscape(p)}%`),
-    );
+    const rows = await BulkRepository.communitiesInScope(m, user.scopePaths);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const byCode = new Map(rows.filter((r) => r.divisionCode).map((r) => [r.divisionCode!, r]));
-    const byName = new Map<string, ScopedCommunity>();
+    const byName = new Map<string, ScopedCommunityRow>();
     for (const r of rows) {
       byName.set(r.name, r);
       // 龙腾社区党委 is also written 龙腾社区 in a register.

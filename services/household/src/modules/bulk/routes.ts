@@ -1,32 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { AppError, IMPORT_BODY_LIMIT, parseQuery, BINARY_BODY } from '@redheart/shared';
-import { assertCan } from '../../policy';
+import { AppError, IMPORT_BODY_LIMIT, parseQuery } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
-import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
-import type { PropertyRegister } from '../separation/properties';
-import { importResultSchema } from '../separation/schemas';
-import type { Exporter } from './export';
-import { propertiesFromTable, type RegisterImport } from './register-import';
+import { DryRunQuery } from '../separation/dto';
+import { HouseholdExportQuery, TaskExportQuery } from './dto';
+import { exportSchema, importSchema } from './schemas';
+import type { BulkService, Exporter } from './service';
 import { XLSX_TYPE } from './sheet';
-import type { TableReaderPool } from './table-pool';
 
 /** Uploads are spreadsheets, well above the JSON limit but bounded (ROUTE_LIMITS; the gateway refuses larger ones first). */
 export const MAX_UPLOAD_BYTES = IMPORT_BODY_LIMIT;
-
-export class HouseholdExportQuery {
-  @IsOptional() @IsInt() @Min(1) communityId?: number;
-  @IsOptional() @IsIn(['family', 'collective']) kind?: 'family' | 'collective';
-  @IsOptional() @IsString() @MaxLength(40) q?: string;
-  @IsOptional() @IsInt() @Min(1) limit?: number;
-  @IsOptional() @IsInt() @Min(1) after?: number;
-}
-
-export class TaskExportQuery extends TaskFilterQuery {
-  @IsOptional() @IsInt() @Min(1) limit?: number;
-  @IsOptional() @IsInt() @Min(1) after?: number;
-}
 
 /** An ASCII file name for old clients, the Chinese one (RFC 5987) for the rest; the workbook is streamed. */
 function sendXlsx(reply: FastifyReply, ascii: string, name: string, body: Readable) {
@@ -45,34 +28,22 @@ function upload(req: FastifyRequest): Buffer {
   return req.body;
 }
 
-const importSchema = (summary: string) => ({
-  tags: ['bulk'], summary, consumes: ['text/csv', XLSX_TYPE],
-  querystring: { type: 'object', properties: { dryRun: { type: 'string', enum: ['true', 'false'] } } },
-  response: { 200: importResultSchema, 201: importResultSchema },
-  dto: { body: BINARY_BODY },
-});
-
 /**
  * Spreadsheets in and out. The raw-body parser for CSV and .xlsx lives in this plugin only, so no
  * other route accepts a file. A file over the limit is refused (413) before it is read; an accepted
  * one is parsed in a worker thread (TableReaderPool).
  */
-export default async function bulkRoutes(app: FastifyInstance, opts: { registerImport: RegisterImport; properties: PropertyRegister; exporter: Exporter; tables: TableReaderPool }) {
-  const { registerImport, properties, exporter, tables } = opts;
+export default async function bulkRoutes(app: FastifyInstance, opts: { bulk: BulkService; exporter: Exporter }) {
+  const { bulk, exporter } = opts;
   app.addContentTypeParser(['text/csv', XLSX_TYPE, 'application/vnd.ms-excel'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
   app.addHook('onRequest', app.authenticate);
-
-  const guard = (req: FastifyRequest) => {
-    assertCan(req.user, 'importRegisters');
-  };
 
   app.post('/api/household/import/register', {
     schema: importSchema('Load an existing household register (CSV or .xlsx, one row per person): every row checked first, a 400 report lists each bad row, nothing is written unless all are good; ?dryRun=true only checks'),
     handler: async (req, reply) => {
-      guard(req);
+      bulk.assertImporter(req.user);
       const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
-      const table = await tables.read(upload(req));
-      const out = await app.db.transaction((m) => registerImport.import(m, { user: req.user, requestId: req.id }, table, dryRun));
+      const out = await bulk.importRegister({ user: req.user, requestId: req.id }, upload(req), dryRun);
       return reply.status(dryRun ? 200 : 201).send(out);
     },
   });
@@ -80,24 +51,20 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   app.post('/api/household/import/properties', {
     schema: importSchema('Load the property register (CSV or .xlsx, one row per owner; rows with one certificate number are one flat), upserted by certificate number; all or nothing; ?dryRun=true only checks'),
     handler: async (req, reply) => {
-      guard(req);
+      bulk.assertImporter(req.user);
       const dryRun = (await parseQuery(DryRunQuery, req.query)).dryRun === 'true';
-      const table = await tables.read(upload(req));
-      const { input, issues } = propertiesFromTable(table);
-      const out = await app.db.transaction((m) => properties.import(m, { user: req.user, requestId: req.id }, input, table.rows.length, dryRun, issues));
+      const out = await bulk.importProperties({ user: req.user, requestId: req.id }, upload(req), dryRun);
       return reply.status(dryRun ? 200 : 201).send(out);
     },
   });
 
-  const xlsxResponse = { 200: { type: 'string', format: 'binary', description: 'an .xlsx workbook' } };
-
   app.get('/api/household/export/cases.xlsx', {
-    schema: { tags: ['bulk'], summary: 'The case queue as Excel: the filters of GET /cases, every page, persons with masked ID numbers', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: ListCasesQuery } },
+    schema: exportSchema('The case queue as Excel: the filters of GET /cases, every page, persons with masked ID numbers', ListCasesQuery),
     handler: async (req, reply) => sendXlsx(reply, 'cases', '户籍案件', await exporter.cases(req.user, await parseQuery(ListCasesQuery, req.query), req.id)),
   });
 
   app.get('/api/household/export/households.xlsx', {
-    schema: { tags: ['bulk'], summary: 'Households and their current members as Excel (filters of GET /households; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: HouseholdExportQuery } },
+    schema: exportSchema('Households and their current members as Excel (filters of GET /households; ID numbers masked)', HouseholdExportQuery),
     handler: async (req, reply) => {
       const { limit: _l, after: _a, ...q } = await parseQuery(HouseholdExportQuery, req.query);
       void _l;
@@ -107,7 +74,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   });
 
   app.get('/api/household/export/tasks.xlsx', {
-    schema: { tags: ['bulk'], summary: 'Outreach tasks as Excel (filters of GET /separation/tasks; ID numbers masked)', produces: [XLSX_TYPE], response: xlsxResponse, dto: { query: TaskExportQuery } },
+    schema: exportSchema('Outreach tasks as Excel (filters of GET /separation/tasks; ID numbers masked)', TaskExportQuery),
     handler: async (req, reply) => {
       const { limit: _l, after: _a, ...f } = await parseQuery(TaskExportQuery, req.query);
       void _l;

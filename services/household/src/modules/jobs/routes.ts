@@ -104,7 +104,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       const q = req.query as { kind: ImportKind; format?: 'xlsx' | 'csv' };
       const name = `${KIND_ZH[q.kind]}导入模板`;
       if (q.format === 'csv') {
-        const { REGISTER_COLUMNS, PROPERTY_COLUMNS } = await import('../bulk/register-import');
+        const { REGISTER_COLUMNS, PROPERTY_COLUMNS } = await import('../bulk/columns');
         const cols = Object.values(q.kind === 'households' ? REGISTER_COLUMNS : PROPERTY_COLUMNS).map((a) => ({ header: a[0], key: a[0] }));
         return attachment(reply, 'text/csv; charset=utf-8', `${q.kind}-template.csv`, `${name}.csv`).send(csvOf(cols, []));
       }

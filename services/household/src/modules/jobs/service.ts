@@ -3,14 +3,14 @@ import type { DataSource } from 'typeorm';
 import { AppError, type AuthUser, EXPORT_KINDS, inScope, isDatabaseUnavailable, maskResidentId, parseQuery } from '@redheart/shared';
 import type { JobEngine } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
-import type { Exporter } from '../bulk/export';
 import type { ImportIssue } from '../bulk/issues';
 import { can } from '../../policy';
-import { PROPERTY_COLUMNS, propertiesFromTable, REGISTER_COLUMNS, type RegisterImport } from '../bulk/register-import';
+import { PROPERTY_COLUMNS, propertiesFromTable, REGISTER_COLUMNS } from '../bulk/columns';
+import type { Exporter, RegisterImport } from '../bulk/service';
 import { columnsOf, streamWorkbook, type Table } from '../bulk/sheet';
 import type { TableReaderPool } from '../bulk/table-pool';
 import type { PropertyRegister } from '../separation/properties';
-import { HouseholdExportQuery, TaskExportQuery } from '../bulk/routes';
+import { HouseholdExportQuery, TaskExportQuery } from '../bulk/dto';
 import { fieldLabel, jobError, type Lang, localizeIssue, text } from './messages';
 import {
   type ExportJobRow, type ExportKind, type ImportJobRow, type ImportKind, type JobRepository, type Preview, type PreviewIssue, type PreviewRow,

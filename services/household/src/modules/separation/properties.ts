@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { type AuthUser, conflict, maskResidentId, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
 import { residentIdIssue } from '../bulk/issue-codes';
 import { CommunityResolver, importInvalid, IssueList } from '../bulk/issues';
+import type { SeparationRepository, WrittenPropertyRow } from './repository';
 
 /** One flat of the property register (不动产登记) with its owners, as read from JSON or a spreadsheet. */
 export interface PropertyInput {
@@ -53,7 +54,10 @@ const text = (v: unknown): string | null => {
  * only encrypted, hashed and masked, like persons.
  */
 export class PropertyRegister {
-  constructor(private readonly vault: PiiVault) {}
+  constructor(
+    private readonly vault: PiiVault,
+    private readonly repo: SeparationRepository,
+  ) {}
 
   /** `issues`: problems found while reading the file, reported together with these. */
   async validate(m: EntityManager, user: AuthUser, input: PropertyInput[], rows: number, issues = new IssueList()): Promise<ValidProperty[]> {
@@ -111,10 +115,7 @@ export class PropertyRegister {
     }
     // A flat does not change community by import: that would take it out of another area's register.
     if (out.length) {
-      const existing: { certificateNo: string; communityId: number }[] = await m.query(
-        `SELECT certificate_no AS "certificateNo", community_id AS "communityId" FROM property WHERE certificate_no = ANY($1::text[])`,
-        [out.map((p) => p.certificateNo)],
-      );
+      const existing = await this.repo.propertyCommunities(m, out.map((p) => p.certificateNo));
       const where = new Map(existing.map((e) => [e.certificateNo, e.communityId]));
       for (const p of out) {
         const c = where.get(p.certificateNo);
@@ -130,40 +131,23 @@ export class PropertyRegister {
     const valid = await this.validate(m, ctx.user, input, rows, issues);
     const owners = valid.reduce((n, p) => n + p.owners.length, 0);
     if (dryRun) return { dryRun, rows, properties: valid.length, created: 0, updated: 0, owners };
-    const written: { id: number; certificateNo: string; inserted: boolean }[] = [];
+    const written: WrittenPropertyRow[] = [];
     const CHUNK = 2000;
     for (let i = 0; i < valid.length; i += CHUNK) {
       const part = valid.slice(i, i + CHUNK);
-      const res = await m.query(
-        `INSERT INTO property (community_id, certificate_no, building, unit, room, address, area, grid_code)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[])
-         ON CONFLICT (certificate_no) DO UPDATE SET building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
-           address = EXCLUDED.address, area = EXCLUDED.area, grid_code = EXCLUDED.grid_code
-         WHERE property.community_id = EXCLUDED.community_id
-         RETURNING id, certificate_no AS "certificateNo", (xmax = 0) AS inserted`,
-        [part.map((p) => p.communityId), part.map((p) => p.certificateNo), part.map((p) => p.building), part.map((p) => p.unit), part.map((p) => p.room),
-          part.map((p) => p.address), part.map((p) => p.area), part.map((p) => p.gridCode)],
-      );
-      written.push(...res);
+      written.push(...(await this.repo.upsertProperties(m, part)));
     }
     // Another import moved a certificate to another community between validation and write.
     if (written.length !== valid.length) throw conflict('A certificate number changed community while importing; run the import again', 'PROPERTY_CHANGED');
     const idOf = new Map(written.map((w) => [w.certificateNo, w.id]));
     const ownerRows = valid.flatMap((p) => p.owners.map((o) => ({ propertyId: idOf.get(p.certificateNo)!, ...o, hash: this.vault.hash(o.id) })));
     // The register is the truth for these flats: owners it no longer lists are removed.
-    await m.query(
-      `DELETE FROM property_owner o WHERE o.property_id = ANY($1::bigint[])
-          AND NOT EXISTS (SELECT 1 FROM unnest($2::bigint[], $3::text[]) AS n(property_id, id_hash) WHERE n.property_id = o.property_id AND n.id_hash = o.id_hash)`,
-      [written.map((w) => w.id), ownerRows.map((o) => o.propertyId), ownerRows.map((o) => o.hash)],
-    );
+    await this.repo.removeOtherOwners(m, written.map((w) => w.id), ownerRows.map((o) => ({ propertyId: o.propertyId, idHash: o.hash })));
     for (let i = 0; i < ownerRows.length; i += CHUNK) {
       const part = ownerRows.slice(i, i + CHUNK);
-      await m.query(
-        `INSERT INTO property_owner (property_id, owner_name, id_cipher, id_hash, id_masked)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
-         ON CONFLICT (property_id, id_hash) DO UPDATE SET owner_name = EXCLUDED.owner_name`,
-        [part.map((o) => o.propertyId), part.map((o) => o.name), part.map((o) => this.vault.encrypt(o.id)), part.map((o) => o.hash), part.map((o) => maskResidentId(o.id))],
-      );
+      await this.repo.upsertOwners(m, part.map((o) => ({
+        propertyId: o.propertyId, name: o.name, idCipher: this.vault.encrypt(o.id), idHash: o.hash, idMasked: maskResidentId(o.id),
+      })));
     }
     const created = written.filter((w) => w.inserted).length;
     await writeAudit(m, {

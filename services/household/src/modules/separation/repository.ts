@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { likeEscape, type PageRequest, readPage, rowsOf, scopeSql, type TaskAction, type TaskKind, type TaskStatus } from '@redheart/shared';
 import type { CaseStatus, CaseType } from '../../domain';
+import type { PropertyRow } from '../register/repository';
 
 /**
  * Every owner of a flat in the given communities with the community they are actively registered
@@ -154,6 +155,25 @@ function taskWhere(scopePaths: string[], f: TaskFilter, after?: number): { sql: 
 }
 
 /** The registers compared (property, household), their snapshots and the outreach tasks; SQL only, no rules. */
+/** A flat of the property register to write (its area in square metres). */
+export type PropertyUpsert = Omit<PropertyRow, 'id' | 'communityName' | 'owners'>;
+
+/** A flat written by an import: `inserted` when created, not updated. */
+export interface WrittenPropertyRow {
+  id: number;
+  certificateNo: string;
+  inserted: boolean;
+}
+
+/** An owner of a flat as stored: the ID number encrypted, hashed and masked. */
+export interface OwnerUpsert {
+  propertyId: number;
+  name: string;
+  idCipher: string;
+  idHash: string;
+  idMasked: string;
+}
+
 export class SeparationRepository {
   constructor(private readonly ds: DataSource) {}
 
@@ -310,5 +330,49 @@ export class SeparationRepository {
       [communityIds],
     );
     return rows[0];
+  }
+
+  /** The community of each of these certificate numbers already in the register. */
+  async propertyCommunities(m: EntityManager, certificateNos: string[]): Promise<{ certificateNo: string; communityId: number }[]> {
+    return m.query(
+      `SELECT certificate_no AS "certificateNo", community_id AS "communityId" FROM property WHERE certificate_no = ANY($1::text[])`,
+      [certificateNos],
+    );
+  }
+
+  /**
+   * Creates the flats, or updates those of the same certificate number in the same community (one in another
+   * community is not written, and not returned); `inserted`: created, not updated.
+   */
+  async upsertProperties(m: EntityManager, flats: PropertyUpsert[]): Promise<WrittenPropertyRow[]> {
+    return m.query(
+      `INSERT INTO property (community_id, certificate_no, building, unit, room, address, area, grid_code)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[])
+         ON CONFLICT (certificate_no) DO UPDATE SET building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
+           address = EXCLUDED.address, area = EXCLUDED.area, grid_code = EXCLUDED.grid_code
+         WHERE property.community_id = EXCLUDED.community_id
+         RETURNING id, certificate_no AS "certificateNo", (xmax = 0) AS inserted`,
+      [flats.map((p) => p.communityId), flats.map((p) => p.certificateNo), flats.map((p) => p.building), flats.map((p) => p.unit), flats.map((p) => p.room),
+        flats.map((p) => p.address), flats.map((p) => p.area), flats.map((p) => p.gridCode)],
+    );
+  }
+
+  /** Removes the owners of these flats that `keep` (property id and ID hash) does not list. */
+  async removeOtherOwners(m: EntityManager, propertyIds: number[], keep: { propertyId: number; idHash: string }[]): Promise<void> {
+    await m.query(
+      `DELETE FROM property_owner o WHERE o.property_id = ANY($1::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM unnest($2::bigint[], $3::text[]) AS n(property_id, id_hash) WHERE n.property_id = o.property_id AND n.id_hash = o.id_hash)`,
+      [propertyIds, keep.map((o) => o.propertyId), keep.map((o) => o.idHash)],
+    );
+  }
+
+  /** Adds the owners, or renames those a flat already has (by ID hash). */
+  async upsertOwners(m: EntityManager, owners: OwnerUpsert[]): Promise<void> {
+    await m.query(
+      `INSERT INTO property_owner (property_id, owner_name, id_cipher, id_hash, id_masked)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
+         ON CONFLICT (property_id, id_hash) DO UPDATE SET owner_name = EXCLUDED.owner_name`,
+      [owners.map((o) => o.propertyId), owners.map((o) => o.name), owners.map((o) => o.idCipher), owners.map((o) => o.idHash), owners.map((o) => o.idMasked)],
+    );
   }
 }
