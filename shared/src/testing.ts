@@ -145,6 +145,10 @@ export const TEST_USERS = {
   member: { sub: '8', username: 'member', role: 'member', orgId: 7, scopePaths: ['/1/3/7/'] },
 } satisfies Record<string, AuthUser>;
 
+/** One account of the fixture per role of a community's work, in a stable order: the personas a workflow's table test walks. */
+export const FIXTURE_WHO = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'] as const satisfies readonly (keyof typeof TEST_USERS)[];
+export type FixtureWho = (typeof FIXTURE_WHO)[number];
+
 /**
  * Serves the app's metrics on an ephemeral internal port (serveMetrics, closed with the app) and
  * returns a function that reads them, as Prometheus scrapes them.

@@ -1,24 +1,19 @@
-import request from 'supertest';
-import { type ApplicationAction, type ApplicationStatus, APPLICATION_WORKFLOW_DEF, walkRefusals, workflowTriples } from '@redheart/shared';
-import { setup, type TestContext, USERS } from './helper';
+import { type ApplicationAction, type ApplicationStatus, APPLICATION_WORKFLOW_DEF, FIXTURE_WHO, type FixtureWho, walkRefusals, workflowTriples } from '@redheart/shared';
+import { appForTests, USERS } from './helper';
 
 /**
  * The 一网通办 service application workflow, walked from its table (shared/src/workflows/service-application.ts): every
  * (state, action, role) the table allows is accepted by the API and lands in the table's state; every other one is
  * refused, 403 when the role may never ask for the action, 409 WRONG_STATE when the state is wrong.
  */
-let t: TestContext;
+const { ctx, as, api } = appForTests();
 const SERVICE = { id: 9101, code: 'QX-JY-101', name: '就业创业证申领', category: '就业创业', materials: ['居民身份证', '近期一寸免冠彩色照片1张', '《就业创业登记表》'], timeLimitDays: 5 };
 beforeAll(async () => {
-  t = await setup();
-  await t.app.catalogue.upsert(t.ds.manager, [SERVICE]);
+  await ctx().app.catalogue.upsert(ctx().ds.manager, [SERVICE]);
 });
-afterAll(async () => t.close());
 
-type Who = 'admin' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
-const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
-const api = () => request(t.app.server);
+type Who = FixtureWho;
+const WHO = FIXTURE_WHO;
 interface Application { id: number; version: number; status: ApplicationStatus }
 
 function body(a: ApplicationAction, c: Application): Record<string, unknown> {

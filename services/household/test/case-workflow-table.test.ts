@@ -1,22 +1,15 @@
-import request from 'supertest';
-import { CASE_WORKFLOW_DEF, type CaseAction, type CaseStatus, walkRefusals, workflowTriples } from '@redheart/shared';
-import { newId, setup, type TestContext, USERS } from './helper';
+import { CASE_WORKFLOW_DEF, type CaseAction, type CaseStatus, FIXTURE_WHO, type FixtureWho, walkRefusals, workflowTriples } from '@redheart/shared';
+import { appForTests, newId, USERS } from './helper';
 
 /**
  * The hukou case workflow, walked from its table (shared/src/workflows/hukou-case.ts): every (state, action, role)
  * the table allows is accepted by the API and lands in the table's state; every other one is refused, 403 when the
  * role may never ask for the action, 409 WRONG_STATE when the state is wrong.
  */
-let t: TestContext;
-beforeAll(async () => {
-  t = await setup();
-});
-afterAll(async () => t.close());
+const { as, api } = appForTests();
 
-type Who = 'admin' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
-const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
-const api = () => request(t.app.server);
+type Who = FixtureWho;
+const WHO = FIXTURE_WHO;
 const ALL = ['id_card', 'hukou_booklet', 'property_certificate', 'purchase_contract', 'application_form'];
 interface Case { id: number; version: number; status: CaseStatus }
 

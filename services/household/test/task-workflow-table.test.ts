@@ -1,6 +1,5 @@
-import request from 'supertest';
-import { TASK_WORKFLOW_DEF, type TaskAction, type TaskStatus, walkRefusals, workflowTriples } from '@redheart/shared';
-import { C, newId, setup, type TestContext, USERS } from './helper';
+import { FIXTURE_WHO, type FixtureWho, TASK_WORKFLOW_DEF, type TaskAction, type TaskStatus, walkRefusals, workflowTriples } from '@redheart/shared';
+import { appForTests, C, newId, USERS } from './helper';
 
 /**
  * The outreach task workflow (人户分离), walked from its table (shared/src/workflows/outreach-task.ts): every (state,
@@ -12,16 +11,10 @@ import { C, newId, setup, type TestContext, USERS } from './helper';
  * settled while the task is open settles the task by itself (the system step), so an `applied` task that can still be
  * settled by hand is one whose person moved in by a case and out again before the comparison found them.
  */
-let t: TestContext;
-beforeAll(async () => {
-  t = await setup();
-});
-afterAll(async () => t.close());
+const { ctx, as, api } = appForTests();
 
-type Who = 'admin' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
-const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
-const api = () => request(t.app.server);
+type Who = FixtureWho;
+const WHO = FIXTURE_WHO;
 interface Task { id: number; version: number; status: TaskStatus; caseId: number | null }
 
 function body(a: TaskAction, c: Task): Record<string, unknown> {
@@ -87,7 +80,7 @@ async function inState(status: TaskStatus, settleable = status === 'settled'): P
   if (imported.status !== 201) throw new Error(`import ${imported.status} ${JSON.stringify(imported.body)}`);
   const cmp = await api().post(`/api/household/separation/compare?communityId=${C.longteng}`).set(as('clerk'));
   if (cmp.status !== 200) throw new Error(`compare ${cmp.status} ${JSON.stringify(cmp.body)}`);
-  const [row] = await t.ds.query(`SELECT id FROM outreach_task WHERE id_hash = $1 AND status = 'identified'`, [t.vault.hash(person.idNumber)]);
+  const [row] = await ctx().ds.query(`SELECT id FROM outreach_task WHERE id_hash = $1 AND status = 'identified'`, [ctx().vault.hash(person.idNumber)]);
   let c: Task = (await api().get(`/api/household/separation/tasks/${row.id}`).set(as('clerk'))).body;
   const path: Record<TaskStatus, [TaskAction, Who][]> = {
     identified: [],

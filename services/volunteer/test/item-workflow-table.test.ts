@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type ItemAction, type ItemStatus, ITEM_WORKFLOW_DEF, walkRefusals, workflowTriples } from '@redheart/shared';
+import { FIXTURE_WHO, type FixtureWho, ITEM_WORKFLOW_DEF, type ItemAction, type ItemStatus, walkRefusals, workflowTriples } from '@redheart/shared';
 import { setup, type TestContext, U, USERS } from './helper';
 
 /**
@@ -15,8 +15,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-type Who = 'admin' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
+type Who = FixtureWho;
+const WHO = FIXTURE_WHO;
 const as = (who: keyof typeof USERS) => ({ Authorization: `Bearer ${t.token(who)}` });
 const api = () => request(t.app.server);
 interface Item { id: number; version: number; status: ItemStatus }

@@ -1,8 +1,5 @@
 import request from 'supertest';
-import {
-  type ActionRule, actionsFor, type AuthUser, MEMBER_REPORT_WORKFLOW_DEF, type MemberReportDecision, type MemberReportStatus, type ReportDecision,
-  UNIT_REPORT_WORKFLOW_DEF, type UnitReportStatus, walkRefusals, type WorkflowDefinition, workflowTriples,
-} from '@redheart/shared';
+import { type ActionRule, actionsFor, type AuthUser, FIXTURE_WHO, type FixtureWho, MEMBER_REPORT_WORKFLOW_DEF, type MemberReportDecision, type MemberReportStatus, type ReportDecision, UNIT_REPORT_WORKFLOW_DEF, type UnitReportStatus, walkRefusals, type WorkflowDefinition, workflowTriples } from '@redheart/shared';
 import { C, setup, type TestContext, USERS } from './helper';
 
 /**
@@ -21,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-type Who = 'admin' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
+type Who = FixtureWho;
+const WHO = FIXTURE_WHO;
 const roleOf = (who: Who) => USERS[who].role;
 const api = () => request(t.app.server);
 const as = (who: Who | AuthUser) => ({ Authorization: `Bearer ${typeof who === 'string' ? t.token(who) : t.sign(who)}` });

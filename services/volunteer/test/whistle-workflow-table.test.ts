@@ -1,8 +1,5 @@
 import request from 'supertest';
-import {
-  type AuthUser, type ResponseAction, type ResponseStatus, RESPONSE_WORKFLOW_DEF, walkRefusals, type WhistleAction, type WhistleStatus, WHISTLE_WORKFLOW_DEF,
-  workerTestDatabaseUrl, workflowTriples,
-} from '@redheart/shared';
+import { type AuthUser, FIXTURE_WHO, type FixtureWho, RESPONSE_WORKFLOW_DEF, type ResponseAction, type ResponseStatus, walkRefusals, WHISTLE_WORKFLOW_DEF, type WhistleAction, type WhistleStatus, workerTestDatabaseUrl, workflowTriples } from '@redheart/shared';
 import { C, setup, type TestContext, U, USERS } from './helper';
 
 /**
@@ -22,8 +19,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-type Who = 'admin' | 'city' | 'street' | 'secretary' | 'clerk' | 'grid' | 'unit' | 'member';
-const WHO: readonly Who[] = ['admin', 'city', 'street', 'secretary', 'clerk', 'grid', 'unit', 'member'];
+/** The fixture's personas and the city organisation department (whistles go up to it). */
+type Who = FixtureWho | 'city';
+const WHO: readonly Who[] = [FIXTURE_WHO[0], 'city', ...FIXTURE_WHO.slice(1)];
 const as = (who: Who | 'unitOther') => ({ Authorization: `Bearer ${who === 'city' ? t.sign(CITY) : t.token(who)}` });
 const roleOf = (who: Who) => (who === 'city' ? CITY.role : USERS[who].role);
 const api = () => request(t.app.server);
