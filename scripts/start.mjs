@@ -6,6 +6,9 @@
 // Every process runs under a Supervisor (@redheart/shared): one that crashes is restarted with a
 // back-off (250 ms doubling to 8 s) and a log line, and given up after more than 5 crashes in a
 // minute; a crash never stops the other services or the database. Ctrl+C / SIGTERM stops everything.
+// A restarted process runs at a raised priority (RESTART_NICE, default -10; 'off': not) until its health route
+// answers, so it loads its modules ahead of the running ones instead of queueing behind them (needs root or
+// CAP_SYS_NICE; without it, normal priority and one log line).
 // WARM_STANDBY=1: each process also has a warm standby (started, not listening) that takes over its
 // port at once when it crashes, while a new standby starts (twice the processes, a restart in ms).
 // REPLICAS=<n> (or <NAME>_REPLICAS, e.g. HOUSEHOLD_REPLICAS=3) runs n processes of each service, each
@@ -24,7 +27,10 @@ let stopping = false;
 let db;
 /** The events path (scripts/lib/nats.mjs): NATS_URL, a local nats-server, or the HTTP fallback. */
 let bus;
-const supervisor = new shared.Supervisor({ log: (line) => log(line) });
+/** RESTART_NICE: the niceness of a restarted process until it is healthy (-10; 'off': unchanged). */
+const RESTART_NICE = process.env.RESTART_NICE === 'off' ? null : Number(process.env.RESTART_NICE ?? -10);
+if (RESTART_NICE !== null && (!Number.isInteger(RESTART_NICE) || RESTART_NICE < -20 || RESTART_NICE > 19)) throw new Error(`RESTART_NICE must be an integer from -20 to 19 or off, got ${process.env.RESTART_NICE}`);
+const supervisor = new shared.Supervisor({ log: (line) => log(line), restartNice: RESTART_NICE });
 /** Settles when every process answers its health route: the warm standbys start then, not competing with the first start. */
 supervisor.on('standby', (name, pid) => log(`${name}: warm standby ready (pid ${pid})`));
 let markUp;
@@ -79,7 +85,10 @@ function run(name, args, env, opts = {}) {
     watchers.push(child);
     return child;
   }
-  return supervisor.add(name, () => spawnChild(name, args, env, opts), WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }), standbyAfter: platformUp } : {});
+  return supervisor.add(name, () => spawnChild(name, args, env, opts), {
+    ...(opts.health ? { ready: () => waitFor(opts.health, HEALTHY_WITHIN_MS) } : {}),
+    ...(WARM_STANDBY ? { standby: () => spawnChild(name, args, env, { ...opts, standby: true }), standbyAfter: platformUp } : {}),
+  });
 }
 
 async function waitFor(url, timeoutMs) {
@@ -186,7 +195,7 @@ function startService(s) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
       run(name, [...NODE_ARGS, '--watch', join(root, s.server)], env, { watch: true });
     } else {
-      run(name, [...NODE_ARGS, join(root, s.server)], env);
+      run(name, [...NODE_ARGS, join(root, s.server)], env, { health: `${url}/api/${s.name}/health` });
     }
     return { name, health: `${url}/api/${s.name}/health` };
   });
@@ -202,7 +211,7 @@ function startGateway() {
     ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
     ...(urls.notify ? { NOTIFY_URL: urls.notify[0], NOTIFY_URLS: urls.notify.join(',') } : {}),
     WEB_DIST: join(root, 'web', 'dist'),
-  }, { watch: dev });
+  }, { watch: dev, health: `http://127.0.0.1:${port}/api/health` });
   return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };
 }
 

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { Supervisor, freePort } from '../src';
 
 // Real child processes (node), killed for real: the supervisor restarts the crashed one, gives up on
@@ -54,6 +56,42 @@ describe('Supervisor', () => {
       { name: 'a', state: 'running', pid, restarts: 1, recentCrashes: 1 },
       { name: 'b', state: 'running', pid: b.pid, restarts: 0, recentCrashes: 0 },
     ]);
+  });
+
+  it('runs a restarted child at the raised priority until it is ready, then every thread of it at normal priority again', async () => {
+    sup = new Supervisor({ initialBackoffMs: 50, restartNice: -5, log: (l) => lines.push(l) });
+    let markReady!: () => void;
+    let readyCalls = 0;
+    const a = sup.add('a', longRunning, {
+      ready: () => {
+        readyCalls++;
+        return new Promise<void>((r) => (markReady = r));
+      },
+    });
+    await until(() => alive(a.pid));
+    // the first start is not boosted: every process starts alike
+    expect(getPriority(a.pid)).toBe(getPriority());
+    const restarted = new Promise<number>((resolve) => sup.once('restart', (_name: string, pid: number) => resolve(pid)));
+    process.kill(a.pid as number, 'SIGKILL');
+    const pid = await restarted;
+    const permitted = !lines.some((l) => l.startsWith('cannot raise the priority'));
+    if (permitted) {
+      // root or CAP_SYS_NICE (as CI and the sessions run): raised until the ready check answers
+      expect(lines).toContain(`a restarted (pid ${pid}, restart 1, at niceness -5 until ready)`);
+      expect(getPriority(pid)).toBe(-5);
+      expect(readyCalls).toBe(1);
+      // node's own threads (V8 platform, libuv) inherit the raised niceness from the main thread
+      const threads = () => readdirSync(`/proc/${pid}/task`).map(Number);
+      await until(() => threads().length > 1);
+      const started = threads();
+      expect(started.map((tid) => getPriority(tid))).toEqual(started.map(() => -5));
+      markReady();
+      await until(() => threads().every((tid) => getPriority(tid) === getPriority()));
+    } else {
+      // not permitted: said once, and the child runs at normal priority
+      expect(lines).toContain(`a restarted (pid ${pid}, restart 1)`);
+      expect(getPriority(pid)).toBe(getPriority());
+    }
   });
 
   it('doubles the back-off per crash up to the cap', async () => {
