@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { AppError, IMPORT_BODY_LIMIT, parseQuery, BINARY_BODY } from '@redheart/shared';
-import { assertCan } from '../../policy';
+import { assertMay } from '../../policy';
 import { ListCasesQuery } from '../cases/dto';
 import { DryRunQuery, TaskFilterQuery } from '../separation/dto';
 import type { PropertyRegister } from '../separation/properties';
@@ -63,7 +63,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: { registerI
   app.addHook('onRequest', app.authenticate);
 
   const guard = (req: FastifyRequest) => {
-    assertCan(req.user, 'importRegisters');
+    assertMay(req.user, 'importRegisters');
   };
 
   app.post('/api/household/import/register', {

@@ -3,7 +3,7 @@ import {
   actionsFor, AppError, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, notFound, pageRequest, type Role, writeAudit,
   wrongState,
 } from '@redheart/shared';
-import { assertCan } from '../../policy';
+import { assertMay } from '../../policy';
 import { type LockedTaskRow, SeparationRepository, type TaskFilter, type TaskRow } from './repository';
 
 /** A linked case refused (409): named on the `caseId` field, with its number, so the form shows it there. */
@@ -90,7 +90,7 @@ export class SeparationService {
   ) {}
 
   assertReader(user: AuthUser): void {
-    assertCan(user, 'readRegister');
+    assertMay(user, 'readRegister');
   }
 
   /** The communities a request is about: the one asked for (404 outside scope), else all in scope. */
