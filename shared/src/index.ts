@@ -37,6 +37,7 @@ export * from './metrics';
 export * from './tracing';
 export * from './events';
 export * from './workflows';
+export * from './workflow-guard';
 export * from './rollup';
 export * from './openapi';
 export * from './write-change';

@@ -1,10 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-import { assertRole, type AuthUser, HOUSEHOLD_POLICY, type HouseholdAction, ROLES, type Role, withMessages } from '@redheart/shared';
+import { HOUSEHOLD_POLICY, type HouseholdAction, policyGuards, ROLE_REFUSAL } from '@redheart/shared';
 
 /**
  * Who may do what in the household service, as data: the roles of each permission are @redheart/shared's
  * HOUSEHOLD_POLICY (shared/src/workflows/policy.ts, which the SPA's menus and buttons read too); here they get the
- * refusal a service check answers with. Routes and services ask `can`, `assertCan` or `requirePermission`,
+ * refusal a service check answers with. Routes and services ask `may`, `assertMay` or `requireMay`,
  * never `role ===` or a list of their own.
  * Scope (which records) is separate: a permitted role still sees only its area (404 outside it).
  * The workflows' own per-action roles (hukou cases, applications, outreach tasks) stay with their
@@ -27,28 +26,11 @@ const REFUSALS: { readonly [A in HouseholdAction]: string } = {
   compareCounties: '县区对比仅供市委、县委组织部查看',
 };
 
-/** The rows (roles from @redheart/shared's HOUSEHOLD_POLICY, which the SPA reads too) with their refusals. */
-export const POLICY = withMessages(HOUSEHOLD_POLICY, REFUSALS);
-
 export type Action = HouseholdAction;
 
-export const rolesFor = (action: Action): readonly Role[] => POLICY[action].roles;
-
-export const can = (user: Pick<AuthUser, 'role'>, action: Action): boolean => rolesFor(action).includes(user.role);
-
-/** 403 with the permission's refusal unless the caller's role holds it. */
-export function assertCan(user: Pick<AuthUser, 'role'>, action: Action): void {
-  assertRole(user, rolesFor(action), REFUSALS[action]);
-}
-
-/** preValidation: the role first (403, as requireRole answers), before the body or the query is read. */
-export function requirePermission(action: Action) {
-  return async (req: FastifyRequest): Promise<void> => assertRole(req.user, rolesFor(action));
-}
-
-/** The table as a matrix over every role (documentation and the policy test). */
-export function policyMatrix(): Record<Action, Record<Role, boolean>> {
-  return Object.fromEntries(
-    (Object.keys(POLICY) as Action[]).map((a) => [a, Object.fromEntries(ROLES.map((r) => [r, rolesFor(a).includes(r)]))]),
-  ) as Record<Action, Record<Role, boolean>>;
-}
+/**
+ * The rows (roles from @redheart/shared's HOUSEHOLD_POLICY, which the SPA reads too) with their refusals: `assertMay`
+ * answers the action's refusal; the preValidation hook `requireMay` answers as requireRole does (ROLE_REFUSAL), before
+ * the body or the query is read. `matrix`: the table over every role (documentation and the policy test).
+ */
+export const { policy: POLICY, may, assertMay, requireMay, rolesFor, matrix } = policyGuards(HOUSEHOLD_POLICY, REFUSALS, { hookMessage: ROLE_REFUSAL });

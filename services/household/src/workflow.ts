@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
-  type ActionRule, type AuditInput, type AuthUser, badRequest, conflict, forbidden, type NewEvent, type Param, type Role, rowsOf, type TransitionTable, writeAudit, writeChange,
-  wrongState,
+  type ActionRule, type AuditInput, type AuthUser, conflict, guardTransition, mayAct, type NewEvent, type Param, type Role, rowsOf, type TransitionTable, writeAudit,
+  writeChange,
 } from '@redheart/shared';
 
 /**
@@ -69,21 +69,21 @@ export class Workflow<S extends string, A extends string> {
 
   /** The actions a role may take in a status (the SPA shows only these); `extra` narrows per action. */
   allowed(status: S, role: Role, extra?: (action: A) => boolean): A[] {
-    return this.actions.filter((a) => {
-      const r = this.transitions[a];
-      return r.from.includes(status) && r.roles.includes(role) && (extra ? extra(a) : true);
-    });
+    return this.actions.filter((a) => mayAct({ rules: this.transitions }, status, a, role) && (extra ? extra(a) : true));
   }
 
   /** The checks of every state change, in this order: role 403, state 409, version 409, reason 400. */
   guard(user: AuthUser, current: { status: S; version: number }, req: TransitionRequest<A>): TransitionRule<S> {
-    const rule = this.transitions[req.action];
-    const { noun } = this.tables;
-    if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对${noun}执行 ${req.action}`);
-    if (!rule.from.includes(current.status)) throw wrongState(`${current.status} 状态的${noun}不能执行 ${req.action}`, { entity: this.tables.entityType, from: current.status, action: req.action });
-    if (current.version !== req.version) throw this.stale();
-    if (rule.reasonRequired && !req.reason) throw badRequest(`reason：${req.action} 需要填写理由`, [{ field: 'reason', errors: ['必填'], code: 'required' }], 'VALIDATION_FAILED');
-    return rule;
+    const { noun, entityType } = this.tables;
+    return guardTransition({ rules: this.transitions }, {
+      action: req.action, role: user.role, state: current.status, entity: entityType, reason: req.reason,
+      version: { record: current.version, request: req.version, stale: () => this.stale() },
+    }, {
+      forbidden: (action) => `您的角色不能对${noun}执行 ${action}`,
+      wrongState: (state, action) => `${state} 状态的${noun}不能执行 ${action}`,
+      missing: (_field, action) => `reason：${action} 需要填写理由`,
+      missingWord: '必填',
+    });
   }
 
   stale() {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, type AuthUser, GRANTABLE, ORG_POLICY, type OrgAction, type Role, withMessages } from '@redheart/shared';
+import { GRANTABLE, ORG_POLICY, type OrgAction, policyGuards } from '@redheart/shared';
 
 /**
  * Who may do what in the org service, as data: one row per action, the roles that may take it and the
@@ -29,23 +29,13 @@ const MESSAGES: { readonly [A in OrgAction]: string } = {
   'accounts.manage': '您的角色无权管理账号',
 };
 
-export const POLICY = withMessages(ORG_POLICY, MESSAGES);
+export type Action = OrgAction;
+
+/** `may` / `assertMay` (403 with the action's message, or `message`) and the preValidation hook `requireMay`. */
+export const { policy: POLICY, may, assertMay, requireMay, rolesFor, matrix } = policyGuards(ORG_POLICY, MESSAGES);
 
 /** The refusal of an action, where a service refuses after looking at the record (not only the role). */
 export const refusalOf = (action: Action): string => MESSAGES[action];
-
-export type Action = OrgAction;
-
-/** Whether the caller's role may take the action. */
-export const may = (user: Pick<AuthUser, 'role'>, action: Action): boolean => (POLICY[action].roles as readonly Role[]).includes(user.role);
-
-/** 403 FORBIDDEN (the action's message, or `message`) unless the caller's role may take the action. */
-export function assertMay(user: Pick<AuthUser, 'role'>, action: Action, message: string = MESSAGES[action]): void {
-  if (!may(user, action)) throw new AppError(403, 'FORBIDDEN', message);
-}
-
-/** A preValidation hook: the role first (403), before the body, the query or the params are looked at. */
-export const requireMay = (action: Action, message?: string) => async (req: FastifyRequest): Promise<void> => assertMay(req.user, action, message);
 
 /** A preValidation hook for a plugin whose reads are open to every logged-in role: its writes need the action. */
 export const writesNeed = (action: Action, message?: string) => async (req: FastifyRequest): Promise<void> => {

@@ -1,5 +1,4 @@
-import type { FastifyRequest } from 'fastify';
-import { assertRole, type AuthUser, type Role, VOLUNTEER_POLICY, type VolunteerAction, withMessages } from '@redheart/shared';
+import { type AuthUser, policyGuards, type Role, VOLUNTEER_POLICY, type VolunteerAction } from '@redheart/shared';
 
 /**
  * Who may do what in the volunteer service, as data: the roles of each permission are @redheart/shared's
@@ -30,9 +29,13 @@ const MESSAGES: { readonly [P in VolunteerAction]?: string } = {
   'departmentScorecard.read': '您的角色无权查看部门考评',
 };
 
-export const POLICY = withMessages(VOLUNTEER_POLICY, MESSAGES);
-
 export type Permission = VolunteerAction;
+
+/**
+ * `may` / `assertMay` (403 with the entry's message) and the routes' preValidation hook `requireMay`: the permission is
+ * checked before anything of the request is read.
+ */
+export const { policy: POLICY, may, assertMay, requireMay, rolesFor, matrix } = policyGuards(VOLUNTEER_POLICY, MESSAGES);
 
 /**
  * How a role's records are chosen where it matters to the lists: a unit's staff see their own unit's (their `orgId`),
@@ -41,14 +44,3 @@ export type Permission = VolunteerAction;
 const SCOPE_BY_ROLE: Partial<Record<Role, 'unit' | 'self'>> = { unit_staff: 'unit', member: 'self' };
 export type ScopeKind = 'unit' | 'self' | 'paths';
 export const scopeKind = (user: Pick<AuthUser, 'role'>): ScopeKind => SCOPE_BY_ROLE[user.role] ?? 'paths';
-
-/** Whether the user's role holds the permission. */
-export const may = (user: Pick<AuthUser, 'role'>, permission: Permission): boolean => (POLICY[permission].roles as readonly Role[]).includes(user.role);
-
-/** 403 (the entry's message) unless the user's role holds the permission. */
-export function assertMay(user: Pick<AuthUser, 'role'>, permission: Permission): void {
-  assertRole(user, POLICY[permission].roles, MESSAGES[permission]);
-}
-
-/** A route's preValidation hook: the permission is checked before anything of the request is read. */
-export const allow = (permission: Permission) => async (req: FastifyRequest): Promise<void> => assertMay(req.user, permission);

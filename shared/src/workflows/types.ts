@@ -57,8 +57,12 @@ export function defineWorkflow<S extends string, A extends string, R extends Act
   return def;
 }
 
-/** The table's answer alone (no record-specific conditions): may `role` ask for `action` on a record in `state`? */
-export function mayAct<S extends string, A extends string>(def: WorkflowDefinition<S, A, ActionRule<S>>, state: S, action: A, role: Role): boolean {
+/**
+ * The table's answer alone (no record-specific conditions): may `role` ask for `action` on a record in `state`? (Only
+ * the rules are read: a bare transition table passes as `{ rules }`.) The services' throwing guard over the same rows
+ * is guardTransition (shared/src/workflow-guard.ts).
+ */
+export function mayAct<S extends string, A extends string>(def: Pick<WorkflowDefinition<S, A, ActionRule<S>>, 'rules'>, state: S, action: A, role: Role): boolean {
   const r = def.rules[action];
   return !!r && r.from.includes(state) && r.roles.includes(role);
 }

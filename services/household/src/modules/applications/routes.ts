@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
-import { requirePermission } from '../../policy';
+import { requireMay } from '../../policy';
 import { ApplicationStatsQuery, ApplicationTransitionDto, CatalogueQuery, CreateApplicationDto, ListApplicationsQuery } from './dto';
 import { applicationDetailSchema, applicationListSchema, applicationStatsSchema, catalogueListSchema } from './schemas';
 import type { ApplicationService } from './service';
@@ -12,7 +12,7 @@ export default async function applicationRoutes(app: FastifyInstance, opts: { ap
   const { applications } = opts;
   app.addHook('onRequest', app.authenticate);
   // The role first (403), before the body is read or validated.
-  app.addHook('preValidation', requirePermission('readApplications'));
+  app.addHook('preValidation', requireMay('readApplications'));
 
   app.get('/api/household/service-catalogue', {
     schema: { tags: ['service-applications'], summary: 'The catalogue of services communities handle (政务服务事项目录清单), with materials and time limits; ?q= name or code', response: { 200: catalogueListSchema }, dto: { query: CatalogueQuery } },
@@ -20,7 +20,7 @@ export default async function applicationRoutes(app: FastifyInstance, opts: { ap
   });
 
   app.post('/api/household/service-applications', {
-    preValidation: requirePermission('takeApplications'),
+    preValidation: requireMay('takeApplications'),
     schema: { tags: ['service-applications'], summary: 'Take a resident\'s application for a catalogue service (SUBMITTED) with the materials handed in; Idempotency-Key makes retries safe', response: { 201: applicationDetailSchema, 200: applicationDetailSchema }, dto: { body: CreateApplicationDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateApplicationDto, req.body);

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, type AuthUser, badRequest, type CommunityDirectory, conflict, inScope, notFound, writeAudit } from '@redheart/shared';
-import { assertCan, can } from '../../policy';
+import { assertMay, may } from '../../policy';
 import type { WorkflowCtx } from '../../workflow';
 import type { CatalogueDirectory } from './catalogue';
 import { APPLICATION_WORKFLOW, applicationLight } from './domain';
@@ -60,7 +60,7 @@ export class ApplicationService {
   ) {}
 
   private assertReader(user: AuthUser) {
-    assertCan(user, 'readApplications');
+    assertMay(user, 'readApplications');
   }
 
   async services(user: AuthUser, q?: string) {
@@ -70,8 +70,8 @@ export class ApplicationService {
 
   async create(ctx: WorkflowCtx, dto: CreateApplicationDto, m: EntityManager) {
     const { user } = ctx;
-    assertCan(user, 'takeApplications');
-    const communityId = dto.communityId ?? (can(user, 'chooseCommunity') ? undefined : user.orgId);
+    assertMay(user, 'takeApplications');
+    const communityId = dto.communityId ?? (may(user, 'chooseCommunity') ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId：请选择受理的社区', [{ field: 'communityId', errors: ['必填'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
     const service = await this.catalogue.get(m, dto.serviceId);

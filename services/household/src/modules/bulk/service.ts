@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AuthUser, badRequest, businessToday, type ExportKind, maskResidentId, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
-import { assertCan } from '../../policy';
+import { assertMay } from '../../policy';
 import type { Relation } from '../../domain';
 import type { ListCasesQuery } from '../cases/dto';
 import type { CaseService } from '../cases/service';
@@ -355,7 +355,7 @@ export class BulkService {
   ) {}
 
   assertImporter(user: AuthUser): void {
-    assertCan(user, 'importRegisters');
+    assertMay(user, 'importRegisters');
   }
 
   async importRegister(ctx: { user: AuthUser; requestId?: string }, file: Buffer, dryRun: boolean): Promise<RegisterImportResult> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDto, parseId, parseQuery, sendIdempotent } from '@redheart/shared';
-import { requirePermission } from '../../policy';
+import { requireMay } from '../../policy';
 import { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 import type { CaseService } from './service';
 import { caseDetailSchema, caseListSchema, noticeSchema, receiptSchema } from './schemas';
@@ -11,10 +11,10 @@ export default async function caseRoutes(app: FastifyInstance, opts: { cases: Ca
   const { cases } = opts;
   app.addHook('onRequest', app.authenticate);
   // The role first (403), before the body is read or validated.
-  app.addHook('preValidation', requirePermission('readRegister'));
+  app.addHook('preValidation', requireMay('readRegister'));
 
   app.post('/api/household/cases', {
-    preValidation: requirePermission('openCase'),
+    preValidation: requireMay('openCase'),
     schema: { tags: ['cases'], summary: 'Open a registration case (DRAFT); Idempotency-Key makes retries safe', response: { 201: caseDetailSchema, 200: caseDetailSchema }, dto: { body: CreateCaseDto } },
     handler: async (req, reply) => {
       const dto = await parseDto(CreateCaseDto, req.body);

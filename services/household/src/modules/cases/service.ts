@@ -6,7 +6,7 @@ import {
 } from '@redheart/shared';
 import { businessToday } from '@redheart/shared';
 import { type Action, allowedActions, CASE_WORKFLOW, CHECKLISTS, type DuplicateKind, trafficLight } from '../../domain';
-import { assertCan, can } from '../../policy';
+import { assertMay, may } from '../../policy';
 import type { CreateCaseDto, ListCasesQuery, TransitionDto } from './dto';
 import { CASE_COLUMNS, type CaseRow, CaseRepository, caseEventInfo, type DetailParts, detailParts, type LoadedCase, OPEN, type SettleCheckRow } from './repository';
 
@@ -83,7 +83,7 @@ export class CaseService {
   ) {}
 
   private assertReader(user: AuthUser) {
-    assertCan(user, 'readRegister');
+    assertMay(user, 'readRegister');
   }
 
   /** Validates every person's ID (GB 11643), naming the failing field in the 400. */
@@ -102,8 +102,8 @@ export class CaseService {
 
   async create(ctx: Ctx, dto: CreateCaseDto, m: EntityManager) {
     const { user } = ctx;
-    assertCan(user, 'openCase');
-    const communityId = dto.communityId ?? (can(user, 'chooseCommunity') ? undefined : user.orgId);
+    assertMay(user, 'openCase');
+    const communityId = dto.communityId ?? (may(user, 'chooseCommunity') ? undefined : user.orgId);
     if (!communityId) throw badRequest('communityId is required', [{ field: 'communityId', errors: ['required for your role'] }], 'VALIDATION_FAILED');
     const community = await this.communities.visible(m, user, communityId);
     const persons = this.persons(dto);

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError, IMPORT_BODY_LIMIT, IMPORT_KINDS, parseId, multipartBody } from '@redheart/shared';
-import { requirePermission } from '../../policy';
+import { requireMay } from '../../policy';
 import { XLSX_TYPE, streamWorkbook } from '../bulk/sheet';
 import { jobError, langOf, type Lang } from './messages';
 import type { ExportKind, ImportKind } from './repository';
@@ -55,7 +55,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       response: { 202: importSummarySchema, ...errors },
       dto: { body: multipartBody('file', ['kind']) },
     },
-    preValidation: requirePermission('importRegisters'),
+    preValidation: requireMay('importRegisters'),
     handler: async (req, reply) => {
       const lang = langOf(req);
       imports.assertImporter(req.user, lang);
@@ -115,7 +115,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
   app.get<{ Params: { id: string } }>('/api/household/imports/:id', {
     schema: { tags: ['bulk'], summary: "An import: status, progress, counts, the preview rows and every error in the caller's language", params: idParams, response: { 200: importDetailSchema, ...errors } },
     // a role that imports nothing gets 403 before any import is looked up
-    preValidation: requirePermission('importRegisters'),
+    preValidation: requireMay('importRegisters'),
     handler: async (req) => {
       const lang = langOf(req);
       return importView(await imports.visible(req.user, parseId(req.params.id, 'Import'), lang), lang, true);
@@ -128,7 +128,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       summary: 'Write a dry-run-clean import (re-checked, then one transaction, exactly once); version as last read, 409 when it changed or the import is not validated',
       params: idParams, body: confirmBody, response: { 202: importSummarySchema, ...errors },
     },
-    preValidation: requirePermission('importRegisters'),
+    preValidation: requireMay('importRegisters'),
     handler: async (req, reply) => {
       const lang = langOf(req);
       const job = await imports.confirm(app.jobs, req.user, parseId(req.params.id, 'Import'), req.body.version, lang);
@@ -138,7 +138,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
 
   app.get<{ Params: { id: string } }>('/api/household/imports/:id/report', {
     schema: { tags: ['bulk'], summary: "The error report: every row with errors as the file had it and what is wrong, in the caller's language (.xlsx, or ?format=csv)", params: idParams, querystring: reportQuery, produces: [XLSX_TYPE, 'text/csv'], response: { ...fileResponse, ...fileErrors } },
-    preValidation: requirePermission('importRegisters'),
+    preValidation: requireMay('importRegisters'),
     handler: async (req, reply) => {
       const lang: Lang = langOf(req);
       const job = await imports.visible(req.user, parseId(req.params.id, 'Import'), lang);

@@ -4,7 +4,7 @@ import { AppError, type AuthUser, EXPORT_KINDS, inScope, isDatabaseUnavailable, 
 import type { JobEngine } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import type { ImportIssue } from '../bulk/issues';
-import { can } from '../../policy';
+import { may } from '../../policy';
 import { PROPERTY_COLUMNS, propertiesFromTable, REGISTER_COLUMNS } from '../bulk/columns';
 import type { Exporter, RegisterImport } from '../bulk/service';
 import { columnsOf, streamWorkbook, type Table } from '../bulk/sheet';
@@ -156,7 +156,7 @@ export class ImportJobService {
   ) {}
 
   assertImporter(user: AuthUser, lang: Lang): void {
-    if (!can(user, 'importRegisters')) throw jobError(403, 'FORBIDDEN', 'forbidden', lang);
+    if (!may(user, 'importRegisters')) throw jobError(403, 'FORBIDDEN', 'forbidden', lang);
   }
 
   /** The file is CSV or .xlsx by its bytes; the old binary .xls and empty files are refused before a job exists. */
@@ -178,7 +178,7 @@ export class ImportJobService {
   async visible(user: AuthUser, id: number, lang: Lang): Promise<ImportJobRow> {
     await this.repo.failStale(this.settings.staleSeconds, text('stale', lang), id);
     const job = await this.repo.findImport(id);
-    if (!job || !(job.createdBy === user.username || (can(user, 'importRegisters') && inScope(job.scopePath, user.scopePaths)))) {
+    if (!job || !(job.createdBy === user.username || (may(user, 'importRegisters') && inScope(job.scopePath, user.scopePaths)))) {
       throw jobError(404, 'NOT_FOUND', 'importNotFound', lang);
     }
     return job;
@@ -365,7 +365,7 @@ export class ExportJobService {
   async visible(user: AuthUser, id: number, lang: Lang): Promise<ExportJobRow> {
     await this.repo.failStale(this.settings.staleSeconds, text('stale', lang), id);
     const job = await this.repo.findExport(id);
-    if (!job || !(job.createdBy === user.username || (can(user, 'readOthersExports') && inScope(job.scopePath, user.scopePaths)))) {
+    if (!job || !(job.createdBy === user.username || (may(user, 'readOthersExports') && inScope(job.scopePath, user.scopePaths)))) {
       throw jobError(404, 'NOT_FOUND', 'exportNotFound', lang);
     }
     return job;

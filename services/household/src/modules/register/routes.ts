@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorResponseSchema, parseDto, parseId, parseQuery } from '@redheart/shared';
-import { requirePermission } from '../../policy';
+import { requireMay } from '../../policy';
 import { HouseholdQuery, PersonQuery, PropertyQuery, RevealDto } from './dto';
 import { householdBookSchema, householdListSchema, idParams, personListSchema, propertyListSchema, revealLogSchema, revealSchema } from './schemas';
 import type { RegisterService } from './service';
@@ -9,7 +9,7 @@ import type { RegisterService } from './service';
 export default async function registerRoutes(app: FastifyInstance, opts: { register: RegisterService }) {
   const { register } = opts;
   app.addHook('onRequest', app.authenticate);
-  app.addHook('preValidation', requirePermission('readRegister'));
+  app.addHook('preValidation', requireMay('readRegister'));
 
   app.get('/api/household/persons', {
     schema: {

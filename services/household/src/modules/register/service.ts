@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type AuthUser, badRequest, type CommunityDirectory, inScope, notFound, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
-import { assertCan, can } from '../../policy';
+import { assertMay, may } from '../../policy';
 import type { HouseholdQuery, PersonQuery, PropertyQuery, RevealDto } from './dto';
 import type { RegisterRepository } from './repository';
 
@@ -39,8 +39,8 @@ export class RegisterService {
 
   /** A street admin reads the reveals of its own streets' communities; the county's admin all of them. */
   async revealLog(user: AuthUser) {
-    assertCan(user, 'readRevealLog');
-    const rows = await this.repo.revealLog(can(user, 'readEveryReveal') ? null : user.scopePaths);
+    assertMay(user, 'readRevealLog');
+    const rows = await this.repo.revealLog(may(user, 'readEveryReveal') ? null : user.scopePaths);
     return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
   }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pageQueryDoc, parseDto, parseId, parseQuery, sendIdempotent, NO_BODY } from '@redheart/shared';
-import { assertCan, requirePermission } from '../../policy';
+import { assertMay, requireMay } from '../../policy';
 import { CommunityQuery, DryRunQuery, ImportPropertiesDto, ListTasksQuery, TaskTransitionDto } from './dto';
 import type { PropertyRegister } from './properties';
 import { compareSchema, funnelSchema, importResultSchema, snapshotListSchema, taskListSchema, taskSchema } from './schemas';
@@ -19,7 +19,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: importResultSchema, 201: importResultSchema }, dto: { body: ImportPropertiesDto, query: DryRunQuery }
     },
     handler: async (req, reply) => {
-      assertCan(req.user, 'importRegisters');
+      assertMay(req.user, 'importRegisters');
       const q = await parseQuery(DryRunQuery, req.query);
       const dto = await parseDto(ImportPropertiesDto, req.body);
       const input = dto.properties.map((p, i) => ({
@@ -38,7 +38,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       response: { 200: compareSchema }, dto: { body: NO_BODY, query: CommunityQuery }
     },
     handler: async (req) => {
-      assertCan(req.user, 'compareRegisters');
+      assertMay(req.user, 'compareRegisters');
       const q = await parseQuery(CommunityQuery, req.query);
       return app.db.transaction(async (m) => {
         const communities = await separation.targetCommunities(m, req.user, q.communityId);
@@ -72,7 +72,7 @@ export default async function separationRoutes(app: FastifyInstance, opts: { sep
       tags: ['separation'], summary: '{action: contact|apply|settle|decline, version, caseId?, note?}; settle needs a SETTLED move-in of the same person; stale or wrong state → 409; Idempotency-Key supported',
       params: idParams, response: { 200: taskSchema }, dto: { body: TaskTransitionDto }
     },
-    preValidation: requirePermission('workTasks'),
+    preValidation: requireMay('workTasks'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Task');
       const dto = await parseDto(TaskTransitionDto, req.body);

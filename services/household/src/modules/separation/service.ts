@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  actionsFor, AppError, assertRole, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, inScope, notFound, pageRequest, type Role, writeAudit,
-  wrongState,
+  actionsFor, AppError, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, guardTransition, inScope, notFound, pageRequest,
+  type Role, writeAudit,
 } from '@redheart/shared';
-import { assertCan } from '../../policy';
+import { assertMay } from '../../policy';
 import { type LockedTaskRow, SeparationRepository, type TaskFilter, type TaskRow } from './repository';
 
 /** A linked case refused (409): named on the `caseId` field, with its number, so the form shows it there. */
@@ -13,9 +13,6 @@ const caseRefused = (code: string, message: string, caseNo: string) =>
 export { type TaskFilter, type TaskRow } from './repository';
 // The outreach task workflow and its kinds are written once in @redheart/shared's workflows.
 export { TASK_KINDS, type TaskKind, OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
-
-/** From, to and roles of each step: the shared table's (TASK_WORKFLOW_DEF); the column each stamps: the repository's. */
-const TASK_RULES = TASK_WORKFLOW_DEF.rules;
 
 export interface Ctx {
   user: AuthUser;
@@ -90,7 +87,7 @@ export class SeparationService {
   ) {}
 
   assertReader(user: AuthUser): void {
-    assertCan(user, 'readRegister');
+    assertMay(user, 'readRegister');
   }
 
   /** The communities a request is about: the one asked for (404 outside scope), else all in scope. */
@@ -191,10 +188,13 @@ export class SeparationService {
     const { user } = ctx;
     this.assertReader(user);
     const t = await this.loadTask(m, user, id, true);
-    const rule = TASK_RULES[dto.action];
-    assertRole(user, rule.roles, '您的角色无权处理走访任务');
-    if (!rule.from.includes(t.status)) throw wrongState(`Cannot ${dto.action} a task that is ${t.status}`, { entity: 'outreach_task', from: t.status, action: dto.action });
-    if (t.version !== dto.version) throw conflict('The task was changed by someone else; reload it', 'STALE_VERSION');
+    const rule = guardTransition(TASK_WORKFLOW_DEF, {
+      action: dto.action, role: user.role, state: t.status, entity: 'outreach_task',
+      version: { record: t.version, request: dto.version, stale: () => conflict('The task was changed by someone else; reload it', 'STALE_VERSION') },
+    }, {
+      forbidden: () => '您的角色无权处理走访任务',
+      wrongState: (state, action) => `Cannot ${action} a task that is ${state}`,
+    });
     let caseId = t.caseId;
     if (dto.action === 'decline' && !dto.note) throw badRequest('decline needs a note saying why', [{ field: 'note', errors: ['required'] }], 'VALIDATION_FAILED');
     if (dto.action === 'apply' && dto.caseId) {

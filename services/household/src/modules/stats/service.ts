@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { type AuthUser, badRequest, countyOfPath, sumBy } from '@redheart/shared';
 import { STEP_LIMIT_DAYS } from '../../domain';
-import { assertCan } from '../../policy';
+import { assertMay } from '../../policy';
 import { measure, type SeparationMeasure, type SeparationService } from '../separation/service';
 import { OPEN, type Period, StatsRepository } from './repository';
 
@@ -139,7 +139,7 @@ export class CountyStatsService {
   ) {}
 
   async counties(user: AuthUser, q: { from?: string; to?: string }) {
-    assertCan(user, 'compareCounties');
+    assertMay(user, 'compareCounties');
     const period = parsePeriod(q.from, q.to);
     const communities = await this.repo.communitiesInScope(user.scopePaths);
     const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));

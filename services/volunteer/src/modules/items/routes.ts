@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError, assertNoControlCharacters, forbidden, notFound, parseDto, parseId, parseQuery, sendIdempotent, multipartBody, NO_BODY } from '@redheart/shared';
-import { allow, may, scopeKind } from '../../policy';
+import { requireMay, may, scopeKind } from '../../policy';
 import { evidenceParams, idParams, photoResponse } from '../../schemas';
 import { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
 import { checkinOpensOn, type ItemService } from './service';
@@ -17,7 +17,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post('/api/volunteer/items', {
     schema: { tags: ['items'], summary: 'Report a need (REPORTED)', response: { 201: itemDetailSchema }, dto: { body: CreateItemDto } },
-    preValidation: allow('item.report'),
+    preValidation: requireMay('item.report'),
     handler: async (req, reply) => {
       const dto = await parseDto(CreateItemDto, req.body);
       return sendIdempotent(app.db, req, reply, 201, (m) => items.create({ user: req.user, requestId: req.id }, dto, m));
@@ -45,7 +45,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { id: string } }>('/api/volunteer/items/:id/evidence', {
     schema: { tags: ['items'], summary: 'Upload an evidence photo (multipart field "file"; JPEG/PNG/WebP ≤ 5 MB and ≤ 40 MP; stored re-encoded as JPEG without metadata)', params: idParams, response: { 201: evidenceUploadedSchema }, dto: { body: multipartBody('file', ['note']) } },
-    preValidation: allow('evidence.add'),
+    preValidation: requireMay('evidence.add'),
     handler: async (req, reply) => {
       const id = parseId(req.params.id, 'Item');
       const item = await items.detail(app.db.manager, req.user, id);
@@ -96,7 +96,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post<{ Params: { code: string } }>('/api/volunteer/checkin/:code', {
     schema: { tags: ['service-days'], summary: 'A reported member checks in on the service day', params: codeParams, response: { 200: checkedInSchema }, dto: { body: NO_BODY } },
-    preValidation: allow('checkin'),
+    preValidation: requireMay('checkin'),
     handler: async (req) => {
       if (!/^[A-Za-z0-9_-]{8,40}$/.test(req.params.code)) throw notFound('Check-in code');
       return items.checkin(req.user, req.params.code);
@@ -105,7 +105,7 @@ export default async function itemRoutes(app: FastifyInstance, opts: { items: It
 
   app.post('/api/volunteer/jobs/escalate', {
     schema: { tags: ['items'], summary: 'Run the escalation job now (admins; it also runs on a timer)', response: { 200: escalatedSchema }, dto: { body: NO_BODY } },
-    preValidation: allow('jobs.run'),
+    preValidation: requireMay('jobs.run'),
     handler: async () => ({ escalated: await items.escalateOverdue() }),
   });
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuditInput, defaultItemSource, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden, inScope,
-  type NewEvent, notFound, pageRequest, writeAudit, wrongState,
+  actionsFor, AppError, type AuditInput, defaultItemSource, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden,
+  guardTransition, inScope, ITEM_WORKFLOW_DEF, type NewEvent, notFound, pageRequest, writeAudit, wrongState,
 } from '@redheart/shared';
-import { type ItemAction, type ItemStatus, ITEM_RULES, isServiceDay, nextServiceDay } from '../../domain';
+import { type ItemAction, type ItemStatus, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
 import { assertMay, may, scopeKind } from '../../policy';
 import { type DetailParts, type ItemEventRecord, type ItemListFilter, ItemRepository, type ItemRow, type NewEvidencePhoto } from './repository';
@@ -139,17 +139,15 @@ export class ItemService {
     };
   }
 
+  /** The table's actions for the caller's role in the item's status (actionsFor), less those the item itself rules out. */
   private allowedActions(user: AuthUser, item: ItemRow): ItemAction[] {
-    const out: ItemAction[] = [];
-    for (const [action, rule] of Object.entries(ITEM_RULES) as [ItemAction, (typeof ITEM_RULES)[ItemAction]][]) {
-      if (!rule.from.includes(item.status) || !rule.roles.includes(user.role)) continue;
-      if (action === 'claim' && item.kind !== 'unit') continue;
-      if ((action === 'signup' || action === 'withdraw_signup') && item.kind !== 'individual') continue;
-      if (['release', 'schedule', 'start', 'complete'].includes(action) && scopeKind(user) === 'unit' && item.unitId !== user.orgId) continue;
-      if (action === 'schedule' && item.status === 'PUBLISHED' && (item.kind !== 'individual' || !item.signups)) continue;
-      out.push(action);
-    }
-    return out;
+    return actionsFor(ITEM_WORKFLOW_DEF, item.status, user.role).filter((action) => {
+      if (action === 'claim' && item.kind !== 'unit') return false;
+      if ((action === 'signup' || action === 'withdraw_signup') && item.kind !== 'individual') return false;
+      if (['release', 'schedule', 'start', 'complete'].includes(action) && scopeKind(user) === 'unit' && item.unitId !== user.orgId) return false;
+      if (action === 'schedule' && item.status === 'PUBLISHED' && (item.kind !== 'individual' || !item.signups)) return false;
+      return true;
+    });
   }
 
   async list(user: AuthUser, q: ListItemsQuery) {
@@ -193,13 +191,15 @@ export class ItemService {
   async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {
     const { user } = ctx;
     const item = await this.load(m, user, id, { lock: true });
-    const rule = ITEM_RULES[dto.action];
-    if (!rule.roles.includes(user.role)) throw forbidden(`Your role may not ${dto.action} a service item`);
-    if (!rule.from.includes(item.status)) throw wrongState(`A ${item.status} item cannot be ${dto.action}ed`, { entity: 'item', from: item.status, action: dto.action });
     // Sign-ups are rows of their own, guarded by the item's row lock; they don't race on the item's version.
     const isSignup = dto.action === 'signup' || dto.action === 'withdraw_signup';
-    if (!isSignup && item.version !== dto.version) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
-    if (rule.reasonRequired && !dto.reason) throw badRequest(`${dto.action} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+    const rule = guardTransition(ITEM_WORKFLOW_DEF, {
+      action: dto.action, role: user.role, state: item.status, entity: 'item', reason: dto.reason,
+      version: isSignup ? undefined : { record: item.version, request: dto.version, stale: () => conflict('The item was changed by someone else; reload it', 'STALE_VERSION') },
+    }, {
+      forbidden: (action) => `Your role may not ${action} a service item`,
+      wrongState: (state, action) => `A ${state} item cannot be ${action}ed`,
+    });
     const set: Record<string, unknown> = {};
     let to: ItemStatus = rule.to ?? item.status;
     let data: Record<string, unknown> | null = null;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDto, parseId } from '@redheart/shared';
-import { allow } from '../../policy';
+import { requireMay } from '../../policy';
 import { idParams } from '../../schemas';
 import { GroupDto, GroupPatchDto, MemberGroupDto } from './dto';
 import { groupListSchema, groupRowSchema, memberGroupSetSchema } from './schemas';
@@ -25,13 +25,13 @@ export default async function memberGroupRoutes(app: FastifyInstance) {
 
   app.post('/api/volunteer/member-groups', {
     schema: { tags: ['reports'], summary: 'Add a member group with its colour (admins)', response: { 201: groupRowSchema }, dto: { body: GroupDto } },
-    preValidation: allow('memberGroup.edit'),
+    preValidation: requireMay('memberGroup.edit'),
     handler: async (req, reply) => reply.status(201).send(await groups.create({ user: req.user, requestId: req.id }, await parseDto(GroupDto, req.body))),
   });
 
   app.patch<{ Params: { id: string } }>('/api/volunteer/member-groups/:id', {
     schema: { tags: ['reports'], summary: 'Rename, recolour or reorder a member group (admins)', params: idParams, response: { 200: groupRowSchema }, dto: { body: GroupPatchDto } },
-    preValidation: allow('memberGroup.edit'),
+    preValidation: requireMay('memberGroup.edit'),
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member group');
       return groups.update({ user: req.user, requestId: req.id }, id, await parseDto(GroupPatchDto, req.body));
@@ -44,7 +44,7 @@ export default async function memberGroupRoutes(app: FastifyInstance) {
       summary: 'Put a reported member into a group, or into none (groupId: null); community staff within scope',
       params: idParams, response: { 200: memberGroupSetSchema }, dto: { body: MemberGroupDto },
     },
-    preValidation: allow('member.setGroup'),
+    preValidation: requireMay('member.setGroup'),
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member');
       return groups.setMemberGroup({ user: req.user, requestId: req.id }, id, await parseDto(MemberGroupDto, req.body));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type CommunityDirectory, parseDto, parseId, parseQuery } from '@redheart/shared';
-import { allow } from '../../policy';
+import { requireMay } from '../../policy';
 import { idParams } from '../../schemas';
 import { DecisionDto, ListQuery, MemberReportDto, UnitReportDto } from './dto';
 import { memberDecidedSchema, memberListSchema, memberReportSchema, unitReportCreatedSchema, unitReportDecidedSchema, unitReportListSchema } from './schemas';
@@ -16,7 +16,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
 
   app.post('/api/volunteer/reports', {
     schema: { tags: ['reports'], summary: 'A unit reports to a community (unit staff, for their own unit)', response: { 201: unitReportCreatedSchema }, dto: { body: UnitReportDto } },
-    preValidation: allow('unitReport.create'),
+    preValidation: requireMay('unitReport.create'),
     handler: async (req, reply) => reply.status(201).send(await reports.reportUnit({ user: req.user, requestId: req.id }, await parseDto(UnitReportDto, req.body))),
   });
 
@@ -30,7 +30,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
 
   app.post<{ Params: { id: string } }>('/api/volunteer/reports/:id/decision', {
     schema: { tags: ['reports'], summary: 'The community approves, rejects or ends a unit report', params: idParams, response: { 200: unitReportDecidedSchema }, dto: { body: DecisionDto } },
-    preValidation: allow('report.decide'),
+    preValidation: requireMay('report.decide'),
     handler: async (req) => {
       const id = parseId(req.params.id, 'Report');
       return reports.decideUnitReport({ user: req.user, requestId: req.id }, id, await parseDto(DecisionDto, req.body));
@@ -39,7 +39,7 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
 
   app.post('/api/volunteer/members', {
     schema: { tags: ['reports'], summary: 'A party member reports to the community where they live', response: { 201: memberReportSchema }, dto: { body: MemberReportDto } },
-    preValidation: allow('memberReport.create'),
+    preValidation: requireMay('memberReport.create'),
     handler: async (req, reply) => reply.status(201).send(await reports.reportMember({ user: req.user, requestId: req.id }, await parseDto(MemberReportDto, req.body))),
   });
 
@@ -49,13 +49,13 @@ export default async function reportRoutes(app: FastifyInstance, opts: { communi
       summary: 'Members reported to communities in scope, with their group (服务队) and its colour (filters status, communityId, q; page mode: page, limit → total)',
       response: { 200: memberListSchema }, dto: { query: ListQuery },
     },
-    preValidation: allow('member.list'),
+    preValidation: requireMay('member.list'),
     handler: async (req) => reports.members(req.user, await parseQuery(ListQuery, req.query)),
   });
 
   app.post<{ Params: { id: string } }>('/api/volunteer/members/:id/decision', {
     schema: { tags: ['reports'], summary: 'The community approves or rejects a member report', params: idParams, response: { 200: memberDecidedSchema }, dto: { body: DecisionDto } },
-    preValidation: allow('report.decide'),
+    preValidation: requireMay('report.decide'),
     handler: async (req) => {
       const id = parseId(req.params.id, 'Member');
       return reports.decideMember({ user: req.user, requestId: req.id }, id, await parseDto(DecisionDto, req.body));

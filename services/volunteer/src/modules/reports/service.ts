@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import {
-  actionsFor, type ActionRule, AppError, assertInScope, type AuthUser, badRequest, type CommunityDirectory, conflict, emit, forbidden, notFound, pageRequest, type Role,
-  type WorkflowDefinition, writeAudit, wrongState,
+  actionsFor, type ActionRule, AppError, assertInScope, type AuthUser, type CommunityDirectory, conflict, emit, guardTransition, notFound, pageRequest, type Role,
+  type WorkflowDefinition, writeAudit,
 } from '@redheart/shared';
 import { MEMBER_REPORT_WORKFLOW_DEF, type MemberReportStatus, type ReportDecision, UNIT_REPORT_WORKFLOW_DEF, type UnitReportStatus } from '../../domain';
 import { scopeKind } from '../../policy';
@@ -25,10 +25,10 @@ const DONE: Record<ReportDecision, string> = { approve: 'approved', reject: 'rej
 function ruleFor<S extends string, A extends string>(
   def: WorkflowDefinition<S, A, ActionRule<S>>, entity: string, status: S, decision: ReportDecision, role: Role, reason: string | undefined,
 ): ActionRule<S> & { to: S } {
-  const rule = (def.rules as Partial<Record<ReportDecision, ActionRule<S>>>)[decision];
-  if (rule && !rule.roles.includes(role)) throw forbidden('只有社区可以审核报到');
-  if (!rule || !rule.from.includes(status)) throw wrongState(`A ${status} ${entity.replace('_', ' ')} cannot be ${DONE[decision]}`, { entity, from: status, action: decision });
-  if (rule.reasonRequired && !reason) throw badRequest(`${decision} needs a reason`, [{ field: 'reason', errors: ['required'] }], 'VALIDATION_FAILED');
+  const rule = guardTransition(def, { action: decision, role, state: status, entity, reason }, {
+    forbidden: () => '只有社区可以审核报到',
+    wrongState: () => `A ${status} ${entity.replace('_', ' ')} cannot be ${DONE[decision]}`,
+  });
   // Every decision of a report moves it (no row keeps the status).
   return rule as ActionRule<S> & { to: S };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseId, parseQuery } from '@redheart/shared';
-import { allow } from '../../policy';
+import { requireMay } from '../../policy';
 import { idParams } from '../../schemas';
 import { RangeQuery, UnitListQuery } from './dto';
 import { memberCardSchema, unitCardListSchema, unitCardSchema } from './schemas';
@@ -15,7 +15,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
       tags: ['scorecards'], summary: 'A unit’s scorecard (its staff, or communities/streets it reported to, admins)',
       params: idParams, response: { 200: unitCardSchema }, dto: { query: RangeQuery },
     },
-    preValidation: allow('scorecard.unit.read'),
+    preValidation: requireMay('scorecard.unit.read'),
     handler: async (req) => {
       const unitId = parseId(req.params.id, 'Unit');
       return cards.unitCard(req.user, unitId, await parseQuery(RangeQuery, req.query));
@@ -27,7 +27,7 @@ export default async function scorecardRoutes(app: FastifyInstance) {
       tags: ['scorecards'], summary: 'All units that reported to communities in scope, with their scorecards (from, to, q: a unit name; page mode: page, limit → total, in name order)',
       response: { 200: unitCardListSchema }, dto: { query: UnitListQuery },
     },
-    preValidation: allow('scorecard.unit.list'),
+    preValidation: requireMay('scorecard.unit.list'),
     handler: async (req) => cards.unitCards(req.user, await parseQuery(UnitListQuery, req.query)),
   });
 

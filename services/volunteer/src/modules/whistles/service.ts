@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, conflict, forbidden, inScope, notFound, pageRequest, writeAudit, wrongState } from '@redheart/shared';
+import {
+  actionsFor, type AuthUser, badRequest, conflict, forbidden, guardTransition, inScope, notFound, pageRequest, RESPONSE_WORKFLOW_DEF, type TransitionMessages,
+  WHISTLE_WORKFLOW_DEF, writeAudit,
+} from '@redheart/shared';
 import { assertMay, may, scopeKind } from '../../policy';
 import {
-  RESPONSE_RULES, type ResponseAction, type ResponseStatus, WHISTLE_RULES, type WhistleAction,
-  type WhistleStatus, whistleStatusFrom,
+  RESPONSE_RULES, type ResponseAction, type ResponseStatus, type WhistleAction, type WhistleStatus, whistleStatusFrom,
 } from '../../domain';
 import type { CreateWhistleDto, DepartmentScorecardQuery, ListWhistlesQuery, ResponseTransitionDto, WhistleTransitionDto } from './dto';
 import { type ResponseRow, WhistleRepository, type WhistleRow } from './repository';
@@ -36,6 +38,21 @@ function checkDeadline(raw: string, field = 'deadline'): Date {
   }
   return d;
 }
+
+/** The texts of the workflows' refusals (403, 409 WRONG_STATE, 400 for a field the action needs). */
+const WHISTLE_MESSAGES: TransitionMessages = {
+  forbidden: (action) => `您的角色不能对街呼县应执行 ${action}`,
+  wrongState: (state, action) => `状态为 ${state} 的街呼县应不能 ${action}`,
+  missing: (field, action) => `${action} 需要填写 ${field}`,
+};
+const RESPONSE_MESSAGES: TransitionMessages = {
+  forbidden: (action) => `您的角色不能对部门答复执行 ${action}`,
+  wrongState: (state, action) => `状态为 ${state} 的部门答复不能 ${action}`,
+  missing: WHISTLE_MESSAGES.missing,
+};
+
+/** A proposed whistle, or one declined or withdrawn: its responses take no action. */
+const responsesClosed = (w: WhistleRow): boolean => ['PROPOSED', 'DECLINED', 'WITHDRAWN'].includes(w.status);
 
 export class WhistleService {
   private readonly repo: WhistleRepository;
@@ -132,17 +149,15 @@ export class WhistleService {
   }
 
   private whistleActions(user: AuthUser, w: WhistleRow): WhistleAction[] {
-    return (Object.entries(WHISTLE_RULES) as [WhistleAction, (typeof WHISTLE_RULES)[WhistleAction]][])
-      .filter(([, rule]) => rule.from.includes(w.status) && rule.roles.includes(user.role))
-      .map(([a]) => a);
+    return actionsFor(WHISTLE_WORKFLOW_DEF, w.status, user.role);
   }
 
   private responseActions(user: AuthUser, w: WhistleRow, r: ResponseRow): ResponseAction[] {
-    if (['PROPOSED', 'DECLINED', 'WITHDRAWN'].includes(w.status)) return [];
-    return (Object.entries(RESPONSE_RULES) as [ResponseAction, (typeof RESPONSE_RULES)[ResponseAction]][])
-      .filter(([, rule]) => rule.from.includes(r.status) && rule.roles.includes(user.role)
-        && (!rule.ownDepartment || r.unitId === user.orgId) && (!rule.overdueOnly || r.overdue))
-      .map(([a]) => a);
+    if (responsesClosed(w)) return [];
+    return actionsFor(RESPONSE_WORKFLOW_DEF, r.status, user.role).filter((a) => {
+      const rule = RESPONSE_RULES[a];
+      return (!rule.ownDepartment || r.unitId === user.orgId) && (!rule.overdueOnly || r.overdue);
+    });
   }
 
   async list(user: AuthUser, q: ListWhistlesQuery) {
@@ -159,11 +174,10 @@ export class WhistleService {
   async transition(ctx: Ctx, id: number, dto: WhistleTransitionDto, m: EntityManager) {
     const { user } = ctx;
     const w = await this.load(m, user, id, true);
-    const rule = WHISTLE_RULES[dto.action];
-    if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对街呼县应执行 ${dto.action}`);
-    if (!rule.from.includes(w.status)) throw wrongState(`状态为 ${w.status} 的街呼县应不能 ${dto.action}`, { entity: 'whistle', from: w.status, action: dto.action });
-    if (w.version !== dto.version) throw conflict('该街呼县应已被他人修改，请刷新后重试', 'STALE_VERSION');
-    for (const field of rule.required) if (dto[field] === undefined) throw invalid(field, `${dto.action} 需要填写 ${field}`, 'required');
+    const rule = guardTransition(WHISTLE_WORKFLOW_DEF, {
+      action: dto.action, role: user.role, state: w.status, entity: 'whistle', fields: dto,
+      version: { record: w.version, request: dto.version, stale: () => conflict('该街呼县应已被他人修改，请刷新后重试', 'STALE_VERSION') },
+    }, WHISTLE_MESSAGES);
     const responses = await this.repo.responses(m, id, true);
     let data: Record<string, unknown> | null = null;
     const set: Record<string, unknown> = {};
@@ -204,18 +218,19 @@ export class WhistleService {
   async respond(ctx: Ctx, id: number, unitId: number, dto: ResponseTransitionDto, m: EntityManager) {
     const { user } = ctx;
     const w = await this.load(m, user, id, true);
-    const rule = RESPONSE_RULES[dto.action];
-    if (!rule.roles.includes(user.role)) throw forbidden(`您的角色不能对部门答复执行 ${dto.action}`);
+    // The role first (403), before the responses are read; the state and the rest once the response is known.
+    const { ownDepartment } = guardTransition(RESPONSE_WORKFLOW_DEF, { action: dto.action, role: user.role, entity: 'whistle_response' }, RESPONSE_MESSAGES);
     const responses = await this.repo.responses(m, id, true);
     const r = responses.find((x) => x.unitId === unitId);
     if (!r || (scopeKind(user) === 'unit' && r.status === 'PROPOSED')) throw notFound('Department response');
-    if (rule.ownDepartment && r.unitId !== user.orgId) throw forbidden('只能答复本部门收到的街呼县应');
-    if (['PROPOSED', 'DECLINED', 'WITHDRAWN'].includes(w.status) || !rule.from.includes(r.status)) {
-      throw wrongState(`状态为 ${r.status} 的部门答复不能 ${dto.action}`, { entity: 'whistle_response', from: r.status, action: dto.action });
-    }
-    if (rule.overdueOnly && !r.overdue) throw conflict('只有超期未答复的部门才能督办', 'NOT_OVERDUE');
-    if (r.version !== dto.version) throw conflict('该部门答复已被他人修改，请刷新后重试', 'STALE_VERSION');
-    for (const field of rule.required) if (dto[field] === undefined) throw invalid(field, `${dto.action} 需要填写 ${field}`, 'required');
+    if (ownDepartment && r.unitId !== user.orgId) throw forbidden('只能答复本部门收到的街呼县应');
+    const rule = guardTransition(RESPONSE_WORKFLOW_DEF, {
+      action: dto.action, role: user.role, state: r.status, entity: 'whistle_response', blocked: responsesClosed(w), fields: dto,
+      also: (x) => {
+        if (x.overdueOnly && !r.overdue) throw conflict('只有超期未答复的部门才能督办', 'NOT_OVERDUE');
+      },
+      version: { record: r.version, request: dto.version, stale: () => conflict('该部门答复已被他人修改，请刷新后重试', 'STALE_VERSION') },
+    }, RESPONSE_MESSAGES);
     const to: ResponseStatus = rule.to ?? r.status;
     const set: Record<string, unknown> = {};
     let data: Record<string, unknown> | null = null;
