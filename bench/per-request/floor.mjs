@@ -2,7 +2,7 @@
 // plugins) that, for `GET /floor/<name>`, checks the bearer token exactly as the services do (the shared
 // authPlugin on ES256 with its verified-token cache and the ended-sessions feed of the org service), then
 // runs the SQL statements the real service sent for that request (recorded by capture.cjs), with the same
-// values, on one pooled connection, and answers the rows of the statement that returned the most.
+// values and, where the service prepared them (a named statement), prepared the same way, on one pooled connection, and answers the rows of the statement that returned the most.
 // Forked by run.mjs (startChild); one pool per service database, as many connections as a service's pool.
 import { join } from 'node:path';
 import { require, root, serveOverIpc } from '../lib/common.mjs';
@@ -27,7 +27,8 @@ serveOverIpc(async ({ options }) => {
       try {
         let best = [];
         for (const s of r.statements) {
-          const res = await client.query(s.text, s.values);
+          // named as the service names it (a prepared statement, planned once per connection), unnamed when it was
+          const res = await client.query(s.name ? { name: s.name, text: s.text, values: s.values } : { text: s.text, values: s.values });
           if (res.rows && res.rows.length >= best.length) best = res.rows;
         }
         return { items: best };
