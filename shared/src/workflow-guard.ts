@@ -26,7 +26,7 @@ export interface TransitionAsk<S extends string, R> {
   /** The request's reason: 400 when the rule needs one and it is empty. */
   reason?: string | null;
   /**
-   * The request's fields: when given, each field of the rule's `required` must be present (not undefined), and a
+   * The request's fields: when given, each field of the rule's `required` must be present (not undefined, null or blank), and a
    * rule that lists `reason` there has its reason checked as one of them (not again by `reasonRequired`).
    */
   fields?: object;
@@ -42,6 +42,9 @@ export interface TransitionMessages {
   /** The word in the field's `errors` list (default `required`). */
   missingWord?: string;
 }
+
+/** A required field is missing when absent, null or blank text (`reason: null` is no reason). */
+const absent = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && !v.trim());
 
 const missingDefault = (field: string, action: string) => (field === 'reason' ? `${action} needs a reason` : `${action} needs ${field}`);
 
@@ -67,6 +70,6 @@ export function guardTransition<S extends string, A extends string, R extends Ac
     return badRequest(text, [{ field, errors: [messages.missingWord ?? 'required'], code: 'required' }], 'VALIDATION_FAILED');
   };
   if (rule.reasonRequired && !fields.includes('reason') && !ask.reason) throw missing('reason');
-  for (const field of fields) if ((ask.fields as Record<string, unknown>)[field] === undefined) throw missing(field);
+  for (const field of fields) if (absent((ask.fields as Record<string, unknown>)[field])) throw missing(field);
   return rule;
 }

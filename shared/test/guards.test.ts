@@ -73,12 +73,16 @@ describe('guardTransition', () => {
     expect([worded.message, worded.details]).toEqual(['reason：close 需要填写理由', [{ field: 'reason', errors: ['必填'], code: 'required' }]]);
   });
 
-  it('with `fields`, 400 naming the first required field that is undefined (reason among them, once)', () => {
+  it('with `fields`, 400 naming the first required field that is undefined, null or blank (reason among them, once)', () => {
     const ask = { action: 'note', role: 'community_clerk', state: 'open', entity: 'thing' } as const;
     const noReason = thrown(() => guardTransition(DEF, { ...ask, fields: { text: 't' } }, MESSAGES));
     expect([noReason.statusCode, noReason.message, noReason.details]).toEqual([400, 'note needs a reason', [{ field: 'reason', errors: ['required'], code: 'required' }]]);
     const noText = thrown(() => guardTransition(DEF, { ...ask, fields: { reason: 'r' } }, { ...MESSAGES, missing: (f, a) => `${a} 需要填写 ${f}` }));
     expect([noText.statusCode, noText.message, noText.details]).toEqual([400, 'note 需要填写 text', [{ field: 'text', errors: ['required'], code: 'required' }]]);
+    // null and blank text are no answer either
+    for (const reason of [null, '', '   ']) {
+      expect(thrown(() => guardTransition(DEF, { ...ask, fields: { text: 't', reason } }, MESSAGES)).details).toEqual([{ field: 'reason', errors: ['required'], code: 'required' }]);
+    }
     // Without `fields` the required list is the caller's to check: only the reason is.
     expect(guardTransition(DEF, { action: 'finish', role: 'community_clerk', state: 'open', entity: 'thing' }, MESSAGES)).toBe(DEF.rules.finish);
   });

@@ -219,6 +219,9 @@ describe('a community proposes, its street sends', () => {
     const q = (await whistle({}, 'clerk')).body as Detail;
     const noReason = await act(q.id, { action: 'decline', version: q.version }, 'street');
     expect(noReason.body.details).toEqual([{ field: 'reason', code: 'required', errors: ['required'] }]);
+    // a null reason is no reason (the DTO lets null through as absent): 400 on the field, the whistle unchanged
+    const nullReason = await act(q.id, { action: 'decline', version: q.version, reason: null }, 'street');
+    expect([nullReason.status, nullReason.body.details]).toEqual([400, [{ field: 'reason', code: 'required', errors: ['required'] }]]);
     const declined = await act(q.id, { action: 'decline', version: q.version, reason: '社区可自行协调解决' }, 'street');
     expect(declined.body.status).toBe('DECLINED');
     expect((await act(q.id, { action: 'send', version: declined.body.version }, 'street')).body.code).toBe('WRONG_STATE');
