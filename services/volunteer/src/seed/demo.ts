@@ -1,10 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { anyName, anySurname, businessToday, CommunityDirectory, insertMany, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
+import { anyName, anySurname, businessToday, CommunityDirectory, guardTransition, insertMany, landline, mobile, NameMaker, Prng, type Role, writeAudit } from '@redheart/shared';
 import { ITEM_RULES, ITEM_STATUSES, type ItemAction, type ItemKind, type ItemStatus, nextServiceDay } from '../domain';
 import {
   CANCEL_REASONS, CATEGORIES, type CategorySpec, COMPOUNDS, GENERAL_CATEGORIES, INDIVIDUAL_CATEGORIES, PINYIN, PRACTICAL_PROJECTS, REFERRAL_BODIES,
   REJECT_REASONS, RELEASE_REASONS, REOPEN_REASONS, ROAD, STAFF_UNIT_NAME, UNIT_AFFINITY,
 } from './demo-data';
+
+/** What a seed story the API would refuse is told (the guard's 403/409/400 as the seed's error). */
+const SEED_REFUSALS = {
+  forbidden: (action: string) => `seed story: the actor's role may not ${action}`,
+  wrongState: (state: string, action: string) => `seed story: ${action} from ${state} is not allowed`,
+};
 
 /** A community as the org service's internal list gives it. */
 export interface SeedCommunity {
@@ -203,13 +209,10 @@ class Story {
     this.events.push({ action, from, to, actor: who, unitId, at: when, reason, data });
   }
 
-  /** A transition the API allows: checked against ITEM_RULES like ItemService.transition. */
+  /** A transition the API allows: checked by the guard ItemService.transition uses (a seed story the API would refuse throws). */
   private move(action: ItemAction, when: number, who: Actor, o: { reason?: string; data?: Record<string, unknown>; unitId?: number | null; to?: ItemStatus } = {}) {
-    const rule = ITEM_RULES[action];
     const from = this.item.status;
-    if (!rule.from.includes(from)) throw new Error(`seed story: ${action} from ${from} is not allowed`);
-    if (!rule.roles.includes(who.role)) throw new Error(`seed story: ${who.role} may not ${action}`);
-    if (rule.reasonRequired && !o.reason) throw new Error(`seed story: ${action} needs a reason`);
+    const rule = guardTransition({ rules: ITEM_RULES }, { action, role: who.role, state: from, entity: 'item', reason: o.reason }, SEED_REFUSALS);
     const to = o.to ?? rule.to ?? from;
     const unitId = o.unitId === undefined ? this.item.unitId : o.unitId;
     this.item.status = to;
