@@ -62,9 +62,11 @@ describe('POST /api/volunteer/reports/:id/decision', () => {
     expect(ok.body).toMatchObject({ id: pending.id, status: 'approved', version: 2, unitId: U.jiaoyu, communityId: C.longteng });
     expect((await t.reportEvents()).slice(before)).toEqual([{ type: 'volunteer.report.approved', unitId: U.jiaoyu, communityId: C.longteng }]);
     expect((await c.api().post('/api/volunteer/resources').set(c.as('unitOther')).send({ title: '课业辅导', communityId: C.longteng })).status).toBe(201);
-    // Decided already; a stale version is refused first.
-    expect((await decide(pending.id, { decision: 'approve', version: 1 }, 'clerk')).body.code).toBe('STALE_VERSION');
+    // Decided already: the state is refused before the version (role → state → version, as every workflow).
+    expect((await decide(pending.id, { decision: 'approve', version: 1 }, 'clerk')).body.code).toBe('WRONG_STATE');
     expect((await decide(pending.id, { decision: 'approve', version: 2 }, 'clerk')).body.code).toBe('WRONG_STATE');
+    // A decision that still applies, on a stale copy: STALE_VERSION.
+    expect((await decide(pending.id, { decision: 'end', version: 1, reason: '单位撤并' }, 'clerk')).body.code).toBe('STALE_VERSION');
     expect((await decide(pending.id, { decision: 'end', version: 2 }, 'clerk')).status).toBe(400);
     const ended = await decide(pending.id, { decision: 'end', version: 2, reason: '单位调整联系社区' }, 'secretary');
     expect(ended.body).toMatchObject({ status: 'ended', version: 3 });

@@ -30,8 +30,8 @@ export const UNIT_REPORT_WORKFLOW_DEF = defineWorkflow<UnitReportStatus, ReportD
     'A unit\'s staff report their unit to a community with what it offers and a contact (one live report, pending or ' +
     'approved, per community). The community approves it (the org service then puts the community into the unit staff\'s ' +
     'scope) or rejects it (the unit may report again); an approved report is ended with a reason (the community leaves ' +
-    'the scope). The request carries `decision` and the report\'s `version`; unlike the order above, the version is checked ' +
-    'before the state (a decision on a report decided since is 409 `STALE_VERSION`).',
+    'the scope). The request carries `decision` and the report\'s `version`, checked in the order above (a decision on a ' +
+    'report decided since is 409 `WRONG_STATE` when the decision no longer applies, else `STALE_VERSION`).',
   states: UNIT_REPORT_STATUSES,
   actions: REPORT_DECISIONS,
   initial: ['pending'],
@@ -50,7 +50,7 @@ export const MEMBER_REPORT_WORKFLOW_DEF = defineWorkflow<MemberReportStatus, Mem
   description:
     'A party member reports to the community where they live (once per account); the community approves them (they may ' +
     'then sign up for individual items) or rejects them with a reason. A member report does not end (`end` is refused, ' +
-    '409 `WRONG_STATE`). As on a unit report, the version is checked before the state.',
+    '409 `WRONG_STATE`).',
   states: MEMBER_REPORT_STATUSES,
   actions: MEMBER_REPORT_DECISIONS,
   initial: ['pending'],

@@ -18,14 +18,16 @@ function answer<R, O>(l: Listing<R>, shape: (r: R) => O) {
 const DONE: Record<ReportDecision, string> = { approve: 'approved', reject: 'rejected', end: 'ended' };
 
 /**
- * The decision's row of a report workflow, checked against the caller's role (403) and the report's status (409
- * WRONG_STATE), and the reason it needs (400): the rows are UNIT_REPORT_WORKFLOW_DEF / MEMBER_REPORT_WORKFLOW_DEF.
+ * The decision's row of a report workflow, checked against the caller's role (403), the report's status (409
+ * WRONG_STATE), its version (409 STALE_VERSION) and the reason it needs (400), in that order as every workflow: the rows are UNIT_REPORT_WORKFLOW_DEF / MEMBER_REPORT_WORKFLOW_DEF.
  * A decision the workflow does not have (a member report's `end`) is a wrong state, as no status allows it.
  */
 function ruleFor<S extends string, A extends string>(
   def: WorkflowDefinition<S, A, ActionRule<S>>, entity: string, status: S, decision: ReportDecision, role: Role, reason: string | undefined,
+  version: { record: number; request: number; stale: string },
 ): ActionRule<S> & { to: S } {
-  const rule = guardTransition(def, { action: decision, role, state: status, entity, reason }, {
+  const stale = () => conflict(version.stale, 'STALE_VERSION');
+  const rule = guardTransition(def, { action: decision, role, state: status, entity, reason, version: { ...version, stale } }, {
     forbidden: () => '只有社区可以审核报到',
     wrongState: () => `A ${status} ${entity.replace('_', ' ')} cannot be ${DONE[decision]}`,
   });
@@ -84,8 +86,9 @@ export class ReportService {
     return this.db.transaction(async (m) => {
       const r = await this.repo.lockUnitReport(m, id);
       if (!r || !user.scopePaths.some((p) => r.path.startsWith(p))) throw notFound('Report');
-      if (r.version !== dto.version) throw conflict('The report was changed by someone else; reload it', 'STALE_VERSION');
-      const status = ruleFor(UNIT_REPORT_WORKFLOW_DEF, 'unit_report', r.status, dto.decision, user.role, dto.reason).to;
+      const status = ruleFor(UNIT_REPORT_WORKFLOW_DEF, 'unit_report', r.status, dto.decision, user.role, dto.reason, {
+        record: r.version, request: dto.version, stale: 'The report was changed by someone else; reload it',
+      }).to;
       const version = await this.repo.decideUnitReport(m, id, dto.version, { status, by: user.username, reason: dto.reason ?? null });
       await writeAudit(m, { actor: user, action: `report.${dto.decision}`, entityType: 'unit_report', entityId: id, before: { status: r.status }, after: { status }, reason: dto.reason, requestId: ctx.requestId });
       // The org service puts the community into (or out of) the unit staff's scope when this event
@@ -118,8 +121,9 @@ export class ReportService {
     return this.db.transaction(async (m) => {
       const row = await this.repo.lockMember(m, id);
       if (!row || !user.scopePaths.some((p) => row.path.startsWith(p))) throw notFound('Member');
-      if (row.version !== dto.version) throw conflict('The member was changed by someone else; reload it', 'STALE_VERSION');
-      const status = ruleFor(MEMBER_REPORT_WORKFLOW_DEF, 'member_report', row.status, dto.decision, user.role, dto.reason).to;
+      const status = ruleFor(MEMBER_REPORT_WORKFLOW_DEF, 'member_report', row.status, dto.decision, user.role, dto.reason, {
+        record: row.version, request: dto.version, stale: 'The member was changed by someone else; reload it',
+      }).to;
       await this.repo.decideMember(m, id, status, user.username);
       await writeAudit(m, { actor: user, action: `member.${dto.decision}`, entityType: 'member', entityId: id, after: { status }, reason: dto.reason, requestId: ctx.requestId });
       return { id, status, allowedActions: memberReportActions(user, status) };
