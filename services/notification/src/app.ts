@@ -56,7 +56,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { publicKey: opts.publicKey, revocations });
   const given = opts.channels ?? ['log'];
   const channels = given.every((c) => typeof c === 'string') ? createChannels(given as string[], { log: (obj, msg) => app.log.info(obj, msg) }) : (given as OutboundChannel[]);
-  const notifications = new NotificationService(new NotificationRepository(app.db), channels, undefined, (obj, msg) => app.log.warn(obj, msg));
+  const notificationRepo = new NotificationRepository(app.db);
+  const notifications = new NotificationService(notificationRepo, channels, undefined, (obj, msg) => app.log.warn(obj, msg));
   app.decorate('notifications', notifications);
   // reads household.case.* and volunteer.* (no relay of its own to speak of: it emits nothing)
   await app.register(eventsPlugin, { ...opts.events, service: 'notify', consumers: notifications.consumers() });
@@ -74,6 +75,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('preClose', () => hub.stop());
   await app.register(streamRoutes, {
     hub,
+    repo: notificationRepo,
     heartbeatMs: opts.stream?.heartbeatMs ?? 15_000,
     ticketTtlSeconds: opts.stream?.ticketTtlSeconds ?? 30,
     revocations,

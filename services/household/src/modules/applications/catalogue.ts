@@ -1,17 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { type CatalogueChange, type EventConsumerSpec, type EventEnvelope, likeEscape, ORG_CATALOGUE_EVENT_TYPES, PermanentEventError } from '@redheart/shared';
+import { type CatalogueChange, type EventConsumerSpec, type EventEnvelope, ORG_CATALOGUE_EVENT_TYPES, PermanentEventError } from '@redheart/shared';
+import { ApplicationRepository, type CatalogueEntry } from './repository';
 
-/** A service of the org service's catalogue (政务服务事项目录清单), as the household service copies it. */
-export interface CatalogueEntry {
-  id: number;
-  code: string;
-  name: string;
-  category: string;
-  materials: string[];
-  timeLimitDays: number;
-  /** The org service's version of the entry (absent in copies made before versions were carried). */
-  version?: number;
-}
+export type { CatalogueEntry } from './repository';
 
 /**
  * This service's copy of the catalogue (catalogue_ref): the whole list read from the org service's internal route at
@@ -24,17 +15,7 @@ export class CatalogueDirectory {
 
   async upsert(db: EntityManager, list: CatalogueEntry[]): Promise<number> {
     if (!list.length) return 0;
-    await db.query(
-      // A copy never goes back to an older version (an event delivered late, a resync read before a change).
-      `INSERT INTO catalogue_ref (id, code, name, category, materials, time_limit_days, version, synced_at)
-       SELECT x.id, x.code, x.name, x.category, x.materials, x.days, x.version, now()
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::int[]) AS x(id, code, name, category, materials, days, version)
-       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, category = EXCLUDED.category,
-         materials = EXCLUDED.materials, time_limit_days = EXCLUDED.time_limit_days, version = EXCLUDED.version, synced_at = now()
-       WHERE catalogue_ref.version IS NULL OR EXCLUDED.version IS NULL OR catalogue_ref.version <= EXCLUDED.version`,
-      [list.map((s) => s.id), list.map((s) => s.code), list.map((s) => s.name), list.map((s) => s.category),
-        list.map((s) => JSON.stringify(s.materials)), list.map((s) => s.timeLimitDays), list.map((s) => s.version ?? null)],
-    );
+    await ApplicationRepository.upsertCatalogue(db, list);
     return list.length;
   }
 
@@ -44,21 +25,14 @@ export class CatalogueDirectory {
   }
 
   async get(db: EntityManager, id: number): Promise<CatalogueEntry | undefined> {
-    const read = async (): Promise<CatalogueEntry | undefined> => (await db.query(
-      `SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_ref WHERE id = $1`, [id],
-    ))[0];
-    const row = await read();
+    const row = await ApplicationRepository.catalogueEntry(db, id);
     if (row || !this.fetchAll) return row;
     await this.sync(db);
-    return read();
+    return ApplicationRepository.catalogueEntry(db, id);
   }
 
-  async list(db: EntityManager, q?: string): Promise<CatalogueEntry[]> {
-    return db.query(
-      `SELECT id::int, code, name, category, materials, time_limit_days AS "timeLimitDays" FROM catalogue_ref
-        WHERE ($1::text IS NULL OR name LIKE '%' || $1 || '%' OR code ILIKE $1 || '%') ORDER BY category, code`,
-      [q ? likeEscape(q.trim()) : null],
-    );
+  list(db: EntityManager, q?: string): Promise<CatalogueEntry[]> {
+    return ApplicationRepository.catalogue(db, q ? q.trim() : null);
   }
 }
 

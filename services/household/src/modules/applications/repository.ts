@@ -2,6 +2,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isoSql, likeEscape } from '@redheart/shared';
 import { APPLICATION_OVERDUE_SQL, type ApplicationStatus, OPEN_APPLICATION } from './domain';
 
+/** A service of the org service's catalogue (政务服务事项目录清单), as the household service copies it. */
+export interface CatalogueEntry {
+  id: number;
+  code: string;
+  name: string;
+  category: string;
+  materials: string[];
+  timeLimitDays: number;
+  /** The org service's version of the entry (absent in copies made before versions were carried). */
+  version?: number;
+}
+
 export interface ApplicationRow {
   id: number;
   applicationNo: string;
@@ -98,10 +110,45 @@ const MEASURES = `count(*)::int AS total,
       count(*) FILTER (WHERE a.status = 'DONE' AND a.done_at <= a.accepted_at + make_interval(secs => greatest(a.time_limit_days, 1) * 86400.0))::int AS "doneInTime",
       round(avg(extract(epoch FROM a.done_at - a.created_at) / 86400.0) FILTER (WHERE a.status = 'DONE')::numeric, 1)::float AS "avgDaysToDone"`;
 
+const CATALOGUE_COLUMNS = `id::int, code, name, category, materials, time_limit_days AS "timeLimitDays"`;
+
 /** service_application and its events; SQL only (the workflow engine writes the transitions). */
 export class ApplicationRepository {
   /** `read`: the replica for the queue and the statistics (a little lag is fine). */
   constructor(private readonly read: DataSource) {}
+
+  /**
+   * Writes entries into this service's copy of the catalogue (catalogue_ref). A copy never goes back to an older
+   * version (an event delivered late, a resync read before a change).
+   */
+  static async upsertCatalogue(m: EntityManager, list: CatalogueEntry[]): Promise<void> {
+    await m.query(
+      `INSERT INTO catalogue_ref (id, code, name, category, materials, time_limit_days, version, synced_at)
+       SELECT x.id, x.code, x.name, x.category, x.materials, x.days, x.version, now()
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::int[]) AS x(id, code, name, category, materials, days, version)
+       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, category = EXCLUDED.category,
+         materials = EXCLUDED.materials, time_limit_days = EXCLUDED.time_limit_days, version = EXCLUDED.version, synced_at = now()
+       WHERE catalogue_ref.version IS NULL OR EXCLUDED.version IS NULL OR catalogue_ref.version <= EXCLUDED.version`,
+      [list.map((s) => s.id), list.map((s) => s.code), list.map((s) => s.name), list.map((s) => s.category),
+        list.map((s) => JSON.stringify(s.materials)), list.map((s) => s.timeLimitDays), list.map((s) => s.version ?? null)],
+    );
+  }
+
+  /** One entry of the copy of the catalogue. */
+  static async catalogueEntry(m: EntityManager, id: number): Promise<CatalogueEntry | undefined> {
+    const rows: CatalogueEntry[] = await m.query(`SELECT ${CATALOGUE_COLUMNS} FROM catalogue_ref WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** The copy of the catalogue by category and code; `q` (null: all): a part of the name or the start of the code. */
+  static async catalogue(m: EntityManager, q: string | null): Promise<CatalogueEntry[]> {
+    const rows: CatalogueEntry[] = await m.query(
+      `SELECT ${CATALOGUE_COLUMNS} FROM catalogue_ref
+        WHERE ($1::text IS NULL OR name LIKE '%' || $1 || '%' OR code ILIKE $1 || '%') ORDER BY category, code`,
+      [q === null ? null : likeEscape(q)],
+    );
+    return rows;
+  }
 
   /** A new SUBMITTED application with the next FW number; its id. */
   async insert(m: EntityManager, a: NewApplication): Promise<number> {

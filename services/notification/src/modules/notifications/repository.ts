@@ -47,7 +47,16 @@ export async function insertRead(q: Pick<DataSource, 'query'>, notificationId: n
 
 const VIEW_COLUMNS = `n.id, n.kind, n.record_type AS "recordType", n.record_id AS "recordId", n.params, n.actor, n.created_at AS "createdAt", (r.notification_id IS NOT NULL) AS read`;
 
-/** notification, notification_read and notification_mute; SQL only, no rules. */
+/** The claims a stream ticket carries: the token's that asked for it, with its expiry. */
+export type TicketClaims = AuthUser & { exp?: number };
+
+/** A stream ticket as it is taken: its claims, and whether it was still valid. */
+export interface TicketRow {
+  claims: TicketClaims;
+  valid: boolean;
+}
+
+/** notification, notification_read, notification_mute and stream_ticket; SQL only, no rules. */
 export class NotificationRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -153,5 +162,27 @@ export class NotificationRepository {
       [...mineParams(u), u.username, u.role, ...(upTo !== undefined ? [upTo] : [])],
     );
     return rows.length;
+  }
+
+  /** Deletes the tickets that expired over a minute ago. */
+  async pruneTickets(): Promise<void> {
+    await this.db.query(`DELETE FROM stream_ticket WHERE expires_at < now() - interval '1 minute'`);
+  }
+
+  /** Keeps a ticket (by the hash of its value) with the claims it stands for, valid for `ttlSeconds`. */
+  async insertTicket(ticketHash: string, account: string, claims: TicketClaims, ttlSeconds: number): Promise<void> {
+    await this.db.query(`INSERT INTO stream_ticket (ticket_hash, account, claims, expires_at) VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4))`, [
+      ticketHash, account, JSON.stringify(claims), ttlSeconds,
+    ]);
+  }
+
+  /** Takes (deletes) the ticket by the hash of its value, expired or not: a ticket is used once. */
+  async takeTicket(ticketHash: string): Promise<TicketRow | undefined> {
+    const rows: TicketRow[] = await this.db.query(
+      // (a SELECT over the DELETE: TypeORM hands back a DELETE's rows as [rows, count])
+      `WITH used AS (DELETE FROM stream_ticket WHERE ticket_hash = $1 RETURNING claims, expires_at) SELECT claims, expires_at > now() AS valid FROM used`,
+      [ticketHash],
+    );
+    return rows[0];
   }
 }

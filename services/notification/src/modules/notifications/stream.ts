@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type AuthUser, AppError, type SessionClaims, NO_BODY } from '@redheart/shared';
+import type { NotificationRepository, TicketClaims } from './repository';
 import { type Addressee, isMine, type NotificationService, type NotificationView } from './service';
 
 /** The channel the insert trigger announces new notifications on (migration 1765880000010). */
@@ -23,7 +24,7 @@ export interface StreamOptions {
   log: (obj: object, msg: string) => void;
 }
 
-type Claims = AuthUser & { exp?: number };
+type Claims = TicketClaims;
 
 interface Subscriber {
   user: Claims;
@@ -207,8 +208,11 @@ function lastEventIdOf(req: FastifyRequest<{ Querystring: Record<string, unknown
  * random bytes, kept only as their SHA-256 with the token's claims, valid for `ticketTtlSeconds`
  * and consumed by the first stream that presents it (any replica: the table is shared).
  */
-export async function streamRoutes(app: FastifyInstance, opts: StreamOptions & { hub: StreamHub; muted: (u: AuthUser) => Promise<ReadonlySet<string>> }) {
-  const { hub } = opts;
+export async function streamRoutes(
+  app: FastifyInstance,
+  opts: StreamOptions & { hub: StreamHub; repo: NotificationRepository; muted: (u: AuthUser) => Promise<ReadonlySet<string>> },
+) {
+  const { hub, repo } = opts;
 
   app.post('/api/notify/stream/ticket', {
     onRequest: app.authenticate,
@@ -222,10 +226,8 @@ export async function streamRoutes(app: FastifyInstance, opts: StreamOptions & {
       const ticket = randomBytes(32).toString('base64url');
       const u = req.user as Claims;
       const claims: Claims = { sub: u.sub, username: u.username, role: u.role, orgId: u.orgId, scopePaths: u.scopePaths, sid: u.sid, sv: u.sv, exp: u.exp };
-      await app.db.query(`DELETE FROM stream_ticket WHERE expires_at < now() - interval '1 minute'`);
-      await app.db.query(`INSERT INTO stream_ticket (ticket_hash, account, claims, expires_at) VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4))`, [
-        hash(ticket), u.sub, JSON.stringify(claims), opts.ticketTtlSeconds,
-      ]);
+      await repo.pruneTickets();
+      await repo.insertTicket(hash(ticket), u.sub, claims, opts.ticketTtlSeconds);
       reply.header('cache-control', 'no-store');
       return { ticket, expiresIn: opts.ticketTtlSeconds };
     },
@@ -243,12 +245,7 @@ export async function streamRoutes(app: FastifyInstance, opts: StreamOptions & {
       const ticket = typeof req.query.ticket === 'string' ? req.query.ticket : '';
       const lastEventId = lastEventIdOf(req);
       if (!ticket) throw unauthorizedTicket();
-      const rows: { claims: Claims; valid: boolean }[] = await app.db.query(
-        // (a SELECT over the DELETE: TypeORM hands back a DELETE's rows as [rows, count])
-        `WITH used AS (DELETE FROM stream_ticket WHERE ticket_hash = $1 RETURNING claims, expires_at) SELECT claims, expires_at > now() AS valid FROM used`,
-        [hash(ticket)],
-      );
-      const row = rows[0];
+      const row = await repo.takeTicket(hash(ticket));
       if (!row || !row.valid) throw unauthorizedTicket();
       const user = row.claims;
       if (opts.revocations?.isEnded(user)) throw new AppError(401, 'SESSION_ENDED', '登录会话已结束，请重新登录');

@@ -1,5 +1,6 @@
 import type { LoginResult } from '@redheart/shared';
 import type { DataSource } from 'typeorm';
+import { AuthRepository } from './repository';
 
 /** What became of a login attempt (登录日志). */
 export { LOGIN_RESULTS, type LoginResult } from '@redheart/shared';
@@ -18,20 +19,24 @@ export interface LoginAttempt {
  */
 export class LoginLog {
   private nextPrune = 0;
+  private readonly repo: AuthRepository;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly days = 180,
-  ) {}
+  ) {
+    this.repo = new AuthRepository(ds.manager);
+  }
 
+  /** Writes one attempt, its username and user agent cut to the columns' lengths (64, 400). */
   async record(a: LoginAttempt): Promise<void> {
-    await this.ds.query(`INSERT INTO login_log (username, account_id, result, ip, user_agent) VALUES ($1, $2, $3, $4, $5)`, [
-      a.username.slice(0, 64),
-      a.accountId,
-      a.result,
-      a.ip,
-      a.userAgent ? a.userAgent.slice(0, 400) : null,
-    ]);
+    await this.repo.insertLoginLog({
+      username: a.username.slice(0, 64),
+      accountId: a.accountId,
+      result: a.result,
+      ip: a.ip,
+      userAgent: a.userAgent ? a.userAgent.slice(0, 400) : null,
+    });
     if (Date.now() >= this.nextPrune) {
       this.nextPrune = Date.now() + 3600_000;
       await this.prune();
@@ -40,10 +45,6 @@ export class LoginLog {
 
   /** Deletes the attempts older than the retention; answers how many. */
   async prune(): Promise<number> {
-    const rows: { n: number }[] = await this.ds.query(
-      `WITH d AS (DELETE FROM login_log WHERE at < now() - make_interval(days => $1) RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [this.days],
-    );
-    return rows[0].n;
+    return this.repo.pruneLoginLog(this.days);
   }
 }

@@ -184,6 +184,8 @@ export class AuthService {
     const user = await this.publicUser(accountId, manager);
     const repo = this.repo.with(manager);
     const epoch = await repo.sessionEpoch(accountId);
+    // (publicUser has just read the account)
+    if (epoch === undefined) throw unauthorized('Account no longer exists', 'INVALID_TOKEN');
     const scopePaths = await currentScopePaths(manager, user.orgId, user.role);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.opts.refreshTokenDays * 86400_000);

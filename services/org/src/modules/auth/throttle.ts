@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '@redheart/shared';
+import { AuthRepository } from './repository';
 
 export interface ThrottleOptions {
   /** Failed logins from one address (any usernames) within the window before it must wait (429 LOGIN_RATE_LIMITED). */
@@ -32,41 +33,34 @@ const retryLater = (code: string, message: string, seconds: number) => {
  */
 export class LoginThrottle {
   private nextPrune = 0;
+  private readonly repo: AuthRepository;
 
   constructor(
     private readonly ds: DataSource,
     private readonly opts: ThrottleOptions,
-  ) {}
+  ) {
+    this.repo = new AuthRepository(ds.manager);
+  }
 
   /** Refuses (429 with Retry-After) an address over its budget or a locked pair; checked before the password. */
   async check(username: string, address: string): Promise<void> {
-    const rows: { n: number; address_wait: number | null; lock_wait: number | null }[] = await this.ds.query(
-      `SELECT (SELECT count(*)::int FROM login_failure WHERE address = $1 AND at > now() - make_interval(secs => $3)) AS n,
-              (SELECT extract(epoch FROM at + make_interval(secs => $3) - now())::float8 FROM login_failure
-                WHERE address = $1 AND at > now() - make_interval(secs => $3) ORDER BY at DESC OFFSET $4 LIMIT 1) AS address_wait,
-              (SELECT extract(epoch FROM until - now())::float8 FROM login_lock WHERE username = $2 AND address = $1 AND until > now()) AS lock_wait`,
-      [address, username, FAILURE_WINDOW_SECONDS, Math.max(this.opts.addressMaxFailures - 1, 0)],
-    );
-    const r = rows[0];
-    if (r.n >= this.opts.addressMaxFailures && r.address_wait !== null) {
-      throw retryLater('LOGIN_RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(r.address_wait)} 秒后再试`, r.address_wait);
+    const r = await this.repo.throttleState(address, username, FAILURE_WINDOW_SECONDS, Math.max(this.opts.addressMaxFailures - 1, 0));
+    if (r.n >= this.opts.addressMaxFailures && r.addressWait !== null) {
+      throw retryLater('LOGIN_RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(r.addressWait)} 秒后再试`, r.addressWait);
     }
-    if (r.lock_wait !== null) {
-      throw retryLater('LOGIN_LOCKED', `该账号在此地址连续登录失败，已暂时锁定，请 ${Math.ceil(r.lock_wait)} 秒后再试`, r.lock_wait);
+    if (r.lockWait !== null) {
+      throw retryLater('LOGIN_LOCKED', `该账号在此地址连续登录失败，已暂时锁定，请 ${Math.ceil(r.lockWait)} 秒后再试`, r.lockWait);
     }
   }
 
   /** A wrong password (or unknown username): counts for the address and for the pair, which it may lock. */
   async failure(username: string, address: string): Promise<void> {
     await this.ds.transaction(async (m) => {
-      await m.query(`INSERT INTO login_failure (address, username) VALUES ($1, $2)`, [address, username]);
-      await m.query(`INSERT INTO login_lock (username, address) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [username, address]);
-      const rows: { failures: number; level: number; quiet: boolean }[] = await m.query(
-        `SELECT failures, level, last_failure_at < now() - make_interval(secs => $3) AS quiet FROM login_lock WHERE username = $1 AND address = $2 FOR UPDATE`,
-        [username, address, PAIR_QUIET_SECONDS],
-      );
-      let { failures, level } = rows[0];
-      if (rows[0].quiet) [failures, level] = [0, 0];
+      const repo = this.repo.with(m);
+      await repo.insertFailure(username, address);
+      const pair = await repo.pairForUpdate(username, address, PAIR_QUIET_SECONDS);
+      let { failures, level } = pair;
+      if (pair.quiet) [failures, level] = [0, 0];
       failures += 1;
       let lockSeconds: number | null = null;
       if (level > 0 || failures >= this.opts.maxFailures) {
@@ -74,26 +68,20 @@ export class LoginThrottle {
         failures = 0;
         lockSeconds = Math.min(LOCK_BASE_SECONDS * 2 ** Math.min(level - 1, 20), LOCK_MAX_SECONDS);
       }
-      await m.query(
-        `UPDATE login_lock SET failures = $3, level = $4, last_failure_at = now(),
-                until = CASE WHEN $5::int IS NULL THEN until ELSE now() + make_interval(secs => $5::int) END
-          WHERE username = $1 AND address = $2`,
-        [username, address, failures, level, lockSeconds],
-      );
+      await repo.updatePair(username, address, failures, level, lockSeconds);
     });
     await this.prune();
   }
 
   /** A correct password: the pair starts afresh (the address's count stays: one good account must not clear a spray). */
   async success(username: string, address: string): Promise<void> {
-    await this.ds.query(`DELETE FROM login_lock WHERE username = $1 AND address = $2`, [username, address]);
+    await this.repo.deletePair(username, address);
   }
 
   /** Forgets failures older than a day and quiet pairs, at most once a minute. */
   private async prune(): Promise<void> {
     if (Date.now() < this.nextPrune) return;
     this.nextPrune = Date.now() + 60_000;
-    await this.ds.query(`DELETE FROM login_failure WHERE at < now() - interval '1 day'`);
-    await this.ds.query(`DELETE FROM login_lock WHERE last_failure_at < now() - interval '1 day' AND (until IS NULL OR until < now())`);
+    await this.repo.pruneThrottle();
   }
 }

@@ -17,7 +17,7 @@ export interface WorkUnitCopyRow {
   department: boolean;
 }
 
-/** The reads the other services make of the chart over the internal routes. */
+/** The reads the other services make of the chart over the internal routes; the unit reports their events decide. */
 export class InternalRepository {
   constructor(private readonly db: EntityManager) {}
 
@@ -43,5 +43,28 @@ export class InternalRepository {
   async workUnits(): Promise<WorkUnitCopyRow[]> {
     const rows: WorkUnitCopyRow[] = await this.db.query(`SELECT id, name, path, department FROM org_unit WHERE type = 'work_unit' AND valid_to IS NULL ORDER BY id`);
     return rows;
+  }
+
+  /** Whether `unitId` is a work unit and `communityId` a community committee. */
+  async isUnitAndCommunity(unitId: number, communityId: number): Promise<boolean> {
+    const rows: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
+      [unitId, communityId],
+    );
+    return rows[0].n > 0;
+  }
+
+  /** The unit reports to the community (again, if it had ended). */
+  async startReport(unitId: number, communityId: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO unit_community_report (unit_id, community_id) VALUES ($1, $2)
+       ON CONFLICT (unit_id, community_id) DO UPDATE SET ended_on = NULL`,
+      [unitId, communityId],
+    );
+  }
+
+  /** The unit no longer reports to the community (from today). */
+  async endReport(unitId: number, communityId: number): Promise<void> {
+    await this.db.query(`UPDATE unit_community_report SET ended_on = current_date WHERE unit_id = $1 AND community_id = $2`, [unitId, communityId]);
   }
 }

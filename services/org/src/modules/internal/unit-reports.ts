@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { type EventConsumerSpec, type EventEnvelope, PermanentEventError, writeAudit } from '@redheart/shared';
 import { clearScopeCache } from '../scope/scope';
+import { InternalRepository } from './repository';
 
 interface ReportDecision {
   reportId: number;
@@ -19,20 +20,10 @@ function decisionOf(e: EventEnvelope): ReportDecision {
 /** A unit now reports to the community (approved) or no longer does (ended): the unit staff's token scope follows. */
 async function applyReport(m: EntityManager, e: EventEnvelope, active: boolean): Promise<void> {
   const d = decisionOf(e);
-  const ok: { n: number }[] = await m.query(
-    `SELECT count(*)::int AS n FROM org_unit u, org_unit c WHERE u.id = $1 AND u.type = 'work_unit' AND c.id = $2 AND c.type = 'community_committee'`,
-    [d.unitId, d.communityId],
-  );
-  if (!ok[0].n) throw new PermanentEventError(`no work unit ${d.unitId} or community ${d.communityId}`);
-  if (active) {
-    await m.query(
-      `INSERT INTO unit_community_report (unit_id, community_id) VALUES ($1, $2)
-       ON CONFLICT (unit_id, community_id) DO UPDATE SET ended_on = NULL`,
-      [d.unitId, d.communityId],
-    );
-  } else {
-    await m.query(`UPDATE unit_community_report SET ended_on = current_date WHERE unit_id = $1 AND community_id = $2`, [d.unitId, d.communityId]);
-  }
+  const repo = new InternalRepository(m);
+  if (!(await repo.isUnitAndCommunity(d.unitId, d.communityId))) throw new PermanentEventError(`no work unit ${d.unitId} or community ${d.communityId}`);
+  if (active) await repo.startReport(d.unitId, d.communityId);
+  else await repo.endReport(d.unitId, d.communityId);
   await writeAudit(m, {
     actor: null, action: active ? 'unit_report.approved' : 'unit_report.ended', entityType: 'unit_community_report', entityId: `${d.unitId}:${d.communityId}`,
     after: { unitId: d.unitId, communityId: d.communityId, active, event: e.id }, reason: `event ${e.type} from the volunteer service (by ${e.actor ?? 'system'})`,

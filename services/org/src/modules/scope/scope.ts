@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { type AuthUser, inScope, notFound, type Role } from '@redheart/shared';
 import { may } from '../../policy';
+import { ScopeRepository } from './repository';
 
 /**
  * The org service owns the tree, so it reads scope fresh from the database on every request:
@@ -31,17 +32,11 @@ export async function currentScopePaths(db: EntityManager, orgId: number, role: 
 }
 
 async function readScopePaths(db: EntityManager, orgId: number, role: string): Promise<string[]> {
-  const own: { path: string }[] = await db.query('SELECT path FROM org_unit WHERE id = $1', [orgId]);
-  if (!own.length) return [];
-  const paths = [own[0].path];
-  if (seesReports(role)) {
-    const reported: { path: string }[] = await db.query(
-      `SELECT c.path FROM unit_community_report r JOIN org_unit c ON c.id = r.community_id
-        WHERE r.unit_id = $1 AND r.ended_on IS NULL ORDER BY c.path`,
-      [orgId],
-    );
-    paths.push(...reported.map((r) => r.path));
-  }
+  const repo = new ScopeRepository(db);
+  const own = await repo.orgPath(orgId);
+  if (own === undefined) return [];
+  const paths = [own];
+  if (seesReports(role)) paths.push(...(await repo.reportedCommunityPaths(orgId)));
   return paths;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { emit, likeEscape, type OrgCommunity, type OrgUnitChange, type OrgWorkUnit } from '@redheart/shared';
-import type { UnitRow } from './repository';
+import { emit, type OrgUnitChange, type OrgWorkUnit } from '@redheart/shared';
+import { type UnitRow, UnitRepository } from './repository';
 
 /** More than this many communities or work units under a change: the event says `resync` instead of carrying them. */
 const MAX_CARRIED = 100;
@@ -13,13 +13,7 @@ export type UnitEventType = 'org.unit.created' | 'org.unit.updated' | 'org.unit.
  * volunteer services copy (community_ref, unit_ref).
  */
 export async function emitUnitChange(m: EntityManager, type: UnitEventType, unit: UnitRow, actor: string | null): Promise<void> {
-  const rows: (OrgCommunity & { type: string; archived: boolean; department: boolean })[] = await m.query(
-    `SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode", c.type, c.valid_to IS NOT NULL AS archived, c.department
-       FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
-      WHERE c.path LIKE $1 AND c.type IN ('community_committee', 'work_unit')
-      ORDER BY c.path LIMIT ${MAX_CARRIED * 2 + 1}`,
-    [`${likeEscape(unit.path)}%`],
-  );
+  const rows = await new UnitRepository(m).carriedUnder(unit.path, MAX_CARRIED * 2 + 1);
   const communities = rows.filter((r) => r.type === 'community_committee' && !r.archived).map(({ id, name, path, streetName, divisionCode }) => ({ id, name, path, streetName, divisionCode }));
   const workUnits: OrgWorkUnit[] = rows.filter((r) => r.type === 'work_unit' && !r.archived).map(({ id, name, path, department }) => ({ id, name, path, department: department === true }));
   const resync = rows.length > MAX_CARRIED * 2 || communities.length > MAX_CARRIED || workUnits.length > MAX_CARRIED;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { likeEscape, preparedQuery, rowsOf } from '@redheart/shared';
+import { likeEscape, type OrgCommunity, preparedQuery, rowsOf } from '@redheart/shared';
 
 export { likeEscape };
 import type { OrgType } from '../../domain';
@@ -36,6 +36,13 @@ const childrenSql = (includeArchived: boolean) => `SELECT ${COLUMNS}, ${CHILD_CO
         ORDER BY u.valid_to IS NOT NULL, u.division_code NULLS LAST, u.name, u.id`;
 const CHILDREN = childrenSql(false);
 const CHILDREN_ALL = childrenSql(true);
+
+/** A community committee or work unit at or under a changed organisation, as the `org.unit.*` events carry them. */
+export interface CarriedUnitRow extends OrgCommunity {
+  type: string;
+  archived: boolean;
+  department: boolean;
+}
 
 /** Ids along a path `/1/4/17/` → [1, 4, 17]. */
 export const pathIds = (path: string) => path.split('/').filter(Boolean).map(Number);
@@ -206,5 +213,17 @@ export class UnitRepository {
       `INSERT INTO org_unit_version (org_id, parent_id, name, type, effective_from) VALUES ($1, $2, $3, $4, $5)`,
       [id, change.parentId, change.name, change.type, effective],
     );
+  }
+
+  /** The community committees and work units (archived ones too) at or under `path`, in path order; `limit` at most. */
+  async carriedUnder(path: string, limit: number): Promise<CarriedUnitRow[]> {
+    const rows: CarriedUnitRow[] = await this.db.query(
+      `SELECT c.id::int AS id, c.name, c.path, s.name AS "streetName", c.division_code AS "divisionCode", c.type, c.valid_to IS NOT NULL AS archived, c.department
+         FROM org_unit c LEFT JOIN org_unit s ON s.id = c.parent_id
+        WHERE c.path LIKE $1 AND c.type IN ('community_committee', 'work_unit')
+        ORDER BY c.path LIMIT $2`,
+      [`${likeEscape(path)}%`, limit],
+    );
+    return rows;
   }
 }

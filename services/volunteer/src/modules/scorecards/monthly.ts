@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { businessToday, emit } from '@redheart/shared';
-import { unitScorecard } from './repository';
+import { ScorecardRepository, unitScorecard } from './repository';
 
 /** The month before `today` (YYYY-MM-DD, the business day): its key and first and last days. */
 export function previousMonth(today: string): { month: string; from: string; to: string } {
@@ -24,23 +24,20 @@ export interface ScorecardNotice {
  * together per unit; the row's key (unit, month) makes a second run, replica or restart send nothing twice.
  */
 export class MonthlyScorecards {
-  constructor(private readonly ds: DataSource) {}
+  private readonly repo: ScorecardRepository;
+
+  constructor(private readonly ds: DataSource) {
+    this.repo = new ScorecardRepository(ds);
+  }
 
   /** One run: every active unit not yet sent the month before `now`'s business day. */
   async run(now = new Date()): Promise<ScorecardNotice[]> {
     const { month, from, to } = previousMonth(businessToday(now));
-    const units: { id: string; name: string; path: string }[] = await this.ds.query(
-      `SELECT u.id, u.name, u.path FROM unit_ref u
-        WHERE EXISTS (SELECT 1 FROM unit_report r WHERE r.unit_id = u.id AND r.status = 'approved')
-          AND NOT EXISTS (SELECT 1 FROM scorecard_notice n WHERE n.unit_id = u.id AND n.month = $1)
-        ORDER BY u.id`,
-      [month],
-    );
+    const units = await this.repo.unitsDueNotice(month);
     const out: ScorecardNotice[] = [];
     for (const u of units) {
       const sent = await this.ds.transaction(async (m) => {
-        const fresh = await m.query(`INSERT INTO scorecard_notice (unit_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING unit_id`, [u.id, month]);
-        if (!fresh.length) return false;
+        if (!(await this.repo.insertNotice(m, u.id, month))) return false;
         const card = await unitScorecard(m, Number(u.id), from, to);
         await emit(m, {
           type: 'volunteer.scorecard.monthly', aggregateId: u.id, orgPath: u.path, actor: null,

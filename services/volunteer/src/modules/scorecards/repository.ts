@@ -12,6 +12,8 @@ export interface ScorecardFigures {
 export interface UnitRef { id: number; name: string }
 export interface MemberHoursRow { id: number; name: string; hours: number; items: number }
 export interface MemberCardRow { id: number; name: string; username: string | null; unitId: number | null; communityId: number; path: string; communityName: string }
+/** A unit due last month's scorecard notice (the id as the driver hands back a bigint). */
+export interface UnitDueRow { id: string; name: string; path: string }
 export interface MemberItemRow { id: number; itemNo: string; place: string; status: ItemStatus; hours: number; posted: boolean; doneAt: Date | null }
 
 /**
@@ -50,9 +52,30 @@ export async function unitScorecard(db: EntityManager, unitId: number, from = '1
 export const UNIT_MEMBERS_SQL = `SELECT m.id, m.name, coalesce(sum(h.hours) FILTER (WHERE h.posted), 0)::float AS hours, count(DISTINCT h.item_id)::int AS items
              FROM member m LEFT JOIN item_hours h ON h.member_id = m.id WHERE m.unit_id = $1 GROUP BY m.id ORDER BY hours DESC, m.id LIMIT 200`;
 
-/** The scorecards' reads, on the replica (`dbRead`). */
+/** The scorecards' reads (the routes' on the replica, `dbRead`), and the monthly notices sent (on the primary). */
 export class ScorecardRepository {
   constructor(private readonly ds: DataSource) {}
+
+  /** The units with an approved dual report not yet sent the notice of `month` (YYYY-MM), by id. */
+  async unitsDueNotice(month: string): Promise<UnitDueRow[]> {
+    const rows: UnitDueRow[] = await this.ds.query(
+      `SELECT u.id, u.name, u.path FROM unit_ref u
+        WHERE EXISTS (SELECT 1 FROM unit_report r WHERE r.unit_id = u.id AND r.status = 'approved')
+          AND NOT EXISTS (SELECT 1 FROM scorecard_notice n WHERE n.unit_id = u.id AND n.month = $1)
+        ORDER BY u.id`,
+      [month],
+    );
+    return rows;
+  }
+
+  /** Records the notice of `month` to the unit; false: it was recorded already (another run, replica or restart). */
+  async insertNotice(m: EntityManager, unitId: string, month: string): Promise<boolean> {
+    const rows: { unit_id: string }[] = await m.query(
+      `INSERT INTO scorecard_notice (unit_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING unit_id`,
+      [unitId, month],
+    );
+    return rows.length > 0;
+  }
 
   figures(unitId: number, from?: string, to?: string): Promise<ScorecardFigures> {
     return unitScorecard(this.ds.manager, unitId, from, to);
