@@ -5,6 +5,18 @@
 export const ORG_CATALOGUE_EVENT_TYPES = ['org.catalogue.created', 'org.catalogue.updated'] as const;
 export type OrgCatalogueEventType = (typeof ORG_CATALOGUE_EVENT_TYPES)[number];
 
+/** A service of the catalogue as the org service lists it to the others (`/api/org/internal/catalogue`) and they copy it. */
+export interface CatalogueEntry {
+  id: number;
+  code: string;
+  name: string;
+  category: string;
+  materials: string[];
+  timeLimitDays: number;
+  /** The org service's version of the entry (absent in copies made before versions were carried). */
+  version?: number;
+}
+
 /** What an `org.catalogue.*` event carries: the entry as `/api/org/internal/catalogue` lists it, or `resync` when too big to carry. */
 export interface CatalogueChange {
   id: number;

@@ -1,18 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { isoSql, likeEscape } from '@redheart/shared';
+import { type CatalogueEntry, isoSql, likeEscape } from '@redheart/shared';
 import { APPLICATION_OVERDUE_SQL, type ApplicationStatus, OPEN_APPLICATION } from './domain';
 
 /** A service of the org service's catalogue (政务服务事项目录清单), as the household service copies it. */
-export interface CatalogueEntry {
-  id: number;
-  code: string;
-  name: string;
-  category: string;
-  materials: string[];
-  timeLimitDays: number;
-  /** The org service's version of the entry (absent in copies made before versions were carried). */
-  version?: number;
-}
+export type { CatalogueEntry };
 
 export interface ApplicationRow {
   id: number;

@@ -1,15 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { likeEscape, rowsOf } from '@redheart/shared';
+import { type CatalogueEntry, likeEscape, rowsOf } from '@redheart/shared';
 import type { IdRow } from '../org-records';
 
 /** One government service of the catalogue (政务服务事项目录清单) that communities may handle. */
-export interface CatalogueServiceView {
-  id: number;
-  code: string;
-  name: string;
-  category: string;
-  materials: string[];
-  timeLimitDays: number;
+export interface CatalogueServiceView extends CatalogueEntry {
   description: string | null;
   /** How many current communities offer it. */
   communityCount: number;
