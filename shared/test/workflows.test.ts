@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionsFor, CASE_LABELS, CASE_WORKFLOW_DEF, ITEM_WORKFLOW_DEF, LABEL_LOCALES, labelsIn, ROLES, WORKFLOW_LABELS, WORKFLOWS, workflowsMarkdown } from '../src';
+import { actionsFor, CASE_LABELS, CASE_WORKFLOW_DEF, ITEM_WORKFLOW_DEF, LABEL_LOCALES, labelsIn, ROLES, tonesOf, WORKFLOW_LABELS, WORKFLOWS, workflowsMarkdown } from '../src';
 
 describe('the workflow tables', () => {
   it('docs/workflows.md is what `npm run docs:workflows` writes from them (run it after changing a table)', () => {
@@ -58,17 +58,20 @@ describe('the workflow tables', () => {
     }
   });
 
-  it('name every state and action in every language the SPA speaks (its messages are built from these labels)', () => {
+  it('name every state and action in every language the SPA speaks, and give every state a tone (the SPA builds its messages and tags from these labels)', () => {
     for (const def of WORKFLOWS) {
       const labels = WORKFLOW_LABELS[def.id];
       expect({ workflow: def.id, labelled: !!labels }).toEqual({ workflow: def.id, labelled: true });
       const unnamed = [
         ...def.states.filter((s) => LABEL_LOCALES.some((l) => !labels.states[s]?.[l]?.trim())),
         ...def.actions.filter((a) => LABEL_LOCALES.some((l) => !labels.actions[a]?.[l]?.trim())),
+        // and every state has a tone (the SPA's tag type)
+        ...def.states.filter((s) => !['primary', 'success', 'warning', 'danger', 'info'].includes(labels.states[s]?.tone)),
       ];
       expect({ workflow: def.id, unnamed }).toEqual({ workflow: def.id, unnamed: [] });
     }
     expect(labelsIn(CASE_LABELS.states, 'zh-CN').SUBMITTED).toBe('已提交');
     expect(labelsIn(CASE_LABELS.actions, 'en').request_revoke).toBe('Request revocation');
+    expect(tonesOf(CASE_LABELS.states).REVOKED).toBe('danger');
   });
 });

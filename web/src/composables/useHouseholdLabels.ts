@@ -1,18 +1,11 @@
 import { useI18n } from 'vue-i18n'
 import type { CaseEventAction, CaseStatus, CaseType, ChecklistItem, DuplicateKind, HouseholdKind, Relation, Sex, TrafficLight } from '@/api/types'
+import { CASE_LABELS } from '@redheart/workflows/labels/hukou-case'
+import { tonesOf } from '@redheart/workflows/labels/label'
 import type { TagType } from './useOrgLabels'
 
-const statusTag: Record<CaseStatus, TagType> = {
-  DRAFT: 'info',
-  SUBMITTED: 'primary',
-  NEEDS_SUPPLEMENT: 'warning',
-  ACCEPTED: 'primary',
-  APPROVED: 'success',
-  SETTLED: 'success',
-  REJECTED: 'danger',
-  WITHDRAWN: 'info',
-  REVOKED: 'danger',
-}
+/** The tone of each case status (the workflow's labels). */
+const statusTag: Record<CaseStatus, TagType> = tonesOf(CASE_LABELS.states)
 
 export const LIGHT_COLORS: Record<TrafficLight, string> = {
   green: '#2ba471',

@@ -1,24 +1,13 @@
 import { useI18n } from 'vue-i18n'
 import type { ItemEventAction, ItemKind, ItemStatus, ProjectStatus, ReportStatus, ServiceCategory } from '@/api/types'
+import { REPORT_LABELS } from '@redheart/workflows/labels/dual-report'
+import { tonesOf } from '@redheart/workflows/labels/label'
+import { ITEM_LABELS } from '@redheart/workflows/labels/service-item'
 import type { TagType } from './useOrgLabels'
 
-const statusTag: Record<ItemStatus, TagType> = {
-  REPORTED: 'info',
-  PUBLISHED: 'primary',
-  REJECTED: 'danger',
-  REFERRED: 'info',
-  MERGED: 'info',
-  CLAIMED: 'warning',
-  ESCALATED: 'danger',
-  SCHEDULED: 'warning',
-  IN_PROGRESS: 'warning',
-  DONE: 'success',
-  CONFIRMED: 'success',
-  CLOSED: 'success',
-  CANCELLED: 'info',
-}
-
-const reportTag: Record<ReportStatus, TagType> = { pending: 'warning', approved: 'success', rejected: 'danger', ended: 'info' }
+/** The tone of each item and report status (the workflows' labels). */
+const statusTag: Record<ItemStatus, TagType> = tonesOf(ITEM_LABELS.states)
+const reportTag: Record<ReportStatus, TagType> = tonesOf(REPORT_LABELS.states)
 
 /** Delivered, as the public board and the overview count it. */
 export const DELIVERED_STATUSES: readonly ItemStatus[] = ['DONE', 'CONFIRMED', 'CLOSED']

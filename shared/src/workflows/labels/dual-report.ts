@@ -8,10 +8,10 @@ import type { WorkflowLabels } from './label';
  */
 export const REPORT_LABELS: WorkflowLabels<ReportStatus, ReportDecision> = {
   states: {
-    pending: { 'zh-CN': '待审批', en: 'Pending' },
-    approved: { 'zh-CN': '已通过', en: 'Approved' },
-    rejected: { 'zh-CN': '未通过', en: 'Rejected' },
-    ended: { 'zh-CN': '已结束', en: 'Ended' },
+    pending: { 'zh-CN': '待审批', en: 'Pending' , tone: 'warning' },
+    approved: { 'zh-CN': '已通过', en: 'Approved' , tone: 'success' },
+    rejected: { 'zh-CN': '未通过', en: 'Rejected' , tone: 'danger' },
+    ended: { 'zh-CN': '已结束', en: 'Ended' , tone: 'info' },
   },
   actions: {
     approve: { 'zh-CN': '通过', en: 'Approve' },

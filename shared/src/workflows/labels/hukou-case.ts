@@ -4,15 +4,15 @@ import type { WorkflowLabels } from './label';
 /** The hukou case's states and actions in each language (CASE_WORKFLOW_DEF.labels; the SPA's household.status / household.action). */
 export const CASE_LABELS: WorkflowLabels<CaseStatus, CaseAction> = {
   states: {
-    DRAFT: { 'zh-CN': '草稿', en: 'Draft' },
-    SUBMITTED: { 'zh-CN': '已提交', en: 'Submitted' },
-    NEEDS_SUPPLEMENT: { 'zh-CN': '待补正', en: 'Needs supplement' },
-    ACCEPTED: { 'zh-CN': '已受理', en: 'Accepted' },
-    APPROVED: { 'zh-CN': '已审批', en: 'Approved' },
-    SETTLED: { 'zh-CN': '已落户', en: 'Settled' },
-    REJECTED: { 'zh-CN': '不予受理', en: 'Rejected' },
-    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' },
-    REVOKED: { 'zh-CN': '已撤销', en: 'Revoked' },
+    DRAFT: { 'zh-CN': '草稿', en: 'Draft' , tone: 'info' },
+    SUBMITTED: { 'zh-CN': '已提交', en: 'Submitted' , tone: 'primary' },
+    NEEDS_SUPPLEMENT: { 'zh-CN': '待补正', en: 'Needs supplement' , tone: 'warning' },
+    ACCEPTED: { 'zh-CN': '已受理', en: 'Accepted' , tone: 'primary' },
+    APPROVED: { 'zh-CN': '已审批', en: 'Approved' , tone: 'success' },
+    SETTLED: { 'zh-CN': '已落户', en: 'Settled' , tone: 'success' },
+    REJECTED: { 'zh-CN': '不予受理', en: 'Rejected' , tone: 'danger' },
+    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' , tone: 'info' },
+    REVOKED: { 'zh-CN': '已撤销', en: 'Revoked' , tone: 'danger' },
   },
   actions: {
     submit: { 'zh-CN': '提交', en: 'Submit' },

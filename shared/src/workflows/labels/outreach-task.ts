@@ -4,11 +4,11 @@ import type { WorkflowLabels } from './label';
 /** The outreach task's states and actions in each language (TASK_WORKFLOW_DEF.labels; the SPA's household.separation.stage / .action). */
 export const TASK_LABELS: WorkflowLabels<TaskStatus, TaskAction> = {
   states: {
-    identified: { 'zh-CN': '已识别', en: 'Identified' },
-    contacted: { 'zh-CN': '已联系', en: 'Contacted' },
-    applied: { 'zh-CN': '已申请', en: 'Applied' },
-    settled: { 'zh-CN': '已落户', en: 'Settled' },
-    declined: { 'zh-CN': '已婉拒', en: 'Declined' },
+    identified: { 'zh-CN': '已识别', en: 'Identified' , tone: 'info' },
+    contacted: { 'zh-CN': '已联系', en: 'Contacted' , tone: 'primary' },
+    applied: { 'zh-CN': '已申请', en: 'Applied' , tone: 'warning' },
+    settled: { 'zh-CN': '已落户', en: 'Settled' , tone: 'success' },
+    declined: { 'zh-CN': '已婉拒', en: 'Declined' , tone: 'danger' },
   },
   actions: {
     contact: { 'zh-CN': '已联系', en: 'Contacted' },

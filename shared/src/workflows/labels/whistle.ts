@@ -4,13 +4,13 @@ import type { ResponseAction, ResponseStatus, WhistleAction, WhistleStatus } fro
 /** The whistle's states and actions in each language (WHISTLE_WORKFLOW_DEF.labels; the SPA's whistles.status / whistles.action). */
 export const WHISTLE_LABELS: WorkflowLabels<WhistleStatus, WhistleAction> = {
   states: {
-    PROPOSED: { 'zh-CN': '社区提请', en: 'Proposed by community' },
-    SENT: { 'zh-CN': '待部门报到', en: 'Awaiting departments' },
-    ESCALATED: { 'zh-CN': '超期督办', en: 'Overdue, supervised' },
-    ANSWERED: { 'zh-CN': '待评价', en: 'To rate' },
-    CLOSED: { 'zh-CN': '已办结', en: 'Closed' },
-    DECLINED: { 'zh-CN': '街道未采纳', en: 'Not taken up' },
-    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' },
+    PROPOSED: { 'zh-CN': '社区提请', en: 'Proposed by community' , tone: 'info' },
+    SENT: { 'zh-CN': '待部门报到', en: 'Awaiting departments' , tone: 'warning' },
+    ESCALATED: { 'zh-CN': '超期督办', en: 'Overdue, supervised' , tone: 'danger' },
+    ANSWERED: { 'zh-CN': '待评价', en: 'To rate' , tone: 'primary' },
+    CLOSED: { 'zh-CN': '已办结', en: 'Closed' , tone: 'success' },
+    DECLINED: { 'zh-CN': '街道未采纳', en: 'Not taken up' , tone: 'info' },
+    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' , tone: 'info' },
   },
   actions: {
     send: { 'zh-CN': '呼叫部门', en: 'Whistle the departments' },
@@ -23,14 +23,14 @@ export const WHISTLE_LABELS: WorkflowLabels<WhistleStatus, WhistleAction> = {
 /** A department's answer to a whistle (RESPONSE_WORKFLOW_DEF.labels; the SPA's whistles.response / whistles.action). */
 export const RESPONSE_LABELS: WorkflowLabels<ResponseStatus, ResponseAction> = {
   states: {
-    PROPOSED: { 'zh-CN': '拟呼叫', en: 'Proposed' },
-    PENDING: { 'zh-CN': '待接单', en: 'To accept' },
-    ACCEPTED: { 'zh-CN': '已接单', en: 'Accepted' },
-    ACTING: { 'zh-CN': '处置中', en: 'In hand' },
-    REPORTED: { 'zh-CN': '已反馈', en: 'Reported' },
-    RATED: { 'zh-CN': '已评价', en: 'Rated' },
-    DECLINED: { 'zh-CN': '已退回', en: 'Refused' },
-    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' },
+    PROPOSED: { 'zh-CN': '拟呼叫', en: 'Proposed' , tone: 'info' },
+    PENDING: { 'zh-CN': '待接单', en: 'To accept' , tone: 'warning' },
+    ACCEPTED: { 'zh-CN': '已接单', en: 'Accepted' , tone: 'info' },
+    ACTING: { 'zh-CN': '处置中', en: 'In hand' , tone: 'info' },
+    REPORTED: { 'zh-CN': '已反馈', en: 'Reported' , tone: 'primary' },
+    RATED: { 'zh-CN': '已评价', en: 'Rated' , tone: 'success' },
+    DECLINED: { 'zh-CN': '已退回', en: 'Refused' , tone: 'info' },
+    WITHDRAWN: { 'zh-CN': '已撤回', en: 'Withdrawn' , tone: 'info' },
   },
   actions: {
     accept: { 'zh-CN': '接单报到', en: 'Accept (report for duty)' },
