@@ -133,7 +133,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'overview',
         name: 'overview',
         component: () => import('@/views/overview/CityOverviewView.vue'),
-        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: OVERVIEW_ROLES, messages: ['overview', 'city'] },
+        meta: { titleKey: 'nav.overview', menu: true, icon: 'overview', roles: OVERVIEW_ROLES, messages: ['overview', 'city', 'household-stats'] },
       },
       {
         path: 'coverage',
@@ -182,7 +182,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/stats',
         name: 'household-stats',
         component: () => import('@/views/household/HouseholdStatsView.vue'),
-        meta: { titleKey: 'nav.householdStats', menu: true, menuGroup: 'household', icon: 'stats', roles: HOUSEHOLD_STATS_ROLES },
+        meta: { titleKey: 'nav.householdStats', menu: true, menuGroup: 'household', icon: 'stats', roles: HOUSEHOLD_STATS_ROLES, messages: ['household-stats'] },
       },
       // 批量导入: the household and property registers from CSV/.xlsx, checked as a job, then confirmed.
       {
@@ -195,7 +195,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'household/separation',
         name: 'household-separation',
         component: () => import('@/views/household/SeparationView.vue'),
-        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['list', 'separation'] },
+        meta: { titleKey: 'nav.householdSeparation', menu: true, menuGroup: 'household', icon: 'funnel', roles: HOUSEHOLD_ROLES, messages: ['list', 'separation', 'household-stats'] },
       },
       // 一网通办 (service applications for the catalogue's services, taken at the community's window).
       {

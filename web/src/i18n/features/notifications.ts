@@ -1,11 +1,9 @@
-/** Texts of the bell and the notifications page (loaded by the bell and with the page's route: meta.messages ['notifications']). */
+/** Texts of the notifications page (loaded with its route: meta.messages ['notifications']; the bell's own two are features/bell.ts). */
 export default {
   'zh-CN': {
     notifications: {
       title: '消息通知',
       subtitle: '与您相关的审批结果、派单、吹哨和双报到结果',
-      bell: '消息通知',
-      bellUnread: '消息通知，{n} 条未读',
       viewAll: '查看全部',
       none: '暂无通知',
       onlyUnread: '只看未读',
@@ -112,8 +110,6 @@ export default {
     notifications: {
       title: 'Notifications',
       subtitle: 'Decisions, assignments, escalations and dual-report results that concern you',
-      bell: 'Notifications',
-      bellUnread: 'Notifications, {n} unread',
       viewAll: 'View all',
       none: 'No notifications',
       onlyUnread: 'Unread only',
