@@ -178,6 +178,7 @@ const NODE_ARGS = (process.env.SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=2'
 function startService(s) {
   return urls[s.name].map((url, i) => {
     const name = urls[s.name].length > 1 ? `${s.name}#${i}` : s.name;
+    const health = `${url}/api/${s.name}/health`;
     const env = {
       ...common,
       [s.portEnv]: new URL(url).port,
@@ -195,13 +196,14 @@ function startService(s) {
       if (i === 0) run(`${s.name}:tsc`, [join(root, 'node_modules/typescript/bin/tsc'), '-w', '--preserveWatchOutput', '-p', join(root, 'services', s.name, 'tsconfig.json')], {}, { watch: true, quiet: true });
       run(name, [...NODE_ARGS, '--watch', join(root, s.server)], env, { watch: true });
     } else {
-      run(name, [...NODE_ARGS, join(root, s.server)], env, { health: `${url}/api/${s.name}/health` });
+      run(name, [...NODE_ARGS, join(root, s.server)], env, { health });
     }
-    return { name, health: `${url}/api/${s.name}/health` };
+    return { name, health };
   });
 }
 
 function startGateway() {
+  const health = `http://127.0.0.1:${port}/api/health`;
   run('gateway', [...NODE_ARGS, ...(dev ? ['--watch'] : []), join(root, 'services/gateway/dist/server.js')], {
     ...common,
     PORT: String(port),
@@ -211,8 +213,8 @@ function startGateway() {
     ...(urls.volunteer ? { VOLUNTEER_URL: urls.volunteer[0], VOLUNTEER_URLS: urls.volunteer.join(',') } : {}),
     ...(urls.notify ? { NOTIFY_URL: urls.notify[0], NOTIFY_URLS: urls.notify.join(',') } : {}),
     WEB_DIST: join(root, 'web', 'dist'),
-  }, { watch: dev, health: `http://127.0.0.1:${port}/api/health` });
-  return { name: 'gateway', health: `http://127.0.0.1:${port}/api/health` };
+  }, { watch: dev, health });
+  return { name: 'gateway', health };
 }
 
 /** How long a process may take to answer its health route (STARTUP_TIMEOUT_MS; a busy machine starts slowly). */
