@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { AppError, createAuditTable, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import { AppError, businessToday, createAuditTable, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
 import { emptyTestDatabase } from './db';
 
 class Dto {
@@ -39,6 +39,19 @@ describe('parseDto', () => {
 class Query {
   @IsOptional() @IsInt() @Min(1) communityId?: number;
 }
+
+describe('businessToday', () => {
+  // 17:30 UTC on the 6th is 01:30 on the 7th in Qixia (UTC+8) and 12:30 on the 6th in New York
+  const at = new Date('2026-12-06T17:30:00Z');
+  it('is the date where the programme runs, not UTC', () => {
+    expect(businessToday(at, 'Asia/Shanghai')).toBe('2026-12-07');
+    expect(businessToday(new Date('2026-12-06T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-12-06');
+  });
+  it('keeps each time zone apart (one formatter is made per zone and reused)', () => {
+    const seen = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Asia/Shanghai', 'UTC'].map((tz) => businessToday(at, tz));
+    expect(seen).toEqual(['2026-12-07', '2026-12-06', '2026-12-06', '2026-12-07', '2026-12-06']);
+  });
+});
 
 describe('parseQuery', () => {
   it('converts query strings and refuses integers beyond 2^53 with a 400 naming the field', async () => {
