@@ -395,8 +395,14 @@ runMain(async () => {
       const a = await call(`${gw}${t.path}`, { token: t.auth.token });
       const b = await call(`${direct(t.service)}${t.path}`, { token: t.auth.token });
       if (a.status !== 200 || b.status !== 200) throw new Error(`${t.path}: gateway ${a.status}, direct ${b.status}: ${a.text.slice(0, 200)}`);
-      // the SQL of one request (the second: per-process caches warm)
-      t.statements = await captured(captureDir, t.service, () => call(`${direct(t.service)}${t.path}`, { token: t.auth.token }));
+      // the SQL of one request (from the second on: per-process caches warm). The recorder sees every statement of
+      // the process, and right after start-up a service also works in the background (its outbox relay publishing
+      // the seed's events, catalogue copies): the fewest statements of three recordings are the request's own
+      t.statements = undefined;
+      for (let i = 0; i < 3; i++) {
+        const seen = await captured(captureDir, t.service, () => call(`${direct(t.service)}${t.path}`, { token: t.auth.token }));
+        if (!t.statements || seen.length < t.statements.length) t.statements = seen;
+      }
       t.bytes = b.text.length;
       log(`${t.name}: ${t.bytes} bytes, ${t.statements.length} statement(s) per request`);
     }
