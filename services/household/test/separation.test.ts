@@ -334,4 +334,42 @@ describe('POST /api/household/separation/tasks/:id/transitions', () => {
     expect(await count(`audit_entry WHERE action = 'outreach.contact' AND entity_id = $1`, [String(task.id)])).toBe(1);
     expect(await count(`audit_entry WHERE action = 'outreach.decline' AND entity_id = $1`, [String(task.id)])).toBe(1);
   });
+
+  it('does not settle a task with a move-in of a person who has since moved out again (409 PERSON_NOT_REGISTERED on caseId)', async () => {
+    // Cw moved into 龙腾 by a purchased-flat case, which settled Cw's first task; now Cw moves out of the system.
+    const [moveIn] = await t.ds.query(
+      `SELECT c.id, c.case_no AS "caseNo", c.target_household_id AS "householdId" FROM move_case c JOIN case_person cp ON cp.case_id = c.id
+        WHERE cp.id_hash = $1 AND c.status = 'SETTLED' AND c.type <> 'move_out'`,
+      [t.vault.hash(Cw.id)],
+    );
+    let out = (await api().post('/api/household/cases').set(as('clerk')).send({
+      type: 'move_out', applicantName: Cw.name, persons: [{ name: Cw.name, idNumber: Cw.id, relation: 'head' }], sourceHouseholdId: Number(moveIn.householdId),
+      destination: '烟台市芝罘区', provided: ['id_card', 'hukou_booklet', 'move_in_permit', 'application_form'],
+    })).body;
+    for (const [body, who] of [[{ action: 'submit' }, 'clerk'], [{ action: 'accept', originalsVerified: true }, 'clerk'], [{ action: 'approve', approvalNo: 'O-7' }, 'secretary'], [{ action: 'settle' }, 'clerk']] as const) {
+      const r = await api().post(`/api/household/cases/${out.id}/transitions`).set(as(who)).send({ version: out.version, ...body });
+      expect(r.status).toBe(200);
+      out = r.body;
+    }
+    // Still the owner of the flat, registered nowhere: the next comparison finds Cw separated again.
+    expect((await api().post('/api/household/separation/compare').set(as('clerk'))).status).toBe(200);
+    const again = (await api().get('/api/household/separation/tasks?status=identified').set(as('clerk'))).body.items.find((x: { personName: string }) => x.personName === Cw.name);
+    expect(again).toMatchObject({ status: 'identified', caseId: null });
+    let task = (await act(again.id, { action: 'contact', version: again.version, note: '电话联系' })).body;
+    expect(task.status).toBe('contacted');
+    const audited = await count(`audit_entry WHERE entity_type = 'outreach_task' AND entity_id = $1`, [String(task.id)]);
+    // The old SETTLED move-in is the same person's and this community's, but neither links nor settles the task any more.
+    const refused = (r: request.Response) => {
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('PERSON_NOT_REGISTERED');
+      expect(r.body.details).toEqual([{ field: 'caseId', code: 'PERSON_NOT_REGISTERED', params: { caseNo: moveIn.caseNo }, errors: [r.body.message] }]);
+    };
+    refused(await act(task.id, { action: 'apply', version: task.version, caseId: Number(moveIn.id) }, 'clerk'));
+    task = (await act(task.id, { action: 'apply', version: task.version }, 'clerk')).body;
+    expect(task).toMatchObject({ status: 'applied', caseId: null });
+    refused(await act(task.id, { action: 'settle', version: task.version, caseId: Number(moveIn.id) }, 'clerk'));
+    const unchanged = (await api().get(`/api/household/separation/tasks/${task.id}`).set(as('clerk'))).body;
+    expect(unchanged).toMatchObject({ status: 'applied', version: task.version, caseId: null });
+    expect(await count(`audit_entry WHERE entity_type = 'outreach_task' AND entity_id = $1`, [String(task.id)])).toBe(audited + 1);
+  });
 });

@@ -7,9 +7,10 @@ import { appForTests, C, newId, USERS } from './helper';
  * 403 when the role may never ask for the action, 409 WRONG_STATE when the state is wrong.
  *
  * Tasks come from comparing the registers (as in separation.test.ts): a flat imported with an owner registered nowhere,
- * then POST /separation/compare. `settle` needs a SETTLED move-in case of the person in the task's community; a case
- * settled while the task is open settles the task by itself (the system step), so an `applied` task that can still be
- * settled by hand is one whose person moved in by a case and out again before the comparison found them.
+ * then POST /separation/compare. `settle` needs a SETTLED move-in case of the person in the task's community, and the
+ * person registered there now; a case settled while the task is open settles the task by itself (the system step), so
+ * an `applied` task that can still be settled by hand is one whose person moved in by a case and out again before the
+ * comparison found them, and then back in by the register import (no case: written straight into the register here).
  */
 const { ctx, as, api } = appForTests();
 
@@ -65,9 +66,21 @@ async function movedInAndOut(person: { name: string; idNumber: string }): Promis
   return k.id;
 }
 
+/** The person back in 龙腾 as the register import writes them: a household and an active registration, no case. */
+async function registeredAgain(idNumber: string): Promise<void> {
+  const [h] = await ctx().ds.query(
+    `INSERT INTO household (household_no, community_id, kind, address, grid_code) VALUES ($1, $2, 'family', $3, 'G09') RETURNING id`,
+    [`TWT-${flats}`, C.longteng, `龙腾小区表驱动${flats}号楼1单元101`],
+  );
+  await ctx().ds.query(
+    `INSERT INTO registration (person_id, household_id, relation, status, start_date) SELECT id, $2, 'head', 'active', current_date FROM person WHERE id_hash = $1`,
+    [ctx().vault.hash(idNumber), h.id],
+  );
+}
+
 /**
  * A fresh task in `status`, through the real transitions: a flat of 龙腾 owned by a new person registered nowhere,
- * compared. `settleable`: the person's SETTLED move-in case is linked by `apply`.
+ * compared. `settleable`: the person's SETTLED move-in case is linked by `apply` (the person registered here again first).
  */
 async function inState(status: TaskStatus, settleable = status === 'settled'): Promise<Task> {
   flats++;
@@ -81,6 +94,7 @@ async function inState(status: TaskStatus, settleable = status === 'settled'): P
   const cmp = await api().post(`/api/household/separation/compare?communityId=${C.longteng}`).set(as('clerk'));
   if (cmp.status !== 200) throw new Error(`compare ${cmp.status} ${JSON.stringify(cmp.body)}`);
   const [row] = await ctx().ds.query(`SELECT id FROM outreach_task WHERE id_hash = $1 AND status = 'identified'`, [ctx().vault.hash(person.idNumber)]);
+  if (settleable) await registeredAgain(person.idNumber);
   let c: Task = (await api().get(`/api/household/separation/tasks/${row.id}`).set(as('clerk'))).body;
   const path: Record<TaskStatus, [TaskAction, Who][]> = {
     identified: [],

@@ -43,6 +43,8 @@ export default {
         tasksFailed: '走访任务加载失败',
       },
     },
+    // the one error code only this page meets (the other linked-case codes are in the core messages)
+    errors: { byCode: { PERSON_NOT_REGISTERED: '此人办结案件 {caseNo} 后又已迁出，目前不在本社区落户，不能据此关联或标记已落户' } },
   },
   en: {
     household: {
@@ -84,5 +86,6 @@ export default {
         tasksFailed: 'The outreach tasks did not load',
       },
     },
+    errors: { byCode: { PERSON_NOT_REGISTERED: 'This person has moved away again since case {caseNo} and is not registered in this community now' } },
   },
 }

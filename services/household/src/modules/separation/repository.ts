@@ -133,6 +133,8 @@ export interface TaskCaseRow {
   communityId: number;
   path: string;
   hasPerson: boolean;
+  /** The task's person holds an active registration in a household of the case's community now. */
+  registeredHere: boolean;
 }
 
 /** The column each step stamps (from, to and roles are the shared workflow table's). */
@@ -299,7 +301,11 @@ export class SeparationRepository {
   async caseForTask(m: EntityManager, caseId: number, idHash: string): Promise<TaskCaseRow | undefined> {
     const rows: TaskCaseRow[] = await m.query(
       `SELECT c.id, c.case_no AS "caseNo", c.status, c.type, c.community_id AS "communityId", cr.path,
-              EXISTS (SELECT 1 FROM case_person cp WHERE cp.case_id = c.id AND cp.id_hash = $2) AS "hasPerson"
+              EXISTS (SELECT 1 FROM case_person cp WHERE cp.case_id = c.id AND cp.id_hash = $2) AS "hasPerson",
+              EXISTS (SELECT 1 FROM person p
+                        JOIN registration r ON r.person_id = p.id AND r.status = 'active'
+                        JOIN household h ON h.id = r.household_id
+                       WHERE p.id_hash = $2 AND h.community_id = c.community_id) AS "registeredHere"
          FROM move_case c JOIN community_ref cr ON cr.id = c.community_id WHERE c.id = $1`,
       [caseId, idHash],
     );

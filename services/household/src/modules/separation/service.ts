@@ -10,6 +10,13 @@ import { type LockedTaskRow, SeparationRepository, type TaskFilter, type TaskRow
 const caseRefused = (code: string, message: string, caseNo: string) =>
   new AppError(409, code, message, [{ field: 'caseId', errors: [message], params: { caseNo } }], undefined, { caseNo });
 
+/**
+ * A SETTLED move-in of the person proves nothing once they have moved out again (a later comparison found them
+ * separated anew): it links or settles a task only while the person is registered in the community.
+ */
+const movedAwaySince = (c: { caseNo: string }, t: { communityName: string }) =>
+  caseRefused('PERSON_NOT_REGISTERED', `The person is no longer registered in ${t.communityName}; case ${c.caseNo} no longer settles this task`, c.caseNo);
+
 export { type TaskFilter, type TaskRow } from './repository';
 // The outreach task workflow and its kinds are written once in @redheart/shared's workflows.
 export { TASK_KINDS, type TaskKind, OPEN_TASK, TASK_ACTIONS, TASK_STATUSES, TASK_WORKERS, type TaskAction, type TaskStatus } from '@redheart/shared';
@@ -200,6 +207,7 @@ export class SeparationService {
     if (dto.action === 'apply' && dto.caseId) {
       const c = await this.caseOfPerson(m, user, dto.caseId, t);
       if (['REJECTED', 'WITHDRAWN', 'REVOKED'].includes(c.status)) throw caseRefused('CASE_CLOSED', `Case ${c.caseNo} is ${c.status}; link an open one`, c.caseNo);
+      if (c.status === 'SETTLED' && !c.registeredHere) throw movedAwaySince(c, t);
       caseId = c.id;
     }
     if (dto.action === 'settle') {
@@ -207,6 +215,9 @@ export class SeparationService {
       if (!caseId) throw badRequest('settle needs caseId: the settled move-in case of this person', [{ field: 'caseId', errors: ['required'] }], 'VALIDATION_FAILED');
       const c = await this.caseOfPerson(m, user, caseId, t);
       if (c.status !== 'SETTLED') throw caseRefused('CASE_NOT_SETTLED', `Case ${c.caseNo} is ${c.status}, not SETTLED`, c.caseNo);
+      // a move-in settled once proves nothing if the person has since moved out again (a later comparison
+      // found them separated anew): the task is settled only while they are registered here
+      if (!c.registeredHere) throw movedAwaySince(c, t);
     }
     if (dto.action !== 'apply' && dto.action !== 'settle' && dto.caseId) {
       throw badRequest(`caseId belongs to apply and settle only`, [{ field: 'caseId', errors: ['not allowed for this action'] }], 'VALIDATION_FAILED');
