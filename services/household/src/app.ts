@@ -111,7 +111,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const importJobs = new ImportJobService(app.db, jobRepo, tables, registerImport, properties, jobSettings);
   const exportJobs = new ExportJobService(jobRepo, exporter, jobSettings);
   await startJobWorkers(app.jobs, { imports: importJobs, exports: exportJobs, repo: jobRepo, settings: jobSettings, log: app.log });
-  await app.register(jobRoutes, { imports: importJobs, exports: exportJobs, repo: jobRepo });
+  await app.register(jobRoutes, { imports: importJobs, exports: exportJobs });
   // The clerks told of cases about to pass (and past) their step's time limit, once per cluster.
   await app.register(reminderJobs, opts.reminders ?? {});
   await app.register(publicCaseRoutes, { cases: new PublicCaseService(new PublicCaseRepository(app.db)), limit: publicRateLimit({ ...PUBLIC_LOOKUP_LIMIT, ...opts.publicLimit }) });

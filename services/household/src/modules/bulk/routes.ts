@@ -9,7 +9,7 @@ import type { BulkService, Exporter } from './service';
 import { XLSX_TYPE } from './sheet';
 
 /** Uploads are spreadsheets, well above the JSON limit but bounded (ROUTE_LIMITS; the gateway refuses larger ones first). */
-export const MAX_UPLOAD_BYTES = IMPORT_BODY_LIMIT;
+const MAX_UPLOAD_BYTES = IMPORT_BODY_LIMIT;
 
 /** An ASCII file name for old clients, the Chinese one (RFC 5987) for the rest; the workbook is streamed. */
 function sendXlsx(reply: FastifyReply, ascii: string, name: string, body: Readable) {

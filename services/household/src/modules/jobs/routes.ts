@@ -11,7 +11,6 @@ import {
   listQuery, reportQuery, templateQuery,
 } from './schemas';
 import { type ExportJobService, exportView, type ImportJobService, importView, templateWorkbook } from './service';
-import type { JobRepository } from './repository';
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -40,8 +39,8 @@ const KIND_ZH: Record<ImportKind, string> = { households: '户籍登记', proper
  * the export run on the job engine (pg-boss) and report progress, which the screen polls.
  */
 
-export default async function jobRoutes(app: FastifyInstance, opts: { imports: ImportJobService; exports: ExportJobService; repo: JobRepository }) {
-  const { imports, repo } = opts;
+export default async function jobRoutes(app: FastifyInstance, opts: { imports: ImportJobService; exports: ExportJobService }) {
+  const { imports } = opts;
   const exportJobs = opts.exports;
   app.addHook('onRequest', app.authenticate);
   await app.register(multipart, { limits: { fileSize: IMPORT_BODY_LIMIT, files: 1, fields: 5 } });
@@ -92,9 +91,9 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
     handler: async (req) => {
       const q = req.query as { limit?: number; before?: number };
       const limit = q.limit ?? 20;
-      const rows = await repo.listImports(req.user.username, limit + 1, q.before);
+      const { rows, nextBefore } = await imports.mine(req.user, limit, q.before);
       const lang = langOf(req);
-      return { items: rows.slice(0, limit).map((r) => importView(r, lang, false)), nextBefore: rows.length > limit ? rows[limit - 1].id : null };
+      return { items: rows.map((r) => importView(r, lang, false)), nextBefore };
     },
   });
 
@@ -167,9 +166,9 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
     handler: async (req) => {
       const q = req.query as { limit?: number; before?: number };
       const limit = q.limit ?? 20;
-      const rows = await repo.listExports(req.user.username, limit + 1, q.before);
+      const { rows, nextBefore } = await exportJobs.mine(req.user, limit, q.before);
       const lang = langOf(req);
-      return { items: rows.slice(0, limit).map((r) => exportView(r, lang)), nextBefore: rows.length > limit ? rows[limit - 1].id : null };
+      return { items: rows.map((r) => exportView(r, lang)), nextBefore };
     },
   });
 
@@ -197,7 +196,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       const name = `${zh}-${(job.finishedAt ? new Date(job.finishedAt) : new Date()).toISOString().slice(0, 10)}.xlsx`;
       return attachment(reply, XLSX_TYPE, job.fileName ?? `export-${job.id}.xlsx`, name)
         .header('content-length', String(job.fileSize))
-        .send(repo.exportFileStream(job.id, job.fileSize));
+        .send(exportJobs.fileStream(job, job.fileSize));
     },
   });
 }

@@ -145,6 +145,9 @@ function buildPreview(kind: ImportKind, table: Table | undefined, errors: Import
   return { columns, rows };
 }
 
+/** `limit + 1` rows read: the first `limit`, and where the next page starts when there was one more. */
+const pageOf = <T extends { id: number }>(rows: T[], limit: number) => ({ rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1].id : null });
+
 export class ImportJobService {
   constructor(
     private readonly ds: DataSource,
@@ -172,6 +175,11 @@ export class ImportJobService {
     const job = await this.repo.insertImport(user, kind, fileName.slice(0, 200), file);
     await engine.send(QUEUES.validate, { id: job.id }, { retryLimit: 0, expireInSeconds: Math.max(60, this.settings.staleSeconds * 2) });
     return job;
+  }
+
+  /** A page of the user's own imports, newest first, and the id to continue before (keyset). */
+  async mine(user: AuthUser, limit: number, before?: number): Promise<{ rows: ImportJobRow[]; nextBefore: number | null }> {
+    return pageOf(await this.repo.listImports(user.username, limit + 1, before), limit);
   }
 
   /** Visible to its creator, and to importers whose area covers the creator's (a secretary sees the clerk's); 404 otherwise. */
@@ -359,6 +367,16 @@ export class ExportJobService {
     const job = await this.repo.insertExport(user, kind, parsed);
     await engine.send(QUEUES.export, { id: job.id }, { retryLimit: 0, expireInSeconds: Math.max(60, this.settings.staleSeconds * 2) });
     return job;
+  }
+
+  /** A page of the user's own exports, newest first, and the id to continue before (keyset). */
+  async mine(user: AuthUser, limit: number, before?: number): Promise<{ rows: ExportJobRow[]; nextBefore: number | null }> {
+    return pageOf(await this.repo.listExports(user.username, limit + 1, before), limit);
+  }
+
+  /** The finished workbook of an export the caller may read (`visible`), streamed from the database. */
+  fileStream(job: ExportJobRow, size: number): Readable {
+    return this.repo.exportFileStream(job.id, size);
   }
 
   /** Its creator's, and every export for an admin; 404 otherwise. */
