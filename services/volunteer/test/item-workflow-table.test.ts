@@ -92,6 +92,24 @@ describe('the service item workflow table against the API', () => {
     expect(r.body.status).toBe(a === 'confirm' ? 'CLOSED' : ITEM_WORKFLOW_DEF.rules[a].to ?? s);
   });
 
+  // every field the table lists as `required`, in turn missing and null: 400 VALIDATION_FAILED naming it, nothing written
+  const REQUIRED = (Object.entries(ITEM_WORKFLOW_DEF.rules) as [ItemAction, (typeof ITEM_WORKFLOW_DEF.rules)[ItemAction]][])
+    .flatMap(([a, rule]) => (rule.required ?? []).map((field) => [a, field, rule.from[0]] as const));
+  it('the table lists the fields the item actions need', () => {
+    expect(REQUIRED.map(([x, f]) => `${x}.${f}`)).toEqual(expect.arrayContaining(['assign.unitId', 'complete.hours', 'confirm.rating', 'refer.referralBody', 'merge.mergeIntoId']));
+  });
+  it.each(REQUIRED)('%s without %s (from %s) is a 400 naming the field, nothing written', async (a, field, from) => {
+    const who = WHO.find((w) => (ITEM_WORKFLOW_DEF.rules[a].roles as readonly string[]).includes(roleOf(w)))!;
+    const c = await inState(from as ItemStatus);
+    for (const value of [undefined, null]) {
+      const sent = { ...(await body(a, c)), [field]: value };
+      const r = await api().post(`/api/volunteer/items/${c.id}/transitions`).set(as(who)).send(sent);
+      expect({ status: r.status, code: r.body.code, fields: r.body.details?.map((d: { field: string }) => d.field) }).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [field] });
+    }
+    const now = (await api().get(`/api/volunteer/items/${c.id}`).set(as('admin'))).body;
+    expect({ status: now.status, version: now.version }).toEqual({ status: c.status, version: c.version });
+  });
+
   it('the exceptions are real: no PUBLISHED item can be scheduled by a unit (it has not claimed it: 403)', async () => {
     expect((await act(await inState('PUBLISHED'), 'schedule', 'unit')).status).toBe(403);
     expect((await act(await inState('PUBLISHED', true, true), 'schedule', 'unit')).status).toBe(403);

@@ -56,6 +56,15 @@ export function checkinOpensOn(item: Pick<ItemRow, 'status' | 'scheduledDate'>, 
   return null;
 }
 
+/** The 400's sentence for a required field of an item transition that is missing (the table's `required`). */
+const ITEM_MISSING: Record<string, string> = {
+  unitId: 'assign names the unit (unitId)',
+  hours: 'complete records volunteer hours per member',
+  rating: 'confirm needs a rating from 1 to 5',
+  referralBody: 'A referral names the responsible body',
+  mergeIntoId: 'merge needs mergeIntoId of another item',
+};
+
 /** The event type of each item transition: `volunteer.item.<name>`. */
 const ITEM_EVENT_NAMES: Record<string, string> = {
   report: 'reported', publish: 'published', reject: 'rejected', refer: 'referred', merge: 'merged', claim: 'claimed', release: 'released',
@@ -196,9 +205,12 @@ export class ItemService {
     const rule = guardTransition(ITEM_WORKFLOW_DEF, {
       action: dto.action, role: user.role, state: item.status, entity: 'item', reason: dto.reason,
       version: isSignup ? undefined : { record: item.version, request: dto.version, stale: () => conflict('The item was changed by someone else; reload it', 'STALE_VERSION') },
+      // the rule's `required` fields (assign: unitId, complete: hours, confirm: rating, refer: referralBody, merge: mergeIntoId)
+      fields: dto,
     }, {
       forbidden: (action) => `Your role may not ${action} a service item`,
       wrongState: (state, action) => `A ${state} item cannot be ${action}ed`,
+      missing: (field, action) => ITEM_MISSING[field] ?? `${action} needs ${field}`,
     });
     const set: Record<string, unknown> = {};
     let to: ItemStatus = rule.to ?? item.status;
@@ -218,14 +230,13 @@ export class ItemService {
         break;
       }
       case 'refer': {
-        if (!dto.referralBody) throw badRequest('A referral names the responsible body', [{ field: 'referralBody', errors: ['required'] }], 'VALIDATION_FAILED');
         set.referral_body = dto.referralBody;
         data = { referralBody: dto.referralBody };
         break;
       }
       case 'merge': {
-        if (!dto.mergeIntoId || dto.mergeIntoId === id) throw badRequest('merge needs mergeIntoId of another item', [{ field: 'mergeIntoId', errors: ['required'] }], 'VALIDATION_FAILED');
-        const target = await this.repo.lockMergeTarget(m, dto.mergeIntoId);
+        if (dto.mergeIntoId === id) throw badRequest(ITEM_MISSING.mergeIntoId, [{ field: 'mergeIntoId', errors: ['required'] }], 'VALIDATION_FAILED');
+        const target = await this.repo.lockMergeTarget(m, dto.mergeIntoId!);
         if (!target || target.community_id !== item.communityId) throw notFound('Item to merge into');
         if (['MERGED', 'REJECTED', 'CANCELLED', 'CLOSED'].includes(target.status)) throw wrongState('Cannot merge into a finished item', { entity: 'item', from: target.status, action: 'merge' });
         set.merged_into_id = dto.mergeIntoId;
@@ -245,11 +256,10 @@ export class ItemService {
         break;
       }
       case 'assign': {
-        if (!dto.unitId) throw badRequest('assign names the unit (unitId)', [{ field: 'unitId', errors: ['required'] }], 'VALIDATION_FAILED');
-        if (!(await this.unitReportedTo(m, dto.unitId, item.communityId))) throw badRequest('That unit has not reported to this community', [{ field: 'unitId', errors: ['not reported here'] }], 'UNIT_NOT_REPORTED');
+        if (!(await this.unitReportedTo(m, dto.unitId!, item.communityId))) throw badRequest('That unit has not reported to this community', [{ field: 'unitId', errors: ['not reported here'] }], 'UNIT_NOT_REPORTED');
         const responseDeadline = new Date(Date.now() + (dto.responseDays ?? DEFAULT_RESPONSE_DAYS) * 86400_000);
         Object.assign(set, { unit_id: dto.unitId, claimed_at: new Date(), assigned_by: user.username, response_deadline: responseDeadline });
-        eventUnit = dto.unitId;
+        eventUnit = dto.unitId!;
         data = { unitId: dto.unitId, responseDeadline: responseDeadline.toISOString() };
         break;
       }
@@ -273,7 +283,8 @@ export class ItemService {
       }
       case 'complete': {
         if (scopeKind(user) === 'unit' && item.unitId !== user.orgId) throw forbidden('Only the claiming unit may complete it');
-        if (!dto.hours?.length) throw badRequest('complete records volunteer hours per member', [{ field: 'hours', errors: ['required'] }], 'VALIDATION_FAILED');
+        // present (the rule's required field) but possibly empty: no hours is no record of the work
+        if (!dto.hours?.length) throw badRequest(ITEM_MISSING.hours, [{ field: 'hours', errors: ['required'] }], 'VALIDATION_FAILED');
         if (!(await this.repo.evidenceCount(m, id)) && !dto.note) throw badRequest('complete needs evidence: upload a photo or give a note', [{ field: 'note', errors: ['evidence required'] }], 'EVIDENCE_REQUIRED');
         if (dto.note) await this.repo.insertNoteEvidence(m, id, dto.note, user.username);
         for (const h of dto.hours) {
@@ -287,7 +298,6 @@ export class ItemService {
         break;
       }
       case 'confirm': {
-        if (!dto.rating) throw badRequest('confirm needs a rating from 1 to 5', [{ field: 'rating', errors: ['required'] }], 'VALIDATION_FAILED');
         set.rating = dto.rating;
         data = { rating: dto.rating };
         break;
