@@ -64,3 +64,27 @@ describe('individual items: sign-ups → schedule → check-in → done → conf
     expect(escalated).not.toContain(taken.id);
   });
 });
+
+describe("a member's sign-ups and their row", () => {
+  const xmin = async (username: string) => (await t.ds.query(`SELECT xmin::text AS x, account_id AS "accountId" FROM member WHERE username = $1`, [username]))[0];
+
+  it('the first sign-up records the account; later ones leave the member row as it is (no new row version, no row lock)', async () => {
+    await t.ds.query(`INSERT INTO member (username, name, community_id, status) VALUES ('m.mou', '牟党员', 7, 'approved')`);
+    const [a, b] = [await c.published({ kind: 'individual', capacity: 5 }), await c.published({ kind: 'individual', capacity: 5 })];
+    expect((await xmin('m.mou')).accountId).toBeNull();
+    expect((await c.api().post(`/api/volunteer/items/${a.id}/transitions`).set(asMember('m.mou')).send({ action: 'signup', version: a.version })).status).toBe(200);
+    const learnt = await xmin('m.mou');
+    expect(learnt.accountId).toBe('m.mou');
+    expect((await c.api().post(`/api/volunteer/items/${b.id}/transitions`).set(asMember('m.mou')).send({ action: 'signup', version: b.version })).status).toBe(200);
+    expect((await c.api().post(`/api/volunteer/items/${a.id}/transitions`).set(asMember('m.mou')).send({ action: 'withdraw_signup', version: a.version })).status).toBe(200);
+    expect(await xmin('m.mou')).toEqual(learnt);
+  });
+
+  it("one member's sign-ups on many items at once all go through", async () => {
+    const items = await Promise.all(Array.from({ length: 6 }, () => c.published({ kind: 'individual', capacity: 2 })));
+    const answers = await Promise.all(items.map((i) => c.api().post(`/api/volunteer/items/${i.id}/transitions`).set(asMember('m.sun')).send({ action: 'signup', version: i.version })));
+    expect(answers.map((r) => r.status)).toEqual(items.map(() => 200));
+    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM item_signup s JOIN member mb ON mb.id = s.member_id WHERE mb.username = 'm.sun' AND s.item_id = ANY($1::bigint[])`, [items.map((i) => i.id)]);
+    expect(n).toBe(6);
+  });
+});
