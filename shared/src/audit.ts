@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AuthUser } from './auth';
+import { preparedIn } from './db';
 import { OUTBOX_CHANNEL, OUTBOX_COLUMNS } from './events/outbox';
 import { maskIdNumbers } from './resident-id';
 import type { AuditEntityType } from './workflows/vocabulary';
@@ -160,7 +161,7 @@ export async function writeAudit(manager: EntityManager, input: AuditInput): Pro
   const p = (v: unknown) => `$${params.push(v)}`;
   const stream = auditStreams.get(manager.connection);
   if (!stream) {
-    await manager.query(auditInsertSql(input, p), params);
+    await preparedIn(manager, auditInsertSql(input, p), params);
     return;
   }
   // the entry and its event in one statement, in one transaction (the caller's, or one of their own)
@@ -168,7 +169,7 @@ export async function writeAudit(manager: EntityManager, input: AuditInput): Pro
     ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) SELECT ${auditRecordedSql(stream, input, p).join(', ')} FROM a RETURNING payload)
     SELECT ob.payload, pg_notify('${OUTBOX_CHANNEL}', '') FROM ob`;
   const write = async (m: EntityManager) => {
-    const [row]: { payload: AuditRecorded }[] = await m.query(sql, params);
+    const [row] = await preparedIn<{ payload: AuditRecorded }>(m, sql, params);
     await stream.alsoInTransaction?.(m, row.payload);
   };
   if (manager.queryRunner?.isTransactionActive) await write(manager);

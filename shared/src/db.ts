@@ -96,10 +96,36 @@ export async function preparedQuery<T = Record<string, unknown>>(ds: import('typ
   return res.rows as T[];
 }
 
+/**
+ * `m.query(text, values)` through a named prepared statement: on the transaction's own connection when `m` is a
+ * transaction's manager, else on the pool. PostgreSQL then parses and plans the statement once per connection
+ * (after five runs it keeps a generic plan) instead of on every call: for the statements of the hot write paths
+ * (a settle, a claim, a sign-up), whose joins, JSON subqueries and CTEs cost more to parse and plan than to run —
+ * a perf profile of the volunteer database's backends under bench:events:sse spent most of their time in the
+ * parser, the planner and the catalogue caches. For statements whose plan does not depend on the values (keys,
+ * not LIKE prefixes or ranges). Errors come as TypeORM's QueryFailedError, as from `m.query`.
+ */
+export async function preparedIn<T = Record<string, unknown>>(m: import('typeorm').EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  const runner = m.queryRunner;
+  const client = runner && !runner.isReleased ? ((await runner.connect()) as import('pg').PoolClient | undefined) : (m.connection?.driver as unknown as { master?: import('pg').Pool } | undefined)?.master;
+  // not a pg connection (another driver): as TypeORM sends it
+  if (typeof client?.query !== 'function') return rowsOf<T>(await m.query(text, values));
+  try {
+    const res = await client.query({ name: preparedName(text), text, values });
+    return res.rows as T[];
+  } catch (err) {
+    const { QueryFailedError } = await import('typeorm');
+    throw new QueryFailedError(text, values, err as Error);
+  }
+}
+
 const preparedNames = new Map<string, string>();
-function preparedName(text: string): string {
+/** Past this many distinct texts, new ones run unnamed: a text built with a value in it must not fill every connection's statement cache. */
+const MAX_PREPARED = 1000;
+function preparedName(text: string): string | undefined {
   let name = preparedNames.get(text);
   if (!name) {
+    if (preparedNames.size >= MAX_PREPARED) return undefined;
     name = `rh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     preparedNames.set(text, name);
   }

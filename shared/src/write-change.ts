@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedIn } from './db';
 import { type AuditInput, auditInsertSql, auditRecordedSql, auditStreamOf } from './audit';
 import { type NewEvent, OUTBOX_CHANNEL, OUTBOX_COLUMNS, outboxValues } from './events/outbox';
 
@@ -52,7 +53,7 @@ export async function writeChange<R>(m: EntityManager, w: ChangeWrite): Promise<
   }
   if (outboxes.length) ctes.push(`nt AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (${outboxes.map((o) => `SELECT 1 FROM ${o}`).join(' UNION ALL ')} LIMIT 1) x)`);
   const answer = w.answer(p);
-  const rows: R[] = await m.query(
+  const rows = await preparedIn<R>(m,
     `WITH ${ctes.join(',\n')}
      SELECT a.* FROM (${answer}) a${outboxes.length ? ` WHERE (SELECT count(*) FROM nt) >= 0` : ''}`,
     params,

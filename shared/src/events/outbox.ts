@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { preparedIn } from '../db';
 
 /**
  * Events (docs/architecture.md "Events"): a change that another service or a person cares about
@@ -72,7 +73,7 @@ export function outboxValues(e: NewEvent): unknown[] {
  */
 export async function emit(m: EntityManager, e: NewEvent): Promise<string> {
   const values = outboxValues(e);
-  await m.query(
+  await preparedIn(m,
     `WITH ins AS (
        INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING 1
      ) SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ins`,

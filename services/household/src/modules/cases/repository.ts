@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedQuery, rowsOf, withPageTotal } from '@redheart/shared';
+import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedIn, preparedQuery, rowsOf, withPageTotal } from '@redheart/shared';
 import { type CaseStatus, type CaseType, type DuplicateKind, OVERDUE_SQL } from '../../domain';
 
 /** Scopes of up to this many communities read the case list community by community (one index walk each). */
@@ -234,7 +234,7 @@ export class CaseRepository {
   }
 
   async find(m: EntityManager, id: number, opts: { lock?: boolean; withDetail?: boolean } = {}): Promise<LoadedCase | undefined> {
-    const rows: LoadedCase[] = await m.query(
+    const rows = await preparedIn<LoadedCase>(m,
       `SELECT ${CASE_COLUMNS}, cr.path, cr.name AS "communityName" ${opts.withDetail ? `, ${DETAIL_PARTS}` : ''}
          FROM move_case c JOIN community_ref cr ON cr.id = c.community_id
         WHERE c.id = $1 ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
@@ -360,7 +360,7 @@ export class CaseRepository {
 
   /** Move-out: every person's active registration in the household ends, in one statement; each says whether it did. */
   async moveOutAll(m: EntityManager, caseId: number, householdId: number | null, day: string): Promise<{ idMasked: string; ended: boolean }[]> {
-    return m.query(
+    return preparedIn(m,
         `WITH cp AS (SELECT id, id_hash, id_masked FROM case_person WHERE case_id = $1),
          ended AS (
            UPDATE registration r SET status = 'ended', end_date = $3, end_reason = 'moved_out', ended_by_case_id = $1
@@ -395,7 +395,7 @@ export class CaseRepository {
   async settleAll(
     m: EntityManager, a: { caseId: number; householdId: number; day: string; communityId: number; lockHousehold: boolean },
   ): Promise<SettleCheckRow[]> {
-    return m.query(
+    return preparedIn(m,
         `WITH lk AS (SELECT id FROM household WHERE id = $2 AND $5::boolean FOR UPDATE),
          cp AS (SELECT id, name, id_cipher, id_hash, id_masked, sex, birth_date, employer, relation, source_registration_id
                   FROM case_person WHERE case_id = $1 AND (SELECT count(*) FROM lk) >= 0),

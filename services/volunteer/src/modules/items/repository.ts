@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
+import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, preparedIn, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
 import type { ItemKind, ItemStatus } from '../../domain';
 
 export interface ItemRow {
@@ -138,7 +138,6 @@ export interface PostedMemberRow { id: string; accountId: string | null; path: s
 
 export interface NewEvidencePhoto { fileName: string; mime: string; size: number; sha256: string; note: string | null; uploadedBy: string }
 
-/** item, item_event, item_signup, item_hours and item_evidence; SQL only, no rules. */
 /**
  * The approved member of username $1 with `column`, and their account ($2) written on the row only when it is not
  * already there: a member's every sign-up used to UPDATE their row, which locked it to the end of the transaction, so
@@ -150,6 +149,7 @@ const MEMBER_LEARNT = (column: 'community_id' | 'name') => `
        learnt AS (UPDATE member SET account_id = $2 FROM mb WHERE member.id = mb.id AND mb.account_id IS DISTINCT FROM $2 RETURNING member.id)
   SELECT id, ${column} FROM mb`;
 
+/** item, item_event, item_signup, item_hours and item_evidence; SQL only, no rules. */
 export class ItemRepository {
   constructor(private readonly ds: DataSource) {}
 
@@ -165,7 +165,7 @@ export class ItemRepository {
    */
   async find(m: EntityManager, id: number, opts: { lock?: boolean; withDetail?: boolean; reportedByUnit?: number } = {}): Promise<LoadedItem | undefined> {
     const unitStaff = opts.reportedByUnit !== undefined;
-    const rows: LoadedItem[] = await m.query(
+    const rows: LoadedItem[] = await preparedIn(m,
       `SELECT ${COLUMNS},
               ${unitStaff ? `EXISTS (SELECT 1 FROM unit_report ur WHERE ur.unit_id = $2 AND ur.community_id = i.community_id AND ur.status = 'approved')` : 'true'} AS reported
               ${opts.withDetail ? `, ${DETAIL_PARTS}` : ''}
@@ -282,7 +282,7 @@ export class ItemRepository {
 
   /** How many members signed up (read by a statement of its own: after the item's row lock, not from the snapshot before it). */
   async signupCount(m: EntityManager, itemId: number): Promise<number> {
-    const rows: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [itemId]);
+    const rows = await preparedIn<{ n: number }>(m, `SELECT count(*)::int AS n FROM item_signup WHERE item_id = $1`, [itemId]);
     return rows[0].n;
   }
 
@@ -370,23 +370,23 @@ export class ItemRepository {
 
   /** The approved member of this username, their account learnt as they act; with their community. */
   async memberActing(m: EntityManager, username: string, accountId: string): Promise<{ id: number; community_id: number } | undefined> {
-    return rowsOf<{ id: number; community_id: number }>(await m.query(MEMBER_LEARNT('community_id'), [username, accountId]))[0];
+    return (await preparedIn<{ id: number; community_id: number }>(m, MEMBER_LEARNT('community_id'), [username, accountId]))[0];
   }
 
   /** The approved member of this username, their account learnt as they check in; with their name. */
   async memberCheckingIn(m: EntityManager, username: string, accountId: string): Promise<{ id: number; name: string } | undefined> {
-    return rowsOf<{ id: number; name: string }>(await m.query(MEMBER_LEARNT('name'), [username, accountId]))[0];
+    return (await preparedIn<{ id: number; name: string }>(m, MEMBER_LEARNT('name'), [username, accountId]))[0];
   }
 
   /** False when the member had signed up already. */
   async insertSignup(m: EntityManager, itemId: number, memberId: number): Promise<boolean> {
-    const ins: unknown[] = await m.query(`INSERT INTO item_signup (item_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING member_id`, [itemId, memberId]);
+    const ins = await preparedIn(m, `INSERT INTO item_signup (item_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING member_id`, [itemId, memberId]);
     return ins.length > 0;
   }
 
   /** False when the member was not signed up. */
   async deleteSignup(m: EntityManager, itemId: number, memberId: number): Promise<boolean> {
-    return rowsOf(await m.query(`DELETE FROM item_signup WHERE item_id = $1 AND member_id = $2 RETURNING member_id`, [itemId, memberId])).length > 0;
+    return (await preparedIn(m, `DELETE FROM item_signup WHERE item_id = $1 AND member_id = $2 RETURNING member_id`, [itemId, memberId])).length > 0;
   }
 
   /**
@@ -440,7 +440,7 @@ export class ItemRepository {
   }
 
   async insertEvent(m: EntityManager, e: ItemEventRecord): Promise<void> {
-    await m.query(
+    await preparedIn(m,
       `INSERT INTO item_event (item_id, action, from_status, to_status, actor_id, actor_username, actor_role, unit_id, reason, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [e.itemId, e.action, e.from, e.to, e.actorId, e.actorUsername, e.actorRole, e.unitId, e.reason, e.data ? JSON.stringify(e.data) : null],
