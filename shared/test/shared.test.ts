@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import type { DataSource } from 'typeorm';
-import { AppError, businessToday, createAuditTable, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import { type DataSource, QueryFailedError } from 'typeorm';
+import { AppError, businessToday, createAuditTable, preparedIn, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
 import { emptyTestDatabase } from './db';
 
 class Dto {
@@ -120,5 +120,40 @@ describe('audit_entry (real PostgreSQL)', () => {
       throw new Error('abort');
     }).catch(() => undefined);
     expect((await ds.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'x'`))[0].n).toBe(0);
+  });
+});
+
+describe('preparedIn (real PostgreSQL)', () => {
+  let ds: DataSource;
+  beforeAll(async () => {
+    ds = await emptyTestDatabase('shared_prepared');
+    await ds.query('CREATE TABLE thing (id int PRIMARY KEY, name text NOT NULL)');
+  });
+  afterAll(async () => ds.destroy());
+  const SQL = 'INSERT INTO thing (id, name) VALUES ($1, $2) RETURNING id, name';
+  const prepared = async (m: import('typeorm').EntityManager) =>
+    (await m.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`, [SQL]))[0].n as number;
+
+  it("runs in the caller's transaction, as a named statement of its connection: rolled back with it, kept when it commits", async () => {
+    await expect(ds.transaction(async (m) => {
+      expect(await preparedIn(m, SQL, [1, '龙腾'])).toEqual([{ id: 1, name: '龙腾' }]);
+      // the transaction sees its own row; the statement is prepared on this connection
+      expect(await m.query('SELECT name FROM thing WHERE id = 1')).toEqual([{ name: '龙腾' }]);
+      expect(await prepared(m)).toBe(1);
+      throw new Error('roll back');
+    })).rejects.toThrow('roll back');
+    expect(await ds.query('SELECT count(*)::int AS n FROM thing')).toEqual([{ n: 0 }]);
+    await ds.transaction(async (m) => {
+      await preparedIn(m, SQL, [2, '万达']);
+      await preparedIn(m, SQL, [3, '翠屏']);
+    });
+    expect(await ds.query('SELECT id, name FROM thing ORDER BY id')).toEqual([{ id: 2, name: '万达' }, { id: 3, name: '翠屏' }]);
+  });
+
+  it("outside a transaction uses the pool; a refused statement is TypeORM's QueryFailedError with PostgreSQL's code", async () => {
+    expect(await preparedIn(ds.manager, 'SELECT name FROM thing WHERE id = $1', [3])).toEqual([{ name: '翠屏' }]);
+    const err = await preparedIn(ds.manager, SQL, [2, 'again']).catch((e) => e);
+    expect(err).toBeInstanceOf(QueryFailedError);
+    expect(err).toMatchObject({ code: '23505' });
   });
 });
