@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedIn } from '../db';
 import { isDatabaseUnavailable } from '../db-outage';
 import { type EventEnvelope, isEnvelope } from './outbox';
 
@@ -55,7 +56,7 @@ export class EventInbox {
     if (!handler) return this.park(event.id, meta.subject, `unknown event type ${event.type}`, raw, deliveries);
     try {
       const outcome = await this.db.transaction(async (m) => {
-        const fresh = await m.query(`INSERT INTO inbox_event (consumer, id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [this.spec.name, event.id, event.type]);
+        const fresh = await preparedIn(m, `INSERT INTO inbox_event (consumer, id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [this.spec.name, event.id, event.type]);
         if (!fresh.length) return 'duplicate' as const;
         await handler(m, event);
         return 'done' as const;

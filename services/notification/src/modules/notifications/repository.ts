@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, type EventEnvelope, type PageRequest, readPage } from '@redheart/shared';
+import { type AuthUser, type EventEnvelope, type PageRequest, preparedIn, readPage } from '@redheart/shared';
 import type { Addressed } from './rules';
 
 /**
@@ -62,7 +62,7 @@ export class NotificationRepository {
 
   /** One notification of an event and rule; undefined when the pair was written already (a redelivery). */
   async insert(m: EntityManager, e: EventEnvelope, a: Addressed): Promise<number | undefined> {
-    const rows: { id: string }[] = await m.query(
+    const rows = await preparedIn<{ id: string }>(m,
       `INSERT INTO notification (event_id, rule, kind, recipient_account, recipient_role, recipient_org_id, recipient_path, org_path, record_type, record_id, params, actor, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13) ON CONFLICT (event_id, rule) DO NOTHING RETURNING id`,
       [e.id, a.rule, a.kind, a.recipientAccount, a.recipientRole, a.recipientOrgId, a.recipientPath, e.orgPath, a.recordType, a.recordId, JSON.stringify(a.params), e.actor, e.occurredAt],
@@ -72,7 +72,7 @@ export class NotificationRepository {
 
   /** The accounts that muted `kind`. */
   async mutedBy(m: EntityManager, kind: string): Promise<string[]> {
-    const rows: { account: string }[] = await m.query(`SELECT account FROM notification_mute WHERE kind = $1 ORDER BY account`, [kind]);
+    const rows = await preparedIn<{ account: string }>(m, `SELECT account FROM notification_mute WHERE kind = $1 ORDER BY account`, [kind]);
     return rows.map((r) => r.account);
   }
 
