@@ -605,8 +605,9 @@ async function listPlans(url, org, longteng, vault) {
       if (tableRe.test(sql) && !/^\s*(EXPLAIN|SELECT count\(\*\)::int AS n FROM \()/.test(sql)) last = { sql, params };
       return ds.query(sql, params);
     };
-    rec.manager = ds.manager;
-    // the hot reads go to the pool as named prepared statements (shared preparedQuery): record those too
+    // the hot reads go to the pool as named prepared statements (shared preparedIn on the manager): record those too
+    rec.manager = Object.create(ds.manager);
+    rec.manager.connection = rec;
     const master = ds.driver.master;
     rec.driver = Object.create(ds.driver);
     rec.driver.master = Object.create(master);

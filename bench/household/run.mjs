@@ -319,8 +319,8 @@ async function main() {
   const loadBefore = logLoadBefore();
   const r = {};
   log(`measuring (warm, ${REPEAT} runs each after 20 warm-up runs, sequential, one keep-alive connection for HTTP):`);
-  // The route sends the exact lookup as a named prepared statement (shared preparedQuery); so does this.
-  r.idSql = await timed(`ID lookup · SQL (prepared statement, as the route)`, REPEAT, realInputs, (p) => shared.preparedQuery(ds, idSql, ['/1/%', p.hash, 20]));
+  // The route sends the exact lookup as a named prepared statement (shared preparedIn); so does this.
+  r.idSql = await timed(`ID lookup · SQL (prepared statement, as the route)`, REPEAT, realInputs, (p) => shared.preparedIn(ds.manager, idSql, ['/1/%', p.hash, 20]));
   r.idHttp = await timed(`ID lookup · HTTP GET /persons?idNumber=`, REPEAT, realInputs, (p) => get(`/api/household/persons?idNumber=${p.idNumber}`));
   r.nameSql = await timed(`two-character name search · SQL (DataSource)`, REPEAT, nameInputs, (n) => ds.query(nameSql, ['/1/%', `${n}%`, 20]));
   r.nameHttp = await timed(`two-character name search · HTTP GET /persons?name=`, REPEAT, nameInputs, (n) => get(`/api/household/persons?name=${encodeURIComponent(n)}`));
@@ -520,7 +520,7 @@ ${table}
 
 How each figure is taken (a latency passes when its p99 is within the target; "pass on median, p99 over" when only its median is; ${REPEAT} warm runs after 20 warm-up runs, sequential):
 - **SQL**: the route's own SQL through the household DataSource (TypeORM, pg): for persons the query of \`GET /api/household/persons\`
-  (the exact ID lookup as the named prepared statement the route sends, \`preparedQuery\` of @redheart/shared)
+  (the exact ID lookup as the named prepared statement the route sends, \`preparedIn\` of @redheart/shared)
   with an admin's scope (\`cr.path LIKE '/1/%'\`), for the case list \`CaseService.list\` from the built service itself.
 - **HTTP**: the real app (\`buildApp\` from dist, logger off, its own DataSource with the default pool) listening on 127.0.0.1 in its
   own Node process (this same file with \`--serve\`), an admin's bearer token, one keep-alive connection (undici Pool), requests one after another.

@@ -6,6 +6,7 @@ import type { AuthUser, Role } from './auth';
 import { likeEscape } from './db';
 import { badRequest } from './errors';
 import { pageQueryDoc, pageRequest, pageSchemaProperties, readPage } from './paging';
+import { keysetPage } from './pagination';
 import { maskIdNumbers } from './resident-id';
 import { ROLES } from './workflows/roles';
 import { AUDIT_ENTITY_TYPES } from './workflows/vocabulary';
@@ -186,9 +187,8 @@ export async function listAudit(
   }
   params.push(limit + 1);
   const rows = await query(`${select} LIMIT $${params.length}`, params);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null };
+  const { page, next: last } = keysetPage(rows, limit);
+  return { items: page.map(view), nextCursor: last ? encodeIdCursor(last.id) : null };
 }
 
 /** Mounts `GET <prefix>/audit` (authenticated; admin and `readers`, scoped). */

@@ -84,26 +84,15 @@ export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
 }
 
 /**
- * A read through a named prepared statement on the DataSource's pool: PostgreSQL parses and plans
- * it once per connection instead of on every call (TypeORM sends unnamed statements). For hot,
- * selective lookups whose plan does not depend on the parameters (an equality on a unique key);
- * not for LIKE prefixes or ranges, whose generic plan can be worse than a custom one.
- * The name is derived from the text, so two texts never share a name.
- */
-export async function preparedQuery<T = Record<string, unknown>>(ds: import('typeorm').DataSource, text: string, values: unknown[]): Promise<T[]> {
-  const pool = (ds.driver as unknown as { master: import('pg').Pool }).master;
-  const res = await pool.query({ name: preparedName(text), text, values });
-  return res.rows as T[];
-}
-
-/**
  * `m.query(text, values)` through a named prepared statement: on the transaction's own connection when `m` is a
  * transaction's manager, else on the pool. PostgreSQL then parses and plans the statement once per connection
  * (after five runs it keeps a generic plan) instead of on every call: for the statements of the hot write paths
  * (a settle, a claim, a sign-up), whose joins, JSON subqueries and CTEs cost more to parse and plan than to run —
  * a perf profile of the volunteer database's backends under bench:events:sse spent most of their time in the
  * parser, the planner and the catalogue caches. For statements whose plan does not depend on the values (keys,
- * not LIKE prefixes or ranges). Errors come as TypeORM's QueryFailedError, as from `m.query`.
+ * not LIKE prefixes or ranges, whose generic plan can be worse than a custom one). Also for hot, selective reads
+ * outside a transaction (`preparedIn(ds.manager, …)`: on the pool). The name is derived from the text, so two texts
+ * never share a name. Errors come as TypeORM's QueryFailedError, as from `m.query`.
  */
 export async function preparedIn<T = Record<string, unknown>>(m: import('typeorm').EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const runner = m.queryRunner;
@@ -138,24 +127,33 @@ export const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY
 /** Escapes LIKE wildcards so user text (or a scope path) matches literally. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The programme's time zone: BUSINESS_TIMEZONE, China Standard Time (no DST) by default. */
+export const businessTimeZone = (): string => process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
+
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 /**
- * One formatter per time zone, made once: building an Intl.DateTimeFormat costs about half a millisecond of
- * CPU (505 µs against 5.6 µs to format with a made one), which was 7 % of a claim's and 5 % of a settle's
- * service CPU in a profile under bench:per-request's writes (issue 12).
+ * One formatter per time zone and kind, made once ('day': YYYY-MM-DD; 'minute': the day and HH:mm, 24-hour): building
+ * an Intl.DateTimeFormat costs about half a millisecond of CPU (505 µs against 5.6 µs to format with a made one),
+ * which was 7 % of a claim's and 5 % of a settle's service CPU in a profile under bench:per-request's writes
+ * (issue 12), and an export formats a time per row.
  */
-const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+export function zoneFormat(timeZone: string, kind: 'day' | 'minute'): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let format = ZONE_FORMATS.get(key);
+  if (!format) {
+    const day = { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+    format = new Intl.DateTimeFormat('en-CA', kind === 'day' ? day : { ...day, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    ZONE_FORMATS.set(key, format);
+  }
+  return format;
+}
 
 /**
  * Today's date where the programme runs (China Standard Time, no DST): a clerk in Qixia working
  * at 07:00 must not be told that "today" is yesterday, which UTC would say.
  */
-export function businessToday(now = new Date(), timeZone = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai'): string {
-  let format = DAY_FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    DAY_FORMATS.set(timeZone, format);
-  }
-  return format.format(now);
+export function businessToday(now = new Date(), timeZone = businessTimeZone()): string {
+  return zoneFormat(timeZone, 'day').format(now);
 }
 
 /**
@@ -164,7 +162,7 @@ export function businessToday(now = new Date(), timeZone = process.env.BUSINESS_
  * database; it fails and is answered 503 (db-outage.ts).
  */
 export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
-  const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
+  const tz = businessTimeZone();
   if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
   const connectTimeout = Number(process.env.PG_CONNECT_TIMEOUT_MS ?? 3000);
   if (!Number.isInteger(connectTimeout) || connectTimeout <= 0) throw new Error('PG_CONNECT_TIMEOUT_MS must be a positive number of milliseconds');

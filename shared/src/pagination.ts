@@ -9,6 +9,15 @@ export function encodeCursor(at: Date | string, id: number): string {
   return Buffer.from(JSON.stringify([typeof at === 'string' ? at : at.toISOString(), id])).toString('base64url');
 }
 
+/**
+ * A keyset page from a read of limit + 1 rows: the first `limit` rows, and `next`, the row the next page starts
+ * after (the page's last), when a row beyond the page was read; null on the last page.
+ */
+export function keysetPage<T>(rows: readonly T[], limit: number): { page: T[]; next: T | null } {
+  const page = rows.slice(0, limit);
+  return { page, next: rows.length > limit ? (page.at(-1) ?? null) : null };
+}
+
 /** SQL for a timestamptz as the cursor carries it: ISO 8601 in UTC with microseconds. */
 export const cursorAtSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuthUser, badRequest, businessToday, type ExportKind, maskResidentId, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, businessTimeZone, businessToday, type ExportKind, maskResidentId, parseResidentId, type PiiVault, writeAudit, zoneFormat } from '@redheart/shared';
 import { assertMay } from '../../policy';
 import type { Relation } from '../../domain';
 import type { ListCasesQuery } from '../cases/dto';
@@ -27,17 +27,10 @@ const RELATION_ZH: Record<string, string> = { head: '户主', spouse: '配偶', 
 const TASK_KIND_ZH: Record<string, string> = { owner_elsewhere: '房户分离', resident_elsewhere: '人户分离' };
 const TASK_STATUS_ZH: Record<string, string> = { identified: '待走访', contacted: '已联系', applied: '已申请', settled: '已落户', declined: '已拒绝' };
 
-let localFormat: { timeZone: string; format: Intl.DateTimeFormat } | undefined;
-
 /** A time as people in Qixia read it: YYYY-MM-DD HH:mm in the business time zone. */
 function local(at: string | Date | null): string {
   if (!at) return '';
-  const timeZone = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
-  // made once per zone: building a formatter costs about a millisecond, and an export formats a time per row
-  if (localFormat?.timeZone !== timeZone) {
-    localFormat = { timeZone, format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
-  }
-  const parts = localFormat.format.formatToParts(new Date(at));
+  const parts = zoneFormat(businessTimeZone(), 'minute').formatToParts(new Date(at));
   const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }

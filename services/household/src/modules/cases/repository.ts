@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedIn, preparedQuery, rowsOf, withPageTotal } from '@redheart/shared';
+import { cursorAtSql, isoSql, likeEscape, type PageTotal, preparedIn, rowsOf, withPageTotal } from '@redheart/shared';
 import { type CaseStatus, type CaseType, type DuplicateKind, OVERDUE_SQL } from '../../domain';
 
 /** Scopes of up to this many communities read the case list community by community (one index walk each). */
@@ -333,7 +333,7 @@ export class CaseRepository {
     // community holding most cases walks move_case_all_idx; the generic plan walks move_case_list_idx): about 0.3 ms.
     // Filtered lists stay unnamed: a status or text filter's best plan depends on its value.
     const hot = ids.length === 1 && where.length === (f.cursor ? 1 : 0);
-    const rowsQuery = hot ? preparedQuery<CaseListRow>(this.read, sql, rowParams) : (this.read.query(sql, rowParams) as Promise<CaseListRow[]>);
+    const rowsQuery = hot ? preparedIn<CaseListRow>(this.read.manager, sql, rowParams) : (this.read.query(sql, rowParams) as Promise<CaseListRow[]>);
     if (paged) {
       // The total over the same filters; the count stops at 1,001 index entries, beyond which the planner estimates.
       const community = ids.length === 1 ? `c.community_id = ${idsParam}` : `c.community_id = ANY(${idsParam}::bigint[])`;

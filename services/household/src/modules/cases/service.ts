@@ -1,4 +1,4 @@
-import { CommunityDirectory, emit, type NewEvent, pageRequest } from '@redheart/shared';
+import { CommunityDirectory, emit, keysetPage, type NewEvent, pageRequest } from '@redheart/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   AppError, type AuthUser, badRequest, conflict, forbidden, inScope, maskResidentId, notFound, parseResidentId, type PiiVault,
@@ -241,11 +241,10 @@ export class CaseService {
       return { items: rows.map((c) => summary(c, c.communityName)), ...total!, page: paged.page, limit: paged.limit };
     }
     const { rows } = await this.repo.list(filter, { limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next: last } = keysetPage(rows, limit);
     return {
       items: page.map((c) => summary(c, c.communityName)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
+      nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { AppError, type AuthUser, EXPORT_KINDS, inScope, isDatabaseUnavailable, maskResidentId, parseQuery } from '@redheart/shared';
+import { AppError, type AuthUser, EXPORT_KINDS, inScope, isDatabaseUnavailable, keysetPage, maskResidentId, parseQuery } from '@redheart/shared';
 import type { JobEngine } from '@redheart/shared';
 import { ListCasesQuery } from '../cases/dto';
 import type { ImportIssue } from '../bulk/issues';
@@ -146,7 +146,10 @@ function buildPreview(kind: ImportKind, table: Table | undefined, errors: Import
 }
 
 /** `limit + 1` rows read: the first `limit`, and where the next page starts when there was one more. */
-const pageOf = <T extends { id: number }>(rows: T[], limit: number) => ({ rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1].id : null });
+const pageOf = <T extends { id: number }>(rows: T[], limit: number) => {
+  const { page, next } = keysetPage(rows, limit);
+  return { rows: page, nextBefore: next ? next.id : null };
+};
 
 export class ImportJobService {
   constructor(

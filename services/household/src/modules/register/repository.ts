@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { likeEscape, preparedQuery, scopeSql } from '@redheart/shared';
+import { likeEscape, preparedIn, scopeSql } from '@redheart/shared';
 
 /** The register's rows; SQL only, no rules (the service checks roles, scope and input). */
 export interface PersonRow {
@@ -146,7 +146,7 @@ export class RegisterRepository {
            JOIN community_ref cr ON cr.id = h.community_id
           WHERE ${cond} AND ${scopeSql('cr.path', scopePaths, 1)}
           ORDER BY p.name COLLATE "C", p.id LIMIT $${params.length}`;
-    return 'idHash' in by ? preparedQuery<PersonRow>(this.ds, sql, params) : this.ds.query(sql, params);
+    return 'idHash' in by ? preparedIn<PersonRow>(this.ds.manager, sql, params) : this.ds.query(sql, params);
   }
 
   /** A person with an active registration: the ciphertext of their ID number and their community. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest, type CommunityDirectory, inScope, notFound, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, type CommunityDirectory, inScope, keysetPage, notFound, parseResidentId, type PiiVault, writeAudit } from '@redheart/shared';
 import { assertMay, may } from '../../policy';
 import type { HouseholdQuery, PersonQuery, PropertyQuery, RevealDto } from './dto';
 import type { RegisterRepository } from './repository';
@@ -48,7 +48,8 @@ export class RegisterService {
     const communityId = q.communityId ? (await this.communities.visible(this.ds.manager, user, q.communityId)).id : undefined;
     const limit = Math.min(q.limit ?? 50, 200);
     const rows = await this.repo.households(user.scopePaths, { communityId, kind: q.kind, q: q.q ? q.q.trim() : undefined, after: q.after }, limit + 1);
-    return { items: rows.slice(0, limit), nextAfter: rows.length > limit ? rows[limit - 1].id : null };
+    const { page, next } = keysetPage(rows, limit);
+    return { items: page, nextAfter: next ? next.id : null };
   }
 
   /** The household book (户口簿): current members and past ones. */

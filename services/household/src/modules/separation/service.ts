@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  actionsFor, AppError, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, guardTransition, inScope, notFound, pageRequest,
+  actionsFor, AppError, type AuthUser, type TaskAction, type TaskStatus, TASK_WORKFLOW_DEF, badRequest, type CommunityDirectory, conflict, guardTransition, inScope, keysetPage, notFound, pageRequest,
   type Role, writeAudit,
 } from '@redheart/shared';
 import { assertMay } from '../../policy';
@@ -167,8 +167,8 @@ export class SeparationService {
     }
     const limit = Math.min(f.limit ?? 50, 200);
     const rows = await this.queryTasks(user, f, limit + 1, f.after);
-    const page = rows.slice(0, limit);
-    return { items: page.map((t) => presentTask(t, user.role)), nextAfter: rows.length > limit ? page[page.length - 1].id : null };
+    const { page, next } = keysetPage(rows, limit);
+    return { items: page.map((t) => presentTask(t, user.role)), nextAfter: next ? next.id : null };
   }
 
   /** Tasks in scope matching the filters, by id (keyset); the export reads through here too. */

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  AppError, type AuthUser, badRequest, conflict, decodeCursor, encodeCursor, forbidden, inScope, notFound, pageRequest, type Role, writeAudit,
+  AppError, type AuthUser, badRequest, conflict, decodeCursor, encodeCursor, forbidden, inScope, keysetPage, notFound, pageRequest, type Role, writeAudit,
 } from '@redheart/shared';
 import type { OrgType } from '../../domain';
 import { assertMay, GRANTABLE } from '../../policy';
@@ -91,9 +91,8 @@ export class AccountService {
       return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
     }
     const rows = await this.repo.keyset(f, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
+    const { page, next: last } = keysetPage(rows, limit);
+    return { items: page.map(view), nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null };
   }
 
   /** The account, if the caller may manage it: in scope and of a role the caller may give (else 404, as if absent). */

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { emit, type RevocationPage, SESSION_ENDED_EVENT, type SessionEndedPayload } from '@redheart/shared';
+import { emit, keysetPage, type RevocationPage, SESSION_ENDED_EVENT, type SessionEndedPayload } from '@redheart/shared';
 import { AuthRepository } from './repository';
 
 /** Why sessions ended (kept in the feed for the record). */
@@ -62,10 +62,10 @@ export async function readRevocations(db: DataSource | EntityManager, after: num
   const repo = new AuthRepository(db);
   const from = after ?? (await repo.revocationStart(START_WINDOW));
   const rows = await repo.revocationsAfter(from, limit + 1);
-  const page = rows.slice(0, limit);
+  const { page, next } = keysetPage(rows, limit);
   return {
     events: page.map((r) => ({ id: Number(r.id), accountId: String(r.accountId), sessionId: r.sessionId, epoch: r.epoch, at: new Date(r.at).toISOString() })),
-    more: rows.length > limit,
+    more: next !== null,
     cursor: page.length ? Number(page[page.length - 1].id) : from,
   };
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, notFound, pageRequest, type Role, writeAudit } from '@redheart/shared';
+import { type AuthUser, badRequest, checkTimeRange, decodeIdCursor, encodeIdCursor, inScope, keysetPage, notFound, pageRequest, type Role, writeAudit } from '@redheart/shared';
 import { endSession, publishEnded } from '../auth/sessions';
 import { assertMay, GRANTABLE, may } from '../../policy';
 import { loadScope } from '../scope/scope';
@@ -58,9 +58,8 @@ export class MonitorService {
     });
     const view = (r: LoginLogRow) => ({ ...r, id: Number(r.id), accountId: r.accountId === null ? null : Number(r.accountId), at: new Date(r.at).toISOString() });
     if (paged && total) return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeIdCursor(last.id) : null };
+    const { page, next: last } = keysetPage(rows, limit);
+    return { items: page.map(view), nextCursor: last ? encodeIdCursor(last.id) : null };
   }
 
   /** May the caller end this account's sessions: its own, or one it manages (admin: any). */
@@ -82,9 +81,8 @@ export class MonitorService {
       ip: r.ip, userAgent: r.userAgent, current: r.sessionId === user.sid, canEnd: this.mayEnd(user, scopePaths, r),
     });
     if (paged && total) return { items: rows.map(view), ...total, page: paged.page, limit: paged.limit };
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeSessionCursor(last.cursorAt, last.tokenId) : null };
+    const { page, next: last } = keysetPage(rows, limit);
+    return { items: page.map(view), nextCursor: last ? encodeSessionCursor(last.cursorAt, last.tokenId) : null };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { likeEscape, type OrgCommunity, preparedQuery, rowsOf } from '@redheart/shared';
+import { likeEscape, type OrgCommunity, preparedIn, rowsOf } from '@redheart/shared';
 
 export { likeEscape };
 import type { OrgType } from '../../domain';
@@ -55,11 +55,11 @@ export class UnitRepository {
   }
 
   /**
-   * A hot read by key (one organisation, the children of one): outside a transaction, a named prepared
-   * statement on the pool, parsed and planned once per connection; inside one, on the transaction's connection.
+   * A hot read by key (one organisation, the children of one): a named prepared statement, parsed and planned
+   * once per connection — on the pool outside a transaction, on the transaction's connection inside one.
    */
   private hot<T>(text: string, values: unknown[]): Promise<T[]> {
-    return this.db.queryRunner ? this.db.query(text, values) : preparedQuery<T>(this.db.connection, text, values);
+    return preparedIn<T>(this.db, text, values);
   }
 
   async findById(id: number, lock: '' | 'FOR UPDATE' | 'FOR SHARE' = ''): Promise<UnitRow | undefined> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   actionsFor, AppError, type AuditInput, defaultItemSource, emit, type AuthUser, badRequest, businessToday, type CommunityDirectory, conflict, decodeCursor, encodeCursor, forbidden,
-  guardTransition, inScope, ITEM_WORKFLOW_DEF, type NewEvent, notFound, pageRequest, writeAudit, wrongState,
+  guardTransition, inScope, ITEM_WORKFLOW_DEF, keysetPage, type NewEvent, notFound, pageRequest, writeAudit, wrongState,
 } from '@redheart/shared';
 import { type ItemAction, type ItemStatus, isServiceDay, nextServiceDay } from '../../domain';
 import type { CreateItemDto, ItemTransitionDto, ListItemsQuery } from './dto';
@@ -192,9 +192,8 @@ export class ItemService {
       return { items: rows.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), ...total!, page: paged.page, limit: paged.limit };
     }
     const { rows } = await this.repo.list(filter, { limit: limit + 1 });
-    const pageRows = rows.slice(0, limit);
-    const last = pageRows.at(-1);
-    return { items: pageRows.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null };
+    const { page: pageRows, next: last } = keysetPage(rows, limit);
+    return { items: pageRows.map(({ cursorAt: _c, ...i }) => (void _c, view(i))), nextCursor: last ? encodeCursor(last.cursorAt, last.id) : null };
   }
 
   async transition(ctx: Ctx, id: number, dto: ItemTransitionDto, m: EntityManager) {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { badRequest, decodeCursor, encodeCursor, maskPublicText, notFound } from '@redheart/shared';
+import { badRequest, decodeCursor, encodeCursor, keysetPage, maskPublicText, notFound } from '@redheart/shared';
 import { readPhoto } from '../items/evidence';
 import type { BoardQuery } from './dto';
 import { type PledgeRow, PublicBoardRepository } from './repository';
@@ -44,14 +44,13 @@ export class PublicBoardService {
     const c = q.communityId ?? null;
     const [totals, rows, cursorUnit] = await Promise.all([this.repo.totals(c), this.repo.page(c, limit + 1, afterId), q.cursor ? this.repo.unitExists(afterId) : true]);
     if (!cursorUnit) throw badRequest('cursor is not valid', [{ field: 'cursor', errors: ['names no unit'] }], 'VALIDATION_FAILED');
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next: last } = keysetPage(rows, limit);
     const teams = await this.repo.teams(page.map((u) => u.unitId), c);
     return {
       communityId: c,
       totals,
       units: page.map((u) => ({ unitId: u.unitId, unitName: u.unitName, summary: summary(u), teams: teams.get(u.unitId) ?? [], latest: u.latest.map(publicPledge) })),
-      nextCursor: rows.length > limit && last ? encodeCursor(NO_TIME, last.unitId) : null,
+      nextCursor: last ? encodeCursor(NO_TIME, last.unitId) : null,
     };
   }
 
@@ -61,8 +60,7 @@ export class PublicBoardService {
     const c = q.communityId ?? null;
     const [unit, rows, teams] = await Promise.all([this.repo.unit(unitId, c), this.repo.unitPledges(unitId, c, before, limit + 1), this.repo.teams([unitId], c)]);
     if (!unit || unit.total === 0) throw notFound('Unit');
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next: last } = keysetPage(rows, limit);
     return {
       unitId: unit.unitId,
       unitName: unit.unitName,
@@ -70,7 +68,7 @@ export class PublicBoardService {
       summary: summary(unit),
       teams: teams.get(unitId) ?? [],
       items: page.map(publicPledge),
-      nextCursor: rows.length > limit && last ? encodeCursor(NO_TIME, last.id) : null,
+      nextCursor: last ? encodeCursor(NO_TIME, last.id) : null,
     };
   }
 
