@@ -634,6 +634,7 @@ async function listPlans(url, org, longteng, vault) {
       ["clerk's queue (龙腾)", user('community_clerk', lt), {}],
       ["a street's cases (庄园)", user('street_admin', street), {}],
       ["a county's cases (栖霞)", user('admin', county), {}],
+      ["a clerk's name search (龙腾, 张伟)", user('community_clerk', lt), { q: '张伟' }],
     ]) {
       const q = await record(hds, /FROM move_case c|LATERAL/, (rec) => new CaseService(rec, vault, new shared.CommunityDirectory()).list(u, { limit: 20, ...extra }));
       await add(hds, name, 'move_case', q);

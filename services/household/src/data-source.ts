@@ -19,11 +19,12 @@ import { CatalogueRefVersion1765870000000 } from './migrations/1765870000000-Cat
 import { CaseLimitNotices1765890000000 } from './migrations/1765890000000-CaseLimitNotices';
 import { SettledRollup1765900000000 } from './migrations/1765900000000-SettledRollup';
 import { OpenCaseRollup1767400000000 } from './migrations/1767400000000-OpenCaseRollup';
+import { CaseNameSearch1767500000000 } from './migrations/1767500000000-CaseNameSearch';
 
 export const HOUSEHOLD_MIGRATIONS = [InitHousehold1764300000000, SeparationFunnel1764400000000, PersonNameSearchIndex1764600000000, RevealLogCommunity1764750000000, CaseCertificateIndex1764800000000, AuditHashChain1765000000000, HouseholdAuditLogIndexes1765740000000,
   ImportExportJobs1765750000000, PersonEmployer1765790000000, EventTablesHousehold1765810000001, ServiceApplications1765840000000,
   CatalogueRefVersion1765870000000, CaseLimitNotices1765890000000, SettledRollup1765900000000, SeparationRollup1765910000000, AuditChainAtCommit1766200000007, ShardedRollups1766200000008,
-  OpenCaseRollup1767400000000];
+  OpenCaseRollup1767400000000, CaseNameSearch1767500000000];
 
 /** The one DataSource shape used by the app, the CLI scripts, the benches and the tests. */
 export function createHouseholdDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
