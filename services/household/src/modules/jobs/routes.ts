@@ -196,7 +196,7 @@ export default async function jobRoutes(app: FastifyInstance, opts: { imports: I
       const name = `${zh}-${(job.finishedAt ? new Date(job.finishedAt) : new Date()).toISOString().slice(0, 10)}.xlsx`;
       return attachment(reply, XLSX_TYPE, job.fileName ?? `export-${job.id}.xlsx`, name)
         .header('content-length', String(job.fileSize))
-        .send(exportJobs.fileStream(job, job.fileSize));
+        .send(exportJobs.fileStream(job.id, job.fileSize));
     },
   });
 }

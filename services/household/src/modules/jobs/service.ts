@@ -377,9 +377,9 @@ export class ExportJobService {
     return pageOf(await this.repo.listExports(user.username, limit + 1, before), limit);
   }
 
-  /** The finished workbook of an export the caller may read (`visible`), streamed from the database. */
-  fileStream(job: ExportJobRow, size: number): Readable {
-    return this.repo.exportFileStream(job.id, size);
+  /** The finished workbook (`size` bytes) of an export the caller may read (`visible`), streamed from the database. */
+  fileStream(id: number, size: number): Readable {
+    return this.repo.exportFileStream(id, size);
   }
 
   /** Its creator's, and every export for an admin; 404 otherwise. */
