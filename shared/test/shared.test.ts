@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { type DataSource, QueryFailedError } from 'typeorm';
-import { AppError, businessToday, createAuditTable, preparedIn, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
+import { AppError, businessToday, byCountySql, communitiesByCountySql, countyOfPath, countyOfPathSql, createAuditTable, preparedIn, scopeSql, sumBy, inScope, parseDto, parseId, parseQuery, rowsOf, serviceDatabaseUrl, writeAudit } from '../src';
 import { emptyTestDatabase } from './db';
 
 class Dto {
@@ -155,5 +155,42 @@ describe('preparedIn (real PostgreSQL)', () => {
     const err = await preparedIn(ds.manager, SQL, [2, 'again']).catch((e) => e);
     expect(err).toBeInstanceOf(QueryFailedError);
     expect(err).toMatchObject({ code: '23505' });
+  });
+});
+
+describe('countyOfPathSql and byCountySql (real PostgreSQL)', () => {
+  let ds: DataSource;
+  const PATHS = ['/1/2/3/7/', '/1/9/1000/', '/100/2/3/4/5/', '/1/2/', '/7/', '/', '/10/20/30/40/'];
+  beforeAll(async () => {
+    ds = await emptyTestDatabase('shared_county');
+    await ds.query('CREATE TABLE community_ref (id bigint PRIMARY KEY, path text NOT NULL)');
+    await ds.query('CREATE TABLE figure (community_id bigint NOT NULL, n int NOT NULL, h float8 NOT NULL)');
+    await ds.query(`INSERT INTO community_ref SELECT i, p FROM unnest($1::text[]) WITH ORDINALITY AS x(p, i)`, [PATHS]);
+    await ds.query(`INSERT INTO figure SELECT 1 + i % $1, i, i / 4.0 FROM generate_series(1, 40) i`, [PATHS.length]);
+  });
+  afterAll(async () => ds.destroy());
+
+  it('reads the county from a path as countyOfPath does', async () => {
+    const rows: { path: string; county: string | null }[] = await ds.query(`SELECT path, ${countyOfPathSql('path')} AS county FROM community_ref ORDER BY id`);
+    expect(rows.map((r) => (r.county === null ? null : Number(r.county)))).toEqual(PATHS.map(countyOfPath));
+    expect(rows.map((r) => (r.county === null ? null : Number(r.county)))).toEqual([2, 1, 3, null, null, null, 20]);
+  });
+
+  it('sums a per-community statement by county, over the scope, as sumBy over countyOfPath does', async () => {
+    const perCommunity = (communities: string) => `SELECT community_id AS id, sum(n) AS n, sum(h) AS h FROM figure WHERE community_id ${communities} GROUP BY 1`;
+    for (const scope of [['/1/'], ['/1/2/', '/10/'], ['/nowhere/'], []]) {
+      const where = scopeSql('cr.path', scope, 1);
+      const params = scope.map((p) => `${p}%`);
+      const rows: { id: number | null; n: number; h: number }[] = await ds.query(byCountySql(perCommunity, { n: 'int', h: 'float8' }, where), params);
+      const inScope = PATHS.map((p, i) => ({ id: i + 1, p })).filter(({ p }) => scope.some((s) => p.startsWith(s)));
+      const figures: { id: number; n: string; h: number }[] = await ds.query(perCommunity('= ANY($1::bigint[])'), [inScope.map((c) => c.id)]);
+      const expected = sumBy(figures.map((r) => ({ key: countyOfPath(PATHS[Number(r.id) - 1]), counts: { n: Number(r.n), h: r.h } })), () => ({ n: 0, h: 0 }));
+      expect(new Map(rows.map((r) => [r.id === null ? null : Number(r.id), { n: r.n, h: r.h }]))).toEqual(expected);
+      expect(rows.every((r) => typeof r.n === 'number' && typeof r.h === 'number')).toBe(true);
+      // one row per county, in order of its id (the county-less last)
+      expect(rows.map((r) => r.id)).toEqual([...expected.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b)));
+      const communities: { id: number | null; communities: number }[] = await ds.query(communitiesByCountySql(where), params);
+      expect(communities.reduce((n, r) => n + r.communities, 0)).toBe(inScope.length);
+    }
   });
 });

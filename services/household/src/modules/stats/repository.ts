@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { likeEscape, scopeSql } from '@redheart/shared';
+import { byCountySql, communitiesByCountySql, likeEscape, scopeSql } from '@redheart/shared';
 import { type CaseStatus, OVERDUE_SQL, STEP_LIMIT_DAYS, stepLimitIntervalSql } from '../../domain';
 import { hourSql } from '../../migrations/1767400000000-OpenCaseRollup';
 import { OPEN } from '../cases/repository';
@@ -24,17 +24,19 @@ const EDGE_HOUR_SQL = `${OPEN_SQL} AND (${Object.entries(STEP_LIMIT_DAYS)
 /**
  * Open cases per community and status with how many are overdue, from case_open_rollup (migration OpenCaseRollup):
  * its rows whose whole hour is past the limit are overdue, plus the exact count of the hour at the limit (EDGE_HOUR_SQL).
+ * `communities`: the filter on the community column (`= ANY($1::bigint[])` in OPEN_FROM_ROLLUP_SQL).
  */
-export const OPEN_FROM_ROLLUP_SQL = `
+export const openFromRollupSql = (communities: string): string => `
   WITH roll AS (
     SELECT r.community_id, r.status, sum(r.n)::int AS n,
            coalesce(sum(r.n) FILTER (WHERE r.start_hour + interval '1 hour' + ${stepLimitIntervalSql('r')} <= now()), 0)::int AS overdue
-      FROM case_open_rollup r WHERE r.community_id = ANY($1::bigint[]) GROUP BY 1, 2),
+      FROM case_open_rollup r WHERE r.community_id ${communities} GROUP BY 1, 2),
   edge AS (
     SELECT c.community_id, c.status, count(*)::int AS overdue FROM move_case c
-     WHERE c.community_id = ANY($1::bigint[]) AND ${EDGE_HOUR_SQL} GROUP BY 1, 2)
+     WHERE c.community_id ${communities} AND ${EDGE_HOUR_SQL} GROUP BY 1, 2)
   SELECT roll.community_id AS "communityId", roll.status, roll.n, roll.overdue + coalesce(edge.overdue, 0) AS overdue
     FROM roll LEFT JOIN edge USING (community_id, status) WHERE roll.n <> 0`;
+export const OPEN_FROM_ROLLUP_SQL = openFromRollupSql('= ANY($1::bigint[])');
 
 /** A period of whole days (YYYY-MM-DD, from parsePeriod); null = open-ended. */
 export interface Period {
@@ -89,22 +91,29 @@ export interface OpenCasesRow {
   n: number;
   overdue: number;
 }
-export interface CountyCommunityRow {
+/** A county's (`id`) communities. */
+export interface CountyCommunitiesRow {
   id: number;
-  path: string;
+  communities: number;
 }
+/** A county's (`id`) households settled. */
 export interface SettledHouseholdsRow {
   id: number;
   households: number;
 }
-export interface OpenPerCommunityRow {
+/** A county's (`id`) open and overdue cases. */
+export interface OpenCountsRow {
   id: number;
   open: number;
   overdue: number;
 }
-/** A community's first (f…) and latest (l…) comparison: flats, flats separated, residents, residents elsewhere. */
+/**
+ * A county's (`id`) communities' first (f…) and latest (l…) comparisons summed: flats, flats separated, residents,
+ * residents elsewhere; `compared`: how many communities were compared.
+ */
 export interface FirstLatestSnapshotRow {
   id: number;
+  compared: number;
   f1: number;
   f2: number;
   f3: number;
@@ -162,39 +171,27 @@ export class StatsRepository {
     return m.query(OPEN_FROM_ROLLUP_SQL, [ids]);
   }
 
-  async communitiesInScope(scopePaths: string[]): Promise<CountyCommunityRow[]> {
-    return this.ds.query(`SELECT id, path FROM community_ref WHERE ${scopeSql('path', scopePaths, 1)}`, scopePaths.map((p) => `${likeEscape(p)}%`));
-  }
-
-  async settledHouseholds(ids: number[], period: Period): Promise<SettledHouseholdsRow[]> {
-    return this.ds.query(
-      `SELECT r.community_id AS id, sum(r.households)::int AS households
-         FROM case_settled_rollup r WHERE r.community_id = ANY($1::bigint[]) AND ${rollupCover(period)} GROUP BY 1`,
-      [ids],
-    );
-  }
-
-  async openPerCommunity(ids: number[]): Promise<OpenPerCommunityRow[]> {
-    const rows = await this.openCases(this.ds, ids);
-    const by = new Map<number, OpenPerCommunityRow>();
-    for (const r of rows) {
-      const e = by.get(Number(r.communityId)) ?? { id: Number(r.communityId), open: 0, overdue: 0 };
-      e.open += r.n;
-      e.overdue += r.overdue;
-      by.set(e.id, e);
-    }
-    return [...by.values()];
-  }
-
-  /** Each community's first and latest comparison (communities never compared have no row). */
-  async firstAndLatestSnapshots(ids: number[]): Promise<FirstLatestSnapshotRow[]> {
-    return this.ds.query(
-      `SELECT f.community_id AS id, f.flats AS f1, f.flats_separated AS f2, f.residents AS f3, f.residents_elsewhere AS f4,
+  /**
+   * The county comparison over the communities under the scope paths (`id`: the county): communities, households
+   * settled in the period, open and overdue cases, and the communities' first and latest comparisons summed
+   * (`compared`: how many were compared; communities never compared have no snapshot). Each statement's per-community
+   * rows are summed by county in SQL (byCountySql).
+   */
+  countyFigures(scopePaths: string[], period: Period): Promise<[CountyCommunitiesRow[], SettledHouseholdsRow[], OpenCountsRow[], FirstLatestSnapshotRow[]]> {
+    const scope = scopeSql('cr.path', scopePaths, 1);
+    const params = scopePaths.map((p) => `${likeEscape(p)}%`);
+    const int = 'int' as const;
+    return Promise.all([
+      this.ds.query(communitiesByCountySql(scope), params),
+      this.ds.query(byCountySql((c) => `SELECT r.community_id AS id, sum(r.households) AS households
+         FROM case_settled_rollup r WHERE r.community_id ${c} AND ${rollupCover(period)} GROUP BY 1`, { households: int }, scope), params),
+      this.ds.query(byCountySql((c) => `SELECT o."communityId" AS id, o.n AS open, o.overdue FROM (${openFromRollupSql(c)}) o`, { open: int, overdue: int }, scope), params),
+      this.ds.query(byCountySql((c) => `SELECT f.community_id AS id, 1 AS compared, f.flats AS f1, f.flats_separated AS f2, f.residents AS f3, f.residents_elsewhere AS f4,
               l.flats AS l1, l.flats_separated AS l2, l.residents AS l3, l.residents_elsewhere AS l4
-         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at, id) f
-         JOIN (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id = ANY($1::bigint[]) ORDER BY community_id, taken_at DESC, id DESC) l
-           USING (community_id)`,
-      [ids],
-    );
+         FROM (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id ${c} ORDER BY community_id, taken_at, id) f
+         JOIN (SELECT DISTINCT ON (community_id) * FROM separation_snapshot WHERE community_id ${c} ORDER BY community_id, taken_at DESC, id DESC) l
+           USING (community_id)`, { compared: int, f1: int, f2: int, f3: int, f4: int, l1: int, l2: int, l3: int, l4: int }, scope), params),
+    ]);
   }
+
 }

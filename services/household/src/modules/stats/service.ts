@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, badRequest, countyOfPath, sumBy } from '@redheart/shared';
+import { type AuthUser, badRequest, sumBy } from '@redheart/shared';
 import { STEP_LIMIT_DAYS } from '../../domain';
 import { assertMay } from '../../policy';
 import { measure, type SeparationMeasure, type SeparationService } from '../separation/service';
@@ -141,24 +141,19 @@ export class CountyStatsService {
   async counties(user: AuthUser, q: { from?: string; to?: string }) {
     assertMay(user, 'compareCounties');
     const period = parsePeriod(q.from, q.to);
-    const communities = await this.repo.communitiesInScope(user.scopePaths);
-    const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
-    const ids = [...countyOf.keys()];
-    const [settled, open, snaps] = await Promise.all([
-      this.repo.settledHouseholds(ids, period),
-      this.repo.openPerCommunity(ids),
-      this.repo.firstAndLatestSnapshots(ids),
-    ]);
+    // each statement's per-community rows come summed by county (`id`: the county; null for a path without one)
+    const [communities, settled, open, snaps] = await this.repo.countyFigures(user.scopePaths, period);
+    const county = (id: number | string | null) => (id === null ? null : Number(id));
     const counts = sumBy(
       [
-        ...ids.map((id) => ({ key: countyOf.get(id), counts: { ...ZERO_COUNTS(), communities: 1 } })),
-        ...settled.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: r.households, open: 0, overdue: 0 } })),
-        ...open.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { communities: 0, households: 0, open: r.open, overdue: r.overdue } })),
+        ...communities.map((r) => ({ key: county(r.id), counts: { ...ZERO_COUNTS(), communities: r.communities } })),
+        ...settled.map((r) => ({ key: county(r.id), counts: { communities: 0, households: r.households, open: 0, overdue: 0 } })),
+        ...open.map((r) => ({ key: county(r.id), counts: { communities: 0, households: 0, open: r.open, overdue: r.overdue } })),
       ],
       ZERO_COUNTS,
     );
     const seps = sumBy(
-      snaps.map((r) => ({ key: countyOf.get(Number(r.id)), counts: { compared: 1, f1: r.f1, f2: r.f2, f3: r.f3, f4: r.f4, l1: r.l1, l2: r.l2, l3: r.l3, l4: r.l4 } })),
+      snaps.map(({ id, ...counts }) => ({ key: county(id), counts })),
       ZERO_SEP,
     );
     const separation = (s: ReturnType<typeof ZERO_SEP> | undefined) => ({

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { likeEscape, scopeSql } from '@redheart/shared';
+import { byCountySql, communitiesByCountySql, likeEscape, scopeSql } from '@redheart/shared';
 import type { ItemStatus } from '../../domain';
 
 const OPEN = `('REPORTED', 'PUBLISHED', 'CLAIMED', 'ESCALATED', 'SCHEDULED', 'IN_PROGRESS', 'DONE')`;
@@ -9,6 +9,22 @@ const DELIVERED = `('DONE', 'CONFIRMED', 'CLOSED')`;
  * cancelled, merged or rejected (its status row).
  */
 const LIVE_PLEDGE_STATUS = `r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')`;
+
+/** Per-community statements (`communities`: the filter on the community column; column `id`: the community). */
+const countyItemCountsSql = (communities: string) => `SELECT r.community_id AS id, sum(r.items)::int AS items,
+       coalesce(sum(r.items) FILTER (WHERE r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')), 0)::int AS live,
+       coalesce(sum(r.items) FILTER (WHERE r.status IN ${OPEN}), 0)::int AS open,
+       coalesce(sum(r.items) FILTER (WHERE r.status IN ${DELIVERED}), 0)::int AS delivered,
+       sum(r.rated)::int AS rated, sum(r.rating_sum)::int AS "ratingSum"
+  FROM item_community_rollup r WHERE r.community_id ${communities} GROUP BY r.community_id`;
+/** Posted volunteer hours, from item_hours_rollup (migration ItemRollup; its shards summed, migration ShardedRollups). */
+const hoursSql = (communities: string) => `SELECT community_id AS id, sum(hours)::float AS hours FROM item_hours_rollup WHERE community_id ${communities}
+  GROUP BY community_id HAVING sum(hours) <> 0`;
+/** Approved unit reports. */
+const unitsSql = (communities: string) => `SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id ${communities} GROUP BY community_id`;
+/** Approved members. */
+const membersSql = (communities: string) => `SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id ${communities} GROUP BY community_id`;
+const IN_IDS = '= ANY($1::bigint[])';
 
 /** A community in the caller's scope. */
 export interface ScopeCommunityRow { id: number; name: string; path: string; streetName: string | null }
@@ -21,6 +37,8 @@ export type HoursRow = { id: number; hours: number };
 export type CheckInsRow = { id: number; checkIns: number };
 export type UnitsRow = { id: number; units: number };
 export type MembersRow = { id: number; members: number };
+/** A county's (`id`) communities. */
+export type CountyCommunitiesRow = { id: number; communities: number };
 
 export interface StatusCountRow { status: ItemStatus; n: number }
 export interface ServiceDayRow { date: string; scheduled: number; delivered: number; checkIns: number }
@@ -40,14 +58,6 @@ export class OverviewRepository {
     );
   }
 
-  /** The communities under the scope paths with their paths only (the county is read from the path). */
-  scopeCommunityPaths(scopePaths: string[]): Promise<{ id: number; path: string }[]> {
-    return this.ds.query(
-      `SELECT id, path FROM community_ref cr WHERE ${scopeSql('cr.path', scopePaths, 1)}`,
-      scopePaths.map((p) => `${likeEscape(p)}%`),
-    );
-  }
-
   /** Items open and delivered, ratings, and live pledges (delivered or not), from item_community_rollup. */
   itemCounts(ids: number[]): Promise<ItemCountsRow[]> {
     return this.ds.query(
@@ -62,17 +72,22 @@ export class OverviewRepository {
     );
   }
 
-  /** The county comparison's item counts: `live` are the items not cancelled, merged or rejected (the delivery rate's base). */
-  countyItemCounts(ids: number[]): Promise<CountyItemCountsRow[]> {
-    return this.ds.query(
-      `SELECT r.community_id AS id, sum(r.items)::int AS items,
-              coalesce(sum(r.items) FILTER (WHERE r.status NOT IN ('CANCELLED', 'MERGED', 'REJECTED')), 0)::int AS live,
-              coalesce(sum(r.items) FILTER (WHERE r.status IN ${OPEN}), 0)::int AS open,
-              coalesce(sum(r.items) FILTER (WHERE r.status IN ${DELIVERED}), 0)::int AS delivered,
-              sum(r.rated)::int AS rated, sum(r.rating_sum)::int AS "ratingSum"
-         FROM item_community_rollup r WHERE r.community_id = ANY($1::bigint[]) GROUP BY r.community_id`,
-      [ids],
-    );
+  /**
+   * The county comparison over the communities under the scope paths (`id`: the county): communities, item counts
+   * (`live`: not cancelled, merged or rejected, the delivery rate's base), posted hours, approved unit reports and
+   * members, each statement's per-community rows summed by county in SQL (byCountySql).
+   */
+  countyFigures(scopePaths: string[]): Promise<[CountyCommunitiesRow[], CountyItemCountsRow[], HoursRow[], UnitsRow[], MembersRow[]]> {
+    const scope = scopeSql('cr.path', scopePaths, 1);
+    const params = scopePaths.map((p) => `${likeEscape(p)}%`);
+    const int = 'int' as const;
+    return Promise.all([
+      this.ds.query(communitiesByCountySql(scope), params),
+      this.ds.query(byCountySql(countyItemCountsSql, { items: int, live: int, open: int, delivered: int, rated: int, ratingSum: int }, scope), params),
+      this.ds.query(byCountySql(hoursSql, { hours: 'float8' }, scope), params),
+      this.ds.query(byCountySql(unitsSql, { units: int }, scope), params),
+      this.ds.query(byCountySql(membersSql, { members: int }, scope), params),
+    ]);
   }
 
   /** Items claimed (claim/assign) and escalated, releases and rework, from item_event. */
@@ -92,11 +107,7 @@ export class OverviewRepository {
 
   /** Posted volunteer hours per community, from item_hours_rollup (migration ItemRollup; its shards summed, migration ShardedRollups). */
   hours(ids: number[]): Promise<HoursRow[]> {
-    return this.ds.query(
-      `SELECT community_id AS id, sum(hours)::float AS hours FROM item_hours_rollup WHERE community_id = ANY($1::bigint[])
-        GROUP BY community_id HAVING sum(hours) <> 0`,
-      [ids],
-    );
+    return this.ds.query(hoursSql(IN_IDS), [ids]);
   }
 
   checkIns(ids: number[]): Promise<CheckInsRow[]> {
@@ -109,12 +120,12 @@ export class OverviewRepository {
 
   /** Approved unit reports per community. */
   units(ids: number[]): Promise<UnitsRow[]> {
-    return this.ds.query(`SELECT community_id AS id, count(*)::int AS units FROM unit_report WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]);
+    return this.ds.query(unitsSql(IN_IDS), [ids]);
   }
 
   /** Approved members per community. */
   members(ids: number[]): Promise<MembersRow[]> {
-    return this.ds.query(`SELECT community_id AS id, count(*)::int AS members FROM member WHERE status = 'approved' AND community_id = ANY($1::bigint[]) GROUP BY community_id`, [ids]);
+    return this.ds.query(membersSql(IN_IDS), [ids]);
   }
 
   /** How many units reported (approved) in any of the communities: a unit reporting to two counts once. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { type AuthUser, businessToday, countyOfPath, notFound, type Role, sumBy } from '@redheart/shared';
+import { type AuthUser, businessToday, notFound, type Role, sumBy } from '@redheart/shared';
 import { assertMay, POLICY } from '../../policy';
 import { ITEM_STATUSES } from '../../domain';
 import { OverviewRepository, type ScopeCommunityRow } from './repository';
@@ -125,17 +125,13 @@ export class CountyOverviewService {
 
   async counties(user: AuthUser) {
     assertMay(user, 'overview.counties');
-    const communities = await this.repo.scopeCommunityPaths(user.scopePaths);
-    const countyOf = new Map(communities.map((c) => [Number(c.id), countyOfPath(c.path)]));
-    const ids = [...countyOf.keys()];
-    const [items, hours, reports, members] = await Promise.all([
-      this.repo.countyItemCounts(ids), this.repo.hours(ids), this.repo.units(ids), this.repo.members(ids),
-    ]);
-    const row = (r: { id: number } & Partial<ReturnType<typeof ZERO_COUNTY>>) => {
+    // each statement's per-community rows come summed by county (`id`: the county; null for a path without one)
+    const [communities, items, hours, reports, members] = await this.repo.countyFigures(user.scopePaths);
+    const row = (r: { id: number | null } & Partial<ReturnType<typeof ZERO_COUNTY>>) => {
       const { id, ...counts } = r;
-      return { key: countyOf.get(Number(id)), counts: { ...ZERO_COUNTY(), ...counts } };
+      return { key: id === null ? null : Number(id), counts: { ...ZERO_COUNTY(), ...counts } };
     };
-    const sums = sumBy([...ids.map((id) => ({ key: countyOf.get(id), counts: { ...ZERO_COUNTY(), communities: 1 } })), ...[...items, ...hours, ...reports, ...members].map(row)], ZERO_COUNTY);
+    const sums = sumBy([...communities, ...items, ...hours, ...reports, ...members].map(row), ZERO_COUNTY);
     const figures = (s: ReturnType<typeof ZERO_COUNTY>) => ({
       communities: s.communities, items: s.items, open: s.open, delivered: s.delivered,
       deliveryRate: s.live ? round(s.delivered / s.live, 4) : null,
