@@ -130,6 +130,13 @@ export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** The programme's time zone: BUSINESS_TIMEZONE, China Standard Time (no DST) by default. */
 export const businessTimeZone = (): string => process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
 
+/** businessTimeZone(), checked to be a time-zone name, for writing into SQL (a session's timezone, a function body). */
+export function sqlTimeZone(): string {
+  const tz = businessTimeZone();
+  if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
+  return tz;
+}
+
 const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 /**
  * One formatter per time zone and kind, made once ('day': YYYY-MM-DD; 'minute': the day and HH:mm, 24-hour): building
@@ -162,8 +169,7 @@ export function businessToday(now = new Date(), timeZone = businessTimeZone()): 
  * database; it fails and is answered 503 (db-outage.ts).
  */
 export function pgConnectionExtra(poolSize: number): Record<string, unknown> {
-  const tz = businessTimeZone();
-  if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
+  const tz = sqlTimeZone();
   const connectTimeout = Number(process.env.PG_CONNECT_TIMEOUT_MS ?? 3000);
   if (!Number.isInteger(connectTimeout) || connectTimeout <= 0) throw new Error('PG_CONNECT_TIMEOUT_MS must be a positive number of milliseconds');
   return { max: poolSize, options: `-c timezone=${tz}`, connectionTimeoutMillis: connectTimeout };

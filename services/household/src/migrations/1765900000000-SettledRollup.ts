@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropRollupTriggerSql, incrementSql, rollupTriggerSql } from '@redheart/shared';
+import { dropRollupTriggerSql, incrementSql, rollupTriggerSql, sqlTimeZone } from '@redheart/shared';
 
 /**
  * The statistics read maintained totals instead of every case of the scope (issue 13): per community,
@@ -65,18 +65,12 @@ export const settledRollupFunctionsSql = (sharded: boolean): string[] =>
   [triggerSql('move_case', 'case_settled_rollup_cases', caseRows, sharded)[0], triggerSql('case_person', 'case_settled_rollup_persons', personRows, sharded)[0]]
     .map((sql) => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'));
 
-export function businessZone(): string {
-  const tz = process.env.BUSINESS_TIMEZONE ?? 'Asia/Shanghai';
-  if (!/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(tz)) throw new Error(`BUSINESS_TIMEZONE ${tz} is not a time-zone name`);
-  return tz;
-}
-
 export class SettledRollup1765900000000 implements MigrationInterface {
   name = 'SettledRollup1765900000000';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE FUNCTION household_business_day(ts timestamptz) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE
-      RETURN (ts AT TIME ZONE '${businessZone()}')::date`);
+      RETURN (ts AT TIME ZONE '${sqlTimeZone()}')::date`);
     await q.query(`
       CREATE TABLE case_settled_rollup (
         community_id bigint NOT NULL,

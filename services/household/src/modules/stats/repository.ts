@@ -193,5 +193,4 @@ export class StatsRepository {
            USING (community_id)`, { compared: int, f1: int, f2: int, f3: int, f4: int, l1: int, l2: int, l3: int, l4: int }, scope), params),
     ]);
   }
-
 }
