@@ -113,6 +113,25 @@ describe('events', () => {
     expect(parked.map((p: { reason: string }) => p.reason)).toEqual(['malformed: not JSON', 'malformed: not an event envelope', 'unknown event type test.thing.exploded']);
   });
 
+  it('a type of its pattern the consumer skips is let through with no transaction, no inbox row and no effect', async () => {
+    const inbox = new EventInbox(ds, { ...effectSpec('skipping', 'test'), skips: () => true });
+    const e: EventEnvelope = { id: '4b1c0a52-6f0e-4f7e-9f51-2a8c3d1b0e11', type: 'test.thing.changed', aggregateId: '9', orgPath: null, actor: null, occurredAt: new Date().toISOString(), payload: { n: 6 } };
+    const transactions = jest.spyOn(ds, 'transaction');
+    try {
+      expect(await inbox.handle(JSON.stringify(e))).toBe('skipped');
+      expect(await inbox.handle(JSON.stringify(e))).toBe('skipped');
+      expect(transactions).not.toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
+    expect(await count(ds, `SELECT count(*) AS n FROM inbox_event WHERE consumer = 'skipping'`)).toBe(0);
+    expect(await count(ds, `SELECT count(*) AS n FROM effect`)).toBe(0);
+    // only types of its pattern (test.thing.>) are skipped: another type and the malformed are parked as before
+    expect(await inbox.handle({ ...e, id: '5b1c0a52-6f0e-4f7e-9f51-2a8c3d1b0e11', type: 'test.widget.moved' })).toBe('parked');
+    expect(await inbox.handle('{not json')).toBe('parked');
+    expect(await count(ds, `SELECT count(*) AS n FROM dead_letter`)).toBe(2);
+  });
+
   it('a failing handler is retried, then parked after the attempt limit; a permanent failure at once', async () => {
     let calls = 0;
     const inbox = new EventInbox(ds, {

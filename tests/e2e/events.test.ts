@@ -163,7 +163,7 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     expect(created.status).toBe(201);
     const caseId = String(created.body.id);
     // household's outbox: the entry went out as household.audit.recorded, without the clear number
-    const [ev] = await household.query(`SELECT payload, org_path AS "orgPath" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1`, [caseId]);
+    const [ev] = await household.query(`SELECT payload, org_path AS "orgPath", aggregate_id AS "aggregateId" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1`, [caseId]);
     expect(ev.payload).toMatchObject({ service: 'household', action: 'case.create', entityType: 'move_case', actorUsername: 'clerk.longteng' });
     expect(ev.payload).not.toHaveProperty('after');
     expect(JSON.stringify(ev)).not.toContain(residentId('246'));
@@ -173,12 +173,15 @@ describe(`events between the services (${process.env.TEST_EVENTS === 'http' ? 't
     const submitted = await api('clerk.longteng', 'POST', `/api/household/cases/${caseId}/transitions`, { action: 'submit', version: created.body.version });
     expect(submitted.status).toBe(200);
     const [sev] = await household.query(
-      `SELECT payload, org_path AS "orgPath" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1 AND payload->>'action' <> 'case.create'`,
+      `SELECT payload, org_path AS "orgPath", aggregate_id AS "aggregateId" FROM outbox_event WHERE type = 'household.audit.recorded' AND payload->>'entityId' = $1 AND payload->>'action' <> 'case.create'`,
       [caseId],
     );
     const [entry] = await household.query(`SELECT id::int AS id, action FROM audit_entry WHERE entity_type = 'move_case' AND entity_id = $1 AND action <> 'case.create'`, [caseId]);
     expect(sev.payload).toMatchObject({ service: 'household', auditId: entry.id, action: entry.action, entityType: 'move_case', actorUsername: 'clerk.longteng' });
     expect(sev.orgPath).toBe(ev.orgPath);
+    // each entry an aggregate of its own (the relay publishes the trail side by side, not one acknowledged publish after another)
+    expect(sev.aggregateId).toBe(`audit-${entry.id}`);
+    expect(ev.aggregateId).toBe(`audit-${ev.payload.auditId}`);
     await until('org’s system log to hold the transition too', async () =>
       (await org.query(`SELECT count(*)::int AS n FROM system_log WHERE service = 'household' AND entity_type = 'move_case' AND entity_id = $1`, [caseId]))[0].n === 2);
     // through the gateway: the admin and 龙腾’s street admin see it; 翠亭’s clerk may not read the log at all

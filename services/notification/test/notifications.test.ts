@@ -109,6 +109,19 @@ describe('delivery: idempotent, bad events parked', () => {
     expect((await list('clerk')).items.some((n) => n.recordId === '51')).toBe(true);
   });
 
+  test('an event no rule reads (a withdrawal, an audit entry) is taken without an inbox row or a notification; a rule’s event beside it applies', async () => {
+    const withdrawn = itemEvent('signup_withdrawn', { itemId: 78, itemNo: 'XQ2026-0078' });
+    const audit = event('volunteer.audit.recorded', { service: 'volunteer', auditId: 9, action: 'item.withdraw_signup', entityType: 'item', entityId: '78' });
+    const signedUp = itemEvent('signed_up', { itemId: 79, itemNo: 'XQ2026-0079', actorId: '6' });
+    const res = await deliver(withdrawn, audit, signedUp);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ handled: 3, parked: 0 });
+    const inbox = await t.ds.query(`SELECT id FROM inbox_event WHERE id = ANY($1::uuid[])`, [[withdrawn.id, audit.id, signedUp.id]]);
+    expect(inbox.map((r: { id: string }) => r.id)).toEqual([signedUp.id]);
+    const made = await t.ds.query(`SELECT event_id AS "eventId", kind FROM notification WHERE event_id = ANY($1::uuid[])`, [[withdrawn.id, audit.id, signedUp.id]]);
+    expect(made).toEqual([{ eventId: signedUp.id, kind: 'signup_confirmed' }]);
+  });
+
   test('the internal route needs the internal token (404 without it)', async () => {
     await api().post('/api/notify/internal/events').send({ events: [] }).expect(404);
     await api().post('/api/notify/internal/events').set('x-internal-token', 'wrong-token-wrong').send({ events: [] }).expect(404);

@@ -3,6 +3,18 @@ import { preparedIn } from '../db';
 import { isDatabaseUnavailable } from '../db-outage';
 import { type EventEnvelope, isEnvelope } from './outbox';
 
+/** True when `type` (`org.unit.moved`) falls under a NATS-style pattern (`org.unit.>`, `org.*.moved`, exact). */
+export function typeMatches(pattern: string, type: string): boolean {
+  const p = pattern.split('.');
+  const t = type.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return t.length > i;
+    if (i >= t.length) return false;
+    if (p[i] !== '*' && p[i] !== t[i]) return false;
+  }
+  return p.length === t.length;
+}
+
 /** A handler's verdict that the event can never be applied (it is parked at once, not retried). */
 export class PermanentEventError extends Error {}
 
@@ -18,17 +30,23 @@ export interface EventConsumerSpec {
   handlers: Record<string, EventHandler>;
   /** Runs after an event's transaction committed (clear a cache). */
   afterCommit?: (e: EventEnvelope) => void;
+  /**
+   * Types of the pattern this consumer makes nothing of (the notification service reads `volunteer.>` and has rules for
+   * a few of its types): acknowledged as they come, with no transaction and no inbox row. Only types of `types` are
+   * skipped; anything else that reaches the inbox is parked as unknown, as without it.
+   */
+  skips?: (type: string) => boolean;
 }
 
 /** Failed handler attempts (not database outages, which wait) before an event is parked. */
 export const MAX_EVENT_ATTEMPTS = 5;
 
-export type HandleOutcome = 'done' | 'duplicate' | 'parked' | 'retry';
+export type HandleOutcome = 'done' | 'duplicate' | 'skipped' | 'parked' | 'retry';
 
 /**
  * The transport-independent half of a consumer: reads a delivered message, parks what cannot be
- * read (malformed, unknown type, failing `MAX_EVENT_ATTEMPTS` times, PermanentEventError), and
- * otherwise writes the inbox row and the effect in one transaction, so a second delivery of the
+ * read (malformed, unknown type, failing `MAX_EVENT_ATTEMPTS` times, PermanentEventError), lets through
+ * what the consumer `skips`, and otherwise writes the inbox row and the effect in one transaction, so a second delivery of the
  * same event id does nothing. Answers 'retry' only when it could not decide (the database is down,
  * or an attempt failed before the limit): the transport redelivers later.
  */
@@ -52,6 +70,7 @@ export class EventInbox {
     }
     const raw = text ?? safeJson(body);
     if (!isEnvelope(event)) return this.park(idOf(event), meta.subject, 'malformed: not an event envelope', raw, deliveries);
+    if (this.spec.skips?.(event.type) && typeMatches(this.spec.types, event.type)) return 'skipped';
     const handler = this.spec.handlers[event.type];
     if (!handler) return this.park(event.id, meta.subject, `unknown event type ${event.type}`, raw, deliveries);
     try {

@@ -4,22 +4,10 @@ import fp from 'fastify-plugin';
 import type { DataSource } from 'typeorm';
 import { AppError, notFound } from '../errors';
 import { type FailoverFetch, failoverFetch } from '../failover';
-import { EventInbox, type EventConsumerSpec, type HandleOutcome } from './consumer';
+import { EventInbox, type EventConsumerSpec, type HandleOutcome, typeMatches } from './consumer';
 import { NatsBus } from './nats';
 import { isEnvelope, type EventEnvelope } from './outbox';
 import { OutboxRelay, type RelaySink } from './relay';
-
-/** True when `type` (`org.unit.moved`) falls under a NATS-style pattern (`org.unit.>`, `org.*.moved`, exact). */
-export function typeMatches(pattern: string, type: string): boolean {
-  const p = pattern.split('.');
-  const t = type.split('.');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return t.length > i;
-    if (i >= t.length) return false;
-    if (p[i] !== '*' && p[i] !== t[i]) return false;
-  }
-  return p.length === t.length;
-}
 
 export interface HttpEventTarget {
   /** The consuming service (`household`): its route is `<url>/api/<name>/internal/events`. */
@@ -154,7 +142,7 @@ export const eventsPlugin = fp<EventsPluginOptions>(
       handler: async (req) => {
         const outcomes = await apply(req.body.events);
         if (outcomes.includes('retry')) throw new AppError(503, 'EVENTS_RETRY', 'Some events could not be applied now; send them again');
-        return { handled: outcomes.filter((o) => o === 'done' || o === 'duplicate').length, parked: outcomes.filter((o) => o === 'parked').length };
+        return { handled: outcomes.filter((o) => o === 'done' || o === 'duplicate' || o === 'skipped').length, parked: outcomes.filter((o) => o === 'parked').length };
       },
     });
 

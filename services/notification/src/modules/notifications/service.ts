@@ -60,6 +60,8 @@ export class NotificationService {
 
   /** The consumers of the events the rules read (one per producing service). */
   consumers(): EventConsumerSpec[] {
+    // the types some rule reads; the others (a withdrawal, every `<service>.audit.recorded`) are acknowledged without a transaction
+    const read = new Set(this.rules.map((r) => r.event));
     return CONSUMED.map((c) => {
       const handlers: EventConsumerSpec['handlers'] = {};
       const made: Map<string, (Addressed & { id: number })[]> = new Map();
@@ -72,6 +74,7 @@ export class NotificationService {
         from: c.from,
         types: c.types,
         handlers: new Proxy(handlers, { get: (_t, type) => (typeof type === 'string' && type.startsWith(`${c.from}.`) ? handle : undefined) }),
+        skips: (type: string) => !read.has(type),
         afterCommit: (e: EventEnvelope) => {
           const list = made.get(e.id) ?? [];
           made.delete(e.id);
