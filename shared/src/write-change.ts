@@ -7,7 +7,11 @@ import { type NewEvent, OUTBOX_CHANNEL, OUTBOX_COLUMNS, outboxValues } from './e
 export type Param = (value: unknown) => string;
 
 export interface ChangeWrite {
-  /** `UPDATE … RETURNING *` of the record (the CTE `u`); no row updated: nothing else is written and the answer is undefined. */
+  /**
+   * The record as the change leaves it (the CTE `u`): its `UPDATE … RETURNING *`, or a SELECT of it when the change is
+   * in rows of their own, written by an earlier statement of the transaction (a sign-up). No row: nothing else is written
+   * and the answer is undefined.
+   */
   update: (p: Param) => string;
   /** The timeline event, one row: its table, columns and the values as SQL over `u` (the CTE `ev`, RETURNING *); cast parameters of columns that are not text. */
   event: { table: string; columns: string[]; values: (p: Param) => string[] };

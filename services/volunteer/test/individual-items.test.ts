@@ -80,6 +80,39 @@ describe("a member's sign-ups and their row", () => {
     expect(await xmin('m.mou')).toEqual(learnt);
   });
 
+  it('a sign-up and its withdrawal: the answer shows them, with their timeline event, bus event and audit entry; full and repeated ones write nothing', async () => {
+    await t.ds.query(`INSERT INTO member (username, name, community_id, status) VALUES ('m.qu', '曲党员', 7, 'approved'), ('m.tang', '唐党员', 7, 'approved')`);
+    const item = await c.published({ kind: 'individual', capacity: 1 });
+    const rows = async () => {
+      const [r] = await t.ds.query(
+        `SELECT (SELECT count(*)::int FROM item_event WHERE item_id = $1 AND action IN ('signup', 'withdraw_signup')) AS events,
+                (SELECT count(*)::int FROM outbox_event WHERE aggregate_id = $1::text AND type IN ('volunteer.item.signed_up', 'volunteer.item.signup_withdrawn')) AS bus,
+                (SELECT count(*)::int FROM outbox_event WHERE type = 'volunteer.item.signed_up' AND aggregate_id = $1::text AND payload->>'itemNo' = $2 AND payload->>'actorId' = 'm.qu') AS named,
+                (SELECT count(*)::int FROM audit_entry WHERE entity_type = 'item' AND entity_id = $1::text AND action IN ('item.signup', 'item.withdraw_signup')) AS audit`,
+        [item.id, item.itemNo],
+      );
+      return r;
+    };
+    const signup = await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.qu')).send({ action: 'signup', version: item.version });
+    expect(signup.status).toBe(200);
+    expect(signup.body).toMatchObject({ id: item.id, status: 'PUBLISHED', signups: [expect.objectContaining({ name: '曲党员' })] });
+    expect(signup.body.timeline.at(-1)).toMatchObject({ action: 'signup', fromStatus: 'PUBLISHED', toStatus: 'PUBLISHED', actorUsername: 'm.qu', data: { places: 1, taken: 1 } });
+    expect(await rows()).toEqual({ events: 1, bus: 1, named: 1, audit: 1 });
+    // the place is taken, and a second sign-up of the same member is refused: nothing more is written
+    const full = await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.tang')).send({ action: 'signup', version: item.version });
+    expect([full.status, full.body.code]).toEqual([409, 'CAPACITY_FULL']);
+    const again = await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.qu')).send({ action: 'signup', version: item.version });
+    expect(again.status).toBe(409);
+    expect(await rows()).toEqual({ events: 1, bus: 1, named: 1, audit: 1 });
+    const withdrawn = await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.qu')).send({ action: 'withdraw_signup', version: item.version });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.signups).toEqual([]);
+    expect(withdrawn.body.timeline.at(-1)).toMatchObject({ action: 'withdraw_signup', data: { places: 1, taken: 0 } });
+    expect(await rows()).toEqual({ events: 2, bus: 2, named: 1, audit: 2 });
+    // the place is free again
+    expect((await c.api().post(`/api/volunteer/items/${item.id}/transitions`).set(asMember('m.tang')).send({ action: 'signup', version: item.version })).status).toBe(200);
+  });
+
   it("one member's sign-ups on many items at once all go through", async () => {
     const items = await Promise.all(Array.from({ length: 6 }, () => c.published({ kind: 'individual', capacity: 2 })));
     const answers = await Promise.all(items.map((i) => c.api().post(`/api/volunteer/items/${i.id}/transitions`).set(asMember('m.sun')).send({ action: 'signup', version: i.version })));

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type AuditInput, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, preparedIn, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
+import { type AuditInput, type ChangeWrite, cursorAtSql, isoSql, likeEscape, type NewEvent, type PageTotal, preparedIn, rowsOf, withPageTotal, writeChange } from '@redheart/shared';
 import type { ItemKind, ItemStatus } from '../../domain';
 
 export interface ItemRow {
@@ -144,10 +144,33 @@ export interface NewEvidencePhoto { fileName: string; mime: string; size: number
  * one member's concurrent sign-ups ran one after another (bench:events:sse, one member on 60 items: 8 of 9 active
  * sessions waited on that row lock) and each wrote a new row version for nothing.
  */
-const MEMBER_LEARNT = (column: 'community_id' | 'name') => `
+const MEMBER_LEARNT = (column: 'community_id' | 'name', more = '') => `
   WITH mb AS (SELECT id, ${column}, account_id FROM member WHERE username = $1 AND status = 'approved'),
        learnt AS (UPDATE member SET account_id = $2 FROM mb WHERE member.id = mb.id AND mb.account_id IS DISTINCT FROM $2 RETURNING member.id)
-  SELECT id, ${column} FROM mb`;
+  SELECT id, ${column}${more} FROM mb`;
+/** The member signing up or withdrawing, and the item's sign-ups ($3) counted by this statement (after the item's row lock). */
+const MEMBER_SIGNING = MEMBER_LEARNT('community_id', `, (SELECT count(*) FROM item_signup WHERE item_id = $3)::int AS taken`);
+
+/** What a transition writes besides the item itself: its timeline event, its event on the bus and its audit entry. */
+type ItemChange = { event: ItemEventRecord; outbox: NewEvent; audit: AuditInput };
+
+/** writeChange's parts of an item transition, over `u` (the item as the change leaves it), answered with the detail's parts. */
+function itemChange(t: ItemChange, u: ChangeWrite['update']): ChangeWrite {
+  const e = t.event;
+  return {
+    update: u,
+    event: {
+      table: 'item_event',
+      columns: ['item_id', 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'unit_id', 'reason', 'data'],
+      values: (p) => ['u.id', p(e.action), p(e.from), p(e.to), p(e.actorId), p(e.actorUsername), p(e.actorRole), `${p(e.unitId)}::bigint`, p(e.reason),
+        `${p(e.data ? JSON.stringify(e.data) : null)}::jsonb`],
+    },
+    outbox: t.outbox,
+    audit: t.audit,
+    answer: () => `SELECT ${COLUMNS}, ${detailParts('(SELECT * FROM item_event UNION ALL SELECT * FROM ev)')}
+        FROM ${fromItems('u')}`,
+  };
+}
 
 /** item, item_event, item_signup, item_hours and item_evidence; SQL only, no rules. */
 export class ItemRepository {
@@ -328,24 +351,23 @@ export class ItemRepository {
    */
   async applyWithEvent(
     m: EntityManager,
-    t: { id: number; version: number; from: ItemStatus; set: Record<string, unknown>; event: ItemEventRecord; outbox: NewEvent; audit: AuditInput },
+    t: { id: number; version: number; from: ItemStatus; set: Record<string, unknown> } & ItemChange,
   ): Promise<(ItemRow & DetailParts) | undefined> {
     const cols = Object.keys(t.set);
     const e = t.event;
-    return writeChange<ItemRow & DetailParts>(m, {
-      update: (p) => `UPDATE item SET status = ${p(e.to)}, version = version + 1, updated_at = now() ${cols.map((k) => `, ${k} = ${p(t.set[k])}`).join('')}
-          WHERE id = ${p(t.id)} AND version = ${p(t.version)} AND status = ${p(t.from)} RETURNING *`,
-      event: {
-        table: 'item_event',
-        columns: ['item_id', 'action', 'from_status', 'to_status', 'actor_id', 'actor_username', 'actor_role', 'unit_id', 'reason', 'data'],
-        values: (p) => ['u.id', p(e.action), p(e.from), p(e.to), p(e.actorId), p(e.actorUsername), p(e.actorRole), `${p(e.unitId)}::bigint`, p(e.reason),
-          `${p(e.data ? JSON.stringify(e.data) : null)}::jsonb`],
-      },
-      outbox: t.outbox,
-      audit: t.audit,
-      answer: () => `SELECT ${COLUMNS}, ${detailParts('(SELECT * FROM item_event UNION ALL SELECT * FROM ev)')}
-          FROM ${fromItems('u')}`,
-    });
+    return writeChange<ItemRow & DetailParts>(m, itemChange(t, (p) => `UPDATE item SET status = ${p(e.to)}, version = version + 1, updated_at = now() ${cols.map((k) => `, ${k} = ${p(t.set[k])}`).join('')}
+          WHERE id = ${p(t.id)} AND version = ${p(t.version)} AND status = ${p(t.from)} RETURNING *`));
+  }
+
+  /**
+   * A sign-up's (or its withdrawal's) timeline event, bus event and audit entry in one statement, answered with the detail's
+   * parts: the item row is not changed (the sign-up is a row of its own, written by the statement before this one, so
+   * this one's snapshot shows it in the answer's sign-ups).
+   */
+  async recordSignupChange(m: EntityManager, t: { id: number } & ItemChange): Promise<ItemRow & DetailParts> {
+    const row = await writeChange<ItemRow & DetailParts>(m, itemChange(t, (p) => `SELECT * FROM item WHERE id = ${p(t.id)}`));
+    if (!row) throw new Error(`item ${t.id} is gone inside its own transaction`);
+    return row;
   }
 
   /** The guarded update alone (`item.status` and `version` still current); false when stale. */
@@ -366,6 +388,11 @@ export class ItemRepository {
 
   async close(m: EntityManager, itemId: number): Promise<void> {
     await m.query(`UPDATE item SET status = 'CLOSED', closed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [itemId]);
+  }
+
+  /** The approved member of this username, their account learnt as they act, with their community; and the item's sign-ups now. */
+  async memberSigning(m: EntityManager, username: string, accountId: string, itemId: number): Promise<{ id: number; community_id: number; taken: number } | undefined> {
+    return (await preparedIn<{ id: number; community_id: number; taken: number }>(m, MEMBER_SIGNING, [username, accountId, itemId]))[0];
   }
 
   /** The approved member of this username, their account learnt as they act; with their community. */

@@ -329,7 +329,17 @@ export class ItemService {
       before: { status: item.status, version: item.version, unitId: item.unitId }, after: { status: to, ...(data ?? {}) },
       reason: dto.reason, requestId: ctx.requestId,
     };
-    if (!isSignup && dto.action !== 'confirm') {
+    if (isSignup) {
+      // The sign-up row is written (signup above); its timeline event, bus event and audit entry in one statement, answered from it.
+      const row = await this.repo.recordSignupChange(m, {
+        id: item.id,
+        event: eventRecord(ctx, item.id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data),
+        outbox: itemEvent(ctx, item, dto.action, item.status, to, dto.reason ?? null, eventUnit),
+        audit,
+      });
+      return this.present(m, user, row);
+    }
+    if (dto.action !== 'confirm') {
       // The update, its timeline event, its event on the bus and its audit entry in one statement, answered from its RETURNING
       // (the item's community, number and place come from the locked row; unit and rating as the update leaves them).
       const after = { ...item, unitId: 'unit_id' in set ? (set.unit_id as number | null) : item.unitId, rating: 'rating' in set ? (set.rating as number | null) : item.rating };
@@ -342,7 +352,7 @@ export class ItemService {
       if (!row) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
       return this.present(m, user, row);
     }
-    if (!isSignup) await this.apply(m, item, dto.version, to, set);
+    await this.apply(m, item, dto.version, to, set);
     await this.event(m, ctx, id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data);
     if (dto.action === 'confirm') {
       // CONFIRMED → CLOSED by the system: hours are posted to the members, the scorecard counts it.
@@ -363,11 +373,11 @@ export class ItemService {
   private async signup(m: EntityManager, user: AuthUser, item: ItemRow, join: boolean) {
     if (item.kind !== 'individual') throw conflict('Only individual items take sign-ups', 'WRONG_KIND');
     // the member's account learnt as they act (they are told of their hours posted to it)
-    const mem = await this.repo.memberActing(m, user.username, user.sub);
-    if (!mem) throw forbidden('Report to your community as a party member first (双报到)');
-    // Counted by a statement of its own, after the row lock: the count read with the locked row
+    // The sign-ups are counted by this statement, after the row lock: the count read with the locked row
     // came from the snapshot taken before waiting for that lock.
-    const taken = await this.repo.signupCount(m, item.id);
+    const mem = await this.repo.memberSigning(m, user.username, user.sub, item.id);
+    if (!mem) throw forbidden('Report to your community as a party member first (双报到)');
+    const taken = mem.taken;
     if (join) {
       if (taken >= item.capacity) throw conflict('All places are taken', 'CAPACITY_FULL');
       if (!(await this.repo.insertSignup(m, item.id, mem.id))) throw conflict('You have signed up already', 'ALREADY_SIGNED_UP');
