@@ -11,6 +11,7 @@ import {
   eventsPlugin,
   freePort,
   httpSink,
+  inBatches,
   type HttpEventTarget,
   NatsBus,
   natsForTests,
@@ -160,6 +161,83 @@ describe('events', () => {
     ]);
     // nothing of a failed attempt stays: no inbox row, so a later good delivery would still apply
     expect(await count(ds, `SELECT count(*) AS n FROM inbox_event`)).toBe(0);
+  });
+
+  it('a batch: one transaction for what applies, in order; the unreadable parked, a repeat a duplicate; a failing event alone retried while the others apply', async () => {
+    let failOn: string | undefined;
+    const seen: string[] = [];
+    const spec = effectSpec('batch', 'test', {
+      'test.thing.checked': async (m: EntityManager, e: EventEnvelope) => {
+        seen.push(e.id);
+        // each handler sees the effects of those before it in the batch
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM effect WHERE consumer = 'batch'`);
+        if (e.id === failOn) throw new Error('not now');
+        await m.query(`INSERT INTO effect (consumer, event_id, aggregate_id, n) VALUES ('batch', $1, 'checked', $2)`, [e.id, n]);
+      },
+    });
+    const inbox = new EventInbox(ds, { ...spec, types: 'test.thing.>' });
+    const ev = (k: number, type = 'test.thing.changed'): EventEnvelope => ({
+      id: `6b1c0a52-6f0e-4f7e-9f51-2a8c3d1b0e${String(k).padStart(2, '0')}`, type, aggregateId: String(k), orgPath: null, actor: null, occurredAt: new Date().toISOString(), payload: { n: k },
+    });
+    const transactions = jest.spyOn(ds, 'transaction');
+    try {
+      const first = await inbox.handleBatch([
+        { body: JSON.stringify(ev(1)) }, { body: '{not json' }, { body: JSON.stringify(ev(2)) }, { body: JSON.stringify(ev(1)) },
+        { body: JSON.stringify(ev(3, 'test.thing.checked')) }, { body: JSON.stringify(ev(4, 'test.thing.exploded')) },
+      ]);
+      expect(first).toEqual(['done', 'parked', 'done', 'duplicate', 'done', 'parked']);
+      expect(transactions).toHaveBeenCalledTimes(1);
+      expect(await ds.query(`SELECT event_id AS id, n FROM effect ORDER BY id`)).toEqual([
+        { id: ev(1).id, n: 1 }, { id: ev(2).id, n: 2 }, { id: ev(3).id, n: 2 },
+      ]);
+      // delivered again with a new one: only the new one applies
+      expect(await inbox.handleBatch([{ body: JSON.stringify(ev(2)) }, { body: JSON.stringify(ev(5)) }])).toEqual(['duplicate', 'done']);
+      // one handler fails: the batch's transaction rolls back, then each goes alone — the others apply, the failing one is to be retried
+      transactions.mockClear();
+      failOn = ev(7, 'test.thing.checked').id;
+      const third = await inbox.handleBatch([{ body: JSON.stringify(ev(6)) }, { body: JSON.stringify(ev(7, 'test.thing.checked')), meta: { deliveries: 1 } }, { body: JSON.stringify(ev(8)) }]);
+      expect(third).toEqual(['done', 'retry', 'done']);
+      expect(transactions).toHaveBeenCalledTimes(4);
+    } finally {
+      transactions.mockRestore();
+    }
+    expect(await count(ds, `SELECT count(*) AS n FROM effect`)).toBe(6);
+    expect(await count(ds, `SELECT count(*) AS n FROM inbox_event WHERE consumer = 'batch'`)).toBe(6);
+    expect(await count(ds, `SELECT count(*) AS n FROM inbox_event WHERE id = $1`, [failOn])).toBe(0);
+    expect(await count(ds, `SELECT count(*) AS n FROM dead_letter`)).toBe(2);
+    expect(seen.filter((id) => id === failOn)).toHaveLength(2);
+  });
+
+  it('inBatches: one at a time when items come slowly, what queued up while a batch ran as the next batch, at most max', async () => {
+    async function* source() {
+      yield 1;
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 2; i <= 9; i++) yield i;
+    }
+    const batches: number[][] = [];
+    await inBatches(source(), 3, async (b) => {
+      batches.push(b);
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(batches[0]).toEqual([1]);
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(3);
+    expect(batches.length).toBeLessThan(9);
+    // a failing batch stops the source and throws
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled++;
+        yield pulled;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    await expect(inBatches(endless(), 5, async () => {
+      throw new Error('db down');
+    })).rejects.toThrow('db down');
+    const after = pulled;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(pulled).toBeLessThanOrEqual(after + 1);
   });
 
   it('publishInOrder keeps each aggregate in order and stops an aggregate at its first failure', async () => {

@@ -43,6 +43,12 @@ export const MAX_EVENT_ATTEMPTS = 5;
 
 export type HandleOutcome = 'done' | 'duplicate' | 'skipped' | 'parked' | 'retry';
 
+/** What the transport knows of a delivery: its subject and how many times it was delivered (1 the first time). */
+export interface DeliveryMeta {
+  subject?: string;
+  deliveries?: number;
+}
+
 /**
  * The transport-independent half of a consumer: reads a delivered message, parks what cannot be
  * read (malformed, unknown type, failing `MAX_EVENT_ATTEMPTS` times, PermanentEventError), lets through
@@ -57,22 +63,11 @@ export class EventInbox {
     private readonly log: (msg: string, err?: unknown) => void = () => undefined,
   ) {}
 
-  async handle(body: string | Uint8Array | unknown, meta: { subject?: string; deliveries?: number } = {}): Promise<HandleOutcome> {
+  async handle(body: string | Uint8Array | unknown, meta: DeliveryMeta = {}): Promise<HandleOutcome> {
+    const read = await this.read(body, meta);
+    if (typeof read === 'string') return read;
+    const { event, handler, raw } = read;
     const deliveries = meta.deliveries ?? 1;
-    let event: unknown = body;
-    const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
-    if (text !== undefined) {
-      try {
-        event = JSON.parse(text);
-      } catch {
-        return this.park(null, meta.subject, 'malformed: not JSON', text, deliveries);
-      }
-    }
-    const raw = text ?? safeJson(body);
-    if (!isEnvelope(event)) return this.park(idOf(event), meta.subject, 'malformed: not an event envelope', raw, deliveries);
-    if (this.spec.skips?.(event.type) && typeMatches(this.spec.types, event.type)) return 'skipped';
-    const handler = this.spec.handlers[event.type];
-    if (!handler) return this.park(event.id, meta.subject, `unknown event type ${event.type}`, raw, deliveries);
     try {
       const outcome = await this.db.transaction(async (m) => {
         const fresh = await preparedIn(m, `INSERT INTO inbox_event (consumer, id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [this.spec.name, event.id, event.type]);
@@ -90,6 +85,74 @@ export class EventInbox {
       this.log(`event ${event.type} ${event.id} failed (attempt ${deliveries}); it will be retried`, err);
       return 'retry';
     }
+  }
+
+  /**
+   * Several delivered messages at once, in order (the transport's backlog): what cannot be read is parked and what is
+   * skipped let through as `handle` does, and the rest applied in ONE transaction — their inbox rows in one statement,
+   * then each handler in turn (each sees the ones before it) — so a backlog costs one commit, not one per event. When
+   * that transaction fails (a handler refused its event), each event goes again on its own through `handle`, which
+   * retries or parks it by itself; a database outage answers 'retry' for all. Answers one outcome per message.
+   */
+  async handleBatch(messages: { body: string | Uint8Array | unknown; meta?: DeliveryMeta }[]): Promise<HandleOutcome[]> {
+    if (messages.length <= 1) return Promise.all(messages.map((x) => this.handle(x.body, x.meta)));
+    const out: HandleOutcome[] = new Array(messages.length);
+    const ready: { at: number; event: EventEnvelope; handler: EventHandler }[] = [];
+    for (let at = 0; at < messages.length; at++) {
+      const read = await this.read(messages[at].body, messages[at].meta ?? {});
+      if (typeof read === 'string') out[at] = read;
+      else ready.push({ at, event: read.event, handler: read.handler });
+    }
+    if (!ready.length) return out;
+    try {
+      const applied = await this.db.transaction(async (m) => {
+        const fresh = new Set((await preparedIn<{ id: string }>(m,
+          `INSERT INTO inbox_event (consumer, id, type) SELECT $1, x.id, x.type FROM unnest($2::uuid[], $3::text[]) AS x(id, type) ON CONFLICT DO NOTHING RETURNING id`,
+          [this.spec.name, ready.map((r) => r.event.id), ready.map((r) => r.event.type)])).map((r) => r.id));
+        const done: EventEnvelope[] = [];
+        for (const r of ready) {
+          // a second copy of an event in the same batch is a duplicate too
+          if (!fresh.delete(r.event.id)) {
+            out[r.at] = 'duplicate';
+            continue;
+          }
+          await r.handler(m, r.event);
+          out[r.at] = 'done';
+          done.push(r.event);
+        }
+        return done;
+      });
+      for (const e of applied) this.spec.afterCommit?.(e);
+      return out;
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        for (const r of ready) out[r.at] = 'retry';
+        return out;
+      }
+      // one of them failed: each on its own, so the others apply and the failing one is retried or parked
+      for (const r of ready) out[r.at] = await this.handle(messages[r.at].body, messages[r.at].meta);
+      return out;
+    }
+  }
+
+  /** A delivered message read: its event and handler, or what became of it (parked, skipped). */
+  private async read(body: string | Uint8Array | unknown, meta: DeliveryMeta): Promise<HandleOutcome | { event: EventEnvelope; handler: EventHandler; raw: string }> {
+    const deliveries = meta.deliveries ?? 1;
+    let event: unknown = body;
+    const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
+    if (text !== undefined) {
+      try {
+        event = JSON.parse(text);
+      } catch {
+        return this.park(null, meta.subject, 'malformed: not JSON', text, deliveries);
+      }
+    }
+    const raw = text ?? safeJson(body);
+    if (!isEnvelope(event)) return this.park(idOf(event), meta.subject, 'malformed: not an event envelope', raw, deliveries);
+    if (this.spec.skips?.(event.type) && typeMatches(this.spec.types, event.type)) return 'skipped';
+    const handler = this.spec.handlers[event.type];
+    if (!handler) return this.park(event.id, meta.subject, `unknown event type ${event.type}`, raw, deliveries);
+    return { event, handler, raw };
   }
 
   private async park(eventId: string | null, subject: string | undefined, reason: string, body: string, deliveries: number): Promise<HandleOutcome> {

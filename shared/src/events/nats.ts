@@ -192,11 +192,15 @@ export class NatsBus {
         const messages = await consumer.consume({ max_messages: 200 });
         this.iterators.add(messages);
         try {
-          for await (const m of messages) {
-            const outcome = await inbox.handle(m.data, { subject: m.subject, deliveries: m.info.deliveryCount });
-            if (outcome === 'retry') m.nak(Math.min(30_000, 500 * 2 ** Math.min(m.info.deliveryCount, 6)));
-            else m.ack();
-          }
+          // What arrives while a batch is being applied forms the next one: one event at a time when they come slowly,
+          // one transaction for many when a backlog builds up (a commit per event was the consumers' main cost).
+          await inBatches(messages, CONSUME_BATCH, async (batch) => {
+            const outcomes = await inbox.handleBatch(batch.map((m) => ({ body: m.data, meta: { subject: m.subject, deliveries: m.info.deliveryCount } })));
+            batch.forEach((m, i) => {
+              if (outcomes[i] === 'retry') m.nak(Math.min(30_000, 500 * 2 ** Math.min(m.info.deliveryCount, 6)));
+              else m.ack();
+            });
+          });
         } finally {
           this.iterators.delete(messages);
         }
@@ -300,6 +304,47 @@ export async function publishInOrder(events: EventEnvelope[], publish: (e: Event
   await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, worker));
   if (!done.length && firstError) throw firstError;
   return done;
+}
+
+/** The most events a consumer applies in one transaction. */
+export const CONSUME_BATCH = 100;
+
+/**
+ * Runs `work` over what `source` has delivered so far, at most `max` at a time and one batch after another: a batch
+ * is whatever queued up while the previous one ran (so no delay is added when messages come slowly). When `work`
+ * fails, the source is stopped (its undelivered messages are redelivered by the server) and the error thrown.
+ */
+export async function inBatches<T>(source: AsyncIterable<T>, max: number, work: (batch: T[]) => Promise<void>): Promise<void> {
+  const it = source[Symbol.asyncIterator]();
+  const queue: T[] = [];
+  let ended = false;
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  const pump = (async () => {
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        queue.push(r.value);
+        wake?.();
+      }
+    } catch (err) {
+      failed = err;
+    } finally {
+      ended = true;
+      wake?.();
+    }
+  })();
+  try {
+    for (;;) {
+      if (queue.length) await work(queue.splice(0, max));
+      else if (ended) break;
+      else await new Promise<void>((r) => (wake = r));
+    }
+  } catch (err) {
+    await it.return?.();
+    throw err;
+  }
+  await pump;
+  if (failed) throw failed;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
