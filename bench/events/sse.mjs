@@ -183,7 +183,7 @@ runMain(async () => {
     `| p50 / p95 / p99 | ${ms(st.median)} / ${ms(p95)} / **${ms(st.p99)}** ms |`,
     `| of which the sign-up's own answer (request → 200), p50 / p99 | ${ms(api.median)} / ${ms(api.p99)} ms |`,
     `| target (p99 < 1 s at 200 changes/s) | ${pass ? 'met' : '**not met**'} |`,
-    `| machine load (1-min loadavg, before / after) | ${load0[0].toFixed(1)} / ${load1[0].toFixed(1)} on ${os.cpus().length} cores — a shared, noisy machine: other sessions' builds and tests ran at the same time |`,
+    `| machine load (1-min loadavg, before / after) | ${load0[0].toFixed(1)} / ${load1[0].toFixed(1)} on ${os.cpus().length} cores (the platform's and the bench's own work included; a shared machine, where other work may run too) |`,
     '',
     `**Machine:** ${m.cpu}, ${m.nproc} CPUs (\`nproc\`), ${m.memory} RAM, ${m.os}; Node.js ${m.node}. The platform (gateway, four services, PostgreSQL, NATS) and the bench share it.`,
   ].join('\n'));
