@@ -395,11 +395,6 @@ export class ItemRepository {
     return (await preparedIn<{ id: number; community_id: number; taken: number }>(m, MEMBER_SIGNING, [username, accountId, itemId]))[0];
   }
 
-  /** The approved member of this username, their account learnt as they act; with their community. */
-  async memberActing(m: EntityManager, username: string, accountId: string): Promise<{ id: number; community_id: number } | undefined> {
-    return (await preparedIn<{ id: number; community_id: number }>(m, MEMBER_LEARNT('community_id'), [username, accountId]))[0];
-  }
-
   /** The approved member of this username, their account learnt as they check in; with their name. */
   async memberCheckingIn(m: EntityManager, username: string, accountId: string): Promise<{ id: number; name: string } | undefined> {
     return (await preparedIn<{ id: number; name: string }>(m, MEMBER_LEARNT('name'), [username, accountId]))[0];

@@ -352,15 +352,13 @@ export class ItemService {
       if (!row) throw conflict('The item was changed by someone else; reload it', 'STALE_VERSION');
       return this.present(m, user, row);
     }
+    // confirm, then CONFIRMED → CLOSED by the system: hours are posted to the members, the scorecard counts it.
     await this.apply(m, item, dto.version, to, set);
     await this.event(m, ctx, id, dto.action, item.status, to, dto.reason ?? null, eventUnit, data);
-    if (dto.action === 'confirm') {
-      // CONFIRMED → CLOSED by the system: hours are posted to the members, the scorecard counts it.
-      const posted = await this.repo.postHours(m, id);
-      await this.hoursPosted(m, id, posted);
-      await this.repo.close(m, id);
-      await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted.length });
-    }
+    const posted = await this.repo.postHours(m, id);
+    await this.hoursPosted(m, id, posted);
+    await this.repo.close(m, id);
+    await this.event(m, { user: { ...user, sub: 'system', username: 'system' } }, id, 'close', 'CONFIRMED', 'CLOSED', null, eventUnit, { postedHours: posted.length });
     await writeAudit(m, audit);
     return this.detail(m, user, id);
   }
