@@ -40,6 +40,8 @@ async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping …');
+  // a nats-server of our own is stopped after the services; until then its exit is not restarted
+  bus?.hold?.();
   for (const c of watchers) if (c.exitCode === null) c.kill('SIGTERM');
   await Promise.all([
     supervisor.stop('SIGTERM', 15_000),

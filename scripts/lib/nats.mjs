@@ -116,6 +116,8 @@ export async function eventsBus({ root, shared, log, env = process.env }) {
     await supervisor.stop('SIGTERM', 10_000);
     process.off('exit', onExit);
   };
+  // On Ctrl+C the terminal's SIGINT reaches nats-server too, which exits while the services drain: that is no crash.
+  const hold = () => supervisor.hold();
   let exited = false;
   first.once('exit', () => (exited = true));
   log(`starting nats-server -js on 127.0.0.1:${port} (store .data/nats, log .data/nats/nats-server.log) …`);
@@ -124,7 +126,7 @@ export async function eventsBus({ root, shared, log, env = process.env }) {
     if (await natsGreets(port, 1000)) {
       log(`NATS ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       const url = `nats://127.0.0.1:${port}`;
-      return { mode: 'nats', url, describe: `NATS JetStream, a local nats-server on ${url} (store .data/nats)`, stop };
+      return { mode: 'nats', url, describe: `NATS JetStream, a local nats-server on ${url} (store .data/nats)`, stop, hold };
     }
     await sleep(200);
   }

@@ -259,6 +259,18 @@ export class Supervisor extends EventEmitter {
     }, delay);
   }
 
+  /**
+   * Restarts nothing any more, and leaves the children running: for a shutdown that stops them later, in its own order,
+   * while they may already be exiting by themselves (Ctrl+C sends SIGINT to the terminal's whole process group).
+   */
+  hold(): void {
+    this.stopping = true;
+    for (const e of this.entries.values()) {
+      if (e.timer) clearTimeout(e.timer);
+      if (e.standbyTimer) clearTimeout(e.standbyTimer);
+    }
+  }
+
   /** Stops every child (SIGTERM; SIGKILL after `graceMs`) and restarts nothing any more. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
     this.stopping = true;

@@ -131,6 +131,23 @@ describe('Supervisor', () => {
     expect(lines).toEqual([]);
     expect(sup.status().map((s) => s.state)).toEqual(['stopped', 'stopped']);
   });
+  it('hold() restarts nothing any more and leaves the children running; stop() ends them later', async () => {
+    sup = new Supervisor({ initialBackoffMs: 10, log: (l) => lines.push(l) });
+    const a = sup.add('a', longRunning);
+    const b = sup.add('b', longRunning);
+    await until(() => alive(a.pid) && alive(b.pid));
+    sup.hold();
+    // a exits by itself (as a child does on the terminal's SIGINT): not restarted
+    a.kill('SIGINT');
+    await until(() => !alive(a.pid));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sup.child('a')).toBe(a);
+    expect(lines.filter((l) => /restart/.test(l))).toEqual([]);
+    expect(alive(b.pid)).toBe(true);
+    await sup.stop();
+    expect(alive(b.pid)).toBe(false);
+  });
+
   describe('warm standby', () => {
     // A real HTTP server on a free port that, as a standby, starts and waits for awaitActivation()
     // (the compiled shared package), then listens and answers its pid.
