@@ -14,7 +14,7 @@
 // NATS: NATS_URL when set (a stream prefix of the bench's own, deleted afterwards), else a private
 // `nats-server -js` from PATH on a free port.
 //
-//   npm run bench:events   (BENCH_EVENTS=100000, BENCH_REQUESTS=400 per round, BENCH_ROUNDS=3, EMBEDDED_PG_PORT)
+//   npm run bench:events   (BENCH_EVENTS=100000, BENCH_REQUESTS=1500 per round, BENCH_ROUNDS=4, EMBEDDED_PG_PORT)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,8 @@ requireBuilt(['shared/dist/index.js', 'services/volunteer/dist/src/app.js'], 'ru
 const shared = require(join(root, 'shared/dist/index.js'));
 
 const EVENTS = envInt('BENCH_EVENTS', 100_000);
-const REQUESTS = envInt('BENCH_REQUESTS', 400);
-const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const REQUESTS = envInt('BENCH_REQUESTS', 1500);
+const ROUNDS = envInt('BENCH_ROUNDS', 4);
 const IN_FLIGHT = 8;
 const sleep = (n) => new Promise((r) => setTimeout(r, n));
 
