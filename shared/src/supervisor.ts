@@ -273,11 +273,9 @@ export class Supervisor extends EventEmitter {
 
   /** Stops every child (SIGTERM; SIGKILL after `graceMs`) and restarts nothing any more. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
-    this.stopping = true;
+    this.hold();
     const waits: Promise<void>[] = [];
     for (const e of this.entries.values()) {
-      if (e.timer) clearTimeout(e.timer);
-      if (e.standbyTimer) clearTimeout(e.standbyTimer);
       e.state = 'stopped';
       for (const c of [e.child, e.standby]) {
         if (!c || c.exitCode !== null || c.signalCode !== null) continue;

@@ -69,13 +69,7 @@ export class EventInbox {
     const { event, handler, raw } = read;
     const deliveries = meta.deliveries ?? 1;
     try {
-      const outcome = await this.db.transaction(async (m) => {
-        const fresh = await preparedIn(m, `INSERT INTO inbox_event (consumer, id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [this.spec.name, event.id, event.type]);
-        if (!fresh.length) return 'duplicate' as const;
-        await handler(m, event);
-        return 'done' as const;
-      });
-      if (outcome === 'done') this.spec.afterCommit?.(event);
+      const [outcome] = await this.applyTogether([{ event, handler }]);
       return outcome;
     } catch (err) {
       if (isDatabaseUnavailable(err)) return 'retry';
@@ -105,24 +99,8 @@ export class EventInbox {
     }
     if (!ready.length) return out;
     try {
-      const applied = await this.db.transaction(async (m) => {
-        const fresh = new Set((await preparedIn<{ id: string }>(m,
-          `INSERT INTO inbox_event (consumer, id, type) SELECT $1, x.id, x.type FROM unnest($2::uuid[], $3::text[]) AS x(id, type) ON CONFLICT DO NOTHING RETURNING id`,
-          [this.spec.name, ready.map((r) => r.event.id), ready.map((r) => r.event.type)])).map((r) => r.id));
-        const done: EventEnvelope[] = [];
-        for (const r of ready) {
-          // a second copy of an event in the same batch is a duplicate too
-          if (!fresh.delete(r.event.id)) {
-            out[r.at] = 'duplicate';
-            continue;
-          }
-          await r.handler(m, r.event);
-          out[r.at] = 'done';
-          done.push(r.event);
-        }
-        return done;
-      });
-      for (const e of applied) this.spec.afterCommit?.(e);
+      const outcomes = await this.applyTogether(ready);
+      ready.forEach((r, i) => (out[r.at] = outcomes[i]));
       return out;
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
@@ -133,6 +111,30 @@ export class EventInbox {
       for (const r of ready) out[r.at] = await this.handle(messages[r.at].body, messages[r.at].meta);
       return out;
     }
+  }
+
+  /**
+   * Events in ONE transaction, in order: their inbox rows in one statement, then the handler of each one that is new
+   * (a second copy, earlier or in the same list, is a duplicate); `afterCommit` once it committed. Throws what failed.
+   */
+  private async applyTogether(events: { event: EventEnvelope; handler: EventHandler }[]): Promise<('done' | 'duplicate')[]> {
+    const outcomes = await this.db.transaction(async (m) => {
+      const fresh = new Set((await preparedIn<{ id: string }>(m,
+        `INSERT INTO inbox_event (consumer, id, type) SELECT $1, x.id, x.type FROM unnest($2::uuid[], $3::text[]) AS x(id, type) ON CONFLICT DO NOTHING RETURNING id`,
+        [this.spec.name, events.map((r) => r.event.id), events.map((r) => r.event.type)])).map((r) => r.id));
+      const done: ('done' | 'duplicate')[] = [];
+      for (const { event, handler } of events) {
+        if (!fresh.delete(event.id)) {
+          done.push('duplicate');
+          continue;
+        }
+        await handler(m, event);
+        done.push('done');
+      }
+      return done;
+    });
+    events.forEach((r, i) => outcomes[i] === 'done' && this.spec.afterCommit?.(r.event));
+    return outcomes;
   }
 
   /** A delivered message read: its event and handler, or what became of it (parked, skipped). */
